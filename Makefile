@@ -1,0 +1,59 @@
+# PartnerHub. `make help` lists the targets.
+SHELL := /bin/bash
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export GOFLAGS := -mod=readonly
+
+FUNCTIONS := $(notdir $(wildcard functions/*))
+BUILD     := build
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: deps
+deps: node_modules/.installed ## Install the emulators and CDK's Node.js parts (npm ci, pinned by package-lock.json)
+
+.PHONY: dev
+dev: deps ## Run the whole stack locally: API and portal on :3000, mailbox on :8005
+	go run ./cmd/dev
+
+.PHONY: test
+test: deps ## Run every test: vet, unit, integration (emulators), CDK, browser
+	go vet ./...
+	go test -count=1 -timeout 20m ./...
+
+.PHONY: bench
+bench: deps ## Run the benchmarks and print their figures
+	go test -run '^$$' -bench . -benchtime 20x ./...
+
+.PHONY: build
+build: ## Build every function as bootstrap for linux/arm64, one folder and zip each
+	@rm -rf $(BUILD) && mkdir -p $(BUILD)
+	@for fn in $(FUNCTIONS); do \
+		echo "build $$fn"; \
+		GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -ldflags "-s -w" -trimpath \
+			-o $(BUILD)/$$fn/bootstrap ./functions/$$fn || exit 1; \
+		(cd $(BUILD)/$$fn && zip -q -X ../$$fn.zip bootstrap) || exit 1; \
+	done
+
+.PHONY: synth
+synth: build deps ## Write the CloudFormation template to cdk.out
+	npx --no-install cdk synth --quiet
+
+.PHONY: deploy
+deploy: build deps ## Deploy the stack to the AWS account of your credentials
+	npx --no-install cdk deploy
+
+.PHONY: invoke
+invoke: deps ## Run one function against the local stack: make invoke FN=health EVENT=events/health.json
+	go run ./cmd/invoke -fn $(FN) -event $(EVENT)
+
+.PHONY: clean
+clean: ## Remove build output, cdk.out and the local database
+	rm -rf $(BUILD) cdk.out .local

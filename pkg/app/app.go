@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/health"
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+// App is everything a function builds once per process: configuration, clients, clock and logger.
+type App struct {
+	Config  Config
+	Clients *Clients
+	Clock   clock.Clock
+	Log     *slog.Logger
+}
+
+// Option changes how New builds the App (tests use a fake clock).
+type Option func(*App)
+
+// WithClock replaces the system clock.
+func WithClock(c clock.Clock) Option { return func(a *App) { a.Clock = c } }
+
+// WithLogger replaces the JSON logger on standard error.
+func WithLogger(l *slog.Logger) Option { return func(a *App) { a.Log = l } }
+
+// New builds the App: the SDK clients (once) and, in AWS, the HMAC key from Secrets Manager.
+func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
+	a := &App{Config: cfg, Clock: clock.System{}, Log: NewLogger(cfg.LogLevel)}
+	for _, o := range opts {
+		o(a)
+	}
+	cl, err := NewClients(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.LoadKey(ctx, &a.Config); err != nil {
+		return nil, err
+	}
+	a.Clients = cl
+	return a, nil
+}
+
+// NewLogger is the structured JSON logger every function uses.
+func NewLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// HTTP builds the handler of an HTTP function.
+func (a *App) HTTP(function string) (httpapi.Handler, error) {
+	var mux httpapi.Mux
+	switch function {
+	case route.Health:
+		mux = health.Checker{DB: a.Clients.Dynamo, Table: a.Config.Table, Clock: a.Clock}.Mux()
+	default:
+		return nil, fmt.Errorf("no http function %q", function)
+	}
+	return httpapi.New(httpapi.Config{
+		Function: function,
+		Mux:      mux,
+		Auth:     a.authenticator(),
+		Origins:  a.Config.Origins,
+		Log:      a.Log,
+	}), nil
+}

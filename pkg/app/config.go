@@ -1,0 +1,86 @@
+// Package app wires PartnerHub together: it reads the configuration, builds the AWS clients once, and builds
+// each function's handler from them. Lambda entrypoints, the local gateway, `make invoke` and the tests all get
+// their handlers here, so they run the same code.
+package app
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Config is what a function needs to know about its environment. Every field comes from an environment
+// variable; the CDK stack sets them in AWS and the local stack sets them locally.
+type Config struct {
+	// Env is "local" for the local stack and the tests, "aws" when deployed.
+	Env string // PH_ENV
+	// Table is the DynamoDB table name.
+	Table string // TABLE_NAME
+	// Region is the AWS region.
+	Region string // AWS_REGION
+	// DynamoEndpoint and SESEndpoint point the SDK clients at the emulators (local only).
+	DynamoEndpoint string // DYNAMODB_ENDPOINT
+	SESEndpoint    string // SES_ENDPOINT
+	// Key is the HMAC key for tokens and codes. Locally it comes from PH_HMAC_KEY (hex); in AWS from the
+	// Secrets Manager secret named by HMAC_SECRET_ARN, read once at cold start.
+	Key           []byte
+	HMACSecretARN string // HMAC_SECRET_ARN
+	// MailFrom is the sender address of every email.
+	MailFrom string // MAIL_FROM
+	// ConfigurationSet is the SES configuration set (AWS only).
+	ConfigurationSet string // SES_CONFIGURATION_SET
+	// PortalURL is the portal's origin, used in links inside emails, e.g. http://localhost:3000.
+	PortalURL string // PORTAL_URL
+	// Origins may send state-changing requests; the portal's origin is always one of them.
+	Origins []string // ALLOWED_ORIGINS, comma-separated
+	// LogLevel is debug, info, warn or error.
+	LogLevel string // LOG_LEVEL
+}
+
+// Local reports whether this is the local stack.
+func (c Config) Local() bool { return c.Env == "local" }
+
+// FromEnv reads the configuration from the environment.
+func FromEnv() (Config, error) {
+	c := Config{
+		Env:              getenv("PH_ENV", "aws"),
+		Table:            os.Getenv("TABLE_NAME"),
+		Region:           getenv("AWS_REGION", "us-east-1"),
+		DynamoEndpoint:   os.Getenv("DYNAMODB_ENDPOINT"),
+		SESEndpoint:      os.Getenv("SES_ENDPOINT"),
+		HMACSecretARN:    os.Getenv("HMAC_SECRET_ARN"),
+		MailFrom:         getenv("MAIL_FROM", "PartnerHub <no-reply@partnerhub.local>"),
+		ConfigurationSet: os.Getenv("SES_CONFIGURATION_SET"),
+		PortalURL:        strings.TrimRight(getenv("PORTAL_URL", "http://localhost:3000"), "/"),
+		LogLevel:         getenv("LOG_LEVEL", "info"),
+	}
+	c.Origins = []string{c.PortalURL}
+	for _, o := range strings.Split(os.Getenv("ALLOWED_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" && o != c.PortalURL {
+			c.Origins = append(c.Origins, o)
+		}
+	}
+	if k := os.Getenv("PH_HMAC_KEY"); k != "" {
+		key, err := hex.DecodeString(k)
+		if err != nil || len(key) < 32 {
+			return c, errors.New("PH_HMAC_KEY must be at least 32 bytes, hex-encoded")
+		}
+		c.Key = key
+	}
+	if c.Table == "" {
+		return c, errors.New("TABLE_NAME is not set")
+	}
+	if c.Key == nil && c.HMACSecretARN == "" {
+		return c, fmt.Errorf("set PH_HMAC_KEY (local) or HMAC_SECRET_ARN (AWS)")
+	}
+	return c, nil
+}
+
+func getenv(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,79 @@
+// Package dynamo holds what every store shares: the slice of the DynamoDB client the stores use, and the
+// translation of transaction cancellations into domain errors.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/fault"
+)
+
+// DB is the part of the DynamoDB client the stores use.
+type DB interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+var _ DB = (*dynamodb.Client)(nil)
+
+// Reasons returns the cancellation reason code of each item of a cancelled transaction ("None" for items that
+// did not fail), or nil if err is not a transaction cancellation.
+func Reasons(err error) []string {
+	var tc *types.TransactionCanceledException
+	if !errors.As(err, &tc) {
+		return nil
+	}
+	out := make([]string, len(tc.CancellationReasons))
+	for i, r := range tc.CancellationReasons {
+		out[i] = "None"
+		if r.Code != nil {
+			out[i] = *r.Code
+		}
+	}
+	return out
+}
+
+// ConditionFailed reports whether err is a failed condition: of a single write, or of any item of a transaction.
+func ConditionFailed(err error) bool {
+	var cc *types.ConditionalCheckFailedException
+	if errors.As(err, &cc) {
+		return true
+	}
+	for _, r := range Reasons(err) {
+		if r == "ConditionalCheckFailed" {
+			return true
+		}
+	}
+	return false
+}
+
+// FailedAt reports whether the transaction's item at index i failed its condition.
+func FailedAt(err error, i int) bool {
+	r := Reasons(err)
+	return i < len(r) && r[i] == "ConditionalCheckFailed"
+}
+
+// Contended reports whether a transaction lost a race with another one; the caller may retry it.
+func Contended(err error) bool {
+	for _, r := range Reasons(err) {
+		if r == "TransactionConflict" {
+			return true
+		}
+	}
+	var tc *types.TransactionConflictException
+	return errors.As(err, &tc)
+}
+
+// Unavailable wraps an error from the table as fault.ErrUnavailable, keeping the cause for the log.
+func Unavailable(op string, err error) error {
+	return fmt.Errorf("%s: %w: %w", op, fault.ErrUnavailable, err)
+}

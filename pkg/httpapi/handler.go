@@ -1,0 +1,183 @@
+// Package httpapi adapts API Gateway HTTP API events (payload 2.0) to use cases. It owns what every endpoint
+// shares: routing by route key, session resolution for routes that need one, the Origin and content-type
+// checks, strict JSON decoding, problem documents for errors, cookies and request logging.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/problem"
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "ph_session"
+
+// Endpoint serves one route.
+type Endpoint func(ctx context.Context, r *Request) (Response, error)
+
+// Mux maps route keys ("POST /v1/sessions") to endpoints.
+type Mux map[string]Endpoint
+
+// Authenticator resolves a session token to the signed-in actor, or fails with fault.ErrUnauthorized (or a
+// *fault.Error that says why, e.g. the account was disabled).
+type Authenticator interface {
+	Authenticate(ctx context.Context, token string) (actor.Actor, error)
+}
+
+// Config configures a function's handler.
+type Config struct {
+	Function string
+	Mux      Mux
+	Auth     Authenticator
+	// Origins that may send state-changing requests, e.g. "http://localhost:3000".
+	Origins []string
+	Log     *slog.Logger
+}
+
+// Handler is a Lambda handler for API Gateway HTTP API events.
+type Handler func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// New builds the handler of one function. It never returns an error to Lambda: every failure is an answer.
+func New(cfg Config) Handler {
+	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		start := time.Now()
+		log := cfg.Log.With("requestId", ev.RequestContext.RequestID, "route", ev.RouteKey, "function", cfg.Function)
+		req := &Request{Event: ev, Log: log, SecureCookies: cfg.secureCookies()}
+		resp, err := cfg.serve(ctx, req)
+		if err != nil {
+			resp = ProblemResponse(err, ev.RawPath)
+			if resp.Status >= 500 {
+				log.ErrorContext(ctx, "request failed", "status", resp.Status, "error", err.Error())
+			}
+		}
+		out := resp.Event()
+		log.InfoContext(ctx, "request", "status", out.StatusCode, "ms", time.Since(start).Milliseconds(), "sourceIp", ev.RequestContext.HTTP.SourceIP)
+		return out, nil
+	}
+}
+
+func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
+	ev := req.Event
+	rt, ok := route.ByKey(ev.RouteKey)
+	endpoint, served := cfg.Mux[ev.RouteKey]
+	if !ok || !served || rt.Function != cfg.Function {
+		return Response{}, fmt.Errorf("route %q on %s: %w", ev.RouteKey, cfg.Function, fault.ErrMethodMissing)
+	}
+	if changesState(rt.Method) {
+		if err := cfg.checkOrigin(req); err != nil {
+			return Response{}, err
+		}
+	}
+	if rt.Auth == route.Session {
+		token, _ := req.Cookie(SessionCookie)
+		if token == "" {
+			return Response{}, fault.New(fault.ErrUnauthorized, "unauthorized", "Sign in to continue.")
+		}
+		a, err := cfg.Auth.Authenticate(ctx, token)
+		if err != nil {
+			resp := ProblemResponse(err, ev.RawPath)
+			if resp.Status == http.StatusUnauthorized {
+				resp.Cookies = append(resp.Cookies, ClearSessionCookie(cfg.secureCookies()))
+			}
+			return resp, nil
+		}
+		req.Actor = a
+		req.Log = req.Log.With("userId", a.UserID, "accountId", a.AccountID)
+	}
+	return endpoint(ctx, req)
+}
+
+func changesState(method string) bool {
+	return method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
+}
+
+// checkOrigin guards against cross-site requests: a state-changing request must come from an allowed Origin
+// and, when it has a body, say it is JSON (a cross-site form cannot send application/json without a preflight).
+func (cfg Config) checkOrigin(req *Request) error {
+	origin := req.Header("origin")
+	if origin == "" || !slices.Contains(cfg.Origins, origin) {
+		return fault.New(fault.ErrForbidden, "origin-not-allowed", "This request must come from the PartnerHub portal.")
+	}
+	if req.Event.Body == "" {
+		return nil
+	}
+	mediaType, _, _ := strings.Cut(req.Header("content-type"), ";")
+	if !strings.EqualFold(strings.TrimSpace(mediaType), "application/json") {
+		return fault.New(fault.ErrUnsupported, "unsupported-media-type", "Send the body as JSON with Content-Type: application/json.")
+	}
+	return nil
+}
+
+func (cfg Config) secureCookies() bool {
+	for _, o := range cfg.Origins {
+		if strings.HasPrefix(o, "https://") {
+			return true
+		}
+	}
+	return false
+}
+
+// ProblemResponse turns an error into a problem document response.
+func ProblemResponse(err error, instance string) Response {
+	doc := problem.From(err)
+	doc.Instance = instance
+	resp := Response{Status: doc.Status, Body: doc, ContentType: problem.ContentType}
+	var fe *fault.Error
+	if errors.As(err, &fe) && fe.RetryAfter > 0 {
+		resp.Headers = map[string]string{"Retry-After": fmt.Sprint(int(fe.RetryAfter.Seconds() + 0.999))}
+	}
+	return resp
+}
+
+// Response is what an endpoint answers.
+type Response struct {
+	Status      int
+	Body        any // encoded as JSON; nil for no body
+	ContentType string
+	Headers     map[string]string
+	Cookies     []string
+}
+
+// JSON answers a status and a JSON body.
+func JSON(status int, body any) Response { return Response{Status: status, Body: body} }
+
+// NoContent answers 204.
+func NoContent() Response { return Response{Status: http.StatusNoContent} }
+
+// Event encodes the response for API Gateway.
+func (r Response) Event() events.APIGatewayV2HTTPResponse {
+	headers := map[string]string{"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+	for k, v := range r.Headers {
+		headers[k] = v
+	}
+	out := events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: headers, Cookies: r.Cookies}
+	if r.Body == nil {
+		return out
+	}
+	body, err := json.Marshal(r.Body)
+	if err != nil {
+		// Only a programming error gets here; answer a plain 500 rather than a half-written body.
+		out.StatusCode = http.StatusInternalServerError
+		body, _ = json.Marshal(problem.From(err))
+		r.ContentType = problem.ContentType
+	}
+	if r.ContentType == "" {
+		r.ContentType = "application/json"
+	}
+	out.Headers["Content-Type"] = r.ContentType
+	out.Body = string(body)
+	return out
+}

@@ -1,0 +1,132 @@
+// Package role is the catalog of roles and what each permits. Every permission check goes through Allows.
+package role
+
+import "slices"
+
+// Name names a role.
+type Name string
+
+// Permission names something a role allows.
+type Permission string
+
+// Account kinds that may hold roles. They match account.Kind values.
+const (
+	KindProvider = "provider"
+	KindMSP      = "msp"
+	KindPartner  = "partner"
+	KindCustomer = "customer"
+)
+
+// Roles.
+const (
+	SuperAdmin            Name = "super-admin"
+	AccountAdmin          Name = "account-admin"
+	MSPAccounts           Name = "msp-accounts"
+	MSPProspects          Name = "msp-prospects"
+	ImplementationLead    Name = "implementation-lead"
+	PartnerMarketing      Name = "partner-marketing"
+	PartnerMarketingAdmin Name = "partner-marketing-admin"
+	ReadOnly              Name = "read-only"
+	AccountActionsControl Name = "account-actions-control"
+)
+
+// Permissions.
+const (
+	AccountsView         Permission = "accounts:view"
+	PartnersCreate       Permission = "partners:create" // create MSP and partner accounts
+	CustomersCreate      Permission = "customers:create"
+	ProspectsCreate      Permission = "prospects:create"
+	AccountsEdit         Permission = "accounts:edit"
+	AccountsDisable      Permission = "accounts:disable"
+	CustomersProvision   Permission = "customers:provision" // apps and set-up details
+	HierarchyActions     Permission = "hierarchy:act"       // act on the whole subtree, not only direct children
+	UsersView            Permission = "users:view"
+	UsersManage          Permission = "users:manage"
+	TwoFactorManage      Permission = "two-factor:manage" // switch 2FA on or off for other users
+	BrandingManage       Permission = "branding:manage"
+	BrandingEnable       Permission = "branding:enable"
+	PartnerAccessManage  Permission = "partner-access:manage"
+	AuditView            Permission = "audit:view"
+	MarketingView        Permission = "marketing:view"
+	MarketingGrantAccess Permission = "marketing:grant"
+)
+
+// Role is one entry of the catalog.
+type Role struct {
+	Name        Name
+	Title       string
+	Description string
+	Kinds       []string // account kinds whose users may hold it
+	Permissions []Permission
+}
+
+var partnerKinds = []string{KindMSP, KindPartner}
+
+// Catalog is every role, in display order.
+var Catalog = []Role{
+	{SuperAdmin, "Super administrator", "Runs the platform: every permission, and the only role that switches two-factor sign-in for other users.",
+		[]string{KindProvider}, []Permission{AccountsView, PartnersCreate, CustomersCreate, ProspectsCreate, AccountsEdit, AccountsDisable,
+			CustomersProvision, HierarchyActions, UsersView, UsersManage, TwoFactorManage, BrandingManage, BrandingEnable, PartnerAccessManage, AuditView,
+			MarketingView, MarketingGrantAccess}},
+	{AccountAdmin, "Administrator", "Administers the account (MSP Administrator, Partner Admin, customer Decision Maker): creates accounts below it, users, roles and settings.",
+		[]string{KindMSP, KindPartner, KindCustomer}, []Permission{AccountsView, PartnersCreate, CustomersCreate, ProspectsCreate, AccountsEdit, AccountsDisable,
+			CustomersProvision, UsersView, UsersManage, BrandingManage, PartnerAccessManage, AuditView}},
+	{MSPAccounts, "Accounts", "Creates customers and views existing customers.",
+		partnerKinds, []Permission{AccountsView, CustomersCreate}},
+	{MSPProspects, "Prospects", "Creates prospects only; cannot manage existing customers.",
+		partnerKinds, []Permission{ProspectsCreate}},
+	{ImplementationLead, "Implementation lead", "Provisions customers: sets their apps and set-up details.",
+		partnerKinds, []Permission{AccountsView, CustomersCreate, CustomersProvision}},
+	{PartnerMarketing, "Partner marketing", "Uses the marketing tool.",
+		partnerKinds, []Permission{MarketingView}},
+	{PartnerMarketingAdmin, "Partner marketing administrator", "Uses the marketing tool and grants access to it.",
+		partnerKinds, []Permission{MarketingView, MarketingGrantAccess}},
+	{ReadOnly, "Read-only", "Views accounts, users and the audit log; changes nothing.",
+		[]string{KindProvider, KindMSP, KindPartner, KindCustomer}, []Permission{AccountsView, UsersView, AuditView}},
+	{AccountActionsControl, "Account Actions Control", "A right added to an administrator: edit and disable any account in the subtree, not only direct children.",
+		partnerKinds, []Permission{HierarchyActions}},
+}
+
+// Find returns a role of the catalog.
+func Find(n Name) (Role, bool) {
+	for _, r := range Catalog {
+		if r.Name == n {
+			return r, true
+		}
+	}
+	return Role{}, false
+}
+
+// Allows reports whether any of the roles grants the permission.
+func Allows(roles []Name, p Permission) bool {
+	for _, n := range roles {
+		if r, ok := Find(n); ok && slices.Contains(r.Permissions, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Permissions lists every permission the roles grant, without duplicates, in catalog order.
+func Permissions(roles []Name) []Permission {
+	var out []Permission
+	for _, r := range Catalog {
+		if !slices.Contains(roles, r.Name) {
+			continue
+		}
+		for _, p := range r.Permissions {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// AdminFor is the administrator role of an account kind.
+func AdminFor(kind string) Name {
+	if kind == KindProvider {
+		return SuperAdmin
+	}
+	return AccountAdmin
+}

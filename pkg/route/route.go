@@ -1,0 +1,164 @@
+// Package route is the single definition of PartnerHub's functions and HTTP routes. The CDK stack creates one
+// Lambda function per entry of Functions and one API Gateway route per entry of Routes; the local gateway serves
+// the same routes with the same functions. Adding a route is one line in Routes.
+package route
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Auth says whether a route needs a signed-in session.
+type Auth int
+
+const (
+	// Public routes are open to anyone (sign-in, activation links, health).
+	Public Auth = iota
+	// Session routes need a valid session cookie; the function resolves it on every request, so a revoked
+	// access ends on the next request.
+	Session
+)
+
+// Trigger is what invokes a function.
+type Trigger int
+
+const (
+	// HTTP functions serve API routes.
+	HTTP Trigger = iota
+	// Stream functions consume the table's stream.
+	Stream
+	// Schedule functions run on a timer.
+	Schedule
+)
+
+// Function names. They are the folder names under functions/ and the Lambda functions' logical names.
+const (
+	Health     = "health"
+	Signup     = "signup"
+	Activation = "activation"
+	OTP        = "otp"
+	Mailer     = "invitation-email"
+	Sweep      = "expiry-sweep"
+)
+
+// DynamoDB actions a function may be granted. No function is granted a wildcard.
+const (
+	GetItem       = "dynamodb:GetItem"
+	PutItem       = "dynamodb:PutItem"
+	UpdateItem    = "dynamodb:UpdateItem"
+	DeleteItem    = "dynamodb:DeleteItem"
+	Query         = "dynamodb:Query"
+	ConditionItem = "dynamodb:ConditionCheckItem"
+)
+
+// readWrite is what an API function that changes items through transactions needs. TransactWriteItems is
+// authorised per item action (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), so it has no action of its own.
+var readWrite = []string{GetItem, PutItem, UpdateItem, DeleteItem, Query, ConditionItem}
+
+// Function is one Lambda function.
+type Function struct {
+	Name        string
+	Description string
+	Trigger     Trigger
+	// TableActions are the DynamoDB actions it is granted on the table and its indexes.
+	TableActions []string
+	// SendsEmail grants ses:SendEmail.
+	SendsEmail bool
+	// NeedsKey grants read access to the HMAC key secret.
+	NeedsKey bool
+}
+
+// Functions lists every function of the stack.
+var Functions = []Function{
+	{Name: Health, Description: "Liveness of the API and the table", Trigger: HTTP, TableActions: []string{GetItem}},
+	{Name: Signup, Description: "Creates accounts and their point of contact", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Activation, Description: "Activation links, set password, resend activation", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: OTP, Description: "Sign-in, one-time codes, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Mailer, Description: "Sends outbox messages through SES v2", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, NeedsKey: true},
+	{Name: Sweep, Description: "Expires what was not used in time", Trigger: Schedule, TableActions: readWrite},
+}
+
+// Route is one HTTP route of the API.
+type Route struct {
+	Method   string
+	Path     string // API Gateway syntax: /v1/activations/{token}
+	Function string
+	Auth     Auth
+}
+
+// Routes is the API.
+var Routes = []Route{
+	{"GET", "/v1/health", Health, Public},
+
+	{"POST", "/v1/accounts", Signup, Session},
+
+	{"GET", "/v1/activations/{token}", Activation, Public},
+	{"POST", "/v1/activations/{token}", Activation, Public},
+	{"POST", "/v1/activation-emails", Activation, Session},
+
+	{"POST", "/v1/sessions", OTP, Public},
+	{"POST", "/v1/sessions/otp", OTP, Public},
+	{"POST", "/v1/sessions/otp/resend", OTP, Public},
+	{"DELETE", "/v1/sessions/current", OTP, Session},
+	{"GET", "/v1/me", OTP, Session},
+}
+
+// Key is the API Gateway route key, "METHOD /path".
+func (r Route) Key() string { return r.Method + " " + r.Path }
+
+// ByKey finds a route by its route key.
+func ByKey(key string) (Route, bool) {
+	for _, r := range Routes {
+		if r.Key() == key {
+			return r, true
+		}
+	}
+	return Route{}, false
+}
+
+// Of lists the routes served by a function.
+func Of(function string) []Route {
+	var out []Route
+	for _, r := range Routes {
+		if r.Function == function {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Lookup finds the function by name.
+func Lookup(name string) (Function, error) {
+	for _, f := range Functions {
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	return Function{}, fmt.Errorf("no function %q", name)
+}
+
+// Match matches a request path against a route path and returns the path parameters.
+func (r Route) Match(method, path string) (map[string]string, bool) {
+	if method != r.Method {
+		return nil, false
+	}
+	want := strings.Split(strings.Trim(r.Path, "/"), "/")
+	got := strings.Split(strings.Trim(path, "/"), "/")
+	if len(want) != len(got) {
+		return nil, false
+	}
+	params := map[string]string{}
+	for i, seg := range want {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			if got[i] == "" {
+				return nil, false
+			}
+			params[seg[1:len(seg)-1]] = got[i]
+			continue
+		}
+		if seg != got[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
