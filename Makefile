@@ -12,12 +12,15 @@ BUILD     := build
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+NPM_DIR := tools
+CDK     := $(NPM_DIR)/node_modules/.bin/cdk
+
+$(NPM_DIR)/node_modules/.installed: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 .PHONY: deps
-deps: node_modules/.installed ## Install the emulators and CDK's Node.js parts (npm ci, pinned by package-lock.json)
+deps: $(NPM_DIR)/node_modules/.installed ## Install the emulators and CDK's Node.js parts (npm ci, pinned by package-lock.json)
 
 .PHONY: dev
 dev: deps ## Run the whole stack locally: API and portal on :3000, mailbox on :8005
@@ -44,11 +47,11 @@ build: ## Build every function as bootstrap for linux/arm64, one folder and zip 
 
 .PHONY: synth
 synth: build deps ## Write the CloudFormation template to cdk.out
-	npx --no-install cdk synth --quiet
+	$(CDK) synth --quiet
 
 .PHONY: deploy
 deploy: build deps ## Deploy the stack to the AWS account of your credentials
-	npx --no-install cdk deploy
+	$(CDK) deploy
 
 .PHONY: invoke
 invoke: deps ## Run one function against the local stack: make invoke FN=health EVENT=events/health.json

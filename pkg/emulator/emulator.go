@@ -47,17 +47,17 @@ func Root() (string, error) {
 // DynamoBinary is the path of the dynoxide binary for this platform inside node_modules.
 func DynamoBinary(root string) string {
 	arch := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
-	return filepath.Join(root, "node_modules", "@dynoxide", runtime.GOOS+"-"+arch, "dynoxide")
+	return filepath.Join(root, "tools", "node_modules", "@dynoxide", runtime.GOOS+"-"+arch, "dynoxide")
 }
 
 // SESScript is the path of the aws-ses-v2-local command inside node_modules.
 func SESScript(root string) string {
-	return filepath.Join(root, "node_modules", ".bin", "aws-ses-v2-local")
+	return filepath.Join(root, "tools", "node_modules", ".bin", "aws-ses-v2-local")
 }
 
 // Missing explains how to install an emulator that is not there.
 func Missing(path string) error {
-	return fmt.Errorf("%s is not installed: run `npm ci` in the repository root (make dev and make test do)", path)
+	return fmt.Errorf("%s is not installed: run `make deps` (npm ci in tools/) (make dev and make test do)", path)
 }
 
 // StartDynamo starts dynoxide on 127.0.0.1:port. With dbPath it keeps its data in that SQLite file; without,

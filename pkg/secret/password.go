@@ -1,0 +1,68 @@
+package secret
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters from the design: 19 MiB, two passes, one lane.
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+	argonSaltLen = 16
+)
+
+var std = base64.RawStdEncoding
+
+// HashPassword returns the Argon2id hash of a password in PHC string format.
+func HashPassword(password string) string {
+	salt := random(argonSaltLen)
+	sum := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		std.EncodeToString(salt), std.EncodeToString(sum))
+}
+
+// CheckPassword reports whether password matches a hash made by HashPassword.
+func CheckPassword(encoded, password string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m uint32
+	var t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := std.DecodeString(parts[4])
+	want, err2 := std.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked against when no user exists, so a sign-in for an unknown email costs the same time as
+// one with a wrong password.
+var dummyHash = HashPassword("partnerhub-dummy-password")
+
+// SpendPasswordCheck does the work of one password check and discards the result.
+func SpendPasswordCheck(password string) { _ = CheckPassword(dummyHash, password) }
+
+// NormalizeAnswer folds a security answer so that case and spacing do not matter.
+func NormalizeAnswer(answer string) string {
+	return strings.ToLower(strings.Join(strings.Fields(answer), " "))
+}
+
+// HashAnswer hashes a security answer after normalising it.
+func HashAnswer(answer string) string { return HashPassword(NormalizeAnswer(answer)) }
+
+// CheckAnswer reports whether answer matches a hash made by HashAnswer.
+func CheckAnswer(encoded, answer string) bool { return CheckPassword(encoded, NormalizeAnswer(answer)) }

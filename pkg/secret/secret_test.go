@@ -1,0 +1,111 @@
+package secret_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/pkg/secret"
+)
+
+func keyring(t *testing.T, b byte) *secret.Keyring {
+	t.Helper()
+	k, err := secret.NewKeyring(bytes.Repeat([]byte{b}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestLinkToken(t *testing.T) {
+	t.Parallel()
+	k := keyring(t, 1)
+	id := secret.NewID()
+	tok := k.LinkToken(secret.PurposeActivation, id)
+
+	t.Run("case=valid", func(t *testing.T) {
+		got, ok := k.ParseLinkToken(secret.PurposeActivation, tok)
+		if !ok || got != id {
+			t.Fatalf("ParseLinkToken = %q, %v", got, ok)
+		}
+	})
+	t.Run("case=other purpose", func(t *testing.T) {
+		if _, ok := k.ParseLinkToken(secret.PurposeReset, tok); ok {
+			t.Fatal("an activation token verified as a reset token")
+		}
+	})
+	t.Run("case=other key", func(t *testing.T) {
+		if _, ok := keyring(t, 2).ParseLinkToken(secret.PurposeActivation, tok); ok {
+			t.Fatal("a token verified under another key")
+		}
+	})
+	t.Run("case=tampered", func(t *testing.T) {
+		for _, bad := range []string{"", ".", id, id + ".", tok + "x", "x" + tok, strings.Repeat("a", 300)} {
+			if _, ok := k.ParseLinkToken(secret.PurposeActivation, bad); ok {
+				t.Fatalf("token %q verified", bad)
+			}
+		}
+	})
+	t.Run("case=derived by the mailer", func(t *testing.T) {
+		got, err := k.Derive(secret.LinkRef(secret.PurposeActivation, id))
+		if err != nil || got != tok {
+			t.Fatalf("Derive = %q, %v; want %q", got, err, tok)
+		}
+	})
+}
+
+func TestCode(t *testing.T) {
+	t.Parallel()
+	k := keyring(t, 1)
+	code := k.Code("challenge", 1)
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		t.Fatalf("code %q is not six digits", code)
+	}
+	if !k.CheckCode("challenge", 1, code) {
+		t.Fatal("the right code failed")
+	}
+	if k.CheckCode("challenge", 2, code) && k.Code("challenge", 2) != code {
+		t.Fatal("code 1 passed as code 2")
+	}
+	if k.CheckCode("challenge", 1, code+"0") || k.CheckCode("challenge", 1, "") {
+		t.Fatal("a malformed code passed")
+	}
+	got, err := k.Derive(secret.CodeRef("challenge", 1))
+	if err != nil || got != code {
+		t.Fatalf("Derive = %q, %v", got, err)
+	}
+	if _, err := k.Derive("otp:challenge:x"); err == nil {
+		t.Fatal("a bad ref derived a code")
+	}
+}
+
+func TestPassword(t *testing.T) {
+	t.Parallel()
+	h := secret.HashPassword("correct horse battery staple")
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q does not carry the design's parameters", h)
+	}
+	if strings.Contains(h, "correct horse") {
+		t.Fatal("the hash contains the password")
+	}
+	if !secret.CheckPassword(h, "correct horse battery staple") {
+		t.Fatal("the right password failed")
+	}
+	if secret.CheckPassword(h, "correct horse battery stapl") || secret.CheckPassword("garbage", "x") {
+		t.Fatal("a wrong password passed")
+	}
+	if h == secret.HashPassword("correct horse battery staple") {
+		t.Fatal("two hashes of one password are equal: the salt is not random")
+	}
+}
+
+func TestAnswerIgnoresCaseAndSpacing(t *testing.T) {
+	t.Parallel()
+	h := secret.HashAnswer("  My First   Dog ")
+	if !secret.CheckAnswer(h, "my first dog") {
+		t.Fatal("the same answer in other case and spacing failed")
+	}
+	if secret.CheckAnswer(h, "my first cat") {
+		t.Fatal("a wrong answer passed")
+	}
+}
