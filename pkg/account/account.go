@@ -1,0 +1,101 @@
+// Package account is the partner tree: the provider at the root, MSPs and partners below it, and customer
+// companies at the leaves. It is pure: no SDK, no clock, no randomness.
+package account
+
+import (
+	"slices"
+	"time"
+)
+
+// Kind is the level of an account in the tree.
+type Kind string
+
+// Kinds.
+const (
+	Provider Kind = "provider"
+	MSP      Kind = "msp"
+	Partner  Kind = "partner"
+	Customer Kind = "customer"
+)
+
+// Status of an account.
+type Status string
+
+// Statuses: pending until its point of contact activates, then active; disabled by an account above it.
+const (
+	Pending  Status = "pending"
+	Active   Status = "active"
+	Disabled Status = "disabled"
+)
+
+// children lists which kinds each kind may create below itself.
+var children = map[Kind][]Kind{
+	Provider: {MSP, Partner, Customer},
+	MSP:      {Partner, Customer},
+	Partner:  {Customer},
+}
+
+// Kinds lists every kind an account may be created as.
+var Kinds = []Kind{MSP, Partner, Customer}
+
+// MayParent reports whether an account of kind parent may have a child of kind child.
+func MayParent(parent, child Kind) bool { return slices.Contains(children[parent], child) }
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k == Provider || slices.Contains(Kinds, k) }
+
+// Company is an account's company details.
+type Company struct {
+	Name    string `json:"name" dynamodbav:"name"`
+	Address string `json:"address" dynamodbav:"address"`
+	Country string `json:"country" dynamodbav:"country"`
+	State   string `json:"state" dynamodbav:"state"`
+	City    string `json:"city" dynamodbav:"city"`
+	ZipCode string `json:"zipCode" dynamodbav:"zipCode"`
+}
+
+// Counts are the totals of an account's whole subtree (itself excluded).
+type Counts struct {
+	MSPs      int `json:"msps" dynamodbav:"msps"`
+	Partners  int `json:"partners" dynamodbav:"partners"`
+	Customers int `json:"customers" dynamodbav:"customers"`
+	Endpoints int `json:"endpoints" dynamodbav:"endpoints"`
+	Disabled  int `json:"disabled" dynamodbav:"disabled"`
+}
+
+// CounterFor is the name of the Counts field that counts accounts of a kind.
+func CounterFor(k Kind) string {
+	switch k {
+	case MSP:
+		return "msps"
+	case Partner:
+		return "partners"
+	case Customer:
+		return "customers"
+	}
+	return ""
+}
+
+// Account is one node of the tree.
+type Account struct {
+	ID       string `dynamodbav:"id"`
+	Kind     Kind   `dynamodbav:"kind"`
+	ParentID string `dynamodbav:"parentId,omitempty"`
+	// Ancestors are the ids from the root down to the parent; counters are kept on each of them.
+	Ancestors []string  `dynamodbav:"ancestors,omitempty"`
+	Company   Company   `dynamodbav:"company"`
+	Status    Status    `dynamodbav:"status"`
+	Counts    Counts    `dynamodbav:"counts"`
+	CreatedAt time.Time `dynamodbav:"createdAt"`
+	CreatedBy string    `dynamodbav:"createdBy,omitempty"`
+	Version   int       `dynamodbav:"version"`
+}
+
+// Path is the ids from the root down to and including the account itself.
+func (a Account) Path() []string { return append(slices.Clone(a.Ancestors), a.ID) }
+
+// IsAncestorOf reports whether a is strictly above other in the tree.
+func (a Account) IsAncestorOf(other Account) bool { return slices.Contains(other.Ancestors, a.ID) }
+
+// Contains reports whether other is a itself or below it: the accounts a's administrators may view.
+func (a Account) Contains(other Account) bool { return a.ID == other.ID || a.IsAncestorOf(other) }
