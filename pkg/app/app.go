@@ -57,12 +57,24 @@ func NewLogger(level string) *slog.Logger {
 
 // HTTP builds the handler of an HTTP function.
 func (a *App) HTTP(function string) (httpapi.Handler, error) {
-	var mux httpapi.Mux
+	var (
+		mux httpapi.Mux
+		err error
+	)
 	switch function {
 	case route.Health:
 		mux = health.Checker{DB: a.Clients.Dynamo, Table: a.Config.Table, Clock: a.Clock}.Mux()
+	case route.Signup:
+		mux, err = a.signupMux()
+	case route.Activation:
+		mux, err = a.activationMux()
+	case route.OTP:
+		mux, err = a.otpMux()
 	default:
 		return nil, fmt.Errorf("no http function %q", function)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", function, err)
 	}
 	return httpapi.New(httpapi.Config{
 		Function: function,
