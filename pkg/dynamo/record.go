@@ -56,7 +56,9 @@ func WithTTL(item map[string]types.AttributeValue, at time.Time) map[string]type
 func S(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
 
 // N is a number attribute value.
-func N(n int64) types.AttributeValue { return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)} }
+func N(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
 
 // Get reads one item into v. found is false if there is no item.
 func Get(ctx context.Context, db DB, tableName string, key table.Key, v any) (found bool, err error) {

@@ -83,10 +83,10 @@ func (v *ValidationError) Error() string {
 // Unwrap lets errors.Is(err, ErrInvalid) match.
 func (v *ValidationError) Unwrap() error { return ErrInvalid }
 
-// Add records an invalid field. Only the first problem of a field is kept, so a field that already failed to
-// decode is not reported again as missing.
+// Add records an invalid field. Only the first problem of a field is kept, and nothing is added below a field
+// already reported, so a field that failed to decode is not reported again as missing.
 func (v *ValidationError) Add(field, code, detail string) {
-	if v.Has(field) {
+	if v.Has(field) || v.coveredBy(field) {
 		return
 	}
 	v.Fields = append(v.Fields, FieldError{Field: field, Code: code, Detail: detail})
@@ -96,6 +96,16 @@ func (v *ValidationError) Add(field, code, detail string) {
 func (v *ValidationError) Has(field string) bool {
 	for _, f := range v.Fields {
 		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// coveredBy reports whether a parent of field (e.g. "contact" for "contact.email") is already reported.
+func (v *ValidationError) coveredBy(field string) bool {
+	for _, f := range v.Fields {
+		if f.Field != "" && (strings.HasPrefix(field, f.Field+".") || strings.HasPrefix(field, f.Field+"[")) {
 			return true
 		}
 	}

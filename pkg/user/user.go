@@ -79,7 +79,9 @@ type User struct {
 }
 
 // Registered reports whether the user has set a password through the activation link.
-func (u User) Registered() bool { return u.Status == Active || (u.Status == Disabled && u.PasswordHash != "") }
+func (u User) Registered() bool {
+	return u.Status == Active || (u.Status == Disabled && u.PasswordHash != "")
+}
 
 // Locked reports whether sign-in is locked at now.
 func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }

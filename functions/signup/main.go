@@ -1,0 +1,11 @@
+// Command signup is the Lambda function for POST /v1/accounts.
+package main
+
+import (
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+func main() {
+	app.Start(func(a *app.App) (any, error) { return a.HTTP(route.Signup) })
+}

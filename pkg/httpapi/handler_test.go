@@ -1,0 +1,219 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+const origin = "http://localhost:3000"
+
+type fixedAuth struct {
+	a   actor.Actor
+	err error
+}
+
+func (f fixedAuth) Authenticate(context.Context, string) (actor.Actor, error) { return f.a, f.err }
+
+type createBody struct {
+	Name    string `json:"name"`
+	Count   int    `json:"count"`
+	Enabled bool   `json:"enabled"`
+	Contact struct {
+		Email string `json:"email"`
+	} `json:"contact"`
+	Tags []string `json:"tags"`
+}
+
+func (b *createBody) Validate(v *fault.ValidationError) {
+	if b.Name == "" {
+		v.Add("name", "required", "Name is required.")
+	}
+	if b.Contact.Email == "" {
+		v.Add("contact.email", "required", "Email is required.")
+	}
+}
+
+// handler serves two routes of the signup and otp functions with endpoints that echo what they saw.
+func handler(function string, auth httpapi.Authenticator) httpapi.Handler {
+	mux := httpapi.Mux{
+		"POST /v1/accounts": func(_ context.Context, r *httpapi.Request) (httpapi.Response, error) {
+			var b createBody
+			if err := r.Decode(&b); err != nil {
+				return httpapi.Response{}, err
+			}
+			return httpapi.JSON(http.StatusCreated, map[string]any{"name": b.Name, "user": r.Actor.UserID}), nil
+		},
+		"POST /v1/sessions": func(context.Context, *httpapi.Request) (httpapi.Response, error) {
+			return httpapi.Response{}, errors.New("database on fire at 10.0.0.1")
+		},
+	}
+	return httpapi.New(httpapi.Config{Function: function, Mux: mux, Auth: auth, Origins: []string{origin},
+		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+}
+
+func post(key, body string, headers map[string]string, cookies ...string) events.APIGatewayV2HTTPRequest {
+	h := map[string]string{"origin": origin, "content-type": "application/json"}
+	for k, v := range headers {
+		h[k] = v
+	}
+	return events.APIGatewayV2HTTPRequest{RouteKey: key, RawPath: strings.SplitN(key, " ", 2)[1], Headers: h, Body: body, Cookies: cookies}
+}
+
+type problemDoc struct {
+	Type   string             `json:"type"`
+	Status int                `json:"status"`
+	Detail string             `json:"detail"`
+	Errors []fault.FieldError `json:"errors"`
+}
+
+func decodeProblem(t *testing.T, resp events.APIGatewayV2HTTPResponse) problemDoc {
+	t.Helper()
+	if ct := resp.Headers["Content-Type"]; ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json (body %s)", ct, resp.Body)
+	}
+	var p problemDoc
+	if err := json.Unmarshal([]byte(resp.Body), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != resp.StatusCode {
+		t.Fatalf("problem status %d differs from response status %d", p.Status, resp.StatusCode)
+	}
+	return p
+}
+
+func fields(p problemDoc) map[string]string {
+	out := map[string]string{}
+	for _, f := range p.Errors {
+		out[f.Field] = f.Code
+	}
+	return out
+}
+
+func TestDecodeNamesEveryInvalidField(t *testing.T) {
+	t.Parallel()
+	h := handler(route.Signup, fixedAuth{a: actor.Actor{UserID: "u1"}})
+	cases := []struct {
+		name string
+		body string
+		want map[string]string
+	}{
+		{"case=valid", `{"name":"Acme","contact":{"email":"a@b.c"}}`, nil},
+		{"case=missing fields", `{}`, map[string]string{"name": "required", "contact.email": "required"}},
+		{"case=wrong types and unknown fields together", `{"name":5,"count":"x","enabled":"yes","tags":[1,"a"],"contact":{"email":"a@b.c","fax":1},"extra":true}`,
+			map[string]string{"name": "wrong_type", "count": "wrong_type", "enabled": "wrong_type", "tags[0]": "wrong_type", "contact.fax": "unknown_field", "extra": "unknown_field"}},
+		{"case=fraction for an integer", `{"name":"a","count":1.5,"contact":{"email":"a@b.c"}}`, map[string]string{"count": "wrong_type"}},
+		{"case=nested object of the wrong type", `{"name":"a","contact":"a@b.c"}`, map[string]string{"contact": "wrong_type"}},
+		{"case=invalid json", `{"name":`, map[string]string{"body": "invalid_json"}},
+		{"case=array body", `[1,2]`, map[string]string{"body": "wrong_type"}},
+		{"case=too large", `{"name":"` + strings.Repeat("a", httpapi.MaxBody) + `"}`, map[string]string{"body": "too_large"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := h(context.Background(), post("POST /v1/accounts", c.body, nil, "ph_session=tok"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.want == nil {
+				if resp.StatusCode != http.StatusCreated {
+					t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
+				}
+				return
+			}
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400: %s", resp.StatusCode, resp.Body)
+			}
+			got := fields(decodeProblem(t, resp))
+			if len(got) != len(c.want) {
+				t.Fatalf("fields %v, want %v", got, c.want)
+			}
+			for f, code := range c.want {
+				if got[f] != code {
+					t.Fatalf("field %s: %q, want %q (all: %v)", f, got[f], code, got)
+				}
+			}
+		})
+	}
+}
+
+func TestStateChangingRequestsNeedOriginAndJSON(t *testing.T) {
+	t.Parallel()
+	h := handler(route.Signup, fixedAuth{a: actor.Actor{UserID: "u1"}})
+	body := `{"name":"Acme","contact":{"email":"a@b.c"}}`
+	cases := []struct {
+		name    string
+		headers map[string]string
+		status  int
+	}{
+		{"case=no origin", map[string]string{"origin": ""}, http.StatusForbidden},
+		{"case=foreign origin", map[string]string{"origin": "https://evil.example"}, http.StatusForbidden},
+		{"case=form post", map[string]string{"content-type": "application/x-www-form-urlencoded"}, http.StatusUnsupportedMediaType},
+		{"case=text plain", map[string]string{"content-type": "text/plain"}, http.StatusUnsupportedMediaType},
+		{"case=json with charset", map[string]string{"content-type": "application/json; charset=utf-8"}, http.StatusCreated},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, _ := h(context.Background(), post("POST /v1/accounts", body, c.headers, "ph_session=tok"))
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.status, resp.Body)
+			}
+		})
+	}
+}
+
+func TestSessionRoutes(t *testing.T) {
+	t.Parallel()
+	body := `{"name":"Acme","contact":{"email":"a@b.c"}}`
+	t.Run("case=no cookie", func(t *testing.T) {
+		resp, _ := handler(route.Signup, fixedAuth{a: actor.Actor{UserID: "u1"}})(context.Background(), post("POST /v1/accounts", body, nil))
+		if p := decodeProblem(t, resp); p.Status != http.StatusUnauthorized {
+			t.Fatalf("status %d", p.Status)
+		}
+	})
+	t.Run("case=session refused clears the cookie", func(t *testing.T) {
+		resp, _ := handler(route.Signup, fixedAuth{err: fault.ErrUnauthorized})(context.Background(), post("POST /v1/accounts", body, nil, "ph_session=old"))
+		decodeProblem(t, resp)
+		if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
+			t.Fatalf("status %d cookies %v", resp.StatusCode, resp.Cookies)
+		}
+	})
+	t.Run("case=actor reaches the endpoint", func(t *testing.T) {
+		resp, _ := handler(route.Signup, fixedAuth{a: actor.Actor{UserID: "u1"}})(context.Background(), post("POST /v1/accounts", body, nil, "ph_session=tok"))
+		if resp.StatusCode != http.StatusCreated || !strings.Contains(resp.Body, `"user":"u1"`) {
+			t.Fatalf("status %d body %s", resp.StatusCode, resp.Body)
+		}
+	})
+}
+
+func TestInternalErrorsAreNotEchoed(t *testing.T) {
+	t.Parallel()
+	resp, err := handler(route.OTP, nil)(context.Background(), post("POST /v1/sessions", `{}`, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := decodeProblem(t, resp)
+	if p.Status != http.StatusInternalServerError || strings.Contains(resp.Body, "10.0.0.1") || strings.Contains(resp.Body, "fire") {
+		t.Fatalf("500 leaked its cause: %s", resp.Body)
+	}
+}
+
+func TestRouteOfAnotherFunctionIsNotServed(t *testing.T) {
+	t.Parallel()
+	// The otp function must not answer a route the route table gives to signup, even if its mux had it.
+	resp, _ := handler(route.OTP, nil)(context.Background(), post("POST /v1/accounts", `{}`, nil))
+	if p := decodeProblem(t, resp); p.Status != http.StatusNotFound {
+		t.Fatalf("status %d", p.Status)
+	}
+}
