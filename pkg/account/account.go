@@ -89,6 +89,9 @@ type Account struct {
 	CreatedAt time.Time `dynamodbav:"createdAt"`
 	CreatedBy string    `dynamodbav:"createdBy,omitempty"`
 	Version   int       `dynamodbav:"version"`
+
+	// ContactUserID is the point of contact created with the account; its activation makes the account active.
+	ContactUserID string `dynamodbav:"contactUserId,omitempty"`
 }
 
 // Path is the ids from the root down to and including the account itself.

@@ -1,11 +1,12 @@
 package app
 
-import (
-	"errors"
-
-	"github.com/partnerhub/partnerhub/pkg/httpapi"
-)
+import "github.com/partnerhub/partnerhub/pkg/httpapi"
 
 // activationMux builds the routes of the activation function.
-// TODO(onboarding): build the activation endpoints.
-func (a *App) activationMux() (httpapi.Mux, error) { return nil, errors.New("activation not built yet") }
+func (a *App) activationMux() (httpapi.Mux, error) {
+	s, err := a.Onboarding()
+	if err != nil {
+		return nil, err
+	}
+	return s.ActivationMux(), nil
+}

@@ -4,16 +4,23 @@ import (
 	"context"
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
-	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 )
 
-// authenticator resolves session cookies for routes that need a session.
-// TODO(signin): replace with the session store's authenticator.
-func (a *App) authenticator() httpapi.Authenticator { return noSessions{} }
+// authenticator resolves session cookies for routes that need a session: every function checks the session,
+// the user, the membership and the account itself, on every request.
+func (a *App) authenticator() httpapi.Authenticator {
+	s, err := a.SignIn()
+	if err != nil {
+		return broken{err}
+	}
+	return s
+}
 
-type noSessions struct{}
+// broken answers every request with the error that kept the authenticator from being built (a key too short,
+// which Config already refuses), as a 5xx rather than a panic.
+type broken struct{ err error }
 
-func (noSessions) Authenticate(context.Context, string) (actor.Actor, error) {
-	return actor.Actor{}, fault.ErrUnauthorized
+func (b broken) Authenticate(context.Context, string) (actor.Actor, error) {
+	return actor.Actor{}, b.err
 }

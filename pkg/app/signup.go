@@ -1,11 +1,43 @@
 package app
 
 import (
-	"errors"
+	"context"
 
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
+// Onboarding builds the onboarding use cases (accounts, activation links, bootstrap) from the App.
+func (a *App) Onboarding() (*onboarding.Service, error) {
+	keys, err := secret.NewKeyring(a.Config.Key)
+	if err != nil {
+		return nil, err
+	}
+	return onboarding.New(onboarding.Deps{
+		DB:    a.Clients.Dynamo,
+		Table: a.Config.Table,
+		Keys:  keys,
+		Clock: a.Clock,
+		Log:   a.Log,
+	})
+}
+
+// Bootstrap creates the provider account and its first super administrator unless the platform has them
+// already; the local stack calls it on start and phctl on an operator's request.
+func (a *App) Bootstrap(ctx context.Context, in onboarding.BootstrapInput) (onboarding.BootstrapResult, error) {
+	s, err := a.Onboarding()
+	if err != nil {
+		return onboarding.BootstrapResult{}, err
+	}
+	return s.Bootstrap(ctx, in)
+}
+
 // signupMux builds the routes of the signup function.
-// TODO(onboarding): build the signup endpoints.
-func (a *App) signupMux() (httpapi.Mux, error) { return nil, errors.New("signup not built yet") }
+func (a *App) signupMux() (httpapi.Mux, error) {
+	s, err := a.Onboarding()
+	if err != nil {
+		return nil, err
+	}
+	return s.SignupMux(), nil
+}

@@ -13,9 +13,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-// Status of a message.
+// Status of a message. A message starts pending; the mailer claims it (sending) while it calls SES, then
+// records sent, or pending again to be retried, or failed once it gives up. Sent and failed are final.
 const (
 	StatusPending = "pending"
+	StatusSending = "sending"
 	StatusSent    = "sent"
 	StatusFailed  = "failed"
 )
@@ -41,6 +43,10 @@ type Message struct {
 	SentAt         time.Time `dynamodbav:"sentAt,omitempty"`
 	SESMessageID   string    `dynamodbav:"sesMessageId,omitempty"`
 	LastError      string    `dynamodbav:"lastError,omitempty"`
+	// ClaimID and ClaimUntil are set while a mailer invocation holds the message (status sending), so that a
+	// concurrent delivery of the same stream record does not send it again. ClaimUntil is a table.Timestamp.
+	ClaimID    string `dynamodbav:"claimId,omitempty"`
+	ClaimUntil string `dynamodbav:"claimUntil,omitempty"`
 }
 
 // retention is how long a message stays in the table after it was written (for the user status check).

@@ -6,6 +6,7 @@ package table
 //
 //	read                                   key condition                                   served by
 //	account by id                          pk=ACCOUNT#<id>, sk=ACCOUNT                      table
+//	the provider (root) account's id       pk=PROVIDER, sk=GUARD                           table
 //	children of an account, by name        gsi1pk=CHILDREN#<parentId>, gsi1sk=<name>#<id>    gsi1
 //	account's audit events, newest first   pk=ACCOUNT#<id>, sk begins_with AUDIT#  (desc)    table
 //	company name taken?                    pk=COMPANY#<lower(name)>, sk=GUARD               table
@@ -19,6 +20,9 @@ package table
 //	session by token hash                  pk=SESSION#<hash>, sk=SESSION                   table
 //	outbox message by id                   pk=OUTBOX#<id>, sk=OUTBOX                       table
 //	rate-limit window                      pk=RATE#<scope>#<subject>, sk=<window>           table
+//	  sign-in attempts per source IP       pk=RATE#signin-ip#<ip>, sk=<window start>        table
+//	  sign-in attempts per email           pk=RATE#signin-email#<hmac(email)>, sk=<start>   table
+//	  code guesses and resends per IP      pk=RATE#otp-ip#<ip>, sk=<window start>           table
 //	items due to expire before t           xpk=EXPIRY, xsk <= <t>                          expiry (sparse)
 //
 // The expiry index is sparse: only items that are still waiting to expire carry xpk/xsk, and the sweep removes
@@ -80,6 +84,10 @@ const (
 
 // HealthKey is read by the health check to prove the table answers; the item need not exist.
 func HealthKey() Key { return Key{"HEALTH", "HEALTH"} }
+
+// ProviderGuard is the one item that names the provider account. Writing it with attribute_not_exists makes the
+// bootstrap idempotent and keeps the root of the tree unique.
+func ProviderGuard() Key { return Key{"PROVIDER", "GUARD"} }
 
 // AccountKey is the key of an account.
 func AccountKey(id string) Key { return Key{prefixAccount + id, "ACCOUNT"} }

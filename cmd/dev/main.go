@@ -1,0 +1,188 @@
+// Command dev runs the whole of PartnerHub on this machine (`make dev`): the DynamoDB and SES emulators, the
+// table, and the local gateway that serves the portal and the API on http://localhost:3000, drives the mailer
+// from the table's stream and runs the expiry sweep on a timer. Data survives restarts in .local/; Ctrl-C stops
+// everything it started.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/emulator"
+	"github.com/partnerhub/partnerhub/pkg/local"
+	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/table"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "dev:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	flags := flag.NewFlagSet("dev", flag.ExitOnError)
+	s, err := local.FlagSettings(flags, os.Getenv)
+	if err != nil {
+		return err
+	}
+	sweepEvery := flags.Duration("sweep-every", time.Minute, "how often the expiry sweep runs")
+	pollEvery := flags.Duration("poll-every", 250*time.Millisecond, "how often the table's stream is polled")
+	_ = flags.Parse(os.Args[1:]) // ExitOnError: Parse exits on a bad flag
+	root, err := emulator.Root()
+	if err != nil {
+		return err
+	}
+	s.Resolve(root)
+	log := newLogger(os.Getenv("LOG_LEVEL"))
+
+	if err := local.CheckPorts(map[string]int{"portal and API": s.APIPort, "SES emulator": s.SESPort, "DynamoDB emulator": s.DynamoPort}); err != nil {
+		return err
+	}
+	// Hold the API port from here on, so nothing takes it while the emulators start.
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", s.APIPort))
+	if err != nil {
+		return fmt.Errorf("listen on port %d: %w", s.APIPort, err)
+	}
+	defer ln.Close()
+	key, created, err := s.EnsureKey()
+	if err != nil {
+		return err
+	}
+	if created {
+		log.Info("created a new HMAC key", "file", s.KeyPath())
+	}
+
+	dynLog, err := logFile(s.DataDir, "dynamodb.log")
+	if err != nil {
+		return err
+	}
+	defer dynLog.Close()
+	dyn, err := emulator.StartDynamo(ctx, root, s.DynamoPort, s.DatabasePath(), dynLog)
+	if err != nil {
+		return err
+	}
+	defer dyn.Stop()
+	sesLog, err := logFile(s.DataDir, "ses.log")
+	if err != nil {
+		return err
+	}
+	defer sesLog.Close()
+	ses, err := emulator.StartSES(ctx, root, s.SESPort, sesLog)
+	if err != nil {
+		return err
+	}
+	defer ses.Stop()
+
+	a, err := app.New(ctx, s.AppConfig(key), app.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	if err := table.Main.Ensure(ctx, a.Clients.Dynamo, s.Table); err != nil {
+		return err
+	}
+
+	var (
+		wg      sync.WaitGroup
+		missing []string
+	)
+	// The poller is positioned before seeding, so the emails that seeding queues are sent.
+	if mailer, err := a.Mailer(); err != nil {
+		log.Warn("the mailer is not running: outbox messages stay unsent", "function", route.Mailer, "error", err.Error())
+		missing = append(missing, route.Mailer)
+	} else {
+		p := local.NewPoller(local.PollerConfig{
+			Streams: a.Clients.Streams, Table: s.Table, Region: a.Config.Region,
+			Filter: table.OutboxInserts, Handler: mailer, Interval: *pollEvery, Log: log.With("function", route.Mailer),
+		})
+		if err := p.Open(ctx); err != nil {
+			return fmt.Errorf("open the table's stream: %w", err)
+		}
+		wg.Go(func() { _ = p.Run(ctx) })
+	}
+	if err := seed(ctx, a); err != nil {
+		return fmt.Errorf("seed the local stack: %w", err)
+	}
+	if sweep, err := a.Sweep(); err != nil {
+		log.Warn("the expiry sweep is not running", "function", route.Sweep, "error", err.Error())
+		missing = append(missing, route.Sweep)
+	} else {
+		sc := local.Schedule{Handler: sweep, Every: *sweepEvery, Rule: route.Sweep, Region: a.Config.Region, Log: log.With("function", route.Sweep)}
+		wg.Go(func() { sc.Run(ctx) })
+	}
+
+	gw := local.NewGateway(local.GatewayConfig{Build: a.HTTP, Web: os.DirFS(filepath.Join(root, "web")), Log: log})
+	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	listeners := []net.Listener{ln}
+	// Browsers may resolve localhost to ::1 first; answer there too when the machine has IPv6.
+	if ln6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", s.APIPort)); err == nil {
+		listeners = append(listeners, ln6)
+	} else if errors.Is(err, syscall.EADDRINUSE) {
+		log.Warn("something else holds [::1]:"+fmt.Sprint(s.APIPort)+"; if localhost does not answer, use 127.0.0.1", "error", err.Error())
+	}
+	for _, l := range listeners {
+		wg.Go(func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("gateway stopped", "error", err.Error())
+				stop()
+			}
+		})
+	}
+
+	banner(os.Stdout, s, append(gw.Missing(), missing...))
+	<-ctx.Done()
+	stop() // from here a second Ctrl-C ends the process at once; the emulators die with it (Pdeathsig)
+	fmt.Fprintln(os.Stderr, "\nstopping…")
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	wg.Wait()
+	return nil // the deferred Stops end the emulators
+}
+
+func banner(w io.Writer, s *local.Settings, missing []string) {
+	fmt.Fprintf(w, "\nPartnerHub is running locally\n")
+	fmt.Fprintf(w, "  portal and API  %s\n", s.PortalURL())
+	fmt.Fprintf(w, "  mailbox         %s\n", s.MailboxURL())
+	fmt.Fprintf(w, "  table           %s on %s\n", s.Table, s.DynamoURL())
+	fmt.Fprintf(w, "  data            %s (delete it, or run `make clean`, to start afresh)\n", s.DataDir)
+	if len(missing) > 0 {
+		fmt.Fprintf(w, "  not built yet   %s\n", strings.Join(missing, ", "))
+	}
+	fmt.Fprintf(w, "Ctrl-C stops everything.\n\n")
+}
+
+// newLogger is a text logger: this output is read by people at a terminal, not by CloudWatch.
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// logFile opens an emulator's log in the data dir, emptied on each start.
+func logFile(dir, name string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+}

@@ -1,0 +1,9 @@
+// Command invitation-email is the mailer: the table's stream (outbox inserts only) invokes it, and it sends
+// each outbox message through SES v2.
+package main
+
+import "github.com/partnerhub/partnerhub/pkg/app"
+
+func main() {
+	app.Start(func(a *app.App) (any, error) { return a.Mailer() })
+}

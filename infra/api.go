@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+// Default API throttling, per second, for the whole stage.
+const (
+	defaultRate  = 50
+	defaultBurst = 100
+)
+
+// httpAPI is the HTTP API and its one stage.
+type httpAPI struct {
+	api   awsapigatewayv2.HttpApi
+	stage awsapigatewayv2.HttpStage
+	// domain is the API's execute-api host name, the portal distribution's origin for /v1/*.
+	domain string
+}
+
+// newAPI creates the HTTP API with a throttled $default stage. Its routes are added once the functions exist
+// (addRoutes); the API is created first because the portal's distribution, whose URL the functions need, points
+// at it.
+func newAPI(stack awscdk.Stack, props *StackProps) *httpAPI {
+	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+		Description: jsii.String("PartnerHub API"),
+		// The default stage has no throttling settings of its own; the stage below replaces it.
+		CreateDefaultStage: jsii.Bool(false),
+	})
+	rate, burst := props.ThrottleRate, props.ThrottleBurst
+	if rate == 0 {
+		rate = defaultRate
+	}
+	if burst == 0 {
+		burst = defaultBurst
+	}
+	stage := awsapigatewayv2.NewHttpStage(stack, jsii.String("ApiStage"), &awsapigatewayv2.HttpStageProps{
+		HttpApi:    api,
+		StageName:  jsii.String("$default"),
+		AutoDeploy: jsii.Bool(true),
+		Throttle: &awsapigatewayv2.ThrottleSettings{
+			RateLimit:  jsii.Number(rate),
+			BurstLimit: jsii.Number(burst),
+		},
+	})
+	return &httpAPI{
+		api:    api,
+		stage:  stage,
+		domain: *api.ApiId() + ".execute-api." + *stack.Region() + "." + *stack.UrlSuffix(),
+	}
+}
+
+// addRoutes adds one route per route.Routes entry, each to its function's Lambda integration (payload format
+// 2.0). The routes of one function share one integration.
+func (a *httpAPI) addRoutes(fns map[string]awslambda.Function) {
+	integrations := map[string]awsapigatewayv2integrations.HttpLambdaIntegration{}
+	for _, r := range route.Routes {
+		in, ok := integrations[r.Function]
+		if !ok {
+			if fns[r.Function] == nil {
+				panic(fmt.Sprintf("route %s: no function %q in route.Functions", r.Key(), r.Function))
+			}
+			in = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(pascal(r.Function)+"Integration"), fns[r.Function],
+				&awsapigatewayv2integrations.HttpLambdaIntegrationProps{
+					PayloadFormatVersion: awsapigatewayv2.PayloadFormatVersion_VERSION_2_0(),
+				})
+			integrations[r.Function] = in
+		}
+		a.api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
+			Path:        jsii.String(r.Path),
+			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},
+			Integration: in,
+		})
+	}
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/table"
+)
+
+// Stream mapping limits. A record that still fails after the retries (each retry halves the batch, so a poison
+// record ends up alone) or that is older than streamMaxAge hours goes to the failure queue instead of blocking its shard.
+const (
+	streamBatch   = 10
+	streamRetries = 5
+	streamMaxAge  = 6 // hours
+	sweepEvery    = 5 // minutes
+)
+
+// newAlarms creates the topic every alarm notifies, with an email subscription when one is configured.
+func newAlarms(stack awscdk.Stack, email string) awssns.Topic {
+	topic := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{
+		DisplayName: jsii.String("PartnerHub alarms"),
+		EnforceSSL:  jsii.Bool(true),
+	})
+	if email != "" {
+		topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+	}
+	return topic
+}
+
+// alarmOn raises an alarm as soon as the metric is above zero in a five-minute window.
+func alarmOn(scope awscdk.Stack, id string, metric awscloudwatch.IMetric, description string, topic awssns.ITopic) {
+	alarm := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
+		Metric:             metric,
+		Threshold:          jsii.Number(0),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		EvaluationPeriods:  jsii.Number(1),
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		AlarmDescription:   jsii.String(description),
+	})
+	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
+}
+
+// newFailureQueue creates the queue where the stream mapping sends what the mailer gave up on, and its alarm:
+// a message there is an email that was never sent.
+func newFailureQueue(stack awscdk.Stack, topic awssns.ITopic) awssqs.Queue {
+	q := awssqs.NewQueue(stack, jsii.String("MailFailures"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	alarmOn(stack, "MailFailuresAlarm", q.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
+		Period:    awscdk.Duration_Minutes(jsii.Number(5)),
+		Statistic: jsii.String("Maximum"),
+	}), "Stream records the mailer gave up on are waiting in the failure queue", topic)
+	return q
+}
+
+// subscribeStream connects each stream function to the table's stream, filtered to outbox inserts with the same
+// filter the local gateway applies (table.OutboxInserts), so no other change invokes the mailer.
+func subscribeStream(data awsdynamodb.Table, failures awssqs.IQueue, fns map[string]awslambda.Function) {
+	for _, f := range route.Functions {
+		if f.Trigger != route.Stream {
+			continue
+		}
+		fns[f.Name].AddEventSource(awslambdaeventsources.NewDynamoEventSource(data, &awslambdaeventsources.DynamoEventSourceProps{
+			StartingPosition:        awslambda.StartingPosition_LATEST,
+			BatchSize:               jsii.Number(streamBatch),
+			Filters:                 &[]*map[string]any{awslambda.FilterCriteria_Filter(ptr(table.OutboxInserts.Pattern()))},
+			BisectBatchOnError:      jsii.Bool(true),
+			RetryAttempts:           jsii.Number(streamRetries),
+			MaxRecordAge:            awscdk.Duration_Hours(jsii.Number(streamMaxAge)),
+			ReportBatchItemFailures: jsii.Bool(true),
+			OnFailure:               awslambdaeventsources.NewSqsDlq(failures),
+		}))
+	}
+}
+
+// schedule runs each schedule function every few minutes. A failed run is not retried: the next one picks up
+// whatever is still due.
+func schedule(stack awscdk.Stack, fns map[string]awslambda.Function) {
+	for _, f := range route.Functions {
+		if f.Trigger != route.Schedule {
+			continue
+		}
+		awsevents.NewRule(stack, jsii.String(pascal(f.Name)+"Schedule"), &awsevents.RuleProps{
+			Description: jsii.String("Runs " + f.Name),
+			Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(sweepEvery))),
+			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fns[f.Name], &awseventstargets.LambdaFunctionProps{
+				RetryAttempts: jsii.Number(0),
+			})},
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+// FunctionTag is the tag key that names the route.Function a Lambda function (and its role) was built from.
+const FunctionTag = "partnerhub:function"
+
+// backend is what every function is wired to.
+type backend struct {
+	table    awsdynamodb.Table
+	key      awssecretsmanager.Secret
+	mail     *mail
+	portal   string
+	alarms   awssns.ITopic
+	logLevel string
+}
+
+// memoryMB is every function's memory. Lambda gives CPU in proportion; 256 MB runs an Argon2id hash (19 MiB)
+// well within the API timeout.
+const memoryMB = 256
+
+// timeout per trigger, in seconds: API calls answer well within API Gateway's 30-second limit; the mailer sends a
+// batch of streamBatch emails, with SES retries; the sweep has part of its period to drain what is due.
+var timeout = map[route.Trigger]float64{route.HTTP: 10, route.Stream: 60, route.Schedule: 120}
+
+// newFunctions creates one Lambda function per route.Functions entry, keyed by name.
+func newFunctions(stack awscdk.Stack, props *StackProps, b *backend) map[string]awslambda.Function {
+	fns := make(map[string]awslambda.Function, len(route.Functions))
+	for _, f := range route.Functions {
+		fns[f.Name] = newFunction(stack, props.AssetDir, f, b)
+	}
+	return fns
+}
+
+// checkBuild reports every function of route.Functions whose bootstrap is missing from assetDir, so a synth
+// before `make build` (or before a new function has its folder under functions/) fails with one clear message.
+func checkBuild(assetDir string) error {
+	var missing []string
+	for _, f := range route.Functions {
+		if _, err := os.Stat(filepath.Join(assetDir, f.Name, "bootstrap")); err != nil {
+			missing = append(missing, f.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no bootstrap in %s for %s: run make build (each function needs functions/<name>/main.go)",
+			assetDir, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// newFunction creates one function: arm64 provided.al2023 running the bootstrap that `make build` wrote, traced,
+// logging to its own log group, with exactly the permissions its route.Function entry lists.
+func newFunction(stack awscdk.Stack, assetDir string, f route.Function, b *backend) awslambda.Function {
+	code := filepath.Join(assetDir, f.Name)
+	if _, err := os.Stat(filepath.Join(code, "bootstrap")); err != nil {
+		panic(fmt.Sprintf("function %s: %v (run make build)", f.Name, err))
+	}
+	id := pascal(f.Name)
+	logs := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	env := map[string]*string{
+		"PH_ENV":                jsii.String("aws"),
+		"TABLE_NAME":            b.table.TableName(),
+		"MAIL_FROM":             jsii.String(b.mail.from),
+		"SES_CONFIGURATION_SET": b.mail.set.ConfigurationSetName(),
+		"PORTAL_URL":            jsii.String(b.portal),
+		"LOG_LEVEL":             jsii.String(or(b.logLevel, "info")),
+	}
+	if f.NeedsKey {
+		env["HMAC_SECRET_ARN"] = b.key.SecretArn()
+	}
+	props := &awslambda.FunctionProps{
+		Description:  jsii.String(f.Description),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(jsii.String(code), nil),
+		MemorySize:   jsii.Number(memoryMB),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeout[f.Trigger])),
+		Tracing:      awslambda.Tracing_ACTIVE,
+		LogGroup:     logs,
+		Environment:  &env,
+	}
+	if f.Trigger == route.Schedule {
+		// Invoked asynchronously by EventBridge: a failed run is not retried, the next run does the work.
+		props.RetryAttempts = jsii.Number(0)
+	}
+	fn := awslambda.NewFunction(stack, jsii.String(id), props)
+	awscdk.Tags_Of(fn).Add(jsii.String(FunctionTag), jsii.String(f.Name), nil)
+	grant(stack, fn, f, b)
+	alarmOn(stack, id+"Errors", fn.MetricErrors(&awscloudwatch.MetricOptions{
+		Period:    awscdk.Duration_Minutes(jsii.Number(5)),
+		Statistic: jsii.String("Sum"),
+	}), fmt.Sprintf("%s returned errors", f.Name), b.alarms)
+	return fn
+}
+
+// grant gives the function exactly what its route.Function entry lists, as explicit statements: the table
+// actions on the table and its indexes (never a grant helper, which would add Scan or a wildcard), ses:SendEmail
+// for the mailer, and reading the HMAC key for the functions that hash or derive tokens.
+func grant(stack awscdk.Stack, fn awslambda.Function, f route.Function, b *backend) {
+	if len(f.TableActions) > 0 {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings(f.TableActions...),
+			Resources: &[]*string{b.table.TableArn(), jsii.String(*b.table.TableArn() + "/index/*")},
+		}))
+	}
+	if f.SendsEmail {
+		// SESv2 SendEmail with simple (HTML + text) content is authorized as ses:SendEmail alone.
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("ses:SendEmail"),
+			Resources: &b.mail.sendARNs,
+		}))
+	}
+	if f.NeedsKey {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
+			Resources: &[]*string{b.key.SecretArn()},
+		}))
+	}
+}
+
+// pascal turns a function name into a construct id: "invitation-email" becomes "InvitationEmail".
+func pascal(name string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+func or(v, fallback string) string {
+	if v != "" {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+// TestLeastPrivilege checks every statement our functions' roles carry: exactly their route.Function table
+// actions on the table and its indexes, SES and the key only where listed, and nothing else but tracing and,
+// for stream functions, reading the stream and writing the failure queue.
+func TestLeastPrivilege(t *testing.T) {
+	_, cfn := synth(t)
+	for _, s := range cfn.allStatements() {
+		for _, a := range s.Actions {
+			if a == "*" || a == "dynamodb:*" || a == "dynamodb:Scan" {
+				t.Errorf("a policy allows %s on %v", a, s.Resources)
+			}
+		}
+	}
+	tableID := cfn.only(t, "AWS::DynamoDB::Table")
+	secretID := cfn.only(t, "AWS::SecretsManager::Secret")
+	queueID := cfn.only(t, "AWS::SQS::Queue")
+	isTable := func(r any) bool { return sameAtt(r, tableID, "Arn") }
+	isIndexes := func(r any) bool {
+		parts := joined(r)
+		return len(parts) == 2 && sameAtt(parts[0], tableID, "Arn") && parts[1] == "/index/*"
+	}
+	fns := cfn.functions()
+	for _, f := range route.Functions {
+		t.Run("fn="+f.Name, func(t *testing.T) {
+			roleID, _ := getAtt(cfn.Resources[fns[f.Name]].Properties["Role"])
+			var tableActions, ses, secrets []string
+			for _, s := range cfn.statements(roleID) {
+				if s.Effect != "Allow" {
+					continue
+				}
+				onTable := slices.ContainsFunc(s.Resources, isTable) || slices.ContainsFunc(s.Resources, isIndexes)
+				for _, a := range s.Actions {
+					if strings.Contains(a, "*") {
+						t.Errorf("wildcard action %s", a)
+					}
+					switch {
+					case onTable:
+						if !slices.ContainsFunc(s.Resources, isTable) || !slices.ContainsFunc(s.Resources, isIndexes) {
+							t.Errorf("%s is not granted on both the table and its indexes: %v", a, s.Resources)
+						}
+						tableActions = append(tableActions, a)
+					case strings.HasPrefix(a, "ses:"):
+						ses = append(ses, a)
+					case strings.HasPrefix(a, "secretsmanager:"):
+						secrets = append(secrets, a)
+						if len(s.Resources) != 1 || ref(s.Resources[0]) != secretID {
+							t.Errorf("%s on %v, want the HMAC key only", a, s.Resources)
+						}
+					case a == "xray:PutTraceSegments" || a == "xray:PutTelemetryRecords":
+					case f.Trigger == route.Stream && streamAction(a, s.Resources, tableID, queueID):
+					default:
+						t.Errorf("unexpected %s on %v", a, s.Resources)
+					}
+				}
+			}
+			if want := sorted(f.TableActions); !reflect.DeepEqual(sorted(tableActions), want) {
+				t.Errorf("table actions %v, want exactly %v", sorted(tableActions), want)
+			}
+			if want := map[bool][]string{true: {"ses:SendEmail"}}[f.SendsEmail]; !reflect.DeepEqual(ses, want) {
+				t.Errorf("SES actions %v, SendsEmail=%v", ses, f.SendsEmail)
+			}
+			if want := map[bool][]string{true: {"secretsmanager:GetSecretValue"}}[f.NeedsKey]; !reflect.DeepEqual(secrets, want) {
+				t.Errorf("Secrets Manager actions %v, NeedsKey=%v", secrets, f.NeedsKey)
+			}
+		})
+	}
+}
+
+// streamAction reports whether a is what a stream consumer needs: read the table's stream (ListStreams has no
+// resource), send to the failure queue.
+func streamAction(a string, resources []any, tableID, queueID string) bool {
+	all := func(ok func(any) bool) bool {
+		return len(resources) > 0 && !slices.ContainsFunc(resources, func(r any) bool { return !ok(r) })
+	}
+	switch a {
+	case "dynamodb:ListStreams":
+		return all(func(r any) bool { return r == "*" })
+	case "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator":
+		return all(func(r any) bool { return sameAtt(r, tableID, "StreamArn") })
+	case "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl":
+		return all(func(r any) bool { return sameAtt(r, queueID, "Arn") })
+	}
+	return false
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,82 @@
+// Command infra is PartnerHub's CDK app. `make synth` and `make deploy` run it through the CDK CLI (cdk.json:
+// "go run ./infra").
+//
+// Settings come from an environment variable if set, else from CDK context (cdk.json, or -c key=value):
+//
+//	PH_STACK_NAME          partnerhub:stackName          CloudFormation stack name (PartnerHub)
+//	PH_SENDER_DOMAIN       partnerhub:senderDomain       SES domain identity, e.g. example.com
+//	PH_SENDER_EMAIL        partnerhub:senderEmail        From address (no-reply@<sender domain>)
+//	PH_SENDER_NAME         partnerhub:senderName         From display name (PartnerHub)
+//	PH_PORTAL_DOMAIN       partnerhub:portalDomain       optional custom domain of the portal
+//	PH_PORTAL_CERT_ARN     partnerhub:portalCertArn      its ACM certificate, in us-east-1
+//	PH_ALARM_EMAIL         partnerhub:alarmEmail         optional address subscribed to the alarms
+//	PH_LOG_LEVEL           partnerhub:logLevel           functions' LOG_LEVEL (info)
+//	PH_ASSET_DIR           partnerhub:assetDir           where make build wrote <function>/bootstrap (build)
+//	PH_WEB_DIR             partnerhub:webDir             the web client (web)
+//
+// The account and region are those of the CLI's credentials (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "infra:", err)
+		os.Exit(2)
+	}
+}
+
+func run() error {
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+	setting := func(env, key, fallback string) string {
+		if v := os.Getenv(env); v != "" {
+			return v
+		}
+		if v, ok := app.Node().TryGetContext(jsii.String(key)).(string); ok && v != "" {
+			return v
+		}
+		return fallback
+	}
+	props := &StackProps{
+		StackProps: awscdk.StackProps{
+			StackName:   jsii.String(setting("PH_STACK_NAME", "partnerhub:stackName", "PartnerHub")),
+			Description: jsii.String("PartnerHub: partner onboarding and delegated access"),
+			Env:         env(),
+		},
+		AssetDir:             setting("PH_ASSET_DIR", "partnerhub:assetDir", "build"),
+		WebDir:               setting("PH_WEB_DIR", "partnerhub:webDir", "web"),
+		SenderDomain:         setting("PH_SENDER_DOMAIN", "partnerhub:senderDomain", ""),
+		SenderEmail:          setting("PH_SENDER_EMAIL", "partnerhub:senderEmail", ""),
+		SenderName:           setting("PH_SENDER_NAME", "partnerhub:senderName", ""),
+		PortalDomain:         setting("PH_PORTAL_DOMAIN", "partnerhub:portalDomain", ""),
+		PortalCertificateARN: setting("PH_PORTAL_CERT_ARN", "partnerhub:portalCertArn", ""),
+		AlarmEmail:           setting("PH_ALARM_EMAIL", "partnerhub:alarmEmail", ""),
+		LogLevel:             setting("PH_LOG_LEVEL", "partnerhub:logLevel", "info"),
+	}
+	if err := props.validate(); err != nil {
+		return err
+	}
+	if err := checkBuild(props.AssetDir); err != nil {
+		return err
+	}
+	NewPartnerHubStack(app, "PartnerHub", props)
+	app.Synth(nil)
+	return nil
+}
+
+// env pins the stack to the CLI's account and region when they are known, so region-specific values resolve at
+// synth time; without credentials the stack stays environment-agnostic and `cdk synth` still works.
+func env() *awscdk.Environment {
+	account, region := os.Getenv("CDK_DEFAULT_ACCOUNT"), os.Getenv("CDK_DEFAULT_REGION")
+	if account == "" || region == "" {
+		return nil
+	}
+	return &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// StackProps configures the PartnerHub stack.
+type StackProps struct {
+	awscdk.StackProps
+	// AssetDir holds one folder per function with its bootstrap binary, as `make build` writes them:
+	// AssetDir/<function>/bootstrap.
+	AssetDir string
+	// WebDir is the browser client copied to the portal bucket. Empty, missing or without files: nothing is
+	// deployed to the bucket.
+	WebDir string
+	// SenderDomain is the SES domain identity, e.g. example.com. Empty: SenderEmail is verified on its own.
+	SenderDomain string
+	// SenderEmail is the From address of every email, e.g. no-reply@example.com. Empty: no-reply@SenderDomain.
+	SenderEmail string
+	// SenderName is the display name in the From header. Empty: PartnerHub.
+	SenderName string
+	// PortalDomain is an optional custom domain for the portal, e.g. portal.example.com. It needs
+	// PortalCertificateARN, an ACM certificate in us-east-1 that covers it; its DNS record is not managed here.
+	PortalDomain         string
+	PortalCertificateARN string
+	// AlarmEmail, if set, is subscribed to the alarm topic.
+	AlarmEmail string
+	// LogLevel is the functions' LOG_LEVEL. Empty: info.
+	LogLevel string
+	// ThrottleRate and ThrottleBurst are the API's steady-state requests per second and burst. Zero: 50 and 100.
+	ThrottleRate  float64
+	ThrottleBurst float64
+}
+
+// From is the MAIL_FROM header value, "Name <address>".
+func (p *StackProps) From() string {
+	name := p.SenderName
+	if name == "" {
+		name = "PartnerHub"
+	}
+	return fmt.Sprintf("%s <%s>", name, p.senderAddress())
+}
+
+func (p *StackProps) senderAddress() string {
+	if p.SenderEmail != "" {
+		return p.SenderEmail
+	}
+	return "no-reply@" + p.SenderDomain
+}
+
+func (p *StackProps) validate() error {
+	switch {
+	case p.AssetDir == "":
+		return fmt.Errorf("AssetDir is required (run make build; it writes build/<function>/bootstrap)")
+	case p.SenderDomain == "" && p.SenderEmail == "":
+		return fmt.Errorf("set a sender domain or a sender email for SES")
+	case p.SenderEmail != "" && !strings.Contains(p.SenderEmail, "@"):
+		return fmt.Errorf("sender email %q is not an address", p.SenderEmail)
+	case p.SenderDomain != "" && p.SenderEmail != "" && !strings.HasSuffix(p.SenderEmail, "@"+p.SenderDomain):
+		return fmt.Errorf("sender email %q is not in the sender domain %q", p.SenderEmail, p.SenderDomain)
+	case (p.PortalDomain == "") != (p.PortalCertificateARN == ""):
+		return fmt.Errorf("a portal domain needs its certificate ARN, and a certificate ARN its domain")
+	}
+	return nil
+}
+
+// NewPartnerHubStack builds the whole PartnerHub backend: the table, one function per route.Functions entry,
+// the HTTP API with one route per route.Routes entry, the stream mapping and schedule, SES, the HMAC key, the
+// portal on S3 and CloudFront (sharing one origin with the API), alarms and outputs. It panics on invalid props,
+// like every CDK construct.
+func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps) awscdk.Stack {
+	if props == nil {
+		props = &StackProps{}
+	}
+	if err := props.validate(); err != nil {
+		panic(fmt.Sprintf("PartnerHub stack: %v", err))
+	}
+	stack := awscdk.NewStack(scope, jsii.String(id), &props.StackProps)
+
+	data := newTable(stack)
+	key := newHMACKey(stack)
+	mail := newMail(stack, props)
+	alarms := newAlarms(stack, props.AlarmEmail)
+	failures := newFailureQueue(stack, alarms)
+	api := newAPI(stack, props)
+	portal := newPortal(stack, props, api)
+
+	fns := newFunctions(stack, props, &backend{
+		table:    data,
+		key:      key,
+		mail:     mail,
+		portal:   portal.url,
+		alarms:   alarms,
+		logLevel: props.LogLevel,
+	})
+	api.addRoutes(fns)
+	subscribeStream(data, failures, fns)
+	schedule(stack, fns)
+	outputs(stack, api, portal, data, failures, mail, key)
+	return stack
+}
+
+func outputs(stack awscdk.Stack, api *httpAPI, portal *portal, data awsdynamodb.Table, failures awssqs.Queue, mail *mail, key awssecretsmanager.Secret) {
+	out := func(id, value, description string) {
+		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{
+			Value:       jsii.String(value),
+			Description: jsii.String(description),
+		})
+	}
+	out("ApiUrl", *api.stage.Url(), "The HTTP API's own endpoint; browsers use the portal URL, which serves /v1/* too")
+	out("PortalUrl", portal.url, "The portal and the API on one origin")
+	out("TableName", *data.TableName(), "The DynamoDB table")
+	out("FailureQueueUrl", *failures.QueueUrl(), "Stream records the mailer gave up on")
+	out("HmacKeySecretArn", *key.SecretArn(), "The HMAC key of tokens and codes")
+	for i, rec := range mail.dkim {
+		out(fmt.Sprintf("DkimRecord%d", i+1), rec, "DKIM record to publish in the sender domain's DNS")
+	}
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"io/fs"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// apiPath is the path pattern the distribution sends to the HTTP API; everything else is the web client.
+const apiPath = "/v1/*"
+
+// cleanURLs is the viewer-request function of the web client's behavior: like the local gateway, it serves a
+// clean URL such as /activate (the links in emails) from activate.html. "/" is left to the default root object.
+const cleanURLs = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last !== '' && last.indexOf('.') === -1) {
+    request.uri += '.html';
+  }
+  return request;
+}`
+
+// portal is the web client's bucket and the distribution that serves it and the API on one origin.
+type portal struct {
+	bucket       awss3.Bucket
+	distribution awscloudfront.Distribution
+	// url is the portal's origin, https://<domain>, without a trailing slash.
+	url string
+}
+
+// newPortal creates the private bucket of the web client and the CloudFront distribution in front of it and of
+// the API. One origin for both means the session cookie can be SameSite=Strict and no CORS is needed.
+func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI) *portal {
+	bucket := awss3.NewBucket(stack, jsii.String("Web"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+	})
+
+	rewrite := awscloudfront.NewFunction(stack, jsii.String("CleanUrls"), &awscloudfront.FunctionProps{
+		Comment: jsii.String("Serves /page from page.html"),
+		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(cleanURLs)),
+		Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
+	})
+	dist := &awscloudfront.DistributionProps{
+		Comment:                jsii.String("PartnerHub portal and API"),
+		DefaultRootObject:      jsii.String("index.html"),
+		MinimumProtocolVersion: awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021,
+		HttpVersion:            awscloudfront.HttpVersion_HTTP2_AND_3,
+		DefaultBehavior: &awscloudfront.BehaviorOptions{
+			Origin:                awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, nil),
+			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+			CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
+			ResponseHeadersPolicy: awscloudfront.ResponseHeadersPolicy_SECURITY_HEADERS(),
+			Compress:              jsii.Bool(true),
+			FunctionAssociations: &[]*awscloudfront.FunctionAssociation{{
+				Function:  rewrite,
+				EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST,
+			}},
+		},
+		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
+			// The API: never cached, every method, and everything the viewer sent (cookies, query strings,
+			// Origin) except Host, which must be the API's own for API Gateway to route the request.
+			apiPath: {
+				Origin: awscloudfrontorigins.NewHttpOrigin(jsii.String(api.domain), &awscloudfrontorigins.HttpOriginProps{
+					ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+				}),
+				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
+				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
+				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+				ResponseHeadersPolicy: awscloudfront.ResponseHeadersPolicy_SECURITY_HEADERS(),
+			},
+		},
+	}
+	if props.PortalDomain != "" {
+		dist.DomainNames = jsii.Strings(props.PortalDomain)
+		dist.Certificate = awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("PortalCertificate"), jsii.String(props.PortalCertificateARN))
+	}
+	distribution := awscloudfront.NewDistribution(stack, jsii.String("Portal"), dist)
+
+	p := &portal{bucket: bucket, distribution: distribution, url: "https://" + *distribution.DistributionDomainName()}
+	if props.PortalDomain != "" {
+		p.url = "https://" + props.PortalDomain
+	}
+	if hasFiles(props.WebDir) {
+		awss3deployment.NewBucketDeployment(stack, jsii.String("WebDeployment"), &awss3deployment.BucketDeploymentProps{
+			Sources:           &[]awss3deployment.ISource{awss3deployment.Source_Asset(jsii.String(props.WebDir), nil)},
+			DestinationBucket: bucket,
+			// The files keep their names from one release to the next, so browsers must revalidate them.
+			CacheControl:      &[]awss3deployment.CacheControl{awss3deployment.CacheControl_NoCache()},
+			Distribution:      distribution,
+			DistributionPaths: jsii.Strings("/*"),
+			LogGroup: awslogs.NewLogGroup(stack, jsii.String("WebDeploymentLogs"), &awslogs.LogGroupProps{
+				Retention:     awslogs.RetentionDays_ONE_MONTH,
+				RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+			}),
+		})
+	}
+	return p
+}
+
+// hasFiles reports whether dir exists and holds at least one regular file.
+func hasFiles(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	found := false
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
+}

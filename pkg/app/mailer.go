@@ -1,0 +1,53 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+)
+
+// SES retry policy of the mailer: throttling and 5xx answers are retried inside one delivery with jittered
+// exponential backoff capped at sesMaxBackoff (at most 8 s of waiting in all, well inside the mailer's
+// 60-second timeout); past sesAttempts the delivery counts as one failed attempt and the stream retries the record.
+const (
+	sesAttempts   = 5
+	sesMaxBackoff = 2 * time.Second
+)
+
+// Mailer builds the handler of the mailer function (invitation-email).
+func (a *App) Mailer() (StreamHandler, error) {
+	m, err := a.OutboxMailer()
+	if err != nil {
+		return nil, err
+	}
+	return m.Handle, nil
+}
+
+// OutboxMailer builds the mailer service itself, for the local gateway's stream poller and for tests.
+func (a *App) OutboxMailer() (*outbox.Mailer, error) {
+	keys, err := secret.NewKeyring(a.Config.Key)
+	if err != nil {
+		return nil, fmt.Errorf("mailer: %w", err)
+	}
+	ses := sesv2.New(a.Clients.SES.Options(), func(o *sesv2.Options) {
+		o.Retryer = outbox.SESRetryer(sesAttempts, sesMaxBackoff)
+	})
+	brand := outbox.DefaultBrand
+	brand.SupportURL = a.Config.PortalURL
+	return outbox.NewMailer(outbox.Config{
+		DB:               a.Clients.Dynamo,
+		SES:              ses,
+		Table:            a.Config.Table,
+		Clock:            a.Clock,
+		Keys:             keys,
+		Brands:           outbox.Static(brand), // TODO(branding): the partner tree's effective-branding lookup
+		PortalURL:        a.Config.PortalURL,
+		From:             a.Config.MailFrom,
+		ConfigurationSet: a.Config.ConfigurationSet,
+		Log:              a.Log.With("function", "invitation-email"),
+	})
+}

@@ -1,0 +1,233 @@
+package dynamo
+
+// Records and conditional writes of onboarding: new accounts with their point of contact, the provider account,
+// and the state changes of users and accounts when a contact activates. The use cases in package onboarding put
+// them into one TransactWriteItems each, with the audit events, the outbox message and the token.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// PutNew is a transaction Put that fails its condition if an item with the same key exists: it creates a record
+// or, for a guard item, reserves a unique value.
+func PutNew(tableName string, item map[string]types.AttributeValue) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName:           aws.String(tableName),
+		Item:                item,
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}}
+}
+
+// companyGuard reserves a company name and points to its account.
+type companyGuard struct {
+	AccountID string `dynamodbav:"accountId"`
+	Name      string `dynamodbav:"name"`
+}
+
+// CompanyGuardItem reserves a company name platform-wide, case-insensitively, for an account.
+func CompanyGuardItem(name, accountID string) (map[string]types.AttributeValue, error) {
+	return Record(companyGuard{AccountID: accountID, Name: name}, table.TypeGuard, table.CompanyNameGuard(name))
+}
+
+// providerGuard names the provider account.
+type providerGuard struct {
+	AccountID string `dynamodbav:"accountId"`
+}
+
+// ProviderGuardItem marks the provider account as the root of the tree; there is exactly one.
+func ProviderGuardItem(accountID string) (map[string]types.AttributeValue, error) {
+	return Record(providerGuard{AccountID: accountID}, table.TypeGuard, table.ProviderGuard())
+}
+
+// ProviderID returns the provider account's id, or fault.ErrNotFound before the platform is bootstrapped.
+func (s Store) ProviderID(ctx context.Context) (string, error) {
+	var g providerGuard
+	found, err := Get(ctx, s.DB, s.Table, table.ProviderGuard(), &g)
+	if err != nil {
+		return "", err
+	}
+	if !found || g.AccountID == "" {
+		return "", fmt.Errorf("provider: %w", fault.ErrNotFound)
+	}
+	return g.AccountID, nil
+}
+
+// AccountItem encodes an account. An account with a parent is listed among its parent's children on gsi1.
+func AccountItem(a account.Account) (map[string]types.AttributeValue, error) {
+	var ix []Index
+	if a.ParentID != "" {
+		ix = append(ix, OnGSI1(table.ChildrenGSI1(a.ParentID, a.Company.Name, a.ID)))
+	}
+	return Record(a, table.TypeAccount, table.AccountKey(a.ID), ix...)
+}
+
+// UserItem encodes a user.
+func UserItem(u user.User) (map[string]types.AttributeValue, error) {
+	return Record(u, table.TypeUser, table.UserKey(u.ID))
+}
+
+// MembershipItem encodes a membership, listed among its account's users on gsi1.
+func MembershipItem(m user.Membership) (map[string]types.AttributeValue, error) {
+	return Record(m, table.TypeMember, table.MembershipKey(m.UserID, m.AccountID),
+		OnGSI1(table.MembersGSI1(m.AccountID, m.UserName, m.UserID)))
+}
+
+// CountChild counts a new account of kind in an ancestor's subtree counters. The ancestor must exist, so the
+// transaction also proves the tree above the new account is still there; the direct parent must moreover not
+// be disabled. It is a SET rather than an ADD because ADD works on top-level attributes only, and the counters
+// live in the counts map, which every account is written with.
+func CountChild(tableName, ancestorID string, kind account.Kind, direct bool) types.TransactWriteItem {
+	cond := "attribute_exists(pk)"
+	names := map[string]string{"#counts": "counts", "#kind": account.CounterFor(kind)}
+	values := map[string]types.AttributeValue{":one": N(1), ":zero": N(0)}
+	if direct {
+		cond += " AND #status <> :disabled"
+		names["#status"] = "status"
+		values[":disabled"] = S(string(account.Disabled))
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(tableName),
+		Key:                       table.AccountKey(ancestorID).AV(),
+		UpdateExpression:          aws.String("SET #counts.#kind = if_not_exists(#counts.#kind, :zero) + :one"),
+		ConditionExpression:       aws.String(cond),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}}
+}
+
+// UserActivation is what a user sets through their activation link.
+type UserActivation struct {
+	UserID             string
+	TokenID            string // must still be the user's current activation token
+	PasswordHash       string
+	SecurityQuestion   string
+	SecurityAnswerHash string
+	At                 time.Time
+}
+
+// ActivateUser registers an invited user: password, security question and answer, status active. It fails its
+// condition unless the user is still invited and the token is still their current one.
+func ActivateUser(tableName string, a UserActivation) (types.TransactWriteItem, error) {
+	at, err := attributevalue.Marshal(a.At)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(tableName),
+		Key:       table.UserKey(a.UserID).AV(),
+		UpdateExpression: aws.String("SET #status = :active, passwordHash = :pw, securityQuestion = :q, " +
+			"securityAnswerHash = :a, activatedAt = :at, #version = #version + :one"),
+		ConditionExpression:      aws.String("#status = :invited AND activationTokenId = :tid"),
+		ExpressionAttributeNames: map[string]string{"#status": "status", "#version": table.AttrVersion},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":active":  S(string(user.Active)),
+			":invited": S(string(user.Invited)),
+			":pw":      S(a.PasswordHash),
+			":q":       S(a.SecurityQuestion),
+			":a":       S(a.SecurityAnswerHash),
+			":at":      at,
+			":tid":     S(a.TokenID),
+			":one":     N(1),
+		},
+	}}, nil
+}
+
+// ActivateAccount makes a pending account active. It fails its condition unless the account is pending, so put
+// it in a transaction only after reading that it is.
+func ActivateAccount(tableName, accountID string) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                aws.String(tableName),
+		Key:                      table.AccountKey(accountID).AV(),
+		UpdateExpression:         aws.String("SET #status = :active, #version = #version + :one"),
+		ConditionExpression:      aws.String("#status = :pending"),
+		ExpressionAttributeNames: map[string]string{"#status": "status", "#version": table.AttrVersion},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":active":  S(string(account.Active)),
+			":pending": S(string(account.Pending)),
+			":one":     N(1),
+		},
+	}}
+}
+
+// ActivationReissue replaces an invited user's activation link.
+type ActivationReissue struct {
+	UserID string
+	// OldTokenID and OldSentAt are what was read; the write fails if another resend changed them since, which
+	// enforces the resend interval under concurrent requests.
+	OldTokenID string
+	OldSentAt  time.Time
+	NewTokenID string
+	MessageID  string
+	At         time.Time
+}
+
+// ReissueActivation points an invited user at a new activation token and records when and by which outbox
+// message it was sent.
+func ReissueActivation(tableName string, r ActivationReissue) (types.TransactWriteItem, error) {
+	oldSent, err := attributevalue.Marshal(r.OldSentAt)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	at, err := attributevalue.Marshal(r.At)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(tableName),
+		Key:       table.UserKey(r.UserID).AV(),
+		UpdateExpression: aws.String("SET activationTokenId = :new, activationSentAt = :at, " +
+			"activationMessageId = :msg, #version = #version + :one"),
+		ConditionExpression:      aws.String("#status = :invited AND activationTokenId = :old AND activationSentAt = :sent"),
+		ExpressionAttributeNames: map[string]string{"#status": "status", "#version": table.AttrVersion},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":invited": S(string(user.Invited)),
+			":new":     S(r.NewTokenID),
+			":old":     S(r.OldTokenID),
+			":sent":    oldSent,
+			":at":      at,
+			":msg":     S(r.MessageID),
+			":one":     N(1),
+		},
+	}}, nil
+}
+
+// transactAttempts bounds the retries of a transaction that lost a race (TransactionConflict).
+const transactAttempts = 4
+
+// Transact runs a write transaction, retrying a few times with a short backoff while it loses races with other
+// transactions on the same items. A cancellation for a failed condition is returned as it is (dynamo.FailedAt
+// reads it), for the caller to turn into a domain error; any other failure is fault.ErrUnavailable.
+func (s Store) Transact(ctx context.Context, items []types.TransactWriteItem) error {
+	var err error
+	for attempt := range transactAttempts {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return Unavailable("transaction", ctx.Err())
+			case <-time.After(time.Duration(attempt*attempt) * 15 * time.Millisecond):
+			}
+		}
+		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		switch {
+		case err == nil:
+			return nil
+		case ConditionFailed(err):
+			return err
+		case !Contended(err):
+			return Unavailable("transaction", err)
+		}
+	}
+	return Unavailable("transaction (contended)", err)
+}

@@ -1,0 +1,223 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/session"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// sessionRecord is a session as stored, keyed by the HMAC of its token. The token itself is nowhere in the table.
+type sessionRecord struct {
+	UserID            string `dynamodbav:"userId"`
+	AccountID         string `dynamodbav:"accountId"`
+	CreatedAt         string `dynamodbav:"createdAt"`
+	LastSeenAt        string `dynamodbav:"lastSeenAt"`
+	IdleExpiresAt     string `dynamodbav:"idleExpiresAt"`
+	AbsoluteExpiresAt string `dynamodbav:"absoluteExpiresAt"`
+}
+
+func sessionFromItem(hash string, item map[string]types.AttributeValue) (session.Session, error) {
+	var r sessionRecord
+	if err := attributevalue.UnmarshalMap(item, &r); err != nil {
+		return session.Session{}, fmt.Errorf("decode session: %w", err)
+	}
+	return session.Session{
+		Hash: hash, UserID: r.UserID, AccountID: r.AccountID,
+		CreatedAt: parseStamp(r.CreatedAt), LastSeenAt: parseStamp(r.LastSeenAt),
+		IdleExpiresAt: parseStamp(r.IdleExpiresAt), AbsoluteExpiresAt: parseStamp(r.AbsoluteExpiresAt),
+	}, nil
+}
+
+// Session reads a session by the hash of its token, consistently, so a session ended a moment ago is gone.
+func (s Store) Session(ctx context.Context, hash string) (session.Session, error) {
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(s.Table),
+		Key:            table.SessionKey(hash).AV(),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return session.Session{}, Unavailable("get session", err)
+	}
+	if out.Item == nil {
+		return session.Session{}, fmt.Errorf("session: %w", fault.ErrNotFound)
+	}
+	return sessionFromItem(hash, out.Item)
+}
+
+// TouchSession writes the session's new idle expiry (see session.Session.Touched). It never recreates a session
+// that was ended in the meantime: then it returns fault.ErrNotFound.
+func (s Store) TouchSession(ctx context.Context, ss session.Session) error {
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:           aws.String(s.Table),
+		Key:                 table.SessionKey(ss.Hash).AV(),
+		UpdateExpression:    aws.String("SET lastSeenAt = :seen, idleExpiresAt = :idle"),
+		ConditionExpression: aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":seen": S(table.Timestamp(ss.LastSeenAt)),
+			":idle": S(table.Timestamp(ss.IdleExpiresAt)),
+		},
+	})
+	if err != nil {
+		if ConditionFailed(err) {
+			return fmt.Errorf("touch session: %w", fault.ErrNotFound)
+		}
+		return Unavailable("touch session", err)
+	}
+	return nil
+}
+
+// DeleteSession ends one session. Ending a session that is already gone is not an error.
+func (s Store) DeleteSession(ctx context.Context, hash string) error {
+	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: table.SessionKey(hash).AV()})
+	if err != nil {
+		return Unavailable("delete session", err)
+	}
+	return nil
+}
+
+// SessionsOf lists a user's sessions through gsi1. The index is eventually consistent: a session created in
+// the last moment may be missing.
+func (s Store) SessionsOf(ctx context.Context, userID string) ([]session.Session, error) {
+	var (
+		out   []session.Session
+		start map[string]types.AttributeValue
+	)
+	for {
+		page, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+			TableName:              aws.String(s.Table),
+			IndexName:              aws.String(table.GSI1),
+			KeyConditionExpression: aws.String("gsi1pk = :p"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":p": S(table.SessionsPartition(userID)),
+			},
+			ExclusiveStartKey: start,
+		})
+		if err != nil {
+			return nil, Unavailable("query sessions", err)
+		}
+		for _, item := range page.Items {
+			hash, _ := item[table.AttrGSI1SK].(*types.AttributeValueMemberS)
+			if hash == nil {
+				continue
+			}
+			ss, err := sessionFromItem(hash.Value, item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ss)
+		}
+		if len(page.LastEvaluatedKey) == 0 {
+			return out, nil
+		}
+		start = page.LastEvaluatedKey
+	}
+}
+
+// EndAllSessions ends every session of a user (password change, removal, disable, revoke) and returns how many
+// it ended. Authentication also checks the user, membership and account on every request, so a session that the
+// index had not caught up with still stops working when its user or access does.
+func (s Store) EndAllSessions(ctx context.Context, userID string) (int, error) {
+	all, err := s.SessionsOf(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	for _, ss := range all {
+		if err := s.DeleteSession(ctx, ss.Hash); err != nil {
+			return 0, fmt.Errorf("end sessions of %s: %w", userID, err)
+		}
+	}
+	return len(all), nil
+}
+
+// SignIn is what a successful sign-in writes.
+type SignIn struct {
+	Session session.Session
+	// Challenge, when set, is consumed in the same transaction; its code Challenge.Seq was the right one.
+	Challenge *otp.Challenge
+	At        time.Time
+}
+
+// ErrSignInRefused says the user is no longer active, no longer a member of the session's account, or the
+// account is disabled: the sign-in wrote nothing.
+var ErrSignInRefused = fmt.Errorf("sign-in refused by the user, membership or account: %w", fault.ErrUnauthorized)
+
+// SignIn creates a session in one transaction that also consumes the OTP challenge (if any), records the
+// login on the user (last login time; failures and last error cleared) and checks that the user is active, the
+// membership exists and the account is not disabled. A challenge that moved meanwhile (used by a concurrent
+// request, a resend, expiry) gives ErrChallengeMoved; a refused user or account gives ErrSignInRefused.
+func (s Store) SignIn(ctx context.Context, in SignIn) error {
+	ss := in.Session
+	item, err := Record(sessionRecord{
+		UserID: ss.UserID, AccountID: ss.AccountID,
+		CreatedAt: table.Timestamp(ss.CreatedAt), LastSeenAt: table.Timestamp(ss.LastSeenAt),
+		IdleExpiresAt: table.Timestamp(ss.IdleExpiresAt), AbsoluteExpiresAt: table.Timestamp(ss.AbsoluteExpiresAt),
+	}, table.TypeSession, table.SessionKey(ss.Hash), OnGSI1(table.SessionsGSI1(ss.UserID, ss.Hash)))
+	if err != nil {
+		return fmt.Errorf("encode session: %w", err)
+	}
+	at, err := attributevalue.Marshal(in.At)
+	if err != nil {
+		return fmt.Errorf("encode time: %w", err)
+	}
+	var items []types.TransactWriteItem
+	if in.Challenge != nil {
+		items = append(items, s.consumeChallenge(*in.Challenge, in.At))
+	}
+	items = append(items,
+		types.TransactWriteItem{Put: &types.Put{
+			TableName:           aws.String(s.Table),
+			Item:                WithTTL(item, ss.AbsoluteExpiresAt),
+			ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}},
+		types.TransactWriteItem{Update: &types.Update{
+			TableName: aws.String(s.Table),
+			Key:       table.UserKey(ss.UserID).AV(),
+			UpdateExpression: aws.String("SET lastLoginAt = :at, failures = :zero " +
+				"REMOVE lastLoginError, lastLoginErrorAt, failuresSince, lockedUntil"),
+			ConditionExpression:      aws.String("attribute_exists(pk) AND #status = :active"),
+			ExpressionAttributeNames: map[string]string{"#status": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":at": at, ":zero": N(0), ":active": S(string(user.Active)),
+			},
+		}},
+		types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName:           aws.String(s.Table),
+			Key:                 table.MembershipKey(ss.UserID, ss.AccountID).AV(),
+			ConditionExpression: aws.String("attribute_exists(pk)"),
+		}},
+		types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName:                 aws.String(s.Table),
+			Key:                       table.AccountKey(ss.AccountID).AV(),
+			ConditionExpression:       aws.String("attribute_exists(pk) AND #status <> :disabled"),
+			ExpressionAttributeNames:  map[string]string{"#status": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":disabled": S(string(account.Disabled))},
+		}},
+	)
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil {
+		return nil
+	}
+	reasons := Reasons(err)
+	if in.Challenge != nil && len(reasons) > 0 && (reasons[0] == "ConditionalCheckFailed" || reasons[0] == "TransactionConflict") {
+		return ErrChallengeMoved
+	}
+	if ConditionFailed(err) {
+		return ErrSignInRefused
+	}
+	if Contended(err) {
+		return fmt.Errorf("sign in: %w: %w", fault.ErrUnavailable, err)
+	}
+	return Unavailable("sign in", err)
+}

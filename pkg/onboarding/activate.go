@@ -1,0 +1,284 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// SecurityQuestions are suggested on the activation page; the user may also write their own.
+var SecurityQuestions = []string{
+	"What was the name of your first pet?",
+	"In which city did your parents meet?",
+	"What was the first concert you attended?",
+	"What was the name of your first school?",
+	"What is the name of the street you grew up on?",
+	"What was the make of your first car?",
+	"What is your oldest cousin's first name?",
+	"What was your childhood nickname?",
+}
+
+// Branding is how the activation page presents itself. Until partner branding exists every page shows the
+// platform's own.
+type Branding struct {
+	Name         string  `json:"name"`
+	LogoURL      *string `json:"logoUrl"`
+	Color        string  `json:"color"`
+	SupportEmail *string `json:"supportEmail"`
+}
+
+var platformBranding = Branding{Name: "PartnerHub", Color: "#1f5fbf"}
+
+// LinkInfo is what an activation link is for: the answer to GET /v1/activations/{token}.
+type LinkInfo struct {
+	Purpose           string        `json:"purpose"`
+	Email             string        `json:"email"`
+	Name              string        `json:"name"`
+	AccountName       string        `json:"accountName"`
+	AccountKind       account.Kind  `json:"accountKind"`
+	ExpiresAt         time.Time     `json:"expiresAt"`
+	SecurityQuestions []string      `json:"securityQuestions"`
+	PasswordRules     PasswordRules `json:"passwordRules"`
+	Branding          Branding      `json:"branding"`
+}
+
+// link is a verified activation link that still works, with what it concerns.
+type link struct {
+	token   Token
+	user    user.User
+	account account.Account
+}
+
+// open verifies an activation token from a link and loads what it concerns. A token that does not verify or
+// names nothing is link-invalid (404); one that no longer works is link-used, link-replaced or link-expired
+// (410), which says whom to ask for a new one.
+func (s *Service) open(ctx context.Context, raw string) (link, error) {
+	id, ok := s.keys.ParseLinkToken(secret.PurposeActivation, raw)
+	if !ok {
+		return link{}, errLinkInvalid
+	}
+	tok, err := s.token(ctx, id)
+	if err != nil {
+		return link{}, err
+	}
+	u, err := s.store.User(ctx, tok.UserID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return link{}, errLinkInvalid
+	}
+	if err != nil {
+		return link{}, err
+	}
+	state := tok.state(s.clock.Now())
+	switch {
+	case state != "":
+	case u.ActivationTokenID != tok.ID:
+		state = TokenReplaced // defensive: a resend always marks the old token, but the user record decides
+	case u.Status != user.Invited:
+		state = TokenUsed
+	}
+	if state != "" {
+		return link{}, s.gone(ctx, tok, state)
+	}
+	acc, err := s.store.Account(ctx, tok.AccountID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return link{}, errLinkInvalid
+	}
+	if err != nil {
+		return link{}, err
+	}
+	return link{token: tok, user: u, account: acc}, nil
+}
+
+// Contact is whom to ask for a new link.
+type Contact struct {
+	Name        string `json:"name"`
+	Email       string `json:"email"`
+	AccountName string `json:"accountName,omitempty"`
+}
+
+// gone is the 410 answer for a link that no longer works. It names the person who sent it, who can send a new
+// one; the platform's first administrator has no such person and is pointed at the operator.
+func (s *Service) gone(ctx context.Context, tok Token, state string) error {
+	ask := "the PartnerHub operator"
+	var contact *Contact
+	if tok.InvitedBy != "" {
+		if u, err := s.store.User(ctx, tok.InvitedBy); err == nil {
+			contact = &Contact{Name: u.Name, Email: u.Email}
+			ask = fmt.Sprintf("%s (%s)", u.Name, u.Email)
+		}
+		if acc, err := s.store.Account(ctx, tok.InviterAccountID); err == nil && contact != nil {
+			contact.AccountName = acc.Company.Name
+			ask += " at " + acc.Company.Name
+		}
+		if contact == nil {
+			ask = "the administrator who invited you"
+		}
+	}
+	var e *fault.Error
+	switch state {
+	case TokenUsed:
+		e = fault.New(fault.ErrAlreadyUsed, "link-used",
+			fmt.Sprintf("This activation link has already been used. Sign in with your email address and password; if you did not activate this account, ask %s for a new link.", ask))
+	case TokenReplaced:
+		e = fault.New(fault.ErrExpired, "link-replaced",
+			fmt.Sprintf("A newer activation link was sent to you, so this one no longer works. Use the latest email, or ask %s to send a new one.", ask))
+	default:
+		e = fault.New(fault.ErrExpired, "link-expired",
+			fmt.Sprintf("This activation link expired on %s. Ask %s to send you a new one.", tok.ExpiresAt.UTC().Format("2 January 2006 at 15:04 UTC"), ask))
+	}
+	if contact != nil {
+		e = e.With("contact", contact)
+	}
+	return e
+}
+
+// Link describes an activation link for the page that opens it.
+func (s *Service) Link(ctx context.Context, raw string) (LinkInfo, error) {
+	l, err := s.open(ctx, raw)
+	if err != nil {
+		return LinkInfo{}, err
+	}
+	return LinkInfo{
+		Purpose:           secret.PurposeActivation,
+		Email:             l.user.Email,
+		Name:              l.user.Name,
+		AccountName:       l.account.Company.Name,
+		AccountKind:       l.account.Kind,
+		ExpiresAt:         l.token.ExpiresAt.UTC(),
+		SecurityQuestions: SecurityQuestions,
+		PasswordRules:     RulesFor(l.user.TwoFactor.Enabled),
+		Branding:          platformBranding,
+	}, nil
+}
+
+// ActivateRequest is the body of POST /v1/activations/{token}.
+type ActivateRequest struct {
+	Password         string `json:"password"`
+	SecurityQuestion string `json:"securityQuestion"`
+	SecurityAnswer   string `json:"securityAnswer"`
+}
+
+// Limits of the security question and answer.
+const (
+	minQuestion, maxQuestion = 5, 200
+	minAnswer, maxAnswer     = 2, 200
+)
+
+// validate checks the request against the rules of the user it activates.
+func (r *ActivateRequest) validate(v *fault.ValidationError, rules PasswordRules, email string) {
+	switch {
+	case v.Has("password"):
+	case r.Password == "":
+		v.Add("password", CodeRequired, "This field is required.")
+	default:
+		CheckPassword(v, "password", r.Password, rules, email)
+	}
+	r.SecurityQuestion = text(v, "securityQuestion", r.SecurityQuestion, true, maxQuestion)
+	if n := len([]rune(r.SecurityQuestion)); n > 0 && n < minQuestion && !v.Has("securityQuestion") {
+		v.Add("securityQuestion", CodeTooShort, fmt.Sprintf("Use at least %d characters.", minQuestion))
+	}
+	// The answer is compared after folding case and spaces (secret.NormalizeAnswer); check what is compared.
+	answer := secret.NormalizeAnswer(r.SecurityAnswer)
+	text(v, "securityAnswer", answer, true, maxAnswer)
+	if n := len([]rune(answer)); n > 0 && n < minAnswer && !v.Has("securityAnswer") {
+		v.Add("securityAnswer", CodeTooShort, fmt.Sprintf("Use at least %d characters.", minAnswer))
+	}
+}
+
+// Activated is the answer to a successful activation. Signing in is a separate step.
+type Activated struct {
+	Status user.Status `json:"status"`
+	Email  string      `json:"email"`
+}
+
+// activateAttempts bounds how often an activation is retried after its transaction lost to a concurrent
+// change that left the link usable (for instance the account's status changed in between).
+const activateAttempts = 3
+
+// Activate registers the user of an activation link: it consumes the token, sets the password and security
+// question, makes the user active and, for an account's first contact, the account too — in one transaction.
+// problems holds what decoding the request already found wrong (nil when there is none); the rules that depend
+// on the user are added to it, so one answer names every problem. Of concurrent activations with one token
+// exactly one succeeds; the others get link-used.
+func (s *Service) Activate(ctx context.Context, raw string, req ActivateRequest, problems *fault.ValidationError) (Activated, error) {
+	l, err := s.open(ctx, raw)
+	if err != nil {
+		return Activated{}, err
+	}
+	v := problems
+	if v == nil {
+		v = &fault.ValidationError{}
+	}
+	req.validate(v, RulesFor(l.user.TwoFactor.Enabled), l.user.Email)
+	if err := v.Err(); err != nil {
+		return Activated{}, err
+	}
+	// Hash once, outside the retries: Argon2id is deliberately slow.
+	change := dynamo.UserActivation{
+		UserID:             l.user.ID,
+		TokenID:            l.token.ID,
+		PasswordHash:       secret.HashPassword(req.Password),
+		SecurityQuestion:   req.SecurityQuestion,
+		SecurityAnswerHash: secret.HashAnswer(req.SecurityAnswer),
+	}
+	for attempt := 1; ; attempt++ {
+		now := s.clock.Now()
+		change.At = now
+		items, err := s.activationItems(l, change, now)
+		if err != nil {
+			return Activated{}, err
+		}
+		err = s.store.Transact(ctx, items)
+		if err == nil {
+			s.log.InfoContext(ctx, "user activated", "userId", l.user.ID, "accountId", l.account.ID)
+			return Activated{Status: user.Active, Email: l.user.Email}, nil
+		}
+		if !dynamo.ConditionFailed(err) && !dynamo.Contended(err) {
+			return Activated{}, err
+		}
+		// Someone else changed the token, the user or the account first: look again. A link that was used,
+		// replaced or expired in the meantime answers so; otherwise try once more with what is there now.
+		if l, err = s.open(ctx, raw); err != nil {
+			return Activated{}, err
+		}
+		if attempt == activateAttempts {
+			return Activated{}, fault.New(fault.ErrConflict, "conflict", "The account changed while you were activating it; try again.")
+		}
+	}
+}
+
+// activationItems is the activation's transaction.
+func (s *Service) activationItems(l link, change dynamo.UserActivation, now time.Time) ([]types.TransactWriteItem, error) {
+	activate, err := dynamo.ActivateUser(s.table, change)
+	if err != nil {
+		return nil, err
+	}
+	items := []types.TransactWriteItem{closeToken(s.table, l.token.ID, TokenUsed, now, true), activate}
+	events := []audit.Event{{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: l.user.ID,
+		Action: "user.activated", TargetType: "user", TargetID: l.user.ID}}
+	// The first contact to activate makes a pending account active. It is read first and included only while
+	// pending, so an already active account never fails the transaction.
+	if l.account.Status == account.Pending {
+		items = append(items, dynamo.ActivateAccount(s.table, l.account.ID))
+		events = append(events, audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: l.user.ID,
+			Action: "account.activated", TargetType: "account", TargetID: l.account.ID})
+	}
+	for _, e := range events {
+		item, err := audit.Put(s.table, e)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, item)
+	}
+	return items, nil
+}

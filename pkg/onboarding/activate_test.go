@@ -1,0 +1,283 @@
+package onboarding_test
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// goodActivation is a valid activation body.
+var goodActivation = mustJSON(map[string]string{
+	"password":         "violet kettle marching north",
+	"securityQuestion": "What was the name of your first pet?",
+	"securityAnswer":   "  Captain   Whiskers ",
+})
+
+func (f *fixture) open(token string) reply {
+	f.t.Helper()
+	return f.call(f.activation, onboarding.RouteGetActivation, map[string]string{"token": token}, "", "")
+}
+
+func (f *fixture) activate(token, body string) reply {
+	f.t.Helper()
+	return f.call(f.activation, onboarding.RouteActivate, map[string]string{"token": token}, "", body)
+}
+
+func TestActivationLink(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.create(f.super, account.Customer, f.providerID, "Linked Co")
+	tok := f.linkToken(c.ContactUserID)
+	u := f.user(c.ContactUserID)
+
+	r := f.open(tok)
+	if r.Status != 200 {
+		t.Fatalf("open: %d %s", r.Status, r.Raw)
+	}
+	for k, want := range map[string]string{"purpose": "activation", "email": u.Email, "name": u.Name, "accountName": "Linked Co",
+		"accountKind": "customer", "expiresAt": "2026-03-05T09:00:00Z"} {
+		if got := r.str(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if rules := r.Body["passwordRules"].(map[string]any); rules["minLength"] != 8.0 || rules["maxLength"] != 128.0 {
+		t.Errorf("passwordRules %v", rules)
+	}
+	if qs := r.Body["securityQuestions"].([]any); len(qs) < 3 {
+		t.Errorf("securityQuestions %v", qs)
+	}
+	b := r.Body["branding"].(map[string]any)
+	if b["name"] != "PartnerHub" || b["color"] != "#1f5fbf" || b["logoUrl"] != nil || b["supportEmail"] != nil {
+		t.Errorf("branding %v", b)
+	}
+
+	t.Run("case=invalid", func(t *testing.T) {
+		other, _ := secret.NewKeyring([]byte(strings.Repeat("k", 32)))
+		for _, bad := range []string{"nonsense", tok + "x", other.LinkToken(secret.PurposeActivation, u.ActivationTokenID),
+			f.keys.LinkToken(secret.PurposeReset, u.ActivationTokenID), f.keys.LinkToken(secret.PurposeActivation, secret.NewID())} {
+			if r := f.open(bad); r.Status != 404 || r.problemType() != "link-invalid" {
+				t.Fatalf("open %q: %d %s", bad, r.Status, r.Raw)
+			}
+			if r := f.activate(bad, goodActivation); r.Status != 404 || r.problemType() != "link-invalid" {
+				t.Fatalf("activate %q: %d %s", bad, r.Status, r.Raw)
+			}
+		}
+	})
+}
+
+func TestActivate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.create(f.super, account.MSP, f.providerID, "Activating MSP")
+	tok := f.linkToken(c.ContactUserID)
+	f.clock.Advance(time.Hour)
+
+	r := f.activate(tok, goodActivation)
+	if r.Status != 200 || r.str("status") != "active" || r.str("email") != f.user(c.ContactUserID).Email {
+		t.Fatalf("activate: %d %s", r.Status, r.Raw)
+	}
+	u := f.user(c.ContactUserID)
+	if u.Status != user.Active || !u.ActivatedAt.Equal(start.Add(time.Hour)) || u.Version != 2 ||
+		!secret.CheckPassword(u.PasswordHash, "violet kettle marching north") ||
+		!secret.CheckAnswer(u.SecurityAnswerHash, "captain whiskers") || u.SecurityQuestion != "What was the name of your first pet?" {
+		t.Fatalf("user %+v", u)
+	}
+	if acc := f.account(c.ID); acc.Status != account.Active || acc.Version != 2 {
+		t.Fatalf("account %+v", acc)
+	}
+	item := f.item(table.TokenKey(u.ActivationTokenID))
+	if str(item["status"]) != onboarding.TokenUsed || item[table.AttrXPK] != nil || item[table.AttrXSK] != nil {
+		t.Fatal("the used token is not marked used or is still on the expiry index")
+	}
+	var actions []string
+	for _, e := range f.items(table.TypeAudit) {
+		if str(e["accountId"]) == c.ID {
+			actions = append(actions, str(e["action"]))
+		}
+	}
+	slices.Sort(actions)
+	if !slices.Equal(actions, []string{"account.activated", "account.created", "user.activated"}) {
+		t.Fatalf("audit on the account: %v", actions)
+	}
+
+	t.Run("case=reused", func(t *testing.T) {
+		before := f.scan()
+		for _, r := range []reply{f.open(tok), f.activate(tok, goodActivation)} {
+			if r.Status != 410 || r.problemType() != "link-used" {
+				t.Fatalf("reuse: %d %s", r.Status, r.Raw)
+			}
+			contact, _ := r.Body["contact"].(map[string]any)
+			if contact["name"] != onboarding.DefaultAdminName || contact["email"] != onboarding.DefaultAdminEmail ||
+				!strings.Contains(r.str("detail"), onboarding.DefaultAdminEmail) {
+				t.Fatalf("the answer does not say whom to ask: %s", r.Raw)
+			}
+		}
+		f.unchanged(before, "a reused link")
+	})
+}
+
+func TestActivationExpires(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.create(f.super, account.Partner, f.providerID, "Late Partner")
+	tok := f.linkToken(c.ContactUserID)
+
+	f.clock.Advance(72*time.Hour - time.Second)
+	if r := f.open(tok); r.Status != 200 {
+		t.Fatalf("a second before the deadline: %d %s", r.Status, r.Raw)
+	}
+	f.clock.Advance(2 * time.Second)
+	before := f.scan()
+	// The sweep has not run: every read checks the deadline itself.
+	for _, r := range []reply{f.open(tok), f.activate(tok, goodActivation)} {
+		if r.Status != 410 || r.problemType() != "link-expired" || !strings.Contains(r.str("detail"), "expired on 5 March 2026") {
+			t.Fatalf("after the deadline: %d %s", r.Status, r.Raw)
+		}
+	}
+	f.unchanged(before, "an expired link")
+	if u := f.user(c.ContactUserID); u.Status != user.Invited {
+		t.Fatalf("user %s", u.Status)
+	}
+}
+
+// TestActivationIsSingleUse uses one token twenty times at once: exactly one request registers the user.
+func TestActivationIsSingleUse(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.create(f.super, account.Customer, f.providerID, "Racing Co")
+	tok := f.linkToken(c.ContactUserID)
+
+	const n = 20
+	replies := make([]reply, n)
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-gate
+			replies[i] = f.activate(tok, mustJSON(map[string]string{
+				"password":         "violet kettle marching north " + strings.Repeat("!", i),
+				"securityQuestion": "What was the name of your first pet?",
+				"securityAnswer":   "whiskers",
+			}))
+		})
+	}
+	close(gate)
+	wg.Wait()
+	winner := -1
+	for i, r := range replies {
+		switch {
+		case r.Status == 200:
+			if winner >= 0 {
+				t.Fatalf("requests %d and %d both activated", winner, i)
+			}
+			winner = i
+		case r.Status == 410 && r.problemType() == "link-used":
+		default:
+			t.Fatalf("request %d: %d %s", i, r.Status, r.Raw)
+		}
+	}
+	if winner < 0 {
+		t.Fatal("no request activated")
+	}
+	u := f.user(c.ContactUserID)
+	if !secret.CheckPassword(u.PasswordHash, "violet kettle marching north "+strings.Repeat("!", winner)) || u.Version != 2 {
+		t.Fatal("the stored password is not the winner's, or the user was written more than once")
+	}
+}
+
+func TestActivationRules(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.create(f.super, account.Customer, f.providerID, "Rules Co")
+	tok := f.linkToken(c.ContactUserID)
+	local, _, _ := strings.Cut(f.user(c.ContactUserID).Email, "@")
+	body := func(pw, q, a string) string {
+		return mustJSON(map[string]string{"password": pw, "securityQuestion": q, "securityAnswer": a})
+	}
+	const q, a = "Which street did you grow up on?", "Elm"
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"too short", body("violet1", q, a), []string{"password:too_short"}},
+		{"too long", body(strings.Repeat("violet kettle ", 10), q, a), []string{"password:too_long"}},
+		{"common", body("password", q, a), []string{"password:common"}},
+		{"digits", body("12345678", q, a), []string{"password:common"}},
+		{"keyboard", body("qwertyui", q, a), []string{"password:common"}},
+		{"decorated", body("P@ssw0rd2024!", q, a), []string{"password:common"}},
+		{"service name", body("PartnerHub rocks", q, a), []string{"password:common"}},
+		{"email", body("my "+local+" secret", q, a), []string{"password:contains_email"}},
+		{"short and common", body("1234567", q, a), []string{"password:too_short", "password:common"}},
+		{"missing", body("", "", ""), []string{"password:required", "securityQuestion:required", "securityAnswer:required"}},
+		{"short question and answer", body("violet kettle marching", "Pet?", " x "), []string{"securityQuestion:too_short", "securityAnswer:too_short"}},
+		{"long answer", body("violet kettle marching", q, strings.Repeat("a", 201)), []string{"securityAnswer:too_long"}},
+		{"wrong type and unknown field", `{"password": 12345678, "securityQuestion": "` + q + `", "securityAnswer": "Elm", "remember": true}`,
+			[]string{"password:wrong_type", "remember:unknown_field"}},
+		{"invalid JSON", `{"password":`, []string{"body:invalid_json"}},
+	} {
+		t.Run("case="+tc.name, func(t *testing.T) {
+			before := f.scan()
+			r := f.activate(tok, tc.body)
+			got := r.fieldErrors()
+			if r.Status != 400 || !sameSet(got, tc.want) {
+				t.Fatalf("answer %d %s\nerrors %v, want %v", r.Status, r.Raw, got, tc.want)
+			}
+			f.unchanged(before, "a rejected activation")
+		})
+	}
+
+	t.Run("case=without two-factor the minimum is 15", func(t *testing.T) {
+		body := accountBody(account.Customer, f.providerID, "No 2FA Rules Co", "no2fa@example.net")
+		body["twoFactor"] = map[string]any{"enabled": false}
+		r := f.call(f.signup, onboarding.RouteCreateAccount, nil, f.super, mustJSON(body))
+		if r.Status != 201 {
+			t.Fatalf("create: %d %s", r.Status, r.Raw)
+		}
+		tok := f.linkToken(r.str("contactUserId"))
+		if r := f.open(tok); r.Body["passwordRules"].(map[string]any)["minLength"] != 15.0 {
+			t.Fatalf("rules %s", r.Raw)
+		}
+		if r := f.activate(tok, mustJSON(map[string]string{"password": "violet kettle", "securityQuestion": q, "securityAnswer": a})); r.Status != 400 ||
+			!sameSet(r.fieldErrors(), []string{"password:too_short"}) {
+			t.Fatalf("14 characters: %d %s", r.Status, r.Raw)
+		}
+		if r := f.activate(tok, mustJSON(map[string]string{"password": "violet kettle m", "securityQuestion": q, "securityAnswer": a})); r.Status != 200 {
+			t.Fatalf("15 characters: %d %s", r.Status, r.Raw)
+		}
+	})
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func TestActivatingTheSuperAdministrator(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	tok := f.linkToken(f.adminID)
+	r := f.open(tok)
+	if r.Status != 200 || r.str("accountKind") != "provider" || r.str("email") != onboarding.DefaultAdminEmail {
+		t.Fatalf("open: %d %s", r.Status, r.Raw)
+	}
+	if r := f.activate(tok, goodActivation); r.Status != 200 {
+		t.Fatalf("activate: %d %s", r.Status, r.Raw)
+	}
+	if acc := f.account(f.providerID); acc.Status != account.Active {
+		t.Fatalf("provider %s", acc.Status)
+	}
+	// Nobody invited the first administrator: the operator is whom to ask.
+	if r := f.open(tok); r.Status != 410 || !strings.Contains(r.str("detail"), "operator") || r.Body["contact"] != nil {
+		t.Fatalf("reuse: %d %s", r.Status, r.Raw)
+	}
+}

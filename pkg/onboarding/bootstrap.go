@@ -1,0 +1,136 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// Defaults of the bootstrap.
+const (
+	DefaultProviderName = "PartnerHub"
+	DefaultAdminEmail   = "admin@example.com"
+	DefaultAdminName    = "Administrator"
+)
+
+// BootstrapInput configures the first run of the platform. Empty fields take the defaults.
+type BootstrapInput struct {
+	// AccountName is the provider account's company name.
+	AccountName string
+	// AdminEmail and AdminName are the first super administrator's.
+	AdminEmail string
+	AdminName  string
+}
+
+// BootstrapResult says what the bootstrap found or made.
+type BootstrapResult struct {
+	AccountID string
+	// AdminUserID is the super administrator created now; empty when the platform was already bootstrapped.
+	AdminUserID string
+	// Created is false when the platform was already bootstrapped and nothing was written.
+	Created bool
+}
+
+// Bootstrap creates the provider account and its first super administrator, who gets an activation email, in
+// one transaction with the activation token, the email and an audit event. The provider is unique: a guard item
+// written with attribute_not_exists decides, so running it again (or twice at once) writes nothing and reports
+// Created false.
+func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResult, error) {
+	v := &fault.ValidationError{}
+	in.AccountName = text(v, "name", defaulted(in.AccountName, DefaultProviderName), true, maxCompanyName)
+	in.AdminEmail = email(v, "email", defaulted(in.AdminEmail, DefaultAdminEmail))
+	in.AdminName = text(v, "adminName", defaulted(in.AdminName, DefaultAdminName), true, maxPersonName)
+	if err := v.Err(); err != nil {
+		return BootstrapResult{}, err
+	}
+	if id, err := s.store.ProviderID(ctx); err == nil {
+		return BootstrapResult{AccountID: id}, nil
+	} else if !errors.Is(err, fault.ErrNotFound) {
+		return BootstrapResult{}, err
+	}
+
+	now := s.clock.Now()
+	provider := account.Account{
+		ID:            secret.NewID(),
+		Kind:          account.Provider,
+		Company:       account.Company{Name: in.AccountName},
+		Status:        account.Pending,
+		CreatedAt:     now,
+		Version:       1,
+		ContactUserID: secret.NewID(),
+	}
+	admin := invitee{
+		User: user.User{
+			ID:            provider.ContactUserID,
+			Email:         in.AdminEmail,
+			Name:          in.AdminName,
+			Status:        user.Invited,
+			HomeAccountID: provider.ID,
+			TwoFactor:     user.TwoFactor{Enabled: true, Method: user.MethodEmail},
+			CreatedAt:     now,
+			Version:       1,
+		},
+		Role: role.SuperAdmin,
+	}
+	// The platform invites its first administrator: there is no inviter to name.
+	plan, err := s.newAccountPlan(provider, admin, inviterInfo{AccountName: in.AccountName}, now)
+	if err != nil {
+		return BootstrapResult{}, err
+	}
+	guard, err := dynamo.ProviderGuardItem(provider.ID)
+	if err != nil {
+		return BootstrapResult{}, err
+	}
+	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: provider.ID, At: now,
+		Action: "platform.bootstrapped", TargetType: "account", TargetID: provider.ID,
+		Details: map[string]string{"name": provider.Company.Name, "adminUserId": admin.ID}})
+	if err != nil {
+		return BootstrapResult{}, err
+	}
+	guardAt := len(plan.items)
+	items := append(plan.items, dynamo.PutNew(s.table, guard), event)
+	if err := s.store.Transact(ctx, items); err != nil {
+		if !dynamo.ConditionFailed(err) {
+			return BootstrapResult{}, err
+		}
+		if dynamo.FailedAt(err, guardAt) {
+			id, rerr := s.store.ProviderID(ctx)
+			return BootstrapResult{AccountID: id}, rerr
+		}
+		if taken := plan.taken(err, provider.Company.Name, admin.Email); taken != nil {
+			return BootstrapResult{}, taken
+		}
+		return BootstrapResult{}, fault.New(fault.ErrConflict, "conflict", "The bootstrap conflicted with another change; run it again.")
+	}
+	s.log.InfoContext(ctx, "platform bootstrapped", "accountId", provider.ID, "adminUserId", admin.ID)
+	return BootstrapResult{AccountID: provider.ID, AdminUserID: admin.ID, Created: true}, nil
+}
+
+func defaulted(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+// ResendAsOperator sends a new activation link to an invited user named by email, on the operator's authority
+// (phctl): it is how the first super administrator gets a new link when theirs expired, since nobody can
+// sign in to send one. The resend interval still applies.
+func (s *Service) ResendAsOperator(ctx context.Context, addr string) (ResendResult, error) {
+	u, err := s.store.UserByEmail(ctx, addr)
+	if errors.Is(err, fault.ErrNotFound) {
+		return ResendResult{Status: ResendNotFound}, nil
+	}
+	if err != nil {
+		return ResendResult{}, err
+	}
+	status, err := s.resendOne(ctx, u.ID, func(user.User, account.Account) bool { return true }, inviterInfo{})
+	return ResendResult{UserID: u.ID, Status: status}, err
+}

@@ -1,0 +1,406 @@
+package onboarding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// Limits of the account form.
+const (
+	maxCompanyName = 120
+	maxAddress     = 200
+	maxCountry     = 56
+	maxRegion      = 100 // state and city
+	maxZip         = 20
+	maxPersonName  = 100
+)
+
+// CreateAccountRequest is the body of POST /v1/accounts.
+type CreateAccountRequest struct {
+	Kind      string          `json:"kind"`
+	ParentID  string          `json:"parentId"`
+	Company   CompanyInput    `json:"company"`
+	Contact   ContactInput    `json:"contact"`
+	TwoFactor *TwoFactorInput `json:"twoFactor"`
+}
+
+// CompanyInput is the new account's company details.
+type CompanyInput struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	Country string `json:"country"`
+	State   string `json:"state"`
+	City    string `json:"city"`
+	ZipCode string `json:"zipCode"`
+}
+
+// ContactInput is the new account's point of contact, who becomes its administrator.
+type ContactInput struct {
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Mobile string `json:"mobile"`
+	Phone  string `json:"phone"`
+}
+
+// TwoFactorInput is the contact's two-factor setting; both fields are optional.
+type TwoFactorInput struct {
+	Enabled *bool   `json:"enabled"`
+	Method  *string `json:"method"`
+}
+
+// Validate checks every field and trims the text ones, so that one answer names every problem.
+func (r *CreateAccountRequest) Validate(v *fault.ValidationError) {
+	r.Kind = strings.TrimSpace(r.Kind)
+	switch {
+	case v.Has("kind"):
+	case r.Kind == "":
+		v.Add("kind", CodeRequired, "This field is required.")
+	case !slices.Contains(account.Kinds, account.Kind(r.Kind)):
+		v.Add("kind", CodeInvalid, "Choose msp, partner or customer.")
+	}
+	r.ParentID = strings.TrimSpace(r.ParentID)
+	switch {
+	case v.Has("parentId"):
+	case r.ParentID == "":
+		v.Add("parentId", CodeRequired, "This field is required.")
+	case !wellFormedID(r.ParentID):
+		v.Add("parentId", CodeInvalid, "This is not an account id.")
+	}
+	c := &r.Company
+	c.Name = text(v, "company.name", c.Name, true, maxCompanyName)
+	c.Address = text(v, "company.address", c.Address, true, maxAddress)
+	c.Country = text(v, "company.country", c.Country, true, maxCountry)
+	c.State = text(v, "company.state", c.State, false, maxRegion)
+	c.City = text(v, "company.city", c.City, true, maxRegion)
+	c.ZipCode = text(v, "company.zipCode", c.ZipCode, false, maxZip)
+	p := &r.Contact
+	p.Name = text(v, "contact.name", p.Name, true, maxPersonName)
+	p.Email = email(v, "contact.email", p.Email)
+	p.Mobile = phone(v, "contact.mobile", p.Mobile)
+	p.Phone = phone(v, "contact.phone", p.Phone)
+	if r.TwoFactor != nil && r.TwoFactor.Method != nil && !v.Has("twoFactor.method") {
+		switch m := strings.TrimSpace(*r.TwoFactor.Method); m {
+		case user.MethodEmail:
+		case user.MethodSMS, user.MethodTOTP:
+			v.Add("twoFactor.method", CodeUnsupported, fmt.Sprintf("Two-factor sign-in by %s is not available yet; use email.", m))
+		default:
+			v.Add("twoFactor.method", CodeInvalid, "Use email.")
+		}
+	}
+}
+
+// twoFactor is the contact's setting: on, by email, unless the request says otherwise.
+func (r *CreateAccountRequest) twoFactor() user.TwoFactor {
+	tf := user.TwoFactor{Enabled: true, Method: user.MethodEmail}
+	if r.TwoFactor != nil && r.TwoFactor.Enabled != nil {
+		tf.Enabled = *r.TwoFactor.Enabled
+	}
+	return tf
+}
+
+// Created is the answer to a new account.
+type Created struct {
+	ID            string         `json:"id"`
+	Status        account.Status `json:"status"`
+	ContactUserID string         `json:"contactUserId"`
+}
+
+// createPermission is what a role needs to create an account of a kind.
+func createPermission(k account.Kind) role.Permission {
+	if k == account.Customer {
+		return role.CustomersCreate
+	}
+	return role.PartnersCreate
+}
+
+// visibleTo reports whether an actor acting in an account may see (and act below) acc: acc is that account or
+// lies below it.
+func visibleTo(a actor.Actor, acc account.Account) bool {
+	return acc.ID == a.AccountID || slices.Contains(acc.Ancestors, a.AccountID)
+}
+
+// errUnknownParent answers a parent that does not exist and one the actor cannot see alike, so the answer does
+// not tell whether an account exists outside the actor's tree.
+var errUnknownParent = fault.Invalid("parentId", CodeUnknown, "There is no such account in your part of the tree.")
+
+// Create creates an account below parentId with its point of contact, who gets an activation email. The actor
+// must be allowed to create accounts of the kind, acting in the parent or above it.
+func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRequest) (Created, error) {
+	if a.Anonymous() {
+		return Created{}, fault.ErrUnauthorized
+	}
+	v := &fault.ValidationError{}
+	req.Validate(v)
+	if err := v.Err(); err != nil {
+		return Created{}, err
+	}
+	kind := account.Kind(req.Kind)
+	if !a.Can(createPermission(kind)) {
+		return Created{}, fault.New(fault.ErrForbidden, "forbidden", fmt.Sprintf("Your role does not allow creating %s accounts.", kind))
+	}
+	tf := req.twoFactor()
+	if !tf.Enabled && !a.Can(role.TwoFactorManage) {
+		return Created{}, fault.New(fault.ErrForbidden, "two-factor-forbidden", "Only a super administrator may turn two-factor sign-in off.")
+	}
+	parent, err := s.store.Account(ctx, req.ParentID)
+	if errors.Is(err, fault.ErrNotFound) || err == nil && !visibleTo(a, parent) {
+		return Created{}, errUnknownParent
+	}
+	if err != nil {
+		return Created{}, err
+	}
+	if !account.MayParent(parent.Kind, kind) {
+		return Created{}, fault.Invalid("kind", CodeNotAllowed, fmt.Sprintf("A %s account cannot have %s accounts below it.", parent.Kind, kind))
+	}
+	if parent.Status == account.Disabled {
+		return Created{}, errParentDisabled
+	}
+	inv, err := s.inviter(ctx, a, parent)
+	if err != nil {
+		return Created{}, err
+	}
+
+	now := s.clock.Now()
+	acc := account.Account{
+		ID:            secret.NewID(),
+		Kind:          kind,
+		ParentID:      parent.ID,
+		Ancestors:     parent.Path(),
+		Company:       account.Company(req.Company),
+		Status:        account.Pending,
+		CreatedAt:     now,
+		CreatedBy:     a.UserID,
+		Version:       1,
+		ContactUserID: secret.NewID(),
+	}
+	contact := invitee{
+		User: user.User{
+			ID:            acc.ContactUserID,
+			Email:         req.Contact.Email,
+			Name:          req.Contact.Name,
+			Mobile:        req.Contact.Mobile,
+			Phone:         req.Contact.Phone,
+			Status:        user.Invited,
+			HomeAccountID: acc.ID,
+			TwoFactor:     tf,
+			CreatedAt:     now,
+			Version:       1,
+		},
+		Role: role.AdminFor(string(kind)),
+	}
+	plan, err := s.newAccountPlan(acc, contact, inv, now)
+	if err != nil {
+		return Created{}, err
+	}
+	items := plan.items
+	// Every ancestor counts the new account; the parent's update also proves it exists and is not disabled.
+	parentAt := len(items)
+	for _, id := range acc.Ancestors {
+		if id == parent.ID {
+			parentAt = len(items)
+		}
+		items = append(items, dynamo.CountChild(s.table, id, kind, id == parent.ID))
+	}
+	for _, e := range []audit.Event{
+		{ID: secret.NewID(), AccountID: parent.ID, At: now, ActorID: a.UserID, Action: "account.created", TargetType: "account", TargetID: acc.ID,
+			Details: map[string]string{"kind": string(kind), "name": acc.Company.Name, "contactUserId": contact.ID}},
+		{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID, Action: "account.created", TargetType: "account", TargetID: acc.ID,
+			Details: map[string]string{"kind": string(kind), "name": acc.Company.Name, "parentId": parent.ID, "contactUserId": contact.ID}},
+	} {
+		item, err := audit.Put(s.table, e)
+		if err != nil {
+			return Created{}, err
+		}
+		items = append(items, item)
+	}
+
+	if err := s.store.Transact(ctx, items); err != nil {
+		return Created{}, s.createFailed(ctx, err, plan, parentAt, req)
+	}
+	s.log.InfoContext(ctx, "account created", "accountId", acc.ID, "kind", kind, "parentId", parent.ID, "contactUserId", contact.ID)
+	return Created{ID: acc.ID, Status: acc.Status, ContactUserID: contact.ID}, nil
+}
+
+// errParentDisabled answers an attempt to create below a disabled account.
+var errParentDisabled = fault.New(fault.ErrConflict, "parent-disabled", "The parent account is disabled; enable it before adding accounts below it.")
+
+// createFailed turns a cancelled account creation into the domain error that says why.
+func (s *Service) createFailed(ctx context.Context, err error, plan accountPlan, parentAt int, req CreateAccountRequest) error {
+	if !dynamo.ConditionFailed(err) {
+		return err
+	}
+	if e := plan.taken(err, req.Company.Name, req.Contact.Email); e != nil {
+		return e
+	}
+	if dynamo.FailedAt(err, parentAt) {
+		parent, rerr := s.store.Account(ctx, req.ParentID)
+		switch {
+		case errors.Is(rerr, fault.ErrNotFound):
+			return errUnknownParent
+		case rerr != nil:
+			return rerr
+		case parent.Status == account.Disabled:
+			return errParentDisabled
+		}
+	}
+	return fault.New(fault.ErrConflict, "conflict", "The account tree changed while the account was being created; try again.")
+}
+
+// inviterInfo names who sends an invitation, for the email and for the person who later asks for a new link.
+type inviterInfo struct {
+	UserID      string
+	Name        string
+	AccountID   string
+	AccountName string
+}
+
+// inviter reads the acting user's name and the name of the account they act in.
+func (s *Service) inviter(ctx context.Context, a actor.Actor, known ...account.Account) (inviterInfo, error) {
+	inv := inviterInfo{UserID: a.UserID, AccountID: a.AccountID}
+	u, err := s.store.User(ctx, a.UserID)
+	switch {
+	case err == nil:
+		inv.Name = u.Name
+	case !errors.Is(err, fault.ErrNotFound):
+		return inv, err
+	}
+	for _, acc := range known {
+		if acc.ID == a.AccountID {
+			inv.AccountName = acc.Company.Name
+			return inv, nil
+		}
+	}
+	acc, err := s.store.Account(ctx, a.AccountID)
+	switch {
+	case err == nil:
+		inv.AccountName = acc.Company.Name
+	case !errors.Is(err, fault.ErrNotFound):
+		return inv, err
+	}
+	return inv, nil
+}
+
+// invitee is a new user with their one role in the new account.
+type invitee struct {
+	user.User
+	Role role.Name
+}
+
+// accountPlan is the part of a new account's transaction that Create and Bootstrap share: the account, its
+// name and email guards, the contact, their membership, their activation token and its email.
+type accountPlan struct {
+	items        []types.TransactWriteItem
+	companyGuard int // index of the company-name guard in items
+	emailGuard   int // index of the email guard in items
+}
+
+// newAccountPlan builds the shared records. It also sets the contact's activation token and message ids.
+func (s *Service) newAccountPlan(acc account.Account, contact invitee, inv inviterInfo, now time.Time) (accountPlan, error) {
+	tok := newActivationToken(contact.ID, acc.ID, inv.UserID, inv.AccountID, now)
+	msg := activationMessage(contact.User, acc, []role.Name{contact.Role}, tok, inv, now)
+	contact.ActivationTokenID = tok.ID
+	contact.ActivationSentAt = now
+	contact.ActivationMessageID = msg.ID
+
+	var plan accountPlan
+	var errs []error
+	put := func(item map[string]types.AttributeValue, err error) int {
+		errs = append(errs, err)
+		plan.items = append(plan.items, dynamo.PutNew(s.table, item))
+		return len(plan.items) - 1
+	}
+	put(dynamo.AccountItem(acc))
+	plan.companyGuard = put(dynamo.CompanyGuardItem(acc.Company.Name, acc.ID))
+	plan.emailGuard = put(dynamo.EmailGuardItem(contact.Email, contact.ID))
+	put(dynamo.UserItem(contact.User))
+	put(dynamo.MembershipItem(user.Membership{
+		UserID: contact.ID, AccountID: acc.ID, Roles: []role.Name{contact.Role},
+		AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
+		UserName: contact.Name, UserEmail: contact.Email, CreatedAt: now,
+	}))
+	tokItem, err := putToken(s.table, tok)
+	errs = append(errs, err)
+	msgItem, err := outbox.Put(s.table, msg)
+	errs = append(errs, err)
+	plan.items = append(plan.items, tokItem, msgItem)
+	return plan, errors.Join(errs...)
+}
+
+// taken names the unique values a cancelled transaction found taken, or returns nil.
+func (p accountPlan) taken(err error, companyName, email string) error {
+	var fields []string
+	var what []string
+	if dynamo.FailedAt(err, p.companyGuard) {
+		fields = append(fields, "company.name")
+		what = append(what, fmt.Sprintf("an account named %q", companyName))
+	}
+	if dynamo.FailedAt(err, p.emailGuard) {
+		fields = append(fields, "contact.email")
+		what = append(what, fmt.Sprintf("a user with the email address %s", email))
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	slug := "company-name-taken"
+	if fields[0] == "contact.email" {
+		slug = "email-taken"
+	}
+	detail := "There is already " + strings.Join(what, ", and ") + ". Names and email addresses are unique, whatever their case."
+	return fault.New(fault.ErrConflict, slug, detail).With("fields", fields)
+}
+
+// activationMessage is the outbox message that sends a user their activation link.
+func activationMessage(u user.User, acc account.Account, roles []role.Name, tok Token, inv inviterInfo, now time.Time) outbox.Message {
+	titles := make([]string, 0, len(roles))
+	for _, n := range roles {
+		if r, ok := role.Find(n); ok {
+			titles = append(titles, r.Title)
+		}
+	}
+	data := map[string]string{
+		"name":               u.Name,
+		"email":              u.Email,
+		"accountName":        acc.Company.Name,
+		"accountKind":        string(acc.Kind),
+		"roles":              strings.Join(titles, ", "),
+		"expiresAt":          tok.ExpiresAt.UTC().Format(time.RFC3339),
+		"inviterName":        inv.Name,
+		"inviterAccountName": inv.AccountName,
+	}
+	// "inviter" is the template's optional sentence subject: "Jane Doe (Acme MSP) has invited you".
+	if inv.Name != "" {
+		data["inviter"] = inv.Name
+		if inv.AccountName != "" {
+			data["inviter"] += " (" + inv.AccountName + ")"
+		}
+	}
+	return outbox.Message{
+		ID:       secret.NewID(),
+		Template: "activation",
+		To:       u.Email,
+		UserID:   u.ID,
+		// The email is about the account the user joins and carries that account's branding.
+		AccountID:      acc.ID,
+		BrandAccountID: acc.ID,
+		SecretRef:      secret.LinkRef(secret.PurposeActivation, tok.ID),
+		Data:           data,
+		Status:         outbox.StatusPending,
+		CreatedAt:      now,
+	}
+}

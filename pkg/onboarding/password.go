@@ -1,0 +1,188 @@
+package onboarding
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/partnerhub/partnerhub/pkg/fault"
+)
+
+// Password rules from the design (NIST SP 800-63B style): a length range that depends on two-factor sign-in,
+// no composition rules, and a blocklist of common and context-specific passwords.
+const (
+	minPasswordWith2FA    = 8
+	minPasswordWithout2FA = 15
+	maxPassword           = 128
+)
+
+// PasswordRules are what the activation page shows and enforces.
+type PasswordRules struct {
+	MinLength int `json:"minLength"`
+	MaxLength int `json:"maxLength"`
+}
+
+// RulesFor returns the password rules for a user with or without two-factor sign-in.
+func RulesFor(twoFactor bool) PasswordRules {
+	if twoFactor {
+		return PasswordRules{MinLength: minPasswordWith2FA, MaxLength: maxPassword}
+	}
+	return PasswordRules{MinLength: minPasswordWithout2FA, MaxLength: maxPassword}
+}
+
+// Password rule codes, one field error each.
+const (
+	CodeTooShort      = "too_short"
+	CodeTooLong       = "too_long"
+	CodeCommon        = "common"
+	CodeContainsEmail = "contains_email"
+)
+
+// contextWords are names of this service: a password containing one is guessable by anyone who knows where it
+// is used.
+var contextWords = []string{"partnerhub", "partner hub", "partner-hub"}
+
+// CheckPassword adds a field error to v for each rule the password breaks, so the user learns every reason at
+// once. email is the user's address: a password that contains it (or its local part) is refused.
+func CheckPassword(v *fault.ValidationError, field, password string, rules PasswordRules, email string) {
+	add := func(code, detail string) {
+		// ValidationError.Add keeps one problem per field; a password can break several rules at once.
+		v.Fields = append(v.Fields, fault.FieldError{Field: field, Code: code, Detail: detail})
+	}
+	n := utf8.RuneCountInString(password)
+	if n < rules.MinLength {
+		add(CodeTooShort, fmt.Sprintf("Use at least %d characters.", rules.MinLength))
+	}
+	if n > rules.MaxLength {
+		add(CodeTooLong, fmt.Sprintf("Use at most %d characters.", rules.MaxLength))
+	}
+	if n == 0 {
+		return
+	}
+	if IsCommonPassword(password) {
+		add(CodeCommon, "This password is common or easy to guess; choose one that others would not.")
+	}
+	if containsEmail(password, email) {
+		add(CodeContainsEmail, "Do not use your email address, or part of it, in your password.")
+	}
+}
+
+//go:embed common-passwords.txt
+var commonList string
+
+// common is the blocklist: well-known passwords, keyboard walks and words people use as passwords. Variants
+// with digits, symbols and look-alike characters are caught by normalising before the lookup.
+var common = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonList, "\n") {
+		if w := strings.TrimSpace(line); w != "" {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// leet undoes the usual look-alike substitutions.
+var leet = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s", "!", "i")
+
+// IsCommonPassword reports whether a password is on the blocklist, is one of its entries dressed up with
+// leading or trailing digits and symbols (Summer2024!, P@ssw0rd1), is a run of one character, a repeated
+// short pattern or a straight sequence (aaaaaaaa, abcabcabc, 12345678, hgfedcba), or names this service.
+func IsCommonPassword(password string) bool {
+	p := strings.ToLower(strings.TrimSpace(password))
+	for _, w := range contextWords {
+		if strings.Contains(p, w) {
+			return true
+		}
+	}
+	for _, base := range []string{p, trimNoise(p, true, false), trimNoise(p, false, true), trimNoise(p, true, true), onlyLettersAndDigits(p)} {
+		if utf8.RuneCountInString(base) < 3 {
+			continue
+		}
+		if common[base] || common[leet.Replace(base)] || repetitive(base) || sequential(base) {
+			return true
+		}
+	}
+	return false
+}
+
+func noise(r rune) bool {
+	return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
+}
+
+// trimNoise removes digits and symbols from the end and/or the start.
+func trimNoise(s string, end, start bool) string {
+	if end {
+		s = strings.TrimRightFunc(s, noise)
+	}
+	if start {
+		s = strings.TrimLeftFunc(s, noise)
+	}
+	return s
+}
+
+func onlyLettersAndDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// repetitive reports whether s is a unit of at most four characters repeated: aaaaaaaa, abababab, 12341234.
+func repetitive(s string) bool {
+	r := []rune(s)
+	for unit := 1; unit <= 4 && unit*2 <= len(r); unit++ {
+		if len(r)%unit != 0 {
+			continue
+		}
+		same := true
+		for i := unit; i < len(r) && same; i++ {
+			same = r[i] == r[i-unit]
+		}
+		if same {
+			return true
+		}
+	}
+	return false
+}
+
+// sequential reports whether s is a straight run up or down: 12345678, abcdefgh, 98765432.
+func sequential(s string) bool {
+	r := []rune(s)
+	if len(r) < 4 {
+		return false
+	}
+	step := r[1] - r[0]
+	if step != 1 && step != -1 {
+		return false
+	}
+	for i := 2; i < len(r); i++ {
+		if r[i]-r[i-1] != step {
+			return false
+		}
+	}
+	return true
+}
+
+// containsEmail reports whether the password holds the email address's local part (without a +tag), when that
+// is long enough to matter.
+func containsEmail(password, email string) bool {
+	local, _, ok := strings.Cut(strings.ToLower(strings.TrimSpace(email)), "@")
+	if !ok {
+		return false
+	}
+	local, _, _ = strings.Cut(local, "+")
+	if utf8.RuneCountInString(local) < 3 {
+		return false
+	}
+	p := strings.ToLower(password)
+	if strings.Contains(p, local) {
+		return true
+	}
+	bare := onlyLettersAndDigits(local)
+	return utf8.RuneCountInString(bare) >= 3 && strings.Contains(onlyLettersAndDigits(p), bare)
+}

@@ -1,0 +1,65 @@
+package outbox
+
+import (
+	"context"
+	"net/mail"
+	"net/url"
+	"regexp"
+)
+
+// Brand is how an email looks: the sender's name and logo, the colour of its button and where to ask for help.
+// It is the effective branding of the message's account (the nearest ancestor with branding wins).
+type Brand struct {
+	Name         string
+	LogoURL      string // https URL of the logo, or empty
+	Color        string // primary colour, #RRGGBB
+	SupportEmail string
+	SupportURL   string
+}
+
+// DefaultBrand is PartnerHub's own branding, used when no partner branding applies.
+var DefaultBrand = Brand{Name: "PartnerHub", Color: "#1F6FEB"}
+
+// Brander finds the effective branding of an account. An account without branding (or an empty id) gets the
+// default brand, not an error: an error means the lookup failed and the mailer retries the message later.
+type Brander interface {
+	Branding(ctx context.Context, accountID string) (Brand, error)
+}
+
+// Static is a Brander that gives every account the same brand. The mailer uses it until the partner tree's
+// branding lookup is plugged in.
+type Static Brand
+
+// Branding returns the static brand.
+func (s Static) Branding(context.Context, string) (Brand, error) { return Brand(s), nil }
+
+var _ Brander = Static{}
+
+var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+
+// safe returns the brand with anything that cannot go into an email as-is replaced or dropped: a colour that is
+// not #RRGGBB falls back to the default, a logo that is not an absolute http(s) URL and a support address that
+// does not parse are dropped. Templates escape everything anyway; this keeps a bad value from breaking the layout.
+func (b Brand) safe() Brand {
+	if b.Name == "" {
+		b.Name = DefaultBrand.Name
+	}
+	if !hexColor.MatchString(b.Color) {
+		b.Color = DefaultBrand.Color
+	}
+	if !webURL(b.LogoURL) {
+		b.LogoURL = ""
+	}
+	if !webURL(b.SupportURL) {
+		b.SupportURL = ""
+	}
+	if a, err := mail.ParseAddress(b.SupportEmail); err != nil || a.Name != "" {
+		b.SupportEmail = ""
+	}
+	return b
+}
+
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}

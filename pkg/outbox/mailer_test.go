@@ -1,0 +1,574 @@
+package outbox_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/testenv"
+)
+
+var t0 = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+
+// world is one test's table, clock, keyring and captured logs.
+type world struct {
+	env   *testenv.Env
+	table string
+	clock *clock.Fake
+	keys  *secret.Keyring
+	logs  *syncBuffer
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	env := testenv.Get(t)
+	keys, err := secret.NewKeyring(env.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &world{env: env, table: env.NewTable(t), clock: clock.NewFake(t0), keys: keys, logs: &syncBuffer{}}
+}
+
+// mailer builds a mailer on the world; ses nil means the SES emulator.
+func (w *world) mailer(t *testing.T, ses outbox.SES) *outbox.Mailer {
+	t.Helper()
+	if ses == nil {
+		ses = w.env.SES
+	}
+	m, err := outbox.NewMailer(outbox.Config{
+		DB: w.env.Dynamo, SES: ses, Table: w.table, Clock: w.clock, Keys: w.keys,
+		PortalURL: "http://localhost:3000", From: "PartnerHub <no-reply@partnerhub.test>",
+		Log: slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// activation is an activation message for a fresh address and a fresh token id.
+func activation(t *testing.T) outbox.Message {
+	t.Helper()
+	return outbox.Message{
+		ID: secret.NewID(), Template: "activation", To: testenv.UniqueEmail(t, "ada"),
+		UserID: "u1", AccountID: "a1",
+		Data: map[string]string{
+			"name": "Ada Lovelace", "accountName": "Analytical Engines Ltd", "roles": "Account administrator",
+			"expiresAt": t0.Add(72 * time.Hour).Format(time.RFC3339), "inviter": "Charles Babbage",
+		},
+		SecretRef: secret.LinkRef(secret.PurposeActivation, secret.NewID()),
+		CreatedAt: t0,
+	}
+}
+
+// write stores m the way product code does: outbox.Put in one transaction with the change that needs it.
+func (w *world) write(t *testing.T, m outbox.Message) {
+	t.Helper()
+	mail, err := outbox.Put(w.table, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change := table.TokenKey(m.ID) // stands for the token, user or challenge the message belongs to
+	_, err = w.env.Dynamo.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{
+		TransactItems: []types.TransactWriteItem{mail, {Put: &types.Put{
+			TableName: aws.String(w.table),
+			Item: map[string]types.AttributeValue{
+				table.AttrPK: &types.AttributeValueMemberS{Value: change.PK},
+				table.AttrSK: &types.AttributeValueMemberS{Value: change.SK},
+			},
+		}}},
+	})
+	if err != nil {
+		t.Fatalf("write outbox message: %v", err)
+	}
+}
+
+// putRaw stores an item as it is, for items product code would never write.
+func (w *world) putRaw(t *testing.T, item map[string]types.AttributeValue) {
+	t.Helper()
+	_, err := w.env.Dynamo.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(w.table), Item: item})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) message(t *testing.T, id string) outbox.Message {
+	t.Helper()
+	out, err := w.env.Dynamo.GetItem(context.Background(), &dynamodb.GetItemInput{
+		TableName: aws.String(w.table), Key: table.OutboxKey(id).AV(), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil || out.Item == nil {
+		t.Fatalf("read message %s: %v", id, err)
+	}
+	m, err := outbox.FromItem(out.Item)
+	if err != nil {
+		t.Fatalf("decode message %s: %v", id, err)
+	}
+	return m
+}
+
+func handle(t *testing.T, m *outbox.Mailer, ev events.DynamoDBEvent) []string {
+	t.Helper()
+	resp, err := m.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatalf("Handle returned an error: %v", err)
+	}
+	var ids []string
+	for _, f := range resp.BatchItemFailures {
+		ids = append(ids, f.ItemIdentifier)
+	}
+	return ids
+}
+
+var href = regexp.MustCompile(`href="(http://localhost:3000/activate#[^"]+)"`)
+
+func TestOutboxMessageReachesSESThroughTheStream(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	msg := activation(t)
+	w.write(t, msg)
+	ev := streamEvent(t, w.env, w.table)
+	if len(ev.Records) != 1 {
+		t.Fatalf("stream delivered %d outbox inserts, want 1", len(ev.Records))
+	}
+	mailer := w.mailer(t, nil)
+
+	if failed := handle(t, mailer, ev); len(failed) != 0 {
+		t.Fatalf("BatchItemFailures = %v, want none", failed)
+	}
+
+	mails := w.env.Emails(t, msg.To)
+	if len(mails) != 1 {
+		t.Fatalf("%d emails to %s, want 1", len(mails), msg.To)
+	}
+	mail := mails[0]
+	if mail.Subject != "Activate your PartnerHub account for Analytical Engines Ltd" {
+		t.Errorf("subject = %q", mail.Subject)
+	}
+	if !strings.Contains(mail.From, "no-reply@partnerhub.test") {
+		t.Errorf("from = %q", mail.From)
+	}
+	match := href.FindStringSubmatch(mail.HTML)
+	if match == nil {
+		t.Fatalf("no activation link in the HTML:\n%s", mail.HTML)
+	}
+	link := match[1]
+	if !strings.Contains(mail.Text, link) {
+		t.Error("the text part does not carry the same link")
+	}
+	_, token, _ := strings.Cut(link, "#")
+	wantID := strings.TrimPrefix(msg.SecretRef, "activation:")
+	if id, ok := w.keys.ParseLinkToken(secret.PurposeActivation, token); !ok || id != wantID {
+		t.Fatalf("the link's fragment is not the activation token of %s", wantID)
+	}
+	for _, want := range []string{"Ada Lovelace", "Charles Babbage", "Account administrator"} {
+		if !strings.Contains(mail.HTML, want) || !strings.Contains(mail.Text, want) {
+			t.Errorf("email does not mention %q", want)
+		}
+	}
+
+	got := w.message(t, msg.ID)
+	if got.Status != outbox.StatusSent || !got.SentAt.Equal(t0) || got.SESMessageID != mail.MessageID || got.Attempts != 1 {
+		t.Errorf("item = status %q sentAt %v sesMessageId %q attempts %d; want sent at %v with %q, 1 attempt",
+			got.Status, got.SentAt, got.SESMessageID, got.Attempts, t0, mail.MessageID)
+	}
+	if got.ClaimID != "" || got.ClaimUntil != "" {
+		t.Error("the claim was not released")
+	}
+
+	t.Run("case=redelivery", func(t *testing.T) {
+		if failed := handle(t, mailer, ev); len(failed) != 0 {
+			t.Fatalf("BatchItemFailures = %v, want none", failed)
+		}
+		if n := len(w.env.Emails(t, msg.To)); n != 1 {
+			t.Fatalf("%d emails after redelivery, want 1", n)
+		}
+	})
+
+	t.Run("case=logs", func(t *testing.T) {
+		logs := w.logs.String()
+		if !strings.Contains(logs, `"messageId":"`+msg.ID+`"`) || !strings.Contains(logs, `"template":"activation"`) ||
+			!strings.Contains(logs, `"status":"sent"`) {
+			t.Errorf("logs lack the message id, template or status:\n%s", logs)
+		}
+		for _, secretText := range []string{token, link, "Charles Babbage", msg.To} {
+			if strings.Contains(logs, secretText) {
+				t.Errorf("logs contain %q", secretText)
+			}
+		}
+	})
+}
+
+func TestConcurrentDeliveriesSendOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	msg := activation(t)
+	w.write(t, msg)
+	ev := streamEvent(t, w.env, w.table)
+	mailer := w.mailer(t, nil)
+
+	const deliveries = 8
+	var wg sync.WaitGroup
+	for range deliveries {
+		wg.Go(func() { _, _ = mailer.Handle(context.Background(), ev) })
+	}
+	wg.Wait()
+	if n := len(w.env.Emails(t, msg.To)); n != 1 {
+		t.Fatalf("%d concurrent deliveries sent %d emails, want 1", deliveries, n)
+	}
+	// Deliveries that lost the race asked to be retried; the retry finds the message sent.
+	if failed := handle(t, mailer, ev); len(failed) != 0 {
+		t.Fatalf("BatchItemFailures = %v after the race, want none", failed)
+	}
+	if got := w.message(t, msg.ID); got.Status != outbox.StatusSent || got.Attempts != 1 {
+		t.Fatalf("status %q attempts %d, want sent after 1 attempt", got.Status, got.Attempts)
+	}
+}
+
+func TestClaims(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		claimUntil time.Time
+		wantSent   bool
+	}{
+		{"case=live-claim-waits", t0.Add(time.Minute), false},
+		{"case=lapsed-claim-is-taken-over", t0.Add(-time.Second), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			msg := activation(t)
+			msg.Status, msg.Attempts, msg.ClaimID, msg.ClaimUntil = outbox.StatusSending, 1, "someone-else", table.Timestamp(tc.claimUntil)
+			w.write(t, msg)
+			ev := streamEvent(t, w.env, w.table)
+
+			failed := handle(t, w.mailer(t, nil), ev)
+			sent := len(w.env.Emails(t, msg.To)) == 1
+			if sent != tc.wantSent || (len(failed) == 1) == tc.wantSent {
+				t.Fatalf("sent = %v, reported = %v; want sent = %v and reported for retry otherwise", sent, failed, tc.wantSent)
+			}
+			got := w.message(t, msg.ID)
+			if tc.wantSent && (got.Status != outbox.StatusSent || got.Attempts != 2) {
+				t.Errorf("status %q attempts %d, want sent after 2 attempts", got.Status, got.Attempts)
+			}
+			if !tc.wantSent && (got.Status != outbox.StatusSending || got.ClaimID != "someone-else") {
+				t.Errorf("status %q claim %q, want the other delivery's claim untouched", got.Status, got.ClaimID)
+			}
+		})
+	}
+}
+
+// fakeSES is an SES endpoint that answers from a script, counting the calls.
+type fakeSES struct {
+	calls  atomic.Int32
+	answer func(n int32, w http.ResponseWriter)
+	bodies syncBuffer
+}
+
+func (f *fakeSES) start(t *testing.T) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := f.calls.Add(1)
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(r.Body)
+		_, _ = f.bodies.Write(b.Bytes())
+		w.Header().Set("Content-Type", "application/json")
+		f.answer(n, w)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func apiError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("X-Amzn-ErrorType", code)
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"message":%q}`, message)
+}
+
+func sesClient(url string, retryer aws.Retryer) *sesv2.Client {
+	return sesv2.New(sesv2.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(url),
+		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+		Retryer:      retryer,
+	})
+}
+
+func TestSESFailureIsRetriedUntilMaxAttempts(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	msg := activation(t)
+	w.write(t, msg)
+	ev := streamEvent(t, w.env, w.table)
+	seq := ev.Records[0].Change.SequenceNumber
+	ses := &fakeSES{answer: func(_ int32, w http.ResponseWriter) {
+		apiError(w, http.StatusInternalServerError, "InternalFailure", "the service is unavailable")
+	}}
+	mailer := w.mailer(t, sesClient(ses.start(t), retry.AddWithMaxAttempts(retry.NewStandard(), 1)))
+	token, _ := w.keys.Derive(msg.SecretRef)
+
+	for attempt := 1; attempt < outbox.MaxAttempts; attempt++ {
+		failed := handle(t, mailer, ev)
+		if len(failed) != 1 || failed[0] != seq {
+			t.Fatalf("attempt %d: BatchItemFailures = %v, want [%s]", attempt, failed, seq)
+		}
+		got := w.message(t, msg.ID)
+		if got.Status != outbox.StatusPending || got.Attempts != attempt {
+			t.Fatalf("attempt %d: status %q attempts %d, want pending with %d", attempt, got.Status, got.Attempts, attempt)
+		}
+		if !strings.Contains(got.LastError, "InternalFailure") || !strings.Contains(got.LastError, "500") {
+			t.Errorf("lastError = %q, want the SES code and status", got.LastError)
+		}
+		if strings.Contains(got.LastError, token) || strings.Contains(got.LastError, "Ada") {
+			t.Errorf("lastError = %q holds the body or the token", got.LastError)
+		}
+	}
+	if failed := handle(t, mailer, ev); len(failed) != 0 {
+		t.Fatalf("last attempt: BatchItemFailures = %v, want none (failed is final)", failed)
+	}
+	got := w.message(t, msg.ID)
+	if got.Status != outbox.StatusFailed || got.Attempts != outbox.MaxAttempts {
+		t.Fatalf("status %q attempts %d, want failed after %d", got.Status, got.Attempts, outbox.MaxAttempts)
+	}
+	if failed := handle(t, mailer, ev); len(failed) != 0 {
+		t.Fatalf("after failing: BatchItemFailures = %v, want none", failed)
+	}
+	if n := ses.calls.Load(); n != outbox.MaxAttempts {
+		t.Fatalf("SES was called %d times, want %d", n, outbox.MaxAttempts)
+	}
+	if !strings.Contains(ses.bodies.String(), token) {
+		t.Fatal("the request to SES did not carry the token (the test would prove nothing)")
+	}
+}
+
+func TestThrottlingIsRetriedBySESRetryer(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	msg := activation(t)
+	w.write(t, msg)
+	ses := &fakeSES{answer: func(n int32, w http.ResponseWriter) {
+		if n <= 2 {
+			apiError(w, http.StatusTooManyRequests, "TooManyRequestsException", "Maximum sending rate exceeded.")
+			return
+		}
+		fmt.Fprint(w, `{"MessageId":"ses-after-throttling"}`)
+	}}
+	mailer := w.mailer(t, sesClient(ses.start(t), outbox.SESRetryer(4, 10*time.Millisecond)))
+
+	if failed := handle(t, mailer, streamEvent(t, w.env, w.table)); len(failed) != 0 {
+		t.Fatalf("BatchItemFailures = %v, want none", failed)
+	}
+	got := w.message(t, msg.ID)
+	if got.Status != outbox.StatusSent || got.SESMessageID != "ses-after-throttling" || got.Attempts != 1 {
+		t.Fatalf("status %q sesMessageId %q attempts %d; want sent in 1 attempt", got.Status, got.SESMessageID, got.Attempts)
+	}
+	if n := ses.calls.Load(); n != 3 {
+		t.Fatalf("SES was called %d times, want 3", n)
+	}
+}
+
+func TestUndeliverableMessagesFailAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		change    func(m *outbox.Message)
+		raw       bool // store the item with data as a number, which does not decode
+		sesAnswer func(w http.ResponseWriter)
+		wantError string
+		wantCalls int32
+	}{
+		{name: "case=unknown-template", change: func(m *outbox.Message) { m.Template = "no-such-template" }, wantError: "unknown template"},
+		{name: "case=missing-data", change: func(m *outbox.Message) { delete(m.Data, "roles") }, wantError: "roles"},
+		{name: "case=bad-secret-ref", change: func(m *outbox.Message) { m.SecretRef = "bogus:x" }, wantError: "secret"},
+		{name: "case=no-secret", change: func(m *outbox.Message) { m.SecretRef = "" }, wantError: "link token"},
+		{name: "case=undecodable", raw: true, wantError: "undecodable"},
+		{
+			name: "case=ses-rejects", wantCalls: 1, wantError: "MessageRejected",
+			sesAnswer: func(w http.ResponseWriter) {
+				apiError(w, http.StatusBadRequest, "MessageRejected", "Email address is not verified.")
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			msg := activation(t)
+			if tc.change != nil {
+				tc.change(&msg)
+			}
+			if tc.raw {
+				item, err := outbox.Item(msg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				item["data"] = &types.AttributeValueMemberN{Value: "42"}
+				w.putRaw(t, item)
+			} else {
+				w.write(t, msg)
+			}
+			ses := &fakeSES{answer: func(_ int32, w http.ResponseWriter) {
+				if tc.sesAnswer != nil {
+					tc.sesAnswer(w)
+					return
+				}
+				fmt.Fprint(w, `{"MessageId":"x"}`)
+			}}
+			mailer := w.mailer(t, sesClient(ses.start(t), retry.AddWithMaxAttempts(retry.NewStandard(), 1)))
+			ev := streamEvent(t, w.env, w.table)
+
+			if failed := handle(t, mailer, ev); len(failed) != 0 {
+				t.Fatalf("BatchItemFailures = %v, want none: the failure is final", failed)
+			}
+			out, err := w.env.Dynamo.GetItem(context.Background(), &dynamodb.GetItemInput{
+				TableName: aws.String(w.table), Key: table.OutboxKey(msg.ID).AV(), ConsistentRead: aws.Bool(true),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			status := out.Item["status"].(*types.AttributeValueMemberS).Value
+			lastError, _ := out.Item["lastError"].(*types.AttributeValueMemberS)
+			if status != outbox.StatusFailed || lastError == nil || !strings.Contains(lastError.Value, tc.wantError) {
+				t.Fatalf("status %q lastError %v; want failed mentioning %q", status, lastError, tc.wantError)
+			}
+			if n := ses.calls.Load(); n != tc.wantCalls {
+				t.Fatalf("SES was called %d times, want %d", n, tc.wantCalls)
+			}
+			if failed := handle(t, mailer, ev); len(failed) != 0 || ses.calls.Load() != tc.wantCalls {
+				t.Fatal("a failed message was tried again")
+			}
+		})
+	}
+}
+
+func TestOTPEmailCarriesTheCode(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	challenge := secret.NewID()
+	msg := outbox.Message{
+		ID: secret.NewID(), Template: "otp", To: testenv.UniqueEmail(t, "otp"), CreatedAt: t0,
+		Data: map[string]string{"name": "Ada"}, SecretRef: secret.CodeRef(challenge, 3),
+	}
+	w.write(t, msg)
+	if failed := handle(t, w.mailer(t, nil), streamEvent(t, w.env, w.table)); len(failed) != 0 {
+		t.Fatalf("BatchItemFailures = %v", failed)
+	}
+	mails := w.env.Emails(t, msg.To)
+	if len(mails) != 1 {
+		t.Fatalf("%d emails, want 1", len(mails))
+	}
+	code := w.keys.Code(challenge, 3)
+	if !strings.Contains(mails[0].HTML, ">"+code+"<") || !strings.Contains(mails[0].Text, code) {
+		t.Fatalf("the email does not show code %s", code)
+	}
+	if strings.Contains(mails[0].Subject, code) {
+		t.Error("the code is in the subject")
+	}
+	if strings.Contains(w.logs.String(), code) {
+		t.Error("the code is in the logs")
+	}
+}
+
+// panicDB fails the test on any call: records the mailer must ignore need no reads.
+type panicDB struct{ t *testing.T }
+
+func (p panicDB) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	p.t.Error("GetItem called")
+	return &dynamodb.GetItemOutput{}, nil
+}
+
+func (p panicDB) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	p.t.Error("UpdateItem called")
+	return &dynamodb.UpdateItemOutput{}, nil
+}
+
+func TestRecordsOtherThanOutboxInsertsAreIgnored(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	m, err := outbox.NewMailer(outbox.Config{
+		DB: panicDB{t}, SES: w.env.SES, Table: w.table, Clock: w.clock, Keys: w.keys,
+		PortalURL: "http://localhost:3000", From: "no-reply@partnerhub.test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(pk string) map[string]events.DynamoDBAttributeValue {
+		return map[string]events.DynamoDBAttributeValue{"pk": events.NewStringAttribute(pk), "sk": events.NewStringAttribute("X")}
+	}
+	ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
+		{EventName: "MODIFY", Change: events.DynamoDBStreamRecord{Keys: key("OUTBOX#1"), SequenceNumber: "1"}},
+		{EventName: "INSERT", Change: events.DynamoDBStreamRecord{Keys: key("USER#1"), SequenceNumber: "2"}},
+		{EventName: "REMOVE", Change: events.DynamoDBStreamRecord{Keys: key("OUTBOX#2"), SequenceNumber: "3"}},
+	}}
+	if failed := handle(t, m, ev); len(failed) != 0 {
+		t.Fatalf("BatchItemFailures = %v", failed)
+	}
+}
+
+func TestNewMailerNamesWhatIsMissing(t *testing.T) {
+	t.Parallel()
+	_, err := outbox.NewMailer(outbox.Config{Table: "t"})
+	if err == nil || !strings.Contains(err.Error(), "SES") || !strings.Contains(err.Error(), "PortalURL") {
+		t.Fatalf("err = %v, want the missing fields named", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers (the mailer logs from several goroutines).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRecordsAreLeftForRedeliveryWhenTimeRunsOut(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	m, err := outbox.NewMailer(outbox.Config{
+		DB: panicDB{t}, SES: w.env.SES, Table: w.table, Clock: w.clock, Keys: w.keys,
+		PortalURL: "http://localhost:3000", From: "no-reply@partnerhub.test", MinTimeLeft: time.Minute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]events.DynamoDBAttributeValue{"pk": events.NewStringAttribute("OUTBOX#1"), "sk": events.NewStringAttribute("OUTBOX")}
+	ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
+		{EventName: "INSERT", Change: events.DynamoDBStreamRecord{Keys: keys, SequenceNumber: "7"}},
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // less than MinTimeLeft
+	defer cancel()
+	resp, err := m.Handle(ctx, ev)
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "7" {
+		t.Fatalf("Handle = %+v, %v; want record 7 left for redelivery", resp, err)
+	}
+}

@@ -1,0 +1,63 @@
+// Package session holds the rules of browser sessions: idle and absolute timeouts, and how often a session's
+// idle expiry slides forward. It is pure: no SDK, no clock, no randomness. The token that identifies a session
+// lives only in the browser's cookie; a session is known by the HMAC of its token.
+package session
+
+import "time"
+
+// Timeouts.
+const (
+	// IdleTimeout ends a session that made no request for this long.
+	IdleTimeout = 30 * time.Minute
+	// AbsoluteTimeout ends every session this long after sign-in, however busy.
+	AbsoluteTimeout = 12 * time.Hour
+	// TouchEvery is the least time between two writes that slide the idle expiry, so a busy browser costs one
+	// write a minute rather than one per request. The idle timeout is therefore exact to within this much.
+	TouchEvery = time.Minute
+)
+
+// Session is one signed-in browser.
+type Session struct {
+	// Hash is the HMAC of the token; the token itself is never stored.
+	Hash      string
+	UserID    string
+	AccountID string // the account the session acts in
+	CreatedAt time.Time
+	// LastSeenAt is when the idle expiry last moved.
+	LastSeenAt        time.Time
+	IdleExpiresAt     time.Time
+	AbsoluteExpiresAt time.Time
+}
+
+// New starts a session at now.
+func New(hash, userID, accountID string, now time.Time) Session {
+	return Session{
+		Hash: hash, UserID: userID, AccountID: accountID,
+		CreatedAt: now, LastSeenAt: now,
+		IdleExpiresAt: now.Add(IdleTimeout), AbsoluteExpiresAt: now.Add(AbsoluteTimeout),
+	}
+}
+
+// Valid reports whether the session may serve a request at now.
+func (s Session) Valid(now time.Time) bool {
+	return now.Before(s.IdleExpiresAt) && now.Before(s.AbsoluteExpiresAt)
+}
+
+// NeedsTouch reports whether a request at now should slide the idle expiry.
+func (s Session) NeedsTouch(now time.Time) bool { return now.Sub(s.LastSeenAt) >= TouchEvery }
+
+// Touched is the session after a request at now: the idle expiry moves, never past the absolute one.
+func (s Session) Touched(now time.Time) Session {
+	s.LastSeenAt = now
+	s.IdleExpiresAt = now.Add(IdleTimeout)
+	if s.IdleExpiresAt.After(s.AbsoluteExpiresAt) {
+		s.IdleExpiresAt = s.AbsoluteExpiresAt
+	}
+	return s
+}
+
+// CookieMaxAge is the cookie's Max-Age in seconds at now: the browser may keep it until the absolute expiry;
+// the idle expiry is enforced on the server.
+func (s Session) CookieMaxAge(now time.Time) int {
+	return max(int(s.AbsoluteExpiresAt.Sub(now)/time.Second), 0)
+}

@@ -1,0 +1,361 @@
+package signin_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/testenv"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
+
+// password is every seeded user's password. Its Argon2id hash is made once: hashing costs tens of milliseconds.
+const password = "correct horse battery staple"
+
+var passwordHash = sync.OnceValue(func() string { return secret.HashPassword(password) })
+
+// start is the fake clock's first instant: on a minute boundary, so rate-limit windows are predictable.
+var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// harness is one test's table, clock and the otp function's real handler.
+type harness struct {
+	t     testing.TB
+	env   *testenv.Env
+	table string
+	clock *clock.Fake
+	h     httpapi.Handler
+	keys  *secret.Keyring
+	store dynamo.Store
+	ips   atomic.Int64
+}
+
+func newHarness(t testing.TB) *harness {
+	t.Helper()
+	env := testenv.Get(t)
+	name := env.NewTable(t)
+	fake := clock.NewFake(start)
+	a, err := app.New(context.Background(), env.Config(name), app.WithClock(fake))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.HTTP(route.OTP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := secret.NewKeyring(env.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, env: env, table: name, clock: fake, h: h, keys: keys, store: dynamo.Store{DB: env.Dynamo, Table: name}}
+}
+
+// seed describes a user to write straight into the table.
+type seed struct {
+	status     user.Status
+	noPassword bool // invited: no password yet
+	twoFactor  bool
+	account    account.Status
+	roles      []role.Name
+}
+
+var active = seed{status: user.Active, twoFactor: true, account: account.Active, roles: []role.Name{role.AccountAdmin}}
+
+// seeded is what seedUser wrote.
+type seeded struct {
+	user    user.User
+	account account.Account
+}
+
+// seedUser writes an account, a user, the user's email guard and membership, as onboarding would.
+func (h *harness) seedUser(s seed) seeded {
+	h.t.Helper()
+	accountID, userID := secret.NewID(), secret.NewID()
+	acct := account.Account{
+		ID: accountID, Kind: account.Partner, ParentID: "root", Ancestors: []string{"root"},
+		Company: account.Company{Name: "Acme " + accountID}, Status: s.account, CreatedAt: start,
+	}
+	u := user.User{
+		ID: userID, Email: testenv.UniqueEmail(h.t, "user"), Name: "Ada Lovelace", Status: s.status,
+		HomeAccountID: accountID, TwoFactor: user.TwoFactor{Enabled: s.twoFactor, Method: user.MethodEmail}, CreatedAt: start,
+	}
+	if !s.noPassword {
+		u.PasswordHash = passwordHash()
+	}
+	m := user.Membership{
+		UserID: userID, AccountID: accountID, Roles: s.roles, AccountName: acct.Company.Name,
+		AccountKind: string(acct.Kind), UserName: u.Name, UserEmail: u.Email, CreatedAt: start,
+	}
+	put := func(item map[string]types.AttributeValue, err error) types.TransactWriteItem {
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(h.table), Item: item}}
+	}
+	_, err := h.env.Dynamo.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		put(dynamo.Record(acct, table.TypeAccount, table.AccountKey(accountID))),
+		put(dynamo.Record(u, table.TypeUser, table.UserKey(userID))),
+		put(dynamo.EmailGuardItem(u.Email, userID)),
+		put(dynamo.Record(m, table.TypeMember, table.MembershipKey(userID, accountID),
+			dynamo.OnGSI1(table.MembersGSI1(accountID, u.Name, userID)))),
+	}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return seeded{user: u, account: acct}
+}
+
+// request is one API call.
+type request struct {
+	route  string // route key, e.g. "POST /v1/sessions"
+	body   any    // encoded as JSON unless a string
+	cookie string // session token
+	ip     string
+	header map[string]string // replaces the default headers when set
+}
+
+// response is an answer, decoded.
+type response struct {
+	events.APIGatewayV2HTTPResponse
+	json map[string]any
+}
+
+func (h *harness) do(r request) response {
+	h.t.Helper()
+	resp, err := h.try(r)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return resp
+}
+
+// try is do for other goroutines than the test's: it returns what went wrong instead of failing the test.
+func (h *harness) try(r request) (response, error) {
+	method, path, _ := strings.Cut(r.route, " ")
+	body, ok := r.body.(string)
+	if !ok && r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return response{}, err
+		}
+		body = string(b)
+	}
+	headers := r.header
+	if headers == nil {
+		headers = map[string]string{"origin": "http://localhost:3000", "content-type": "application/json"}
+	}
+	if r.ip == "" {
+		r.ip = h.ip()
+	}
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: r.route, RawPath: path, Headers: headers, Body: body,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RequestID: secret.NewID(),
+			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: r.ip},
+		},
+	}
+	if r.cookie != "" {
+		ev.Cookies = []string{httpapi.SessionCookie + "=" + r.cookie}
+	}
+	return h.handle(ev)
+}
+
+// handle runs the handler on an event and decodes the answer.
+func (h *harness) handle(ev events.APIGatewayV2HTTPRequest) (response, error) {
+	out, err := h.h(context.Background(), ev)
+	if err != nil {
+		return response{}, fmt.Errorf("%s: handler error %w", ev.RouteKey, err)
+	}
+	resp := response{APIGatewayV2HTTPResponse: out}
+	if out.Body != "" {
+		if err := json.Unmarshal([]byte(out.Body), &resp.json); err != nil {
+			return resp, fmt.Errorf("%s: body %q: %w", ev.RouteKey, out.Body, err)
+		}
+	}
+	return resp, nil
+}
+
+// ip is a fresh source address, so tests do not share rate-limit windows by accident.
+func (h *harness) ip() string {
+	n := h.ips.Add(1)
+	return fmt.Sprintf("198.51.%d.%d", n/250, n%250+1)
+}
+
+func (h *harness) signIn(email, pw string) response {
+	h.t.Helper()
+	return h.do(request{route: "POST /v1/sessions", body: map[string]string{"email": email, "password": pw}})
+}
+
+func (h *harness) submit(challengeID, code string) response {
+	h.t.Helper()
+	return h.do(request{route: "POST /v1/sessions/otp", body: map[string]string{"challengeId": challengeID, "code": code}})
+}
+
+func (h *harness) resend(challengeID string) response {
+	h.t.Helper()
+	return h.do(request{route: "POST /v1/sessions/otp/resend", body: map[string]string{"challengeId": challengeID}})
+}
+
+func (h *harness) me(token string) response {
+	h.t.Helper()
+	return h.do(request{route: "GET /v1/me", cookie: token, header: map[string]string{}})
+}
+
+// challenge signs in with the right password and returns the challenge id.
+func (h *harness) challenge(u user.User) string {
+	h.t.Helper()
+	r := h.signIn(u.Email, password)
+	wantStatus(h.t, r, http.StatusOK)
+	id, _ := r.json["challengeId"].(string)
+	if id == "" {
+		h.t.Fatalf("no challengeId in %s", r.Body)
+	}
+	return id
+}
+
+// signedIn signs u in through the code and returns the session token.
+func (h *harness) signedIn(u user.User) string {
+	h.t.Helper()
+	id := h.challenge(u)
+	r := h.submit(id, h.code(id))
+	wantStatus(h.t, r, http.StatusCreated)
+	return sessionToken(h.t, r)
+}
+
+// scan lists every item of the test's table. Only tests scan; the product never does.
+func (h *harness) scan() []map[string]types.AttributeValue {
+	h.t.Helper()
+	var items []map[string]types.AttributeValue
+	var from map[string]types.AttributeValue
+	for {
+		out, err := h.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(h.table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		items = append(items, out.Items...)
+		if len(out.LastEvaluatedKey) == 0 {
+			return items
+		}
+		from = out.LastEvaluatedKey
+	}
+}
+
+// otpMessages lists the outbox messages that carry a code of the challenge, in the order of their codes.
+func (h *harness) otpMessages(challengeID string) []outbox.Message {
+	h.t.Helper()
+	byRef := map[string]outbox.Message{}
+	for _, item := range h.scan() {
+		if s, _ := item[table.AttrType].(*types.AttributeValueMemberS); s == nil || s.Value != table.TypeOutbox {
+			continue
+		}
+		m, err := outbox.FromItem(item)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		byRef[m.SecretRef] = m
+	}
+	var out []outbox.Message
+	for n := 1; ; n++ {
+		m, ok := byRef[secret.CodeRef(challengeID, n)]
+		if !ok {
+			return out
+		}
+		out = append(out, m)
+	}
+}
+
+// code is the code of the challenge's latest email, derived the way the mailer derives it.
+func (h *harness) code(challengeID string) string {
+	h.t.Helper()
+	ms := h.otpMessages(challengeID)
+	if len(ms) == 0 {
+		h.t.Fatalf("no otp email for challenge %s", challengeID)
+	}
+	code, err := h.keys.Derive(ms[len(ms)-1].SecretRef)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return code
+}
+
+// wrongCode is a code that is not the challenge's current one.
+func (h *harness) wrongCode(challengeID string) string {
+	right := h.code(challengeID)
+	if right == "000000" {
+		return "000001"
+	}
+	return "000000"
+}
+
+func (h *harness) user(id string) user.User {
+	h.t.Helper()
+	u, err := h.store.User(context.Background(), id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return u
+}
+
+func wantStatus(t testing.TB, r response, status int) {
+	t.Helper()
+	if r.StatusCode != status {
+		t.Fatalf("status = %d, want %d; body %s", r.StatusCode, status, r.Body)
+	}
+}
+
+// wantProblem checks a problem document's status and type slug.
+func wantProblem(t testing.TB, r response, status int, slug string) {
+	t.Helper()
+	wantStatus(t, r, status)
+	if got := r.Headers["Content-Type"]; got != "application/problem+json" {
+		t.Fatalf("content type = %q", got)
+	}
+	if got, _ := r.json["type"].(string); !strings.HasSuffix(got, "/"+slug) {
+		t.Fatalf("problem type = %q, want slug %q; body %s", got, slug, r.Body)
+	}
+}
+
+// sessionToken is the session cookie's value set by a response.
+func sessionToken(t testing.TB, r response) string {
+	t.Helper()
+	c := setCookie(t, r)
+	if c.Value == "" {
+		t.Fatalf("the session cookie is empty: %v", r.Cookies)
+	}
+	return c.Value
+}
+
+func setCookie(t testing.TB, r response) *http.Cookie {
+	t.Helper()
+	for _, raw := range r.Cookies {
+		c, err := http.ParseSetCookie(raw)
+		if err == nil && c.Name == httpapi.SessionCookie {
+			return c
+		}
+	}
+	t.Fatalf("no session cookie set: %v", r.Cookies)
+	return nil
+}

@@ -1,0 +1,100 @@
+package signin
+
+import (
+	"context"
+	"time"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// Me is the signed-in user's own view: who they are, where they are members, the account they act in, what
+// they may do there, the branding to show and the first sign-in steps still to take.
+type Me struct {
+	User           MeUser            `json:"user"`
+	Memberships    []MeMembership    `json:"memberships"`
+	CurrentAccount MeAccount         `json:"currentAccount"`
+	Permissions    []role.Permission `json:"permissions"`
+	Branding       Branding          `json:"branding"`
+	// PendingSteps lists first sign-in steps (license, profile) still to take; none exist yet.
+	PendingSteps []string `json:"pendingSteps"`
+}
+
+// MeUser is the user part of Me.
+type MeUser struct {
+	ID          string         `json:"id"`
+	Email       string         `json:"email"`
+	Name        string         `json:"name"`
+	Status      user.Status    `json:"status"`
+	TwoFactor   user.TwoFactor `json:"twoFactor"`
+	LastLoginAt *time.Time     `json:"lastLoginAt"`
+}
+
+// MeMembership is one account the user belongs to, for the account switcher.
+type MeMembership struct {
+	AccountID   string      `json:"accountId"`
+	AccountName string      `json:"accountName"`
+	AccountKind string      `json:"accountKind"`
+	Roles       []role.Name `json:"roles"`
+}
+
+// MeAccount is the account the session acts in.
+type MeAccount struct {
+	ID     string         `json:"id"`
+	Name   string         `json:"name"`
+	Kind   account.Kind   `json:"kind"`
+	Status account.Status `json:"status"`
+}
+
+// Branding is what the portal shows. Until partner branding exists it is PartnerHub's own.
+type Branding struct {
+	Name         string  `json:"name"`
+	LogoURL      *string `json:"logoUrl"`
+	Color        string  `json:"color"`
+	SupportEmail *string `json:"supportEmail"`
+}
+
+// DefaultBranding is PartnerHub's own branding.
+var DefaultBranding = Branding{Name: "PartnerHub", Color: "#1f5fbf"}
+
+// Me builds the signed-in user's view. Authenticate has just checked the user, membership and account.
+func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
+	u, err := s.Store.User(ctx, a.UserID)
+	if err != nil {
+		return Me{}, err
+	}
+	ms, err := s.Store.Memberships(ctx, a.UserID)
+	if err != nil {
+		return Me{}, err
+	}
+	acct, err := s.Store.Account(ctx, a.AccountID)
+	if err != nil {
+		return Me{}, err
+	}
+	me := Me{
+		User: MeUser{ID: u.ID, Email: u.Email, Name: u.Name, Status: u.Status, TwoFactor: u.TwoFactor},
+		CurrentAccount: MeAccount{
+			ID: acct.ID, Name: acct.Company.Name, Kind: acct.Kind, Status: acct.Status,
+		},
+		Memberships:  make([]MeMembership, 0, len(ms)),
+		Permissions:  append([]role.Permission{}, role.Permissions(a.Roles)...),
+		Branding:     DefaultBranding,
+		PendingSteps: []string{},
+	}
+	if !u.LastLoginAt.IsZero() {
+		at := u.LastLoginAt
+		me.User.LastLoginAt = &at
+	}
+	for _, m := range ms {
+		roles := m.Roles
+		if roles == nil {
+			roles = []role.Name{}
+		}
+		me.Memberships = append(me.Memberships, MeMembership{
+			AccountID: m.AccountID, AccountName: m.AccountName, AccountKind: m.AccountKind, Roles: roles,
+		})
+	}
+	return me, nil
+}

@@ -1,0 +1,116 @@
+package signin
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/session"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+var _ httpapi.Authenticator = (*Service)(nil)
+
+// maxToken bounds the cookie value that is hashed and looked up; real tokens are 43 characters.
+const maxToken = 128
+
+// startSession creates a session for u in its home account, consuming c if the sign-in came through a code.
+func (s *Service) startSession(ctx context.Context, u user.User, c *otp.Challenge, now time.Time) (SignedIn, error) {
+	token := secret.NewSessionToken()
+	ss := session.New(s.Keys.Hash(token), u.ID, u.HomeAccountID, now)
+	if err := s.Store.SignIn(ctx, dynamo.SignIn{Session: ss, Challenge: c, At: now}); err != nil {
+		if errors.Is(err, dynamo.ErrSignInRefused) && c == nil {
+			return SignedIn{}, ErrInvalidCredentials()
+		}
+		return SignedIn{}, err
+	}
+	u.LastLoginAt, u.LastLoginError, u.Failures = now, "", 0
+	return SignedIn{Token: token, Session: ss, User: u}, nil
+}
+
+// ErrSessionEnded is the answer to a request whose session is missing, expired or no longer allowed.
+func ErrSessionEnded() error {
+	return fault.New(fault.ErrUnauthorized, "unauthorized", "Your session has ended. Sign in again.")
+}
+
+// Authenticate resolves a session cookie to the signed-in actor. It runs on every request of a session route
+// and checks everything that can end access — the session's idle and absolute expiry, the user still active,
+// the membership in the session's account still there, the account not disabled — so a removal, a disable or a
+// revoke takes effect on the next request. At most once a minute it slides the idle expiry forward.
+func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, error) {
+	if token == "" || len(token) > maxToken {
+		return actor.Actor{}, ErrSessionEnded()
+	}
+	now := s.Clock.Now()
+	ss, err := s.Store.Session(ctx, s.Keys.Hash(token))
+	if errors.Is(err, fault.ErrNotFound) {
+		return actor.Actor{}, ErrSessionEnded()
+	}
+	if err != nil {
+		return actor.Actor{}, err
+	}
+	if !ss.Valid(now) {
+		return actor.Actor{}, ErrSessionEnded()
+	}
+	m, err := s.access(ctx, ss)
+	if err != nil {
+		return actor.Actor{}, err
+	}
+	if ss.NeedsTouch(now) {
+		err := s.Store.TouchSession(ctx, ss.Touched(now))
+		if errors.Is(err, fault.ErrNotFound) { // ended while this request was being checked
+			return actor.Actor{}, ErrSessionEnded()
+		}
+		if err != nil {
+			return actor.Actor{}, err
+		}
+	}
+	return actor.Actor{UserID: ss.UserID, AccountID: ss.AccountID, Roles: m.Roles, SessionHash: ss.Hash}, nil
+}
+
+// access reads the user, the membership and the account of a session in parallel and checks that they still
+// allow it. It returns the membership, whose roles the actor gets.
+func (s *Service) access(ctx context.Context, ss session.Session) (user.Membership, error) {
+	var (
+		wg               sync.WaitGroup
+		u                user.User
+		m                user.Membership
+		a                account.Account
+		uErr, mErr, aErr error
+	)
+	wg.Go(func() { u, uErr = s.Store.User(ctx, ss.UserID) })
+	wg.Go(func() { m, mErr = s.Store.Membership(ctx, ss.UserID, ss.AccountID) })
+	wg.Go(func() { a, aErr = s.Store.Account(ctx, ss.AccountID) })
+	wg.Wait()
+	for _, err := range []error{uErr, mErr, aErr} {
+		if errors.Is(err, fault.ErrNotFound) {
+			return m, ErrSessionEnded()
+		}
+		if err != nil {
+			return m, err
+		}
+	}
+	if u.Status != user.Active || a.Status == account.Disabled {
+		return m, ErrSessionEnded()
+	}
+	return m, nil
+}
+
+// SignOut ends the caller's session.
+func (s *Service) SignOut(ctx context.Context, a actor.Actor) error {
+	return s.Store.DeleteSession(ctx, a.SessionHash)
+}
+
+// EndAllSessions ends every session of a user: on password change, removal, disable or revoke. It returns how
+// many it ended.
+func (s *Service) EndAllSessions(ctx context.Context, userID string) (int, error) {
+	return s.Store.EndAllSessions(ctx, userID)
+}

@@ -1,0 +1,196 @@
+// Package signin is signing in and staying signed in: the password step, the one-time-code step, resending a
+// code, browser sessions (created, resolved on every request, ended), and the signed-in user's own view (/v1/me).
+//
+// What an observer learns is kept to a minimum. A wrong password, an unknown email, an unregistered (invited)
+// user and a disabled user get the same answer with the same body, after the same work: one Argon2id check, two
+// reads and one conditional write. Only someone who knows the password learns that sign-in is locked. The table
+// never holds a password, a code or a session token: codes are derived from the challenge id with the HMAC key,
+// sessions are stored under the HMAC of their token.
+package signin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/ratelimit"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/session"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// Service runs the sign-in use cases.
+type Service struct {
+	Store  dynamo.Store
+	Keys   *secret.Keyring
+	Clock  clock.Clock
+	Limits ratelimit.Limiter
+	Budget Budget
+}
+
+// New builds the service on a table.
+func New(db dynamo.DB, tableName string, keys *secret.Keyring, clk clock.Clock) *Service {
+	return &Service{
+		Store:  dynamo.Store{DB: db, Table: tableName},
+		Keys:   keys,
+		Clock:  clk,
+		Limits: ratelimit.Limiter{DB: db, Table: tableName, Clock: clk},
+		Budget: DefaultBudget,
+	}
+}
+
+// noUser is a user id that never exists (real ids are 22 characters): reads and writes against it cost what they
+// cost for a real user and find or change nothing.
+const noUser = "none"
+
+// ErrInvalidCredentials is the one answer to a wrong password, an unknown email, an unregistered user, a
+// disabled user and a user whose account is disabled.
+func ErrInvalidCredentials() error {
+	return fault.New(fault.ErrUnauthorized, "invalid-credentials", "The email address or password is not correct.")
+}
+
+// ErrLocked is the answer, to someone who knows the password, while the failure budget keeps sign-in locked.
+func ErrLocked(until, now time.Time) error {
+	return &fault.Error{
+		Kind: fault.ErrLocked, Slug: "sign-in-locked",
+		Detail:     "Too many failed sign-in attempts: sign-in is locked for a while. Try again later.",
+		RetryAfter: until.Sub(now),
+	}
+}
+
+// Outcome is the result of the password step: either a code was sent (Challenge) or the user is signed in.
+type Outcome struct {
+	Challenge *otp.Challenge
+	SignedIn  *SignedIn
+}
+
+// SignedIn is a new session. Token goes into the cookie and nowhere else.
+type SignedIn struct {
+	Token   string
+	Session session.Session
+	User    user.User
+}
+
+// SignIn is the password step. With two-factor sign-in on (the default) it starts a challenge and queues the
+// email with the code in one transaction; with it off it creates the session.
+func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) (Outcome, error) {
+	if err := s.limitIP(ctx, SignInPerIP, sourceIP); err != nil {
+		return Outcome{}, err
+	}
+	if err := s.limitEmail(ctx, email); err != nil {
+		return Outcome{}, err
+	}
+	u, known, err := s.lookup(ctx, email)
+	if err != nil {
+		return Outcome{}, err
+	}
+	now := s.Clock.Now()
+
+	registered := known && u.PasswordHash != ""
+	var right bool
+	if registered {
+		right = secret.CheckPassword(u.PasswordHash, password)
+	} else {
+		secret.SpendPasswordCheck(password)
+	}
+	if !right {
+		if registered {
+			_, err = s.Store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongPassword, now) })
+		} else {
+			err = s.Store.RecordLoginError(ctx, noUser, user.ErrWrongPassword, now) // writes nothing; costs the same
+		}
+		if err != nil {
+			return Outcome{}, err
+		}
+		return Outcome{}, ErrInvalidCredentials()
+	}
+
+	// The password is right: from here on the caller may learn about the account.
+	if err := s.allowed(ctx, u, now); err != nil {
+		return Outcome{}, err
+	}
+	if u.TwoFactor.Enabled {
+		c := otp.New(secret.NewID(), u.ID, u.HomeAccountID, now)
+		mail, err := s.codeEmail(u, c, now)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if err := s.Store.StartChallenge(ctx, c, mail); err != nil {
+			return Outcome{}, err
+		}
+		return Outcome{Challenge: &c}, nil
+	}
+	in, err := s.startSession(ctx, u, nil, now)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{SignedIn: &in}, nil
+}
+
+// lookup finds a user by email. It always makes two reads, the email guard and a user, so an unknown address
+// costs what a known one does.
+func (s *Service) lookup(ctx context.Context, email string) (user.User, bool, error) {
+	u, err := s.Store.UserByEmail(ctx, email)
+	if errors.Is(err, fault.ErrNotFound) {
+		_, err = s.Store.User(ctx, noUser)
+		if errors.Is(err, fault.ErrNotFound) {
+			err = nil
+		}
+		return user.User{}, false, err
+	}
+	return u, err == nil, err
+}
+
+// allowed checks, once the password or code is proven, that the user may sign in now: active, not locked, and
+// a member of an account that is not disabled. Each refusal is recorded as the user's last login error.
+func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error {
+	refuse := func(reason string, answer error) error {
+		if err := s.Store.RecordLoginError(ctx, u.ID, reason, now); err != nil {
+			return err
+		}
+		return answer
+	}
+	if u.Status != user.Active {
+		return refuse(user.ErrDisabled, ErrInvalidCredentials())
+	}
+	if u.Locked(now) {
+		return refuse(user.ErrLocked, ErrLocked(u.LockedUntil, now))
+	}
+	if _, err := s.Store.Membership(ctx, u.ID, u.HomeAccountID); err != nil {
+		if errors.Is(err, fault.ErrNotFound) {
+			return refuse(user.ErrDisabled, ErrInvalidCredentials())
+		}
+		return err
+	}
+	a, err := s.Store.Account(ctx, u.HomeAccountID)
+	if errors.Is(err, fault.ErrNotFound) || (err == nil && a.Status == account.Disabled) {
+		return refuse(user.ErrDisabled, ErrInvalidCredentials())
+	}
+	return err
+}
+
+// codeEmail is the outbox item of the email that carries code c.Seq. It names the code by reference only; the
+// mailer derives the code with the HMAC key.
+func (s *Service) codeEmail(u user.User, c otp.Challenge, now time.Time) (types.TransactWriteItem, error) {
+	m := outbox.Message{
+		ID:             secret.NewID(),
+		Template:       "otp",
+		To:             u.Email,
+		UserID:         u.ID,
+		AccountID:      c.AccountID,
+		Data:           map[string]string{"name": u.Name, "expiresInSeconds": fmt.Sprint(int(otp.CodeTTL / time.Second))},
+		SecretRef:      secret.CodeRef(c.ID, c.Seq),
+		BrandAccountID: u.HomeAccountID,
+		CreatedAt:      now,
+	}
+	return outbox.Put(s.Store.Table, m)
+}

@@ -1,0 +1,248 @@
+// activate.js runs the activation page: it reads the link's token from the URL fragment (fragments never
+// leave the browser, so the token goes nowhere but the API path), shows whom the link is for, checks the
+// password rules as the user types, and registers the user.
+
+import { ApiError, get, post } from "./api.js";
+import { passwordRules } from "./rules.js";
+import { $, applyBranding, busy, clearErrors, dateTime, fieldError, prefillKey, showAlert, showView } from "./ui.js";
+
+const OWN = "__own__";
+
+const state = { token: "", path: "", email: "", rules: [], met: new Map(), announced: new Map(), timer: 0 };
+
+// What to say when a link cannot be used, by problem slug; the server's detail (whom to ask) comes after.
+const linkProblems = {
+  "link-used": ["This link has already been used", "If you activated your account already, sign in instead."],
+  "link-expired": ["This link has expired", "Activation links work for a limited time."],
+  "link-replaced": ["This link was replaced by a newer one", "A newer email was sent: use the link in the newest email."],
+  "link-invalid": ["This link is not valid", "Check that you opened the whole link from your email."],
+};
+
+const passwordCodes = {
+  too_short: "The password is too short.",
+  too_long: "The password is too long.",
+  common: "This password is too common: it is on a list of passwords attackers try first. Choose another one.",
+  contains_email: "The password must not contain your email address.",
+  required: "Enter a password.",
+};
+
+start();
+
+async function start() {
+  state.token = location.hash.replace(/^#/, "").trim();
+  if (!state.token) {
+    showLinkProblem("This link is incomplete", "Open the link from your activation email again, making sure the whole link was copied.");
+    return;
+  }
+  state.path = `/v1/activations/${encodeURIComponent(state.token)}`;
+  try {
+    const { data } = await get(state.path);
+    showForm(data || {});
+  } catch (err) {
+    linkFailed(err);
+  }
+}
+
+function linkFailed(err) {
+  if (err instanceof ApiError && (err.status === 404 || err.status === 410)) {
+    const [title, fallback] = linkProblems[err.slug] || ["This link cannot be used", "Ask your administrator for a new one."];
+    showLinkProblem(title, err.detail || fallback, err.problem.contact, err.slug);
+    return;
+  }
+  showLinkProblem("We could not check your link", err.message || "Something went wrong. Reload the page to try again.");
+}
+
+function showLinkProblem(title, detail, contact, slug = "") {
+  $("link-problem-title").textContent = title;
+  $("link-problem-detail").textContent = detail;
+  $("link-problem").dataset.problem = slug;
+  const line = $("link-problem-contact");
+  if (contact && typeof contact === "object" && typeof contact.email === "string" && !detail.includes(contact.email)) {
+    const a = $("link-problem-contact-link");
+    a.textContent = contact.name ? `${contact.name} (${contact.email})` : contact.email;
+    a.href = `mailto:${contact.email}`;
+    line.hidden = false;
+  }
+  document.title = `${title} · PartnerHub`;
+  showView("link-problem");
+}
+
+function showForm(link) {
+  applyBranding(link.branding);
+  state.email = link.email || "";
+  $("link-email").textContent = link.email || "your account";
+  $("link-account").textContent = link.accountName || "PartnerHub";
+  const expires = dateTime(link.expiresAt);
+  if (expires) {
+    $("link-expires").textContent = expires;
+    $("link-expires").dateTime = link.expiresAt;
+    $("link-expiry").hidden = false;
+  }
+  fillQuestions(Array.isArray(link.securityQuestions) ? link.securityQuestions : []);
+  renderRules(link.passwordRules || {});
+
+  const form = $("activate-form");
+  form.addEventListener("submit", submit);
+  for (const id of ["password", "confirm"]) $(id).addEventListener("input", updateRules);
+  $("show-passwords").addEventListener("change", (e) => {
+    for (const id of ["password", "confirm"]) $(id).type = e.target.checked ? "text" : "password";
+  });
+  $("question").addEventListener("change", () => {
+    const own = $("question").value === OWN;
+    $("own-question-field").hidden = !own;
+    fieldError($("question"), "");
+  });
+  showView("activate", { focus: false });
+  $("password").focus();
+}
+
+function fillQuestions(questions) {
+  const select = $("question");
+  select.replaceChildren(new Option("Choose a question", ""));
+  for (const q of questions) if (typeof q === "string" && q) select.add(new Option(q, q));
+  select.add(new Option("Write my own question…", OWN));
+}
+
+function renderRules(limits) {
+  state.rules = passwordRules(limits, state.email);
+  const list = $("password-rules");
+  list.replaceChildren();
+  for (const rule of state.rules) {
+    const li = document.createElement("li");
+    li.id = `rule-${rule.id}`;
+    li.dataset.rule = rule.id;
+    const icon = document.createElement("span");
+    icon.className = "rule-icon";
+    icon.setAttribute("aria-hidden", "true");
+    const text = document.createElement("span");
+    text.textContent = rule.text;
+    const status = document.createElement("span");
+    status.className = "sr-only rule-status";
+    li.append(icon, text, status);
+    list.append(li);
+    state.announced.set(rule.id, false);
+  }
+  updateRules();
+}
+
+// updateRules shows each rule's state at once and announces the ones that changed once typing pauses.
+function updateRules() {
+  const password = $("password").value;
+  const confirm = $("confirm").value;
+  for (const rule of state.rules) {
+    const met = rule.test(password, confirm);
+    state.met.set(rule.id, met);
+    const li = $(`rule-${rule.id}`);
+    li.dataset.state = met ? "met" : "unmet";
+    li.querySelector(".rule-status").textContent = met ? " (done)" : " (not yet)";
+  }
+  if (password || confirm) {
+    fieldError($("password"), "");
+    fieldError($("confirm"), "");
+  }
+  window.clearTimeout(state.timer);
+  state.timer = window.setTimeout(announceRules, 700);
+}
+
+function announceRules() {
+  const changed = state.rules.filter((r) => state.met.get(r.id) !== state.announced.get(r.id));
+  if (!changed.length) return;
+  for (const r of changed) state.announced.set(r.id, state.met.get(r.id));
+  const all = state.rules.every((r) => state.met.get(r.id));
+  $("rules-live").textContent = all
+    ? "All password rules are met."
+    : changed.map((r) => `${r.text}: ${state.met.get(r.id) ? "done" : "not yet"}.`).join(" ");
+}
+
+// check validates the form in the browser; it returns the fields in error, in the order of the form.
+function check() {
+  const errors = [];
+  const unmet = state.rules.filter((r) => !state.met.get(r.id));
+  const password = $("password");
+  if (!password.value) errors.push([password, "Enter a password."]);
+  else if (unmet.some((r) => r.id !== "match")) {
+    errors.push([password, `The password does not meet every rule: ${unmet.filter((r) => r.id !== "match").map((r) => r.text.toLowerCase()).join("; ")}.`]);
+  }
+  const confirm = $("confirm");
+  if (password.value && !confirm.value) errors.push([confirm, "Type the password again to confirm it."]);
+  else if (password.value && confirm.value !== password.value) errors.push([confirm, "The two passwords are not the same."]);
+  const question = $("question");
+  if (!question.value) errors.push([question, "Choose a security question, or write your own."]);
+  else if (question.value === OWN && !$("own-question").value.trim()) errors.push([$("own-question"), "Write your security question."]);
+  const answer = $("answer");
+  if (!answer.value.trim()) errors.push([answer, "Enter the answer to your security question."]);
+  return errors;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const form = $("activate-form");
+  const alertBox = $("activate-alert");
+  clearErrors(form, alertBox);
+  const errors = check();
+  if (errors.length) {
+    showErrors(errors, alertBox);
+    return;
+  }
+  const own = $("question").value === OWN;
+  const body = {
+    password: $("password").value,
+    securityQuestion: own ? $("own-question").value.trim() : $("question").value,
+    securityAnswer: $("answer").value,
+  };
+  const button = $("activate-submit");
+  busy(button, true, "Activating…");
+  try {
+    const { data } = await post(state.path, body);
+    const email = (data && data.email) || state.email;
+    $("ready-email").textContent = email;
+    try {
+      sessionStorage.setItem(prefillKey, email);
+    } catch {
+      // Storage may be off (private mode); the sign-in page then simply starts empty.
+    }
+    document.title = "Your account is ready · PartnerHub";
+    showView("ready");
+  } catch (err) {
+    busy(button, false);
+    if (err instanceof ApiError && (err.status === 404 || err.status === 410)) {
+      linkFailed(err);
+      return;
+    }
+    if (err instanceof ApiError && Object.keys(err.fields).length) {
+      showErrors(serverErrors(err, own), alertBox);
+      return;
+    }
+    showAlert(alertBox, err.message);
+    alertBox.focus?.();
+  }
+}
+
+// serverErrors puts the server's field errors next to the fields they name; any other field goes to the alert.
+function serverErrors(err, own) {
+  const inputs = {
+    password: $("password"),
+    securityQuestion: own ? $("own-question") : $("question"),
+    securityAnswer: $("answer"),
+  };
+  const out = [];
+  for (const [field, { code, detail }] of Object.entries(err.fields)) {
+    const input = inputs[field];
+    const text = field === "password" ? passwordCodes[code] || detail : detail || `This field is not valid (${code}).`;
+    out.push([input || null, text || "This field is not valid."]);
+  }
+  return out;
+}
+
+function showErrors(errors, alertBox) {
+  const loose = [];
+  for (const [input, message] of errors) {
+    if (input) fieldError(input, message);
+    else loose.push(message);
+  }
+  const n = errors.length;
+  const summary = n === 1 ? "Please fix the field marked below." : `Please fix the ${n} fields marked below.`;
+  showAlert(alertBox, loose.length ? `${loose.join(" ")} ${errors.some(([i]) => i) ? summary : ""}`.trim() : summary);
+  const first = errors.find(([input]) => input);
+  if (first) first[0].focus();
+}

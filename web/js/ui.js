@@ -1,0 +1,154 @@
+// ui.js holds what every page shares: showing one view at a time, field errors wired to their inputs with
+// aria-describedby, the live announcer, branding, and plain-language durations.
+
+export const $ = (id) => document.getElementById(id);
+
+// prefillKey is where the activation page leaves (in this tab's sessionStorage) the address it just
+// activated, so the sign-in page can fill it in.
+export const prefillKey = "partnerhub.signin.email";
+
+// showView reveals one of a page's views (sections with data-view) and hides the others. With focus set it
+// moves focus to the view's heading, so keyboard and screen-reader users land on what changed.
+export function showView(id, { focus = true } = {}) {
+  for (const v of document.querySelectorAll("[data-view]")) v.hidden = v.id !== id;
+  const view = $(id);
+  document.body.dataset.view = id;
+  if (focus && view) {
+    const h = view.querySelector("h1, h2");
+    if (h) {
+      h.tabIndex = -1;
+      h.focus();
+    }
+  }
+}
+
+// fieldError shows message under an input (in the element whose id is the input's id + "-error") and links
+// it with aria-describedby; an empty message clears it.
+export function fieldError(input, message) {
+  const box = $(`${input.id}-error`);
+  if (!box) return;
+  box.textContent = message || "";
+  box.hidden = !message;
+  const ids = new Set((input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean));
+  if (message) {
+    ids.add(box.id);
+    input.setAttribute("aria-invalid", "true");
+  } else {
+    ids.delete(box.id);
+    input.removeAttribute("aria-invalid");
+  }
+  if (ids.size) input.setAttribute("aria-describedby", [...ids].join(" "));
+  else input.removeAttribute("aria-describedby");
+}
+
+// clearErrors clears every field error of a form and its summary alert.
+export function clearErrors(form, alertBox) {
+  for (const input of form.querySelectorAll("input, select, textarea")) {
+    if (input.id) fieldError(input, "");
+  }
+  if (alertBox) showAlert(alertBox, "");
+}
+
+// showAlert fills an alert box (role="alert") or hides it when text is empty.
+export function showAlert(box, text, tone = "error") {
+  box.textContent = text || "";
+  box.hidden = !text;
+  box.dataset.tone = tone;
+}
+
+// announce says something through the page's polite live region without moving focus.
+export function announce(text) {
+  const live = $("announcer");
+  if (!live) return;
+  // Clearing first makes screen readers repeat a message that is the same as the last one.
+  live.textContent = "";
+  window.setTimeout(() => {
+    live.textContent = text;
+  }, 50);
+}
+
+// busy disables a form's submit button while a request runs and labels it with what is happening.
+export function busy(button, on, label) {
+  if (on) {
+    button.dataset.label = button.textContent;
+    button.textContent = label;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+  } else {
+    if (button.dataset.label) button.textContent = button.dataset.label;
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+}
+
+const hexColour = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+
+// applyBranding sets the partner's colour (--brand, with a readable text colour --brand-ink), its name and
+// logo, and its support address, on every element that asks for them. Anything malformed is ignored.
+export function applyBranding(branding) {
+  if (!branding || typeof branding !== "object") return;
+  const root = document.documentElement;
+  if (typeof branding.color === "string" && hexColour.test(branding.color.trim())) {
+    const colour = branding.color.trim();
+    root.style.setProperty("--brand", colour);
+    root.style.setProperty("--brand-ink", inkFor(colour));
+  }
+  if (typeof branding.name === "string" && branding.name.trim()) {
+    for (const el of document.querySelectorAll("[data-brand-name]")) el.textContent = branding.name.trim();
+  }
+  const logo = document.querySelector("[data-brand-logo]");
+  if (logo && typeof branding.logoUrl === "string" && /^(https:\/\/|\/(?!\/))/.test(branding.logoUrl)) {
+    logo.src = branding.logoUrl;
+    logo.alt = "";
+    logo.hidden = false;
+  }
+  if (typeof branding.supportEmail === "string" && branding.supportEmail.includes("@")) {
+    for (const el of document.querySelectorAll("[data-brand-support]")) {
+      el.textContent = branding.supportEmail;
+      el.href = `mailto:${branding.supportEmail}`;
+      el.closest("[data-brand-support-line]")?.removeAttribute("hidden");
+    }
+  }
+}
+
+// inkFor picks black or white text for a background colour, whichever contrasts more (WCAG luminance).
+function inkFor(hex) {
+  let h = hex.slice(1);
+  if (h.length === 3) h = [...h].map((c) => c + c).join("");
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const c = parseInt(h.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.05) ? "#ffffff" : "#111111";
+}
+
+// duration says a number of seconds the way a person would: "45 seconds", "2 minutes", "1 hour 5 minutes".
+export function duration(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  if (s < 60) return plural(s, "second");
+  const m = Math.ceil(s / 60);
+  if (m < 60) return plural(m, "minute");
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  return rest ? `${plural(h, "hour")} ${plural(rest, "minute")}` : plural(h, "hour");
+}
+
+export function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+// clockTime formats a moment as a local time of day ("14:05"), with the date when it is not today.
+export function clockTime(date) {
+  const sameDay = date.toDateString() === new Date().toDateString();
+  const opts = sameDay ? { hour: "2-digit", minute: "2-digit" } : { dateStyle: "medium", timeStyle: "short" };
+  return new Intl.DateTimeFormat(undefined, opts).format(date);
+}
+
+// dateTime formats a timestamp from the API for people, or returns "" when it is missing or malformed.
+export function dateTime(value) {
+  if (!value) return "";
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime()) || d.getFullYear() < 2000) return "";
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
