@@ -1,6 +1,7 @@
 # PartnerHub. `make help` lists the targets.
 SHELL := /bin/bash
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export GOFLAGS := -mod=readonly
 
 FUNCTIONS := $(notdir $(wildcard functions/*))
