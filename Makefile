@@ -25,7 +25,7 @@ deps: $(NPM_DIR)/node_modules/.installed ## Install the emulators and CDK's Node
 
 .PHONY: dev
 dev: deps ## Run the whole stack locally: API and portal on :3000, mailbox on :8005
-	go run ./cmd/dev
+	@go build -o .local/bin/dev ./cmd/dev && exec .local/bin/dev
 
 .PHONY: test
 test: deps ## Run every test: vet, unit, integration (emulators), CDK, browser
@@ -55,8 +55,8 @@ deploy: build deps ## Deploy the stack to the AWS account of your credentials
 	$(CDK) deploy
 
 .PHONY: invoke
-invoke: deps ## Run one function against the local stack: make invoke FN=health EVENT=events/health.json
-	go run ./cmd/invoke -fn $(FN) -event $(EVENT)
+invoke: ## Run one function against the local stack: make invoke FN=health EVENT=events/health.json
+	@go run ./cmd/invoke -fn '$(FN)' -event '$(EVENT)'
 
 .PHONY: clean
 clean: ## Remove build output, cdk.out and the local database

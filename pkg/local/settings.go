@@ -221,8 +221,12 @@ func CheckPorts(ports map[string]int) error {
 		}
 		l.Close()
 	}
-	if len(busy) > 0 {
-		return fmt.Errorf("port %s already in use: is another `make dev` running? Stop it, or choose other ports with -api-port, -ses-port, -dynamodb-port (env PH_API_PORT, PH_SES_PORT, PH_DYNAMODB_PORT)", strings.Join(busy, ", "))
+	if len(busy) == 0 {
+		return nil
 	}
-	return nil
+	what := "port " + busy[0] + " is"
+	if len(busy) > 1 {
+		what = "ports " + strings.Join(busy, ", ") + " are"
+	}
+	return fmt.Errorf("%s already in use: is another `make dev` running? Stop it, or choose other ports with -api-port, -ses-port, -dynamodb-port (env PH_API_PORT, PH_SES_PORT, PH_DYNAMODB_PORT)", what)
 }

@@ -35,9 +35,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -159,6 +157,7 @@ const (
 	Retry
 )
 
+// String names the outcome for logs.
 func (o Outcome) String() string {
 	return [...]string{"sent", "done", "failed", "retry"}[o]
 }
@@ -373,46 +372,4 @@ func (m *Mailer) render(ctx context.Context, msg Message) (Content, error) {
 		return Content{}, &finalError{truncate(err.Error(), 300)}
 	}
 	return c, nil
-}
-
-// send calls SES and returns its message id.
-func (m *Mailer) send(ctx context.Context, msg Message, c Content) (string, error) {
-	utf8 := aws.String("UTF-8")
-	in := &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(m.c.From),
-		Destination:      &sestypes.Destination{ToAddresses: []string{msg.To}},
-		Content: &sestypes.EmailContent{Simple: &sestypes.Message{
-			Subject: &sestypes.Content{Data: aws.String(c.Subject), Charset: utf8},
-			Body: &sestypes.Body{
-				Html: &sestypes.Content{Data: aws.String(c.HTML), Charset: utf8},
-				Text: &sestypes.Content{Data: aws.String(c.Text), Charset: utf8},
-			},
-		}},
-		EmailTags: []sestypes.MessageTag{{Name: aws.String("template"), Value: aws.String(tagValue(msg.Template))}},
-	}
-	if m.c.ConfigurationSet != "" {
-		in.ConfigurationSetName = aws.String(m.c.ConfigurationSet)
-	}
-	out, err := m.c.SES.SendEmail(ctx, in)
-	if err != nil {
-		return "", err
-	}
-	return aws.ToString(out.MessageId), nil
-}
-
-// tagValue keeps an SES tag value to the characters SES accepts.
-func tagValue(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '-' || r == '_' || r == '.' || r == '@' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
-			return r
-		}
-		return '_'
-	}, s)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

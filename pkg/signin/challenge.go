@@ -39,7 +39,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 		return SignedIn{}, err
 	}
 	if u.Status != user.Active {
-		return SignedIn{}, ErrInvalidCredentials()
+		return SignedIn{}, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
 	if u.Locked(now) {
 		return SignedIn{}, s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
@@ -90,14 +90,8 @@ func (s *Service) countAttempt(ctx context.Context, c otp.Challenge, u user.User
 func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, now time.Time) (SignedIn, error) {
 	for range raceTries {
 		in, err := s.startSession(ctx, u, &c, now)
-		if err == nil {
-			return in, nil
-		}
-		if errors.Is(err, dynamo.ErrSignInRefused) {
-			return SignedIn{}, ErrInvalidCredentials()
-		}
-		if !errors.Is(err, dynamo.ErrChallengeMoved) {
-			return SignedIn{}, err
+		if err == nil || !errors.Is(err, dynamo.ErrChallengeMoved) {
+			return in, err
 		}
 		latest, err := s.reread(ctx, c.ID)
 		if err != nil {
@@ -119,14 +113,6 @@ func (s *Service) reread(ctx context.Context, id string) (otp.Challenge, error) 
 		return c, otp.ErrExpired()
 	}
 	return c, err
-}
-
-// refuse records reason as the user's last login error and returns answer.
-func (s *Service) refuse(ctx context.Context, u user.User, reason string, answer error, now time.Time) error {
-	if err := s.Store.RecordLoginError(ctx, u.ID, reason, now); err != nil {
-		return err
-	}
-	return answer
 }
 
 // Resend sends the next code of a live challenge: at most otp.MaxResends times, otp.ResendInterval apart. The

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -257,5 +259,37 @@ func TestCodeValidation(t *testing.T) {
 	wantProblem(t, r, http.StatusBadRequest, "validation")
 	if len(r.json["errors"].([]any)) != 2 {
 		t.Fatalf("errors = %v", r.json["errors"])
+	}
+}
+
+// TestCodeRefusedWhenAccessEnds: a user disabled, or an account disabled, between the password and the code
+// gets the generic answer and no session; the account check is part of the sign-in transaction.
+func TestCodeRefusedWhenAccessEnds(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cases := []struct {
+		name   string
+		revoke func(s seeded)
+	}{
+		{"user disabled", func(s seeded) { h.setStatus(table.UserKey(s.user.ID), string(user.Disabled)) }},
+		{"account disabled", func(s seeded) { h.setStatus(table.AccountKey(s.account.ID), string(account.Disabled)) }},
+	}
+	for _, tc := range cases {
+		t.Run("case="+tc.name, func(t *testing.T) {
+			s := h.seedUser(active)
+			id := h.challenge(s.user)
+			tc.revoke(s)
+			r := h.submit(id, h.code(id))
+			wantProblem(t, r, http.StatusUnauthorized, "invalid-credentials")
+			if len(r.Cookies) != 0 {
+				t.Fatal("a cookie")
+			}
+			if got := h.user(s.user.ID); got.LastLoginError != user.ErrDisabled || !got.LastLoginAt.IsZero() {
+				t.Fatalf("lastLoginError %q, lastLoginAt %v", got.LastLoginError, got.LastLoginAt)
+			}
+			if ss, _ := h.store.SessionsOf(t.Context(), s.user.ID); len(ss) != 0 {
+				t.Fatalf("%d sessions", len(ss))
+			}
+		})
 	}
 }

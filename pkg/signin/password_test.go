@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -257,4 +258,34 @@ func TestSignInValidation(t *testing.T) {
 	if !fields["email"] || !fields["password"] || !fields["extra"] {
 		t.Fatalf("errors = %v", r.json["errors"])
 	}
+}
+
+// TestConcurrentFailuresAreAllCounted: wrong passwords racing on one user each count; none is lost.
+func TestConcurrentFailuresAreAllCounted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	u := h.seedUser(active).user
+	n := signin.DefaultBudget.Max
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r, err := h.try(request{route: "POST /v1/sessions", body: map[string]string{"email": u.Email, "password": "wrong"}})
+			if err == nil && r.StatusCode != http.StatusUnauthorized {
+				err = fmt.Errorf("status %d: %s", r.StatusCode, r.Body)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := h.user(u.ID); got.Failures != n || !got.Locked(h.clock.Now()) {
+		t.Fatalf("failures %d, lockedUntil %v; want %d and locked", got.Failures, got.LockedUntil, n)
+	}
+	h.clock.Advance(time.Minute) // past the per-email window
+	wantProblem(t, h.signIn(u.Email, password), http.StatusLocked, "sign-in-locked")
 }

@@ -27,8 +27,8 @@ func (s *Service) startSession(ctx context.Context, u user.User, c *otp.Challeng
 	token := secret.NewSessionToken()
 	ss := session.New(s.Keys.Hash(token), u.ID, u.HomeAccountID, now)
 	if err := s.Store.SignIn(ctx, dynamo.SignIn{Session: ss, Challenge: c, At: now}); err != nil {
-		if errors.Is(err, dynamo.ErrSignInRefused) && c == nil {
-			return SignedIn{}, ErrInvalidCredentials()
+		if errors.Is(err, dynamo.ErrSignInRefused) { // the user or account changed since it was checked
+			return SignedIn{}, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 		}
 		return SignedIn{}, err
 	}

@@ -153,29 +153,32 @@ func (s *Service) lookup(ctx context.Context, email string) (user.User, bool, er
 // allowed checks, once the password or code is proven, that the user may sign in now: active, not locked, and
 // a member of an account that is not disabled. Each refusal is recorded as the user's last login error.
 func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error {
-	refuse := func(reason string, answer error) error {
-		if err := s.Store.RecordLoginError(ctx, u.ID, reason, now); err != nil {
-			return err
-		}
-		return answer
-	}
 	if u.Status != user.Active {
-		return refuse(user.ErrDisabled, ErrInvalidCredentials())
+		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
 	if u.Locked(now) {
-		return refuse(user.ErrLocked, ErrLocked(u.LockedUntil, now))
+		return s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
 	}
-	if _, err := s.Store.Membership(ctx, u.ID, u.HomeAccountID); err != nil {
-		if errors.Is(err, fault.ErrNotFound) {
-			return refuse(user.ErrDisabled, ErrInvalidCredentials())
-		}
+	_, err := s.Store.Membership(ctx, u.ID, u.HomeAccountID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
+	}
+	if err != nil {
 		return err
 	}
 	a, err := s.Store.Account(ctx, u.HomeAccountID)
 	if errors.Is(err, fault.ErrNotFound) || (err == nil && a.Status == account.Disabled) {
-		return refuse(user.ErrDisabled, ErrInvalidCredentials())
+		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
 	return err
+}
+
+// refuse records reason as the user's last login error and returns answer.
+func (s *Service) refuse(ctx context.Context, u user.User, reason string, answer error, now time.Time) error {
+	if err := s.Store.RecordLoginError(ctx, u.ID, reason, now); err != nil {
+		return err
+	}
+	return answer
 }
 
 // codeEmail is the outbox item of the email that carries code c.Seq. It names the code by reference only; the
