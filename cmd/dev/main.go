@@ -118,7 +118,7 @@ func run() error {
 		}
 		wg.Go(func() { _ = p.Run(ctx) })
 	}
-	if err := seed(ctx, a); err != nil {
+	if err := seed(ctx, a, s.AdminEmail, os.Stdout); err != nil {
 		return fmt.Errorf("seed the local stack: %w", err)
 	}
 	if sweep, err := a.Sweep(); err != nil {

@@ -2,14 +2,24 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
 )
 
 // seed prepares the local stack on every start. It runs after the table exists and the stream poller is
-// positioned, so emails it queues in the outbox are sent, and before the gateway serves its first request.
-//
-// TODO(onboarding): bootstrap the provider account and the first super administrator here
-// (admin@example.com unless configured) and queue that administrator's activation email, so a newcomer can
-// sign in through the mailbox. It runs on every start: when they already exist it must change nothing.
-func seed(ctx context.Context, a *app.App) error { return nil }
+// positioned, so the activation email it queues is sent, and before the gateway serves its first request.
+// The first time, it creates the provider account and the first super administrator; after that it changes
+// nothing.
+func seed(ctx context.Context, a *app.App, adminEmail string, out io.Writer) error {
+	res, err := a.Bootstrap(ctx, onboarding.BootstrapInput{AdminEmail: adminEmail})
+	if err != nil {
+		return err
+	}
+	if res.AdminUserID != "" {
+		fmt.Fprintf(out, "created the provider account and the super administrator %s: the activation email is in the mailbox\n", adminEmail)
+	}
+	return nil
+}

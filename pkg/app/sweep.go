@@ -1,7 +1,9 @@
 package app
 
 import (
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/sweep"
+	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // Sweep builds the handler of the expiry-sweep function.
@@ -20,5 +22,7 @@ func (a *App) Sweeper() *sweep.Sweeper {
 //
 // A due item of a type missing here is logged and left on the index.
 func (a *App) expirers() map[string]sweep.Expirer {
-	return map[string]sweep.Expirer{}
+	return map[string]sweep.Expirer{
+		table.TypeToken: onboarding.TokenExpirer{DB: a.Clients.Dynamo, Table: a.Config.Table},
+	}
 }

@@ -74,12 +74,13 @@ func prune(raw any, t reflect.Type, path string, v *fault.ValidationError) any {
 			v.Add(path, "wrong_type", "Must be an array.")
 			return nil
 		}
-		out := make([]any, 0, len(arr))
+		// A bad element becomes null (the element type's zero value), not a gap, so later elements keep their
+		// index and the request's own validation reports them under the right path.
+		out := make([]any, len(arr))
 		for i, el := range arr {
 			p := fmt.Sprintf("%s[%d]", path, i)
-			pruned := prune(el, t.Elem(), p, v)
-			if !v.Has(p) {
-				out = append(out, pruned)
+			if pruned := prune(el, t.Elem(), p, v); !v.Has(p) {
+				out[i] = pruned
 			}
 		}
 		return out

@@ -58,7 +58,7 @@ func New(cfg Config) Handler {
 		req := &Request{Event: ev, Log: log, SecureCookies: cfg.secureCookies()}
 		resp, err := cfg.serve(ctx, req)
 		if err != nil {
-			resp = ProblemResponse(err, ev.RawPath)
+			resp = ProblemResponse(err, ev.RequestContext.RequestID)
 			if resp.Status >= 500 {
 				log.ErrorContext(ctx, "request failed", "status", resp.Status, "error", err.Error())
 			}
@@ -88,7 +88,7 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 		}
 		a, err := cfg.Auth.Authenticate(ctx, token)
 		if err != nil {
-			resp := ProblemResponse(err, ev.RawPath)
+			resp := ProblemResponse(err, ev.RequestContext.RequestID)
 			if resp.Status == http.StatusUnauthorized {
 				resp.Cookies = append(resp.Cookies, ClearSessionCookie(cfg.secureCookies()))
 			}
@@ -130,10 +130,11 @@ func (cfg Config) secureCookies() bool {
 	return false
 }
 
-// ProblemResponse turns an error into a problem document response.
-func ProblemResponse(err error, instance string) Response {
+// ProblemResponse turns an error into a problem document response. Its instance names the request, not the
+// path: paths can hold a link's token, which must never be echoed or logged.
+func ProblemResponse(err error, requestID string) Response {
 	doc := problem.From(err)
-	doc.Instance = instance
+	doc.Instance = problem.Instance(requestID)
 	resp := Response{Status: doc.Status, Body: doc, ContentType: problem.ContentType}
 	var fe *fault.Error
 	if errors.As(err, &fe) && fe.RetryAfter > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -43,6 +44,11 @@ func (b *createBody) Validate(v *fault.ValidationError) {
 	}
 	if b.Contact.Email == "" {
 		v.Add("contact.email", "required", "Email is required.")
+	}
+	for i, tag := range b.Tags {
+		if tag == "" {
+			v.Add(fmt.Sprintf("tags[%d]", i), "required", "A tag cannot be empty.")
+		}
 	}
 }
 
@@ -114,6 +120,8 @@ func TestDecodeNamesEveryInvalidField(t *testing.T) {
 		{"case=missing fields", `{}`, map[string]string{"name": "required", "contact.email": "required"}},
 		{"case=wrong types and unknown fields together", `{"name":5,"count":"x","enabled":"yes","tags":[1,"a"],"contact":{"email":"a@b.c","fax":1},"extra":true}`,
 			map[string]string{"name": "wrong_type", "count": "wrong_type", "enabled": "wrong_type", "tags[0]": "wrong_type", "contact.fax": "unknown_field", "extra": "unknown_field"}},
+		{"case=bad array element keeps later indexes", `{"name":"a","tags":["ok",7,""],"contact":{"email":"a@b.c"}}`,
+			map[string]string{"tags[1]": "wrong_type", "tags[2]": "required"}},
 		{"case=fraction for an integer", `{"name":"a","count":1.5,"contact":{"email":"a@b.c"}}`, map[string]string{"count": "wrong_type"}},
 		{"case=nested object of the wrong type", `{"name":"a","contact":"a@b.c"}`, map[string]string{"contact": "wrong_type"}},
 		{"case=invalid json", `{"name":`, map[string]string{"body": "invalid_json"}},

@@ -118,13 +118,13 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 	rt, params, ok := g.match(r.Method, r.URL.Path)
 	if !ok {
 		err := fmt.Errorf("%s %s: %w", r.Method, r.URL.Path, fault.ErrMethodMissing)
-		g.write(w, r, httpapi.ProblemResponse(err, r.URL.Path).Event(), id)
+		g.write(w, r, httpapi.ProblemResponse(err, id).Event(), id)
 		return
 	}
 	h, built := g.handlers[rt.Function]
 	if !built {
 		g.write(w, r, problemEvent(http.StatusNotImplemented, "not-implemented", "This route is not available yet.",
-			fmt.Sprintf("The %s function is not built yet; the local stack's log says why.", rt.Function), r.URL.Path), id)
+			fmt.Sprintf("The %s function is not built yet; the local stack's log says why.", rt.Function), id), id)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPayload))
@@ -132,7 +132,7 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			g.write(w, r, problemEvent(http.StatusRequestEntityTooLarge, "too-large", "The request is too large.",
-				fmt.Sprintf("The body must not exceed %d MiB.", MaxPayload>>20), r.URL.Path), id)
+				fmt.Sprintf("The body must not exceed %d MiB.", MaxPayload>>20), id), id)
 			return
 		}
 		return // the client went away mid-body: nobody to answer
@@ -146,7 +146,7 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, context.DeadlineExceeded) {
 			cause = fmt.Errorf("%w: %w", fault.ErrUnavailable, err)
 		}
-		resp = httpapi.ProblemResponse(cause, r.URL.Path).Event()
+		resp = httpapi.ProblemResponse(cause, id).Event()
 	}
 	g.write(w, r, resp, id)
 }
@@ -190,7 +190,7 @@ func (g *Gateway) write(w http.ResponseWriter, r *http.Request, resp events.APIG
 		b, err := base64.StdEncoding.DecodeString(resp.Body)
 		if err != nil {
 			g.cfg.Log.Error("function answered a body that is not base64", "requestId", id, "path", r.URL.Path)
-			g.write(w, r, httpapi.ProblemResponse(errors.New("malformed response"), r.URL.Path).Event(), id)
+			g.write(w, r, httpapi.ProblemResponse(errors.New("malformed response"), id).Event(), id)
 			return
 		}
 		body = b
@@ -220,8 +220,8 @@ func (g *Gateway) write(w http.ResponseWriter, r *http.Request, resp events.APIG
 }
 
 // problemEvent is a problem document for the answers only the gateway gives (413, 501).
-func problemEvent(status int, slug, title, detail, instance string) events.APIGatewayV2HTTPResponse {
-	doc := problem.Document{Type: problem.TypeBase + slug, Title: title, Status: status, Detail: detail, Instance: instance}
+func problemEvent(status int, slug, title, detail, requestID string) events.APIGatewayV2HTTPResponse {
+	doc := problem.Document{Type: problem.TypeBase + slug, Title: title, Status: status, Detail: detail, Instance: problem.Instance(requestID)}
 	return httpapi.Response{Status: status, Body: doc, ContentType: problem.ContentType}.Event()
 }
 

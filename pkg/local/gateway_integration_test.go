@@ -93,7 +93,7 @@ func TestGatewayAnswers503WhenTheTableIsUnreachable(t *testing.T) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatalf("body %s: %v", body, err)
 	}
-	if doc.Type != problem.TypeBase+"unavailable" || doc.Status != http.StatusServiceUnavailable || doc.Instance != "/v1/health" {
+	if doc.Type != problem.TypeBase+"unavailable" || doc.Status != http.StatusServiceUnavailable || doc.Instance != problem.Instance(res.Header.Get("Apigw-Requestid")) {
 		t.Fatalf("problem = %+v", doc)
 	}
 	if strings.Contains(string(body), "127.0.0.1") || strings.Contains(string(body), "connect") {

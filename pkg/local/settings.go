@@ -32,6 +32,7 @@ const (
 	DefaultDynamoPort = 8000
 	DefaultDataDir    = ".local"
 	DefaultTable      = "partnerhub"
+	DefaultAdminEmail = "admin@example.com"
 	// KeyFile is the HMAC key's file inside the data dir: hex, created once, so links in emails sent before a
 	// restart keep working.
 	KeyFile = "hmac.key"
@@ -48,6 +49,8 @@ type Settings struct {
 	// DataDir holds the database, the HMAC key and the emulators' logs.
 	DataDir string
 	Table   string
+	// AdminEmail is the first super administrator, created on the first start.
+	AdminEmail string
 	// Getenv reads the environment; AppConfig uses it for the optional LOG_LEVEL, MAIL_FROM and PH_HMAC_KEY.
 	Getenv func(string) string
 }
@@ -72,6 +75,7 @@ func FlagSettings(fs *flag.FlagSet, getenv func(string) string) (*Settings, erro
 	fs.IntVar(&s.DynamoPort, "dynamodb-port", s.DynamoPort, "port of the DynamoDB emulator (env PH_DYNAMODB_PORT)")
 	fs.StringVar(&s.DataDir, "data", or(getenv("PH_DATA_DIR"), DefaultDataDir), "folder of the database, the HMAC key and the logs (env PH_DATA_DIR)")
 	fs.StringVar(&s.Table, "table", or(getenv("TABLE_NAME"), DefaultTable), "table name (env TABLE_NAME)")
+	fs.StringVar(&s.AdminEmail, "admin", or(getenv("PH_ADMIN_EMAIL"), DefaultAdminEmail), "email of the first super administrator, created on the first start (env PH_ADMIN_EMAIL)")
 	return s, nil
 }
 

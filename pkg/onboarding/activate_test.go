@@ -207,7 +207,7 @@ func TestActivationRules(t *testing.T) {
 		name, body string
 		want       []string
 	}{
-		{"too short", body("violet1", q, a), []string{"password:too_short"}},
+		{"too short", body("zqx7wv", q, a), []string{"password:too_short"}},
 		{"too long", body(strings.Repeat("violet kettle ", 10), q, a), []string{"password:too_long"}},
 		{"common", body("password", q, a), []string{"password:common"}},
 		{"digits", body("12345678", q, a), []string{"password:common"}},

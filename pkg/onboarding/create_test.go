@@ -83,6 +83,21 @@ func TestCreateWritesEverythingInOneGo(t *testing.T) {
 			}
 		}
 	})
+	t.Run("case=the mailer renders it", func(t *testing.T) {
+		msg := f.message(u.ActivationMessageID)
+		tmpl, err := outbox.Templates()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := f.linkToken(uid)
+		mail, err := tmpl.Render(msg.Template, outbox.NewView(msg, outbox.Brand{Name: "PartnerHub"}, "http://localhost:3000", tok))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(mail.Text, "http://localhost:3000/activate#"+tok) || !strings.Contains(mail.Text, "Analytical Engines") {
+			t.Fatalf("email text:\n%s", mail.Text)
+		}
+	})
 	t.Run("case=audit on parent and new account", func(t *testing.T) {
 		var on []string
 		for _, item := range f.items(table.TypeAudit) {

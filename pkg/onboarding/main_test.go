@@ -24,6 +24,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/problem"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -66,7 +67,21 @@ func (f fakeAuth) Authenticate(_ context.Context, token string) (actor.Actor, er
 	return actor.Actor{}, fault.ErrUnauthorized
 }
 
+// newFixture is a platform bootstrapped with the defaults, and a session of its super administrator.
 func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := newBareFixture(t)
+	res, err := f.svc.Bootstrap(context.Background(), onboarding.BootstrapInput{})
+	if err != nil || !res.Created {
+		t.Fatalf("bootstrap: %+v, %v", res, err)
+	}
+	f.providerID, f.adminID = res.AccountID, res.AdminUserID
+	f.super = f.as(actor.Actor{UserID: f.adminID, AccountID: f.providerID, Roles: []role.Name{role.SuperAdmin}})
+	return f
+}
+
+// newBareFixture is an empty table with the handlers, not bootstrapped.
+func newBareFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	env := testenv.Get(t)
@@ -88,13 +103,6 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.signup = httpapi.New(httpapi.Config{Function: route.Signup, Mux: f.svc.SignupMux(), Auth: f.auth, Origins: cfg.Origins, Log: f.app.Log})
 	f.resend = httpapi.New(httpapi.Config{Function: route.Activation, Mux: f.svc.ActivationMux(), Auth: f.auth, Origins: cfg.Origins, Log: f.app.Log})
-
-	res, err := f.svc.Bootstrap(ctx, onboarding.BootstrapInput{})
-	if err != nil || !res.Created {
-		t.Fatalf("bootstrap: %+v, %v", res, err)
-	}
-	f.providerID, f.adminID = res.AccountID, res.AdminUserID
-	f.super = f.as(actor.Actor{UserID: f.adminID, AccountID: f.providerID, Roles: []role.Name{role.SuperAdmin}})
 	return f
 }
 
@@ -340,4 +348,10 @@ func (f *fixture) due(t time.Time) []map[string]types.AttributeValue {
 		f.t.Fatal(err)
 	}
 	return out.Items
+}
+
+// problemOf is the problem slug an error answers with.
+func problemOf(err error) string {
+	doc := problem.From(err)
+	return strings.TrimPrefix(doc.Type, problem.TypeBase)
 }

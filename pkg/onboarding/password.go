@@ -88,8 +88,8 @@ var common = func() map[string]bool {
 var leet = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s", "!", "i")
 
 // IsCommonPassword reports whether a password is on the blocklist, is one of its entries dressed up with
-// leading or trailing digits and symbols (Summer2024!, P@ssw0rd1), is a run of one character, a repeated
-// short pattern or a straight sequence (aaaaaaaa, abcabcabc, 12345678, hgfedcba), or names this service.
+// leading or trailing digits and symbols (Summer2024!, P@ssw0rd1, trustno1!), is a run of one character, a
+// repeated short pattern or a straight sequence (aaaaaaaa, abcabcabc, 12345678, hgfedcba), or names this service.
 func IsCommonPassword(password string) bool {
 	p := strings.ToLower(strings.TrimSpace(password))
 	for _, w := range contextWords {
@@ -97,7 +97,7 @@ func IsCommonPassword(password string) bool {
 			return true
 		}
 	}
-	for _, base := range []string{p, trimNoise(p, true, false), trimNoise(p, false, true), trimNoise(p, true, true), onlyLettersAndDigits(p)} {
+	for _, base := range append(undecorated(p), onlyLettersAndDigits(p)) {
 		if utf8.RuneCountInString(base) < 3 {
 			continue
 		}
@@ -108,19 +108,36 @@ func IsCommonPassword(password string) bool {
 	return false
 }
 
-func noise(r rune) bool {
-	return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
+// maxDecoration is how many digits and symbols around a word are tried as decoration.
+const maxDecoration = 6
+
+// undecorated lists p and p without some of its leading and trailing digits and symbols, up to maxDecoration
+// on each side and all of them: "trustno1!" gives trustno1!, trustno1, trustno, ...
+func undecorated(p string) []string {
+	r := []rune(p)
+	lead := len(r) - utf8.RuneCountInString(strings.TrimLeftFunc(p, noise))
+	trail := len(r) - utf8.RuneCountInString(strings.TrimRightFunc(p, noise))
+	starts := []int{lead}
+	for i := range min(lead, maxDecoration) {
+		starts = append(starts, i)
+	}
+	ends := []int{len(r) - trail}
+	for i := range min(trail, maxDecoration) {
+		ends = append(ends, len(r)-i)
+	}
+	var out []string
+	for _, s := range starts {
+		for _, e := range ends {
+			if e-s >= 3 {
+				out = append(out, string(r[s:e]))
+			}
+		}
+	}
+	return out
 }
 
-// trimNoise removes digits and symbols from the end and/or the start.
-func trimNoise(s string, end, start bool) string {
-	if end {
-		s = strings.TrimRightFunc(s, noise)
-	}
-	if start {
-		s = strings.TrimLeftFunc(s, noise)
-	}
-	return s
+func noise(r rune) bool {
+	return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
 }
 
 func onlyLettersAndDigits(s string) string {

@@ -51,6 +51,14 @@ var kinds = []kind{
 	{fault.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "The service is unavailable; try again shortly."},
 }
 
+// Instance is the instance URI of a request's problem: the request id, which support can find in the logs.
+func Instance(requestID string) string {
+	if requestID == "" {
+		return ""
+	}
+	return "urn:partnerhub:request:" + requestID
+}
+
 // From maps an error to its problem document. Unknown errors become a bare 500 whose detail says nothing about
 // the cause; the caller logs the cause with the request id.
 func From(err error) Document {

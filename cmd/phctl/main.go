@@ -1,0 +1,130 @@
+// Command phctl is the operator's command line for PartnerHub.
+//
+//	phctl bootstrap [--name "PartnerHub"] [--email admin@example.com] [--admin-name Administrator]
+//	phctl resend-activation --email admin@example.com
+//
+// bootstrap creates the provider account (named --name) and its first super administrator (--email,
+// --admin-name), and queues that administrator's activation email. It is idempotent: once the platform has its
+// provider account it changes nothing and says "already bootstrapped", so it is safe to run after every deploy.
+//
+// resend-activation sends a new activation link to an invited user, on the operator's authority: it is how the
+// first super administrator gets a new link when theirs expired (72 hours), since nobody can sign in yet to
+// send one. The old link stops working.
+//
+// phctl reads the same environment as the functions (app.FromEnv). In AWS, run it once after `make deploy`
+// with the stack's outputs and credentials allowed to use the table and read the key:
+//
+//	TABLE_NAME=<table> HMAC_SECRET_ARN=<secret arn> AWS_REGION=<region> go run ./cmd/phctl bootstrap --email you@example.com
+//
+// Locally (the stack from `make dev` running), point it at the emulator instead:
+//
+//	PH_ENV=local TABLE_NAME=<table> DYNAMODB_ENDPOINT=http://127.0.0.1:<port> PH_HMAC_KEY=<hex> go run ./cmd/phctl bootstrap
+//
+// The activation email leaves through the outbox like every other email (the mailer function sends it); phctl
+// never prints a link or a token.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+const usage = `usage:
+  phctl bootstrap [--name NAME] [--email EMAIL] [--admin-name NAME]
+  phctl resend-activation --email EMAIL
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, args := args[0], args[1:]
+	flags := flag.NewFlagSet("phctl "+cmd, flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	var do func(*onboarding.Service) error
+	switch cmd {
+	case "bootstrap":
+		name := flags.String("name", onboarding.DefaultProviderName, "the provider account's company name")
+		email := flags.String("email", onboarding.DefaultAdminEmail, "the first super administrator's email address")
+		adminName := flags.String("admin-name", onboarding.DefaultAdminName, "the first super administrator's name")
+		do = func(s *onboarding.Service) error {
+			res, err := s.Bootstrap(ctx, onboarding.BootstrapInput{AccountName: *name, AdminEmail: *email, AdminName: *adminName})
+			if err != nil {
+				return err
+			}
+			if !res.Created {
+				fmt.Fprintf(stdout, "already bootstrapped: provider account %s; nothing changed\n", res.AccountID)
+				return nil
+			}
+			fmt.Fprintf(stdout, "bootstrapped: provider account %s (%s), super administrator %s (user %s); the activation email is queued\n",
+				res.AccountID, *name, *email, res.AdminUserID)
+			return nil
+		}
+	case "resend-activation":
+		email := flags.String("email", "", "the invited user's email address")
+		do = func(s *onboarding.Service) error {
+			if *email == "" {
+				return fmt.Errorf("--email is required")
+			}
+			res, err := s.ResendAsOperator(ctx, *email)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s: %s\n", *email, res.Status)
+			if res.Status != onboarding.ResendSent {
+				return fmt.Errorf("no activation email was sent (%s)", res.Status)
+			}
+			return nil
+		}
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "phctl: unknown command %q\n%s", cmd, usage)
+		return exitUsage
+	}
+	if err := flags.Parse(args); err != nil {
+		return exitUsage
+	}
+	cfg, err := app.FromEnv()
+	if err != nil {
+		fmt.Fprintln(stderr, "phctl:", err)
+		return exitUsage
+	}
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "phctl:", err)
+		return exitFail
+	}
+	s, err := a.Onboarding()
+	if err != nil {
+		fmt.Fprintln(stderr, "phctl:", err)
+		return exitFail
+	}
+	if err := do(s); err != nil {
+		fmt.Fprintln(stderr, "phctl "+cmd+":", err)
+		return exitFail
+	}
+	return exitOK
+}

@@ -1,0 +1,79 @@
+package onboarding_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+)
+
+func TestPasswordRules(t *testing.T) {
+	t.Parallel()
+	on, off := onboarding.RulesFor(true), onboarding.RulesFor(false)
+	if on != (onboarding.PasswordRules{MinLength: 8, MaxLength: 128}) || off != (onboarding.PasswordRules{MinLength: 15, MaxLength: 128}) {
+		t.Fatalf("rules %+v %+v", on, off)
+	}
+	const email = "grace.hopper+work@example.com"
+	for _, tc := range []struct {
+		password string
+		rules    onboarding.PasswordRules
+		want     []string
+	}{
+		{"violet kettle marching", on, nil},
+		{"Tr0ub4dor&3xyz", on, nil},
+		{"correct horse battery staple", off, nil},
+		{"ünïcødé-paßwört", on, nil},
+		{"1234567", on, []string{"too_short", "common"}},
+		{"seven77", on, []string{"too_short"}},
+		{"violet kettle", off, []string{"too_short"}},
+		{strings.Repeat("x7Kq", 32) + "z", on, []string{"too_long"}},
+		{"password", on, []string{"common"}},
+		{"PASSWORD", on, []string{"common"}},
+		{"12345678", on, []string{"common"}},
+		{"87654321", on, []string{"common"}},
+		{"abcdefgh", on, []string{"common"}},
+		{"qwertyui", on, []string{"common"}},
+		{"1q2w3e4r", on, []string{"common"}},
+		{"aaaaaaaa", on, []string{"common"}},
+		{"abcabcabc", on, []string{"common"}},
+		{"iloveyou", on, []string{"common"}},
+		{"Sunshine2025!", on, []string{"common"}},
+		{"!!Football99", on, []string{"common"}},
+		{"p@55w0rd", on, []string{"common"}},
+		{"Partnerhub2026", on, []string{"common"}},
+		{"grace.hopper1", on, []string{"contains_email"}},
+		{"GraceHopper!!", on, []string{"contains_email"}},
+		{"password grace.hopper", on, []string{"contains_email"}},
+	} {
+		t.Run("case="+tc.password, func(t *testing.T) {
+			v := &fault.ValidationError{}
+			onboarding.CheckPassword(v, "password", tc.password, tc.rules, email)
+			var got []string
+			for _, f := range v.Fields {
+				if f.Field != "password" || f.Detail == "" {
+					t.Fatalf("field error %+v", f)
+				}
+				got = append(got, f.Code)
+			}
+			if !sameSet(got, tc.want) {
+				t.Fatalf("codes %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBlocklistIsSubstantial(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, w := range []string{"letmein", "monkey", "dragon", "baseball", "superman", "trustno1", "welcome", "admin", "qwerty", "starwars"} {
+		for _, suffix := range []string{"", "1", "123", "!", "2024", "@1"} {
+			if onboarding.IsCommonPassword(w + suffix) {
+				n++
+			}
+		}
+	}
+	if n != 60 {
+		t.Fatalf("%d of 60 decorated common passwords caught", n)
+	}
+}
