@@ -11,6 +11,9 @@ type Actor struct {
 	Roles     []role.Name
 	// SessionHash identifies the session (the hash of its token, never the token).
 	SessionHash string
+	// PendingSteps are first sign-in steps still to do (e.g. "license", "profile"); until they are done only
+	// routes marked route.Steps answer.
+	PendingSteps []string
 }
 
 // Anonymous reports whether no one is signed in.

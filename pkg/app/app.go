@@ -70,6 +70,18 @@ func (a *App) HTTP(function string) (httpapi.Handler, error) {
 		mux, err = a.activationMux()
 	case route.OTP:
 		mux, err = a.otpMux()
+	case route.Accounts:
+		mux, err = a.accountsMux()
+	case route.Revoke:
+		mux, err = a.revokeMux()
+	case route.Branding:
+		mux, err = a.brandingMux()
+	case route.Profile:
+		mux, err = a.profileMux()
+	case route.Users:
+		mux, err = a.usersMux()
+	case route.TwoFactor:
+		mux, err = a.twoFactorMux()
 	default:
 		return nil, fmt.Errorf("no http function %q", function)
 	}

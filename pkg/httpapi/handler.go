@@ -81,7 +81,7 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 			return Response{}, err
 		}
 	}
-	if rt.Auth == route.Session {
+	if rt.NeedsSession() {
 		token, _ := req.Cookie(SessionCookie)
 		if token == "" {
 			return Response{}, fault.New(fault.ErrUnauthorized, "unauthorized", "Sign in to continue.")
@@ -96,6 +96,10 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 		}
 		req.Actor = a
 		req.Log = req.Log.With("userId", a.UserID, "accountId", a.AccountID)
+		if rt.Auth == route.Session && len(a.PendingSteps) > 0 {
+			return Response{}, fault.New(fault.ErrPendingStep, "pending-step",
+				"Finish your first sign-in steps first: "+a.PendingSteps[0]+".").With("step", a.PendingSteps[0]).With("steps", a.PendingSteps)
+		}
 	}
 	return endpoint(ctx, req)
 }

@@ -15,8 +15,11 @@ const (
 	// Public routes are open to anyone (sign-in, activation links, health).
 	Public Auth = iota
 	// Session routes need a valid session cookie; the function resolves it on every request, so a revoked
-	// access ends on the next request.
+	// access ends on the next request. They also need the first sign-in steps (license, profile) done.
 	Session
+	// Steps routes need a session but stay open while first sign-in steps are pending: the steps themselves,
+	// /v1/me and sign-out.
+	Steps
 )
 
 // Trigger is what invokes a function.
@@ -39,6 +42,12 @@ const (
 	OTP        = "otp"
 	Mailer     = "invitation-email"
 	Sweep      = "expiry-sweep"
+	Accounts   = "accounts"
+	Revoke     = "revoke"
+	Branding   = "branding"
+	Profile    = "profile"
+	Users      = "users"
+	TwoFactor  = "two-factor"
 )
 
 // DynamoDB actions a function may be granted. No function is granted a wildcard.
@@ -76,6 +85,12 @@ var Functions = []Function{
 	{Name: OTP, Description: "Sign-in, one-time codes, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Mailer, Description: "Sends outbox messages through SES v2", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, NeedsKey: true},
 	{Name: Sweep, Description: "Expires what was not used in time", Trigger: Schedule, TableActions: readWrite},
+	{Name: Accounts, Description: "The partner tree: accounts, children with counts, edits, endpoints, apps, audit", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Revoke, Description: "Ends access: disables and enables accounts, removes users' access", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Branding, Description: "Partner branding: logo, colour, support channel", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Profile, Description: "First sign-in steps: license agreement and company profile", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Users, Description: "User maintenance: search, invite, edit, status check, roles", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 }
 
 // Route is one HTTP route of the API.
@@ -99,9 +114,54 @@ var Routes = []Route{
 	{"POST", "/v1/sessions", OTP, Public},
 	{"POST", "/v1/sessions/otp", OTP, Public},
 	{"POST", "/v1/sessions/otp/resend", OTP, Public},
-	{"DELETE", "/v1/sessions/current", OTP, Session},
-	{"GET", "/v1/me", OTP, Session},
+	{"DELETE", "/v1/sessions/current", OTP, Steps},
+	{"POST", "/v1/sessions/current/account", OTP, Steps},
+	{"GET", "/v1/me", OTP, Steps},
+
+	{"GET", "/v1/accounts/{id}", Accounts, Session},
+	{"PATCH", "/v1/accounts/{id}", Accounts, Session},
+	{"GET", "/v1/accounts/{id}/children", Accounts, Session},
+	{"PUT", "/v1/accounts/{id}/endpoints", Accounts, Session},
+	{"GET", "/v1/accounts/{id}/audit", Accounts, Session},
+	{"GET", "/v1/apps", Accounts, Session},
+
+	{"POST", "/v1/accounts/{id}/disable", Revoke, Session},
+	{"POST", "/v1/accounts/{id}/enable", Revoke, Session},
+	{"DELETE", "/v1/accounts/{id}/users/{userId}", Revoke, Session},
+
+	{"GET", "/v1/accounts/{id}/branding", Branding, Session},
+	{"PUT", "/v1/accounts/{id}/branding", Branding, Session},
+	{"PUT", "/v1/accounts/{id}/branding/logo", Branding, Session},
+	{"PUT", "/v1/accounts/{id}/branding/enabled", Branding, Session},
+	{"GET", "/v1/logos/{id}", Branding, Public},
+
+	{"GET", "/v1/license", Profile, Steps},
+	{"POST", "/v1/me/license-acceptance", Profile, Steps},
+	{"PUT", "/v1/me/company", Profile, Steps},
+
+	{"GET", "/v1/roles", Users, Session},
+	{"GET", "/v1/accounts/{id}/users", Users, Session},
+	{"POST", "/v1/accounts/{id}/users", Users, Session},
+	{"PATCH", "/v1/users/{id}", Users, Session},
+	{"GET", "/v1/users/{id}/status", Users, Session},
+	{"GET", "/v1/memberships/{token}", Users, Public},
+	{"POST", "/v1/memberships/{token}", Users, Steps},
+
+	{"PUT", "/v1/users/{id}/two-factor", TwoFactor, Session},
+	{"GET", "/v1/me/two-factor", TwoFactor, Steps},
+	{"PUT", "/v1/me/two-factor", TwoFactor, Session},
+	{"POST", "/v1/me/mobile-verification", TwoFactor, Session},
+	{"POST", "/v1/me/mobile-verification/confirm", TwoFactor, Session},
+	{"POST", "/v1/me/totp", TwoFactor, Session},
+	{"POST", "/v1/me/totp/confirm", TwoFactor, Session},
+
+	{"POST", "/v1/password-resets", Activation, Public},
+	{"GET", "/v1/password-resets/{token}", Activation, Public},
+	{"POST", "/v1/password-resets/{token}", Activation, Public},
 }
+
+// NeedsSession reports whether the route needs a signed-in session.
+func (r Route) NeedsSession() bool { return r.Auth != Public }
 
 // Key is the API Gateway route key, "METHOD /path".
 func (r Route) Key() string { return r.Method + " " + r.Path }

@@ -1,0 +1,11 @@
+// Command profile is the Lambda function for first sign-in steps.
+package main
+
+import (
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+func main() {
+	app.Start(func(a *app.App) (any, error) { return a.HTTP(route.Profile) })
+}

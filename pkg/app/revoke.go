@@ -1,0 +1,25 @@
+package app
+
+import "github.com/partnerhub/partnerhub/pkg/httpapi"
+
+// revokeMux builds the routes of the revoke function: everything that ends access. Each service contributes
+// its routes.
+func (a *App) revokeMux() (httpapi.Mux, error) {
+	tree, err := a.treeRevokeRoutes()
+	if err != nil {
+		return nil, err
+	}
+	users, err := a.userRevokeRoutes()
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Merge(tree, users)
+}
+
+// treeRevokeRoutes are the partner tree's routes of the revoke function: disable and enable an account.
+// TODO(tree): replace with the real endpoints.
+func (a *App) treeRevokeRoutes() (httpapi.Mux, error) { return httpapi.Mux{}, nil }
+
+// userRevokeRoutes are user maintenance's routes of the revoke function: remove a user's access.
+// TODO(users): replace with the real endpoints.
+func (a *App) userRevokeRoutes() (httpapi.Mux, error) { return httpapi.Mux{}, nil }
