@@ -57,6 +57,21 @@ func NewLogger(level string) *slog.Logger {
 
 // HTTP builds the handler of an HTTP function.
 func (a *App) HTTP(function string) (httpapi.Handler, error) {
+	mux, err := a.Mux(function)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.New(httpapi.Config{
+		Function: function,
+		Mux:      mux,
+		Auth:     a.authenticator(),
+		Origins:  a.Config.Origins,
+		Log:      a.Log,
+	}), nil
+}
+
+// Mux builds the endpoints of an HTTP function, one per route of route.Of(function).
+func (a *App) Mux(function string) (httpapi.Mux, error) {
 	var (
 		mux httpapi.Mux
 		err error
@@ -88,11 +103,5 @@ func (a *App) HTTP(function string) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", function, err)
 	}
-	return httpapi.New(httpapi.Config{
-		Function: function,
-		Mux:      mux,
-		Auth:     a.authenticator(),
-		Origins:  a.Config.Origins,
-		Log:      a.Log,
-	}), nil
+	return mux, nil
 }

@@ -20,24 +20,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
-// TestMuxesServeTheRouteTable checks that each function serves exactly its routes of route.Routes.
-func TestMuxesServeTheRouteTable(t *testing.T) {
-	t.Parallel()
-	f := newBareFixture(t)
-	for fn, mux := range map[string]httpapi.Mux{route.Signup: f.svc.SignupMux(), route.Activation: f.svc.ActivationMux()} {
-		var want, got []string
-		for _, r := range route.Of(fn) {
-			want = append(want, r.Key())
-		}
-		for k := range mux {
-			got = append(got, k)
-		}
-		if !sameSet(got, want) {
-			t.Errorf("%s serves %v, the route table says %v", fn, got, want)
-		}
-	}
-}
-
 // event reads a sample invocation payload from events/.
 func event(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
 	t.Helper()
