@@ -26,6 +26,9 @@ const passwordCodes = {
   required: "Enter a password.",
 };
 
+// A link pasted into a tab that shows another link changes only the fragment, which does not load the page.
+window.addEventListener("hashchange", () => location.reload());
+
 start();
 
 async function start() {
@@ -71,6 +74,7 @@ function showForm(link) {
   applyBranding(link.branding);
   state.email = link.email || "";
   $("link-email").textContent = link.email || "your account";
+  $("username").value = link.email || "";
   $("link-account").textContent = link.accountName || "PartnerHub";
   const expires = dateTime(link.expiresAt);
   if (expires) {
@@ -218,20 +222,20 @@ async function submit(event) {
   }
 }
 
-// serverErrors puts the server's field errors next to the fields they name; any other field goes to the alert.
+// serverErrors puts the server's field errors next to the fields they name, every reason of a field together;
+// an error on any other field goes to the alert.
 function serverErrors(err, own) {
   const inputs = {
     password: $("password"),
     securityQuestion: own ? $("own-question") : $("question"),
     securityAnswer: $("answer"),
   };
-  const out = [];
-  for (const [field, { code, detail }] of Object.entries(err.fields)) {
-    const input = inputs[field];
-    const text = field === "password" ? passwordCodes[code] || detail : detail || `This field is not valid (${code}).`;
-    out.push([input || null, text || "This field is not valid."]);
+  const byField = new Map();
+  for (const { field, code, detail } of err.errors) {
+    const text = (field === "password" ? passwordCodes[code] || detail : detail) || `This field is not valid (${code}).`;
+    byField.set(field, [...(byField.get(field) || []), text]);
   }
-  return out;
+  return [...byField].map(([field, texts]) => [inputs[field] || null, texts.join(" ")]);
 }
 
 function showErrors(errors, alertBox) {

@@ -18,11 +18,13 @@ export class ApiError extends Error {
     this.slug = slugOf(this.type, status);
     this.title = doc.title || "";
     this.detail = doc.detail || "";
+    // errors lists every field error; fields keeps the first one of each field.
+    this.errors = (Array.isArray(doc.errors) ? doc.errors : [])
+      .filter((e) => e && typeof e.field === "string")
+      .map((e) => ({ field: e.field, code: e.code || "", detail: e.detail || "" }));
     this.fields = {};
-    for (const e of Array.isArray(doc.errors) ? doc.errors : []) {
-      if (e && typeof e.field === "string" && !(e.field in this.fields)) {
-        this.fields[e.field] = { code: e.code || "", detail: e.detail || "" };
-      }
+    for (const e of this.errors) {
+      if (!(e.field in this.fields)) this.fields[e.field] = { code: e.code, detail: e.detail };
     }
   }
 

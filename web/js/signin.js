@@ -6,13 +6,14 @@ import { ApiError, get, post } from "./api.js";
 import { $, announce, busy, clearErrors, clockTime, duration, fieldError, plural, prefillKey, showAlert, showView } from "./ui.js";
 
 // The server's limits for codes (package otp): a new code at most every 30 seconds, at most 3 new codes per
-// sign-in. The server enforces them and always answers 202 to a resend; the page mirrors them so the button is
-// only offered when a new code will really be sent.
+// sign-in, none after 10 minutes. The server enforces them and always answers 202 to a resend; the page mirrors
+// them so the button is only offered when a new code will really be sent.
 const RESEND_INTERVAL = 30;
 const MAX_RESENDS = 3;
+const LIFETIME = 10 * 60;
 const DEFAULT_TTL = 60;
 
-const challenge = { id: "", email: "", expiresAt: 0, resendAt: 0, resends: 0, timer: 0, expiredSaid: false };
+const challenge = { id: "", email: "", startedAt: 0, expiresAt: 0, resendAt: 0, resends: 0, timer: 0, expiredSaid: false };
 
 start();
 
@@ -105,6 +106,7 @@ function startCode(email, data) {
   challenge.id = data.challengeId || "";
   challenge.email = email;
   challenge.resends = 0;
+  challenge.startedAt = Date.now();
   $("code-email").textContent = email;
   showView("code", { focus: false });
   issued(Number(data.expiresInSeconds) || DEFAULT_TTL);
@@ -142,15 +144,19 @@ function tick() {
 }
 
 function canResend(now) {
-  return challenge.resends < MAX_RESENDS && now >= challenge.resendAt;
+  return challenge.resends < MAX_RESENDS && now >= challenge.resendAt && !tooOld(now);
+}
+
+function tooOld(now) {
+  return now >= challenge.startedAt + LIFETIME * 1000;
 }
 
 function renderResend(now) {
   const button = $("resend");
   const hint = $("resend-hint");
   let text = "";
-  if (challenge.resends >= MAX_RESENDS) {
-    text = "No more new codes can be sent for this sign-in. Use a different account or sign in again to start over.";
+  if (challenge.resends >= MAX_RESENDS || tooOld(now)) {
+    text = "No more new codes can be sent for this sign-in. Choose “Sign in again” to start over.";
   } else if (now < challenge.resendAt) {
     text = `You can ask for a new code in ${plural(Math.ceil((challenge.resendAt - now) / 1000), "second")}.`;
   }
@@ -211,25 +217,24 @@ function codeFailed(err, input, alertBox) {
     showAlert(alertBox, explain(err));
     return;
   }
-  const more = canResend(Date.now()) ? " Send a new code." : "";
   switch (err.slug) {
     case "wrong-code": {
       const left = Number(err.problem.attemptsLeft);
       if (Number.isFinite(left) && left > 0) {
         fieldError(input, `That code is not right. You have ${plural(left, "attempt")} left with this code.`);
       } else {
-        fieldError(input, `That code is not right, and it no longer works.${more || " Wait for a new code to be allowed, or sign in again."}`);
+        fieldError(input, `That code is not right, and it no longer works.${nextStep()}`);
       }
       input.select();
       input.focus();
       return;
     }
     case "code-expired":
-      fieldError(input, `This code has expired.${more || " Sign in again to get a new one."}`);
+      fieldError(input, `This code has expired.${nextStep()}`);
       input.focus();
       return;
     case "code-dead":
-      fieldError(input, `Too many wrong codes: this code no longer works.${more || " Sign in again to get a new one."}`);
+      fieldError(input, `Too many wrong codes: this code no longer works.${nextStep()}`);
       input.focus();
       return;
     case "code-used":
@@ -237,6 +242,16 @@ function codeFailed(err, input, alertBox) {
       return;
   }
   showAlert(alertBox, explain(err));
+}
+
+// nextStep says how to get a working code from here.
+function nextStep() {
+  const now = Date.now();
+  if (canResend(now)) return " Send a new code.";
+  if (challenge.resends < MAX_RESENDS && !tooOld(now)) {
+    return ` You can send a new code in ${plural(Math.ceil((challenge.resendAt - now) / 1000), "second")}.`;
+  }
+  return " Sign in again to get a new one.";
 }
 
 // explain turns the answers every step may get (locked, rate-limited, network) into plain words.

@@ -12,7 +12,7 @@ export const prefillKey = "partnerhub.signin.email";
 export function showView(id, { focus = true } = {}) {
   for (const v of document.querySelectorAll("[data-view]")) v.hidden = v.id !== id;
   const view = $(id);
-  document.body.dataset.view = id;
+  document.body.dataset.showing = id;
   if (focus && view) {
     const h = view.querySelector("h1, h2");
     if (h) {

@@ -1,0 +1,250 @@
+package e2e_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// stepWait bounds one step in the browser: a page load, a request and what the page does with the answer.
+const stepWait = 20 * time.Second
+
+// chromiumPath finds the browser. A missing browser fails the test: CI must run these tests, not skip them.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("CHROMIUM_PATH=%s: %v", p, err)
+		}
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	t.Fatal("Chromium is required by the browser tests and was not found: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH")
+	return ""
+}
+
+// page is one browser tab on a stack. Its methods run steps with a deadline each and fail the test with what
+// the page showed, and what its console said, when a step does not complete.
+type page struct {
+	t   *testing.T
+	ctx context.Context
+	// base is the portal's origin; paths passed to open are relative to it.
+	base string
+
+	mu      sync.Mutex
+	console []chromedp.ConsoleMessage
+}
+
+// newPage starts a headless Chromium with a fresh profile and opens a tab; both end with the test.
+func newPage(t *testing.T, base string) *page {
+	t.Helper()
+	profile := t.TempDir() // registered before the browser's cleanup, so removed after the browser exits
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+
+	p := &page{t: t, ctx: ctx, base: base}
+	// The first action starts the browser, which then lives as long as the context of that action: so it runs
+	// on the tab's own context, and the deadline is kept here.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("start Chromium: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		cancelTab()
+		t.Fatal("start Chromium: no answer within 30s")
+	}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			p.console = append(p.console, m)
+			p.mu.Unlock()
+		}
+	}()
+	t.Cleanup(p.checkNoExceptions)
+	return p
+}
+
+// do runs steps, failing the test with what went wrong.
+func (p *page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, stepWait)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		p.fail(what, err)
+	}
+}
+
+// open navigates to a path of the portal (or a full URL) and waits for an element of the page.
+func (p *page) open(target, waitFor string) {
+	p.t.Helper()
+	if !strings.Contains(target, "://") {
+		target = p.base + target
+	}
+	// From about:blank, so that a link that differs only in its fragment still loads the page anew.
+	p.do("open "+target, chromedp.Navigate("about:blank"), chromedp.Navigate(target), chromedp.WaitVisible(chromedp.ID(waitFor)))
+}
+
+// visible waits until an element (by id) is shown.
+func (p *page) visible(id string) {
+	p.t.Helper()
+	p.do("wait for #"+id, chromedp.WaitVisible(chromedp.ID(id)))
+}
+
+// typeInto types text into an element, key by key, as a person would.
+func (p *page) typeInto(id, text string) {
+	p.t.Helper()
+	p.do("type into #"+id, chromedp.SendKeys(chromedp.ID(id), text))
+}
+
+// chooseOption picks an option of a select by its value; the page hears input and change, as from a person.
+func (p *page) chooseOption(id, value string) {
+	p.t.Helper()
+	p.do("choose "+value+" in #"+id, chromedp.SetValue(chromedp.ID(id), value))
+}
+
+// clear empties a form field and tells the page, as selecting everything and deleting it would.
+func (p *page) clear(id string) {
+	p.t.Helper()
+	eval[chromedp.Void](p, "clear #"+id, fmt.Sprintf(
+		`(el => { el.value = ""; el.dispatchEvent(new Event("input", {bubbles: true})); })(document.getElementById(%q)); undefined`, id))
+}
+
+// click clicks an element.
+func (p *page) click(id string) {
+	p.t.Helper()
+	p.do("click #"+id, chromedp.Click(chromedp.ID(id)))
+}
+
+// text reads an element's visible text.
+func (p *page) text(id string) string {
+	p.t.Helper()
+	return run(p, "read #"+id, chromedp.Text(chromedp.ID(id), chromedp.NodeVisible))
+}
+
+// value reads a form field's value.
+func (p *page) value(id string) string {
+	p.t.Helper()
+	return run(p, "read the value of #"+id, chromedp.Value(chromedp.ID(id)))
+}
+
+// attr reads an attribute of an element ("" when it has none).
+func (p *page) attr(id, name string) string {
+	p.t.Helper()
+	res := run(p, fmt.Sprintf("read %s of #%s", name, id), chromedp.AttributeValue(chromedp.ID(id), name))
+	return res.Value
+}
+
+// until waits until a JavaScript expression is true, e.g. a rule's state after typing.
+func (p *page) until(what, expression string) {
+	p.t.Helper()
+	run(p, "wait until "+what, chromedp.Poll[bool](expression, chromedp.WithPollingTimeout(stepWait)))
+}
+
+// eval runs a script in the page and returns its value.
+func eval[T any](p *page, what, expression string) T {
+	p.t.Helper()
+	return run(p, what, chromedp.Evaluate[T](expression))
+}
+
+func run[T any](p *page, what string, action chromedp.Action[T]) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, stepWait)
+	defer cancel()
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		p.fail(what, err)
+	}
+	return v
+}
+
+// snap saves a full-page screenshot as <dir>/<test>-<name>.png when PH_E2E_SCREENSHOTS names a folder, so
+// people can look at the pages a test went through. Without it, it does nothing.
+func (p *page) snap(name string) {
+	p.t.Helper()
+	dir := os.Getenv("PH_E2E_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png := run(p, "screenshot "+name, chromedp.FullScreenshot(100))
+	file := filepath.Join(dir, p.t.Name()+"-"+name+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		p.t.Fatalf("save screenshot: %v", err)
+	}
+}
+
+// fail ends the test with the step that failed, the page's address and text, and its console.
+func (p *page) fail(what string, err error) {
+	p.t.Helper()
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("not done within %s", stepWait)
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+	defer cancel()
+	where, _ := chromedp.Run(ctx, chromedp.Location())
+	shown, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	p.t.Fatalf("%s: %v\npage %s shows:\n%s\nconsole:\n%s", what, err, where, indent(shown), indent(p.consoleText()))
+}
+
+func (p *page) consoleText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	lines := make([]string, len(p.console))
+	for i, m := range p.console {
+		lines[i] = m.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// checkNoExceptions fails the test if a page script threw and nothing caught it.
+func (p *page) checkNoExceptions() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, m := range p.console {
+		if m.IsException() {
+			p.t.Errorf("uncaught exception in the page: %s (%s:%d)", m.Text, m.URL, m.Line)
+		}
+	}
+}
+
+func indent(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "  (nothing)"
+	}
+	return "  " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n  ")
+}
