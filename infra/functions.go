@@ -131,6 +131,14 @@ func grant(stack awscdk.Stack, fn awslambda.Function, f route.Function, b *backe
 			Resources: &b.mail.sendARNs,
 		}))
 	}
+	if f.SendsSMS {
+		// A publish to a phone number has no resource ARN: IAM authorises it on "*" only. The action stays
+		// sns:Publish alone, and the function publishes to no topic.
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("sns:Publish"),
+			Resources: jsii.Strings("*"),
+		}))
+	}
 	if f.NeedsKey {
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),

@@ -33,7 +33,7 @@ func TestLeastPrivilege(t *testing.T) {
 	for _, f := range route.Functions {
 		t.Run("fn="+f.Name, func(t *testing.T) {
 			roleID, _ := getAtt(cfn.Resources[fns[f.Name]].Properties["Role"])
-			var tableActions, ses, secrets []string
+			var tableActions, ses, sms, secrets []string
 			for _, s := range cfn.statements(roleID) {
 				if s.Effect != "Allow" {
 					continue
@@ -51,6 +51,8 @@ func TestLeastPrivilege(t *testing.T) {
 						tableActions = append(tableActions, a)
 					case strings.HasPrefix(a, "ses:"):
 						ses = append(ses, a)
+					case strings.HasPrefix(a, "sns:"):
+						sms = append(sms, a)
 					case strings.HasPrefix(a, "secretsmanager:"):
 						secrets = append(secrets, a)
 						if len(s.Resources) != 1 || ref(s.Resources[0]) != secretID {
@@ -68,6 +70,9 @@ func TestLeastPrivilege(t *testing.T) {
 			}
 			if want := map[bool][]string{true: {"ses:SendEmail"}}[f.SendsEmail]; !reflect.DeepEqual(ses, want) {
 				t.Errorf("SES actions %v, SendsEmail=%v", ses, f.SendsEmail)
+			}
+			if want := map[bool][]string{true: {"sns:Publish"}}[f.SendsSMS]; !reflect.DeepEqual(sms, want) {
+				t.Errorf("SNS actions %v, SendsSMS=%v", sms, f.SendsSMS)
 			}
 			if want := map[bool][]string{true: {"secretsmanager:GetSecretValue"}}[f.NeedsKey]; !reflect.DeepEqual(secrets, want) {
 				t.Errorf("Secrets Manager actions %v, NeedsKey=%v", secrets, f.NeedsKey)

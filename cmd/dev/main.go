@@ -92,7 +92,9 @@ func run() error {
 	}
 	defer ses.Stop()
 
-	a, err := app.New(ctx, s.AppConfig(key), app.WithLogger(log))
+	// Texts go to an in-process sink that the gateway shows on local.SMSPath, as the SES emulator shows emails.
+	sms := local.NewSMSSink(log.With("function", route.Mailer))
+	a, err := app.New(ctx, s.AppConfig(key), app.WithLogger(log), app.WithSMS(sms))
 	if err != nil {
 		return err
 	}
@@ -130,7 +132,11 @@ func run() error {
 	}
 
 	gw := local.NewGateway(local.GatewayConfig{Build: a.HTTP, Web: os.DirFS(filepath.Join(root, "web")), Log: log})
-	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle(local.SMSPath, sms)
+	mux.Handle(local.SMSJSONPath, sms)
+	mux.Handle("/", gw)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	listeners := []net.Listener{ln}
 	// Browsers may resolve localhost to ::1 first; answer there too when the machine has IPv6.
 	if ln6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", s.APIPort)); err == nil {
@@ -162,6 +168,7 @@ func banner(w io.Writer, s *local.Settings, missing []string) {
 	fmt.Fprintf(w, "\nPartnerHub is running locally\n")
 	fmt.Fprintf(w, "  portal and API  %s\n", s.PortalURL())
 	fmt.Fprintf(w, "  mailbox         %s\n", s.MailboxURL())
+	fmt.Fprintf(w, "  texts (SMS)     %s%s\n", s.PortalURL(), local.SMSPath)
 	fmt.Fprintf(w, "  table           %s on %s\n", s.Table, s.DynamoURL())
 	fmt.Fprintf(w, "  data            %s (delete it, or run `make clean`, to start afresh)\n", s.DataDir)
 	if len(missing) > 0 {

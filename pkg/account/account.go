@@ -63,6 +63,12 @@ type Counts struct {
 	Disabled  int `json:"disabled" dynamodbav:"disabled"`
 }
 
+// Names of the Counts fields that are not kinds of account.
+const (
+	CounterEndpoints = "endpoints"
+	CounterDisabled  = "disabled"
+)
+
 // CounterFor is the name of the Counts field that counts accounts of a kind.
 func CounterFor(k Kind) string {
 	switch k {
@@ -82,16 +88,27 @@ type Account struct {
 	Kind     Kind   `dynamodbav:"kind"`
 	ParentID string `dynamodbav:"parentId,omitempty"`
 	// Ancestors are the ids from the root down to the parent; counters are kept on each of them.
-	Ancestors []string  `dynamodbav:"ancestors,omitempty"`
-	Company   Company   `dynamodbav:"company"`
-	Status    Status    `dynamodbav:"status"`
-	Counts    Counts    `dynamodbav:"counts"`
-	CreatedAt time.Time `dynamodbav:"createdAt"`
-	CreatedBy string    `dynamodbav:"createdBy,omitempty"`
-	Version   int       `dynamodbav:"version"`
+	Ancestors []string `dynamodbav:"ancestors,omitempty"`
+	Company   Company  `dynamodbav:"company"`
+	Status    Status   `dynamodbav:"status"`
+	// StatusBeforeDisable is the status a disabled account returns to when it is enabled again.
+	StatusBeforeDisable Status `dynamodbav:"statusBeforeDisable,omitempty"`
+	Counts              Counts `dynamodbav:"counts"`
+	// Endpoints is a customer's own endpoint count, as the platform reports it; its ancestors' Counts.Endpoints
+	// add it up.
+	Endpoints int `dynamodbav:"endpoints"`
+	// Apps are a customer's app toggles, by app id; an app missing from the map is off.
+	Apps      map[string]bool `dynamodbav:"apps,omitempty"`
+	CreatedAt time.Time       `dynamodbav:"createdAt"`
+	CreatedBy string          `dynamodbav:"createdBy,omitempty"`
+	Version   int             `dynamodbav:"version"`
 
 	// ContactUserID is the point of contact created with the account; its activation makes the account active.
 	ContactUserID string `dynamodbav:"contactUserId,omitempty"`
+
+	// ProfilePending is set on a partner created with the short form (company name and contact email only):
+	// its administrator completes the company details at first sign-in, which clears it.
+	ProfilePending bool `dynamodbav:"profilePending,omitempty"`
 }
 
 // Path is the ids from the root down to and including the account itself.

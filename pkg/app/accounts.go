@@ -1,11 +1,29 @@
 package app
 
 import (
-	"errors"
-
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/tree"
 )
 
+// Tree builds the partner tree's use cases: accounts with their counts, children, edits, endpoints, apps,
+// disabling and enabling, the audit log.
+func (a *App) Tree() (*tree.Service, error) {
+	return tree.New(tree.Deps{
+		DB:    a.Clients.Dynamo,
+		Table: a.Config.Table,
+		Clock: a.Clock,
+		Log:   a.Log,
+		// Branding: the branding service plugs the effective branding of an account in here; until then the
+		// account view's branding is null.
+		Branding: nil,
+	})
+}
+
 // accountsMux builds the routes of the accounts (partner tree) function.
-// TODO: replace with the real endpoints.
-func (a *App) accountsMux() (httpapi.Mux, error) { return nil, errors.New("accounts not built yet") }
+func (a *App) accountsMux() (httpapi.Mux, error) {
+	t, err := a.Tree()
+	if err != nil {
+		return nil, err
+	}
+	return t.AccountsMux(), nil
+}

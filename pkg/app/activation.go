@@ -1,6 +1,10 @@
 package app
 
-import "github.com/partnerhub/partnerhub/pkg/httpapi"
+import (
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/reset"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+)
 
 // activationMux builds the routes of the activation function: activation links and password resets.
 func (a *App) activationMux() (httpapi.Mux, error) {
@@ -16,5 +20,19 @@ func (a *App) activationMux() (httpapi.Mux, error) {
 }
 
 // resetRoutes are the password-reset routes of the activation function.
-// TODO(reset): replace with the real endpoints.
-func (a *App) resetRoutes() (httpapi.Mux, error) { return httpapi.Mux{}, nil }
+func (a *App) resetRoutes() (httpapi.Mux, error) {
+	s, err := a.Reset()
+	if err != nil {
+		return nil, err
+	}
+	return s.Mux(), nil
+}
+
+// Reset builds the password-reset service.
+func (a *App) Reset() (*reset.Service, error) {
+	keys, err := secret.NewKeyring(a.Config.Key)
+	if err != nil {
+		return nil, err
+	}
+	return reset.New(reset.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: keys, Clock: a.Clock, Log: a.Log})
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/health"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
@@ -18,6 +19,8 @@ type App struct {
 	Clients *Clients
 	Clock   clock.Clock
 	Log     *slog.Logger
+	// SMS sends texts; nil means the SMS service in AWS and none locally (see WithSMS).
+	SMS outbox.SMSSender
 }
 
 // Option changes how New builds the App (tests use a fake clock).

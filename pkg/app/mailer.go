@@ -36,15 +36,14 @@ func (a *App) OutboxMailer() (*outbox.Mailer, error) {
 	ses := sesv2.New(a.Clients.SES.Options(), func(o *sesv2.Options) {
 		o.Retryer = outbox.SESRetryer(sesAttempts, sesMaxBackoff)
 	})
-	brand := outbox.DefaultBrand
-	brand.SupportURL = a.Config.PortalURL
 	return outbox.NewMailer(outbox.Config{
 		DB:               a.Clients.Dynamo,
 		SES:              ses,
 		Table:            a.Config.Table,
 		Clock:            a.Clock,
 		Keys:             keys,
-		Brands:           outbox.Static(brand), // TODO(branding): the partner tree's effective-branding lookup
+		Brands:           a.Brands(),
+		SMS:              a.smsSender(),
 		PortalURL:        a.Config.PortalURL,
 		From:             a.Config.MailFrom,
 		ConfigurationSet: a.Config.ConfigurationSet,

@@ -1,11 +1,20 @@
 package app
 
 import (
-	"errors"
-
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/profile"
 )
 
+// Profile builds the first sign-in steps' use cases: the license agreement and the company profile.
+func (a *App) Profile() (*profile.Service, error) {
+	return profile.New(a.Clients.Dynamo, a.Config.Table, a.Clock, a.Log)
+}
+
 // profileMux builds the routes of the profile (first sign-in steps) function.
-// TODO: replace with the real endpoints.
-func (a *App) profileMux() (httpapi.Mux, error) { return nil, errors.New("profile not built yet") }
+func (a *App) profileMux() (httpapi.Mux, error) {
+	s, err := a.Profile()
+	if err != nil {
+		return nil, err
+	}
+	return s.Mux(), nil
+}

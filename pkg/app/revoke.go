@@ -17,8 +17,13 @@ func (a *App) revokeMux() (httpapi.Mux, error) {
 }
 
 // treeRevokeRoutes are the partner tree's routes of the revoke function: disable and enable an account.
-// TODO(tree): replace with the real endpoints.
-func (a *App) treeRevokeRoutes() (httpapi.Mux, error) { return httpapi.Mux{}, nil }
+func (a *App) treeRevokeRoutes() (httpapi.Mux, error) {
+	t, err := a.Tree()
+	if err != nil {
+		return nil, err
+	}
+	return t.RevokeMux(), nil
+}
 
 // userRevokeRoutes are user maintenance's routes of the revoke function: remove a user's access.
 // TODO(users): replace with the real endpoints.

@@ -1,11 +1,25 @@
 package app
 
 import (
-	"errors"
-
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/twofactor"
 )
 
+// TwoFactor builds the two-factor settings service.
+func (a *App) TwoFactor() (*twofactor.Service, error) {
+	keys, err := secret.NewKeyring(a.Config.Key)
+	if err != nil {
+		return nil, err
+	}
+	return twofactor.New(twofactor.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: keys, Clock: a.Clock, Log: a.Log})
+}
+
 // twoFactorMux builds the routes of the two-factor function.
-// TODO: replace with the real endpoints.
-func (a *App) twoFactorMux() (httpapi.Mux, error) { return nil, errors.New("twofactor not built yet") }
+func (a *App) twoFactorMux() (httpapi.Mux, error) {
+	s, err := a.TwoFactor()
+	if err != nil {
+		return nil, err
+	}
+	return s.Mux(), nil
+}

@@ -70,22 +70,22 @@ func parseStamp(s string) time.Time {
 // resend or a sign-in got there first). The caller re-reads the challenge and decides what to answer.
 var ErrChallengeMoved = fmt.Errorf("challenge changed since it was read: %w", fault.ErrConflict)
 
-// StartChallenge writes a new challenge together with mail, the outbox item (outbox.Put) of the email that
-// carries its first code, in one transaction: no code is ever sent for a challenge that does not exist, and no
-// challenge exists whose code was not queued.
-func (s Store) StartChallenge(ctx context.Context, c otp.Challenge, mail types.TransactWriteItem) error {
+// StartChallenge writes a new challenge together with mail, the outbox items (outbox.Put) of the messages that
+// carry its first code (an email; for SMS sign-in a text too; none for an authenticator app), in one
+// transaction: no code is ever sent for a challenge that does not exist, and no challenge exists whose code was
+// not queued.
+func (s Store) StartChallenge(ctx context.Context, c otp.Challenge, mail ...types.TransactWriteItem) error {
 	item, err := Record(challengeToRecord(c), table.TypeChallenge, table.ChallengeKey(c.ID))
 	if err != nil {
 		return fmt.Errorf("encode challenge: %w", err)
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		{Put: &types.Put{
 			TableName:           aws.String(s.Table),
 			Item:                WithTTL(item, c.GarbageAfter()),
 			ConditionExpression: aws.String("attribute_not_exists(pk)"),
 		}},
-		mail,
-	}})
+	}, mail...)})
 	if err != nil {
 		if ConditionFailed(err) { // a random 128-bit id collided: nothing was written
 			return fmt.Errorf("start challenge: %w", fault.ErrConflict)
@@ -146,11 +146,11 @@ func (s Store) CountAttempt(ctx context.Context, c otp.Challenge, now time.Time)
 const challengeGuessable = "attribute_exists(pk) AND #status = :pending AND seq = :seq AND attempts < :max AND expiresAt > :now"
 
 // ResendChallenge replaces the challenge's code by the next one (next, as otp.Challenge.Resend made it) and
-// writes mail, the outbox item of the email with the new code, in one transaction. It holds only if the
+// writes mail, the outbox items of the messages with the new code, in one transaction. It holds only if the
 // challenge is still at prev's code, so two racing resends send one email; otherwise it returns
 // ErrChallengeMoved and writes nothing.
-func (s Store) ResendChallenge(ctx context.Context, prev, next otp.Challenge, mail types.TransactWriteItem) error {
-	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+func (s Store) ResendChallenge(ctx context.Context, prev, next otp.Challenge, mail ...types.TransactWriteItem) error {
+	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName:           aws.String(s.Table),
 			Key:                 table.ChallengeKey(prev.ID).AV(),
@@ -169,8 +169,7 @@ func (s Store) ResendChallenge(ctx context.Context, prev, next otp.Challenge, ma
 				":seq":     N(int64(prev.Seq)),
 			},
 		}},
-		mail,
-	}})
+	}, mail...)})
 	if err != nil {
 		if ConditionFailed(err) || Contended(err) {
 			return ErrChallengeMoved

@@ -78,10 +78,10 @@ func UserItem(u user.User) (map[string]types.AttributeValue, error) {
 	return Record(u, table.TypeUser, table.UserKey(u.ID))
 }
 
-// MembershipItem encodes a membership, listed among its account's users on gsi1.
+// MembershipItem encodes a membership, listed among its account's users on gsi1 and, if it holds the account's
+// administrator role, among its administrators on gsi2.
 func MembershipItem(m user.Membership) (map[string]types.AttributeValue, error) {
-	return Record(m, table.TypeMember, table.MembershipKey(m.UserID, m.AccountID),
-		OnGSI1(table.MembersGSI1(m.AccountID, m.UserName, m.UserID)))
+	return Record(m, table.TypeMember, table.MembershipKey(m.UserID, m.AccountID), memberIndexes(m)...)
 }
 
 // CountChild counts a new account of kind in an ancestor's subtree counters. The ancestor must exist, so the

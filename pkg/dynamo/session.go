@@ -146,7 +146,11 @@ type SignIn struct {
 	Session session.Session
 	// Challenge, when set, is consumed in the same transaction; its code Challenge.Seq was the right one.
 	Challenge *otp.Challenge
-	At        time.Time
+	// Spend, when set, spends the second factor that proved the sign-in in the same transaction: a TOTP step
+	// (SpendTOTPStep) or a recovery code (SpendRecoveryCode). If one no longer holds, SignIn returns
+	// ErrFactorChanged and writes nothing.
+	Spend []types.TransactWriteItem
+	At    time.Time
 }
 
 // ErrSignInRefused says the user is no longer active, no longer a member of the session's account, or the
@@ -156,7 +160,8 @@ var ErrSignInRefused = fmt.Errorf("sign-in refused by the user, membership or ac
 // SignIn creates a session in one transaction that also consumes the OTP challenge (if any), records the
 // login on the user (last login time; failures and last error cleared) and checks that the user is active, the
 // membership exists and the account is not disabled. A challenge that moved meanwhile (used by a concurrent
-// request, a resend, expiry) gives ErrChallengeMoved; a refused user or account gives ErrSignInRefused.
+// request, a resend, expiry) gives ErrChallengeMoved; a refused user or account gives ErrSignInRefused. The
+// login time is copied onto the user's memberships too (the user list filters and sorts on it).
 func (s Store) SignIn(ctx context.Context, in SignIn) error {
 	ss := in.Session
 	item, err := Record(sessionRecord{
@@ -175,6 +180,8 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 	if in.Challenge != nil {
 		items = append(items, s.consumeChallenge(*in.Challenge, in.At))
 	}
+	spendFrom := len(items)
+	items = append(items, in.Spend...)
 	items = append(items,
 		types.TransactWriteItem{Put: &types.Put{
 			TableName:           aws.String(s.Table),
@@ -192,11 +199,8 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 				":at": at, ":zero": N(0), ":active": S(string(user.Active)),
 			},
 		}},
-		types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-			TableName:           aws.String(s.Table),
-			Key:                 table.MembershipKey(ss.UserID, ss.AccountID).AV(),
-			ConditionExpression: aws.String("attribute_exists(pk)"),
-		}},
+		// The membership must still exist; it keeps a copy of the sign-in time for the account's user list.
+		MemberLogin(s.Table, ss.UserID, ss.AccountID, at),
 		types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 			TableName:                 aws.String(s.Table),
 			Key:                       table.AccountKey(ss.AccountID).AV(),
@@ -205,13 +209,29 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 			ExpressionAttributeValues: map[string]types.AttributeValue{":disabled": S(string(account.Disabled))},
 		}},
 	)
+	// The user's other memberships get the copy too, in the same transaction.
+	copies, err := s.loginCopies(ctx, ss.UserID, ss.AccountID, at)
+	if err != nil {
+		return err
+	}
+	copiesFrom := len(items)
+	items = append(items, copies...)
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err != nil && onlyCopiesFailed(err, copiesFrom) {
+		// One of the other memberships was removed meanwhile: sign in without the copies.
+		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items[:copiesFrom]})
+	}
 	if err == nil {
 		return nil
 	}
 	reasons := Reasons(err)
 	if in.Challenge != nil && len(reasons) > 0 && (reasons[0] == "ConditionalCheckFailed" || reasons[0] == "TransactionConflict") {
 		return ErrChallengeMoved
+	}
+	for i := range in.Spend {
+		if FailedAt(err, spendFrom+i) {
+			return ErrFactorChanged
+		}
 	}
 	if ConditionFailed(err) {
 		return ErrSignInRefused

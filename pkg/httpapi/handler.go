@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,7 +78,7 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 		return Response{}, fmt.Errorf("route %q on %s: %w", ev.RouteKey, cfg.Function, fault.ErrMethodMissing)
 	}
 	if changesState(rt.Method) {
-		if err := cfg.checkOrigin(req); err != nil {
+		if err := cfg.checkOrigin(req, rt); err != nil {
 			return Response{}, err
 		}
 	}
@@ -109,8 +110,9 @@ func changesState(method string) bool {
 }
 
 // checkOrigin guards against cross-site requests: a state-changing request must come from an allowed Origin
-// and, when it has a body, say it is JSON (a cross-site form cannot send application/json without a preflight).
-func (cfg Config) checkOrigin(req *Request) error {
+// and, when it has a body, say it is JSON (a cross-site form cannot send application/json without a preflight)
+// — or, on an upload route, one of the route's media types, none of which a form can send either.
+func (cfg Config) checkOrigin(req *Request, rt route.Route) error {
 	origin := req.Header("origin")
 	if origin == "" || !slices.Contains(cfg.Origins, origin) {
 		return fault.New(fault.ErrForbidden, "origin-not-allowed", "This request must come from the PartnerHub portal.")
@@ -119,7 +121,14 @@ func (cfg Config) checkOrigin(req *Request) error {
 		return nil
 	}
 	mediaType, _, _ := strings.Cut(req.Header("content-type"), ";")
-	if !strings.EqualFold(strings.TrimSpace(mediaType), "application/json") {
+	mediaType = strings.ToLower(strings.TrimSpace(mediaType))
+	if types := rt.MediaTypes(); types != nil {
+		if !slices.Contains(types, mediaType) {
+			return fault.New(fault.ErrUnsupported, "unsupported-media-type", "Send the file with one of these content types: "+strings.Join(types, ", ")+".")
+		}
+		return nil
+	}
+	if mediaType != "application/json" {
 		return fault.New(fault.ErrUnsupported, "unsupported-media-type", "Send the body as JSON with Content-Type: application/json.")
 	}
 	return nil
@@ -154,6 +163,9 @@ type Response struct {
 	ContentType string
 	Headers     map[string]string
 	Cookies     []string
+	// Raw, when not nil, is the body as bytes (an image), sent instead of Body: base64-encoded with
+	// IsBase64Encoded, which API Gateway decodes for the client. ContentType names its type.
+	Raw []byte
 }
 
 // JSON answers a status and a JSON body.
@@ -169,6 +181,15 @@ func (r Response) Event() events.APIGatewayV2HTTPResponse {
 		headers[k] = v
 	}
 	out := events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: headers, Cookies: r.Cookies}
+	if r.Raw != nil {
+		if r.ContentType == "" {
+			r.ContentType = "application/octet-stream"
+		}
+		out.Headers["Content-Type"] = r.ContentType
+		out.Body = base64.StdEncoding.EncodeToString(r.Raw)
+		out.IsBase64Encoded = true
+		return out
+	}
 	if r.Body == nil {
 		return out
 	}

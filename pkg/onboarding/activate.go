@@ -10,6 +10,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/brand"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -28,16 +29,9 @@ var SecurityQuestions = []string{
 	"What was your childhood nickname?",
 }
 
-// Branding is how the activation page presents itself. Until partner branding exists every page shows the
-// platform's own.
-type Branding struct {
-	Name         string  `json:"name"`
-	LogoURL      *string `json:"logoUrl"`
-	Color        string  `json:"color"`
-	SupportEmail *string `json:"supportEmail"`
-}
-
-var platformBranding = Branding{Name: "PartnerHub", Color: "#1f5fbf"}
+// Branding is how the activation page presents itself: the effective branding of the account the link joins
+// (its nearest branded partner's, else PartnerHub's).
+type Branding = brand.Effective
 
 // LinkInfo is what an activation link is for: the answer to GET /v1/activations/{token}.
 type LinkInfo struct {
@@ -148,6 +142,10 @@ func (s *Service) Link(ctx context.Context, raw string) (LinkInfo, error) {
 	if err != nil {
 		return LinkInfo{}, err
 	}
+	branding, err := brand.Resolver{Store: s.store}.EffectiveOf(ctx, l.account)
+	if err != nil {
+		return LinkInfo{}, err
+	}
 	return LinkInfo{
 		Purpose:           secret.PurposeActivation,
 		Email:             l.user.Email,
@@ -157,7 +155,7 @@ func (s *Service) Link(ctx context.Context, raw string) (LinkInfo, error) {
 		ExpiresAt:         l.token.ExpiresAt.UTC(),
 		SecurityQuestions: SecurityQuestions,
 		PasswordRules:     RulesFor(l.user.TwoFactor.Enabled),
-		Branding:          platformBranding,
+		Branding:          branding,
 	}, nil
 }
 
@@ -263,7 +261,9 @@ func (s *Service) activationItems(l link, change dynamo.UserActivation, now time
 	if err != nil {
 		return nil, err
 	}
-	items := []types.TransactWriteItem{closeToken(s.table, l.token.ID, TokenUsed, now, true), activate}
+	items := []types.TransactWriteItem{closeToken(s.table, l.token.ID, TokenUsed, now, true), activate,
+		// The membership the link joins keeps a copy of the user's status for the account's user list.
+		dynamo.MemberStatus(s.table, l.user.ID, l.token.AccountID, user.Active)}
 	events := []audit.Event{{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: l.user.ID,
 		Action: "user.activated", TargetType: "user", TargetID: l.user.ID}}
 	// The first contact to activate makes a pending account active. It is read first and included only while

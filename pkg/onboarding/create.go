@@ -34,7 +34,20 @@ type CreateAccountRequest struct {
 	Company   CompanyInput    `json:"company"`
 	Contact   ContactInput    `json:"contact"`
 	TwoFactor *TwoFactorInput `json:"twoFactor"`
+	// Profile is "now" (the default: the form carries the company details) or "later" (the short form, for MSP
+	// and partner accounts: only company.name and contact.email are required, and the contact completes the
+	// company details at first sign-in).
+	Profile string `json:"profile"`
 }
+
+// Values of CreateAccountRequest.Profile.
+const (
+	ProfileNow   = "now"
+	ProfileLater = "later"
+)
+
+// later reports whether the request uses the short form.
+func (r *CreateAccountRequest) later() bool { return r.Profile == ProfileLater }
 
 // CompanyInput is the new account's company details.
 type CompanyInput struct {
@@ -78,16 +91,30 @@ func (r *CreateAccountRequest) Validate(v *fault.ValidationError) {
 	case !wellFormedID(r.ParentID):
 		v.Add("parentId", CodeInvalid, "This is not an account id.")
 	}
-	c := &r.Company
-	c.Name = text(v, "company.name", c.Name, true, maxCompanyName)
-	c.Address = text(v, "company.address", c.Address, true, maxAddress)
-	c.Country = text(v, "company.country", c.Country, true, maxCountry)
-	c.State = text(v, "company.state", c.State, false, maxRegion)
-	c.City = text(v, "company.city", c.City, true, maxRegion)
-	c.ZipCode = text(v, "company.zipCode", c.ZipCode, false, maxZip)
+	r.Profile = strings.TrimSpace(r.Profile)
+	switch r.Profile {
+	case "", ProfileNow:
+	case ProfileLater:
+		if k := account.Kind(r.Kind); k != account.MSP && k != account.Partner && !v.Has("kind") {
+			v.Add("profile", CodeNotAllowed, "Only MSP and partner accounts can complete their company details at first sign-in.")
+		}
+	default:
+		if !v.Has("profile") {
+			v.Add("profile", CodeInvalid, `Use "now" or "later".`)
+		}
+	}
+	CheckCompany(v, "company", &r.Company, true, !r.later())
 	p := &r.Contact
-	p.Name = text(v, "contact.name", p.Name, true, maxPersonName)
+	p.Name = text(v, "contact.name", p.Name, !r.later(), maxPersonName)
 	p.Email = email(v, "contact.email", p.Email)
+	if p.Name == "" && r.later() && !v.Has("contact.name") && !v.Has("contact.email") {
+		// The short form needs no name: the address's local part stands in until the contact changes it.
+		local, _, _ := strings.Cut(p.Email, "@")
+		if r := []rune(local); len(r) > maxPersonName {
+			local = string(r[:maxPersonName])
+		}
+		p.Name = local
+	}
 	p.Mobile = phone(v, "contact.mobile", p.Mobile)
 	p.Phone = phone(v, "contact.phone", p.Phone)
 	if r.TwoFactor != nil && r.TwoFactor.Method != nil && !v.Has("twoFactor.method") {
@@ -99,6 +126,24 @@ func (r *CreateAccountRequest) Validate(v *fault.ValidationError) {
 			v.Add("twoFactor.method", CodeInvalid, "Use email.")
 		}
 	}
+}
+
+// CheckCompany checks company details the way account creation does, trimming them. prefix is the JSON path of
+// the object ("company"; "" for fields at the top level). The name is required when name is true and the
+// address, country and city when details is true; whatever is given is checked either way.
+func CheckCompany(v *fault.ValidationError, prefix string, c *CompanyInput, name, details bool) {
+	field := func(f string) string {
+		if prefix == "" {
+			return f
+		}
+		return prefix + "." + f
+	}
+	c.Name = text(v, field("name"), c.Name, name, maxCompanyName)
+	c.Address = text(v, field("address"), c.Address, details, maxAddress)
+	c.Country = text(v, field("country"), c.Country, details, maxCountry)
+	c.State = text(v, field("state"), c.State, false, maxRegion)
+	c.City = text(v, field("city"), c.City, details, maxRegion)
+	c.ZipCode = text(v, field("zipCode"), c.ZipCode, false, maxZip)
 }
 
 // twoFactor is the contact's setting: on, by email, unless the request says otherwise.
@@ -184,6 +229,8 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		CreatedBy:     a.UserID,
 		Version:       1,
 		ContactUserID: secret.NewID(),
+		// The short form leaves the company details to the contact's first sign-in (package profile).
+		ProfilePending: req.later(),
 	}
 	contact := invitee{
 		User: user.User{
@@ -219,6 +266,9 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID, Action: "account.created", TargetType: "account", TargetID: acc.ID,
 			Details: map[string]string{"kind": string(kind), "name": acc.Company.Name, "parentId": parent.ID, "contactUserId": contact.ID}},
 	} {
+		if acc.ProfilePending {
+			e.Details["profile"] = ProfileLater
+		}
 		item, err := audit.Put(s.table, e)
 		if err != nil {
 			return Created{}, err

@@ -92,7 +92,7 @@ func (s *Service) newAccountPlan(acc account.Account, contact invitee, inv invit
 	put(dynamo.MembershipItem(user.Membership{
 		UserID: contact.ID, AccountID: acc.ID, Roles: []role.Name{contact.Role},
 		AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
-		UserName: contact.Name, UserEmail: contact.Email, CreatedAt: now,
+		UserName: contact.Name, UserEmail: contact.Email, UserStatus: contact.Status, CreatedAt: now,
 	}))
 	tokItem, err := putToken(s.table, tok)
 	errs = append(errs, err)

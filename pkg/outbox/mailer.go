@@ -74,6 +74,8 @@ type Config struct {
 	Keys  Keyring
 	// Brands finds each message's branding; nil means DefaultBrand for everyone.
 	Brands Brander
+	// SMS sends the messages of ChannelSMS; nil fails them (see sms.go).
+	SMS SMSSender
 	// Templates renders emails; nil means the embedded templates.
 	Templates *Renderer
 	// PortalURL is the origin of links in emails; From is the sender address.
@@ -252,7 +254,7 @@ func (m *Mailer) deliver(ctx context.Context, key table.Key, log *slog.Logger) (
 		return Done, nil
 	}
 
-	content, err := m.render(ctx, msg)
+	content, err := m.renderMessage(ctx, msg)
 	var final *finalError
 	switch {
 	case errors.As(err, &final):
@@ -277,10 +279,10 @@ func (m *Mailer) deliver(ctx context.Context, key table.Key, log *slog.Logger) (
 		return m.settle(ctx, st, claim, StatusFailed, "gave up after too many attempts", log)
 	}
 
-	sesID, err := m.send(ctx, msg, content)
+	sesID, err := m.sendMessage(ctx, msg, content)
 	if err != nil {
-		summary := sesSummary(err)
-		if permanentSES(err) || attempts >= m.c.MaxAttempts {
+		summary := sendSummary(msg, err)
+		if permanent(msg, err) || attempts >= m.c.MaxAttempts {
 			return m.settle(ctx, st, claim, StatusFailed, summary, log)
 		}
 		return m.settle(ctx, st, claim, StatusPending, summary, log)

@@ -27,7 +27,10 @@ const (
 type Message struct {
 	ID       string `dynamodbav:"id"`
 	Template string `dynamodbav:"template"` // name of the embedded template, e.g. "activation"
-	To       string `dynamodbav:"to"`
+	// Channel is how the message travels: ChannelEmail (the default, also when empty) or ChannelSMS, when To
+	// is a mobile number in E.164 and the template is templates/<name>.sms.tmpl.
+	Channel string `dynamodbav:"channel,omitempty"`
+	To      string `dynamodbav:"to"`
 	// UserID and AccountID say whom the message concerns, for the user status check.
 	UserID    string `dynamodbav:"userId,omitempty"`
 	AccountID string `dynamodbav:"accountId,omitempty"`

@@ -130,3 +130,35 @@ func AdminFor(kind string) Name {
 	}
 	return AccountAdmin
 }
+
+// Administers reports whether the roles include an administrator role (super administrator or account
+// administrator): administrators may grant any role their account's kind allows, save the Account Actions
+// Control right, which only a holder of it grants.
+func Administers(roles []Name) bool {
+	return slices.Contains(roles, SuperAdmin) || slices.Contains(roles, AccountAdmin)
+}
+
+// MayAssign reports whether a holder of roles may grant r to someone in an account of kind. The role must be
+// one that kind of account may hold, and the holder must hold it too, or be an administrator: nobody hands out
+// a right they could not exercise themselves, and the Account Actions Control right, which widens an
+// administrator's reach over the whole subtree, is granted only by someone who has it (or a super administrator).
+func MayAssign(holder []Name, r Role, kind string) bool {
+	switch {
+	case !slices.Contains(r.Kinds, kind):
+		return false
+	case slices.Contains(holder, r.Name), slices.Contains(holder, SuperAdmin):
+		return true
+	}
+	return slices.Contains(holder, AccountAdmin) && r.Name != AccountActionsControl
+}
+
+// Assignable lists, in catalog order, the roles a holder of roles may grant in an account of kind.
+func Assignable(holder []Name, kind string) []Role {
+	var out []Role
+	for _, r := range Catalog {
+		if MayAssign(holder, r, kind) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -58,11 +58,15 @@ const (
 	DeleteItem    = "dynamodb:DeleteItem"
 	Query         = "dynamodb:Query"
 	ConditionItem = "dynamodb:ConditionCheckItem"
+	BatchGetItem  = "dynamodb:BatchGetItem"
 )
 
 // readWrite is what an API function that changes items through transactions needs. TransactWriteItems is
 // authorised per item action (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), so it has no action of its own.
 var readWrite = []string{GetItem, PutItem, UpdateItem, DeleteItem, Query, ConditionItem}
+
+// usersActions adds the batch read that fetches a page of the user list's users in one request.
+var usersActions = []string{GetItem, PutItem, UpdateItem, DeleteItem, Query, ConditionItem, BatchGetItem}
 
 // Function is one Lambda function.
 type Function struct {
@@ -73,6 +77,8 @@ type Function struct {
 	TableActions []string
 	// SendsEmail grants ses:SendEmail.
 	SendsEmail bool
+	// SendsSMS grants sns:Publish, which texts a phone number (through AWS End User Messaging SMS).
+	SendsSMS bool
 	// NeedsKey grants read access to the HMAC key secret.
 	NeedsKey bool
 }
@@ -83,13 +89,13 @@ var Functions = []Function{
 	{Name: Signup, Description: "Creates accounts and their point of contact", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Activation, Description: "Activation links, set password, resend activation", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: OTP, Description: "Sign-in, one-time codes, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
-	{Name: Mailer, Description: "Sends outbox messages through SES v2", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, NeedsKey: true},
+	{Name: Mailer, Description: "Sends outbox messages through SES v2 and texts through SNS", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, SendsSMS: true, NeedsKey: true},
 	{Name: Sweep, Description: "Expires what was not used in time", Trigger: Schedule, TableActions: readWrite},
 	{Name: Accounts, Description: "The partner tree: accounts, children with counts, edits, endpoints, apps, audit", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Revoke, Description: "Ends access: disables and enables accounts, removes users' access", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Branding, Description: "Partner branding: logo, colour, support channel", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Profile, Description: "First sign-in steps: license agreement and company profile", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
-	{Name: Users, Description: "User maintenance: search, invite, edit, status check, roles", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Users, Description: "User maintenance: search, invite, edit, status check, roles", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
 	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 }
 
@@ -159,6 +165,15 @@ var Routes = []Route{
 	{"GET", "/v1/password-resets/{token}", Activation, Public},
 	{"POST", "/v1/password-resets/{token}", Activation, Public},
 }
+
+// uploads are the routes whose body is a file rather than JSON, with the media types each accepts. The handler
+// still requires an allowed Origin on them, and none of these types can be sent by a cross-site form.
+var uploads = map[string][]string{
+	"PUT /v1/accounts/{id}/branding/logo": {"image/png", "image/jpeg", "image/webp"},
+}
+
+// MediaTypes lists the media types an upload route's body may have; nil means the body is JSON.
+func (r Route) MediaTypes() []string { return uploads[r.Key()] }
 
 // NeedsSession reports whether the route needs a signed-in session.
 func (r Route) NeedsSession() bool { return r.Auth != Public }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/otp"
@@ -48,6 +50,9 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 	if c, err = s.countAttempt(ctx, c, u, now); err != nil {
 		return SignedIn{}, err
 	}
+	if c.Method == user.MethodTOTP {
+		return s.verifyApp(ctx, c, u, code, now) // a TOTP code or a recovery code, in twofactor.go
+	}
 	if !s.Keys.CheckCode(c.ID, c.Seq, code) {
 		after, err := s.Store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongCode, now) })
 		if err != nil {
@@ -85,11 +90,16 @@ func (s *Service) countAttempt(ctx context.Context, c otp.Challenge, u user.User
 	return c, fmt.Errorf("count attempt on %s: %w", c.ID, fault.ErrConflict)
 }
 
-// consume signs in with the right code c.Seq. When the transaction finds the challenge moved, it re-reads it: a
-// concurrent request that signed in first, a resend, or expiry decide the answer; plain contention is retried.
-func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, now time.Time) (SignedIn, error) {
+// consume signs in with the right code c.Seq, spending the second factor that proved it (spend, for an
+// authenticator challenge). When the transaction finds the challenge moved, it re-reads it: a concurrent request
+// that signed in first, a resend, or expiry decide the answer; plain contention is retried. A factor spent by a
+// concurrent request answers code-used.
+func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, now time.Time, spend ...types.TransactWriteItem) (SignedIn, error) {
 	for range raceTries {
-		in, err := s.startSession(ctx, u, &c, now)
+		in, err := s.startSession(ctx, u, &c, now, spend...)
+		if errors.Is(err, dynamo.ErrFactorChanged) {
+			return SignedIn{}, ErrFactorSpent()
+		}
 		if err == nil || !errors.Is(err, dynamo.ErrChallengeMoved) {
 			return in, err
 		}
@@ -132,7 +142,7 @@ func (s *Service) Resend(ctx context.Context, challengeID, sourceIP string) erro
 		return err
 	}
 	next, ok := c.Resend(now)
-	if !ok {
+	if !ok || c.Method == user.MethodTOTP { // an authenticator app makes its own codes: nothing to send
 		return nil
 	}
 	u, err := s.Store.User(ctx, c.UserID)
@@ -145,11 +155,11 @@ func (s *Service) Resend(ctx context.Context, challengeID, sourceIP string) erro
 	if u.Status != user.Active || u.Locked(now) {
 		return nil
 	}
-	mail, err := s.codeEmail(u, next, now)
+	msgs, err := s.resendMessages(ctx, u, next, now)
 	if err != nil {
 		return err
 	}
-	if err := s.Store.ResendChallenge(ctx, c, next, mail); err != nil && !errors.Is(err, dynamo.ErrChallengeMoved) {
+	if err := s.Store.ResendChallenge(ctx, c, next, msgs...); err != nil && !errors.Is(err, dynamo.ErrChallengeMoved) {
 		return err
 	}
 	return nil

@@ -8,8 +8,6 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
-	"github.com/partnerhub/partnerhub/pkg/otp"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // Mux is the routes of the otp function.
@@ -63,7 +61,7 @@ func (r *codeRequest) Validate(v *fault.ValidationError) {
 	switch {
 	case code == "":
 		v.Add("code", "required", "Enter the code from the email.")
-	case len(code) != secret.CodeDigits || strings.Trim(code, "0123456789") != "":
+	case !codeShaped(code): // six digits, or an authenticator user's recovery code (twofactor.go)
 		v.Add("code", "invalid_code", "The code has six digits.")
 	}
 }
@@ -122,7 +120,7 @@ func (s *Service) postSession(ctx context.Context, r *httpapi.Request) (httpapi.
 	if c := out.Challenge; c != nil {
 		return httpapi.JSON(http.StatusOK, OTPRequired{
 			Status: "otp_required", ChallengeID: c.ID, Method: c.Method,
-			ExpiresInSeconds: int(otp.CodeTTL.Seconds()),
+			ExpiresInSeconds: int(c.ExpiresAt.Sub(c.IssuedAt).Seconds()), // 60 s; an app's step stays open longer
 		}), nil
 	}
 	return s.signedIn(*out.SignedIn, r), nil

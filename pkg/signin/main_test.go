@@ -22,6 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -101,6 +102,8 @@ func (h *harness) seedUser(s seed) seeded {
 	u := user.User{
 		ID: userID, Email: testenv.UniqueEmail(h.t, "user"), Name: "Ada Lovelace", Status: s.status,
 		HomeAccountID: accountID, TwoFactor: user.TwoFactor{Enabled: s.twoFactor, Method: user.MethodEmail}, CreatedAt: start,
+		// Seeded users have taken their first sign-in steps; package profile tests the steps themselves.
+		LicenseVersion: license.Current().Version, LicenseAcceptedAt: start,
 	}
 	if !s.noPassword {
 		u.PasswordHash = passwordHash()

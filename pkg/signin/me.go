@@ -6,6 +6,9 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/license"
+	"github.com/partnerhub/partnerhub/pkg/profile"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -18,7 +21,7 @@ type Me struct {
 	CurrentAccount MeAccount         `json:"currentAccount"`
 	Permissions    []role.Permission `json:"permissions"`
 	Branding       Branding          `json:"branding"`
-	// PendingSteps lists first sign-in steps (license, profile) still to take; none exist yet.
+	// PendingSteps lists the first sign-in steps (license, profile) still to take, in order.
 	PendingSteps []string `json:"pendingSteps"`
 }
 
@@ -48,16 +51,12 @@ type MeAccount struct {
 	Status account.Status `json:"status"`
 }
 
-// Branding is what the portal shows. Until partner branding exists it is PartnerHub's own.
-type Branding struct {
-	Name         string  `json:"name"`
-	LogoURL      *string `json:"logoUrl"`
-	Color        string  `json:"color"`
-	SupportEmail *string `json:"supportEmail"`
-}
+// Branding is what the portal shows: the effective branding of the account the session acts in (its nearest
+// branded partner's, else PartnerHub's).
+type Branding = brand.Effective
 
 // DefaultBranding is PartnerHub's own branding.
-var DefaultBranding = Branding{Name: "PartnerHub", Color: "#1f5fbf"}
+var DefaultBranding = brand.Default
 
 // Me builds the signed-in user's view. Authenticate has just checked the user, membership and account.
 func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
@@ -73,6 +72,10 @@ func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
 	if err != nil {
 		return Me{}, err
 	}
+	branding, err := brand.Resolver{Store: s.Store}.EffectiveOf(ctx, acct)
+	if err != nil {
+		return Me{}, err
+	}
 	me := Me{
 		User: MeUser{ID: u.ID, Email: u.Email, Name: u.Name, Status: u.Status, TwoFactor: u.TwoFactor},
 		CurrentAccount: MeAccount{
@@ -80,8 +83,8 @@ func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
 		},
 		Memberships:  make([]MeMembership, 0, len(ms)),
 		Permissions:  append([]role.Permission{}, role.Permissions(a.Roles)...),
-		Branding:     DefaultBranding,
-		PendingSteps: []string{},
+		Branding:     branding,
+		PendingSteps: profile.Pending(u, acct, license.Current().Version),
 	}
 	if !u.LastLoginAt.IsZero() {
 		at := u.LastLoginAt

@@ -6,12 +6,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/profile"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -22,11 +26,12 @@ var _ httpapi.Authenticator = (*Service)(nil)
 // maxToken bounds the cookie value that is hashed and looked up; real tokens are 43 characters.
 const maxToken = 128
 
-// startSession creates a session for u in its home account, consuming c if the sign-in came through a code.
-func (s *Service) startSession(ctx context.Context, u user.User, c *otp.Challenge, now time.Time) (SignedIn, error) {
+// startSession creates a session for u in its home account, consuming c if the sign-in came through a code and
+// spending the second factor that proved it (spend: a TOTP step or a recovery code), all in one transaction.
+func (s *Service) startSession(ctx context.Context, u user.User, c *otp.Challenge, now time.Time, spend ...types.TransactWriteItem) (SignedIn, error) {
 	token := secret.NewSessionToken()
 	ss := session.New(s.Keys.Hash(token), u.ID, u.HomeAccountID, now)
-	if err := s.Store.SignIn(ctx, dynamo.SignIn{Session: ss, Challenge: c, At: now}); err != nil {
+	if err := s.Store.SignIn(ctx, dynamo.SignIn{Session: ss, Challenge: c, Spend: spend, At: now}); err != nil {
 		if errors.Is(err, dynamo.ErrSignInRefused) { // the user or account changed since it was checked
 			return SignedIn{}, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 		}
@@ -44,7 +49,9 @@ func ErrSessionEnded() error {
 // Authenticate resolves a session cookie to the signed-in actor. It runs on every request of a session route
 // and checks everything that can end access — the session's idle and absolute expiry, the user still active,
 // the membership in the session's account still there, the account not disabled — so a removal, a disable or a
-// revoke takes effect on the next request. At most once a minute it slides the idle expiry forward.
+// revoke takes effect on the next request. At most once a minute it slides the idle expiry forward. It also
+// lists the first sign-in steps still pending (license, profile), read alongside the access checks; httpapi
+// refuses every route but route.Steps ones while there are any.
 func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, error) {
 	if token == "" || len(token) > maxToken {
 		return actor.Actor{}, ErrSessionEnded()
@@ -60,9 +67,24 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 	if !ss.Valid(now) {
 		return actor.Actor{}, ErrSessionEnded()
 	}
+	var (
+		steps    []string
+		stepsErr error
+		reading  sync.WaitGroup
+	)
+	reading.Go(func() {
+		steps, stepsErr = profile.Steps(ctx, s.Store, ss.UserID, ss.AccountID, license.Current().Version)
+	})
 	m, err := s.access(ctx, ss)
+	reading.Wait()
 	if err != nil {
 		return actor.Actor{}, err
+	}
+	if errors.Is(stepsErr, fault.ErrNotFound) { // removed while this request was being checked
+		return actor.Actor{}, ErrSessionEnded()
+	}
+	if stepsErr != nil {
+		return actor.Actor{}, stepsErr
 	}
 	if ss.NeedsTouch(now) {
 		err := s.Store.TouchSession(ctx, ss.Touched(now))
@@ -73,11 +95,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 			return actor.Actor{}, err
 		}
 	}
-	return actor.Actor{UserID: ss.UserID, AccountID: ss.AccountID, Roles: m.Roles, SessionHash: ss.Hash}, nil
+	return actor.Actor{UserID: ss.UserID, AccountID: ss.AccountID, Roles: m.Roles, SessionHash: ss.Hash, PendingSteps: steps}, nil
 }
 
 // access reads the user, the membership and the account of a session in parallel and checks that they still
-// allow it. It returns the membership, whose roles the actor gets.
+// allow it; then it reads the accounts above (at most three, in parallel), since disabling an account blocks its
+// whole subtree. A session whose account is blocked is deleted: it stays ended when the account comes back. It
+// returns the membership, whose roles the actor gets.
 func (s *Service) access(ctx context.Context, ss session.Session) (user.Membership, error) {
 	var (
 		wg               sync.WaitGroup
@@ -98,7 +122,17 @@ func (s *Service) access(ctx context.Context, ss session.Session) (user.Membersh
 			return m, err
 		}
 	}
-	if u.Status != user.Active || a.Status == account.Disabled {
+	if u.Status != user.Active {
+		return m, ErrSessionEnded()
+	}
+	usable, err := s.Store.AccountUsable(ctx, a)
+	if err != nil {
+		return m, err
+	}
+	if !usable {
+		if err := s.Store.DeleteSession(ctx, ss.Hash); err != nil {
+			return m, err
+		}
 		return m, ErrSessionEnded()
 	}
 	return m, nil

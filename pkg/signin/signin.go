@@ -16,7 +16,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -81,7 +80,7 @@ type SignedIn struct {
 }
 
 // SignIn is the password step. With two-factor sign-in on (the default) it starts a challenge and queues the
-// email with the code in one transaction; with it off it creates the session.
+// messages with the code (see secondStep) in one transaction; with it off it creates the session.
 func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) (Outcome, error) {
 	if err := s.limitIP(ctx, SignInPerIP, sourceIP); err != nil {
 		return Outcome{}, err
@@ -119,12 +118,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 		return Outcome{}, err
 	}
 	if u.TwoFactor.Enabled {
-		c := otp.New(secret.NewID(), u.ID, u.HomeAccountID, now)
-		mail, err := s.codeEmail(u, c, now)
+		c, msgs, err := s.secondStep(ctx, u, now) // by the user's method: email, SMS and email, or an app
 		if err != nil {
 			return Outcome{}, err
 		}
-		if err := s.Store.StartChallenge(ctx, c, mail); err != nil {
+		if err := s.Store.StartChallenge(ctx, c, msgs...); err != nil {
 			return Outcome{}, err
 		}
 		return Outcome{Challenge: &c}, nil
@@ -151,7 +149,7 @@ func (s *Service) lookup(ctx context.Context, email string) (user.User, bool, er
 }
 
 // allowed checks, once the password or code is proven, that the user may sign in now: active, not locked, and
-// a member of an account that is not disabled. Each refusal is recorded as the user's last login error.
+// a member of an account that is neither disabled nor below a disabled one. Each refusal is recorded as the user's last login error.
 func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error {
 	if u.Status != user.Active {
 		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
@@ -167,10 +165,21 @@ func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error
 		return err
 	}
 	a, err := s.Store.Account(ctx, u.HomeAccountID)
-	if errors.Is(err, fault.ErrNotFound) || (err == nil && a.Status == account.Disabled) {
+	if errors.Is(err, fault.ErrNotFound) {
 		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// The account and every account above it must be enabled: disabling an account blocks its subtree.
+	usable, err := s.Store.AccountUsable(ctx, a)
+	if err != nil {
+		return err
+	}
+	if !usable {
+		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
+	}
+	return nil
 }
 
 // refuse records reason as the user's last login error and returns answer.

@@ -6,6 +6,8 @@ package table
 //
 //	read                                   key condition                                   served by
 //	account by id                          pk=ACCOUNT#<id>, sk=ACCOUNT                      table
+//	accounts above an account (blocked?)   pk=ACCOUNT#<ancestorId>, sk=ACCOUNT, for each of  table
+//	                                         its <= 3 ancestors, in parallel
 //	the provider (root) account's id       pk=PROVIDER, sk=GUARD                           table
 //	children of an account, by name        gsi1pk=CHILDREN#<parentId>, gsi1sk=<name>#<id>    gsi1
 //	account's audit events, newest first   pk=ACCOUNT#<id>, sk begins_with AUDIT#  (desc)    table
@@ -14,7 +16,14 @@ package table
 //	user id by email (sign-in)             pk=EMAIL#<lower(email)>, sk=GUARD                table
 //	user's memberships                     pk=USER#<id>, sk begins_with MEMBER#              table
 //	account's users, by name               gsi1pk=MEMBERS#<accountId>, gsi1sk=<name>#<uid>   gsi1
+//	  a page in name order, no filter      gsi1pk=MEMBERS#<id>, gsi1sk > <cursor>, Limit n  gsi1
+//	  searched, filtered, other orders     gsi1pk=MEMBERS#<id>, every page, projected        gsi1
+//	  the page's users (2FA, login error)  BatchGetItem pk=USER#<id>, sk=USER, <= 100 keys  table
+//	account's administrators               gsi2pk=ADMINS#<accountId>, gsi2sk=<userId>       gsi2 (sparse)
+//	user's invitation into an account      pk=USER#<id>, sk=INVITE#<accountId>              table
 //	user's sessions (end them all)         gsi1pk=SESSIONS#<userId>                        gsi1
+//	user's second factors (2FA settings)   pk=USER#<id>, sk=FACTORS                        table
+//	user's current password-reset token    pk=USER#<id>, sk=RESET                          table
 //	token by id (activation, reset, ...)   pk=TOKEN#<id>, sk=TOKEN                         table
 //	OTP challenge by id                    pk=CHALLENGE#<id>, sk=CHALLENGE                 table
 //	session by token hash                  pk=SESSION#<hash>, sk=SESSION                   table
@@ -23,10 +32,46 @@ package table
 //	  sign-in attempts per source IP       pk=RATE#signin-ip#<ip>, sk=<window start>        table
 //	  sign-in attempts per email           pk=RATE#signin-email#<hmac(email)>, sk=<start>   table
 //	  code guesses and resends per IP      pk=RATE#otp-ip#<ip>, sk=<window start>           table
+//	  mobile verification texts per user   pk=RATE#mobile-user#<userId>, sk=<start>         table
+//	  mobile verification texts per number pk=RATE#mobile-number#<hmac(mobile)>, sk=<start> table
+//	  authenticator confirmations per user pk=RATE#totp-user#<userId>, sk=<start>           table
+//	  password-reset requests per IP       pk=RATE#reset-ip#<ip>, sk=<start>                table
+//	  password-reset requests per email    pk=RATE#reset-email#<hmac(email)>, sk=<start>    table
 //	items due to expire before t           xpk=EXPIRY, xsk <= <t>                          expiry (sparse)
+//	account's branding settings            pk=ACCOUNT#<id>, sk=BRAND                       table
+//	effective branding of an account       the account, then pk=ACCOUNT#<id>, sk=BRAND     table
+//	                                         of each msp/partner on its path (<= 3 GetItems)
+//	account's logo (public, by account id) pk=LOGO#<accountId>, sk=LOGO                    table
+//
+// An account carries the counts of its whole subtree (msps, partners, customers, endpoints, disabled); every
+// change moves them on each ancestor in its own transaction, so an account and a page of its children cost the
+// same reads whatever the size of the tree. Pages (children, audit) ask for one item more than they show and
+// hand the last shown item's key back as an opaque cursor.
+//
+// The user list. Each membership carries what a row of an account's user list shows and filters on — the
+// user's name, email, status and last sign-in, and the roles — and the transactions that change those on the
+// user change every membership too (activation, sign-in, edits, re-invitation). A list in name order without
+// a filter reads one page of the account's gsi1 partition and no more. A search, a filter (initial, status,
+// role) or another order (email, status, last sign-in) reads the account's whole gsi1 partition, projected to
+// those attributes, and filters and sorts in memory: about one Query per 2,500 members and no Scan. What
+// changes too often to copy (the last login error, the two-factor method) is read for the page's rows only,
+// in one BatchGetItem. Cursors are keyset positions (sort value and name key of the last row), so paging never
+// repeats or skips a row, even while rows are added or removed.
+//
+// Administrator memberships are also on gsi2 under ADMINS#<accountId>, a sparse list that finds another
+// administrator of an account in one small Query. Removing or demoting an administrator commits only with a
+// condition check that another administrator membership still holds the role, so concurrent changes can never
+// leave an account without one.
+//
+// A membership invitation (an email that already has a login, invited into another account) is a link token
+// (TOKEN#<id>, purpose membership, on the expiry index like every token) plus the invitation item under the
+// user, which holds the roles and names the current token: inviting again replaces the token.
 //
 // The expiry index is sparse: only items that are still waiting to expire carry xpk/xsk, and the sweep removes
 // them when it handles the item, so a sweep reads what is due and nothing else.
+//
+// The logo lives in its own partition rather than next to the account: it is the one large item (up to 100 KiB
+// of image), and nothing that reads an account's partition should drag it along.
 
 import (
 	"strings"
@@ -47,6 +92,12 @@ const (
 	TypeSession   = "session"
 	TypeOutbox    = "outbox"
 	TypeRate      = "rate"
+	// TypeInvitation is a pending invitation of an existing login into another account.
+	TypeInvitation = "invitation"
+	TypeFactors    = "factors"
+	TypeReset      = "reset"
+	TypeBrand      = "brand"
+	TypeLogo       = "logo"
 )
 
 // Key is a primary key of the table.
@@ -79,6 +130,9 @@ const (
 	prefixChildren  = "CHILDREN#"
 	prefixMembers   = "MEMBERS#"
 	prefixSessions  = "SESSIONS#"
+	prefixInvite    = "INVITE#"
+	prefixAdmins    = "ADMINS#"
+	prefixLogo      = "LOGO#"
 	expiryPartition = "EXPIRY"
 )
 
@@ -91,6 +145,22 @@ func ProviderGuard() Key { return Key{"PROVIDER", "GUARD"} }
 
 // AccountKey is the key of an account.
 func AccountKey(id string) Key { return Key{prefixAccount + id, "ACCOUNT"} }
+
+// AccountIDOf returns the id of the account whose key k is, or false if k is not an account's key. Page cursors
+// that hand a key back are checked with it.
+func AccountIDOf(k Key) (string, bool) {
+	id, ok := strings.CutPrefix(k.PK, prefixAccount)
+	if !ok || id == "" || k != AccountKey(id) {
+		return "", false
+	}
+	return id, true
+}
+
+// BrandKey is the key of an account's branding settings (enabled by the provider, set by the partner).
+func BrandKey(accountID string) Key { return Key{prefixAccount + accountID, "BRAND"} }
+
+// LogoKey is the key of an account's logo image.
+func LogoKey(accountID string) Key { return Key{prefixLogo + accountID, "LOGO"} }
 
 // CompanyNameGuard reserves a company name platform-wide, case-insensitively.
 func CompanyNameGuard(name string) Key { return Key{prefixCompany + Fold(name), "GUARD"} }
@@ -109,8 +179,22 @@ func MembershipKey(userID, accountID string) Key {
 // MembershipPrefix is the sort-key prefix of a user's memberships.
 const MembershipPrefix = prefixMember
 
+// InvitationKey is the key of a user's pending invitation into an account. There is at most one per user and
+// account; it names the current invitation token.
+func InvitationKey(userID, accountID string) Key {
+	return Key{prefixUser + userID, prefixInvite + accountID}
+}
+
 // TokenKey is the key of a single-use token (activation, invitation, password reset).
 func TokenKey(id string) Key { return Key{prefixToken + id, "TOKEN"} }
+
+// FactorsKey is the key of a user's second factors: the verified mobile, the authenticator secret (sealed) and
+// the recovery codes (hashed). It sits in the user's partition, apart from the user item that every request reads.
+func FactorsKey(userID string) Key { return Key{prefixUser + userID, "FACTORS"} }
+
+// ResetKey is the key of the item that names a user's current password-reset token: a new request replaces
+// it, so only the latest reset link works.
+func ResetKey(userID string) Key { return Key{prefixUser + userID, "RESET"} }
 
 // ChallengeKey is the key of a one-time-code challenge.
 func ChallengeKey(id string) Key { return Key{prefixChallenge + id, "CHALLENGE"} }
@@ -153,6 +237,13 @@ func MembersGSI1(accountID, name, userID string) Key {
 
 // MembersPartition is the gsi1 partition that lists an account's users.
 func MembersPartition(accountID string) string { return prefixMembers + accountID }
+
+// AdminsGSI2 places an administrator membership in its account's list of administrators. Only memberships that
+// hold the account's administrator role carry it.
+func AdminsGSI2(accountID, userID string) Key { return Key{prefixAdmins + accountID, userID} }
+
+// AdminsPartition is the gsi2 partition that lists an account's administrators.
+func AdminsPartition(accountID string) string { return prefixAdmins + accountID }
 
 // SessionsGSI1 places a session in its user's list of sessions.
 func SessionsGSI1(userID, hash string) Key { return Key{prefixSessions + userID, hash} }

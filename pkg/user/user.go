@@ -73,6 +73,11 @@ type User struct {
 	FailuresSince time.Time `dynamodbav:"failuresSince,omitempty"`
 	LockedUntil   time.Time `dynamodbav:"lockedUntil,omitempty"`
 
+	// LicenseVersion is the version of the license agreement the user last accepted, at LicenseAcceptedAt. A
+	// user of a partner or customer account accepts again whenever the agreement's version changes.
+	LicenseVersion    string    `dynamodbav:"licenseVersion,omitempty"`
+	LicenseAcceptedAt time.Time `dynamodbav:"licenseAcceptedAt,omitempty"`
+
 	CreatedAt   time.Time `dynamodbav:"createdAt"`
 	ActivatedAt time.Time `dynamodbav:"activatedAt,omitempty"`
 	Version     int       `dynamodbav:"version"`
@@ -97,4 +102,23 @@ type Membership struct {
 	UserName    string    `dynamodbav:"userName"`
 	UserEmail   string    `dynamodbav:"userEmail"`
 	CreatedAt   time.Time `dynamodbav:"createdAt"`
+	// UserStatus and LastLoginAt copy the user's status and last sign-in so that an account's user list can
+	// filter and sort on them from the memberships alone. The transactions that change them on the user
+	// (activation, sign-in, re-invitation) change every copy too.
+	UserStatus  Status    `dynamodbav:"userStatus,omitempty"`
+	LastLoginAt time.Time `dynamodbav:"lastLoginAt,omitempty"`
+	// Version counts changes of the roles; a membership written without one is at version 0.
+	Version int `dynamodbav:"version,omitempty"`
+}
+
+// Registration is how the user list names a status: registered users can sign in, unregistered ones have not
+// used their activation link yet, disabled ones lost their access.
+func (s Status) Registration() string {
+	switch s {
+	case Active:
+		return "registered"
+	case Disabled:
+		return "disabled"
+	}
+	return "unregistered"
 }

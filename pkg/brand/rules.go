@@ -1,0 +1,217 @@
+package brand
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/partnerhub/partnerhub/pkg/fault"
+)
+
+// Limits of the branding settings and the logo.
+const (
+	// MaxLogoBytes is the largest logo accepted: 100 KiB, small enough for an email header and for one item.
+	MaxLogoBytes = 100 << 10
+	// MaxLogoSide bounds a PNG's or JPEG's width and height, so a tiny file cannot claim a huge canvas.
+	MaxLogoSide = 4096
+	maxName     = 120
+	maxEmail    = 254
+	maxURL      = 2048
+)
+
+// Logo media types, the only ones accepted and served.
+const (
+	PNG  = "image/png"
+	JPEG = "image/jpeg"
+	WebP = "image/webp"
+)
+
+// MediaTypes are the media types a logo upload may declare. The declared type only has to be one of them: the
+// stored type is what the content is.
+var MediaTypes = []string{PNG, JPEG, WebP}
+
+// Field error codes of branding requests.
+const (
+	CodeRequired   = "required"
+	CodeInvalid    = "invalid"
+	CodeTooLong    = "too_long"
+	CodeColor      = "invalid_color"
+	CodeEmail      = "invalid_email"
+	CodeURL        = "invalid_url"
+	CodeNotAnImage = "not_an_image"
+	CodeTooLarge   = "too_large"
+	CodeEmpty      = "empty"
+	CodeBadImage   = "bad_image"
+	CodeDimensions = "too_many_pixels" // width or height over MaxLogoSide
+)
+
+var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+
+// Color checks a primary colour, #RRGGBB, and returns it in lower case so equal colours compare equal.
+func Color(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if !hexColor.MatchString(s) {
+		return "", false
+	}
+	return strings.ToLower(s), true
+}
+
+// SupportEmail checks a support address: a bare address (no display name) with a dotted domain.
+func SupportEmail(s string) bool {
+	if s == "" || len(s) > maxEmail || strings.ContainsAny(s, " \t<>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// SupportURL checks a support link: an absolute https URL with a host and no credentials. Plain http is refused
+// because the link is shown to every user below the partner and in every email they get.
+func SupportURL(s string) bool {
+	if s == "" || len(s) > maxURL || strings.ContainsFunc(s, unicode.IsSpace) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil && u.Hostname() != ""
+}
+
+// Settings are what a partner sets: the primary colour, the support channel (an email address, a URL or both)
+// and, optionally, the name shown in place of PartnerHub's.
+type Settings struct {
+	Name         string `json:"name"`
+	Color        string `json:"color"`
+	SupportEmail string `json:"supportEmail"`
+	SupportURL   string `json:"supportUrl"`
+}
+
+// Validate checks every field and normalizes them (trimmed, colour in lower case), naming every problem.
+func (s *Settings) Validate(v *fault.ValidationError) {
+	s.Name = strings.TrimSpace(s.Name)
+	switch {
+	case v.Has("name"), s.Name == "":
+	case utf8.RuneCountInString(s.Name) > maxName:
+		v.Add("name", CodeTooLong, fmt.Sprintf("Use at most %d characters.", maxName))
+	case strings.ContainsFunc(s.Name, unicode.IsControl):
+		v.Add("name", CodeInvalid, "Remove line breaks and other control characters.")
+	}
+	switch c, ok := Color(s.Color); {
+	case v.Has("color"):
+	case strings.TrimSpace(s.Color) == "":
+		v.Add("color", CodeRequired, "Choose the primary colour, like #1F5FBF.")
+	case !ok:
+		v.Add("color", CodeColor, "Write the colour as # and six hexadecimal digits, like #1F5FBF.")
+	default:
+		s.Color = c
+	}
+	s.SupportEmail = strings.TrimSpace(s.SupportEmail)
+	s.SupportURL = strings.TrimSpace(s.SupportURL)
+	if s.SupportEmail != "" && !v.Has("supportEmail") && !SupportEmail(s.SupportEmail) {
+		v.Add("supportEmail", CodeEmail, "Enter an email address like support@example.com.")
+	}
+	if s.SupportURL != "" && !v.Has("supportUrl") && !SupportURL(s.SupportURL) {
+		v.Add("supportUrl", CodeURL, "Enter a secure web address that starts with https://.")
+	}
+	if s.SupportEmail == "" && s.SupportURL == "" && !v.Has("supportEmail") && !v.Has("supportUrl") {
+		v.Add("supportEmail", CodeRequired, "Give a support channel: an email address (supportEmail), a web address (supportUrl) or both.")
+	}
+}
+
+// Image is a checked logo.
+type Image struct {
+	ContentType string
+	Data        []byte
+	// Hash identifies the content: it is the logo's version in URLs and its strong ETag.
+	Hash string
+}
+
+// Logo checks an uploaded logo by its content, never by the type the client declared: it must be a PNG, JPEG or
+// WebP file (by its magic bytes; PNG and JPEG must also decode their header, within MaxLogoSide) of at most
+// MaxLogoBytes. The error is a validation error on "body".
+func Logo(data []byte) (Image, error) {
+	switch {
+	case len(data) == 0:
+		return Image{}, fault.Invalid("body", CodeEmpty, "Send the logo image as the request body.")
+	case len(data) > MaxLogoBytes:
+		return Image{}, fault.Invalid("body", CodeTooLarge, fmt.Sprintf("The logo is larger than %d KiB.", MaxLogoBytes>>10))
+	}
+	ct := Sniff(data)
+	if ct == "" {
+		return Image{}, fault.Invalid("body", CodeNotAnImage, "The logo must be a PNG, JPEG or WebP image.")
+	}
+	var (
+		cfg image.Config
+		err error
+	)
+	switch ct {
+	case PNG:
+		cfg, err = png.DecodeConfig(bytes.NewReader(data))
+	case JPEG:
+		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
+	case WebP:
+		// The standard library has no WebP decoder; the RIFF header checked by Sniff is what is verified.
+		cfg = image.Config{Width: 1, Height: 1}
+	}
+	if err != nil {
+		return Image{}, fault.Invalid("body", CodeBadImage, "The logo's image data is damaged.")
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxLogoSide || cfg.Height > MaxLogoSide {
+		return Image{}, fault.Invalid("body", CodeDimensions, fmt.Sprintf("The logo must be at most %d×%d pixels.", MaxLogoSide, MaxLogoSide))
+	}
+	return Image{ContentType: ct, Data: data, Hash: Hash(data)}, nil
+}
+
+var (
+	pngMagic  = []byte("\x89PNG\r\n\x1a\n")
+	jpegMagic = []byte{0xFF, 0xD8, 0xFF}
+)
+
+// Sniff names the image type of data by its magic bytes: PNG, JPEG or WebP, or "" for anything else.
+func Sniff(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, pngMagic):
+		return PNG
+	case bytes.HasPrefix(data, jpegMagic):
+		return JPEG
+	case webp(data):
+		return WebP
+	}
+	return ""
+}
+
+// webp checks a RIFF/WEBP header: "RIFF", the RIFF size (the file's length less 8, at most one padding byte
+// off), "WEBP", then a VP8, VP8L or VP8X chunk.
+func webp(data []byte) bool {
+	if len(data) < 20 || string(data[0:4]) != "RIFF" || string(data[8:12]) != "WEBP" {
+		return false
+	}
+	size := int64(binary.LittleEndian.Uint32(data[4:8]))
+	if size < 12 || size+8 > int64(len(data)) || size+8 < int64(len(data))-1 {
+		return false
+	}
+	switch string(data[12:16]) {
+	case "VP8 ", "VP8L", "VP8X":
+		return true
+	}
+	return false
+}
+
+// Hash is the content hash of a logo: the first 128 bits of its SHA-256, base64url.
+func Hash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return base64.RawURLEncoding.EncodeToString(sum[:16])
+}

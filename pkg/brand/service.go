@@ -1,0 +1,317 @@
+package brand
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+)
+
+// Service runs the branding use cases.
+type Service struct {
+	store    dynamo.Store
+	resolver Resolver
+	clock    clock.Clock
+	log      *slog.Logger
+}
+
+// New builds the service on a table.
+func New(db dynamo.DB, tableName string, clk clock.Clock, log *slog.Logger) (*Service, error) {
+	if db == nil || tableName == "" || clk == nil {
+		return nil, errors.New("brand: DB, table and clock are required")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	store := dynamo.Store{DB: db, Table: tableName}
+	return &Service{store: store, resolver: Resolver{Store: store}, clock: clk, log: log}, nil
+}
+
+// Resolver is the service's effective-branding lookup.
+func (s *Service) Resolver() Resolver { return s.resolver }
+
+// View is an account's branding as the branding endpoints answer it: what is set on the account itself, and
+// the branding its users actually see.
+type View struct {
+	AccountID    string     `json:"accountId"`
+	Enabled      bool       `json:"enabled"`
+	Name         *string    `json:"name"`
+	Color        *string    `json:"color"`
+	SupportEmail *string    `json:"supportEmail"`
+	SupportURL   *string    `json:"supportUrl"`
+	LogoURL      *string    `json:"logoUrl"`
+	Version      int        `json:"version"`
+	UpdatedAt    *time.Time `json:"updatedAt"`
+	Effective    Effective  `json:"effective"`
+}
+
+// Problems of the branding use cases.
+var (
+	errNoAccount   = fault.New(fault.ErrNotFound, "not-found", "There is no such account in your part of the tree.")
+	errNotEnabled  = fault.New(fault.ErrConflict, "branding-not-enabled", "Branding is not enabled for this account. Ask the PartnerHub provider to enable it.")
+	errKind        = fault.New(fault.ErrInvalid, "branding-not-available", "Branding can be enabled for MSP and partner accounts only.")
+	errCannotView  = fault.New(fault.ErrForbidden, "forbidden", "Your role does not allow viewing branding.")
+	errCannotSet   = fault.New(fault.ErrForbidden, "forbidden", "Your role does not allow changing this account's branding.")
+	errCannotAllow = fault.New(fault.ErrForbidden, "forbidden", "Only the PartnerHub provider enables branding for partners.")
+)
+
+// target reads the account a branding call is about. An account that does not exist and one outside the
+// actor's part of the tree get the same answer, so it does not tell which accounts exist elsewhere.
+func (s *Service) target(ctx context.Context, a actor.Actor, accountID string) (account.Account, error) {
+	if a.Anonymous() {
+		return account.Account{}, fault.ErrUnauthorized
+	}
+	if !wellFormedID(accountID) {
+		return account.Account{}, errNoAccount
+	}
+	acc, err := s.store.Account(ctx, accountID)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return account.Account{}, errNoAccount
+	case err != nil:
+		return account.Account{}, err
+	case acc.ID != a.AccountID && !slices.Contains(acc.Ancestors, a.AccountID):
+		return account.Account{}, errNoAccount
+	}
+	return acc, nil
+}
+
+// mayManage reports whether the actor may change acc's branding: the branding permission, acting in acc or in
+// its parent — or anywhere above it with the right to act on the whole subtree (Account Actions Control).
+func mayManage(a actor.Actor, acc account.Account) bool {
+	if !a.Can(role.BrandingManage) {
+		return false
+	}
+	return acc.ID == a.AccountID || acc.ParentID == a.AccountID || a.Can(role.HierarchyActions)
+}
+
+// mayView reports whether the actor may read acc's branding settings (target has checked acc is in its tree).
+func mayView(a actor.Actor) bool {
+	return a.Can(role.BrandingManage) || a.Can(role.BrandingEnable) || a.Can(role.AccountsView)
+}
+
+// Get is GET /v1/accounts/{id}/branding.
+func (s *Service) Get(ctx context.Context, a actor.Actor, accountID string) (View, error) {
+	acc, err := s.target(ctx, a, accountID)
+	if err != nil {
+		return View{}, err
+	}
+	if !mayView(a) {
+		return View{}, errCannotView
+	}
+	return s.view(ctx, acc)
+}
+
+// view reads acc's branding and the branding of its path: at most three GetItems beyond the account.
+func (s *Service) view(ctx context.Context, acc account.Account) (View, error) {
+	path, err := s.resolver.path(ctx, acc)
+	if err != nil {
+		return View{}, err
+	}
+	v := View{AccountID: acc.ID, Effective: Resolve(path)}
+	for _, r := range path {
+		if r.AccountID != acc.ID {
+			continue
+		}
+		v.Enabled, v.Version = r.Enabled, r.Version
+		v.Name, v.Color = orNull(r.Settings.Name), orNull(r.Settings.Color)
+		v.SupportEmail, v.SupportURL = orNull(r.Settings.SupportEmail), orNull(r.Settings.SupportURL)
+		v.LogoURL = orNull(r.LogoPath())
+		if !r.UpdatedAt.IsZero() {
+			at := r.UpdatedAt.UTC()
+			v.UpdatedAt = &at
+		}
+	}
+	return v, nil
+}
+
+// SetEnabled is PUT /v1/accounts/{id}/branding/enabled: the provider switches a partner's or MSP's branding on
+// or off. Switching it off keeps the settings and the logo, so switching it on again restores them; meanwhile
+// the accounts below fall back to the next branding up (or PartnerHub's). A request that changes nothing writes
+// nothing.
+func (s *Service) SetEnabled(ctx context.Context, a actor.Actor, accountID string, enabled bool) (View, error) {
+	acc, err := s.target(ctx, a, accountID)
+	if err != nil {
+		return View{}, err
+	}
+	if !a.Can(role.BrandingEnable) {
+		return View{}, errCannotAllow
+	}
+	if acc.Kind != account.MSP && acc.Kind != account.Partner {
+		return View{}, errKind
+	}
+	now := s.clock.Now()
+	change := dynamo.BrandChange{AccountID: acc.ID, AccountName: acc.Company.Name, By: a.UserID, At: now}
+	update, err := dynamo.SetBrandEnabled(s.store.Table, change, enabled)
+	if err != nil {
+		return View{}, err
+	}
+	action := "branding.disabled"
+	if enabled {
+		action = "branding.enabled"
+	}
+	items, err := withAudit(s.store.Table, []types.TransactWriteItem{dynamo.AccountExists(s.store.Table, acc.ID), update},
+		audit.Event{AccountID: acc.ID, At: now, ActorID: a.UserID, Action: action, TargetType: "account", TargetID: acc.ID})
+	if err != nil {
+		return View{}, err
+	}
+	switch err := s.store.Transact(ctx, items); {
+	case dynamo.FailedAt(err, 0):
+		return View{}, errNoAccount
+	case dynamo.FailedAt(err, 1):
+		// Already in that state (perhaps by a concurrent request): nothing to change.
+	case err != nil:
+		return View{}, err
+	default:
+		s.log.InfoContext(ctx, action, "accountId", acc.ID)
+	}
+	return s.view(ctx, acc)
+}
+
+// Update is PUT /v1/accounts/{id}/branding: the partner sets its colour, support channel and name. The
+// settings replace the previous ones as a whole.
+func (s *Service) Update(ctx context.Context, a actor.Actor, accountID string, in Settings) (View, error) {
+	v := &fault.ValidationError{}
+	in.Validate(v)
+	if err := v.Err(); err != nil {
+		return View{}, err
+	}
+	acc, err := s.target(ctx, a, accountID)
+	if err != nil {
+		return View{}, err
+	}
+	if !mayManage(a, acc) {
+		return View{}, errCannotSet
+	}
+	now := s.clock.Now()
+	change := dynamo.BrandChange{AccountID: acc.ID, AccountName: acc.Company.Name, By: a.UserID, At: now}
+	update, err := dynamo.SetBrandSettings(s.store.Table, change, dynamo.BrandSettings(in))
+	if err != nil {
+		return View{}, err
+	}
+	details := map[string]string{"color": in.Color}
+	for k, val := range map[string]string{"name": in.Name, "supportEmail": in.SupportEmail, "supportUrl": in.SupportURL} {
+		if val != "" {
+			details[k] = val
+		}
+	}
+	items, err := withAudit(s.store.Table, []types.TransactWriteItem{update},
+		audit.Event{AccountID: acc.ID, At: now, ActorID: a.UserID, Action: "branding.updated", TargetType: "account", TargetID: acc.ID, Details: details})
+	if err != nil {
+		return View{}, err
+	}
+	if err := s.store.Transact(ctx, items); err != nil {
+		if dynamo.FailedAt(err, 0) {
+			return View{}, errNotEnabled
+		}
+		return View{}, err
+	}
+	s.log.InfoContext(ctx, "branding updated", "accountId", acc.ID)
+	return s.view(ctx, acc)
+}
+
+// SetLogo is PUT /v1/accounts/{id}/branding/logo: the partner uploads its logo, checked by its content (see
+// Logo). The image and the branding's pointer to it change in one transaction.
+func (s *Service) SetLogo(ctx context.Context, a actor.Actor, accountID string, data []byte) (View, error) {
+	img, err := Logo(data)
+	if err != nil {
+		return View{}, err
+	}
+	acc, err := s.target(ctx, a, accountID)
+	if err != nil {
+		return View{}, err
+	}
+	if !mayManage(a, acc) {
+		return View{}, errCannotSet
+	}
+	now := s.clock.Now()
+	change := dynamo.BrandChange{AccountID: acc.ID, AccountName: acc.Company.Name, By: a.UserID, At: now}
+	pointer, err := dynamo.SetBrandLogo(s.store.Table, change, img.Hash, img.ContentType, len(img.Data))
+	if err != nil {
+		return View{}, err
+	}
+	logo, err := dynamo.PutLogo(s.store.Table, dynamo.Logo{AccountID: acc.ID, ContentType: img.ContentType, Hash: img.Hash, Data: img.Data, UpdatedAt: now})
+	if err != nil {
+		return View{}, err
+	}
+	items, err := withAudit(s.store.Table, []types.TransactWriteItem{pointer, logo},
+		audit.Event{AccountID: acc.ID, At: now, ActorID: a.UserID, Action: "branding.logo-updated", TargetType: "account", TargetID: acc.ID,
+			Details: map[string]string{"contentType": img.ContentType, "bytes": fmt.Sprint(len(img.Data)), "hash": img.Hash}})
+	if err != nil {
+		return View{}, err
+	}
+	if err := s.store.Transact(ctx, items); err != nil {
+		if dynamo.FailedAt(err, 0) {
+			return View{}, errNotEnabled
+		}
+		return View{}, err
+	}
+	s.log.InfoContext(ctx, "branding logo updated", "accountId", acc.ID, "contentType", img.ContentType, "bytes", len(img.Data))
+	return s.view(ctx, acc)
+}
+
+// PublicLogo is an account's current logo for GET /v1/logos/{id}: there only while the account's branding is
+// enabled, so switching branding off takes the logo off the web too (cached copies aside).
+func (s *Service) PublicLogo(ctx context.Context, accountID string) (dynamo.Logo, error) {
+	if !wellFormedID(accountID) {
+		return dynamo.Logo{}, errNoLogo
+	}
+	var (
+		wg                sync.WaitGroup
+		logo              dynamo.Logo
+		b                 dynamo.Brand
+		hasLogo, hasBrand bool
+		lErr, bErr        error
+	)
+	wg.Go(func() { logo, hasLogo, lErr = s.store.Logo(ctx, accountID) })
+	wg.Go(func() { b, hasBrand, bErr = s.store.Brand(ctx, accountID) })
+	wg.Wait()
+	if err := errors.Join(lErr, bErr); err != nil {
+		return dynamo.Logo{}, err
+	}
+	if !hasLogo || !hasBrand || !b.Enabled {
+		return dynamo.Logo{}, errNoLogo
+	}
+	return logo, nil
+}
+
+var errNoLogo = fault.New(fault.ErrNotFound, "not-found", "There is no such logo.")
+
+// withAudit appends the audit event (with a new id) to a transaction.
+func withAudit(tableName string, items []types.TransactWriteItem, e audit.Event) ([]types.TransactWriteItem, error) {
+	e.ID = secret.NewID()
+	put, err := audit.Put(tableName, e)
+	if err != nil {
+		return nil, err
+	}
+	return append(items, put), nil
+}
+
+// wellFormedID reports whether s could be an account id: URL-safe and short. Anything else is not looked up.
+func wellFormedID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,104 @@
+package dynamo
+
+// Records and conditional writes of password resets. A reset link is a token item like every link
+// (TOKEN#<id>, purpose reset, on the expiry index until its deadline, so the sweep's token expirer handles it),
+// plus one item under the user that names the current reset token: a new request replaces it, so only the
+// latest link works.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// resetPointer names a user's current reset token.
+type resetPointer struct {
+	UserID  string    `dynamodbav:"userId"`
+	TokenID string    `dynamodbav:"tokenId"`
+	At      time.Time `dynamodbav:"requestedAt"`
+}
+
+// ResetTokenOf returns the id of the user's current reset token, or "" if none was ever asked for.
+func (s Store) ResetTokenOf(ctx context.Context, userID string) (string, error) {
+	var p resetPointer
+	if _, err := Get(ctx, s.DB, s.Table, table.ResetKey(userID), &p); err != nil {
+		return "", err
+	}
+	return p.TokenID, nil
+}
+
+// PointResetAt is the transaction item that makes tokenID the user's current reset token, replacing any
+// earlier one. Its TTL follows the token's.
+func (s Store) PointResetAt(userID, tokenID string, at, garbageAfter time.Time) (types.TransactWriteItem, error) {
+	item, err := Record(resetPointer{UserID: userID, TokenID: tokenID, At: at}, table.TypeReset, table.ResetKey(userID))
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: WithTTL(item, garbageAfter)}}, nil
+}
+
+// RequireCurrentReset is the transaction item that checks tokenID is still the user's current reset token.
+func (s Store) RequireCurrentReset(userID, tokenID string) types.TransactWriteItem {
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                 aws.String(s.Table),
+		Key:                       table.ResetKey(userID).AV(),
+		ConditionExpression:       aws.String("tokenId = :t"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": S(tokenID)},
+	}}
+}
+
+// UseToken is the transaction item that consumes a pending link token of purpose before its deadline: status
+// used, off the expiry index (the statuses are onboarding's TokenPending and TokenUsed). Its condition is the single use: of many requests with one token, at most one
+// commits.
+func (s Store) UseToken(tokenID, purpose string, now time.Time) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:        aws.String(s.Table),
+		Key:              table.TokenKey(tokenID).AV(),
+		UpdateExpression: aws.String("SET #status = :used, closedAt = :now, #version = #version + :one REMOVE #xpk, #xsk"),
+		ConditionExpression: aws.String("#status = :pending AND purpose = :purpose AND expiresAt > :nowUnix"),
+		ExpressionAttributeNames: map[string]string{
+			"#status": "status", "#version": table.AttrVersion, "#xpk": table.AttrXPK, "#xsk": table.AttrXSK,
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":used": S("used"), ":pending": S("pending"), ":purpose": S(purpose),
+			":now": S(now.UTC().Format(time.RFC3339Nano)), ":nowUnix": N(now.Unix()), ":one": N(1),
+		},
+	}}
+}
+
+// SetPassword is the transaction item that gives an active user a new password hash at at, and clears the
+// sign-in failure budget (the user just proved who they are). It holds only while the user is active.
+func (s Store) SetPassword(userID, hash string, at time.Time) (types.TransactWriteItem, error) {
+	when, err := attributevalue.Marshal(at)
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("encode time: %w", err)
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.Table),
+		Key:       table.UserKey(userID).AV(),
+		UpdateExpression: aws.String("SET passwordHash = :pw, passwordChangedAt = :at, failures = :zero, " +
+			"#version = if_not_exists(#version, :zero) + :one REMOVE failuresSince, lockedUntil"),
+		ConditionExpression:      aws.String("#status = :active"),
+		ExpressionAttributeNames: map[string]string{"#status": "status", "#version": table.AttrVersion},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pw": S(hash), ":at": when, ":zero": N(0), ":one": N(1), ":active": S(string(user.Active)),
+		},
+	}}, nil
+}
+
+// EndSessions are the transaction items that delete the given sessions, so a password change and the end of
+// the sessions it ends commit together. Deleting a session that is already gone is not an error.
+func (s Store) EndSessions(hashes []string) []types.TransactWriteItem {
+	out := make([]types.TransactWriteItem, len(hashes))
+	for i, h := range hashes {
+		out[i] = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: table.SessionKey(h).AV()}}
+	}
+	return out
+}

@@ -1,0 +1,235 @@
+package dynamo
+
+// Reads and conditional writes of the partner tree: the accounts above an account, pages of children and of
+// audit events, version-checked account updates, subtree counters and company-name guards. The use cases in
+// package tree put the writes into one TransactWriteItems each, with their audit events.
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/table"
+)
+
+// AccountAncestors reads the accounts above a, root first, in parallel and consistently: at most three reads,
+// whatever the size of the tree. An ancestor that does not exist is left out (accounts are never deleted, so
+// only hand-made test data lacks one).
+func (s Store) AccountAncestors(ctx context.Context, a account.Account) ([]account.Account, error) {
+	found := make([]account.Account, len(a.Ancestors))
+	ok := make([]bool, len(a.Ancestors))
+	errs := make([]error, len(a.Ancestors))
+	var wg sync.WaitGroup
+	for i, id := range a.Ancestors {
+		wg.Go(func() { ok[i], errs[i] = Get(ctx, s.DB, s.Table, table.AccountKey(id), &found[i]) })
+	}
+	wg.Wait()
+	out := make([]account.Account, 0, len(found))
+	for i := range found {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if ok[i] {
+			out = append(out, found[i])
+		}
+	}
+	return out, nil
+}
+
+// AccountUsable is the one answer to "may the people of this account sign in and act now?": the account is not
+// disabled and no account above it is (account.Usable). Sign-in and every session request ask it.
+func (s Store) AccountUsable(ctx context.Context, a account.Account) (bool, error) {
+	if a.Status == account.Disabled {
+		return false, nil
+	}
+	above, err := s.AccountAncestors(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	return account.Usable(a, above), nil
+}
+
+// UpdateAccountItem is the transaction item that sets attributes of an account read at version and moves its
+// version on; remove names attributes to delete. It fails its condition if the account changed since it was
+// read, so a rule applied to what was read holds for what is written.
+func UpdateAccountItem(tableName, id string, version int, set map[string]types.AttributeValue, remove ...string) types.TransactWriteItem {
+	names := map[string]string{"#version": table.AttrVersion}
+	values := map[string]types.AttributeValue{":read": N(int64(version)), ":next": N(int64(version + 1))}
+	expr := "SET #version = :next"
+	for i, attr := range slices.Sorted(maps.Keys(set)) {
+		n, v := fmt.Sprintf("#s%d", i), fmt.Sprintf(":s%d", i)
+		names[n], values[v] = attr, set[attr]
+		expr += ", " + n + " = " + v
+	}
+	for i, attr := range remove {
+		n := fmt.Sprintf("#r%d", i)
+		names[n] = attr
+		if i == 0 {
+			expr += " REMOVE " + n
+		} else {
+			expr += ", " + n
+		}
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(tableName),
+		Key:                       table.AccountKey(id).AV(),
+		UpdateExpression:          aws.String(expr),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND #version = :read"),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}}
+}
+
+// MoveCounter is the transaction item that moves one counter of an ancestor's subtree counts (account.Counts,
+// e.g. "endpoints" or "disabled") by delta. The ancestor must exist, so the transaction also proves the tree
+// above is still there.
+func MoveCounter(tableName, ancestorID, counter string, delta int) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(tableName),
+		Key:                       table.AccountKey(ancestorID).AV(),
+		UpdateExpression:          aws.String("SET #counts.#c = if_not_exists(#counts.#c, :zero) + :d"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames:  map[string]string{"#counts": "counts", "#c": counter},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":zero": N(0), ":d": N(int64(delta))},
+	}}
+}
+
+// ReleaseCompanyName is the transaction item that frees an account's company name for others: it deletes the
+// name's guard, which must still be the account's.
+func ReleaseCompanyName(tableName, name, accountID string) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{
+		TableName:                 aws.String(tableName),
+		Key:                       table.CompanyNameGuard(name).AV(),
+		ConditionExpression:       aws.String("accountId = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": S(accountID)},
+	}}
+}
+
+// RespellCompanyName is the transaction item that rewrites an account's own name guard when the name changes
+// only in case or spacing, so the guard's key stays and it keeps the name as now written.
+func RespellCompanyName(tableName, name, accountID string) (types.TransactWriteItem, error) {
+	item, err := CompanyGuardItem(name, accountID)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName:                 aws.String(tableName),
+		Item:                      item,
+		ConditionExpression:       aws.String("accountId = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": S(accountID)},
+	}}, nil
+}
+
+// MemberUserIDs lists the users with a membership in an account, through gsi1 (eventually consistent).
+func (s Store) MemberUserIDs(ctx context.Context, accountID string) ([]string, error) {
+	var (
+		out   []string
+		start map[string]types.AttributeValue
+	)
+	for {
+		page, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+			TableName:                 aws.String(s.Table),
+			IndexName:                 aws.String(table.GSI1),
+			KeyConditionExpression:    aws.String("gsi1pk = :p"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":p": S(table.MembersPartition(accountID))},
+			ProjectionExpression:      aws.String("userId"),
+			ExclusiveStartKey:         start,
+		})
+		if err != nil {
+			return nil, Unavailable("query members", err)
+		}
+		for _, item := range page.Items {
+			if id, ok := item["userId"].(*types.AttributeValueMemberS); ok {
+				out = append(out, id.Value)
+			}
+		}
+		if start = page.LastEvaluatedKey; len(start) == 0 {
+			return out, nil
+		}
+	}
+}
+
+// RenameMembership is the transaction item that copies an account's new name into a membership (memberships
+// keep it for the account switcher). It never creates a membership that was removed meanwhile.
+func RenameMembership(tableName, userID, accountID, name string) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(tableName),
+		Key:                       table.MembershipKey(userID, accountID).AV(),
+		UpdateExpression:          aws.String("SET accountName = :n"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":n": S(name)},
+	}}
+}
+
+// QueryPage runs one page of a query: at most limit items, and the key to start the next page from, or nil at
+// the end. It asks for one item more than limit, so the last page says it is the last; keyAttrs name the
+// attributes of the next page's start key (the table's and, on an index, the index's key attributes).
+func (s Store) QueryPage(ctx context.Context, in *dynamodb.QueryInput, limit int, keyAttrs ...string) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
+	in.TableName = aws.String(s.Table)
+	in.Limit = aws.Int32(int32(limit + 1))
+	out, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return nil, nil, Unavailable("query page", err)
+	}
+	items, next := out.Items, out.LastEvaluatedKey
+	if len(items) > limit {
+		items = items[:limit]
+		next = map[string]types.AttributeValue{}
+		for _, a := range keyAttrs {
+			next[a] = items[limit-1][a]
+		}
+	}
+	return items, next, nil
+}
+
+// ChildrenPage lists one page of an account's children, ordered by name (gsi1, eventually consistent).
+func (s Store) ChildrenPage(ctx context.Context, parentID string, limit int, start map[string]types.AttributeValue) ([]account.Account, map[string]types.AttributeValue, error) {
+	items, next, err := s.QueryPage(ctx, &dynamodb.QueryInput{
+		IndexName:                 aws.String(table.GSI1),
+		KeyConditionExpression:    aws.String("gsi1pk = :p"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": S(table.ChildrenPartition(parentID))},
+		ExclusiveStartKey:         start,
+	}, limit, table.AttrPK, table.AttrSK, table.AttrGSI1PK, table.AttrGSI1SK)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []account.Account
+	if err := attributevalue.UnmarshalListOfMaps(items, &out); err != nil {
+		return nil, nil, fmt.Errorf("decode children: %w", err)
+	}
+	return out, next, nil
+}
+
+// AuditPage lists one page of an account's audit events, newest first, decoded into events (a pointer to a
+// slice of audit.Event).
+func (s Store) AuditPage(ctx context.Context, accountID string, limit int, start map[string]types.AttributeValue, events any) (map[string]types.AttributeValue, error) {
+	items, next, err := s.QueryPage(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":     S(table.AccountKey(accountID).PK),
+			":prefix": S(table.AuditPrefix),
+		},
+		ScanIndexForward:  aws.Bool(false),
+		ConsistentRead:    aws.Bool(true),
+		ExclusiveStartKey: start,
+	}, limit, table.AttrPK, table.AttrSK)
+	if err != nil {
+		return nil, err
+	}
+	if err := attributevalue.UnmarshalListOfMaps(items, events); err != nil {
+		return nil, fmt.Errorf("decode audit events: %w", err)
+	}
+	return next, nil
+}
+
+// ErrAccountMoved says a version-checked write found the account changed since it was read.
+var ErrAccountMoved = fmt.Errorf("account changed since it was read: %w", fault.ErrStaleVersion)

@@ -1,0 +1,410 @@
+// Package platformtest gives integration tests a bootstrapped platform on the emulators, driven through the
+// functions' real handlers with real sessions: the provider and its activated super administrator, accounts
+// created through POST /v1/accounts, contacts activated through their activation links and signed in through
+// POST /v1/sessions. Use it with testenv:
+//
+//	func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
+//
+//	p := platformtest.New(t)
+//	partner := p.CreateAccount(p.Super, account.Partner, p.ProviderID, "Acme")
+//	cookie := p.SignIn(p.Activate(partner.ContactUserID))
+package platformtest
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/session"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/testenv"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// Start is the fake clock's first reading.
+var Start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// Password is every activated user's password.
+const Password = "correct horse battery staple"
+
+// Origin is the portal's origin, allowed to send state-changing requests.
+const Origin = "http://localhost:3000"
+
+// Platform is one bootstrapped platform on its own table.
+type Platform struct {
+	T     testing.TB
+	Env   *testenv.Env
+	Table string
+	Clock *clock.Fake
+	App   *app.App
+	Keys  *secret.Keyring
+	Store dynamo.Store
+
+	// ProviderID and AdminID are the provider account and its first super administrator; Super is a session of
+	// that administrator (a cookie value).
+	ProviderID, AdminID string
+	Super               string
+
+	mu       sync.Mutex
+	handlers map[string]httpapi.Handler
+	ips      int
+}
+
+// New bootstraps a platform and signs its super administrator in.
+func New(t testing.TB) *Platform {
+	t.Helper()
+	env := testenv.Get(t)
+	p := &Platform{T: t, Env: env, Table: env.NewTable(t), Clock: clock.NewFake(Start), handlers: map[string]httpapi.Handler{}}
+	cfg := env.Config(p.Table)
+	var err error
+	if p.App, err = app.New(context.Background(), cfg, app.WithClock(p.Clock)); err != nil {
+		t.Fatal(err)
+	}
+	if p.Keys, err = secret.NewKeyring(cfg.Key); err != nil {
+		t.Fatal(err)
+	}
+	p.Store = dynamo.Store{DB: env.Dynamo, Table: p.Table}
+	res, err := p.App.Bootstrap(context.Background(), onboarding.BootstrapInput{AdminEmail: testenv.UniqueEmail(t, "admin")})
+	if err != nil || !res.Created {
+		t.Fatalf("bootstrap: %+v %v", res, err)
+	}
+	p.ProviderID, p.AdminID = res.AccountID, res.AdminUserID
+	p.Activate(p.AdminID)
+	// The super administrator signs in with a code; the session is written as the code step would write it.
+	p.Super = p.Session(p.AdminID, p.ProviderID)
+	return p
+}
+
+// Handler is a function's real handler, built once.
+func (p *Platform) Handler(function string) httpapi.Handler {
+	p.T.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if h, ok := p.handlers[function]; ok {
+		return h
+	}
+	h, err := p.App.HTTP(function)
+	if err != nil {
+		p.T.Fatalf("build %s: %v", function, err)
+	}
+	p.handlers[function] = h
+	return h
+}
+
+// Request is one API call.
+type Request struct {
+	Function string
+	Route    string            // route key, e.g. "PUT /v1/accounts/{id}/branding"
+	Params   map[string]string // path parameters
+	Query    map[string]string
+	Cookie   string // session cookie value
+	// Body is sent as it is when it is a string or []byte (base64-encoded, as API Gateway passes binary
+	// bodies), and as JSON otherwise.
+	Body any
+	// Headers replace the default ones (origin and content-type: application/json) when set.
+	Headers map[string]string
+}
+
+// Reply is an answer.
+type Reply struct {
+	events.APIGatewayV2HTTPResponse
+	// JSON is the decoded body, when it is JSON.
+	JSON map[string]any
+}
+
+// Str is a top-level string member of the answer.
+func (r Reply) Str(key string) string { s, _ := r.JSON[key].(string); return s }
+
+// Problem is the slug of a problem document's type.
+func (r Reply) Problem() string {
+	return strings.TrimPrefix(r.Str("type"), "https://partnerhub.dev/problems/")
+}
+
+// Fields lists "field:code" of a validation problem, sorted.
+func (r Reply) Fields() []string {
+	var out []string
+	list, _ := r.JSON["errors"].([]any)
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		out = append(out, fmt.Sprintf("%s:%s", m["field"], m["code"]))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Event builds the API Gateway event of a request.
+func (p *Platform) Event(r Request) events.APIGatewayV2HTTPRequest {
+	p.T.Helper()
+	method, path, _ := strings.Cut(r.Route, " ")
+	for k, v := range r.Params {
+		path = strings.ReplaceAll(path, "{"+k+"}", v)
+	}
+	headers := r.Headers
+	if headers == nil {
+		headers = map[string]string{"origin": Origin, "content-type": "application/json"}
+	}
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: r.Route, RawPath: path, Headers: headers, PathParameters: r.Params,
+		QueryStringParameters: r.Query,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RouteKey: r.Route, RequestID: secret.NewID(), Stage: "$default",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: p.ip()},
+		},
+	}
+	switch b := r.Body.(type) {
+	case nil:
+	case string:
+		ev.Body = b
+	case []byte:
+		ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(b), true
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			p.T.Fatal(err)
+		}
+		ev.Body = string(raw)
+	}
+	if r.Cookie != "" {
+		ev.Cookies = []string{httpapi.SessionCookie + "=" + r.Cookie}
+	}
+	return ev
+}
+
+// Call sends a request to its function's real handler.
+func (p *Platform) Call(r Request) Reply {
+	p.T.Helper()
+	return p.Send(r.Function, p.Event(r))
+}
+
+// Send hands an event to a function's handler and decodes the answer.
+func (p *Platform) Send(function string, ev events.APIGatewayV2HTTPRequest) Reply {
+	p.T.Helper()
+	out, err := p.Handler(function)(context.Background(), ev)
+	if err != nil {
+		p.T.Fatalf("%s: handler error %v", ev.RouteKey, err)
+	}
+	reply := Reply{APIGatewayV2HTTPResponse: out}
+	if ct := out.Headers["Content-Type"]; out.Body != "" && strings.Contains(ct, "json") {
+		if err := json.Unmarshal([]byte(out.Body), &reply.JSON); err != nil {
+			p.T.Fatalf("%s: body %q: %v", ev.RouteKey, out.Body, err)
+		}
+	}
+	return reply
+}
+
+// ip is a fresh source address per request, so rate limits of one test do not leak into another call.
+func (p *Platform) ip() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ips++
+	return fmt.Sprintf("198.51.%d.%d", p.ips/250, p.ips%250+1)
+}
+
+// Created is a new account.
+type Created struct {
+	ID, ContactUserID, ContactEmail string
+}
+
+// CreateAccount creates an account with the full form through POST /v1/accounts, its contact without two-factor
+// sign-in (so tests sign in with the password alone), and fails the test unless it is created.
+func (p *Platform) CreateAccount(cookie string, kind account.Kind, parentID, name string) Created {
+	p.T.Helper()
+	email := testenv.UniqueEmail(p.T, "contact")
+	return p.Create(cookie, map[string]any{
+		"kind": kind, "parentId": parentID,
+		"company":   map[string]any{"name": name, "address": "1 Main Street", "country": "US", "state": "WA", "city": "Seattle", "zipCode": "98101"},
+		"contact":   map[string]any{"name": "Contact of " + name, "email": email},
+		"twoFactor": map[string]any{"enabled": false},
+	})
+}
+
+// Create posts a POST /v1/accounts body and fails the test unless the account is created.
+func (p *Platform) Create(cookie string, body map[string]any) Created {
+	p.T.Helper()
+	r := p.Call(Request{Function: route.Signup, Route: onboarding.RouteCreateAccount, Cookie: cookie, Body: body})
+	if r.StatusCode != 201 {
+		p.T.Fatalf("create %v: %d %s", body["company"], r.StatusCode, r.Body)
+	}
+	contact, _ := body["contact"].(map[string]any)
+	email, _ := contact["email"].(string)
+	return Created{ID: r.Str("id"), ContactUserID: r.Str("contactUserId"), ContactEmail: email}
+}
+
+// LinkToken is the token of a user's latest activation email, derived as the mailer derives it.
+func (p *Platform) LinkToken(userID string) string {
+	p.T.Helper()
+	m := p.Message(p.User(userID).ActivationMessageID)
+	tok, err := p.Keys.Derive(m.SecretRef)
+	if err != nil {
+		p.T.Fatal(err)
+	}
+	return tok
+}
+
+// Activate registers an invited user through their activation link (password Password) and returns their email.
+func (p *Platform) Activate(userID string) string {
+	p.T.Helper()
+	r := p.Call(Request{Function: route.Activation, Route: onboarding.RouteActivate, Params: map[string]string{"token": p.LinkToken(userID)},
+		Body: map[string]string{"password": Password, "securityQuestion": "What was the name of your first pet?", "securityAnswer": "Rex the dog"}})
+	if r.StatusCode != 200 {
+		p.T.Fatalf("activate %s: %d %s", userID, r.StatusCode, r.Body)
+	}
+	return p.User(userID).Email
+}
+
+// SignIn signs a user without two-factor sign-in in through POST /v1/sessions and returns the session cookie.
+func (p *Platform) SignIn(email string) string {
+	p.T.Helper()
+	r := p.Call(Request{Function: route.OTP, Route: "POST /v1/sessions", Body: map[string]string{"email": email, "password": Password}})
+	if r.StatusCode != 201 {
+		p.T.Fatalf("sign in %s: %d %s", email, r.StatusCode, r.Body)
+	}
+	for _, c := range r.Cookies {
+		name, rest, _ := strings.Cut(c, "=")
+		if value, _, _ := strings.Cut(rest, ";"); name == httpapi.SessionCookie && value != "" {
+			return value
+		}
+	}
+	p.T.Fatalf("sign in %s: no session cookie in %v", email, r.Cookies)
+	return ""
+}
+
+// Session writes a session for an active user in an account, as a successful sign-in writes it, and returns its
+// cookie value. It is for users who sign in with a code, whose sign-in other packages test.
+func (p *Platform) Session(userID, accountID string) string {
+	p.T.Helper()
+	token := secret.NewSessionToken()
+	now := p.Clock.Now()
+	if err := p.Store.SignIn(context.Background(), dynamo.SignIn{Session: session.New(p.Keys.Hash(token), userID, accountID, now), At: now}); err != nil {
+		p.T.Fatalf("session of %s: %v", userID, err)
+	}
+	return token
+}
+
+// AcceptLicense takes the license step through POST /v1/me/license-acceptance.
+func (p *Platform) AcceptLicense(cookie, version string) {
+	p.T.Helper()
+	r := p.Call(Request{Function: route.Profile, Route: "POST /v1/me/license-acceptance", Cookie: cookie, Body: map[string]string{"version": version}})
+	if r.StatusCode != 200 {
+		p.T.Fatalf("accept license: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// Account reads an account.
+func (p *Platform) Account(id string) account.Account {
+	p.T.Helper()
+	a, err := p.Store.Account(context.Background(), id)
+	if err != nil {
+		p.T.Fatalf("account %s: %v", id, err)
+	}
+	return a
+}
+
+// User reads a user.
+func (p *Platform) User(id string) user.User {
+	p.T.Helper()
+	u, err := p.Store.User(context.Background(), id)
+	if err != nil {
+		p.T.Fatalf("user %s: %v", id, err)
+	}
+	return u
+}
+
+// Message reads an outbox message.
+func (p *Platform) Message(id string) outbox.Message {
+	p.T.Helper()
+	var m outbox.Message
+	found, err := dynamo.Get(context.Background(), p.Env.Dynamo, p.Table, table.OutboxKey(id), &m)
+	if err != nil || !found {
+		p.T.Fatalf("outbox message %s: found=%v %v", id, found, err)
+	}
+	return m
+}
+
+// Items lists every item of the table (only tests scan; the product never does).
+func (p *Platform) Items() []map[string]types.AttributeValue {
+	p.T.Helper()
+	var (
+		out  []map[string]types.AttributeValue
+		from map[string]types.AttributeValue
+	)
+	for {
+		page, err := p.Env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(p.Table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			p.T.Fatal(err)
+		}
+		out = append(out, page.Items...)
+		if from = page.LastEvaluatedKey; len(from) == 0 {
+			return out
+		}
+	}
+}
+
+// Snapshot is the whole table as comparable text, sorted.
+func (p *Platform) Snapshot() []string {
+	p.T.Helper()
+	var out []string
+	for _, item := range p.Items() {
+		var m map[string]any
+		if err := attributevalue.UnmarshalMap(item, &m); err != nil {
+			p.T.Fatal(err)
+		}
+		b, _ := json.Marshal(m) // maps marshal with sorted keys
+		out = append(out, string(b))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Unchanged fails the test if the table differs from a snapshot.
+func (p *Platform) Unchanged(before []string, what string) {
+	p.T.Helper()
+	if after := p.Snapshot(); !slices.Equal(before, after) {
+		p.T.Fatalf("%s changed the table: %d items before, %d after", what, len(before), len(after))
+	}
+}
+
+// Audit lists the actions of the audit events written on an account, oldest first (events of one instant in
+// no particular order).
+func (p *Platform) Audit(accountID string) []string {
+	p.T.Helper()
+	out, err := p.Env.Dynamo.Query(context.Background(), &dynamodb.QueryInput{
+		TableName:              aws.String(p.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": dynamo.S(table.AccountKey(accountID).PK), ":sk": dynamo.S(table.AuditPrefix),
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		p.T.Fatal(err)
+	}
+	var actions []string
+	for _, item := range out.Items {
+		if a, ok := item["action"].(*types.AttributeValueMemberS); ok {
+			actions = append(actions, a.Value)
+		}
+	}
+	return actions
+}

@@ -1,0 +1,300 @@
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/license"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// Service runs the first sign-in steps.
+type Service struct {
+	store dynamo.Store
+	clock clock.Clock
+	log   *slog.Logger
+}
+
+// New builds the service on a table.
+func New(db dynamo.DB, tableName string, clk clock.Clock, log *slog.Logger) (*Service, error) {
+	if db == nil || tableName == "" || clk == nil {
+		return nil, errors.New("profile: DB, table and clock are required")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: dynamo.Store{DB: db, Table: tableName}, clock: clk, log: log}, nil
+}
+
+// License is GET /v1/license: the current agreement.
+func (s *Service) License() license.License { return license.Current() }
+
+// AcceptRequest is the body of POST /v1/me/license-acceptance: the version the user read and accepts.
+type AcceptRequest struct {
+	Version string `json:"version"`
+}
+
+// Validate requires the version.
+func (r *AcceptRequest) Validate(v *fault.ValidationError) {
+	if r.Version == "" && !v.Has("version") {
+		v.Add("version", "required", "Name the version of the agreement you accept.")
+	}
+}
+
+// Acceptance is the answer to an accepted license: what is recorded, and the steps still pending.
+type Acceptance struct {
+	Version      string    `json:"version"`
+	AcceptedAt   time.Time `json:"acceptedAt"`
+	PendingSteps []string  `json:"pendingSteps"`
+}
+
+// subject is the signed-in user and the account they act in, read together.
+type subject struct {
+	user    user.User
+	account account.Account
+}
+
+func (s *Service) subject(ctx context.Context, a actor.Actor) (subject, error) {
+	if a.Anonymous() {
+		return subject{}, fault.ErrUnauthorized
+	}
+	var (
+		wg         sync.WaitGroup
+		sub        subject
+		uErr, aErr error
+	)
+	wg.Go(func() { sub.user, uErr = s.store.User(ctx, a.UserID) })
+	wg.Go(func() { sub.account, aErr = s.store.Account(ctx, a.AccountID) })
+	wg.Wait()
+	if err := errors.Join(uErr, aErr); err != nil {
+		if errors.Is(err, fault.ErrNotFound) {
+			return subject{}, fault.ErrUnauthorized // removed since the request was authenticated
+		}
+		return subject{}, err
+	}
+	return sub, nil
+}
+
+// Accept is POST /v1/me/license-acceptance. Only the current version can be accepted: a page that shows an
+// older one (or any other) gets license-outdated and must show the current text first. Accepting again what is already accepted
+// changes nothing.
+func (s *Service) Accept(ctx context.Context, a actor.Actor, req AcceptRequest) (Acceptance, error) {
+	current := license.Current()
+	if req.Version != current.Version {
+		return Acceptance{}, fault.New(fault.ErrConflict, "license-outdated",
+			"The license agreement has changed since this version. Read the current version and accept it.").
+			With("currentVersion", current.Version)
+	}
+	sub, err := s.subject(ctx, a)
+	if err != nil {
+		return Acceptance{}, err
+	}
+	if sub.user.LicenseVersion != current.Version {
+		now := s.clock.Now()
+		accept, err := dynamo.AcceptLicense(s.store.Table, sub.user.ID, current.Version, now)
+		if err != nil {
+			return Acceptance{}, err
+		}
+		event, err := audit.Put(s.store.Table, audit.Event{ID: secret.NewID(), AccountID: a.AccountID, At: now, ActorID: a.UserID,
+			Action: "license.accepted", TargetType: "user", TargetID: a.UserID, Details: map[string]string{"version": current.Version}})
+		if err != nil {
+			return Acceptance{}, err
+		}
+		err = s.store.Transact(ctx, []types.TransactWriteItem{accept, event})
+		switch {
+		case err == nil:
+			sub.user.LicenseVersion, sub.user.LicenseAcceptedAt = current.Version, now
+			s.log.InfoContext(ctx, "license accepted", "userId", a.UserID, "version", current.Version)
+		case dynamo.ConditionFailed(err):
+			// A concurrent request accepted it first (or the user is gone): answer what is recorded now.
+			if sub, err = s.subject(ctx, a); err != nil {
+				return Acceptance{}, err
+			}
+		default:
+			return Acceptance{}, err
+		}
+	}
+	return Acceptance{
+		Version:      sub.user.LicenseVersion,
+		AcceptedAt:   sub.user.LicenseAcceptedAt.UTC(),
+		PendingSteps: Pending(sub.user, sub.account, current.Version),
+	}, nil
+}
+
+// CompanyRequest is the body of PUT /v1/me/company: the company details, checked as account creation checks
+// them. The name may be corrected too; left out, it stays.
+type CompanyRequest struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	Country string `json:"country"`
+	State   string `json:"state"`
+	City    string `json:"city"`
+	ZipCode string `json:"zipCode"`
+}
+
+// Validate checks the details with account creation's rules (address, country and city required) and trims
+// them.
+func (r *CompanyRequest) Validate(v *fault.ValidationError) {
+	in := onboarding.CompanyInput(*r)
+	onboarding.CheckCompany(v, "", &in, false, true)
+	*r = CompanyRequest(in)
+}
+
+// CompanyDone is the answer to a completed profile.
+type CompanyDone struct {
+	AccountID    string          `json:"accountId"`
+	Company      account.Company `json:"company"`
+	PendingSteps []string        `json:"pendingSteps"`
+}
+
+// Problems of the profile step.
+var (
+	errProfileComplete = fault.New(fault.ErrConflict, "profile-complete",
+		"The company profile is already complete. Change the company details in the account's settings.")
+	errRenameRace = fault.New(fault.ErrConflict, "conflict", "The account changed while its profile was being completed; try again.")
+)
+
+// completeAttempts bounds the retries after the account changed between the read and the write.
+const completeAttempts = 3
+
+// CompleteCompany is PUT /v1/me/company: an administrator of the session's account completes the company
+// details the short form left out, which ends the profile step for everyone in the account. The license comes
+// first, so it must be accepted before.
+func (s *Service) CompleteCompany(ctx context.Context, a actor.Actor, req CompanyRequest) (CompanyDone, error) {
+	v := &fault.ValidationError{}
+	req.Validate(v)
+	if err := v.Err(); err != nil {
+		return CompanyDone{}, err
+	}
+	for attempt := 1; ; attempt++ {
+		sub, err := s.subject(ctx, a)
+		if err != nil {
+			return CompanyDone{}, err
+		}
+		acc := sub.account
+		if !a.Can(role.AccountsEdit) {
+			return CompanyDone{}, fault.New(fault.ErrForbidden, "forbidden",
+				fmt.Sprintf("Only an administrator of %s can complete its company profile.", acc.Company.Name))
+		}
+		if !acc.ProfilePending {
+			return CompanyDone{}, errProfileComplete
+		}
+		steps := Pending(sub.user, acc, license.Current().Version)
+		if slices.Contains(steps, StepLicense) {
+			return CompanyDone{}, fault.New(fault.ErrPendingStep, "pending-step", "Accept the license agreement first.").
+				With("step", StepLicense).With("steps", steps)
+		}
+		company := account.Company(req)
+		if company.Name == "" {
+			company.Name = acc.Company.Name
+		}
+		plan, err := s.completion(ctx, a, acc, company)
+		if err != nil {
+			return CompanyDone{}, err
+		}
+		err = s.store.Transact(ctx, plan.items)
+		if err == nil {
+			s.log.InfoContext(ctx, "company profile completed", "accountId", acc.ID, "renamed", plan.renamed)
+			acc.ProfilePending, acc.Company = false, company
+			return CompanyDone{AccountID: acc.ID, Company: company, PendingSteps: Pending(sub.user, acc, license.Current().Version)}, nil
+		}
+		if plan.guard >= 0 && dynamo.FailedAt(err, plan.guard) {
+			return CompanyDone{}, fault.New(fault.ErrConflict, "company-name-taken",
+				fmt.Sprintf("There is already an account named %q. Names are unique, whatever their case.", company.Name)).
+				With("fields", []string{"name"})
+		}
+		if !dynamo.ConditionFailed(err) && !dynamo.Contended(err) {
+			return CompanyDone{}, err
+		}
+		if attempt == completeAttempts {
+			return CompanyDone{}, errRenameRace
+		}
+	}
+}
+
+// completionPlan is the transaction that completes a profile.
+type completionPlan struct {
+	items   []types.TransactWriteItem
+	guard   int // index of the new name's guard, or -1 when the name keeps its guard
+	renamed bool
+}
+
+// completion builds the transaction: the account (version-checked, so the rule read holds for what is
+// written) with its details and without the pending mark, the name's guards and the copies of the name in the
+// account's memberships when it changes, and the audit event.
+func (s *Service) completion(ctx context.Context, a actor.Actor, acc account.Account, company account.Company) (completionPlan, error) {
+	plan := completionPlan{guard: -1, renamed: company.Name != acc.Company.Name}
+	tbl := s.store.Table
+	companyAV, err := attributevalue.Marshal(company)
+	if err != nil {
+		return plan, err
+	}
+	set := map[string]types.AttributeValue{"company": companyAV}
+	if plan.renamed && acc.ParentID != "" {
+		set[table.AttrGSI1SK] = dynamo.S(table.ChildrenGSI1(acc.ParentID, company.Name, acc.ID).SK)
+	}
+	plan.items = append(plan.items, dynamo.UpdateAccountItem(tbl, acc.ID, acc.Version, set, "profilePending"))
+	if plan.renamed {
+		if table.Fold(company.Name) == table.Fold(acc.Company.Name) {
+			respell, err := dynamo.RespellCompanyName(tbl, company.Name, acc.ID)
+			if err != nil {
+				return plan, err
+			}
+			plan.items = append(plan.items, respell)
+		} else {
+			guard, err := dynamo.CompanyGuardItem(company.Name, acc.ID)
+			if err != nil {
+				return plan, err
+			}
+			plan.guard = len(plan.items)
+			plan.items = append(plan.items, dynamo.PutNew(tbl, guard), dynamo.ReleaseCompanyName(tbl, acc.Company.Name, acc.ID))
+		}
+		members, err := s.store.MemberUserIDs(ctx, acc.ID)
+		if err != nil {
+			return plan, err
+		}
+		// A short-form account has its contact and perhaps a few more; a transaction holds 100 items.
+		if len(members) > 90 {
+			return plan, fault.New(fault.ErrConflict, "rename-too-large",
+				"This account has too many users to rename it here; complete the profile without changing the name, then rename the account in its settings.")
+		}
+		for _, uid := range members {
+			plan.items = append(plan.items, dynamo.RenameMembership(tbl, uid, acc.ID, company.Name))
+		}
+	}
+	details := map[string]string{"address": company.Address, "country": company.Country, "city": company.City}
+	if company.State != "" {
+		details["state"] = company.State
+	}
+	if company.ZipCode != "" {
+		details["zipCode"] = company.ZipCode
+	}
+	if plan.renamed {
+		details["name"], details["previousName"] = company.Name, acc.Company.Name
+	}
+	event, err := audit.Put(tbl, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: s.clock.Now(), ActorID: a.UserID,
+		Action: "account.profile-completed", TargetType: "account", TargetID: acc.ID, Details: details})
+	if err != nil {
+		return plan, err
+	}
+	plan.items = append(plan.items, event)
+	return plan, nil
+}

@@ -1,0 +1,228 @@
+package reset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/signin"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// link is a verified reset link that still works, with its user.
+type link struct {
+	token onboarding.Token
+	user  user.User
+}
+
+// open verifies a reset token from a link and loads its user. It answers link-invalid (404) for anything that
+// does not verify or names nothing, and link-used, link-replaced or link-expired (410) for a link that no
+// longer works.
+func (s *Service) open(ctx context.Context, raw string) (link, error) {
+	id, ok := s.keys.ParseLinkToken(secret.PurposeReset, raw)
+	if !ok {
+		return link{}, errLinkInvalid
+	}
+	var t onboarding.Token
+	found, err := dynamo.Get(ctx, s.store.DB, s.store.Table, table.TokenKey(id), &t)
+	if err != nil {
+		return link{}, err
+	}
+	if !found || t.Purpose != secret.PurposeReset {
+		return link{}, errLinkInvalid
+	}
+	u, err := s.store.User(ctx, t.UserID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return link{}, errLinkInvalid
+	}
+	if err != nil {
+		return link{}, err
+	}
+	switch {
+	case t.Status == onboarding.TokenUsed:
+		return link{}, errLinkUsed
+	case t.Status == onboarding.TokenReplaced:
+		return link{}, errLinkReplaced
+	case t.Status == onboarding.TokenExpired || t.Expired(s.clock.Now()) || u.Status != user.Active:
+		return link{}, errLinkExpired
+	}
+	current, err := s.store.ResetTokenOf(ctx, u.ID)
+	if err != nil {
+		return link{}, err
+	}
+	if current != t.ID {
+		return link{}, errLinkReplaced
+	}
+	return link{token: t, user: u}, nil
+}
+
+// LinkInfo is what a reset link is for: the answer to GET /v1/password-resets/{token}.
+type LinkInfo struct {
+	Email            string                   `json:"email"`
+	Name             string                   `json:"name"`
+	SecurityQuestion string                   `json:"securityQuestion"`
+	ExpiresAt        time.Time                `json:"expiresAt"`
+	PasswordRules    onboarding.PasswordRules `json:"passwordRules"`
+}
+
+// Link describes a reset link for the page that opens it.
+func (s *Service) Link(ctx context.Context, raw string) (LinkInfo, error) {
+	l, err := s.open(ctx, raw)
+	if err != nil {
+		return LinkInfo{}, err
+	}
+	return LinkInfo{
+		Email: l.user.Email, Name: l.user.Name, SecurityQuestion: l.user.SecurityQuestion,
+		ExpiresAt: l.token.ExpiresAt.UTC(), PasswordRules: onboarding.RulesFor(l.user.TwoFactor.Enabled),
+	}, nil
+}
+
+// maxAnswer bounds a security answer, as at activation.
+const maxAnswer = 200
+
+// ResetRequest is the body of POST /v1/password-resets/{token}.
+type ResetRequest struct {
+	SecurityAnswer string `json:"securityAnswer"`
+	Password       string `json:"password"`
+}
+
+func (r *ResetRequest) validate(v *fault.ValidationError, rules onboarding.PasswordRules, email string) {
+	switch a := secret.NormalizeAnswer(r.SecurityAnswer); {
+	case v.Has("securityAnswer"):
+	case a == "":
+		v.Add("securityAnswer", onboarding.CodeRequired, "Answer your security question.")
+	case utf8.RuneCountInString(a) > maxAnswer:
+		v.Add("securityAnswer", onboarding.CodeTooLong, fmt.Sprintf("Use at most %d characters.", maxAnswer))
+	}
+	switch {
+	case v.Has("password"):
+	case r.Password == "":
+		v.Add("password", onboarding.CodeRequired, "Choose a new password.")
+	default:
+		onboarding.CheckPassword(v, "password", r.Password, rules, email)
+	}
+}
+
+// Done is the answer to a successful reset.
+type Done struct {
+	Status string `json:"status"` // "password-changed"
+	Email  string `json:"email"`
+	// SessionsEnded is how many signed-in browsers were signed out.
+	SessionsEnded int `json:"sessionsEnded"`
+}
+
+// maxSessionDeletes bounds the sessions ended inside the reset's transaction (100 items at most, 4 taken);
+// any beyond, and any created while the reset ran, are ended right after it.
+const maxSessionDeletes = 90
+
+// Reset sets a new password through a reset link: the security answer must be right and the password must
+// meet the activation rules (every broken rule is named; problems holds what decoding found). A wrong answer
+// costs the sign-in failure budget and may lock the user (423). The token is consumed, the password set, every
+// session ended, the user told by email and the change audited, in one transaction: of concurrent resets with
+// one link exactly one succeeds; the others get link-used.
+func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, problems *fault.ValidationError) (Done, error) {
+	l, err := s.open(ctx, raw)
+	if err != nil {
+		return Done{}, err
+	}
+	now := s.clock.Now()
+	if l.user.Locked(now) {
+		return Done{}, signin.ErrLocked(l.user.LockedUntil, now)
+	}
+	v := problems
+	if v == nil {
+		v = &fault.ValidationError{}
+	}
+	req.validate(v, onboarding.RulesFor(l.user.TwoFactor.Enabled), l.user.Email)
+	if err := v.Err(); err != nil {
+		return Done{}, err
+	}
+	if !secret.CheckAnswer(l.user.SecurityAnswerHash, req.SecurityAnswer) {
+		return Done{}, s.wrongAnswer(ctx, l.user, now)
+	}
+	hash := secret.HashPassword(req.Password) // Argon2id, once, outside any retry
+	sessions, err := s.store.SessionsOf(ctx, l.user.ID)
+	if err != nil {
+		return Done{}, err
+	}
+	hashes := make([]string, 0, min(len(sessions), maxSessionDeletes))
+	for _, ss := range sessions[:min(len(sessions), maxSessionDeletes)] {
+		hashes = append(hashes, ss.Hash)
+	}
+	items, err := s.resetItems(l, hash, hashes, now)
+	if err != nil {
+		return Done{}, err
+	}
+	if err := s.store.Transact(ctx, items); err != nil {
+		if !dynamo.ConditionFailed(err) && !dynamo.Contended(err) {
+			return Done{}, err
+		}
+		// The token was used, replaced or expired meanwhile, or the user changed: say which.
+		if _, err := s.open(ctx, raw); err != nil {
+			return Done{}, err
+		}
+		return Done{}, errLinkUsed
+	}
+	ended := len(hashes)
+	// Sessions past the transaction's share, or created since the list was read (the index lags a little).
+	if more, err := s.store.EndAllSessions(ctx, l.user.ID); err != nil {
+		s.log.ErrorContext(ctx, "end remaining sessions after a password reset", "userId", l.user.ID, "error", err.Error())
+	} else {
+		ended += more
+	}
+	s.log.InfoContext(ctx, "password reset", "userId", l.user.ID, "sessionsEnded", ended)
+	return Done{Status: "password-changed", Email: l.user.Email, SessionsEnded: ended}, nil
+}
+
+// resetItems is the reset's transaction.
+func (s *Service) resetItems(l link, hash string, sessions []string, now time.Time) ([]types.TransactWriteItem, error) {
+	setPassword, err := s.store.SetPassword(l.user.ID, hash, now)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := audit.Put(s.store.Table, audit.Event{
+		ID: secret.NewID(), AccountID: l.user.HomeAccountID, At: now, ActorID: l.user.ID,
+		Action: "user.password-reset", TargetType: "user", TargetID: l.user.ID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	mail, err := outbox.Put(s.store.Table, outbox.Message{
+		ID: secret.NewID(), Template: "password-changed", To: l.user.Email, UserID: l.user.ID,
+		AccountID: l.user.HomeAccountID, Data: map[string]string{"name": l.user.Name},
+		BrandAccountID: l.user.HomeAccountID, CreatedAt: now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	items := []types.TransactWriteItem{
+		s.store.UseToken(l.token.ID, secret.PurposeReset, now),
+		s.store.RequireCurrentReset(l.user.ID, l.token.ID),
+		setPassword, ev, mail,
+	}
+	return append(items, s.store.EndSessions(sessions)...), nil
+}
+
+// wrongAnswer records a wrong security answer in the user's failure budget and answers it, or the lock it
+// caused.
+func (s *Service) wrongAnswer(ctx context.Context, u user.User, now time.Time) error {
+	after, err := s.store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.budget.Fail(u, user.ErrWrongAnswer, now) })
+	if err != nil {
+		return err
+	}
+	if after.Locked(now) {
+		return signin.ErrLocked(after.LockedUntil, now)
+	}
+	return ErrWrongAnswer()
+}

@@ -1,0 +1,98 @@
+package reset
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/ratelimit"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// noUser is a user id that never exists (real ids are 22 characters): reads and writes against it cost what
+// they cost for a real user and find or change nothing.
+const noUser = "none"
+
+// Request asks for a reset link for email. For a registered, active user it writes the token, makes it the
+// user's current one and queues the "password-reset" email, in one transaction. For anyone else — an unknown
+// address, an invited or disabled user — it does the same reads and one write that changes nothing, so the
+// caller cannot tell the difference by the answer or its time. Only a failure of the service itself is
+// returned.
+func (s *Service) Request(ctx context.Context, email, sourceIP string) error {
+	if sourceIP == "" {
+		sourceIP = "unknown"
+	}
+	if dropped, err := s.limited(ctx, PerIP, sourceIP); dropped || err != nil {
+		return err
+	}
+	if dropped, err := s.limited(ctx, PerEmail, s.keys.Hash("reset-email:"+table.Fold(email))); dropped || err != nil {
+		return err
+	}
+	u, known, err := s.lookup(ctx, email)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	if !known || u.Status != user.Active || u.PasswordHash == "" {
+		// Costs the round trip of the transaction below and writes nothing.
+		return s.store.RecordLoginError(ctx, noUser, user.ErrWrongAnswer, now)
+	}
+	t := newToken(u.ID, u.HomeAccountID, now)
+	key := table.TokenKey(t.ID)
+	tok, err := dynamo.Record(t, table.TypeToken, key, dynamo.DueAt(t.ExpiresAt, key))
+	if err != nil {
+		return err
+	}
+	pointer, err := s.store.PointResetAt(u.ID, t.ID, now, t.ExpiresAt.Add(retention))
+	if err != nil {
+		return err
+	}
+	mail, err := outbox.Put(s.store.Table, outbox.Message{
+		ID: secret.NewID(), Template: "password-reset", To: u.Email, UserID: u.ID, AccountID: u.HomeAccountID,
+		Data: map[string]string{"name": u.Name}, SecretRef: secret.LinkRef(secret.PurposeReset, t.ID),
+		BrandAccountID: u.HomeAccountID, CreatedAt: now,
+	})
+	if err != nil {
+		return err
+	}
+	items := []types.TransactWriteItem{dynamo.PutNew(s.store.Table, dynamo.WithTTL(tok, t.ExpiresAt.Add(retention))), pointer, mail}
+	if err := s.store.Transact(ctx, items); err != nil {
+		if dynamo.ConditionFailed(err) { // a random 128-bit id collided: nothing was written
+			return errors.Join(fault.ErrUnavailable, err)
+		}
+		return err
+	}
+	s.log.InfoContext(ctx, "password reset link sent", "userId", u.ID)
+	return nil
+}
+
+// limited counts a request under rule; past the limit the request is dropped (true) rather than refused, so
+// the answer does not change.
+func (s *Service) limited(ctx context.Context, rule ratelimit.Rule, subject string) (bool, error) {
+	err := s.limits.Take(ctx, rule, subject)
+	if errors.Is(err, fault.ErrRateLimited) {
+		s.log.InfoContext(ctx, "password reset request dropped by a rate limit", "rule", rule.Scope)
+		return true, nil
+	}
+	return false, err
+}
+
+// lookup finds a user by email. It always makes two reads, the email guard and a user, so an unknown address
+// costs what a known one does.
+func (s *Service) lookup(ctx context.Context, email string) (user.User, bool, error) {
+	u, err := s.store.UserByEmail(ctx, email)
+	if errors.Is(err, fault.ErrNotFound) {
+		_, err = s.store.User(ctx, noUser)
+		if errors.Is(err, fault.ErrNotFound) {
+			err = nil
+		}
+		return user.User{}, false, err
+	}
+	return u, err == nil, err
+}

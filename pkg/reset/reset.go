@@ -1,0 +1,101 @@
+// Package reset is the forgotten-password flow: a reset link by email, then the security question the user
+// chose at activation, then a new password that meets the same rules as at activation.
+//
+// Asking for a link tells nothing: the answer is the same 202, after the same work, whether or not the address
+// belongs to someone, and the rate limits drop requests silently. The link is a token like an activation link
+// (valid for an hour, single use, the latest one only, expired by the sweep's token expirer); a wrong security
+// answer costs the sign-in failure budget, so the question cannot be guessed at leisure; a reset ends every
+// session of the user in the transaction that sets the password.
+package reset
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/ratelimit"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/signin"
+)
+
+// TTL is how long a reset link works.
+const TTL = time.Hour
+
+// retention keeps a token item after its deadline, so a late click learns the link expired rather than that
+// it never existed; TTL then collects it.
+const retention = 30 * 24 * time.Hour
+
+// Rate limits of requests for a link. Past either, requests are dropped without a word: the answer stays 202.
+var (
+	// PerIP bounds requests from one source address.
+	PerIP = ratelimit.Rule{Scope: "reset-ip", Limit: 10, Window: 10 * time.Minute}
+	// PerEmail bounds requests for one address, from anywhere: at most this many emails an hour.
+	PerEmail = ratelimit.Rule{Scope: "reset-email", Limit: 3, Window: time.Hour}
+)
+
+// Deps are what the service is built from.
+type Deps struct {
+	DB    dynamo.DB
+	Table string
+	Keys  *secret.Keyring
+	Clock clock.Clock
+	Log   *slog.Logger
+}
+
+// Service runs the reset use cases.
+type Service struct {
+	store  dynamo.Store
+	keys   *secret.Keyring
+	clock  clock.Clock
+	limits ratelimit.Limiter
+	budget signin.Budget
+	log    *slog.Logger
+}
+
+// New builds the service. Wrong security answers count in signin.DefaultBudget, the budget sign-in uses.
+func New(d Deps) (*Service, error) {
+	if d.DB == nil || d.Table == "" || d.Keys == nil || d.Clock == nil {
+		return nil, errors.New("reset: DB, Table, Keys and Clock are required")
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		store:  dynamo.Store{DB: d.DB, Table: d.Table},
+		keys:   d.Keys,
+		clock:  d.Clock,
+		limits: ratelimit.Limiter{DB: d.DB, Table: d.Table, Clock: d.Clock},
+		budget: signin.DefaultBudget,
+		log:    d.Log,
+	}, nil
+}
+
+// newToken is a fresh reset token for a user, valid for TTL from now; its deadline is whole seconds, as stored.
+func newToken(userID, accountID string, now time.Time) onboarding.Token {
+	return onboarding.Token{
+		ID: secret.NewID(), Purpose: secret.PurposeReset, UserID: userID, AccountID: accountID,
+		Status: onboarding.TokenPending, ExpiresAt: now.Add(TTL).Truncate(time.Second), CreatedAt: now, Version: 1,
+	}
+}
+
+// Problems of a reset link. A link that does not verify or names nothing may have been mistyped (404); one
+// that no longer works says why (410).
+var (
+	errLinkInvalid = fault.New(fault.ErrNotFound, "link-invalid",
+		"This reset link is not valid. Open it again from your email, or ask for a new one.")
+	errLinkUsed = fault.New(fault.ErrAlreadyUsed, "link-used",
+		"This reset link has already been used. If you still cannot sign in, ask for a new one.")
+	errLinkReplaced = fault.New(fault.ErrExpired, "link-replaced",
+		"A newer reset link was sent to you, so this one no longer works. Use the latest email.")
+	errLinkExpired = fault.New(fault.ErrExpired, "link-expired",
+		"This reset link has expired: links work for one hour. Ask for a new one.")
+)
+
+// ErrWrongAnswer answers a wrong security answer. It counts in the user's sign-in failure budget.
+func ErrWrongAnswer() error {
+	return fault.New(fault.ErrUnauthorized, "wrong-answer", "The answer to your security question is not correct.")
+}

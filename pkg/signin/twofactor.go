@@ -1,0 +1,183 @@
+package signin
+
+// The code step follows the user's two-factor method (user.TwoFactor.Method):
+//
+//	email  the code goes by email (the default, and the fallback whenever the chosen factor is missing)
+//	sms    the same code goes by SMS to the verified mobile and by email, as the source portal does
+//	totp   nothing is sent; the step takes the authenticator app's current code or one recovery code
+//
+// Whatever the method, a guess is counted against the challenge before it is compared and a wrong one costs
+// the user's failure budget. An accepted TOTP step or recovery code is spent in the transaction that creates
+// the session, so it signs in once.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/factor"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/totp"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// TOTPChallengeTTL is how long the code step of an authenticator sign-in stays open: long enough to find the
+// phone and open the app. The app's own 30-second codes bound each code.
+const TOTPChallengeTTL = 5 * time.Minute
+
+// secondStep starts the code step of u's sign-in at now: the challenge, by u's method, and the outbox items of
+// the messages that carry its code (none for an authenticator app).
+func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (otp.Challenge, []types.TransactWriteItem, error) {
+	c := otp.New(secret.NewID(), u.ID, u.HomeAccountID, now)
+	f, err := s.factorsFor(ctx, u, u.TwoFactor.Method)
+	if err != nil {
+		return c, nil, err
+	}
+	switch {
+	case u.TwoFactor.Method == user.MethodTOTP && f.TOTPEnrolled():
+		c.Method = user.MethodTOTP
+		c.ExpiresAt = now.Add(TOTPChallengeTTL)
+		return c, nil, nil
+	case u.TwoFactor.Method == user.MethodSMS && f.MobileVerified():
+		c.Method = user.MethodSMS
+	}
+	msgs, err := s.codeMessages(u, f, c, now)
+	return c, msgs, err
+}
+
+// factorsFor reads u's factors when method needs them; an email sign-in reads nothing more.
+func (s *Service) factorsFor(ctx context.Context, u user.User, method string) (factor.Factors, error) {
+	if method != user.MethodSMS && method != user.MethodTOTP {
+		return factor.Factors{UserID: u.ID}, nil
+	}
+	return s.Store.Factors(ctx, u.ID)
+}
+
+// codeMessages are the outbox items that carry code c.Seq: the email, and for an SMS challenge the text to the
+// verified mobile with the same code.
+func (s *Service) codeMessages(u user.User, f factor.Factors, c otp.Challenge, now time.Time) ([]types.TransactWriteItem, error) {
+	mail, err := s.codeEmail(u, c, now)
+	if err != nil {
+		return nil, err
+	}
+	if c.Method != user.MethodSMS || !f.MobileVerified() {
+		return []types.TransactWriteItem{mail}, nil
+	}
+	text, err := outbox.Put(s.Store.Table, outbox.Message{
+		ID:             secret.NewID(),
+		Template:       "otp",
+		Channel:        outbox.ChannelSMS,
+		To:             f.Mobile,
+		UserID:         u.ID,
+		AccountID:      c.AccountID,
+		Data:           map[string]string{"expiresInSeconds": fmt.Sprint(int(otp.CodeTTL / time.Second))},
+		SecretRef:      secret.CodeRef(c.ID, c.Seq),
+		BrandAccountID: u.HomeAccountID,
+		CreatedAt:      now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []types.TransactWriteItem{mail, text}, nil
+}
+
+// resendMessages are the messages of a resent code: what the challenge's method sends, to the mobile verified
+// now (or by email alone if it no longer is).
+func (s *Service) resendMessages(ctx context.Context, u user.User, next otp.Challenge, now time.Time) ([]types.TransactWriteItem, error) {
+	f, err := s.factorsFor(ctx, u, next.Method)
+	if err != nil {
+		return nil, err
+	}
+	return s.codeMessages(u, f, next, now)
+}
+
+// verifyApp checks the guess at an authenticator challenge (already counted) and signs in with it: a current
+// TOTP code of a step later than the last one used, or an unused recovery code.
+func (s *Service) verifyApp(ctx context.Context, c otp.Challenge, u user.User, code string, now time.Time) (SignedIn, error) {
+	f, err := s.Store.Factors(ctx, u.ID)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	spend, replayed, err := s.appProof(f, code, now)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	if spend == nil {
+		answer := otp.ErrWrong(c.AttemptsLeft())
+		if replayed {
+			answer = ErrCodeReplayed(c.AttemptsLeft())
+		}
+		return SignedIn{}, s.wrongGuess(ctx, u, answer, now)
+	}
+	return s.consume(ctx, c, u, now, *spend)
+}
+
+// appProof is the write that spends what code proves for f: a TOTP step or a recovery code, or nil when it
+// proves nothing. replayed says the code is one the app showed but that was already used.
+func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend *types.TransactWriteItem, replayed bool, err error) {
+	if !f.TOTPEnrolled() {
+		return nil, false, nil
+	}
+	if len(code) == totp.Digits && strings.Trim(code, "0123456789") == "" {
+		key, err := factor.NewSealer(s.Keys).Open(f.UserID, f.TOTP)
+		if err != nil {
+			return nil, false, fmt.Errorf("open totp secret of %s: %w", f.UserID, err)
+		}
+		step, ok := totp.Verify(key, code, now, f.TOTPLastStep)
+		if !ok {
+			return nil, totp.Replayed(key, code, now, f.TOTPLastStep), nil
+		}
+		item := s.Store.SpendTOTPStep(f.UserID, f.TOTP, step)
+		return &item, false, nil
+	}
+	normalized, ok := factor.NormalizeRecoveryCode(code)
+	if !ok {
+		return nil, false, nil
+	}
+	hash := s.Keys.Hash(factor.RecoveryHashInput(f.UserID, normalized))
+	if !slices.Contains(f.RecoveryCodes, hash) {
+		return nil, false, nil
+	}
+	item := s.Store.SpendRecoveryCode(f.UserID, hash)
+	return &item, false, nil
+}
+
+// wrongGuess records a wrong code in u's failure budget and answers it: answer, or the lock it caused.
+func (s *Service) wrongGuess(ctx context.Context, u user.User, answer error, now time.Time) error {
+	after, err := s.Store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongCode, now) })
+	if err != nil {
+		return err
+	}
+	if after.Locked(now) {
+		return ErrLocked(after.LockedUntil, now)
+	}
+	return answer
+}
+
+// ErrCodeReplayed answers an authenticator code that already signed someone in: each works once, so the user
+// waits for the app's next code.
+func ErrCodeReplayed(attemptsLeft int) error {
+	return fault.New(fault.ErrUnauthorized, "code-replayed",
+		"This code from your authenticator app was already used. Wait for the next code and enter that one.").With("attemptsLeft", attemptsLeft)
+}
+
+// ErrFactorSpent answers a TOTP code or recovery code that a concurrent request used first.
+func ErrFactorSpent() error {
+	return fault.New(fault.ErrAlreadyUsed, "code-used", "This code has already been used. Enter a new code from your app, or another recovery code.")
+}
+
+// codeShaped reports whether a submitted code can be one: six digits, or a recovery code.
+func codeShaped(code string) bool {
+	if len(code) == secret.CodeDigits && strings.Trim(code, "0123456789") == "" {
+		return true
+	}
+	_, ok := factor.NormalizeRecoveryCode(code)
+	return ok
+}

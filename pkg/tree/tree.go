@@ -1,0 +1,64 @@
+// Package tree is the partner tree as its administrators use it: an account with the counts of its whole
+// subtree (Get), its children one page at a time (Children), company details and app toggles (Edit), a
+// customer's endpoint count (ReportEndpoints), disabling and enabling (Disable, Enable) and the audit log
+// (AuditLog).
+//
+// Who may do what is decided in one place, Decide, which every use case asks: an administrator views its whole
+// subtree, but edits and disables only the accounts directly below it unless it holds the Account Actions
+// Control right; nobody acts on its own account or above it, and what lies outside the caller's subtree does
+// not exist for them (404).
+//
+// Every change is one DynamoDB transaction with a version condition on the account, the subtree counters of
+// every ancestor and the audit events, so counts stay exact under concurrent changes and listing an account or
+// a page of children costs the same reads for a tree of 10 accounts as for 100,000.
+package tree
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+)
+
+// BrandingFunc gives the effective branding of an account (the nearest ancestor with branding wins), as the
+// account view shows it. The branding service provides it; without one the view's branding is null.
+type BrandingFunc func(ctx context.Context, a account.Account) (any, error)
+
+// Deps are what the service is built from.
+type Deps struct {
+	DB    dynamo.DB
+	Table string
+	Clock clock.Clock
+	Log   *slog.Logger
+	// Branding is optional.
+	Branding BrandingFunc
+}
+
+// Service runs the partner tree's use cases.
+type Service struct {
+	store    dynamo.Store
+	table    string
+	clock    clock.Clock
+	log      *slog.Logger
+	branding BrandingFunc
+}
+
+// New builds the service.
+func New(d Deps) (*Service, error) {
+	if d.DB == nil || d.Table == "" || d.Clock == nil {
+		return nil, errors.New("tree: DB, Table and Clock are required")
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		store:    dynamo.Store{DB: d.DB, Table: d.Table},
+		table:    d.Table,
+		clock:    d.Clock,
+		log:      d.Log,
+		branding: d.Branding,
+	}, nil
+}

@@ -1,0 +1,103 @@
+// Package twofactor is a user's two-factor sign-in settings: whether it is on (switched by a super administrator
+// only), and which second factor the user signs in with — a code by email (the default), a code by SMS to a
+// mobile number verified with a code sent to it, or an authenticator app (TOTP) with ten one-time recovery codes.
+//
+// Sign-in itself (package signin) reads what is chosen here. Every change is one transaction with its audit
+// event and, where the user must hear of it, the outbox message; secrets are never stored usable (see package
+// factor).
+package twofactor
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/factor"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/ratelimit"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// Issuer names the service in authenticator apps.
+const Issuer = "PartnerHub"
+
+// Rate limits. Texts cost money and reach other people's phones, so they are bounded per user and per number;
+// confirming an authenticator is bounded so its six digits cannot be searched.
+var (
+	// TextsPerUser bounds verification texts one user asks for.
+	TextsPerUser = ratelimit.Rule{Scope: "mobile-user", Limit: 3, Window: 10 * time.Minute}
+	// TextsPerNumber bounds verification texts to one number, whoever asks.
+	TextsPerNumber = ratelimit.Rule{Scope: "mobile-number", Limit: 5, Window: time.Hour}
+	// ConfirmsPerUser bounds attempts at confirming an authenticator app.
+	ConfirmsPerUser = ratelimit.Rule{Scope: "totp-user", Limit: 10, Window: 10 * time.Minute}
+)
+
+// Deps are what the service is built from.
+type Deps struct {
+	DB    dynamo.DB
+	Table string
+	Keys  *secret.Keyring
+	Clock clock.Clock
+	Log   *slog.Logger
+}
+
+// Service runs the two-factor use cases.
+type Service struct {
+	store  dynamo.Store
+	keys   *secret.Keyring
+	sealer *factor.Sealer
+	clock  clock.Clock
+	limits ratelimit.Limiter
+	log    *slog.Logger
+}
+
+// New builds the service.
+func New(d Deps) (*Service, error) {
+	if d.DB == nil || d.Table == "" || d.Keys == nil || d.Clock == nil {
+		return nil, errors.New("twofactor: DB, Table, Keys and Clock are required")
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		store:  dynamo.Store{DB: d.DB, Table: d.Table},
+		keys:   d.Keys,
+		sealer: factor.NewSealer(d.Keys),
+		clock:  d.Clock,
+		limits: ratelimit.Limiter{DB: d.DB, Table: d.Table, Clock: d.Clock},
+		log:    d.Log,
+	}, nil
+}
+
+// userFor reads a user who must exist (the signed-in caller, or the target of an administrator).
+func (s *Service) userFor(ctx context.Context, id string) (user.User, error) {
+	u, err := s.store.User(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return u, fault.New(fault.ErrNotFound, "user-not-found", "There is no such user.")
+	}
+	return u, err
+}
+
+// transact runs a change and turns a failed condition into answer (what the condition protected).
+func (s *Service) transact(ctx context.Context, items []types.TransactWriteItem, answer error) error {
+	err := s.store.Transact(ctx, items)
+	if err != nil && dynamo.ConditionFailed(err) {
+		return answer
+	}
+	return err
+}
+
+// event is the transaction item of an audit event about u, recorded in u's home account.
+func (s *Service) event(u user.User, actorID, action string, at time.Time, details map[string]string) (types.TransactWriteItem, error) {
+	return audit.Put(s.store.Table, audit.Event{
+		ID: secret.NewID(), AccountID: u.HomeAccountID, At: at, ActorID: actorID,
+		Action: action, TargetType: "user", TargetID: u.ID, Details: details,
+	})
+}

@@ -1,0 +1,209 @@
+package twofactor
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/factor"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// Settings is a user's two-factor sign-in as they see it: GET /v1/me/two-factor.
+type Settings struct {
+	// Enabled is whether sign-in asks for a second factor; only a super administrator changes it.
+	Enabled bool `json:"enabled"`
+	// Method is how the code arrives: email, sms or totp.
+	Method string `json:"method"`
+	// Methods are the methods the user may choose now.
+	Methods        []string `json:"methods"`
+	MobileVerified bool     `json:"mobileVerified"`
+	// Mobile is the verified number, masked (+44•••••••123); empty while none is verified.
+	Mobile            string `json:"mobile,omitempty"`
+	TOTPEnrolled      bool   `json:"totpEnrolled"`
+	RecoveryCodesLeft int    `json:"recoveryCodesLeft"`
+	// PasswordRules are the rules a new password must meet: 15 characters at least while two-factor sign-in
+	// is off, 8 while it is on.
+	PasswordRules onboarding.PasswordRules `json:"passwordRules"`
+}
+
+func settingsOf(u user.User, f factor.Factors) Settings {
+	st := Settings{
+		Enabled:           u.TwoFactor.Enabled,
+		Method:            methodOf(u),
+		Methods:           f.Methods(),
+		MobileVerified:    f.MobileVerified(),
+		TOTPEnrolled:      f.TOTPEnrolled(),
+		RecoveryCodesLeft: len(f.RecoveryCodes),
+		PasswordRules:     onboarding.RulesFor(u.TwoFactor.Enabled),
+	}
+	if f.MobileVerified() {
+		st.Mobile = factor.MaskMobile(f.Mobile)
+	}
+	return st
+}
+
+// methodOf is the user's method; users created before methods existed have none and use email.
+func methodOf(u user.User) string {
+	if u.TwoFactor.Method == "" {
+		return user.MethodEmail
+	}
+	return u.TwoFactor.Method
+}
+
+// Mine is the caller's own settings.
+func (s *Service) Mine(ctx context.Context, a actor.Actor) (Settings, error) {
+	u, err := s.userFor(ctx, a.UserID)
+	if err != nil {
+		return Settings{}, err
+	}
+	f, err := s.store.Factors(ctx, u.ID)
+	if err != nil {
+		return Settings{}, err
+	}
+	return settingsOf(u, f), nil
+}
+
+// Choose makes method the caller's way of signing in: email always, sms once a mobile is verified, totp once
+// an authenticator app is enrolled. The user gets an email saying so; a choice of the method already in use
+// changes nothing.
+func (s *Service) Choose(ctx context.Context, a actor.Actor, method string) (Settings, error) {
+	u, err := s.userFor(ctx, a.UserID)
+	if err != nil {
+		return Settings{}, err
+	}
+	f, err := s.store.Factors(ctx, u.ID)
+	if err != nil {
+		return Settings{}, err
+	}
+	if err := f.Choosable(method); err != nil {
+		return Settings{}, err
+	}
+	if method == methodOf(u) {
+		return settingsOf(u, f), nil
+	}
+	now := s.clock.Now()
+	items := []types.TransactWriteItem{s.store.SetTwoFactor(u.ID, nil, method)}
+	// The factor must still be there when the choice commits.
+	switch method {
+	case user.MethodSMS:
+		items = append(items, s.store.RequireFactor(u.ID, dynamo.FactorMobile))
+	case user.MethodTOTP:
+		items = append(items, s.store.RequireFactor(u.ID, dynamo.FactorTOTP))
+	}
+	ev, err := s.event(u, u.ID, "user.two-factor-method-changed", now, map[string]string{"from": methodOf(u), "to": method})
+	if err != nil {
+		return Settings{}, err
+	}
+	mail, err := s.changedEmail(u, "method", method, "", now)
+	if err != nil {
+		return Settings{}, err
+	}
+	items = append(items, ev, mail)
+	if err := s.transact(ctx, items, f.Choosable(method)); err != nil {
+		return Settings{}, err
+	}
+	u.TwoFactor.Method = method
+	s.log.InfoContext(ctx, "two-factor method chosen", "userId", u.ID, "method", method)
+	return settingsOf(u, f), nil
+}
+
+// Switched is the answer to an administrator's switch: the user's settings after it.
+type Switched struct {
+	UserID  string `json:"userId"`
+	Enabled bool   `json:"enabled"`
+	Method  string `json:"method"`
+	// PasswordRules apply to the user's next password; the current one keeps working (no reset is forced).
+	PasswordRules onboarding.PasswordRules `json:"passwordRules"`
+	// Note says what the switch means for the user's password.
+	Note string `json:"note,omitempty"`
+}
+
+// noteOff is what switching off means for passwords.
+const noteOff = "Two-factor sign-in is off: the password alone signs this user in, so a new password must have at " +
+	"least 15 characters. The current password keeps working until it is changed."
+
+// Switch turns two-factor sign-in on or off for another user (or oneself). Only a super administrator may
+// (role.TwoFactorManage). The user gets an email saying so, and the change is audited; switching to the state
+// the user is already in changes nothing and sends nothing.
+func (s *Service) Switch(ctx context.Context, a actor.Actor, userID string, enabled bool) (Switched, error) {
+	if !a.Can(role.TwoFactorManage) {
+		return Switched{}, fault.New(fault.ErrForbidden, "forbidden", "Only a super administrator can switch two-factor sign-in on or off.")
+	}
+	u, err := s.userFor(ctx, userID)
+	if err != nil {
+		return Switched{}, err
+	}
+	if u.TwoFactor.Enabled != enabled {
+		if err := s.switchTo(ctx, a, u, enabled); err != nil {
+			return Switched{}, err
+		}
+		u.TwoFactor.Enabled = enabled
+	}
+	out := Switched{UserID: u.ID, Enabled: enabled, Method: methodOf(u), PasswordRules: onboarding.RulesFor(enabled)}
+	if !enabled {
+		out.Note = noteOff
+	}
+	return out, nil
+}
+
+func (s *Service) switchTo(ctx context.Context, a actor.Actor, u user.User, enabled bool) error {
+	now := s.clock.Now()
+	by := ""
+	if admin, err := s.store.User(ctx, a.UserID); err == nil {
+		by = admin.Name
+	}
+	change, action := "disabled", "user.two-factor-disabled"
+	if enabled {
+		change, action = "enabled", "user.two-factor-enabled"
+	}
+	items := []types.TransactWriteItem{s.store.SwitchTwoFactor(u.ID, u.TwoFactor.Enabled, enabled)}
+	ev, err := s.event(u, a.UserID, action, now, nil)
+	if err != nil {
+		return err
+	}
+	items = append(items, ev)
+	if u.Status != user.Disabled { // a user whose access was removed hears nothing more
+		mail, err := s.changedEmail(u, change, methodOf(u), by, now)
+		if err != nil {
+			return err
+		}
+		items = append(items, mail)
+	}
+	err = s.transact(ctx, items, errSwitchRace)
+	if errors.Is(err, errSwitchRace) {
+		// Another administrator switched first. If they made the same change, it is done; otherwise the
+		// caller should look again.
+		if now, rerr := s.store.User(ctx, u.ID); rerr == nil && now.TwoFactor.Enabled == enabled {
+			return nil
+		}
+		return fault.New(fault.ErrConflict, "stale-version", "Someone else changed this user's two-factor sign-in first; reload and try again.")
+	}
+	if err == nil {
+		s.log.InfoContext(ctx, "two-factor switched", "userId", u.ID, "enabled", enabled, "by", a.UserID)
+	}
+	return err
+}
+
+var errSwitchRace = errors.New("two-factor setting changed since it was read")
+
+// changedEmail is the outbox item of the "twofactor-changed" email to u.
+func (s *Service) changedEmail(u user.User, change, method, by string, now time.Time) (types.TransactWriteItem, error) {
+	data := map[string]string{"name": u.Name, "change": change, "method": factor.MethodLabel(method)}
+	if by != "" {
+		data["by"] = by
+	}
+	return outbox.Put(s.store.Table, outbox.Message{
+		ID: secret.NewID(), Template: "twofactor-changed", To: u.Email, UserID: u.ID, AccountID: u.HomeAccountID,
+		Data: data, BrandAccountID: u.HomeAccountID, CreatedAt: now,
+	})
+}
