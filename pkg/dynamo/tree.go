@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
-	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
@@ -230,6 +229,3 @@ func (s Store) AuditPage(ctx context.Context, accountID string, limit int, start
 	}
 	return next, nil
 }
-
-// ErrAccountMoved says a version-checked write found the account changed since it was read.
-var ErrAccountMoved = fmt.Errorf("account changed since it was read: %w", fault.ErrStaleVersion)

@@ -40,7 +40,7 @@ package table
 //	items due to expire before t           xpk=EXPIRY, xsk <= <t>                          expiry (sparse)
 //	account's branding settings            pk=ACCOUNT#<id>, sk=BRAND                       table
 //	effective branding of an account       the account, then pk=ACCOUNT#<id>, sk=BRAND     table
-//	                                         of each msp/partner on its path (<= 3 GetItems)
+//	                                         of each msp/partner on its path: <= 3 GetItems
 //	account's logo (public, by account id) pk=LOGO#<accountId>, sk=LOGO                    table
 //
 // An account carries the counts of its whole subtree (msps, partners, customers, endpoints, disabled); every
