@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 )
@@ -13,9 +16,9 @@ func (a *App) Tree() (*tree.Service, error) {
 		Table: a.Config.Table,
 		Clock: a.Clock,
 		Log:   a.Log,
-		// Branding: the branding service plugs the effective branding of an account in here; until then the
-		// account view's branding is null.
-		Branding: nil,
+		Branding: func(ctx context.Context, acc account.Account) (any, error) {
+			return a.brandResolver().EffectiveOf(ctx, acc)
+		},
 	})
 }
 

@@ -24,8 +24,13 @@ func (a *App) brandingMux() (httpapi.Mux, error) {
 // branded partner, with the logo's URL absolute on the portal's origin.
 func (a *App) Brands() brand.Mail {
 	return brand.Mail{
-		Resolver:  brand.Resolver{Store: dynamo.Store{DB: a.Clients.Dynamo, Table: a.Config.Table}},
+		Resolver:  a.brandResolver(),
 		PortalURL: a.Config.PortalURL,
 		Fallback:  brand.MailFallback(a.Config.PortalURL),
 	}
+}
+
+// brandResolver finds the effective branding of an account: its nearest ancestor (or itself) with branding.
+func (a *App) brandResolver() brand.Resolver {
+	return brand.Resolver{Store: dynamo.Store{DB: a.Clients.Dynamo, Table: a.Config.Table}}
 }

@@ -4,7 +4,7 @@
 // The provider enables branding per MSP or partner; the partner then sets it. The effective branding of an
 // account is that of the nearest account on its path (itself included) whose branding is enabled and set;
 // without one it is PartnerHub's own (Default). Resolving it reads the account and the branding items of the
-// MSPs and partners on its path — at most three GetItems, in parallel, and no query.
+// MSPs and partners on its path (at most two, in parallel): at most three GetItems, and no query.
 //
 // rules.go holds the pure rules (colour, support channel, logo content); Resolve is the pure resolution; the
 // rest reads and writes the table and serves the branding function's routes.

@@ -26,7 +26,7 @@ func (r Resolver) Effective(ctx context.Context, accountID string) (Effective, e
 }
 
 // EffectiveOf is the effective branding of an account already read: the branding items of the MSPs and
-// partners on its path (at most three GetItems, in parallel; none for the provider).
+// partners on its path (at most two GetItems, in parallel; none for the provider).
 func (r Resolver) EffectiveOf(ctx context.Context, acc account.Account) (Effective, error) {
 	path, err := r.path(ctx, acc)
 	if err != nil {
@@ -56,7 +56,7 @@ func (r Resolver) path(ctx context.Context, acc account.Account) ([]Record, erro
 
 // candidates are the ids on an account's path whose branding can apply to it: every account below the root
 // (the provider has PartnerHub's branding) down to the account itself, except a customer, which has none of its
-// own. The tree is at most provider → msp → partner → customer deep, so there are at most three.
+// own. The tree is at most provider → msp → partner → customer deep, so there are at most two.
 func candidates(acc account.Account) []string {
 	if acc.Kind == account.Provider || len(acc.Ancestors) == 0 {
 		return nil

@@ -118,7 +118,7 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, accountID string) (Vie
 	return s.view(ctx, acc)
 }
 
-// view reads acc's branding and the branding of its path: at most three GetItems beyond the account.
+// view reads acc's branding and the branding of its path: at most two GetItems beyond the account.
 func (s *Service) view(ctx context.Context, acc account.Account) (View, error) {
 	path, err := s.resolver.path(ctx, acc)
 	if err != nil {

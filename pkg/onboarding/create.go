@@ -110,8 +110,8 @@ func (r *CreateAccountRequest) Validate(v *fault.ValidationError) {
 	if p.Name == "" && r.later() && !v.Has("contact.name") && !v.Has("contact.email") {
 		// The short form needs no name: the address's local part stands in until the contact changes it.
 		local, _, _ := strings.Cut(p.Email, "@")
-		if r := []rune(local); len(r) > maxPersonName {
-			local = string(r[:maxPersonName])
+		if runes := []rune(local); len(runes) > maxPersonName {
+			local = string(runes[:maxPersonName])
 		}
 		p.Name = local
 	}

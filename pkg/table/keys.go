@@ -230,9 +230,10 @@ func ChildrenGSI1(parentID, name, id string) Key {
 // ChildrenPartition is the gsi1 partition that lists a parent's children.
 func ChildrenPartition(parentID string) string { return prefixChildren + parentID }
 
-// MembersGSI1 places a membership in its account's list of users, ordered by name.
+// MembersGSI1 places a membership in its account's list of users, ordered by name as people expect it
+// (Collate: whatever the case, and Émile among the E's).
 func MembersGSI1(accountID, name, userID string) Key {
-	return Key{prefixMembers + accountID, Fold(name) + "#" + userID}
+	return Key{prefixMembers + accountID, Collate(name) + "#" + userID}
 }
 
 // MembersPartition is the gsi1 partition that lists an account's users.
@@ -268,3 +269,29 @@ func Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.
 
 // Fold is the case-insensitive form of names and emails used in keys.
 func Fold(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Collate is the form of a person's name that name order sorts: Fold, and the accented Latin letters of
+// Western and Central European names as their base letter, so that "Émile" sorts and files under E.
+func Collate(s string) string {
+	return strings.Map(func(r rune) rune {
+		if base, ok := latinBase[r]; ok {
+			return base
+		}
+		return r
+	}, Fold(s))
+}
+
+// latinBase maps accented lower-case Latin letters to their base letter.
+var latinBase = func() map[rune]rune {
+	m := map[rune]rune{}
+	for base, accented := range map[rune]string{
+		'a': "àáâãäåāăą", 'c': "çćĉċč", 'd': "ďđ", 'e': "èéêëēĕėęě", 'g': "ĝğġģ", 'h': "ĥħ",
+		'i': "ìíîïĩīĭįı", 'j': "ĵ", 'k': "ķ", 'l': "ĺļľŀł", 'n': "ñńņňŉ", 'o': "òóôõöøōŏő",
+		'r': "ŕŗř", 's': "śŝşš", 't': "ţťŧ", 'u': "ùúûüũūŭůűų", 'w': "ŵ", 'y': "ýÿŷ", 'z': "źżž",
+	} {
+		for _, r := range accented {
+			m[r] = base
+		}
+	}
+	return m
+}()
