@@ -132,11 +132,7 @@ func run() error {
 	}
 
 	gw := local.NewGateway(local.GatewayConfig{Build: a.HTTP, Web: os.DirFS(filepath.Join(root, "web")), Log: log})
-	mux := http.NewServeMux()
-	mux.Handle(local.SMSPath, sms)
-	mux.Handle(local.SMSJSONPath, sms)
-	mux.Handle("/", gw)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: sms.Mount(gw), ReadHeaderTimeout: 10 * time.Second}
 	listeners := []net.Listener{ln}
 	// Browsers may resolve localhost to ::1 first; answer there too when the machine has IPv6.
 	if ln6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", s.APIPort)); err == nil {

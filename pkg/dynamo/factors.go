@@ -72,12 +72,12 @@ func (s Store) StartVerification(ctx context.Context, userID string, v factor.Ve
 // factor.VerificationAttempts. It returns the verification after the write, or ErrFactorChanged.
 func (s Store) CountVerificationAttempt(ctx context.Context, userID, id string) (factor.Verification, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(s.Table),
-		Key:                      table.FactorsKey(userID).AV(),
-		UpdateExpression:         aws.String("SET verification.attempts = verification.attempts + :one"),
-		ConditionExpression:      aws.String("verification.id = :id AND verification.attempts < :max"),
+		TableName:                 aws.String(s.Table),
+		Key:                       table.FactorsKey(userID).AV(),
+		UpdateExpression:          aws.String("SET verification.attempts = verification.attempts + :one"),
+		ConditionExpression:       aws.String("verification.id = :id AND verification.attempts < :max"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":one": N(1), ":id": S(id), ":max": N(factor.VerificationAttempts)},
-		ReturnValues:             types.ReturnValueAllNew,
+		ReturnValues:              types.ReturnValueAllNew,
 	})
 	if err != nil {
 		if ConditionFailed(err) {
@@ -160,10 +160,10 @@ func (s Store) SpendTOTPStep(userID, sealed string, step int64) types.TransactWr
 // and holds only while the hash is there, so each code works once.
 func (s Store) SpendRecoveryCode(userID, hash string) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                aws.String(s.Table),
-		Key:                      table.FactorsKey(userID).AV(),
-		UpdateExpression:         aws.String("DELETE recoveryCodes :set"),
-		ConditionExpression:      aws.String("contains(recoveryCodes, :h)"),
+		TableName:                 aws.String(s.Table),
+		Key:                       table.FactorsKey(userID).AV(),
+		UpdateExpression:          aws.String("DELETE recoveryCodes :set"),
+		ConditionExpression:       aws.String("contains(recoveryCodes, :h)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":set": &types.AttributeValueMemberSS{Value: []string{hash}}, ":h": S(hash)},
 	}}
 }

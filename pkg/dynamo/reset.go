@@ -59,9 +59,9 @@ func (s Store) RequireCurrentReset(userID, tokenID string) types.TransactWriteIt
 // commits.
 func (s Store) UseToken(tokenID, purpose string, now time.Time) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{
-		TableName:        aws.String(s.Table),
-		Key:              table.TokenKey(tokenID).AV(),
-		UpdateExpression: aws.String("SET #status = :used, closedAt = :now, #version = #version + :one REMOVE #xpk, #xsk"),
+		TableName:           aws.String(s.Table),
+		Key:                 table.TokenKey(tokenID).AV(),
+		UpdateExpression:    aws.String("SET #status = :used, closedAt = :now, #version = #version + :one REMOVE #xpk, #xsk"),
 		ConditionExpression: aws.String("#status = :pending AND purpose = :purpose AND expiresAt > :nowUnix"),
 		ExpressionAttributeNames: map[string]string{
 			"#status": "status", "#version": table.AttrVersion, "#xpk": table.AttrXPK, "#xsk": table.AttrXSK,

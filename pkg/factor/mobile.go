@@ -56,13 +56,14 @@ func ErrNoVerification() error {
 	return fault.New(fault.ErrConflict, "no-verification", "No code was sent to a mobile number: ask for one first.")
 }
 
-// ErrWrongCode answers a wrong verification code, with the guesses left.
+// ErrWrongCode answers a wrong verification code, with the guesses left. It is a 400, not a 401: the caller is
+// signed in, and only the code is wrong.
 func ErrWrongCode(left int) error {
 	detail := "The code is not correct."
 	if left == 0 {
 		detail = "The code is not correct, and this code no longer works. Ask for a new one."
 	}
-	return fault.New(fault.ErrUnauthorized, "wrong-code", detail).With("attemptsLeft", left)
+	return fault.New(fault.ErrInvalid, "wrong-code", detail).With("attemptsLeft", left)
 }
 
 // E.164 bounds: a country code and subscriber number of at most 15 digits; 8 is the shortest mobile number in

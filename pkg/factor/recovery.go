@@ -49,4 +49,6 @@ func NormalizeRecoveryCode(s string) (string, bool) {
 
 // RecoveryHashInput is what is HMACed for a user's recovery code: the user's id is part of it, so one user's
 // code is no use to another.
-func RecoveryHashInput(userID, normalized string) string { return "recovery:" + userID + ":" + normalized }
+func RecoveryHashInput(userID, normalized string) string {
+	return "recovery:" + userID + ":" + normalized
+}

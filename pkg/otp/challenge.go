@@ -33,7 +33,9 @@ const (
 	Lifetime = 10 * time.Minute
 )
 
-// MethodEmail is the only delivery method built so far; SMS and authenticator apps come later.
+// MethodEmail is the default method: the code goes by email. Package signin sets user.MethodSMS (the same code
+// by SMS and email) or user.MethodTOTP (no code sent; the user's authenticator app makes it) from the user's
+// choice.
 const MethodEmail = "email"
 
 // Status of a challenge.

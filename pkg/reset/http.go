@@ -21,7 +21,7 @@ const (
 //
 //	POST /v1/password-resets          {email} → 202 {"status":"accepted"}, whatever the address
 //	GET  /v1/password-resets/{token}  → 200 LinkInfo | 404 link-invalid | 410 link-used, link-replaced, link-expired
-//	POST /v1/password-resets/{token}  ResetRequest → 200 Done | 400 validation | 401 wrong-answer |
+//	POST /v1/password-resets/{token}  ResetRequest → 200 Done | 400 validation, wrong-answer |
 //	                                  404 | 410 | 423 sign-in-locked
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{

@@ -95,7 +95,8 @@ var (
 		"This reset link has expired: links work for one hour. Ask for a new one.")
 )
 
-// ErrWrongAnswer answers a wrong security answer. It counts in the user's sign-in failure budget.
+// ErrWrongAnswer answers a wrong security answer (400: the request, not a session, is at fault). It counts in
+// the user's sign-in failure budget.
 func ErrWrongAnswer() error {
-	return fault.New(fault.ErrUnauthorized, "wrong-answer", "The answer to your security question is not correct.")
+	return fault.New(fault.ErrInvalid, "wrong-answer", "The answer to your security question is not correct.")
 }

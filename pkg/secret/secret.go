@@ -28,6 +28,9 @@ const (
 	PurposeActivation = "activation"
 	PurposeMembership = "membership"
 	PurposeReset      = "reset"
+	// PurposeShare is a partner's share link, which a customer opens to invite the partner. It is not single
+	// use: it works for anyone who has it until it expires.
+	PurposeShare = "share"
 )
 
 var b64 = base64.RawURLEncoding

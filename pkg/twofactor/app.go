@@ -83,7 +83,7 @@ func (s *Service) ConfirmApp(ctx context.Context, a actor.Actor, code string) (C
 	}
 	step, ok := totp.Verify(key, code, now, 0)
 	if !ok {
-		return Confirmed{}, fault.New(fault.ErrUnauthorized, "wrong-code",
+		return Confirmed{}, fault.New(fault.ErrInvalid, "wrong-code",
 			"The code is not correct. Check that the app shows PartnerHub and that your phone's clock is right, then enter the current code.")
 	}
 	codes := factor.NewRecoveryCodes()

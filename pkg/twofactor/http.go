@@ -27,10 +27,10 @@ const (
 //	GET  /v1/me/two-factor                    → 200 Settings
 //	PUT  /v1/me/two-factor                    {method} → 200 Settings | 409 mobile-not-verified, totp-not-enrolled
 //	POST /v1/me/mobile-verification           {mobile} → 202 CodeSent | 400 | 429
-//	POST /v1/me/mobile-verification/confirm   {code} → 200 Settings | 401 wrong-code | 409 no-verification |
+//	POST /v1/me/mobile-verification/confirm   {code} → 200 Settings | 400 wrong-code | 409 no-verification |
 //	                                          410 code-expired, code-dead, code-used
 //	POST /v1/me/totp                          → 201 Enrolment
-//	POST /v1/me/totp/confirm                  {code} → 200 Confirmed | 401 wrong-code | 409 no-enrolment | 429
+//	POST /v1/me/totp/confirm                  {code} → 200 Confirmed | 400 wrong-code | 409 no-enrolment | 429
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteSwitch:       s.putSwitch,

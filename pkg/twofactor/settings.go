@@ -109,7 +109,14 @@ func (s *Service) Choose(ctx context.Context, a actor.Actor, method string) (Set
 		return Settings{}, err
 	}
 	items = append(items, ev, mail)
-	if err := s.transact(ctx, items, f.Choosable(method)); err != nil {
+	if err := s.transact(ctx, items, errChoiceRace); err != nil {
+		if errors.Is(err, errChoiceRace) {
+			// The factor went away meanwhile (or the user did): answer what is true now.
+			if f, rerr := s.store.Factors(ctx, u.ID); rerr == nil && f.Choosable(method) != nil {
+				return Settings{}, f.Choosable(method)
+			}
+			return Settings{}, fault.New(fault.ErrConflict, "stale-version", "Your two-factor settings changed meanwhile; reload and try again.")
+		}
 		return Settings{}, err
 	}
 	u.TwoFactor.Method = method
@@ -194,7 +201,10 @@ func (s *Service) switchTo(ctx context.Context, a actor.Actor, u user.User, enab
 	return err
 }
 
-var errSwitchRace = errors.New("two-factor setting changed since it was read")
+var (
+	errSwitchRace = errors.New("two-factor setting changed since it was read")
+	errChoiceRace = errors.New("second factor changed since it was read")
+)
 
 // changedEmail is the outbox item of the "twofactor-changed" email to u.
 func (s *Service) changedEmail(u user.User, change, method, by string, now time.Time) (types.TransactWriteItem, error) {
