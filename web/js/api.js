@@ -26,6 +26,16 @@ export class ApiError extends Error {
     for (const e of this.errors) {
       if (!(e.field in this.fields)) this.fields[e.field] = { code: e.code, detail: e.detail };
     }
+    // A conflict about a field (company-name-taken, email-taken) names it in a "fields" member: the problem's
+    // detail is then that field's message too.
+    if (Array.isArray(doc.fields)) {
+      for (const f of doc.fields) {
+        if (typeof f === "string" && !(f in this.fields)) {
+          this.fields[f] = { code: this.slug, detail: this.detail || this.title };
+          this.errors.push({ field: f, code: this.slug, detail: this.detail || this.title });
+        }
+      }
+    }
   }
 
   // retryAfter is how many seconds the server asked us to wait, or 0.
@@ -44,6 +54,17 @@ function slugOf(type, status) {
 // request calls the API and resolves to {status, data}; it rejects with an ApiError for any answer that is not
 // 2xx, and for network failures (status 0).
 export async function request(method, path, body) {
+  // A JSON content type is what the API requires of every state-changing request; the browser adds Origin.
+  return body === undefined ? send(method, path) : send(method, path, JSON.stringify(body), "application/json");
+}
+
+// upload sends a file as the raw request body with its own media type (the logo route takes image/png,
+// image/jpeg or image/webp, not JSON) and answers like request.
+export function upload(method, path, file, type) {
+  return send(method, path, file, type || file.type || "application/octet-stream");
+}
+
+async function send(method, path, body, type) {
   const init = {
     method,
     credentials: "same-origin",
@@ -51,9 +72,8 @@ export async function request(method, path, body) {
     headers: { Accept: "application/json, application/problem+json" },
   };
   if (body !== undefined) {
-    // A JSON content type is what the API requires of every state-changing request; the browser adds Origin.
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
+    init.headers["Content-Type"] = type;
+    init.body = body;
   }
   let res;
   try {
@@ -85,3 +105,5 @@ export async function request(method, path, body) {
 export const get = (path) => request("GET", path);
 export const post = (path, body) => request("POST", path, body ?? {});
 export const del = (path) => request("DELETE", path);
+export const put = (path, body) => request("PUT", path, body ?? {});
+export const patch = (path, body) => request("PATCH", path, body ?? {});

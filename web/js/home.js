@@ -3,6 +3,7 @@
 
 import { ApiError, del, get } from "./api.js";
 import { $, applyBranding, dateTime, showAlert, showView } from "./ui.js";
+import { pendingSteps, showNav } from "./session.js";
 
 // Role and permission names as people read them; they follow the catalog in pkg/role. A name the page does not
 // know yet is shown as the API spells it.
@@ -66,9 +67,15 @@ async function load() {
 }
 
 function render(me) {
+  // First sign-in steps (license, company profile) come before anything else.
+  if (pendingSteps(me).length) {
+    location.replace("/steps");
+    return;
+  }
   const user = me.user || {};
   const account = me.currentAccount || {};
   applyBranding(me.branding);
+  showNav(me);
 
   const name = user.name || user.email || "there";
   $("welcome").textContent = `Welcome, ${name}`;

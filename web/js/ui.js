@@ -108,19 +108,41 @@ export function applyBranding(branding) {
       el.href = `mailto:${branding.supportEmail}`;
       el.closest("[data-brand-support-line]")?.removeAttribute("hidden");
     }
+  } else if (typeof branding.supportUrl === "string" && /^https:\/\//.test(branding.supportUrl)) {
+    // A partner may give a web address instead of an email address: the line then says "Visit".
+    for (const el of document.querySelectorAll("[data-brand-support]")) {
+      el.textContent = branding.supportUrl;
+      el.href = branding.supportUrl;
+      el.rel = "noopener";
+      const line = el.closest("[data-brand-support-line]");
+      if (line) {
+        line.replaceChildren("Need help? Visit ", el, ".");
+        line.removeAttribute("hidden");
+      }
+    }
   }
 }
 
 // inkFor picks black or white text for a background colour, whichever contrasts more (WCAG luminance).
-function inkFor(hex) {
+export function inkFor(hex) {
+  const lum = luminance(hex);
+  return (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.05) ? "#ffffff" : "#111111";
+}
+
+// contrastRatio is the WCAG contrast ratio of two #RGB or #RRGGBB colours, from 1 to 21.
+export function contrastRatio(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+function luminance(hex) {
   let h = hex.slice(1);
   if (h.length === 3) h = [...h].map((c) => c + c).join("");
   const [r, g, b] = [0, 2, 4].map((i) => {
     const c = parseInt(h.slice(i, i + 2), 16) / 255;
     return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   });
-  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.05) ? "#ffffff" : "#111111";
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
 // duration says a number of seconds the way a person would: "45 seconds", "2 minutes", "1 hour 5 minutes".
@@ -151,4 +173,30 @@ export function dateTime(value) {
   const d = new Date(value);
   if (Number.isNaN(d.getTime()) || d.getFullYear() < 2000) return "";
   return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
+// el builds an element: properties the element has (className, hidden, type, …) are set as properties, others
+// (aria-*, data-*, role) as attributes; strings and numbers among the children become text, never markup.
+export function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "dataset") Object.assign(node.dataset, v);
+    else if (k in node && !k.includes("-") && k !== "role") node[k] = v;
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(typeof c === "object" ? c : String(c));
+  }
+  return node;
+}
+
+// Names of account kinds and statuses as people read them.
+export const kindTitles = { provider: "Platform provider", msp: "MSP", partner: "Partner", customer: "Customer" };
+export const statusTitles = { pending: "Pending", active: "Active", disabled: "Disabled" };
+
+// formatCount writes a whole number with the reader's digit grouping.
+export function formatCount(n) {
+  return new Intl.NumberFormat().format(Number.isFinite(n) ? n : 0);
 }
