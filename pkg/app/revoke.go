@@ -13,7 +13,11 @@ func (a *App) revokeMux() (httpapi.Mux, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Merge(tree, users)
+	grants, err := a.grantRevokeRoutes()
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Merge(tree, users, grants)
 }
 
 // treeRevokeRoutes are the partner tree's routes of the revoke function: disable and enable an account.
@@ -26,5 +30,10 @@ func (a *App) treeRevokeRoutes() (httpapi.Mux, error) {
 }
 
 // userRevokeRoutes are user maintenance's routes of the revoke function: remove a user's access.
-// TODO(users): replace with the real endpoints.
-func (a *App) userRevokeRoutes() (httpapi.Mux, error) { return httpapi.Mux{}, nil }
+func (a *App) userRevokeRoutes() (httpapi.Mux, error) {
+	s, err := a.Members()
+	if err != nil {
+		return nil, err
+	}
+	return s.RevokeMux(), nil
+}

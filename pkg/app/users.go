@@ -1,11 +1,36 @@
 package app
 
 import (
-	"errors"
-
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/member"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
+// Members builds the user maintenance service: lists, invitations, edits, removals and the status check.
+func (a *App) Members() (*member.Service, error) {
+	keys, err := secret.NewKeyring(a.Config.Key)
+	if err != nil {
+		return nil, err
+	}
+	ob, err := a.Onboarding()
+	if err != nil {
+		return nil, err
+	}
+	return member.New(member.Deps{
+		DB:         a.Clients.Dynamo,
+		Table:      a.Config.Table,
+		Keys:       keys,
+		Clock:      a.Clock,
+		Log:        a.Log,
+		Onboarding: ob,
+	})
+}
+
 // usersMux builds the routes of the users function.
-// TODO: replace with the real endpoints.
-func (a *App) usersMux() (httpapi.Mux, error) { return nil, errors.New("users not built yet") }
+func (a *App) usersMux() (httpapi.Mux, error) {
+	s, err := a.Members()
+	if err != nil {
+		return nil, err
+	}
+	return s.Mux(), nil
+}

@@ -72,12 +72,18 @@ func (s Store) membersQuery(accountID string) *dynamodb.QueryInput {
 	}
 }
 
-// MembersPage reads up to limit rows of an account's user list in name order (descending if desc), starting
-// after the row whose name key is after ("" for the first page). more reports whether rows follow. It reads
-// one row more than it returns to know that, and no more.
-func (s Store) MembersPage(ctx context.Context, accountID, after string, desc bool, limit int) (rows []MemberRow, more bool, err error) {
+// MembersPage reads up to limit rows of an account's user list in name order (descending if desc), whose name
+// key starts with prefix ("" for all: the A–Z filter is a prefix of collated names), starting after the row whose
+// name key is after ("" for the first page). more reports whether rows follow. It reads one row more than it
+// returns to know that, and no more.
+func (s Store) MembersPage(ctx context.Context, accountID, prefix, after string, desc bool, limit int) (rows []MemberRow, more bool, err error) {
 	in := s.membersQuery(accountID)
 	in.ScanIndexForward = aws.Bool(!desc)
+	if prefix != "" {
+		in.KeyConditionExpression = aws.String("#gpk = :p AND begins_with(#gsk, :prefix)")
+		in.ExpressionAttributeNames["#gsk"] = table.AttrGSI1SK
+		in.ExpressionAttributeValues[":prefix"] = S(prefix)
+	}
 	if after != "" {
 		i := strings.LastIndexByte(after, '#')
 		if i < 0 {
@@ -110,7 +116,8 @@ func (s Store) MembersPage(ctx context.Context, accountID, after string, desc bo
 	}
 }
 
-// Members reads every row of an account's user list, in name order: one Query per megabyte of memberships.
+// Members reads every row of an account's user list, in name order: one Query per megabyte of memberships
+// (about 2,500 of them).
 func (s Store) Members(ctx context.Context, accountID string) ([]MemberRow, error) {
 	in := s.membersQuery(accountID)
 	var rows []MemberRow
@@ -486,4 +493,29 @@ func onlyCopiesFailed(err error, from int) bool {
 		failed = true
 	}
 	return failed
+}
+
+// UserAt is the transaction item that holds only while a user is still at the version read.
+func UserAt(tableName string, u user.User) types.TransactWriteItem {
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                 aws.String(tableName),
+		Key:                       table.UserKey(u.ID).AV(),
+		ConditionExpression:       aws.String("#version = :v"),
+		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": N(int64(u.Version))},
+	}}
+}
+
+// RehomeUser is the transaction item that moves a user, read at u.Version, to another home account (where
+// their sessions start) and moves the version on. A removal includes it, with the same home when that stays,
+// so that two removals decided on the same reading of the user's memberships cannot both commit.
+func RehomeUser(tableName string, u user.User, home string) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(tableName),
+		Key:                       table.UserKey(u.ID).AV(),
+		UpdateExpression:          aws.String("SET homeAccountId = :home, #version = #version + :one"),
+		ConditionExpression:       aws.String("#version = :v"),
+		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": N(int64(u.Version)), ":one": N(1), ":home": S(home)},
+	}}
 }

@@ -19,7 +19,7 @@ var (
 	// ErrNotMember: the user has no membership in the account (any more).
 	ErrNotMember = fmt.Errorf("no membership in the account: %w", fault.ErrNotFound)
 	// ErrAccountOff: the account does not exist or is disabled.
-	ErrAccountOff = fmt.Errorf("account missing or disabled: %w", fault.ErrForbidden)
+	ErrAccountOff = fmt.Errorf("account missing or disabled: %w", fault.ErrConflict)
 )
 
 // SessionSwitch moves a session from one account to another.
@@ -33,10 +33,10 @@ type SessionSwitch struct {
 func (s Store) SwitchSession(ctx context.Context, sw SessionSwitch) error {
 	items := []types.TransactWriteItem{
 		{Update: &types.Update{
-			TableName:                aws.String(s.Table),
-			Key:                      table.SessionKey(sw.Hash).AV(),
-			UpdateExpression:         aws.String("SET accountId = :to"),
-			ConditionExpression:      aws.String("attribute_exists(pk) AND userId = :user AND accountId = :from"),
+			TableName:                 aws.String(s.Table),
+			Key:                       table.SessionKey(sw.Hash).AV(),
+			UpdateExpression:          aws.String("SET accountId = :to"),
+			ConditionExpression:       aws.String("attribute_exists(pk) AND userId = :user AND accountId = :from"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":to": S(sw.To), ":from": S(sw.From), ":user": S(sw.UserID)},
 		}},
 		MemberCheck(s.Table, sw.UserID, sw.To),

@@ -227,7 +227,9 @@ func NewLinkToken(purpose, userID, accountID, invitedBy, inviterAccountID string
 
 // PutToken is the transaction item that writes a new pending token, on the expiry index until its deadline:
 // the sweep's TokenExpirer expires it like every token.
-func PutToken(tableName string, t Token) (types.TransactWriteItem, error) { return putToken(tableName, t) }
+func PutToken(tableName string, t Token) (types.TransactWriteItem, error) {
+	return putToken(tableName, t)
+}
 
 // UseToken is the transaction item that consumes a pending token before its deadline: of two requests with one
 // token at most one commits.

@@ -18,6 +18,7 @@ func (s *Service) Mux() httpapi.Mux {
 		"POST /v1/sessions/otp/resend": s.postResend,
 		"DELETE /v1/sessions/current":  s.deleteSession,
 		"GET /v1/me":                   s.getMe,
+		RouteSwitchAccount:             s.postSwitch,
 	}
 }
 

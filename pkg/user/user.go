@@ -109,6 +109,9 @@ type Membership struct {
 	LastLoginAt time.Time `dynamodbav:"lastLoginAt,omitempty"`
 	// Version counts changes of the roles; a membership written without one is at version 0.
 	Version int `dynamodbav:"version,omitempty"`
+	// GrantID is set on a support partner's staff membership in a customer account: it exists while the partner
+	// access grant it names is active and the partner has assigned the user to it (package grant).
+	GrantID string `dynamodbav:"grantId,omitempty"`
 }
 
 // Registration is how the user list names a status: registered users can sign in, unregistered ones have not

@@ -1,0 +1,237 @@
+package member
+
+// The user list's query: search, A–Z, filters, order and pages, checked and applied to rows in memory.
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/table"
+)
+
+// Orders of the user list.
+const (
+	SortName      = "name"
+	SortEmail     = "email"
+	SortStatus    = "status"
+	SortLastLogin = "lastLogin"
+)
+
+// Row statuses, as the list shows and filters them.
+const (
+	StatusRegistered   = "registered"
+	StatusUnregistered = "unregistered"
+	StatusDisabled     = "disabled"
+)
+
+// Page sizes and bounds of the list.
+const (
+	DefaultLimit = 25
+	MaxLimit     = 100
+	maxSearch    = 100
+	maxCursor    = 1024
+	// InitialOther is the A–Z filter's "#": names that do not start with a letter A to Z.
+	InitialOther = "#"
+)
+
+// ListQuery is the user list's query string, as sent: every parameter is optional.
+//
+//	q        text found anywhere in the name or the email address, whatever its case
+//	initial  a letter A–Z: names starting with it (accents ignored: É is under E); # for the others
+//	status   registered, unregistered or disabled
+//	role     a role name: users holding it
+//	sort     name (default), email, status or lastLogin
+//	order    asc (default) or desc
+//	cursor   the next page's cursor of the previous answer
+//	limit    rows per page, 1 to 100 (default 25)
+type ListQuery struct {
+	Q, Initial, Status, Role, Sort, Order, Cursor, Limit string
+}
+
+// query is a checked ListQuery.
+type query struct {
+	search  string // folded
+	initial string // "a".."z", "#" or ""
+	status  string
+	role    role.Name
+	sort    string
+	desc    bool
+	limit   int
+	after   *cursor
+}
+
+// indexed reports whether the index serves the query page by page without reading the rest: name order, no
+// search or filter but an A–Z letter (a prefix of the collated names the index is sorted by; "#" is not one).
+func (q query) indexed() bool {
+	return q.search == "" && q.initial != InitialOther && q.status == "" && q.role == "" && q.sort == SortName
+}
+
+// check checks every parameter and names every bad one in one answer.
+func (in ListQuery) check() (query, error) {
+	v := &fault.ValidationError{}
+	q := query{sort: SortName, limit: DefaultLimit}
+
+	search := strings.TrimSpace(in.Q)
+	switch {
+	case utf8.RuneCountInString(search) > maxSearch:
+		v.Add("q", "too_long", fmt.Sprintf("Search for at most %d characters.", maxSearch))
+	case strings.ContainsFunc(search, unicode.IsControl):
+		v.Add("q", codeInvalid, "Remove line breaks and other control characters.")
+	default:
+		q.search = strings.ToLower(search)
+	}
+	switch initial := strings.ToLower(strings.TrimSpace(in.Initial)); {
+	case initial == "" || initial == InitialOther:
+		q.initial = initial
+	case len(initial) == 1 && initial[0] >= 'a' && initial[0] <= 'z':
+		q.initial = initial
+	default:
+		v.Add("initial", codeInvalid, "Use one letter A to Z, or # for names that start with anything else.")
+	}
+	switch st := strings.TrimSpace(in.Status); st {
+	case "", StatusRegistered, StatusUnregistered, StatusDisabled:
+		q.status = st
+	default:
+		v.Add("status", codeInvalid, "Use registered, unregistered or disabled.")
+	}
+	if r := strings.TrimSpace(in.Role); r != "" {
+		if _, ok := role.Find(role.Name(r)); ok {
+			q.role = role.Name(r)
+		} else {
+			v.Add("role", codeUnknownRole, fmt.Sprintf("There is no role %q.", r))
+		}
+	}
+	switch s := strings.TrimSpace(in.Sort); s {
+	case "":
+	case SortName, SortEmail, SortStatus, SortLastLogin:
+		q.sort = s
+	default:
+		v.Add("sort", codeInvalid, "Sort by name, email, status or lastLogin.")
+	}
+	switch o := strings.TrimSpace(in.Order); o {
+	case "", "asc":
+	case "desc":
+		q.desc = true
+	default:
+		v.Add("order", codeInvalid, "Use asc or desc.")
+	}
+	if raw := strings.TrimSpace(in.Limit); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > MaxLimit {
+			v.Add("limit", codeInvalid, fmt.Sprintf("Use a whole number from 1 to %d.", MaxLimit))
+		} else {
+			q.limit = n
+		}
+	}
+	if in.Cursor != "" && len(v.Fields) == 0 {
+		c, ok := decodeCursor(in.Cursor)
+		if !ok || c.Sort != q.sort || c.Desc != q.desc || c.Filter != q.fingerprint() {
+			v.Add("cursor", codeInvalid, "This cursor does not belong to this list; start again from the first page.")
+		} else {
+			q.after = &c
+		}
+	}
+	return q, v.Err()
+}
+
+// fingerprint names the query's filters, so a cursor is only ever used on the list it came from.
+func (q query) fingerprint() string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{q.search, q.initial, q.status, string(q.role)}, "\x00")))
+	return hex.EncodeToString(sum[:6])
+}
+
+// matches reports whether a row passes the query's search and filters.
+func (q query) matches(r dynamo.MemberRow) bool {
+	switch {
+	case q.search != "" && !strings.Contains(strings.ToLower(r.Name), q.search) && !strings.Contains(strings.ToLower(r.Email), q.search):
+		return false
+	case q.initial != "" && initialOf(r.Name) != q.initial:
+		return false
+	case q.status != "" && r.Status.Registration() != q.status:
+		return false
+	case q.role != "" && !slices.Contains(r.Roles, q.role):
+		return false
+	}
+	return true
+}
+
+// position is where a row stands in the query's order: its sort value, then its name key (unique: it ends with
+// the user id), so every row has exactly one place and pages can continue after any of them.
+type position struct{ key, tie string }
+
+// positionOf is a row's position in an order.
+func positionOf(r dynamo.MemberRow, sort string) position {
+	p := position{tie: r.NameKey}
+	switch sort {
+	case SortName:
+		p.key = r.NameKey
+	case SortEmail:
+		p.key = table.Fold(r.Email)
+	case SortStatus:
+		p.key = r.Status.Registration()
+	case SortLastLogin:
+		if !r.LastLoginAt.IsZero() { // never signed in sorts first, as the oldest
+			p.key = table.Timestamp(r.LastLoginAt)
+		}
+	}
+	return p
+}
+
+// compare orders two positions in the query's direction.
+func (q query) compare(a, b position) int {
+	c := cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.tie, b.tie))
+	if q.desc {
+		return -c
+	}
+	return c
+}
+
+// cursor is the position of the last row of a page, with the order and filters it belongs to.
+type cursor struct {
+	Sort   string `json:"s"`
+	Desc   bool   `json:"d,omitempty"`
+	Key    string `json:"k"`
+	Tie    string `json:"t"`
+	Filter string `json:"f"`
+}
+
+// encode is the cursor as the client sees it: opaque base64url text.
+func (c cursor) encode() string {
+	b, _ := json.Marshal(c) // a struct of strings always encodes
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(raw string) (cursor, bool) {
+	var c cursor
+	if len(raw) > maxCursor {
+		return c, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil || json.Unmarshal(b, &c) != nil {
+		return c, false
+	}
+	// The tie is a name key, "<name>#<user id>": the position a page of the index starts after.
+	i := strings.LastIndexByte(c.Tie, '#')
+	return c, i >= 0 && onboarding.WellFormedID(c.Tie[i+1:])
+}
+
+// initialOf is the A–Z letter a name is listed under: its first letter without accents (table.Collate), or "#".
+func initialOf(name string) string {
+	if c := table.Collate(name); c != "" && c[0] >= 'a' && c[0] <= 'z' {
+		return c[:1]
+	}
+	return InitialOther
+}
