@@ -122,7 +122,9 @@ func (s *Service) access(ctx context.Context, ss session.Session) (user.Membersh
 			return m, err
 		}
 	}
-	if u.Status != user.Active {
+	// A password reset ends every session; the reset also deletes them, and this check catches one that was
+	// being created while the reset ran.
+	if u.Status != user.Active || ss.CreatedAt.Before(u.PasswordChangedAt) {
 		return m, ErrSessionEnded()
 	}
 	usable, err := s.Store.AccountUsable(ctx, a)

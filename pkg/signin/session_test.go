@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -159,6 +160,24 @@ func TestAccessEndsOnTheNextRequest(t *testing.T) {
 		}},
 		{"account disabled", func(s seeded) { h.setStatus(table.AccountKey(s.account.ID), string(account.Disabled)) }},
 		{"user disabled", func(s seeded) { h.setStatus(table.UserKey(s.user.ID), string(user.Disabled)) }},
+		// A password reset deletes the user's sessions; a session it missed (created while the reset ran) is
+		// still over, because it started before the password changed.
+		{"password changed after the session started", func(s seeded) {
+			h.clock.Advance(time.Second)
+			at, err := attributevalue.Marshal(h.clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = h.env.Dynamo.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+				TableName:                 aws.String(h.table),
+				Key:                       table.UserKey(s.user.ID).AV(),
+				UpdateExpression:          aws.String("SET passwordChangedAt = :at"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":at": at},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}},
 	}
 	for _, tc := range cases {
 		t.Run("case="+tc.name, func(t *testing.T) {

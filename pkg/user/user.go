@@ -53,7 +53,9 @@ type User struct {
 	// HomeAccountID is the account the user was created in; sessions start there.
 	HomeAccountID string `dynamodbav:"homeAccountId"`
 
-	PasswordHash       string    `dynamodbav:"passwordHash,omitempty"`
+	PasswordHash string `dynamodbav:"passwordHash,omitempty"`
+	// PasswordChangedAt is when the password was last reset; sessions started before it are over.
+	PasswordChangedAt  time.Time `dynamodbav:"passwordChangedAt,omitempty"`
 	SecurityQuestion   string    `dynamodbav:"securityQuestion,omitempty"`
 	SecurityAnswerHash string    `dynamodbav:"securityAnswerHash,omitempty"`
 	TwoFactor          TwoFactor `dynamodbav:"twoFactor"`
