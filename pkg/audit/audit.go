@@ -5,7 +5,6 @@ package audit
 import (
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
@@ -34,9 +33,5 @@ func Put(tableName string, e Event) (types.TransactWriteItem, error) {
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
-	return types.TransactWriteItem{Put: &types.Put{
-		TableName:           aws.String(tableName),
-		Item:                item,
-		ConditionExpression: aws.String("attribute_not_exists(pk)"),
-	}}, nil
+	return dynamo.PutNew(tableName, item), nil
 }
