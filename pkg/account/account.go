@@ -106,6 +106,11 @@ type Account struct {
 	// ContactUserID is the point of contact created with the account; its activation makes the account active.
 	ContactUserID string `dynamodbav:"contactUserId,omitempty"`
 
+	// PartnerID is an MSP's or partner's public Partner ID as shown (XXXX-XXXX), which customers use to invite
+	// it as a support partner (package grant). It is reserved by a guard item; accounts created before Partner
+	// IDs existed get theirs when a partner administrator first opens its partner access page.
+	PartnerID string `dynamodbav:"partnerId,omitempty"`
+
 	// ProfilePending is set on a partner created with the short form (company name and contact email only):
 	// its administrator completes the company details at first sign-in, which clears it.
 	ProfilePending bool `dynamodbav:"profilePending,omitempty"`

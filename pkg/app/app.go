@@ -100,6 +100,8 @@ func (a *App) Mux(function string) (httpapi.Mux, error) {
 		mux, err = a.usersMux()
 	case route.TwoFactor:
 		mux, err = a.twoFactorMux()
+	case route.PartnerAccess:
+		mux, err = a.partnerAccessMux()
 	default:
 		return nil, fmt.Errorf("no http function %q", function)
 	}

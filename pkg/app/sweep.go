@@ -1,6 +1,11 @@
 package app
 
 import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/sweep"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -24,5 +29,16 @@ func (a *App) Sweeper() *sweep.Sweeper {
 func (a *App) expirers() map[string]sweep.Expirer {
 	return map[string]sweep.Expirer{
 		table.TypeToken: onboarding.TokenExpirer{DB: a.Clients.Dynamo, Table: a.Config.Table},
+		table.TypeGrant: a.grantExpirer(),
 	}
+}
+
+// grantExpirer is the grants' Expirer; if it cannot be built (no portal URL), due grants fail loudly rather
+// than being skipped.
+func (a *App) grantExpirer() sweep.Expirer {
+	e, err := a.GrantExpirer()
+	if err != nil {
+		return sweep.ExpirerFunc(func(context.Context, map[string]types.AttributeValue, time.Time) error { return err })
+	}
+	return e
 }

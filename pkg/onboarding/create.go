@@ -7,13 +7,17 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -247,6 +251,14 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		},
 		Role: role.AdminFor(string(kind)),
 	}
+	// MSPs and partners get their Partner ID with the account, reserved by a guard in the same transaction.
+	var partnerID grant.PartnerID
+	if grant.HasPartnerID(kind) {
+		if partnerID, err = grant.NewPartnerID(s.random); err != nil {
+			return Created{}, err
+		}
+		acc.PartnerID = partnerID.String()
+	}
 	plan, err := s.newAccountPlan(acc, contact, inv, now)
 	if err != nil {
 		return Created{}, err
@@ -276,11 +288,57 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		items = append(items, item)
 	}
 
-	if err := s.store.Transact(ctx, items); err != nil {
-		return Created{}, s.createFailed(ctx, err, plan, parentAt, req)
+	partnerAt := -1
+	if partnerID != "" {
+		guard, err := grant.PartnerIDItems(s.table, partnerID, acc.ID)
+		if err != nil {
+			return Created{}, err
+		}
+		partnerAt = len(items)
+		items = append(items, guard)
+	}
+	for attempt := 1; ; attempt++ {
+		err := s.store.Transact(ctx, items)
+		if err == nil {
+			break
+		}
+		if partnerAt < 0 || !dynamo.FailedAt(err, partnerAt) || attempt == grant.PartnerIDAttempts {
+			return Created{}, s.createFailed(ctx, err, plan, parentAt, req)
+		}
+		// The Partner ID is taken (about one chance in 10^11 per existing partner): draw another.
+		if items, err = s.redrawPartnerID(items, partnerAt, &acc); err != nil {
+			return Created{}, err
+		}
 	}
 	s.log.InfoContext(ctx, "account created", "accountId", acc.ID, "kind", kind, "parentId", parent.ID, "contactUserId", contact.ID)
 	return Created{ID: acc.ID, Status: acc.Status, ContactUserID: contact.ID}, nil
+}
+
+// redrawPartnerID replaces, in a new account's transaction, its Partner ID: the account item (found by its key)
+// and the guard at partnerAt.
+func (s *Service) redrawPartnerID(items []types.TransactWriteItem, partnerAt int, acc *account.Account) ([]types.TransactWriteItem, error) {
+	id, err := grant.NewPartnerID(s.random)
+	if err != nil {
+		return nil, err
+	}
+	acc.PartnerID = id.String()
+	accItem, err := dynamo.AccountItem(*acc)
+	if err != nil {
+		return nil, err
+	}
+	guard, err := grant.PartnerIDItems(s.table, id, acc.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(items)
+	key := table.AccountKey(acc.ID)
+	for i, it := range out {
+		if it.Put != nil && dynamo.IsKey(it.Put.Item, key) {
+			out[i] = dynamo.PutNew(s.table, accItem)
+		}
+	}
+	out[partnerAt] = guard
+	return out, nil
 }
 
 // errParentDisabled answers an attempt to create below a disabled account.

@@ -12,7 +12,9 @@
 package onboarding
 
 import (
+	"crypto/rand"
 	"errors"
+	"io"
 	"log/slog"
 	"time"
 
@@ -31,16 +33,19 @@ type Deps struct {
 	Keys  *secret.Keyring
 	Clock clock.Clock
 	Log   *slog.Logger
+	// Random draws new MSPs' and partners' Partner IDs; crypto/rand when nil.
+	Random io.Reader
 }
 
 // Service runs the onboarding use cases.
 type Service struct {
-	db    dynamo.DB
-	table string
-	store dynamo.Store
-	keys  *secret.Keyring
-	clock clock.Clock
-	log   *slog.Logger
+	db     dynamo.DB
+	table  string
+	store  dynamo.Store
+	keys   *secret.Keyring
+	clock  clock.Clock
+	log    *slog.Logger
+	random io.Reader
 }
 
 // New builds the service.
@@ -51,13 +56,17 @@ func New(d Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
+	if d.Random == nil {
+		d.Random = rand.Reader
+	}
 	return &Service{
-		db:    d.DB,
-		table: d.Table,
-		store: dynamo.Store{DB: d.DB, Table: d.Table},
-		keys:  d.Keys,
-		clock: d.Clock,
-		log:   d.Log,
+		db:     d.DB,
+		table:  d.Table,
+		store:  dynamo.Store{DB: d.DB, Table: d.Table},
+		keys:   d.Keys,
+		clock:  d.Clock,
+		log:    d.Log,
+		random: d.Random,
 	}, nil
 }
 

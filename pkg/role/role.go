@@ -28,6 +28,9 @@ const (
 	PartnerMarketingAdmin Name = "partner-marketing-admin"
 	ReadOnly              Name = "read-only"
 	AccountActionsControl Name = "account-actions-control"
+	// SupportStaff is held only through a partner access grant (package grant): a support partner's staff member
+	// acting in a customer. Nobody assigns it through the users API.
+	SupportStaff Name = "support-staff"
 )
 
 // Permissions.
@@ -85,6 +88,11 @@ var Catalog = []Role{
 		[]string{KindProvider, KindMSP, KindPartner, KindCustomer}, []Permission{AccountsView, UsersView, AuditView}},
 	{AccountActionsControl, "Account Actions Control", "A right added to an administrator: edit and disable any account in the subtree, not only direct children.",
 		partnerKinds, []Permission{HierarchyActions}},
+	// Support staff act in a customer as its administrator does, except that they cannot manage the customer's
+	// support partners (PartnerAccessManage): the customer, not its partner, decides who has access.
+	{SupportStaff, "Support partner staff", "A support partner's staff member acting on the customer's behalf as its administrator, except for managing its support partners. Given and taken only with the partner's access.",
+		[]string{KindCustomer}, []Permission{AccountsView, PartnersCreate, CustomersCreate, ProspectsCreate, AccountsEdit, AccountsDisable,
+			CustomersProvision, UsersView, UsersManage, BrandingManage, AuditView}},
 }
 
 // Find returns a role of the catalog.
@@ -131,19 +139,16 @@ func AdminFor(kind string) Name {
 	return AccountAdmin
 }
 
-// Administers reports whether the roles include an administrator role (super administrator or account
-// administrator): administrators may grant any role their account's kind allows, save the Account Actions
-// Control right, which only a holder of it grants.
-func Administers(roles []Name) bool {
-	return slices.Contains(roles, SuperAdmin) || slices.Contains(roles, AccountAdmin)
-}
-
-// MayAssign reports whether a holder of roles may grant r to someone in an account of kind. The role must be
-// one that kind of account may hold, and the holder must hold it too, or be an administrator: nobody hands out
-// a right they could not exercise themselves, and the Account Actions Control right, which widens an
-// administrator's reach over the whole subtree, is granted only by someone who has it (or a super administrator).
+// MayAssign reports whether a holder of roles may grant r to someone in an account of kind. Nobody may grant
+// SupportStaff, which only comes with a partner access grant. Otherwise the role must be one that kind of account
+// may hold, and the holder must hold it too, or be an administrator: nobody hands out a right they could not
+// exercise themselves, and the Account Actions Control right, which widens an administrator's reach over the
+// whole subtree, is granted only by someone who has it (or a super administrator).
 func MayAssign(holder []Name, r Role, kind string) bool {
 	switch {
+	case r.Name == SupportStaff:
+		// Only a partner access grant gives it, with the membership that the grant owns and removes.
+		return false
 	case !slices.Contains(r.Kinds, kind):
 		return false
 	case slices.Contains(holder, r.Name), slices.Contains(holder, SuperAdmin):

@@ -48,6 +48,8 @@ const (
 	Profile    = "profile"
 	Users      = "users"
 	TwoFactor  = "two-factor"
+	// PartnerAccess is customers' support partners: invitations, answers, staff (revoking is the revoke function's).
+	PartnerAccess = "partner-access"
 )
 
 // DynamoDB actions a function may be granted. No function is granted a wildcard.
@@ -92,11 +94,12 @@ var Functions = []Function{
 	{Name: Mailer, Description: "Sends outbox messages through SES v2 and texts through SNS", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, SendsSMS: true, NeedsKey: true},
 	{Name: Sweep, Description: "Expires what was not used in time", Trigger: Schedule, TableActions: readWrite},
 	{Name: Accounts, Description: "The partner tree: accounts, children with counts, edits, endpoints, apps, audit", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
-	{Name: Revoke, Description: "Ends access: disables and enables accounts, removes users' access", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Revoke, Description: "Ends access: disables and enables accounts, removes users' access, revokes partner access", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Branding, Description: "Partner branding: logo, colour, support channel", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Profile, Description: "First sign-in steps: license agreement and company profile", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Users, Description: "User maintenance: search, invite, edit, status check, roles", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
 	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: PartnerAccess, Description: "Partner access: Partner IDs, share links, invitations, answers, staff", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 }
 
 // Route is one HTTP route of the API.
@@ -134,6 +137,7 @@ var Routes = []Route{
 	{"POST", "/v1/accounts/{id}/disable", Revoke, Session},
 	{"POST", "/v1/accounts/{id}/enable", Revoke, Session},
 	{"DELETE", "/v1/accounts/{id}/users/{userId}", Revoke, Session},
+	{"POST", "/v1/partner-access/{grantId}/revoke", Revoke, Session},
 
 	{"GET", "/v1/accounts/{id}/branding", Branding, Session},
 	{"PUT", "/v1/accounts/{id}/branding", Branding, Session},
@@ -160,6 +164,16 @@ var Routes = []Route{
 	{"POST", "/v1/me/mobile-verification/confirm", TwoFactor, Session},
 	{"POST", "/v1/me/totp", TwoFactor, Session},
 	{"POST", "/v1/me/totp/confirm", TwoFactor, Session},
+
+	{"GET", "/v1/accounts/{id}/partner-access", PartnerAccess, Session},
+	{"POST", "/v1/accounts/{id}/partner-access", PartnerAccess, Session},
+	{"POST", "/v1/accounts/{id}/share-links", PartnerAccess, Session},
+	{"GET", "/v1/share-links/{token}", PartnerAccess, Session},
+	{"POST", "/v1/share-links/{token}", PartnerAccess, Session},
+	{"GET", "/v1/partner-access/{grantId}", PartnerAccess, Session},
+	{"POST", "/v1/partner-access/{grantId}/accept", PartnerAccess, Session},
+	{"POST", "/v1/partner-access/{grantId}/decline", PartnerAccess, Session},
+	{"PUT", "/v1/partner-access/{grantId}/staff", PartnerAccess, Session},
 
 	{"POST", "/v1/password-resets", Activation, Public},
 	{"GET", "/v1/password-resets/{token}", Activation, Public},

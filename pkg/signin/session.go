@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/otp"
@@ -136,6 +137,17 @@ func (s *Service) access(ctx context.Context, ss session.Session) (user.Membersh
 			return m, err
 		}
 		return m, ErrSessionEnded()
+	}
+	// A support partner's staff member acts in a customer only while the grant lets them (package grant): it is
+	// active and before its end date, and they still belong to the open partner account.
+	if m.GrantID != "" {
+		ok, err := grant.StaffAccess(ctx, s.Store, m, s.Clock.Now())
+		if err != nil {
+			return m, err
+		}
+		if !ok {
+			return m, ErrSessionEnded()
+		}
 	}
 	return m, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 )
 
@@ -52,6 +53,15 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 	}
 	if err != nil {
 		return Me{}, err
+	}
+	if m.GrantID != "" { // a support partner's staff membership: only while the grant lets them act
+		ok, err := grant.StaffAccess(ctx, s.Store, m, s.Clock.Now())
+		if err != nil {
+			return Me{}, err
+		}
+		if !ok {
+			return Me{}, errNotMember
+		}
 	}
 	acct, err := s.Store.Account(ctx, accountID)
 	if errors.Is(err, fault.ErrNotFound) {

@@ -17,6 +17,7 @@ package table
 //	user's memberships                     pk=USER#<id>, sk begins_with MEMBER#              table
 //	account's users, by name               gsi1pk=MEMBERS#<accountId>, gsi1sk=<name>#<uid>   gsi1
 //	  a page in name order, no filter      gsi1pk=MEMBERS#<id>, gsi1sk > <cursor>, Limit n  gsi1
+//	  the same, one A–Z letter             ... AND begins_with(gsi1sk, <letter>)            gsi1
 //	  searched, filtered, other orders     gsi1pk=MEMBERS#<id>, every page, projected        gsi1
 //	  the page's users (2FA, login error)  BatchGetItem pk=USER#<id>, sk=USER, <= 100 keys  table
 //	account's administrators               gsi2pk=ADMINS#<accountId>, gsi2sk=<userId>       gsi2 (sparse)
@@ -42,6 +43,14 @@ package table
 //	effective branding of an account       the account, then pk=ACCOUNT#<id>, sk=BRAND     table
 //	                                         of each msp/partner on its path: <= 3 GetItems
 //	account's logo (public, by account id) pk=LOGO#<accountId>, sk=LOGO                    table
+//	account by Partner ID (invite a partner) pk=PARTNERID#<XXXXXXXX>, sk=GUARD, then the     table
+//	                                         account it names
+//	partner access grant by id             pk=GRANT#<id>, sk=GRANT                         table
+//	grant of a customer to a partner live? pk=GRANTPAIR#<customerId>#<partnerId>, sk=GUARD  table
+//	customer's grants (support partners)   gsi1pk=GRANTS#<customerId>, gsi1sk=<rank>#...     gsi1
+//	partner's grants (its customers)       gsi2pk=PARTNERGRANTS#<partnerId>, gsi2sk=<rank>#  gsi2
+//	partner's share link by id             pk=SHARELINK#<id>, sk=SHARELINK                 table
+//	staff of a grant (act in the customer) pk=USER#<id>, sk=MEMBER#<customerId> with grantId table
 //
 // An account carries the counts of its whole subtree (msps, partners, customers, endpoints, disabled); every
 // change moves them on each ancestor in its own transaction, so an account and a page of its children cost the
@@ -51,12 +60,12 @@ package table
 // The user list. Each membership carries what a row of an account's user list shows and filters on — the
 // user's name, email, status and last sign-in, and the roles — and the transactions that change those on the
 // user change every membership too (activation, sign-in, edits, re-invitation). A list in name order without
-// a filter reads one page of the account's gsi1 partition and no more. A search, a filter (initial, status,
-// role) or another order (email, status, last sign-in) reads the account's whole gsi1 partition, projected to
-// those attributes, and filters and sorts in memory: about one Query per 2,500 members and no Scan. What
-// changes too often to copy (the last login error, the two-factor method) is read for the page's rows only,
-// in one BatchGetItem. Cursors are keyset positions (sort value and name key of the last row), so paging never
-// repeats or skips a row, even while rows are added or removed.
+// a filter, or with an A–Z letter (a prefix of the collated name key), reads one page of the account's gsi1
+// partition and no more. A search, a filter (#, status, role) or another order (email, status, last sign-in)
+// reads the account's whole gsi1 partition, projected to those attributes, and filters and sorts in memory:
+// about one Query per 2,500 members and no Scan. What changes too often to copy (the last login error, the
+// two-factor method) is read for the page's rows only, in one BatchGetItem. Cursors are keyset positions (sort
+// value and name key of the last row), so paging never repeats or skips a row, even while rows come and go.
 //
 // Administrator memberships are also on gsi2 under ADMINS#<accountId>, a sparse list that finds another
 // administrator of an account in one small Query. Removing or demoting an administrator commits only with a
@@ -70,10 +79,22 @@ package table
 // The expiry index is sparse: only items that are still waiting to expire carry xpk/xsk, and the sweep removes
 // them when it handles the item, so a sweep reads what is due and nothing else.
 //
+// Partner access. A grant is one item of its own (GRANT#<id>), listed twice: among its customer's grants on gsi1
+// and among its partner's on gsi2, under a sort key that puts pending invitations first, then active grants
+// (each by the other side's name) and last the ended ones, newest first (GrantListKey). While a grant is pending
+// or active, a pair guard (GRANTPAIR#<customerId>#<partnerId>) names it, so a customer has at most one live grant
+// per partner; the transaction that ends the grant deletes the guard. The partner's staff act in the customer
+// through ordinary membership items that carry the grant's id (and the support-staff role): every request already
+// reads the membership of its account, so deleting them in the revoking transaction ends their access at the
+// next request. A grant sits on the expiry index while something is due: its invitation's expiry, a reminder of
+// its end date, or the end itself. Partner IDs are unique through a guard item per ID.
+//
 // The logo lives in its own partition rather than next to the account: it is the one large item (up to 100 KiB
 // of image), and nothing that reads an account's partition should drag it along.
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -98,6 +119,10 @@ const (
 	TypeReset      = "reset"
 	TypeBrand      = "brand"
 	TypeLogo       = "logo"
+	// TypeGrant is a partner access grant: a customer's support partner, invited, active or ended.
+	TypeGrant = "grant"
+	// TypeShareLink is a partner's share link, which a customer opens to invite the partner.
+	TypeShareLink = "share-link"
 )
 
 // Key is a primary key of the table.
@@ -133,6 +158,12 @@ const (
 	prefixInvite    = "INVITE#"
 	prefixAdmins    = "ADMINS#"
 	prefixLogo      = "LOGO#"
+	prefixPartnerID = "PARTNERID#"
+	prefixGrant     = "GRANT#"
+	prefixGrantPair = "GRANTPAIR#"
+	prefixGrants    = "GRANTS#"
+	prefixPGrants   = "PARTNERGRANTS#"
+	prefixShareLink = "SHARELINK#"
 	expiryPartition = "EXPIRY"
 )
 
@@ -161,6 +192,59 @@ func BrandKey(accountID string) Key { return Key{prefixAccount + accountID, "BRA
 
 // LogoKey is the key of an account's logo image.
 func LogoKey(accountID string) Key { return Key{prefixLogo + accountID, "LOGO"} }
+
+// PartnerIDGuard reserves a Partner ID (in its canonical form, without the hyphen) and names its account.
+func PartnerIDGuard(canonical string) Key { return Key{prefixPartnerID + canonical, "GUARD"} }
+
+// GrantKey is the key of a partner access grant.
+func GrantKey(id string) Key { return Key{prefixGrant + id, "GRANT"} }
+
+// GrantIDOf returns the id of the grant whose key k is, or false if k is not a grant's key. Page cursors that
+// hand a key back are checked with it.
+func GrantIDOf(k Key) (string, bool) {
+	id, ok := strings.CutPrefix(k.PK, prefixGrant)
+	if !ok || id == "" || k != GrantKey(id) {
+		return "", false
+	}
+	return id, true
+}
+
+// GrantPairGuard exists while a customer's grant to a partner is pending or active and names that grant.
+func GrantPairGuard(customerID, partnerID string) Key {
+	return Key{prefixGrantPair + customerID + "#" + partnerID, "GUARD"}
+}
+
+// CustomerGrantsGSI1 places a grant among its customer's grants; sort is GrantListKey's.
+func CustomerGrantsGSI1(customerID, sort string) Key { return Key{prefixGrants + customerID, sort} }
+
+// CustomerGrantsPartition is the gsi1 partition that lists a customer's grants.
+func CustomerGrantsPartition(customerID string) string { return prefixGrants + customerID }
+
+// PartnerGrantsGSI2 places a grant among its partner's grants; sort is GrantListKey's.
+func PartnerGrantsGSI2(partnerID, sort string) Key { return Key{prefixPGrants + partnerID, sort} }
+
+// PartnerGrantsPartition is the gsi2 partition that lists a partner's grants.
+func PartnerGrantsPartition(partnerID string) string { return prefixPGrants + partnerID }
+
+// Stages of a grant in its lists, in list order.
+const (
+	GrantStagePending = 1
+	GrantStageActive  = 2
+	GrantStageEnded   = 3
+)
+
+// GrantListKey is a grant's sort key in its lists: pending invitations first, then active grants, each in name
+// order of the other side (name), then ended grants, newest first (endedAt counts down).
+func GrantListKey(stage int, name string, endedAt time.Time, id string) string {
+	if stage == GrantStageEnded {
+		// Nanoseconds left until 2262 count down as time goes on, so the newer sorts first; fixed width.
+		return fmt.Sprintf("%d#%019d#%s", stage, math.MaxInt64-endedAt.UnixNano(), id)
+	}
+	return fmt.Sprintf("%d#%s#%s", stage, Collate(name), id)
+}
+
+// ShareLinkKey is the key of a partner's share link.
+func ShareLinkKey(id string) Key { return Key{prefixShareLink + id, "SHARELINK"} }
 
 // CompanyNameGuard reserves a company name platform-wide, case-insensitively.
 func CompanyNameGuard(name string) Key { return Key{prefixCompany + Fold(name), "GUARD"} }

@@ -25,8 +25,10 @@ type AccountView struct {
 	Endpoints *int            `json:"endpoints,omitempty"` // customers only: their own endpoint count
 	Apps      map[string]bool `json:"apps,omitempty"`      // customers only: every app of the catalog, on or off
 	Branding  any             `json:"branding"`            // effective branding; null until branding is plugged in
-	PartnerID string          `json:"partnerId"`           // MSPs and partners; empty until Partner IDs exist
-	Perms     Permissions     `json:"permissions"`
+	// PartnerID is an MSP's or partner's Partner ID (package grant); "" for other kinds, and for an MSP or partner
+	// created before Partner IDs existed until an administrator first opens its partner access page.
+	PartnerID string      `json:"partnerId"`
+	Perms     Permissions `json:"permissions"`
 }
 
 // AccountRef names another account.
@@ -59,7 +61,7 @@ func (s *Service) view(ctx context.Context, a actor.Actor, acc account.Account) 
 	}
 	v := AccountView{
 		ID: acc.ID, Kind: acc.Kind, Status: acc.Status, Company: acc.Company, Counts: acc.Counts,
-		CreatedAt: acc.CreatedAt, Version: acc.Version, Perms: PermissionsOn(a, acc),
+		CreatedAt: acc.CreatedAt, Version: acc.Version, Perms: PermissionsOn(a, acc), PartnerID: acc.PartnerID,
 	}
 	if len(above) > 0 && above[len(above)-1].ID == acc.ParentID {
 		v.Parent = refOf(above[len(above)-1])

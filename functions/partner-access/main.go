@@ -1,0 +1,12 @@
+// Command partner-access is the Lambda function for customers' support partners: Partner IDs, share links,
+// invitations, answers and staff.
+package main
+
+import (
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+func main() {
+	app.Start(func(a *app.App) (any, error) { return a.HTTP(route.PartnerAccess) })
+}

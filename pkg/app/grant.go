@@ -1,0 +1,43 @@
+package app
+
+import (
+	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+)
+
+// Grants builds partner access: customers' support partners, invitations by Partner ID or share link, answers,
+// staff, revokes.
+func (a *App) Grants() (*grant.Service, error) {
+	keys, err := secret.NewKeyring(a.Config.Key)
+	if err != nil {
+		return nil, err
+	}
+	return grant.New(a.grantDeps(keys))
+}
+
+// GrantExpirer builds the sweep's handler of grants that come due: invitations not answered in time, reminders
+// of end dates, ends. It needs no key.
+func (a *App) GrantExpirer() (*grant.Expirer, error) { return grant.NewExpirer(a.grantDeps(nil)) }
+
+func (a *App) grantDeps(keys *secret.Keyring) grant.Deps {
+	return grant.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: keys, Clock: a.Clock, Log: a.Log, PortalURL: a.Config.PortalURL}
+}
+
+// partnerAccessMux builds the routes of the partner-access function.
+func (a *App) partnerAccessMux() (httpapi.Mux, error) {
+	s, err := a.Grants()
+	if err != nil {
+		return nil, err
+	}
+	return s.Mux(), nil
+}
+
+// grantRevokeRoutes are partner access's routes of the revoke function: revoke a grant.
+func (a *App) grantRevokeRoutes() (httpapi.Mux, error) {
+	s, err := a.Grants()
+	if err != nil {
+		return nil, err
+	}
+	return s.RevokeMux(), nil
+}

@@ -1,0 +1,205 @@
+package grant
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/table"
+)
+
+// InviteRequest is the body of POST /v1/accounts/{id}/partner-access.
+type InviteRequest struct {
+	// PartnerID is the partner's Partner ID, as the partner gave it (any case, hyphen optional).
+	PartnerID string `json:"partnerId"`
+	// EndsAt is an optional end date (RFC 3339), in the future and at most MaxTerm ahead.
+	EndsAt *string `json:"endsAt"`
+}
+
+// Problems of invitations.
+var (
+	errNotCustomer = fault.New(fault.ErrForbidden, "not-a-customer", "Only a customer account invites support partners.")
+	errNoPartner   = fault.New(fault.ErrNotFound, "partner-not-found",
+		"No MSP or partner has this Partner ID. Check it with your partner.")
+	errSelf = fault.Invalid("partnerId", "self", "An account cannot be its own support partner.")
+)
+
+// Field codes.
+const (
+	codeRequired = "required"
+	codeInvalid  = "invalid"
+)
+
+// checkEndsAt reads an optional end date: RFC 3339, after now, at most MaxTerm ahead. It answers the zero time
+// when there is none.
+func checkEndsAt(v *fault.ValidationError, field string, raw *string, now time.Time) time.Time {
+	if raw == nil || v.Has(field) {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, *raw)
+	switch {
+	case err != nil:
+		v.Add(field, codeInvalid, "Give the end date as an RFC 3339 time, e.g. 2027-06-30T17:00:00Z.")
+	case !t.After(now):
+		v.Add(field, "not_future", "The end date must be in the future.")
+	case t.After(now.Add(MaxTerm)):
+		v.Add(field, "too_far", "The end date can be at most two years ahead.")
+	default:
+		return t.UTC()
+	}
+	return time.Time{}
+}
+
+// customerOf checks that the caller may manage the support partners of the account id: it acts in it with
+// role.PartnerAccessManage, and it is a customer. Any other account is not found.
+func (c *core) customerOf(ctx context.Context, a actor.Actor, id string) (account.Account, error) {
+	if err := need(a, role.PartnerAccessManage); err != nil {
+		return account.Account{}, err
+	}
+	if id != a.AccountID || !wellFormedID(id) {
+		return account.Account{}, errNoAccount
+	}
+	acc, err := c.store.Account(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return acc, errNoAccount
+	}
+	if err != nil {
+		return acc, err
+	}
+	if acc.Kind != account.Customer {
+		return acc, errNotCustomer
+	}
+	return acc, nil
+}
+
+// Invite invites a partner, named by its Partner ID, to support the customer account customerID: the grant is
+// pending until the partner answers, within InvitationTTL. The caller acts in the customer with
+// role.PartnerAccessManage. It answers the new grant as the customer sees it.
+func (s *Service) Invite(ctx context.Context, a actor.Actor, customerID string, req InviteRequest) (View, error) {
+	customer, err := s.customerOf(ctx, a, customerID)
+	if err != nil {
+		return View{}, err
+	}
+	now := s.clock.Now()
+	v := &fault.ValidationError{}
+	var pid PartnerID
+	switch {
+	case req.PartnerID == "":
+		v.Add("partnerId", codeRequired, "Enter the Partner ID your partner gave you.")
+	default:
+		if pid, err = ParsePartnerID(req.PartnerID); err != nil {
+			v.Add("partnerId", codeInvalid, "A Partner ID has eight letters and digits, like 7KQ4-M2XD.")
+		}
+	}
+	endsAt := checkEndsAt(v, "endsAt", req.EndsAt, now)
+	if err := v.Err(); err != nil {
+		return View{}, err
+	}
+	partner, found, err := s.store.AccountByPartnerID(ctx, string(pid))
+	if err != nil {
+		return View{}, err
+	}
+	if !found {
+		return View{}, errNoPartner
+	}
+	g, err := s.invite(ctx, a, customer, partner, endsAt, ViaPartnerID)
+	if err != nil {
+		return View{}, err
+	}
+	return viewOf(g, CustomerSide), nil
+}
+
+// invite creates a pending grant of customer to partner, in one transaction: the grant (on both lists and the
+// expiry index), the pair guard that refuses a second live grant of the pair, checks that both accounts are
+// open, the audit events on both sides and the email to the partner's administrators.
+func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner account.Account, endsAt time.Time, via string) (Grant, error) {
+	if !HasPartnerID(partner.Kind) || partner.Status == account.Disabled {
+		return Grant{}, errNoPartner
+	}
+	if usable, err := s.store.AccountUsable(ctx, partner); err != nil || !usable {
+		if err != nil {
+			return Grant{}, err
+		}
+		return Grant{}, errNoPartner
+	}
+	if partner.ID == customer.ID {
+		return Grant{}, errSelf
+	}
+	inviter, err := s.userName(ctx, a.UserID)
+	if err != nil {
+		return Grant{}, err
+	}
+	now := s.clock.Now()
+	g := Grant{
+		ID: secret.NewID(), Customer: Party{customer.ID, customer.Company.Name}, Partner: Party{partner.ID, partner.Company.Name},
+		PartnerID: partner.PartnerID, Status: Invited, Via: via,
+		InvitedAt: now, InvitedBy: a.UserID, InvitedByName: inviter, ExpiresAt: now.Add(InvitationTTL), EndsAt: endsAt,
+		Version: 1,
+	}
+	g = g.rescheduled(now)
+	put, err := newGrant(s.table, g)
+	if err != nil {
+		return Grant{}, err
+	}
+	pair, err := dynamo.GrantPairItem(customer.ID, partner.ID, g.ID)
+	if err != nil {
+		return Grant{}, err
+	}
+	items := []types.TransactWriteItem{
+		put,
+		dynamo.PutNew(s.table, pair),
+		dynamo.AccountOpen(s.table, customer.ID),
+		dynamo.AccountOpen(s.table, partner.ID),
+	}
+	events, err := audits(s.table, g, a.UserID, "partner-access.invited", map[string]string{
+		"via": via, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt),
+	}, now)
+	if err != nil {
+		return Grant{}, err
+	}
+	mails, err := s.mail(ctx, partner.ID, "partner-invited", g, map[string]string{
+		"inviter": inviter, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt),
+	}, now)
+	if err != nil {
+		return Grant{}, err
+	}
+	items = append(append(items, events...), mails...)
+	err = s.store.Transact(ctx, items)
+	switch {
+	case err == nil:
+	case dynamo.FailedAt(err, 1):
+		return Grant{}, s.exists(ctx, customer.ID, partner.ID)
+	case dynamo.FailedAt(err, 2):
+		return Grant{}, fault.New(fault.ErrConflict, "account-disabled", "Your account was disabled meanwhile.")
+	case dynamo.FailedAt(err, 3):
+		return Grant{}, errNoPartner
+	case dynamo.ConditionFailed(err):
+		return Grant{}, errChanged
+	default:
+		return Grant{}, err
+	}
+	s.log.InfoContext(ctx, "partner invited", "grantId", g.ID, "customerId", customer.ID, "partnerAccountId", partner.ID, "via", via)
+	return g, nil
+}
+
+// exists is the problem of a second live grant of a pair, naming the live one.
+func (s *Service) exists(ctx context.Context, customerID, partnerID string) error {
+	e := fault.New(fault.ErrConflict, "grant-exists",
+		"This partner already has access to your account, or an invitation waiting for its answer.")
+	var pair struct {
+		GrantID string `dynamodbav:"grantId"`
+	}
+	found, err := dynamo.Get(ctx, s.store.DB, s.table, table.GrantPairGuard(customerID, partnerID), &pair)
+	if err == nil && found {
+		e = e.With("grantId", pair.GrantID)
+	}
+	return e
+}

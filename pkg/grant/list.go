@@ -1,0 +1,276 @@
+package grant
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/table"
+)
+
+// View is a grant as its two sides see it.
+type View struct {
+	ID       string    `json:"id"`
+	Status   Status    `json:"status"`
+	Customer PartyView `json:"customer"`
+	Partner  PartyView `json:"partner"`
+	// Via is how the customer invited: partner-id or share-link.
+	Via       string    `json:"via"`
+	InvitedAt time.Time `json:"invitedAt"`
+	InvitedBy UserRef   `json:"invitedBy"`
+	// Since is when the grant took its status: invited, accepted or ended.
+	Since time.Time `json:"since"`
+	// ExpiresAt is the pending invitation's answer deadline; null once answered.
+	ExpiresAt *time.Time `json:"expiresAt"`
+	// EndsAt is the optional end date; null for none.
+	EndsAt     *time.Time `json:"endsAt"`
+	AcceptedAt *time.Time `json:"acceptedAt"`
+	EndedAt    *time.Time `json:"endedAt"`
+	EndReason  *string    `json:"endReason"`
+	StaffCount int        `json:"staffCount"`
+	Staff      []UserRef  `json:"staff"`
+	// Side is the side of the grant the caller acts for: customer or partner.
+	Side Side `json:"side"`
+	// Actions are what the caller's side may do now: accept, decline, staff, revoke.
+	Actions []string `json:"actions"`
+	Version int      `json:"version"`
+}
+
+// PartyView names one side of a grant.
+type PartyView struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// PartnerID is the partner's Partner ID (partner side only).
+	PartnerID string `json:"partnerId,omitempty"`
+}
+
+// UserRef names a user.
+type UserRef struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+}
+
+// viewOf is g as side sees it.
+func viewOf(g Grant, side Side) View {
+	v := View{
+		ID: g.ID, Status: g.Status, Via: g.Via, Side: side, Version: g.Version,
+		Customer:  PartyView{ID: g.Customer.ID, Name: g.Customer.Name},
+		Partner:   PartyView{ID: g.Partner.ID, Name: g.Partner.Name, PartnerID: g.PartnerID},
+		InvitedAt: g.InvitedAt, InvitedBy: UserRef{ID: g.InvitedBy, Name: g.InvitedByName},
+		Since: g.InvitedAt, EndsAt: optional(g.EndsAt), AcceptedAt: optional(g.AcceptedAt), EndedAt: optional(g.EndedAt),
+		StaffCount: len(g.Staff), Staff: make([]UserRef, 0, len(g.Staff)), Actions: []string{},
+	}
+	switch {
+	case g.Status == Invited:
+		v.ExpiresAt = optional(g.ExpiresAt)
+	case g.Status == Active:
+		v.Since = g.AcceptedAt
+	default:
+		v.Since = g.EndedAt
+		reason := g.EndReason
+		v.EndReason = &reason
+	}
+	for _, s := range g.Staff {
+		v.Staff = append(v.Staff, UserRef{ID: s.UserID, Name: s.Name, Email: s.Email})
+	}
+	switch {
+	case g.Status == Invited && side == PartnerSide:
+		v.Actions = append(v.Actions, "accept", "decline")
+	case g.Status == Invited:
+		v.Actions = append(v.Actions, "revoke")
+	case g.Status == Active && side == PartnerSide:
+		v.Actions = append(v.Actions, "staff", "revoke")
+	case g.Status == Active:
+		v.Actions = append(v.Actions, "revoke")
+	}
+	return v
+}
+
+func optional(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// List is the answer of GET /v1/accounts/{id}/partner-access.
+type List struct {
+	AccountID string       `json:"accountId"`
+	Kind      account.Kind `json:"kind"`
+	// PartnerID is the account's own Partner ID (MSPs and partners), which it gives its customers.
+	PartnerID *string `json:"partnerId"`
+	// Grants are pending invitations, then active grants (by the other side's name), then grants ended in the
+	// last 30 days, newest first.
+	Grants []View `json:"grants"`
+	// Next is the cursor of the next page; null on the last.
+	Next *string `json:"next"`
+}
+
+// PageRequest is a page of a list as the query string asks for it.
+type PageRequest struct {
+	Cursor string
+	Limit  string
+}
+
+// Page sizes.
+const (
+	defaultLimit = 50
+	maxLimit     = 100
+	maxCursor    = 1024
+)
+
+// List lists a customer's support partners, or a partner's (MSP's) customers, one page at a time. The caller
+// acts in the account and may view it (role.AccountsView or role.PartnerAccessManage). A partner's list shows
+// its Partner ID; an MSP or partner created before Partner IDs existed gets one here, when an administrator
+// (role.PartnerAccessManage) first looks.
+func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, p PageRequest) (List, error) {
+	if a.Anonymous() {
+		return List{}, fault.ErrUnauthorized
+	}
+	if !a.Can(role.PartnerAccessManage) && !a.Can(role.AccountsView) {
+		return List{}, errManage
+	}
+	v := &fault.ValidationError{}
+	limit := defaultLimit
+	if p.Limit != "" {
+		n, err := strconv.Atoi(p.Limit)
+		if err != nil || n < 1 || n > maxLimit {
+			v.Add("limit", codeInvalid, "Ask for 1 to 100 grants per page.")
+		}
+		limit = n
+	}
+	start := decodeCursor(v, p.Cursor, accountID)
+	if err := v.Err(); err != nil {
+		return List{}, err
+	}
+	if accountID != a.AccountID || !wellFormedID(accountID) {
+		return List{}, errNoAccount
+	}
+	acc, err := s.store.Account(ctx, accountID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return List{}, errNoAccount
+	}
+	if err != nil {
+		return List{}, err
+	}
+	out := List{AccountID: acc.ID, Kind: acc.Kind, Grants: []View{}}
+	side := CustomerSide
+	switch {
+	case acc.Kind == account.Customer:
+	case HasPartnerID(acc.Kind):
+		side = PartnerSide
+		pid := acc.PartnerID
+		if a.Can(role.PartnerAccessManage) {
+			if pid, err = s.ensurePartnerID(ctx, acc); err != nil {
+				return List{}, err
+			}
+		}
+		out.PartnerID = &pid
+	default: // the provider neither grants nor receives partner access
+		return out, nil
+	}
+	page, next, err := s.store.GrantsPage(ctx, side == CustomerSide, acc.ID, limit, start)
+	if err != nil {
+		return List{}, err
+	}
+	now := s.clock.Now()
+	for _, rec := range page {
+		g, err := fromRecord(rec)
+		if err != nil {
+			return List{}, err
+		}
+		if !g.Status.Live() && now.Sub(g.EndedAt) > Recent {
+			// Ended grants come last, newest first: this one and every one after it are no longer recent.
+			next = nil
+			break
+		}
+		out.Grants = append(out.Grants, viewOf(g, side))
+	}
+	out.Next = encodeCursor(next)
+	return out, nil
+}
+
+// Get is one grant as the caller's side sees it: the caller acts in its customer or its partner account.
+func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (View, error) {
+	if a.Anonymous() {
+		return View{}, fault.ErrUnauthorized
+	}
+	g, err := s.load(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	side, err := sideOf(a, g)
+	if err != nil {
+		return View{}, err
+	}
+	if !a.Can(role.PartnerAccessManage) && !a.Can(role.AccountsView) {
+		return View{}, errManage
+	}
+	return viewOf(g, side), nil
+}
+
+// A cursor is the key the page ended at, as base64url JSON: opaque to the client, checked on the way back in
+// (it must be a grant key of this account's list), so a made-up one is a 400, never a query DynamoDB refuses.
+
+var cursorAttrs = []string{table.AttrPK, table.AttrSK}
+
+// encodeCursor turns the key to start the next page from into a cursor; nil (the last page) is none.
+func encodeCursor(key map[string]types.AttributeValue) *string {
+	if len(key) == 0 {
+		return nil
+	}
+	plain := map[string]string{}
+	for k, v := range key {
+		s, ok := v.(*types.AttributeValueMemberS)
+		if !ok {
+			return nil
+		}
+		plain[k] = s.Value
+	}
+	b, _ := json.Marshal(plain) // a map of strings always encodes
+	c := base64.RawURLEncoding.EncodeToString(b)
+	return &c
+}
+
+// decodeCursor reads a cursor of accountID's list (either side's); "" is the first page.
+func decodeCursor(v *fault.ValidationError, raw, accountID string) map[string]types.AttributeValue {
+	if raw == "" {
+		return nil
+	}
+	bad := func() map[string]types.AttributeValue {
+		v.Add("cursor", codeInvalid, "This cursor is not one this list handed out; start again from the first page.")
+		return nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if len(raw) > maxCursor || err != nil {
+		return bad()
+	}
+	var plain map[string]string
+	if err := json.Unmarshal(b, &plain); err != nil || len(plain) != len(cursorAttrs)+2 {
+		return bad()
+	}
+	if _, ok := table.GrantIDOf(table.Key{PK: plain[table.AttrPK], SK: plain[table.AttrSK]}); !ok {
+		return bad()
+	}
+	customer := plain[table.AttrGSI1PK] == table.CustomerGrantsPartition(accountID) && plain[table.AttrGSI1SK] != ""
+	partner := plain[table.AttrGSI2PK] == table.PartnerGrantsPartition(accountID) && plain[table.AttrGSI2SK] != ""
+	if !customer && !partner {
+		return bad()
+	}
+	out := make(map[string]types.AttributeValue, len(plain))
+	for k, s := range plain {
+		out[k] = dynamo.S(s)
+	}
+	return out
+}

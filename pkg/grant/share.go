@@ -1,0 +1,167 @@
+package grant
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+)
+
+// A share link is how a partner invites itself: the partner's administrator makes one and sends it to a
+// customer; a customer administrator opens it, signs in and confirms, which invites the partner exactly as its
+// Partner ID would. The link is "<portal>/partner-invite#<token>": the token (secret.PurposeShare) names a share
+// link item, which names the partner and the deadline; the table keeps only the item's id, and the token travels
+// in the URL fragment, which no server logs. A link works for anyone who has it until it expires.
+
+// ShareLink is the answer of POST /v1/accounts/{id}/share-links.
+type ShareLink struct {
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Problems of share links.
+var (
+	errNotPartner = fault.New(fault.ErrForbidden, "not-a-partner", "Only MSP and partner accounts make share links.")
+	errLinkBad    = fault.New(fault.ErrNotFound, "link-invalid",
+		"This partner link is not valid. Open it again from the partner's message, or ask the partner for a new one.")
+	errLinkOld = fault.New(fault.ErrExpired, "link-expired", "This partner link has expired; ask the partner for a new one.")
+)
+
+// CreateShareLink makes a share link for the partner (or MSP) account the caller acts in, with
+// role.PartnerAccessManage, valid for ShareLinkTTL. The link item and the audit event commit together.
+func (s *Service) CreateShareLink(ctx context.Context, a actor.Actor, partnerID string) (ShareLink, error) {
+	if err := need(a, role.PartnerAccessManage); err != nil {
+		return ShareLink{}, err
+	}
+	if partnerID != a.AccountID || !wellFormedID(partnerID) {
+		return ShareLink{}, errNoAccount
+	}
+	acc, err := s.store.Account(ctx, partnerID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return ShareLink{}, errNoAccount
+	}
+	if err != nil {
+		return ShareLink{}, err
+	}
+	if !HasPartnerID(acc.Kind) {
+		return ShareLink{}, errNotPartner
+	}
+	now := s.clock.Now()
+	l := dynamo.ShareLinkRecord{ID: secret.NewID(), PartnerAccountID: acc.ID, CreatedBy: a.UserID, CreatedAt: now, ExpiresAt: now.Add(ShareLinkTTL)}
+	put, err := dynamo.PutShareLink(s.table, l)
+	if err != nil {
+		return ShareLink{}, err
+	}
+	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
+		Action: "partner-access.share-link-created", TargetType: "share-link", TargetID: l.ID,
+		Details: map[string]string{"expiresAt": stamp(l.ExpiresAt)}})
+	if err != nil {
+		return ShareLink{}, err
+	}
+	if err := s.store.Transact(ctx, []types.TransactWriteItem{put, event}); err != nil {
+		return ShareLink{}, err
+	}
+	s.log.InfoContext(ctx, "share link created", "accountId", acc.ID, "shareLinkId", l.ID)
+	return ShareLink{URL: s.portal + "/partner-invite#" + s.keys.LinkToken(secret.PurposeShare, l.ID), ExpiresAt: l.ExpiresAt}, nil
+}
+
+// ShareLinkInfo is the answer of GET /v1/share-links/{token}: whom the link invites, until when, and the
+// customer account the caller would invite it to (the one it acts in, if it may), for the confirmation.
+type ShareLinkInfo struct {
+	Partner   PartyView `json:"partner"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// Customer is the account the caller acts in, if it is a customer whose support partners the caller
+	// manages; null otherwise (the page asks the caller to switch accounts).
+	Customer *PartyView `json:"customer"`
+}
+
+// linkPartner reads the partner a share link names: errLinkBad for a token this key did not make or that names
+// no link, errLinkOld past its deadline, errNoPartner if the partner can no longer be invited.
+func (s *Service) linkPartner(ctx context.Context, token string, now time.Time) (account.Account, time.Time, error) {
+	id, ok := s.keys.ParseLinkToken(secret.PurposeShare, token)
+	if !ok || !wellFormedID(id) {
+		return account.Account{}, time.Time{}, errLinkBad
+	}
+	l, found, err := s.store.ShareLink(ctx, id)
+	if err != nil {
+		return account.Account{}, time.Time{}, err
+	}
+	if !found {
+		return account.Account{}, time.Time{}, errLinkBad
+	}
+	if !now.Before(l.ExpiresAt) {
+		return account.Account{}, time.Time{}, errLinkOld
+	}
+	partner, err := s.store.Account(ctx, l.PartnerAccountID)
+	if errors.Is(err, fault.ErrNotFound) || err == nil && (!HasPartnerID(partner.Kind) || partner.Status == account.Disabled) {
+		return account.Account{}, time.Time{}, errNoPartner
+	}
+	return partner, l.ExpiresAt, err
+}
+
+// OpenShareLink tells the portal whom a share link invites, for the confirmation a signed-in customer
+// administrator gives before the invitation is sent.
+func (s *Service) OpenShareLink(ctx context.Context, a actor.Actor, token string) (ShareLinkInfo, error) {
+	if a.Anonymous() {
+		return ShareLinkInfo{}, fault.ErrUnauthorized
+	}
+	partner, expires, err := s.linkPartner(ctx, token, s.clock.Now())
+	if err != nil {
+		return ShareLinkInfo{}, err
+	}
+	out := ShareLinkInfo{
+		Partner:   PartyView{ID: partner.ID, Name: partner.Company.Name, PartnerID: partner.PartnerID},
+		ExpiresAt: expires,
+	}
+	if customer, err := s.customerOf(ctx, a, a.AccountID); err == nil {
+		out.Customer = &PartyView{ID: customer.ID, Name: customer.Company.Name}
+	}
+	return out, nil
+}
+
+// ShareInviteRequest is the body of POST /v1/share-links/{token}.
+type ShareInviteRequest struct {
+	// CustomerID is the customer account that invites the partner: the one the caller acts in.
+	CustomerID string `json:"customerId"`
+	// EndsAt is an optional end date, as for InviteRequest.
+	EndsAt *string `json:"endsAt"`
+}
+
+// InviteByLink invites the partner a share link names to support the customer account the caller acts in,
+// exactly as Invite does with its Partner ID.
+func (s *Service) InviteByLink(ctx context.Context, a actor.Actor, token string, req ShareInviteRequest) (View, error) {
+	if err := need(a, role.PartnerAccessManage); err != nil {
+		return View{}, err
+	}
+	now := s.clock.Now()
+	v := &fault.ValidationError{}
+	if req.CustomerID == "" {
+		v.Add("customerId", codeRequired, "Name the customer account that invites the partner.")
+	}
+	endsAt := checkEndsAt(v, "endsAt", req.EndsAt, now)
+	if err := v.Err(); err != nil {
+		return View{}, err
+	}
+	customer, err := s.customerOf(ctx, a, req.CustomerID)
+	if err != nil {
+		return View{}, err
+	}
+	partner, _, err := s.linkPartner(ctx, token, now)
+	if err != nil {
+		return View{}, err
+	}
+	g, err := s.invite(ctx, a, customer, partner, endsAt, ViaShareLink)
+	if err != nil {
+		return View{}, err
+	}
+	return viewOf(g, CustomerSide), nil
+}

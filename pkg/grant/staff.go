@@ -1,0 +1,294 @@
+package grant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// StaffRequest is the body of PUT /v1/partner-access/{grantId}/staff: the partner's users who act in the
+// customer, all of them ([] removes everyone).
+type StaffRequest struct {
+	UserIDs []string `json:"userIds"`
+}
+
+// maxTransactItems is the most items one TransactWriteItems takes.
+const maxTransactItems = 100
+
+// SetStaff sets which of the partner's users act in the customer through an active grant: each one gets a
+// membership in the customer account with the support-staff role and the grant's id, and those taken off lose
+// theirs, in one transaction with the grant's new staff list (on the condition that the grant is unchanged since
+// read) and the audit events on both sides. Each user must be active and a member of the partner account, and
+// not a member of the customer already. The caller acts in the partner account with role.PartnerAccessManage.
+func (s *Service) SetStaff(ctx context.Context, a actor.Actor, id string, req StaffRequest) (View, error) {
+	g, err := s.load(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	if err := partnerSide(a, g); err != nil {
+		return View{}, err
+	}
+	staff, err := s.checkStaff(ctx, g, req)
+	if err != nil {
+		return View{}, err
+	}
+	customer, err := s.store.Account(ctx, g.Customer.ID)
+	if err != nil {
+		return View{}, err
+	}
+	users := map[string]user.User{}
+	for _, st := range staff {
+		users[st.UserID] = st.user
+	}
+	list := make([]Staff, len(staff))
+	for i, st := range staff {
+		list[i] = st.Staff
+	}
+	g, err = s.apply(ctx, id, func(g Grant, now time.Time) (change, error) {
+		if err := partnerSide(a, g); err != nil {
+			return change{}, err
+		}
+		next, err := g.withStaff(list, now)
+		if err != nil {
+			return change{}, err
+		}
+		added, removed := diffStaff(g.Staff, list)
+		if len(added) == 0 && len(removed) == 0 {
+			return change{next: g, unchanged: true}, nil
+		}
+		if 1+len(added)+len(removed)+2 > maxTransactItems {
+			return change{}, fault.Invalid("userIds", "too_many_changes",
+				fmt.Sprintf("Change at most %d staff members at once: add or remove the rest in a second step.", maxTransactItems-3))
+		}
+		var items []types.TransactWriteItem
+		for _, st := range added {
+			u := users[st.UserID]
+			put, err := dynamo.PutStaffMember(s.table, user.Membership{
+				UserID: u.ID, AccountID: customer.ID, Roles: []role.Name{role.SupportStaff},
+				AccountName: customer.Company.Name, AccountKind: string(account.Customer),
+				UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, LastLoginAt: u.LastLoginAt,
+				CreatedAt: now, GrantID: g.ID,
+			})
+			if err != nil {
+				return change{}, err
+			}
+			items = append(items, put)
+		}
+		drops, err := s.drops(ctx, g.ID, g.Customer.ID, removed)
+		if err != nil {
+			return change{}, err
+		}
+		items = append(items, drops...)
+		events, err := audits(s.table, next, a.UserID, "partner-access.staff-changed", map[string]string{
+			"added": joinIDs(added), "removed": joinIDs(removed), "staffCount": fmt.Sprint(len(list)),
+		}, now)
+		if err != nil {
+			return change{}, err
+		}
+		return change{next: next, items: append(items, events...), failed: func(err error) error {
+			for i, st := range added {
+				if dynamo.FailedAt(err, 1+i) {
+					return fault.New(fault.ErrConflict, "already-member",
+						"This user is already a member of the customer account, in their own right or through another partner.").
+						With("userId", st.UserID)
+				}
+			}
+			return nil
+		}}, nil
+	})
+	if err != nil {
+		return View{}, err
+	}
+	s.log.InfoContext(ctx, "partner staff set", "grantId", g.ID, "staff", len(g.Staff))
+	return viewOf(g, PartnerSide), nil
+}
+
+// candidate is a user asked for as staff, as read.
+type candidate struct {
+	Staff
+	user user.User
+}
+
+// Field codes of the staff list.
+const (
+	codeNotMember     = "not_member"
+	codeNotActive     = "not_active"
+	codeAlreadyMember = "already_member"
+	codeDuplicate     = "duplicate"
+	codeTooMany       = "too_many"
+)
+
+// checkStaff checks a staff list against the table: every user exists, is active and is a member of g's partner,
+// and is not a member of g's customer other than through g. One problem names every bad entry.
+func (s *Service) checkStaff(ctx context.Context, g Grant, req StaffRequest) ([]candidate, error) {
+	v := &fault.ValidationError{}
+	switch {
+	case req.UserIDs == nil:
+		v.Add("userIds", codeRequired, "List the users who act for the customer; [] removes everyone.")
+	case len(req.UserIDs) > MaxStaff:
+		v.Add("userIds", codeTooMany, fmt.Sprintf("Assign at most %d staff members.", MaxStaff))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for i, id := range req.UserIDs {
+		field := fmt.Sprintf("userIds[%d]", i)
+		switch {
+		case !wellFormedID(id):
+			v.Add(field, codeNotMember, "There is no such user in your account.")
+		case seen[id]:
+			v.Add(field, codeDuplicate, "This user is listed twice.")
+		}
+		seen[id] = true
+	}
+	out := make([]candidate, len(req.UserIDs))
+	problems := make([]string, len(req.UserIDs))
+	errs := make([]error, len(req.UserIDs))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, id := range req.UserIDs {
+		if v.Has(fmt.Sprintf("userIds[%d]", i)) {
+			continue
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i], problems[i], errs[i] = s.candidate(ctx, g, id)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, p := range problems {
+		field := fmt.Sprintf("userIds[%d]", i)
+		switch p {
+		case codeNotMember:
+			v.Add(field, p, "There is no such user in your account.")
+		case codeNotActive:
+			v.Add(field, p, "This user has not activated their login, or is disabled.")
+		case codeAlreadyMember:
+			v.Add(field, p, "This user is already a member of the customer account, in their own right or through another partner.")
+		}
+	}
+	return out, v.Err()
+}
+
+// candidate reads one asked-for user: the user, their membership in the partner and in the customer. problem
+// is a field code, or "" if they may act for the customer.
+func (s *Service) candidate(ctx context.Context, g Grant, id string) (candidate, string, error) {
+	u, err := s.store.User(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return candidate{}, codeNotMember, nil
+	}
+	if err != nil {
+		return candidate{}, "", err
+	}
+	if _, err := s.store.Membership(ctx, id, g.Partner.ID); errors.Is(err, fault.ErrNotFound) {
+		return candidate{}, codeNotMember, nil
+	} else if err != nil {
+		return candidate{}, "", err
+	}
+	if u.Status != user.Active {
+		return candidate{}, codeNotActive, nil
+	}
+	m, err := s.store.Membership(ctx, id, g.Customer.ID)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+	case err != nil:
+		return candidate{}, "", err
+	case m.GrantID != g.ID:
+		return candidate{}, codeAlreadyMember, nil
+	}
+	return candidate{Staff: Staff{UserID: u.ID, Name: u.Name, Email: u.Email}, user: u}, "", nil
+}
+
+// drops are the items that delete the staff memberships a grant gave to staff in customerID. A membership
+// that is no longer the grant's — a customer administrator removed it, and the user may since have joined in
+// their own right — is left alone.
+func (c *core) drops(ctx context.Context, grantID, customerID string, staff []Staff) ([]types.TransactWriteItem, error) {
+	ours := make([]bool, len(staff))
+	errs := make([]error, len(staff))
+	var wg sync.WaitGroup
+	for i, st := range staff {
+		wg.Go(func() {
+			m, err := c.store.Membership(ctx, st.UserID, customerID)
+			switch {
+			case errors.Is(err, fault.ErrNotFound):
+			case err != nil:
+				errs[i] = err
+			default:
+				ours[i] = m.GrantID == grantID
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var items []types.TransactWriteItem
+	for i, st := range staff {
+		if ours[i] {
+			items = append(items, dynamo.DropStaffMember(c.table, st.UserID, customerID, grantID))
+		}
+	}
+	return items, nil
+}
+
+// joinIDs lists staff user ids for audit details.
+func joinIDs(staff []Staff) string {
+	ids := make([]string, len(staff))
+	for i, st := range staff {
+		ids[i] = st.UserID
+	}
+	return strings.Join(ids, ",")
+}
+
+// StaffAccess reports whether a staff membership (one that names a grant) still lets its user act in the
+// customer at now: the grant is active and not past its end date — whether or not the sweep has ended it yet —,
+// it is the grant of this customer and lists the user, and the user still belongs to the partner account, which
+// is open (neither it nor an account above it disabled). Authentication asks it on every request of a session
+// that acts through a grant.
+func StaffAccess(ctx context.Context, store dynamo.Store, m user.Membership, now time.Time) (bool, error) {
+	rec, found, err := store.Grant(ctx, m.GrantID)
+	if err != nil || !found {
+		return false, err
+	}
+	g, err := fromRecord(rec)
+	if err != nil {
+		return false, err
+	}
+	if !g.Usable(now) || g.Customer.ID != m.AccountID || !g.HasStaff(m.UserID) {
+		return false, nil
+	}
+	var (
+		wg         sync.WaitGroup
+		partner    account.Account
+		mErr, aErr error
+	)
+	wg.Go(func() { _, mErr = store.Membership(ctx, m.UserID, g.Partner.ID) })
+	wg.Go(func() { partner, aErr = store.Account(ctx, g.Partner.ID) })
+	wg.Wait()
+	for _, err := range []error{mErr, aErr} {
+		if errors.Is(err, fault.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return store.AccountUsable(ctx, partner)
+}
