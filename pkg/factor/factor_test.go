@@ -51,7 +51,10 @@ func TestSealer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := factor.NewSealer(keys)
+	s, err := factor.NewSealer(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
 	plain := []byte("12345678901234567890")
 	sealed := s.Seal("user-1", plain)
 	if !strings.HasPrefix(sealed, "v1.") || strings.Contains(sealed, string(plain)) {
@@ -68,7 +71,13 @@ func TestSealer(t *testing.T) {
 	tampered := sealed[:len(sealed)-2] + "AA"
 	for name, open := range map[string]func() ([]byte, error){
 		"other user": func() ([]byte, error) { return s.Open("user-2", sealed) },
-		"other key":  func() ([]byte, error) { return factor.NewSealer(other).Open("user-1", sealed) },
+		"other key": func() ([]byte, error) {
+			o, err := factor.NewSealer(other)
+			if err != nil {
+				return nil, err
+			}
+			return o.Open("user-1", sealed)
+		},
 		"tampered":   func() ([]byte, error) { return s.Open("user-1", tampered) },
 		"garbage":    func() ([]byte, error) { return s.Open("user-1", "v1.!!") },
 		"no version": func() ([]byte, error) { return s.Open("user-1", strings.TrimPrefix(sealed, "v1.")) },

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -24,16 +25,16 @@ type Sealer struct {
 }
 
 // NewSealer derives the sealing key from the keyring.
-func NewSealer(keys *secret.Keyring) *Sealer {
-	block, err := aes.NewCipher(keys.Subkey(SealLabel)) // a 32-byte key always makes a cipher
+func NewSealer(keys *secret.Keyring) (*Sealer, error) {
+	block, err := aes.NewCipher(keys.Subkey(SealLabel))
 	if err != nil {
-		panic(err)
+		return nil, fmt.Errorf("totp sealing key: %w", err)
 	}
 	aead, err := cipher.NewGCM(block)
 	if err != nil {
-		panic(err)
+		return nil, fmt.Errorf("totp sealing cipher: %w", err)
 	}
-	return &Sealer{aead: aead}
+	return &Sealer{aead: aead}, nil
 }
 
 // Seal encrypts a user's secret: "v1." and base64url(nonce ‖ ciphertext ‖ tag), with a fresh random nonce.

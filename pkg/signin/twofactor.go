@@ -126,7 +126,11 @@ func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend 
 		return nil, false, nil
 	}
 	if len(code) == totp.Digits && strings.Trim(code, "0123456789") == "" {
-		key, err := factor.NewSealer(s.Keys).Open(f.UserID, f.TOTP)
+		sealer, err := factor.NewSealer(s.Keys)
+		if err != nil {
+			return nil, false, err
+		}
+		key, err := sealer.Open(f.UserID, f.TOTP)
 		if err != nil {
 			return nil, false, fmt.Errorf("open totp secret of %s: %w", f.UserID, err)
 		}

@@ -66,10 +66,14 @@ func New(d Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
+	sealer, err := factor.NewSealer(d.Keys)
+	if err != nil {
+		return nil, err
+	}
 	return &Service{
 		store:  dynamo.Store{DB: d.DB, Table: d.Table},
 		keys:   d.Keys,
-		sealer: factor.NewSealer(d.Keys),
+		sealer: sealer,
 		clock:  d.Clock,
 		limits: ratelimit.Limiter{DB: d.DB, Table: d.Table, Clock: d.Clock},
 		log:    d.Log,
