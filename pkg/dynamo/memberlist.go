@@ -1,0 +1,207 @@
+package dynamo
+
+// Reads of user maintenance: an account's user list, read from the memberships on gsi1, and the sparse list of
+// an account's administrators on gsi2 (see the access patterns in package table).
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// BatchGetter is the batch read the user list makes to fetch the users of one page in one request.
+type BatchGetter interface {
+	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+}
+
+var _ BatchGetter = (*dynamodb.Client)(nil)
+
+// MemberRow is a membership as the user list reads it: what a row shows and what it is searched, filtered and
+// sorted on.
+type MemberRow struct {
+	UserID      string      `dynamodbav:"userId"`
+	Name        string      `dynamodbav:"userName"`
+	Email       string      `dynamodbav:"userEmail"`
+	Status      user.Status `dynamodbav:"userStatus"`
+	LastLoginAt time.Time   `dynamodbav:"lastLoginAt"`
+	Roles       []role.Name `dynamodbav:"roles"`
+	// NameKey is the row's place in name order, its gsi1 sort key: the folded name, "#", the user id.
+	NameKey string `dynamodbav:"gsi1sk"`
+}
+
+// memberRowAttrs are the attributes a MemberRow is read from; queries project nothing else.
+var memberRowAttrs = []string{"userId", "userName", "userEmail", "userStatus", "lastLoginAt", "roles", table.AttrGSI1SK}
+
+// projection is a ProjectionExpression of attrs with a placeholder name for each, so reserved words are safe.
+func projection(attrs []string) (string, map[string]string) {
+	names := make(map[string]string, len(attrs))
+	parts := make([]string, len(attrs))
+	for i, a := range attrs {
+		p := "#p" + strconv.Itoa(i)
+		names[p] = a
+		parts[i] = p
+	}
+	return strings.Join(parts, ", "), names
+}
+
+// membersQuery is the query of an account's user list on gsi1, projected to a MemberRow.
+func (s Store) membersQuery(accountID string) *dynamodb.QueryInput {
+	proj, names := projection(memberRowAttrs)
+	names["#gpk"] = table.AttrGSI1PK
+	return &dynamodb.QueryInput{
+		TableName:                 aws.String(s.Table),
+		IndexName:                 aws.String(table.GSI1),
+		KeyConditionExpression:    aws.String("#gpk = :p"),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": S(table.MembersPartition(accountID))},
+		ProjectionExpression:      aws.String(proj),
+	}
+}
+
+// MembersPage reads up to limit rows of an account's user list in name order (descending if desc), whose name
+// key starts with prefix ("" for all: the A–Z filter is a prefix of collated names), starting after the row whose
+// name key is after ("" for the first page). more reports whether rows follow. It reads one row more than it
+// returns to know that, and no more.
+func (s Store) MembersPage(ctx context.Context, accountID, prefix, after string, desc bool, limit int) (rows []MemberRow, more bool, err error) {
+	in := s.membersQuery(accountID)
+	in.ScanIndexForward = aws.Bool(!desc)
+	if prefix != "" {
+		in.KeyConditionExpression = aws.String("#gpk = :p AND begins_with(#gsk, :prefix)")
+		in.ExpressionAttributeNames["#gsk"] = table.AttrGSI1SK
+		in.ExpressionAttributeValues[":prefix"] = S(prefix)
+	}
+	if after != "" {
+		i := strings.LastIndexByte(after, '#')
+		if i < 0 {
+			return nil, false, fmt.Errorf("members page: bad position")
+		}
+		k := table.MembershipKey(after[i+1:], accountID)
+		in.ExclusiveStartKey = map[string]types.AttributeValue{
+			table.AttrGSI1PK: S(table.MembersPartition(accountID)), table.AttrGSI1SK: S(after),
+			table.AttrPK: S(k.PK), table.AttrSK: S(k.SK),
+		}
+	}
+	for {
+		in.Limit = aws.Int32(int32(limit + 1 - len(rows)))
+		page, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return nil, false, Unavailable("query members", err)
+		}
+		var got []MemberRow
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &got); err != nil {
+			return nil, false, fmt.Errorf("decode members: %w", err)
+		}
+		rows = append(rows, got...)
+		if len(rows) > limit {
+			return rows[:limit], true, nil
+		}
+		if len(page.LastEvaluatedKey) == 0 {
+			return rows, false, nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
+}
+
+// Members reads every row of an account's user list, in name order: one Query per megabyte of memberships
+// (about 2,500 of them).
+func (s Store) Members(ctx context.Context, accountID string) ([]MemberRow, error) {
+	in := s.membersQuery(accountID)
+	var rows []MemberRow
+	for {
+		page, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return nil, Unavailable("query members", err)
+		}
+		var got []MemberRow
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &got); err != nil {
+			return nil, fmt.Errorf("decode members: %w", err)
+		}
+		rows = append(rows, got...)
+		if len(page.LastEvaluatedKey) == 0 {
+			return rows, nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
+}
+
+// batchGetMax is the most keys one BatchGetItem takes.
+const batchGetMax = 100
+
+// batchAttempts bounds the re-requests of keys DynamoDB left unprocessed (under throttling).
+const batchAttempts = 5
+
+// UsersByID reads users by id, up to 100 per request (eventually consistent: the details of a page of the
+// user list). Users that do not exist are missing from the answer.
+func UsersByID(ctx context.Context, db BatchGetter, tableName string, ids []string) (map[string]user.User, error) {
+	out := make(map[string]user.User, len(ids))
+	for chunk := range slices.Chunk(ids, batchGetMax) {
+		keys := make([]map[string]types.AttributeValue, len(chunk))
+		for i, id := range chunk {
+			keys[i] = table.UserKey(id).AV()
+		}
+		req := map[string]types.KeysAndAttributes{tableName: {Keys: keys}}
+		for attempt := 0; len(req) > 0; attempt++ {
+			if attempt == batchAttempts {
+				return nil, Unavailable("batch get users", fmt.Errorf("keys left unprocessed"))
+			}
+			if attempt > 0 {
+				select {
+				case <-ctx.Done():
+					return nil, Unavailable("batch get users", ctx.Err())
+				case <-time.After(time.Duration(attempt*attempt) * 20 * time.Millisecond):
+				}
+			}
+			res, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, Unavailable("batch get users", err)
+			}
+			for _, item := range res.Responses[tableName] {
+				var u user.User
+				if err := attributevalue.UnmarshalMap(item, &u); err != nil {
+					return nil, fmt.Errorf("decode user: %w", err)
+				}
+				out[u.ID] = u
+			}
+			req = res.UnprocessedKeys
+		}
+	}
+	return out, nil
+}
+
+// Admins lists up to limit ids of the users whose membership of an account holds its administrator role, from
+// gsi2 (eventually consistent: a transaction that relies on one of them checks it with AdminCheck).
+func (s Store) Admins(ctx context.Context, accountID string, limit int) ([]string, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.Table),
+		IndexName:                 aws.String(table.GSI2),
+		KeyConditionExpression:    aws.String("#pk = :p"),
+		ExpressionAttributeNames:  map[string]string{"#pk": table.AttrGSI2PK, "#sk": table.AttrGSI2SK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": S(table.AdminsPartition(accountID))},
+		ProjectionExpression:      aws.String("#sk"),
+		Limit:                     aws.Int32(int32(limit)),
+	})
+	if err != nil {
+		return nil, Unavailable("query admins", err)
+	}
+	ids := make([]string, 0, len(out.Items))
+	for _, item := range out.Items {
+		if s, ok := item[table.AttrGSI2SK].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, s.Value)
+		}
+	}
+	return ids, nil
+}
+
+// adminRole is the administrator role of a membership's account.
