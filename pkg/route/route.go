@@ -89,7 +89,7 @@ type Function struct {
 var Functions = []Function{
 	{Name: Health, Description: "Liveness of the API and the table", Trigger: HTTP, TableActions: []string{GetItem}},
 	{Name: Signup, Description: "Creates accounts and their point of contact", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
-	{Name: Activation, Description: "Activation links, set password, resend activation", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Activation, Description: "Activation links, set password, resend activation, password reset", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: OTP, Description: "Sign-in, one-time codes, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Mailer, Description: "Sends outbox messages through SES v2 and texts through SNS", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, SendsSMS: true, NeedsKey: true},
 	{Name: Sweep, Description: "Expires what was not used in time", Trigger: Schedule, TableActions: readWrite},
