@@ -248,3 +248,39 @@ func indent(s string) string {
 	}
 	return "  " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n  ")
 }
+
+// poll waits until a JavaScript expression is true and reports whether it became true within stepWait, for a
+// test that says more than "timed out" when it does not.
+func (p *page) poll(expression string) bool {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, stepWait)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](expression, chromedp.WithPollingTimeout(stepWait)))
+	return err == nil
+}
+
+// attrCSS reads an attribute of the first element that matches a CSS selector ("" when it has none).
+func (p *page) attrCSS(selector, name string) string {
+	p.t.Helper()
+	res := run(p, fmt.Sprintf("read %s of %s", name, selector), chromedp.AttributeValue(chromedp.CSS(selector), name))
+	return res.Value
+}
+
+// untilAfterLoad waits until a JavaScript expression is true on a page that the step before made the browser
+// load anew (a reload, a redirect): a poll that the navigation interrupts starts again on the new page.
+func (p *page) untilAfterLoad(what, expression string) {
+	p.t.Helper()
+	deadline := time.Now().Add(stepWait)
+	for {
+		ctx, cancel := context.WithDeadline(p.ctx, deadline)
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](expression, chromedp.WithPollingTimeout(time.Until(deadline))))
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.fail("wait until "+what, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

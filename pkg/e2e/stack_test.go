@@ -41,8 +41,9 @@ type stack struct {
 }
 
 // newStack starts a stack; everything stops when the test ends. The portal's origin is known before the App is
-// built, so links in emails and the Origin check both name the test server.
-func newStack(t *testing.T) *stack {
+// built, so links in emails and the Origin check both name the test server. opts are passed to app.New after
+// the test's logger (e.g. app.WithClock).
+func newStack(t *testing.T, opts ...app.Option) *stack {
 	t.Helper()
 	env := testenv.Get(t)
 	srv := httptest.NewUnstartedServer(nil)
@@ -59,7 +60,8 @@ func newStack(t *testing.T) *stack {
 		}
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, app.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	opts = append([]app.Option{app.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))}, opts...)
+	a, err := app.New(ctx, cfg, opts...)
 	if err != nil {
 		cancel()
 		t.Fatalf("build the app: %v", err)

@@ -1,9 +1,10 @@
 // session.js is what every signed-in page does first: ask the API who is signed in (GET /v1/me), send anyone
 // who is not to /signin and anyone with first sign-in steps still to take to /steps, apply the partner's
-// branding, show the main navigation for what the user may do, and wire the sign-out button.
+// branding, show the main navigation for what the user may do, the account switcher when the user belongs to
+// more than one account, and wire the sign-out button.
 
-import { ApiError, del, get } from "./api.js";
-import { $, applyBranding, showAlert } from "./ui.js";
+import { ApiError, del, get, post } from "./api.js";
+import { $, applyBranding, el, kindTitles, roleTitle, showAlert } from "./ui.js";
 
 // never is a promise that does not settle: what a page awaits while the browser leaves for another page.
 const never = () => new Promise(() => {});
@@ -53,24 +54,44 @@ export function can(me, permission) {
   return Array.isArray(me.permissions) && me.permissions.includes(permission);
 }
 
-// showNav reveals the links of the main navigation (nav[data-nav-main]) that the user can use, and marks the
-// current page's link with aria-current.
+// navItems are the main navigation's links, in order. A page's HTML may list only some of them (pages written
+// before a link existed): showNav adds the missing ones, so the list is kept in one place.
+const navItems = [
+  { name: "home", href: "/", title: "Home" },
+  { name: "partners", href: "/partners", title: "Partners" },
+  { name: "users", href: "/users", title: "Users" },
+  { name: "partner-access", href: "/partner-access", title: "Partner access" },
+  { name: "branding", href: "/branding", title: "Branding" },
+  { name: "security", href: "/security", title: "Security" },
+];
+
+// showNav reveals the links of the main navigation (nav[data-nav-main]) that the user can use, marks the
+// current page's link with aria-current, and shows the account switcher.
 export function showNav(me) {
+  showSwitcher(me);
   const nav = document.querySelector("[data-nav-main]");
   if (!nav) return;
+  addMissingLinks(nav);
   const kind = me.currentAccount?.kind || "";
   const show = {
     home: true,
     partners: kind !== "customer" && can(me, "accounts:view"),
+    users: can(me, "users:view"),
     branding: (kind === "msp" || kind === "partner") && can(me, "branding:manage"),
+    security: true,
+    "partner-access": partnerAccessTitle(me) !== "",
   };
   const page = document.body.dataset.page || "";
   for (const link of nav.querySelectorAll("a[data-nav]")) {
     const name = link.dataset.nav;
-    link.closest("li").hidden = !show[name];
+    // Links this file does not know (added by a page for itself) are the page's to show.
+    if (name in show) link.closest("li").hidden = !show[name];
     if (name === page) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  // The partner access page is "Support partners" for a customer and "Customer access" for a partner.
+  const access = nav.querySelector('a[data-nav="partner-access"]');
+  if (access && show["partner-access"]) access.textContent = partnerAccessTitle(me);
   nav.hidden = false;
 }
 
@@ -95,4 +116,121 @@ function wireSignOut() {
     }
     location.replace("/signin");
   });
+}
+
+// addMissingLinks puts the links of navItems that the page's navigation lacks in their place.
+function addMissingLinks(nav) {
+  const list = nav.querySelector("ul");
+  if (!list) return;
+  let before = null;
+  for (const item of [...navItems].reverse()) {
+    const link = list.querySelector(`a[data-nav="${item.name}"]`);
+    if (link) {
+      before = link.closest("li");
+      continue;
+    }
+    const li = el("li", { hidden: true }, el("a", { href: item.href, dataset: { nav: item.name } }, item.title));
+    list.insertBefore(li, before);
+    before = li;
+  }
+}
+
+// showSwitcher puts the account switcher in the header when the user belongs to more than one account: a
+// button naming the current account that opens the list of the user's accounts; choosing one moves the session
+// there (POST /v1/sessions/current/account) and reloads the page, which then shows that account.
+export function showSwitcher(me) {
+  const bar = document.querySelector(".topbar");
+  const memberships = Array.isArray(me.memberships) ? me.memberships : [];
+  if (!bar || memberships.length < 2 || $("account-switcher")) return;
+  const current = me.currentAccount || {};
+  const items = memberships.map((m) => {
+    const here = m.accountId === current.id;
+    const roles = (Array.isArray(m.roles) ? m.roles : []).map(roleTitle).join(", ");
+    const button = el("button", { type: "button", className: "switcher-item", dataset: { account: m.accountId }, "aria-current": here ? "true" : null },
+      el("span", { className: "switcher-item-name" }, m.accountName || m.accountId),
+      el("span", { className: "switcher-item-meta" }, [kindTitles[m.accountKind] || m.accountKind, roles, here ? "current" : ""].filter(Boolean).join(" · ")));
+    return el("li", {}, button);
+  });
+  const status = el("p", { id: "account-switch-status", className: "switcher-status", role: "alert", hidden: true });
+  const menu = el("div", { id: "account-menu", className: "switcher-menu", hidden: true },
+    el("p", { className: "switcher-title", id: "account-menu-title" }, "Switch to another account"),
+    el("ul", { "aria-labelledby": "account-menu-title" }, items), status);
+  const toggle = el("button", { type: "button", id: "account-switcher", className: "switcher-button", "aria-expanded": "false", "aria-controls": "account-menu" },
+    el("span", { className: "sr-only" }, "Account: "),
+    el("span", { className: "switcher-name" }, current.name || "Account"),
+    el("span", { className: "switcher-caret", "aria-hidden": "true" }, "▾"));
+  const box = el("div", { className: "switcher", dataset: { switcher: "" } }, toggle, menu);
+
+  // The switcher and sign-out sit together on the right of the header.
+  let actions = bar.querySelector(".topbar-actions");
+  if (!actions) {
+    actions = el("div", { className: "topbar-actions" });
+    const signout = $("signout");
+    bar.append(actions);
+    if (signout) actions.append(signout);
+  }
+  actions.prepend(box);
+
+  const open = (yes) => {
+    menu.hidden = !yes;
+    toggle.setAttribute("aria-expanded", String(yes));
+  };
+  toggle.addEventListener("click", () => {
+    const opening = menu.hidden;
+    open(opening);
+    if (opening) (menu.querySelector("button:not([aria-current])") || menu.querySelector("button"))?.focus();
+  });
+  box.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !menu.hidden) {
+      open(false);
+      toggle.focus();
+    }
+  });
+  box.addEventListener("focusout", (e) => {
+    if (!box.contains(e.relatedTarget)) open(false);
+  });
+  document.addEventListener("click", (e) => {
+    if (!box.contains(e.target)) open(false);
+  });
+  menu.addEventListener("click", async (e) => {
+    const button = e.target.closest("button[data-account]");
+    if (!button) return;
+    if (button.getAttribute("aria-current") === "true") {
+      open(false);
+      toggle.focus();
+      return;
+    }
+    for (const b of menu.querySelectorAll("button")) b.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    status.hidden = true;
+    try {
+      await post("/v1/sessions/current/account", { accountId: button.dataset.account });
+      location.reload();
+    } catch (err) {
+      if (leaving(err)) return;
+      for (const b of menu.querySelectorAll("button")) b.disabled = false;
+      button.removeAttribute("aria-busy");
+      status.textContent = `Could not switch: ${err.message}`;
+      status.hidden = false;
+      button.focus();
+    }
+  });
+}
+
+// partnerAccessTitle names the partner access page for the current account — "Support partners" for a customer,
+// "Customer access" for an MSP or a partner — or is "" when the page is not for this session: the provider, a
+// support partner's staff acting in a customer (only the customer's own people choose its partners), or a role
+// that may not even view the account.
+export function partnerAccessTitle(me) {
+  const kind = me.currentAccount?.kind || "";
+  if (!["customer", "msp", "partner"].includes(kind) || isSupportStaff(me)) return "";
+  if (!can(me, "partner-access:manage") && !can(me, "accounts:view")) return "";
+  return kind === "customer" ? "Support partners" : "Customer access";
+}
+
+// isSupportStaff reports whether the session acts in the current account as a support partner's staff member.
+export function isSupportStaff(me) {
+  const id = me.currentAccount?.id;
+  const m = (Array.isArray(me.memberships) ? me.memberships : []).find((x) => x.accountId === id);
+  return Array.isArray(m?.roles) && m.roles.includes("support-staff");
 }

@@ -1,9 +1,14 @@
-// signin.js runs the two sign-in steps: email and password, then the 6-digit code sent by email, with its
-// 60-second countdown and "Send a new code". The session cookie is HttpOnly: this page never sees it, it only
-// learns that the server signed the browser in and moves on to the portal.
+// signin.js runs the two sign-in steps: email and password, then the code step, which follows the user's
+// two-factor method (the "method" of the answer): a 6-digit code sent by email (with its 60-second countdown and
+// "Send a new code"), the same code by text message and by email, or the current code of an authenticator app
+// (nothing is sent; a recovery code stands in for a lost phone). The session cookie is HttpOnly: this page never
+// sees it, it only learns that the server signed the browser in and moves on to the portal, or back to the page
+// that sent the person here (the invitation page).
 
 import { ApiError, get, post } from "./api.js";
-import { $, announce, busy, clearErrors, clockTime, duration, fieldError, plural, prefillKey, showAlert, showView } from "./ui.js";
+import {
+  $, announce, busy, clearErrors, clockTime, duration, el, fieldError, plural, prefillKey, remember, showAlert, showView, takeNext,
+} from "./ui.js";
 
 // The server's limits for codes (package otp): a new code at most every 30 seconds, at most 3 new codes per
 // sign-in, none after 10 minutes. The server enforces them and always answers 202 to a resend; the page mirrors
@@ -13,7 +18,12 @@ const MAX_RESENDS = 3;
 const LIFETIME = 10 * 60;
 const DEFAULT_TTL = 60;
 
-const challenge = { id: "", email: "", startedAt: 0, expiresAt: 0, resendAt: 0, resends: 0, timer: 0, expiredSaid: false };
+const challenge = {
+  id: "", email: "", method: "email", recovery: false, startedAt: 0, expiresAt: 0, resendAt: 0, resends: 0, timer: 0, expiredSaid: false,
+};
+
+// Where the code comes from, by method: the words of the code step.
+const sources = { email: "the email", sms: "the text message or the email", totp: "your authenticator app" };
 
 start();
 
@@ -22,14 +32,19 @@ function start() {
   $("code-form").addEventListener("submit", submitCode);
   $("resend").addEventListener("click", resend);
   $("restart").addEventListener("click", restart);
+  $("use-recovery").addEventListener("click", () => recoveryMode(!challenge.recovery));
+  // The reset page starts with the address typed here.
+  $("forgot-link").addEventListener("click", () => {
+    if ($("email").value.trim()) remember(prefillKey, $("email").value.trim());
+  });
   $("show-password").addEventListener("change", (e) => {
     $("password").type = e.target.checked ? "text" : "password";
   });
   $("otp").addEventListener("input", () => {
-    // People paste codes with spaces or dashes; keep the digits.
+    // People paste codes with spaces or dashes; keep the digits (a recovery code keeps its letters and dash).
     const input = $("otp");
-    const digits = input.value.replace(/\D/g, "").slice(0, 6);
-    if (digits !== input.value) input.value = digits;
+    const kept = challenge.recovery ? input.value.replace(/[^0-9a-z -]/gi, "").slice(0, 13) : input.value.replace(/\D/g, "").slice(0, 6);
+    if (kept !== input.value) input.value = kept;
     fieldError(input, "");
   });
   const email = takePrefill();
@@ -40,7 +55,7 @@ function start() {
     $("email").focus();
   }
   // Someone who is already signed in has nothing to do here.
-  get("/v1/me").then(() => location.replace("/"), () => {});
+  get("/v1/me").then(() => location.replace(takeNext() || "/"), () => {});
 }
 
 // takePrefill reads, once, the address the activation page left for us; storage may be switched off.
@@ -105,12 +120,65 @@ async function submitCredentials(event) {
 function startCode(email, data) {
   challenge.id = data.challengeId || "";
   challenge.email = email;
+  challenge.method = sources[data.method] ? data.method : "email";
   challenge.resends = 0;
   challenge.startedAt = Date.now();
-  $("code-email").textContent = email;
+  describeCode(email);
+  recoveryMode(false);
   showView("code", { focus: false });
   issued(Number(data.expiresInSeconds) || DEFAULT_TTL);
   $("otp").focus();
+}
+
+// describeCode says where the code comes from, for the challenge's method.
+function describeCode(email) {
+  const who = el("strong", { id: "code-email" }, email);
+  const intro = $("code-intro");
+  switch (challenge.method) {
+    case "sms":
+      $("code-title").textContent = "Check your phone";
+      intro.replaceChildren("We sent the same 6-digit code by text message to your mobile and by email to ", who,
+        ". Enter it below to finish signing in.");
+      break;
+    case "totp":
+      $("code-title").textContent = "Enter the code from your app";
+      intro.replaceChildren("Open your authenticator app and enter the 6-digit code it shows for PartnerHub (", who,
+        "). Lost your phone? Use one of your recovery codes instead.");
+      break;
+    default:
+      $("code-title").textContent = "Check your email";
+      intro.replaceChildren("We sent a 6-digit code to ", who, ". Enter it below to finish signing in.");
+  }
+  document.title = `${$("code-title").textContent} · PartnerHub`;
+  $("use-recovery").hidden = challenge.method !== "totp";
+  // Nothing is sent for an app: there is nothing to send again.
+  $("resend").hidden = challenge.method === "totp";
+}
+
+// recoveryMode switches the code field between the app's 6 digits and a recovery code ("xxxxx-xxxxx").
+function recoveryMode(on) {
+  challenge.recovery = on && challenge.method === "totp";
+  const input = $("otp");
+  input.value = "";
+  fieldError(input, "");
+  if (challenge.recovery) {
+    $("otp-label").textContent = "Recovery code";
+    input.inputMode = "text";
+    input.autocomplete = "off";
+    input.removeAttribute("pattern");
+    input.maxLength = 13;
+    input.classList.add("recovery-input");
+    $("use-recovery").textContent = "Use a code from the app instead";
+  } else {
+    $("otp-label").textContent = "6-digit code";
+    input.inputMode = "numeric";
+    input.autocomplete = "one-time-code";
+    input.pattern = "[0-9]{6}";
+    input.maxLength = 6;
+    input.classList.remove("recovery-input");
+    $("use-recovery").textContent = "Use a recovery code instead";
+  }
+  if (!$("code").hidden) input.focus();
 }
 
 // issued restarts the countdown for a code that was just sent.
@@ -129,15 +197,17 @@ function tick() {
   const left = Math.max(0, Math.ceil((challenge.expiresAt - now) / 1000));
   const countdown = $("countdown");
   countdown.dataset.seconds = String(left);
+  const app = challenge.method === "totp";
   if (left > 0) {
-    countdown.textContent = `The code expires in ${plural(left, "second")}.`;
+    // An app's codes change every 30 seconds by themselves: what runs out is this sign-in step.
+    countdown.textContent = app ? `You have ${duration(left)} to enter a code.` : `The code expires in ${plural(left, "second")}.`;
     countdown.dataset.state = left <= 10 ? "soon" : "running";
   } else {
-    countdown.textContent = "The code has expired.";
+    countdown.textContent = app ? "This sign-in step has expired. Choose “Sign in again”." : "The code has expired.";
     countdown.dataset.state = "expired";
     if (!challenge.expiredSaid) {
       challenge.expiredSaid = true;
-      announce(canResend(now) ? "The code has expired. Send a new code." : "The code has expired.");
+      announce(app ? "This sign-in step has expired. Sign in again." : canResend(now) ? "The code has expired. Send a new code." : "The code has expired.");
     }
   }
   renderResend(now);
@@ -155,6 +225,10 @@ function renderResend(now) {
   const button = $("resend");
   const hint = $("resend-hint");
   let text = "";
+  if (challenge.method === "totp") {
+    hint.hidden = true;
+    return;
+  }
   if (challenge.resends >= MAX_RESENDS || tooOld(now)) {
     text = "No more new codes can be sent for this sign-in. Choose “Sign in again” to start over.";
   } else if (now < challenge.resendAt) {
@@ -195,9 +269,17 @@ async function submitCode(event) {
   const alertBox = $("code-alert");
   const input = $("otp");
   clearErrors($("code-form"), alertBox);
-  const code = input.value.replace(/\D/g, "");
-  if (code.length !== 6) {
-    fieldError(input, "Enter the 6 digits from the email.");
+  let code = input.value.replace(/\D/g, "");
+  if (challenge.recovery) {
+    // Recovery codes are "xxxxx-xxxxx": ten letters and digits; case, spaces and the dash do not matter.
+    code = input.value.trim().toLowerCase();
+    if (code.replace(/[\s-]/g, "").length !== 10) {
+      fieldError(input, "Enter one of your recovery codes: ten letters and digits, like 7hx2k-9mq4r.");
+      input.focus();
+      return;
+    }
+  } else if (code.length !== 6) {
+    fieldError(input, `Enter the 6 digits from ${sources[challenge.method]}.`);
     input.focus();
     return;
   }
@@ -218,12 +300,20 @@ function codeFailed(err, input, alertBox) {
     return;
   }
   switch (err.slug) {
+    case "code-replayed":
+      fieldError(input, err.detail || "This code was already used. Wait for the next code in your app.");
+      input.select();
+      input.focus();
+      return;
     case "wrong-code": {
       const left = Number(err.problem.attemptsLeft);
+      const what = challenge.recovery ? "recovery code" : "code";
       if (Number.isFinite(left) && left > 0) {
-        fieldError(input, `That code is not right. You have ${plural(left, "attempt")} left with this code.`);
+        fieldError(input, `That ${what} is not right. You have ${plural(left, "attempt")} left${challenge.method === "totp" ? "" : " with this code"}.`);
       } else {
-        fieldError(input, `That code is not right, and it no longer works.${nextStep()}`);
+        fieldError(input, challenge.method === "totp"
+          ? `That ${what} is not right, and this sign-in takes no more codes.${nextStep()}`
+          : `That code is not right, and it no longer works.${nextStep()}`);
       }
       input.select();
       input.focus();
@@ -238,7 +328,7 @@ function codeFailed(err, input, alertBox) {
       input.focus();
       return;
     case "code-used":
-      showAlert(alertBox, "This code has already been used. Sign in again to get a new one.");
+      showAlert(alertBox, challenge.method === "totp" ? err.detail || "This code has already been used." : "This code has already been used. Sign in again to get a new one.");
       return;
   }
   showAlert(alertBox, explain(err));
@@ -246,6 +336,7 @@ function codeFailed(err, input, alertBox) {
 
 // nextStep says how to get a working code from here.
 function nextStep() {
+  if (challenge.method === "totp") return " Sign in again to try once more.";
   const now = Date.now();
   if (canResend(now)) return " Send a new code.";
   if (challenge.resends < MAX_RESENDS && !tooOld(now)) {
@@ -282,5 +373,5 @@ function restart() {
 function signedIn() {
   window.clearInterval(challenge.timer);
   showView("done");
-  location.assign("/");
+  location.assign(takeNext() || "/");
 }

@@ -200,3 +200,60 @@ export const statusTitles = { pending: "Pending", active: "Active", disabled: "D
 export function formatCount(n) {
   return new Intl.NumberFormat().format(Number.isFinite(n) ? n : 0);
 }
+
+// Role names as people read them; they follow the catalog in pkg/role (GET /v1/roles gives titles too). A name
+// the page does not know is shown as the API spells it.
+export const roleTitles = {
+  "super-admin": "Super administrator",
+  "account-admin": "Administrator",
+  "msp-accounts": "Accounts",
+  "msp-prospects": "Prospects",
+  "implementation-lead": "Implementation lead",
+  "partner-marketing": "Partner marketing",
+  "partner-marketing-admin": "Partner marketing administrator",
+  "read-only": "Read-only",
+  "account-actions-control": "Account Actions Control",
+  "support-staff": "Support partner staff",
+};
+
+// roleTitle names one role.
+export function roleTitle(name) {
+  return roleTitles[name] || String(name || "");
+}
+
+// Two-factor methods as people read them.
+export const methodTitles = { email: "code by email", sms: "code by text message and email", totp: "authenticator app" };
+
+// twoFactorText says in words how a user signs in: {enabled, method} from the API.
+export function twoFactorText(tf) {
+  if (!tf || typeof tf !== "object") return "";
+  if (tf.enabled === false) return "Off: the password alone signs in";
+  const method = methodTitles[tf.method || "email"];
+  return method ? `On: ${method}` : "On";
+}
+
+// nextKey is where a page that sends someone to sign in (the invitation page) leaves, in this tab's
+// sessionStorage, the path to come back to; the sign-in page takes it once.
+export const nextKey = "partnerhub.signin.next";
+
+// remember stores a value in this tab's sessionStorage; storage may be switched off (private mode).
+export function remember(key, value) {
+  try {
+    sessionStorage.setItem(key, value);
+  } catch {
+    // Without storage the next page simply starts without it.
+  }
+}
+
+// takeNext reads, once, the path the sign-in page should go to after signing in: only a path of this portal
+// ("/accept#…"), never another site ("//evil.example", "https://…").
+export function takeNext() {
+  let next = "";
+  try {
+    next = sessionStorage.getItem(nextKey) || "";
+    sessionStorage.removeItem(nextKey);
+  } catch {
+    return "";
+  }
+  return /^\/(?![/\\])/.test(next) ? next : "";
+}
