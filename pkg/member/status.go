@@ -15,9 +15,11 @@ import (
 
 // StatusCheck is the user status check: the answer of GET /v1/users/{id}/status.
 type StatusCheck struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Phone  string `json:"phone"`
+	Mobile string `json:"mobile"`
 	// Registered says whether the user has set a password through their activation link.
 	Registered       bool           `json:"registered"`
 	Status           string         `json:"status"` // registered, unregistered or disabled
@@ -71,7 +73,7 @@ func (s *Service) Status(ctx context.Context, a actor.Actor, userID string) (Sta
 	}
 	u, now := t.user, s.clock.Now()
 	out := StatusCheck{
-		ID: u.ID, Name: u.Name, Email: u.Email,
+		ID: u.ID, Name: u.Name, Email: u.Email, Phone: u.Phone, Mobile: u.Mobile,
 		Registered: u.Registered(), Status: u.Status.Registration(),
 		LastLoginAt: timeOrNil(u.LastLoginAt), TwoFactor: u.TwoFactor,
 		Locked: u.Locked(now), Memberships: []StatusMembership{}, Version: u.Version,

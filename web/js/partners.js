@@ -47,6 +47,7 @@ $("edit-account").addEventListener("click", startEdit);
 $("edit-cancel").addEventListener("click", endEdit);
 $("edit-form").addEventListener("submit", saveEdit);
 $("toggle-status").addEventListener("click", confirmStatus);
+wireConfirmDialog();
 $("branding-enabled").addEventListener("change", switchBranding);
 $("rows-body").addEventListener("click", rowClick);
 $("rows-body").addEventListener("keydown", rowKeys);
@@ -469,13 +470,30 @@ function confirmStatus() {
   const ok = $("confirm-ok");
   ok.textContent = disabling ? `Disable ${name}` : `Enable ${name}`;
   ok.classList.toggle("danger", disabling);
+  confirming = { v, disabling };
   const dialog = $("confirm-dialog");
   dialog.returnValue = "";
-  dialog.addEventListener("close", () => {
-    if (dialog.returnValue === "confirm") changeStatus(v, disabling);
-    else $("toggle-status").focus();
-  }, { once: true });
   dialog.showModal();
+}
+
+// The confirmation acts on its confirm button's click, not on the dialog's close event: that event comes a
+// moment after closing, and a Cancel quickly followed by another Disable would take it for the new one's.
+let confirming = null; // {v, disabling} of the open confirmation
+
+function wireConfirmDialog() {
+  const dialog = $("confirm-dialog");
+  $("confirm-ok").addEventListener("click", (e) => {
+    e.preventDefault();
+    const target = confirming;
+    confirming = null;
+    dialog.close("confirm");
+    if (target) changeStatus(target.v, target.disabling);
+  });
+  dialog.addEventListener("close", () => {
+    if (dialog.open || !confirming) return; // a late event of an earlier confirmation
+    confirming = null;
+    $("toggle-status").focus();
+  });
 }
 
 async function changeStatus(v, disabling) {
