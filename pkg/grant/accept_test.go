@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
@@ -17,7 +18,7 @@ func TestAccept(t *testing.T) {
 	id := w.invite(nil)
 	w.advance(time.Hour)
 	r := w.act(w.partnerAdmin, grant.RouteAccept, id)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	if r.Str("status") != "active" || r.Str("side") != "partner" || r.Str("since") != w.Clock.Now().Format(time.RFC3339) || r.JSON["expiresAt"] != nil {
 		t.Fatalf("answer: %s", r.Body)
 	}
@@ -25,7 +26,7 @@ func TestAccept(t *testing.T) {
 	if g.Status != "active" || g.AcceptedBy != w.partner.ContactUserID || g.Due != "" {
 		t.Fatalf("stored: %+v", g)
 	}
-	if it := w.item(table.GrantKey(id)); it[table.AttrXPK] != nil {
+	if it := w.Data().Item(table.GrantKey(id)); it[table.AttrXPK] != nil {
 		t.Fatal("an active grant without an end date is still on the expiry index")
 	}
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
@@ -39,8 +40,8 @@ func TestAccept(t *testing.T) {
 	}
 	// Accepting again is refused and changes nothing.
 	before := w.Snapshot()
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusConflict, "grant-not-pending")
-	want(t, w.act(w.partnerAdmin, grant.RouteDecline, id), http.StatusConflict, "grant-not-pending")
+	platformtest.WantProblem(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusConflict, "grant-not-pending")
+	platformtest.WantProblem(t, w.act(w.partnerAdmin, grant.RouteDecline, id), http.StatusConflict, "grant-not-pending")
 	w.Unchanged(before, "answering an active grant")
 }
 
@@ -51,14 +52,14 @@ func TestDecline(t *testing.T) {
 	w := newWorld(t)
 	id := w.invite(nil)
 	r := w.act(w.partnerAdmin, grant.RouteDecline, id)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	if r.Str("status") != "declined" || r.Str("endReason") != grant.ReasonDeclined {
 		t.Fatalf("answer: %s", r.Body)
 	}
-	if w.item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
+	if w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
 		t.Fatal("the pair guard outlived the declined grant")
 	}
-	if it := w.item(table.GrantKey(id)); it[table.AttrXPK] != nil || it[table.AttrTTL] == nil {
+	if it := w.Data().Item(table.GrantKey(id)); it[table.AttrXPK] != nil || it[table.AttrTTL] == nil {
 		t.Fatal("a declined grant is still on the expiry index, or never collected")
 	}
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
@@ -69,7 +70,7 @@ func TestDecline(t *testing.T) {
 	if mails := w.mails("partner-invitation-declined"); len(mails) != 1 || mails[0].To != w.customer.ContactEmail {
 		t.Fatalf("emails: %+v", mails)
 	}
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusConflict, "grant-ended")
+	platformtest.WantProblem(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusConflict, "grant-ended")
 	w.invite(nil)
 }
 
@@ -97,13 +98,13 @@ func TestAnswerRefusals(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			want(t, w.act(c.cookie, c.route, c.id), c.status, c.slug)
+			platformtest.WantProblem(t, w.act(c.cookie, c.route, c.id), c.status, c.slug)
 		})
 	}
 	w.Unchanged(before, "refused answers")
 	w.advance(grant.InvitationTTL)
 	before = w.Snapshot()
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusGone, "invitation-expired")
+	platformtest.WantProblem(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusGone, "invitation-expired")
 	w.Unchanged(before, "accepting a lapsed invitation")
 }
 
@@ -118,5 +119,5 @@ func TestInvitationEndsWithItsEndDate(t *testing.T) {
 		t.Fatalf("due at %s, want the end date %s", g.DueAt, table.Timestamp(ends))
 	}
 	w.advance(3 * 24 * time.Hour)
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusGone, "invitation-expired")
+	platformtest.WantProblem(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusGone, "invitation-expired")
 }

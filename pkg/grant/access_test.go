@@ -23,12 +23,12 @@ func TestStaffAccessIsCheckedOnEveryRequest(t *testing.T) {
 	}{
 		{"case=end date passed, not yet swept", func(w *world, _ staffMember) { w.advance(2 * 24 * time.Hour) }},
 		{"case=removed from the partner", func(w *world, staff staffMember) {
-			want(w.T, w.Call(platformtest.Request{Function: route.Revoke, Route: "DELETE /v1/accounts/{id}/users/{userId}", Cookie: w.partnerAdmin,
-				Params: map[string]string{"id": w.partner.ID, "userId": staff.id}}), http.StatusOK, "")
+			platformtest.WantStatus(w.T, w.Call(platformtest.Request{Function: route.Revoke, Route: "DELETE /v1/accounts/{id}/users/{userId}", Cookie: w.partnerAdmin,
+				Params: map[string]string{"id": w.partner.ID, "userId": staff.id}}), http.StatusOK)
 		}},
 		{"case=partner disabled", func(w *world, _ staffMember) {
-			want(w.T, w.Call(platformtest.Request{Function: route.Revoke, Route: "POST /v1/accounts/{id}/disable", Cookie: w.mspAdmin,
-				Params: map[string]string{"id": w.partner.ID}}), http.StatusOK, "")
+			platformtest.WantStatus(w.T, w.Call(platformtest.Request{Function: route.Revoke, Route: "POST /v1/accounts/{id}/disable", Cookie: w.mspAdmin,
+				Params: map[string]string{"id": w.partner.ID}}), http.StatusOK)
 		}},
 	}
 	for _, c := range cases {
@@ -38,10 +38,10 @@ func TestStaffAccessIsCheckedOnEveryRequest(t *testing.T) {
 			staff := w.addStaff("Sam Staff")
 			ends := w.Clock.Now().Add(2 * 24 * time.Hour)
 			id := w.invite(map[string]any{"partnerId": w.partnerID(), "endsAt": ends.Format(time.RFC3339)})
-			want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK, "")
-			want(t, w.setStaff(w.partnerAdmin, id, staff.id), http.StatusOK, "")
+			platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
+			platformtest.WantStatus(t, w.setStaff(w.partnerAdmin, id, staff.id), http.StatusOK)
 			inCustomer := w.Session(staff.id, w.customer.ID)
-			want(t, w.viewAccount(inCustomer, w.customer.ID), http.StatusOK, "")
+			platformtest.WantStatus(t, w.viewAccount(inCustomer, w.customer.ID), http.StatusOK)
 
 			c.cut(w, staff)
 			// A session acting in the customer, signed in after the cut as the membership still allows, is refused.
@@ -49,7 +49,7 @@ func TestStaffAccessIsCheckedOnEveryRequest(t *testing.T) {
 				t.Fatal("the cut removed the membership itself: nothing left to check")
 			}
 			fresh := w.Session(staff.id, w.customer.ID)
-			want(t, w.viewAccount(fresh, w.customer.ID), http.StatusUnauthorized, "unauthorized")
+			platformtest.WantProblem(t, w.viewAccount(fresh, w.customer.ID), http.StatusUnauthorized, "unauthorized")
 		})
 	}
 }
@@ -62,12 +62,12 @@ func TestSwitchNeedsAUsableGrant(t *testing.T) {
 	staff := w.addStaff("Sam Staff")
 	ends := w.Clock.Now().Add(24 * time.Hour)
 	id := w.invite(map[string]any{"partnerId": w.partnerID(), "endsAt": ends.Format(time.RFC3339)})
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK, "")
-	want(t, w.setStaff(w.partnerAdmin, id, staff.id), http.StatusOK, "")
-	want(t, w.switchTo(staff.cookie, w.customer.ID), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
+	platformtest.WantStatus(t, w.setStaff(w.partnerAdmin, id, staff.id), http.StatusOK)
+	platformtest.WantStatus(t, w.switchTo(staff.cookie, w.customer.ID), http.StatusOK)
 	w.advance(24 * time.Hour)
 	inPartner := w.Session(staff.id, w.partner.ID)
 	w.AcceptLicense(inPartner, license.Current().Version)
-	want(t, w.switchTo(inPartner, w.customer.ID), http.StatusNotFound, "not-member")
-	want(t, w.viewAccount(inPartner, w.partner.ID), http.StatusOK, "")
+	platformtest.WantProblem(t, w.switchTo(inPartner, w.customer.ID), http.StatusNotFound, "not-member")
+	platformtest.WantStatus(t, w.viewAccount(inPartner, w.partner.ID), http.StatusOK)
 }

@@ -88,10 +88,10 @@ func TestTemplates(t *testing.T) {
 func TestInvitationEmailIsSentBranded(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	want(t, w.Call(platformtest.Request{Function: route.Branding, Route: "PUT /v1/accounts/{id}/branding/enabled", Cookie: w.Super,
-		Params: map[string]string{"id": w.partner.ID}, Body: map[string]bool{"enabled": true}}), http.StatusOK, "")
-	want(t, w.Call(platformtest.Request{Function: route.Branding, Route: "PUT /v1/accounts/{id}/branding", Cookie: w.partnerAdmin,
-		Params: map[string]string{"id": w.partner.ID}, Body: map[string]string{"color": "#0A7C4A", "name": "Contoso Cloud", "supportEmail": "help@contoso.example"}}), http.StatusOK, "")
+	platformtest.WantStatus(t, w.Call(platformtest.Request{Function: route.Branding, Route: "PUT /v1/accounts/{id}/branding/enabled", Cookie: w.Super,
+		Params: map[string]string{"id": w.partner.ID}, Body: map[string]bool{"enabled": true}}), http.StatusOK)
+	platformtest.WantStatus(t, w.Call(platformtest.Request{Function: route.Branding, Route: "PUT /v1/accounts/{id}/branding", Cookie: w.partnerAdmin,
+		Params: map[string]string{"id": w.partner.ID}, Body: map[string]string{"color": "#0A7C4A", "name": "Contoso Cloud", "supportEmail": "help@contoso.example"}}), http.StatusOK)
 	w.invite(nil)
 	m := w.mails("partner-invited")[0]
 	mailer, err := w.App.OutboxMailer()

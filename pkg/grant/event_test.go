@@ -1,32 +1,14 @@
 package grant_test
 
 import (
-	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
-
-// sampleEvent reads a sample invocation payload from events/.
-func sampleEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "events", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
-}
 
 // TestSampleEvents drives the real handlers with events/partner-access.json and events/revoke-partner-access.json,
 // the events `make invoke` sends: as they are, their made-up session is not signed in; pointed at this test's
@@ -46,7 +28,7 @@ func TestSampleEvents(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run("case="+c.file, func(t *testing.T) {
-			ev := sampleEvent(t, c.file)
+			ev := platformtest.SampleEvent(t, c.file)
 			rt, ok := route.ByKey(ev.RouteKey)
 			if !ok || rt.Function != c.function || ev.RequestContext.HTTP.Method != rt.Method || ev.RequestContext.RouteKey != ev.RouteKey ||
 				ev.PathParameters[c.param] == "" || !strings.Contains(ev.RawPath, ev.PathParameters[c.param]) {

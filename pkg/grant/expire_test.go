@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
@@ -40,7 +41,7 @@ func TestUnansweredInvitationExpires(t *testing.T) {
 	if n := len(w.mails("partner-invitation-expired")); n != 1 {
 		t.Fatalf("%d expiry emails after a second sweep", n)
 	}
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusConflict, "grant-ended")
+	platformtest.WantProblem(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusConflict, "grant-ended")
 	w.invite(nil)
 }
 
@@ -53,8 +54,8 @@ func TestEndDate(t *testing.T) {
 	start := w.Clock.Now()
 	ends := start.Add(30 * 24 * time.Hour).Truncate(time.Second)
 	id := w.invite(map[string]any{"partnerId": w.partnerID(), "endsAt": ends.Format(time.RFC3339)})
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK, "")
-	want(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
+	platformtest.WantStatus(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK)
 	if g := w.grantRecord(id); g.Due != grant.DueFirstReminder || g.DueAt != table.Timestamp(ends.Add(-grant.FirstReminder)) {
 		t.Fatalf("after accepting, due %s at %s", g.Due, g.DueAt)
 	}
@@ -112,7 +113,7 @@ func TestLateSweepSendsOneReminder(t *testing.T) {
 	ends := w.Clock.Now().Add(10 * 24 * time.Hour).Truncate(time.Second)
 	id := w.invite(map[string]any{"partnerId": w.partnerID(), "endsAt": ends.Format(time.RFC3339)})
 	w.advance(5 * 24 * time.Hour) // accepted 5 days before the end: the 7-day reminder is past
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
 	if g := w.grantRecord(id); g.Due != grant.DueSecondReminder {
 		t.Fatalf("due %q after a late acceptance", g.Due)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
@@ -20,7 +21,7 @@ func TestInviteByPartnerID(t *testing.T) {
 	typed := strings.ToLower(strings.ReplaceAll(w.partnerID(), "-", ""))
 	ends := w.Clock.Now().Add(90 * 24 * time.Hour).Format(time.RFC3339)
 	r := w.call(w.customerAdmin, grant.RouteInvite, map[string]string{"id": w.customer.ID}, map[string]any{"partnerId": " " + typed + " ", "endsAt": ends})
-	want(t, r, http.StatusCreated, "")
+	platformtest.WantStatus(t, r, http.StatusCreated)
 	id := r.Str("id")
 	partner, _ := r.JSON["partner"].(map[string]any)
 	if r.Str("status") != "invited" || partner["id"] != w.partner.ID || partner["name"] != "Contoso Support" || partner["partnerId"] != w.partnerID() ||
@@ -34,10 +35,10 @@ func TestInviteByPartnerID(t *testing.T) {
 	if g.Status != "invited" || g.CustomerID != w.customer.ID || g.PartnerAccountID != w.partner.ID || g.InvitedBy != w.customer.ContactUserID || g.Due != grant.DueInvitation {
 		t.Fatalf("stored: %+v", g)
 	}
-	if guard := w.item(table.GrantPairGuard(w.customer.ID, w.partner.ID)); str(guard["grantId"]) != id {
+	if guard := w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)); platformtest.Str(guard["grantId"]) != id {
 		t.Fatalf("pair guard: %v", guard)
 	}
-	if it := w.item(table.GrantKey(id)); str(it[table.AttrXPK]) != table.ExpiryPartition {
+	if it := w.Data().Item(table.GrantKey(id)); platformtest.Str(it[table.AttrXPK]) != table.ExpiryPartition {
 		t.Fatal("the pending grant is not on the expiry index")
 	}
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
@@ -86,7 +87,7 @@ func TestInviteRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := w.call(c.cookie, grant.RouteInvite, map[string]string{"id": c.account}, c.body)
-			want(t, r, c.status, c.slug)
+			platformtest.WantProblem(t, r, c.status, c.slug)
 			if c.fields != nil && !slices.Equal(r.Fields(), c.fields) {
 				t.Fatalf("fields %v, want %v", r.Fields(), c.fields)
 			}
@@ -102,19 +103,19 @@ func TestOneLiveGrantPerPair(t *testing.T) {
 	w := newWorld(t)
 	first := w.invite(nil)
 	r := w.call(w.customerAdmin, grant.RouteInvite, map[string]string{"id": w.customer.ID}, map[string]any{"partnerId": w.partnerID()})
-	want(t, r, http.StatusConflict, "grant-exists")
+	platformtest.WantProblem(t, r, http.StatusConflict, "grant-exists")
 	if r.Str("grantId") != first {
 		t.Fatalf("grant-exists names %q, want %q", r.Str("grantId"), first)
 	}
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, first), http.StatusOK, "")
-	want(t, w.call(w.customerAdmin, grant.RouteInvite, map[string]string{"id": w.customer.ID}, map[string]any{"partnerId": w.partnerID()}), http.StatusConflict, "grant-exists")
+	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, first), http.StatusOK)
+	platformtest.WantProblem(t, w.call(w.customerAdmin, grant.RouteInvite, map[string]string{"id": w.customer.ID}, map[string]any{"partnerId": w.partnerID()}), http.StatusConflict, "grant-exists")
 
 	// Another customer invites the same partner independently.
-	want(t, w.call(w.otherAdmin, grant.RouteInvite, map[string]string{"id": w.other.ID}, map[string]any{"partnerId": w.partnerID()}), http.StatusCreated, "")
+	platformtest.WantStatus(t, w.call(w.otherAdmin, grant.RouteInvite, map[string]string{"id": w.other.ID}, map[string]any{"partnerId": w.partnerID()}), http.StatusCreated)
 
-	want(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, first), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, first), http.StatusOK)
 	// The revoked grant stays revoked: accepting it again is refused, a new invitation makes a new grant.
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, first), http.StatusConflict, "grant-ended")
+	platformtest.WantProblem(t, w.act(w.partnerAdmin, grant.RouteAccept, first), http.StatusConflict, "grant-ended")
 	second := w.invite(nil)
 	if second == first || w.grantRecord(first).Status != "revoked" || w.grantRecord(second).Status != "invited" {
 		t.Fatalf("after the revoke: first %s, second %s", w.grantRecord(first).Status, w.grantRecord(second).Status)
@@ -127,6 +128,6 @@ func TestInviteAnMSP(t *testing.T) {
 	w := newWorld(t)
 	mspID := w.Account(w.msp.ID).PartnerID
 	r := w.call(w.customerAdmin, grant.RouteInvite, map[string]string{"id": w.customer.ID}, map[string]any{"partnerId": mspID})
-	want(t, r, http.StatusCreated, "")
-	want(t, w.act(w.mspAdmin, grant.RouteAccept, r.Str("id")), http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusCreated)
+	platformtest.WantStatus(t, w.act(w.mspAdmin, grant.RouteAccept, r.Str("id")), http.StatusOK)
 }

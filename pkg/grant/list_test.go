@@ -38,19 +38,19 @@ func TestListBothSides(t *testing.T) {
 	old := w.invite(map[string]any{"partnerId": pid(blue.ID)})
 	blueAdmin := w.admin(blue)
 	w.admin(adatum)
-	want(t, w.act(blueAdmin, grant.RouteDecline, old), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(blueAdmin, grant.RouteDecline, old), http.StatusOK)
 	w.advance(grant.Recent + 24*time.Hour)
 	// Recently: Adatum declined; the MSP is active; the partner is pending; and Blue Yonder was invited anew.
 	adatumAdmin := w.Session(adatum.ContactUserID, adatum.ID)
 	declined := w.invite(map[string]any{"partnerId": pid(adatum.ID)})
-	want(t, w.act(adatumAdmin, grant.RouteDecline, declined), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(adatumAdmin, grant.RouteDecline, declined), http.StatusOK)
 	active := w.invite(map[string]any{"partnerId": pid(w.msp.ID)})
-	want(t, w.act(w.mspAdmin, grant.RouteAccept, active), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.mspAdmin, grant.RouteAccept, active), http.StatusOK)
 	w.invite(nil)
 	w.invite(map[string]any{"partnerId": pid(blue.ID)})
 
 	r := w.list(w.customerAdmin, w.customer.ID, nil)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	var got []string
 	for _, g := range grants(r) {
 		got = append(got, names(g, "partner"))
@@ -65,7 +65,7 @@ func TestListBothSides(t *testing.T) {
 	query := map[string]string{"limit": "1"}
 	for range 10 {
 		page := w.list(w.customerAdmin, w.customer.ID, query)
-		want(t, page, http.StatusOK, "")
+		platformtest.WantStatus(t, page, http.StatusOK)
 		for _, g := range grants(page) {
 			paged = append(paged, names(g, "partner"))
 		}
@@ -81,7 +81,7 @@ func TestListBothSides(t *testing.T) {
 
 	// The partner sees its customer and its own Partner ID.
 	r = w.list(w.partnerAdmin, w.partner.ID, nil)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	if list := grants(r); len(list) != 1 || names(list[0], "customer") != "Fabrikam Inc:invited" || r.Str("partnerId") != w.partnerID() {
 		t.Fatalf("partner list: %s", r.Body)
 	}
@@ -108,7 +108,7 @@ func TestListRefusals(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			want(t, w.list(c.cookie, c.account, c.query), c.status, c.slug)
+			platformtest.WantProblem(t, w.list(c.cookie, c.account, c.query), c.status, c.slug)
 		})
 	}
 }
@@ -140,12 +140,12 @@ func TestPartnerIDForOlderAccounts(t *testing.T) {
 		t.Fatalf("read-only list: %d %s", r.StatusCode, r.Body)
 	}
 	r := w.list(w.partnerAdmin, w.partner.ID, nil)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	got := r.Str("partnerId")
 	if _, err := grant.ParsePartnerID(got); err != nil || w.partnerID() != got {
 		t.Fatalf("allocated %q, stored %q", got, w.partnerID())
 	}
-	if g := w.item(table.PartnerIDGuard(got[:4] + got[5:])); str(g["accountId"]) != w.partner.ID {
+	if g := w.Data().Item(table.PartnerIDGuard(got[:4] + got[5:])); platformtest.Str(g["accountId"]) != w.partner.ID {
 		t.Fatal("the allocated Partner ID has no guard")
 	}
 	if again := w.list(w.partnerAdmin, w.partner.ID, nil); again.Str("partnerId") != got {
@@ -174,7 +174,7 @@ func TestGetOneGrant(t *testing.T) {
 		{w.mspAdmin, "", 404},
 	} {
 		r := w.call(c.cookie, grant.RouteGet, map[string]string{"grantId": id}, nil)
-		want(t, r, c.status, "")
+		platformtest.WantStatus(t, r, c.status)
 		if r.Str("side") != c.side {
 			t.Fatalf("side %q, want %q: %s", r.Str("side"), c.side, r.Body)
 		}
@@ -189,21 +189,21 @@ func TestAuditShowsEveryStep(t *testing.T) {
 	tick := func() { w.Clock.Advance(time.Second) } // events of one instant have no order
 	id := w.invite(nil)
 	tick()
-	want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
 	tick()
-	want(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK, "")
+	platformtest.WantStatus(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK)
 	tick()
-	want(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusOK)
 	tick()
 	second := w.invite(nil)
 	tick()
-	want(t, w.act(w.partnerAdmin, grant.RouteDecline, second), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteDecline, second), http.StatusOK)
 	steps := []string{"partner-access.declined", "partner-access.invited", "partner-access.revoked", "partner-access.staff-changed",
 		"partner-access.accepted", "partner-access.invited"} // newest first
 	for _, c := range []struct{ cookie, account string }{{w.customerAdmin, w.customer.ID}, {w.partnerAdmin, w.partner.ID}} {
 		r := w.Call(platformtest.Request{Function: route.Accounts, Route: "GET /v1/accounts/{id}/audit", Cookie: c.cookie,
 			Params: map[string]string{"id": c.account}, Headers: map[string]string{}})
-		want(t, r, http.StatusOK, "")
+		platformtest.WantStatus(t, r, http.StatusOK)
 		var got []string
 		items, _ := r.JSON["items"].([]any)
 		for _, it := range items {

@@ -9,10 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
@@ -111,7 +108,7 @@ func (w *world) invite(body map[string]any) string {
 		body = map[string]any{"partnerId": w.partnerID()}
 	}
 	r := w.call(w.customerAdmin, grant.RouteInvite, map[string]string{"id": w.customer.ID}, body)
-	want(w.T, r, http.StatusCreated, "")
+	platformtest.WantStatus(w.T, r, http.StatusCreated)
 	return r.Str("id")
 }
 
@@ -134,9 +131,9 @@ func (w *world) setStaff(cookie, grantID string, ids ...string) platformtest.Rep
 func (w *world) activeGrant(staff ...string) string {
 	w.T.Helper()
 	id := w.invite(nil)
-	want(w.T, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK, "")
+	platformtest.WantStatus(w.T, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
 	if len(staff) > 0 {
-		want(w.T, w.setStaff(w.partnerAdmin, id, staff...), http.StatusOK, "")
+		platformtest.WantStatus(w.T, w.setStaff(w.partnerAdmin, id, staff...), http.StatusOK)
 	}
 	return id
 }
@@ -165,16 +162,6 @@ func (w *world) grantRecord(id string) dynamo.GrantRecord {
 	return g
 }
 
-// item reads an item by key; nil if there is none.
-func (w *world) item(k table.Key) map[string]types.AttributeValue {
-	w.T.Helper()
-	out, err := w.Env.Dynamo.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(w.Table), Key: k.AV(), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		w.T.Fatal(err)
-	}
-	return out.Item
-}
-
 // membership reads a membership; ok is false if there is none.
 func (w *world) membership(userID, accountID string) (user.Membership, bool) {
 	w.T.Helper()
@@ -189,10 +176,7 @@ func (w *world) membership(userID, accountID string) (user.Membership, bool) {
 func (w *world) staffMemberships(accountID string) []user.Membership {
 	w.T.Helper()
 	var out []user.Membership
-	for _, it := range w.Items() {
-		if str(it[table.AttrType]) != table.TypeMember {
-			continue
-		}
+	for _, it := range w.Data().ItemsOf(table.TypeMember) {
 		var m user.Membership
 		if err := attributevalue.UnmarshalMap(it, &m); err != nil {
 			w.T.Fatal(err)
@@ -208,14 +192,7 @@ func (w *world) staffMemberships(accountID string) []user.Membership {
 func (w *world) mails(template string) []outbox.Message {
 	w.T.Helper()
 	var out []outbox.Message
-	for _, it := range w.Items() {
-		if str(it[table.AttrType]) != table.TypeOutbox {
-			continue
-		}
-		m, err := outbox.FromItem(it)
-		if err != nil {
-			w.T.Fatal(err)
-		}
+	for _, m := range w.Data().Messages() {
 		if m.Template == template {
 			out = append(out, m)
 		}
@@ -242,17 +219,6 @@ func (w *world) advance(d time.Duration) {
 	w.otherAdmin = w.Session(w.other.ContactUserID, w.other.ID)
 }
 
-// want fails the test unless the reply has the status and, for a problem, the slug.
-func want(t testing.TB, r platformtest.Reply, status int, slug string) {
-	t.Helper()
-	if r.StatusCode != status {
-		t.Fatalf("status %d, want %d: %s", r.StatusCode, status, r.Body)
-	}
-	if slug != "" && r.Problem() != slug {
-		t.Fatalf("problem %q, want %q: %s", r.Problem(), slug, r.Body)
-	}
-}
-
 // count is how many of the actions were logged.
 func count(actions []string, action string) int {
 	n := 0
@@ -262,14 +228,6 @@ func count(actions []string, action string) int {
 		}
 	}
 	return n
-}
-
-func str(v types.AttributeValue) string {
-	s, _ := v.(*types.AttributeValueMemberS)
-	if s == nil {
-		return ""
-	}
-	return s.Value
 }
 
 // list is GET /v1/accounts/{id}/partner-access.

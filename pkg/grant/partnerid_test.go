@@ -49,7 +49,7 @@ func TestEveryPartnerHasAPartnerID(t *testing.T) {
 			t.Fatalf("Partner ID %q", shown)
 		}
 		seen[shown] = true
-		if g := w.item(table.PartnerIDGuard(canonical(shown))); str(g["accountId"]) != c.ID {
+		if g := w.Data().Item(table.PartnerIDGuard(canonical(shown))); platformtest.Str(g["accountId"]) != c.ID {
 			t.Fatalf("guard of %s: %v", shown, g)
 		}
 		if v := w.viewAccount(w.Super, c.ID); v.Str("partnerId") != shown {
@@ -87,7 +87,7 @@ func TestPartnerIDCollisions(t *testing.T) {
 		if got == taken || got == "" {
 			t.Fatalf("new partner got %q (taken: %s)", got, taken)
 		}
-		if g := w.item(table.PartnerIDGuard(canonical(got))); str(g["accountId"]) != created.ID {
+		if g := w.Data().Item(table.PartnerIDGuard(canonical(got))); platformtest.Str(g["accountId"]) != created.ID {
 			t.Fatal("the redrawn Partner ID has no guard")
 		}
 	})
@@ -112,7 +112,7 @@ func TestPartnerIDCollisions(t *testing.T) {
 		}
 	})
 
-	if g := w.item(table.PartnerIDGuard(canonical(taken))); str(g["accountId"]) != w.partner.ID || w.partnerID() != taken {
+	if g := w.Data().Item(table.PartnerIDGuard(canonical(taken))); platformtest.Str(g["accountId"]) != w.partner.ID || w.partnerID() != taken {
 		t.Fatal("the first owner lost its Partner ID")
 	}
 }

@@ -85,7 +85,7 @@ func (w *world) ended(t *testing.T, id, status string) {
 	if g.Status != status {
 		t.Fatalf("grant %s is %s, want %s", id, g.Status, status)
 	}
-	if w.item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
+	if w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
 		t.Fatalf("pair guard left behind by the %s grant", status)
 	}
 	for _, m := range w.staffMemberships(w.customer.ID) {
@@ -93,7 +93,7 @@ func (w *world) ended(t *testing.T, id, status string) {
 			t.Fatalf("staff membership of %s left behind by the %s grant", m.UserID, status)
 		}
 	}
-	if it := w.item(table.GrantKey(id)); it[table.AttrXPK] != nil {
+	if it := w.Data().Item(table.GrantKey(id)); it[table.AttrXPK] != nil {
 		t.Fatalf("the %s grant is still on the expiry index", status)
 	}
 }
@@ -137,7 +137,7 @@ func TestRaceTwoAccepts(t *testing.T) {
 			if n := len(w.mails("partner-invitation-accepted")); n != round+1 {
 				t.Fatalf("%d acceptance emails after %d rounds", n, round+1)
 			}
-			want(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusOK, "")
+			platformtest.WantStatus(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusOK)
 		})
 	}
 }
@@ -200,8 +200,8 @@ func TestRaceRevokeAgainstEndDate(t *testing.T) {
 		t.Run(fmt.Sprintf("round=%d", round), func(t *testing.T) {
 			ends := w.Clock.Now().Add(2 * 24 * time.Hour).Truncate(time.Second)
 			id := w.invite(map[string]any{"partnerId": w.partnerID(), "endsAt": ends.Format(time.RFC3339)})
-			want(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK, "")
-			want(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK, "")
+			platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
+			platformtest.WantStatus(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK)
 			w.advance(2*24*time.Hour + time.Minute)
 			endings := w.endings(w.customer.ID)
 

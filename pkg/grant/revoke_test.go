@@ -22,17 +22,17 @@ func TestRevokeByTheCustomer(t *testing.T) {
 	w := newWorld(t)
 	sam := w.addStaff("Sam Staff")
 	id := w.activeGrant(sam.id, w.partner.ContactUserID)
-	want(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK, "")
+	platformtest.WantStatus(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK)
 
 	r := w.act(w.customerAdmin, grant.RouteRevokeGrant, id)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	if r.Str("status") != "revoked" || r.Str("endReason") != grant.ReasonRevoked || r.JSON["staffCount"] != float64(0) {
 		t.Fatalf("answer: %s", r.Body)
 	}
 	if ms := w.staffMemberships(w.customer.ID); len(ms) != 0 {
 		t.Fatalf("staff memberships outlived the revoke: %+v", ms)
 	}
-	if w.item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
+	if w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
 		t.Fatal("the pair guard outlived the revoke")
 	}
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
@@ -44,10 +44,10 @@ func TestRevokeByTheCustomer(t *testing.T) {
 	if len(mails) != 1 || mails[0].To != w.partner.ContactEmail || mails[0].Data["by"] != "customer" || mails[0].BrandAccountID != w.partner.ID {
 		t.Fatalf("emails: %+v", mails)
 	}
-	want(t, w.viewAccount(sam.cookie, w.customer.ID), http.StatusUnauthorized, "unauthorized")
+	platformtest.WantProblem(t, w.viewAccount(sam.cookie, w.customer.ID), http.StatusUnauthorized, "unauthorized")
 	before := w.Snapshot()
-	want(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusConflict, "grant-ended")
-	want(t, w.setStaff(w.partnerAdmin, id, sam.id), http.StatusConflict, "grant-ended")
+	platformtest.WantProblem(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusConflict, "grant-ended")
+	platformtest.WantProblem(t, w.setStaff(w.partnerAdmin, id, sam.id), http.StatusConflict, "grant-ended")
 	w.Unchanged(before, "acting on a revoked grant")
 }
 
@@ -58,7 +58,7 @@ func TestEndings(t *testing.T) {
 	w := newWorld(t)
 	id := w.activeGrant(w.partner.ContactUserID)
 	r := w.act(w.partnerAdmin, grant.RouteRevokeGrant, id)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	if r.Str("endReason") != grant.ReasonEndedByPartner || len(w.staffMemberships(w.customer.ID)) != 0 {
 		t.Fatalf("answer: %s", r.Body)
 	}
@@ -68,8 +68,8 @@ func TestEndings(t *testing.T) {
 
 	pending := w.invite(nil)
 	r = w.act(w.customerAdmin, grant.RouteRevokeGrant, pending)
-	want(t, r, http.StatusOK, "")
-	if r.Str("endReason") != grant.ReasonWithdrawn || w.item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	if r.Str("endReason") != grant.ReasonWithdrawn || w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
 		t.Fatalf("answer: %s", r.Body)
 	}
 	if mails := w.mails("partner-access-revoked"); len(mails) != 2 {
@@ -86,7 +86,7 @@ func TestRevokeEndsStaffAccessAtTheNextRequest(t *testing.T) {
 	w := newWorld(t)
 	sam := w.addStaff("Sam Staff")
 	id := w.activeGrant(sam.id)
-	want(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK, "")
+	platformtest.WantStatus(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK)
 	accounts := w.Handler(route.Accounts)
 
 	type result struct {
@@ -131,7 +131,7 @@ func TestRevokeEndsStaffAccessAtTheNextRequest(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the staff session never got three answers")
 	}
-	want(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusOK, "")
+	platformtest.WantStatus(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusOK)
 	revoked.Store(true)
 	<-done
 	select {

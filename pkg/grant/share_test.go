@@ -18,7 +18,7 @@ import (
 func (w *world) shareLink() string {
 	w.T.Helper()
 	r := w.call(w.partnerAdmin, grant.RouteShareLink, map[string]string{"id": w.partner.ID}, nil)
-	want(w.T, r, http.StatusCreated, "")
+	platformtest.WantStatus(w.T, r, http.StatusCreated)
 	base, token, ok := strings.Cut(r.Str("url"), "#")
 	if !ok || base != platformtest.Origin+"/partner-invite" || r.Str("expiresAt") != w.Clock.Now().Add(grant.ShareLinkTTL).Format(time.RFC3339) {
 		w.T.Fatalf("share link: %s", r.Body)
@@ -37,8 +37,8 @@ func TestShareLink(t *testing.T) {
 	if !ok {
 		t.Fatal("the link's token does not verify as a share link")
 	}
-	it := w.item(table.ShareLinkKey(linkID))
-	if str(it["partnerAccountId"]) != w.partner.ID {
+	it := w.Data().Item(table.ShareLinkKey(linkID))
+	if platformtest.Str(it["partnerAccountId"]) != w.partner.ID {
 		t.Fatalf("share link item: %v", it)
 	}
 	for _, row := range w.Snapshot() {
@@ -51,7 +51,7 @@ func TestShareLink(t *testing.T) {
 	}
 
 	r := w.call(w.customerAdmin, grant.RouteOpenLink, map[string]string{"token": token}, nil)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	partner, _ := r.JSON["partner"].(map[string]any)
 	customer, _ := r.JSON["customer"].(map[string]any)
 	if partner["name"] != "Contoso Support" || partner["partnerId"] != w.partnerID() || customer["id"] != w.customer.ID {
@@ -63,7 +63,7 @@ func TestShareLink(t *testing.T) {
 	}
 
 	r = w.call(w.customerAdmin, grant.RouteInviteLink, map[string]string{"token": token}, map[string]any{"customerId": w.customer.ID})
-	want(t, r, http.StatusCreated, "")
+	platformtest.WantStatus(t, r, http.StatusCreated)
 	if r.Str("status") != "invited" || r.Str("via") != grant.ViaShareLink {
 		t.Fatalf("answer: %s", r.Body)
 	}
@@ -71,8 +71,8 @@ func TestShareLink(t *testing.T) {
 		t.Fatalf("emails: %+v", mails)
 	}
 	// The link works for other customers too, but not twice for one pair.
-	want(t, w.call(w.customerAdmin, grant.RouteInviteLink, map[string]string{"token": token}, map[string]any{"customerId": w.customer.ID}), http.StatusConflict, "grant-exists")
-	want(t, w.call(w.otherAdmin, grant.RouteInviteLink, map[string]string{"token": token}, map[string]any{"customerId": w.other.ID}), http.StatusCreated, "")
+	platformtest.WantProblem(t, w.call(w.customerAdmin, grant.RouteInviteLink, map[string]string{"token": token}, map[string]any{"customerId": w.customer.ID}), http.StatusConflict, "grant-exists")
+	platformtest.WantStatus(t, w.call(w.otherAdmin, grant.RouteInviteLink, map[string]string{"token": token}, map[string]any{"customerId": w.other.ID}), http.StatusCreated)
 }
 
 // TestShareLinkRefusals checks every refusal of share links, and that none writes anything.
@@ -109,7 +109,7 @@ func TestShareLinkRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := w.call(c.cookie, c.route, c.params, c.body)
-			want(t, r, c.status, c.slug)
+			platformtest.WantProblem(t, r, c.status, c.slug)
 			if c.fields != nil && !slices.Equal(r.Fields(), c.fields) {
 				t.Fatalf("fields %v, want %v", r.Fields(), c.fields)
 			}
@@ -119,8 +119,8 @@ func TestShareLinkRefusals(t *testing.T) {
 
 	w.advance(grant.ShareLinkTTL)
 	before = w.Snapshot()
-	want(t, w.call(w.customerAdmin, grant.RouteOpenLink, map[string]string{"token": token}, nil), http.StatusGone, "link-expired")
-	want(t, w.call(w.customerAdmin, grant.RouteInviteLink, map[string]string{"token": token}, map[string]any{"customerId": w.customer.ID}), http.StatusGone, "link-expired")
+	platformtest.WantProblem(t, w.call(w.customerAdmin, grant.RouteOpenLink, map[string]string{"token": token}, nil), http.StatusGone, "link-expired")
+	platformtest.WantProblem(t, w.call(w.customerAdmin, grant.RouteInviteLink, map[string]string{"token": token}, map[string]any{"customerId": w.customer.ID}), http.StatusGone, "link-expired")
 	w.Unchanged(before, "an expired share link")
 }
 
@@ -131,5 +131,5 @@ func TestShareLinkNeedsASession(t *testing.T) {
 	w := newWorld(t)
 	token := w.shareLink()
 	r := w.Call(platformtest.Request{Function: route.PartnerAccess, Route: grant.RouteOpenLink, Params: map[string]string{"token": token}, Headers: map[string]string{}})
-	want(t, r, http.StatusUnauthorized, "unauthorized")
+	platformtest.WantProblem(t, r, http.StatusUnauthorized, "unauthorized")
 }

@@ -29,7 +29,7 @@ func TestStaffActInTheCustomer(t *testing.T) {
 	sam := w.addStaff("Sam Staff")
 	id := w.activeGrant()
 	r := w.setStaff(w.partnerAdmin, id, sam.id, w.partner.ContactUserID)
-	want(t, r, http.StatusOK, "")
+	platformtest.WantStatus(t, r, http.StatusOK)
 	if r.JSON["staffCount"] != float64(2) {
 		t.Fatalf("answer: %s", r.Body)
 	}
@@ -45,16 +45,16 @@ func TestStaffActInTheCustomer(t *testing.T) {
 	if !hasMembership(me, w.customer.ID) {
 		t.Fatalf("GET /v1/me lists no membership in the customer: %s", me.Body)
 	}
-	want(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK, "")
-	want(t, w.viewAccount(sam.cookie, w.customer.ID), http.StatusOK, "")
-	want(t, w.Call(platformtest.Request{Function: route.Accounts, Route: "GET /v1/accounts/{id}/audit", Cookie: sam.cookie,
-		Params: map[string]string{"id": w.customer.ID}, Headers: map[string]string{}}), http.StatusOK, "")
-	want(t, w.Call(platformtest.Request{Function: route.Users, Route: "GET /v1/accounts/{id}/users", Cookie: sam.cookie,
-		Params: map[string]string{"id": w.customer.ID}, Headers: map[string]string{}}), http.StatusOK, "")
-	want(t, w.list(sam.cookie, w.customer.ID, nil), http.StatusOK, "")
+	platformtest.WantStatus(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK)
+	platformtest.WantStatus(t, w.viewAccount(sam.cookie, w.customer.ID), http.StatusOK)
+	platformtest.WantStatus(t, w.Call(platformtest.Request{Function: route.Accounts, Route: "GET /v1/accounts/{id}/audit", Cookie: sam.cookie,
+		Params: map[string]string{"id": w.customer.ID}, Headers: map[string]string{}}), http.StatusOK)
+	platformtest.WantStatus(t, w.Call(platformtest.Request{Function: route.Users, Route: "GET /v1/accounts/{id}/users", Cookie: sam.cookie,
+		Params: map[string]string{"id": w.customer.ID}, Headers: map[string]string{}}), http.StatusOK)
+	platformtest.WantStatus(t, w.list(sam.cookie, w.customer.ID, nil), http.StatusOK)
 	// ... but not manage the customer's support partners.
-	want(t, w.act(sam.cookie, grant.RouteRevokeGrant, id), http.StatusForbidden, "forbidden")
-	want(t, w.call(sam.cookie, grant.RouteInvite, map[string]string{"id": w.customer.ID}, map[string]any{"partnerId": w.Account(w.msp.ID).PartnerID}),
+	platformtest.WantProblem(t, w.act(sam.cookie, grant.RouteRevokeGrant, id), http.StatusForbidden, "forbidden")
+	platformtest.WantProblem(t, w.call(sam.cookie, grant.RouteInvite, map[string]string{"id": w.customer.ID}, map[string]any{"partnerId": w.Account(w.msp.ID).PartnerID}),
 		http.StatusForbidden, "forbidden")
 
 	// Staff memberships are not administrators: the customer keeps exactly one, its own.
@@ -65,17 +65,17 @@ func TestStaffActInTheCustomer(t *testing.T) {
 	// So acting as an administrator, a staff member still cannot remove the customer's last administrator.
 	rm := w.Call(platformtest.Request{Function: route.Revoke, Route: "DELETE /v1/accounts/{id}/users/{userId}", Cookie: sam.cookie,
 		Params: map[string]string{"id": w.customer.ID, "userId": w.customer.ContactUserID}})
-	want(t, rm, http.StatusConflict, "last-administrator")
+	platformtest.WantProblem(t, rm, http.StatusConflict, "last-administrator")
 
 	// Taking Sam off the list ends Sam's membership and nothing else.
-	want(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK, "")
+	platformtest.WantStatus(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK)
 	if _, ok := w.membership(sam.id, w.customer.ID); ok {
 		t.Fatal("Sam's membership outlived their removal from the staff")
 	}
 	if _, ok := w.membership(w.partner.ContactUserID, w.customer.ID); !ok {
 		t.Fatal("the remaining staff member lost their membership")
 	}
-	want(t, w.viewAccount(sam.cookie, w.customer.ID), http.StatusUnauthorized, "")
+	platformtest.WantStatus(t, w.viewAccount(sam.cookie, w.customer.ID), http.StatusUnauthorized)
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
 		if n := count(w.Audit(acc), "partner-access.staff-changed"); n != 2 {
 			t.Errorf("account %s logged %d staff changes, want 2", acc, n)
@@ -83,7 +83,7 @@ func TestStaffActInTheCustomer(t *testing.T) {
 	}
 	// The same list again changes nothing.
 	before := w.Snapshot()
-	want(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK, "")
+	platformtest.WantStatus(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK)
 	w.Unchanged(before, "an unchanged staff list")
 }
 
@@ -109,7 +109,7 @@ func TestStaffRefusals(t *testing.T) {
 	email := testenv.UniqueEmail(t, "invited")
 	inv := w.Call(platformtest.Request{Function: route.Users, Route: "POST /v1/accounts/{id}/users", Cookie: w.partnerAdmin,
 		Params: map[string]string{"id": w.partner.ID}, Body: map[string]any{"name": "Ivy Invited", "email": email, "roles": []string{"read-only"}}})
-	want(t, inv, http.StatusCreated, "")
+	platformtest.WantStatus(t, inv, http.StatusCreated)
 	invited := inv.Str("userId")
 
 	// A partner user who is already a member of the customer in their own right.
@@ -152,7 +152,7 @@ func TestStaffRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := w.call(c.cookie, grant.RouteStaff, map[string]string{"grantId": c.grant}, c.body)
-			want(t, r, c.status, c.slug)
+			platformtest.WantProblem(t, r, c.status, c.slug)
 			if c.fields != nil && !slices.Equal(r.Fields(), c.fields) {
 				t.Fatalf("fields %v, want %v", r.Fields(), c.fields)
 			}
@@ -175,7 +175,7 @@ func TestSupportStaffRoleIsNotAssignable(t *testing.T) {
 	}
 	w.Unchanged(before, "assigning support-staff")
 	roles := w.Call(platformtest.Request{Function: route.Users, Route: "GET /v1/roles", Cookie: w.customerAdmin, Headers: map[string]string{}})
-	want(t, roles, http.StatusOK, "")
+	platformtest.WantStatus(t, roles, http.StatusOK)
 	list, _ := roles.JSON["roles"].([]any)
 	for _, x := range list {
 		if m, _ := x.(map[string]any); m["name"] == string(role.SupportStaff) {

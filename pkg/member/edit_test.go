@@ -10,13 +10,14 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/member"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // edit is PATCH /v1/users/{id}.
-func (h *harness) edit(token, userID string, body any) reply {
+func (h *harness) edit(token, userID string, body any) platformtest.Reply {
 	h.t.Helper()
 	return h.do(h.users, call{route: member.RouteEdit, params: map[string]string{"id": userID}, token: token, body: body})
 }
@@ -40,24 +41,24 @@ func TestEditContact(t *testing.T) {
 	m.join(rita, customer, role.ReadOnly)
 
 	r := m.edit(m.tok, rita.ID, map[string]any{"name": " Rita Writer ", "phone": "+44 20 7946 0000", "mobile": ""})
-	want(t, r, 200, "")
-	if r.str("name") != "Rita Writer" || r.str("id") != rita.ID || r.str("status") != "registered" {
-		t.Fatalf("answer %s", r.Raw)
+	platformtest.WantStatus(t, r, 200)
+	if r.Str("name") != "Rita Writer" || r.Str("id") != rita.ID || r.Str("status") != "registered" {
+		t.Fatalf("answer %s", r.Body)
 	}
-	u := m.user(rita.ID)
+	u := m.User(rita.ID)
 	if u.Name != "Rita Writer" || u.Phone != "+44 20 7946 0000" || u.Version != rita.Version+1 {
 		t.Fatalf("user %+v", u)
 	}
 	for _, acc := range []account.Account{m.msp, customer} {
 		ms, _ := m.membership(rita.ID, acc.ID)
-		item := m.item(table.MembershipKey(rita.ID, acc.ID))
-		if ms.UserName != "Rita Writer" || str(item[table.AttrGSI1SK]) != table.MembersGSI1(acc.ID, "Rita Writer", rita.ID).SK {
+		item := m.Item(table.MembershipKey(rita.ID, acc.ID))
+		if ms.UserName != "Rita Writer" || platformtest.Str(item[table.AttrGSI1SK]) != table.MembersGSI1(acc.ID, "Rita Writer", rita.ID).SK {
 			t.Fatalf("membership in %s: %+v", acc.Company.Name, ms)
 		}
 	}
 	list := m.do(m.users, call{route: member.RouteList, params: map[string]string{"id": customer.ID}, token: m.tok, query: url.Values{"initial": {"r"}}})
 	if got := ids(list); !slices.Equal(got, []string{rita.ID}) {
-		t.Fatalf("the list by the new name: %s", list.Raw)
+		t.Fatalf("the list by the new name: %s", list.Body)
 	}
 	if got := m.audits(m.msp.ID); !slices.Contains(got, "user.updated") {
 		t.Fatalf("audit %v", got)
@@ -79,30 +80,30 @@ func TestEditContact(t *testing.T) {
 		{"case=an account without roles", m.tok, rita.ID, map[string]any{"name": "R", "accountId": customer.ID}, 400, "validation", []string{"accountId:not_allowed"}},
 		{"case=stale version", m.tok, rita.ID, map[string]any{"name": "R", "version": rita.Version}, 409, "stale-version", nil},
 		{"case=no such user", m.tok, "nobody", map[string]any{"name": "R"}, 404, "user-not-found", nil},
-		{"case=role without users:manage", m.session(m.user(rita.ID), m.msp), m.admin.ID, map[string]any{"name": "R"}, 403, "forbidden", nil},
+		{"case=role without users:manage", m.session(m.User(rita.ID), m.msp), m.admin.ID, map[string]any{"name": "R"}, 403, "forbidden", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			before := m.scan()
+			before := m.Snapshot()
 			r := m.edit(c.token, c.userID, c.body)
-			want(t, r, c.status, c.slug)
-			if got := r.fields(); !slices.Equal(got, c.fields) {
+			platformtest.WantProblem(t, r, c.status, c.slug)
+			if got := r.Fields(); !slices.Equal(got, c.fields) {
 				t.Fatalf("fields %v, want %v", got, c.fields)
 			}
-			m.unchanged(before, "a refused edit")
+			m.Unchanged(before, "a refused edit")
 		})
 	}
 	t.Run("case=current version", func(t *testing.T) {
-		r := m.edit(m.tok, rita.ID, map[string]any{"mobile": "+1 206 555 0199", "version": m.user(rita.ID).Version})
-		want(t, r, 200, "")
-		if got := m.user(rita.ID); got.Mobile != "+1 206 555 0199" || got.Phone != "+44 20 7946 0000" {
+		r := m.edit(m.tok, rita.ID, map[string]any{"mobile": "+1 206 555 0199", "version": m.User(rita.ID).Version})
+		platformtest.WantStatus(t, r, 200)
+		if got := m.User(rita.ID); got.Mobile != "+1 206 555 0199" || got.Phone != "+44 20 7946 0000" {
 			t.Fatalf("user %+v", got)
 		}
 	})
 	t.Run("case=outside the caller's tree", func(t *testing.T) {
 		sibling := m.account(account.MSP, &m.provider, "Other MSP")
 		stranger := m.person(sibling, "Sid Stranger", user.Active, role.ReadOnly)
-		want(t, m.edit(m.tok, stranger.ID, map[string]any{"name": "S"}), 404, "user-not-found")
+		platformtest.WantProblem(t, m.edit(m.tok, stranger.ID, map[string]any{"name": "S"}), 404, "user-not-found")
 	})
 }
 
@@ -155,11 +156,11 @@ func TestEditRoles(t *testing.T) {
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			before := m.scan()
+			before := m.Snapshot()
 			r := m.edit(s.token, s.userID, s.body)
-			want(t, r, s.status, s.slug)
+			platformtest.WantProblem(t, r, s.status, s.slug)
 			if s.status >= 400 {
-				m.unchanged(before, "a refused edit")
+				m.Unchanged(before, "a refused edit")
 			}
 			if s.check != nil {
 				s.check(t)
@@ -178,7 +179,7 @@ func TestEditKeepsAnAdministratorUnderConcurrency(t *testing.T) {
 		x := h.person(customer, "Xena Admin", user.Active, role.AccountAdmin)
 		y := h.person(customer, "Yuri Admin", user.Active, role.AccountAdmin)
 		var wg sync.WaitGroup
-		replies := make([]reply, 2)
+		replies := make([]platformtest.Reply, 2)
 		errs := make([]error, 2)
 		for i, u := range []user.User{x, y} {
 			wg.Go(func() {
@@ -193,11 +194,11 @@ func TestEditKeepsAnAdministratorUnderConcurrency(t *testing.T) {
 				t.Fatal(errs[i])
 			}
 			switch {
-			case r.Status == 200:
+			case r.StatusCode == 200:
 				succeeded++
-			case r.Status == 409 && (r.slug() == "last-administrator" || r.slug() == "conflict"):
+			case r.StatusCode == 409 && (r.Problem() == "last-administrator" || r.Problem() == "conflict"):
 			default:
-				t.Fatalf("round %d: %d %s", round, r.Status, r.Raw)
+				t.Fatalf("round %d: %d %s", round, r.StatusCode, r.Body)
 			}
 		}
 		if succeeded != 1 {

@@ -2,17 +2,14 @@ package member_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -24,17 +21,10 @@ import (
 func TestEventFixture(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	raw, err := os.ReadFile("../../events/users.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatal(err)
-	}
+	ev := platformtest.SampleEvent(t, "users.json")
 	msp := account.Account{ID: ev.PathParameters["id"], Kind: account.MSP, ParentID: h.provider.ID, Ancestors: h.provider.Path(),
 		Company: account.Company{Name: "Acme MSP"}, Status: account.Active, CreatedAt: start, Version: 1}
-	h.put(dynamo.AccountItem(msp))
+	h.Put(dynamo.AccountItem(msp))
 	admin := h.add(msp, who{name: "Adam Admin", status: user.Active, roles: []role.Name{role.AccountAdmin}})
 	older := h.add(msp, who{name: "Ada Lovelace", status: user.Active, lastLogin: start.Add(-2 * time.Hour), roles: []role.Name{role.ReadOnly}})
 	newer := h.add(msp, who{name: "Bob", email: "bob.ada@example.com", status: user.Active, lastLogin: start.Add(-time.Hour), roles: []role.Name{role.ReadOnly}})
@@ -44,18 +34,14 @@ func TestEventFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	out, err := h.users(context.Background(), ev)
+	r, err := platformtest.Invoke(h.users, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := reply{Status: out.StatusCode, Raw: out.Body}
-	if err := json.Unmarshal([]byte(out.Body), &r.Body); err != nil {
-		t.Fatal(err)
-	}
-	want(t, r, 200, "")
+	platformtest.WantStatus(t, r, 200)
 	// The admin signed in just now, so is the most recent; "Ada Invited" is not registered.
 	if got, wantIDs := ids(r), []string{admin.ID, newer.ID, older.ID}; !slices.Equal(got, wantIDs) {
-		t.Fatalf("rows %s", r.Raw)
+		t.Fatalf("rows %s", r.Body)
 	}
 }
 
@@ -75,7 +61,7 @@ func TestSignInCopiesTheLoginTime(t *testing.T) {
 			t.Errorf("membership in %s: last login %v, want %v", acc.Company.Name, m.LastLoginAt, h.clock.Now())
 		}
 	}
-	if got := h.user(u.ID).LastLoginAt; !got.Equal(h.clock.Now()) {
+	if got := h.User(u.ID).LastLoginAt; !got.Equal(h.clock.Now()) {
 		t.Errorf("user: last login %v", got)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/member"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -22,7 +23,7 @@ import (
 )
 
 // invite is POST /v1/accounts/{id}/users.
-func (h *harness) invite(token, accountID string, body any) reply {
+func (h *harness) invite(token, accountID string, body any) platformtest.Reply {
 	h.t.Helper()
 	return h.do(h.users, call{route: member.RouteInvite, params: map[string]string{"id": accountID}, token: token, body: body})
 }
@@ -42,7 +43,7 @@ func (h *harness) message(id string) outbox.Message {
 func (h *harness) token(id string) onboarding.Token {
 	h.t.Helper()
 	var tok onboarding.Token
-	item := h.item(table.TokenKey(id))
+	item := h.Item(table.TokenKey(id))
 	if item == nil {
 		h.t.Fatalf("no token %s", id)
 	}
@@ -110,11 +111,11 @@ func TestInviteNewEmail(t *testing.T) {
 	r := m.invite(m.tok, m.msp.ID, map[string]any{
 		"name": "  Nina New ", "email": "Nina.New@example.com", "phone": "+1 206 555 0100", "roles": []string{"read-only", "msp-accounts"},
 	})
-	want(t, r, 201, "")
-	if r.str("invitation") != member.ByActivation || r.str("status") != "unregistered" || r.str("expiresAt") != "2026-03-05T09:00:00Z" {
-		t.Fatalf("answer %s", r.Raw)
+	platformtest.WantStatus(t, r, 201)
+	if r.Str("invitation") != member.ByActivation || r.Str("status") != "unregistered" || r.Str("expiresAt") != "2026-03-05T09:00:00Z" {
+		t.Fatalf("answer %s", r.Body)
 	}
-	u := m.user(r.str("userId"))
+	u := m.User(r.Str("userId"))
 	if u.Status != user.Invited || u.Name != "Nina New" || u.Email != "Nina.New@example.com" || u.Phone != "+1 206 555 0100" ||
 		u.HomeAccountID != m.msp.ID || !u.TwoFactor.Enabled || u.ActivationTokenID == "" {
 		t.Fatalf("user %+v", u)
@@ -130,7 +131,7 @@ func TestInviteNewEmail(t *testing.T) {
 	if tok.Purpose != secret.PurposeActivation || tok.Status != onboarding.TokenPending || !tok.ExpiresAt.Equal(start.Add(72*time.Hour)) {
 		t.Fatalf("token %+v", tok)
 	}
-	if m.item(table.TokenKey(tok.ID))[table.AttrXPK] == nil {
+	if m.Item(table.TokenKey(tok.ID))[table.AttrXPK] == nil {
 		t.Fatal("the activation token is not on the expiry index")
 	}
 	msg := m.message(u.ActivationMessageID)
@@ -143,19 +144,19 @@ func TestInviteNewEmail(t *testing.T) {
 	}
 	list := m.do(m.users, call{route: member.RouteList, params: map[string]string{"id": m.msp.ID}, token: m.tok, query: url.Values{"status": {"unregistered"}}})
 	if got := ids(list); !slices.Equal(got, []string{u.ID}) {
-		t.Fatalf("unregistered users %v", list.Raw)
+		t.Fatalf("unregistered users %v", list.Body)
 	}
 
 	t.Run("case=activation makes the row registered", func(t *testing.T) {
 		r := m.do(m.activation, call{route: "POST /v1/activations/{token}", params: map[string]string{"token": m.link(msg)},
 			body: map[string]string{"password": "a long enough passphrase", "securityQuestion": "First pet's name?", "securityAnswer": "Rex"}})
-		want(t, r, 200, "")
+		platformtest.WantStatus(t, r, 200)
 		if ms, _ := m.membership(u.ID, m.msp.ID); ms.UserStatus != user.Active {
 			t.Fatalf("membership status %q after activation", ms.UserStatus)
 		}
 		list := m.do(m.users, call{route: member.RouteList, params: map[string]string{"id": m.msp.ID}, token: m.tok, query: url.Values{"status": {"registered"}}})
 		if got := ids(list); !slices.Contains(got, u.ID) {
-			t.Fatalf("registered users %v", list.Raw)
+			t.Fatalf("registered users %v", list.Body)
 		}
 	})
 }
@@ -165,17 +166,17 @@ func TestInviteExistingLogin(t *testing.T) {
 	m := newMSP(t)
 	other := m.account(account.MSP, &m.provider, "Other MSP")
 	olga := m.add(other, who{name: "Olga Other", email: "olga@example.com", status: user.Active, roles: []role.Name{role.AccountAdmin}})
-	usersBefore := len(m.items(table.TypeUser))
+	usersBefore := len(m.ItemsOf(table.TypeUser))
 
 	r := m.invite(m.tok, m.msp.ID, map[string]any{"name": "Olga O.", "email": "OLGA@example.com", "roles": []string{"read-only"}})
-	want(t, r, 201, "")
-	if r.str("invitation") != member.ByMembership || r.str("userId") != olga.ID || r.str("expiresAt") != "2026-03-05T09:00:00Z" {
-		t.Fatalf("answer %s", r.Raw)
+	platformtest.WantStatus(t, r, 201)
+	if r.Str("invitation") != member.ByMembership || r.Str("userId") != olga.ID || r.Str("expiresAt") != "2026-03-05T09:00:00Z" {
+		t.Fatalf("answer %s", r.Body)
 	}
-	if n := len(m.items(table.TypeUser)); n != usersBefore {
+	if n := len(m.ItemsOf(table.TypeUser)); n != usersBefore {
 		t.Fatalf("%d users, was %d: a second login was made", n, usersBefore)
 	}
-	if got := m.user(olga.ID); got.Name != "Olga Other" || got.Version != olga.Version {
+	if got := m.User(olga.ID); got.Name != "Olga Other" || got.Version != olga.Version {
 		t.Fatalf("the invitation changed the login: %+v", got)
 	}
 	if _, found := m.membership(olga.ID, m.msp.ID); found {
@@ -190,7 +191,7 @@ func TestInviteExistingLogin(t *testing.T) {
 		tok.Status != onboarding.TokenPending || !tok.ExpiresAt.Equal(start.Add(member.InvitationTTL)) {
 		t.Fatalf("token %+v", tok)
 	}
-	if item := m.item(table.TokenKey(tok.ID)); item[table.AttrXPK] == nil || str(item[table.AttrType]) != table.TypeToken {
+	if item := m.Item(table.TokenKey(tok.ID)); item[table.AttrXPK] == nil || platformtest.Str(item[table.AttrType]) != table.TypeToken {
 		t.Fatal("the invitation token is not a token on the expiry index")
 	}
 	msg := m.message(inv.MessageID)
@@ -213,38 +214,38 @@ func TestInviteExistingLogin(t *testing.T) {
 	}
 
 	t.Run("case=again at once is rate limited", func(t *testing.T) {
-		before := m.scan()
+		before := m.Snapshot()
 		r := m.invite(m.tok, m.msp.ID, map[string]any{"name": "Olga", "email": olga.Email, "roles": []string{"read-only"}})
-		want(t, r, 429, "rate-limited")
-		m.unchanged(before, "a rate-limited invitation")
+		platformtest.WantProblem(t, r, 429, "rate-limited")
+		m.Unchanged(before, "a rate-limited invitation")
 	})
 	t.Run("case=again later replaces the link", func(t *testing.T) {
 		m.clock.Advance(onboarding.ResendInterval + time.Second)
 		r := m.invite(m.tok, m.msp.ID, map[string]any{"name": "Olga", "email": olga.Email, "roles": []string{"read-only", "msp-accounts"}})
-		want(t, r, 201, "")
+		platformtest.WantStatus(t, r, 201)
 		next := m.invitation(olga.ID, m.msp.ID)
 		if next.TokenID == tok.ID || !slices.Equal(next.Roles, []role.Name{role.MSPAccounts, role.ReadOnly}) {
 			t.Fatalf("invitation %+v", next)
 		}
-		if old := m.token(tok.ID); old.Status != onboarding.TokenReplaced || m.item(table.TokenKey(tok.ID))[table.AttrXPK] != nil {
+		if old := m.token(tok.ID); old.Status != onboarding.TokenReplaced || m.Item(table.TokenKey(tok.ID))[table.AttrXPK] != nil {
 			t.Fatalf("old token %+v", old)
 		}
-		want(t, m.do(m.users, call{route: member.RouteInvitation, params: map[string]string{"token": link}}), 410, "link-replaced")
-		want(t, m.do(m.users, call{route: member.RouteInvitation, params: map[string]string{"token": m.link(m.message(next.MessageID))}}), 200, "")
+		platformtest.WantProblem(t, m.do(m.users, call{route: member.RouteInvitation, params: map[string]string{"token": link}}), 410, "link-replaced")
+		platformtest.WantStatus(t, m.do(m.users, call{route: member.RouteInvitation, params: map[string]string{"token": m.link(m.message(next.MessageID))}}), 200)
 	})
 	t.Run("case=already a member", func(t *testing.T) {
 		otherAdmin := m.session(olga, other)
-		before := m.scan()
+		before := m.Snapshot()
 		r := m.invite(otherAdmin, other.ID, map[string]any{"name": "Ada", "email": olga.Email, "roles": []string{"read-only"}})
-		want(t, r, 409, "already-member")
-		m.unchanged(before, "inviting a member")
+		platformtest.WantProblem(t, r, 409, "already-member")
+		m.Unchanged(before, "inviting a member")
 	})
 	t.Run("case=an unregistered login gets an invitation too", func(t *testing.T) {
 		ivan := m.add(other, who{name: "Ivan Invited", status: user.Invited, roles: []role.Name{role.ReadOnly}})
 		r := m.invite(m.tok, m.msp.ID, map[string]any{"name": "Ivan", "email": ivan.Email, "roles": []string{"read-only"}})
-		want(t, r, 201, "")
-		if r.str("invitation") != member.ByMembership || r.str("userId") != ivan.ID {
-			t.Fatalf("answer %s", r.Raw)
+		platformtest.WantStatus(t, r, 201)
+		if r.Str("invitation") != member.ByMembership || r.Str("userId") != ivan.ID {
+			t.Fatalf("answer %s", r.Body)
 		}
 	})
 }
@@ -272,17 +273,17 @@ func TestInviteRefusesBadFields(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			before := m.scan()
+			before := m.Snapshot()
 			r := m.invite(m.tok, m.msp.ID, c.body)
-			want(t, r, 400, "validation")
-			if got := r.fields(); !slices.Equal(got, c.want) {
+			platformtest.WantProblem(t, r, 400, "validation")
+			if got := r.Fields(); !slices.Equal(got, c.want) {
 				t.Fatalf("fields %v\nwant   %v", got, c.want)
 			}
-			m.unchanged(before, "a bad invitation")
+			m.Unchanged(before, "a bad invitation")
 		})
 	}
 	t.Run("case=not JSON", func(t *testing.T) {
-		want(t, m.invite(m.tok, m.msp.ID, "{"), 400, "validation")
+		platformtest.WantProblem(t, m.invite(m.tok, m.msp.ID, "{"), 400, "validation")
 	})
 }
 
@@ -296,7 +297,7 @@ func TestInviteRights(t *testing.T) {
 	sibling := m.account(account.MSP, &m.provider, "Other MSP")
 	disabled := m.account(account.Customer, &m.msp, "Closed Co")
 	disabled.Status = account.Disabled
-	m.put(dynamo.AccountItem(disabled))
+	m.Put(dynamo.AccountItem(disabled))
 	reader := m.session(m.person(m.msp, "Rita Reader", user.Active, role.ReadOnly), m.msp)
 	controller := m.session(m.person(m.msp, "Cody Control", user.Active, role.AccountAdmin, role.AccountActionsControl), m.msp)
 	n := 0
@@ -327,7 +328,7 @@ func TestInviteRights(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := m.invite(c.token, c.accountID, c.body)
-			want(t, r, c.status, c.slug)
+			platformtest.WantProblem(t, r, c.status, c.slug)
 		})
 	}
 }

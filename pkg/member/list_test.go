@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/member"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -59,7 +60,7 @@ func (p *people) names(ids []string) []string {
 }
 
 // list is GET /v1/accounts/{id}/users as the super administrator.
-func (p *people) list(q url.Values) reply {
+func (p *people) list(q url.Values) platformtest.Reply {
 	p.t.Helper()
 	return p.do(p.users, call{route: member.RouteList, params: map[string]string{"id": p.msp.ID}, query: q, token: p.superTok})
 }
@@ -75,9 +76,9 @@ func (p *people) all(t *testing.T, q url.Values, limit string) []string {
 			t.Fatal("the cursors never end")
 		}
 		r := p.list(q)
-		want(t, r, 200, "")
+		platformtest.WantStatus(t, r, 200)
 		out = append(out, ids(r)...)
-		next, _ := r.Body["next"].(string)
+		next, _ := r.JSON["next"].(string)
 		if next == "" {
 			return out
 		}
@@ -134,7 +135,7 @@ func TestListSearchesFiltersAndSorts(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := p.list(q)
-			want(t, r, 200, "")
+			platformtest.WantStatus(t, r, 200)
 			if got := ids(r); !slices.Equal(got, c.want) {
 				t.Fatalf("got  %q\nwant %q", p.names(got), p.names(c.want))
 			}
@@ -144,7 +145,7 @@ func TestListSearchesFiltersAndSorts(t *testing.T) {
 		t.Run("case=sort="+sort+" descending is the exact reverse", func(t *testing.T) {
 			t.Parallel()
 			r := p.list(url.Values{"sort": {sort}, "order": {"desc"}})
-			want(t, r, 200, "")
+			platformtest.WantStatus(t, r, 200)
 			desc := slices.Clone(asc)
 			slices.Reverse(desc)
 			if got := ids(r); !slices.Equal(got, desc) {
@@ -171,10 +172,10 @@ func TestListRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := p.list(url.Values{"initial": {"g"}})
-	want(t, r, 200, "")
-	rows, _ := r.Body["users"].([]any)
+	platformtest.WantStatus(t, r, 200)
+	rows, _ := r.JSON["users"].([]any)
 	if len(rows) != 1 {
-		t.Fatalf("rows %s", r.Raw)
+		t.Fatalf("rows %s", r.Body)
 	}
 	row := rows[0].(map[string]any)
 	for k, v := range map[string]any{
@@ -193,7 +194,7 @@ func TestListRows(t *testing.T) {
 	}
 	t.Run("case=never signed in", func(t *testing.T) {
 		r := p.list(url.Values{"status": {"unregistered"}, "limit": {"1"}})
-		row := r.Body["users"].([]any)[0].(map[string]any)
+		row := r.JSON["users"].([]any)[0].(map[string]any)
 		if row["lastLoginAt"] != nil || row["lastLoginError"] != nil || row["status"] != "unregistered" {
 			t.Fatalf("row %v", row)
 		}
@@ -235,7 +236,7 @@ func TestListPagesWhileRowsChange(t *testing.T) {
 			p := newPeople(t)
 			q.Set("limit", "3")
 			first := p.list(q)
-			want(t, first, 200, "")
+			platformtest.WantStatus(t, first, 200)
 			seen := ids(first)
 			// One new user sorts before the cursor in every order tried, one after; one not yet shown leaves.
 			before := p.add(p.msp, who{name: "Aaron Aa", email: "aaa@aaa.example", status: user.Active})
@@ -245,7 +246,7 @@ func TestListPagesWhileRowsChange(t *testing.T) {
 			if _, err := p.env.Dynamo.DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: aws.String(p.table), Key: table.MembershipKey(left, p.msp.ID).AV()}); err != nil {
 				t.Fatal(err)
 			}
-			rest := p.all(t, url.Values{"sort": q["sort"], "order": q["order"], "cursor": {first.str("next")}}, "3")
+			rest := p.all(t, url.Values{"sort": q["sort"], "order": q["order"], "cursor": {first.Str("next")}}, "3")
 			got := append(slices.Clone(seen), rest...)
 			counts := map[string]int{}
 			for _, id := range got {
@@ -273,15 +274,15 @@ func TestListRefusesBadQueries(t *testing.T) {
 	p := newPeople(t)
 	// emptyFilter is the filter part of a real first-page cursor of the unfiltered list.
 	var real struct{ F string }
-	raw, _ := base64.RawURLEncoding.DecodeString(p.list(url.Values{"limit": {"1"}}).str("next"))
+	raw, _ := base64.RawURLEncoding.DecodeString(p.list(url.Values{"limit": {"1"}}).Str("next"))
 	if err := json.Unmarshal(raw, &real); err != nil || real.F == "" {
 		t.Fatalf("cursor %s: %v", raw, err)
 	}
 	emptyFilter := real.F
 	r := p.list(url.Values{"sort": {"age"}, "order": {"up"}, "limit": {"0"}, "status": {"gone"}, "initial": {"ab"}, "role": {"root"}})
-	want(t, r, 400, "validation")
+	platformtest.WantProblem(t, r, 400, "validation")
 	wantFields := []string{"initial:invalid", "limit:invalid", "order:invalid", "role:unknown_role", "sort:invalid", "status:invalid"}
-	if got := r.fields(); !slices.Equal(got, wantFields) {
+	if got := r.Fields(); !slices.Equal(got, wantFields) {
 		t.Fatalf("fields %v, want %v", got, wantFields)
 	}
 	cases := []struct {
@@ -296,20 +297,20 @@ func TestListRefusesBadQueries(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			want(t, p.list(c.query), 400, "validation")
+			platformtest.WantProblem(t, p.list(c.query), 400, "validation")
 		})
 	}
 	t.Run("case=cursor of another order or filter", func(t *testing.T) {
 		t.Parallel()
-		next := p.list(url.Values{"limit": {"2"}}).str("next")
+		next := p.list(url.Values{"limit": {"2"}}).Str("next")
 		for _, q := range []url.Values{
 			{"cursor": {next}, "sort": {"email"}},
 			{"cursor": {next}, "order": {"desc"}},
 			{"cursor": {next}, "q": {"a"}},
 		} {
 			r := p.list(q)
-			want(t, r, 400, "validation")
-			if got := r.fields(); !slices.Equal(got, []string{"cursor:invalid"}) {
+			platformtest.WantProblem(t, r, 400, "validation")
+			if got := r.Fields(); !slices.Equal(got, []string{"cursor:invalid"}) {
 				t.Fatalf("%v: fields %v", q, got)
 			}
 		}
@@ -323,10 +324,10 @@ func TestListReach(t *testing.T) {
 	p := newPeople(t)
 	customer := p.account(account.Customer, &p.msp, "Contoso")
 	other := p.account(account.MSP, &p.provider, "Other MSP")
-	mspAdmin := p.user(p.ada)
+	mspAdmin := p.User(p.ada)
 	mspTok := p.session(mspAdmin, p.msp)
-	reader := p.session(p.user(p.alan), p.msp)
-	marketer := p.session(p.user(p.bob), p.msp)
+	reader := p.session(p.User(p.alan), p.msp)
+	marketer := p.session(p.User(p.bob), p.msp)
 	custAdmin := p.person(customer, "Carla Customer", user.Active, role.AccountAdmin)
 	custTok := p.session(custAdmin, customer)
 	cases := []struct {
@@ -350,7 +351,7 @@ func TestListReach(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			r := p.do(p.users, call{route: member.RouteList, params: map[string]string{"id": c.accountID}, token: c.token})
-			want(t, r, c.status, c.slug)
+			platformtest.WantProblem(t, r, c.status, c.slug)
 		})
 	}
 }

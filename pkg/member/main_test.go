@@ -2,7 +2,6 @@ package member_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -11,21 +10,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -61,8 +55,10 @@ func registerAllBut() {
 	}
 }
 
-// harness is one test's table, clock and the real handlers of the functions involved.
+// harness is one test's table, clock and the real handlers of the functions involved. The table's direct
+// reads and writes (Item, ItemsOf, Snapshot, Unchanged, User...) come from platformtest.Table.
 type harness struct {
+	platformtest.Table
 	t     testing.TB
 	env   *testenv.Env
 	table string
@@ -82,6 +78,7 @@ func newHarness(t testing.TB) *harness {
 	t.Helper()
 	env := testenv.Get(t)
 	h := &harness{t: t, env: env, table: env.NewTable(t), clock: clock.NewFake(start)}
+	h.Table = platformtest.TableOf(t, env, h.table)
 	var err error
 	if h.app, err = app.New(context.Background(), env.Config(h.table), app.WithClock(h.clock)); err != nil {
 		t.Fatal(err)
@@ -108,7 +105,7 @@ func (h *harness) account(kind account.Kind, parent *account.Account, name strin
 	if parent != nil {
 		acc.ParentID, acc.Ancestors = parent.ID, parent.Path()
 	}
-	h.put(dynamo.AccountItem(acc))
+	h.Put(dynamo.AccountItem(acc))
 	return acc
 }
 
@@ -140,8 +137,8 @@ func (h *harness) add(acc account.Account, w who) user.User {
 	if w.status != user.Invited {
 		u.PasswordHash = "argon2id$not-a-real-hash"
 	}
-	h.put(dynamo.UserItem(u))
-	h.put(dynamo.EmailGuardItem(u.Email, u.ID))
+	h.Put(dynamo.UserItem(u))
+	h.Put(dynamo.EmailGuardItem(u.Email, u.ID))
 	h.join(u, acc, w.roles...)
 	return u
 }
@@ -149,57 +146,16 @@ func (h *harness) add(acc account.Account, w who) user.User {
 // join writes a membership of u in acc.
 func (h *harness) join(u user.User, acc account.Account, roles ...role.Name) {
 	h.t.Helper()
-	h.put(dynamo.MembershipItem(user.Membership{
+	h.Put(dynamo.MembershipItem(user.Membership{
 		UserID: u.ID, AccountID: acc.ID, Roles: roles, AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
 		UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, LastLoginAt: u.LastLoginAt, CreatedAt: start,
 	}))
 }
 
-func (h *harness) put(item map[string]types.AttributeValue, err error) {
-	h.t.Helper()
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if _, err := h.env.Dynamo.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(h.table), Item: item}); err != nil {
-		h.t.Fatal(err)
-	}
-}
-
 // session signs u in, acting in acc, through the real sign-in transaction, and returns the session token.
 func (h *harness) session(u user.User, acc account.Account) string {
 	h.t.Helper()
-	token := secret.NewSessionToken()
-	now := h.clock.Now()
-	if err := h.store.SignIn(context.Background(), dynamo.SignIn{Session: session.New(h.keys.Hash(token), u.ID, acc.ID, now), At: now}); err != nil {
-		h.t.Fatalf("sign in %s in %s: %v", u.Name, acc.Company.Name, err)
-	}
-	return token
-}
-
-// reply is a decoded answer.
-type reply struct {
-	Status int
-	Body   map[string]any
-	Raw    string
-}
-
-func (r reply) str(key string) string { s, _ := r.Body[key].(string); return s }
-
-// slug is a problem document's type slug.
-func (r reply) slug() string {
-	return strings.TrimPrefix(r.str("type"), "https://partnerhub.dev/problems/")
-}
-
-// fields lists "field:code" of a validation problem.
-func (r reply) fields() []string {
-	var out []string
-	list, _ := r.Body["errors"].([]any)
-	for _, e := range list {
-		m, _ := e.(map[string]any)
-		out = append(out, fmt.Sprintf("%s:%s", m["field"], m["code"]))
-	}
-	slices.Sort(out)
-	return out
+	return h.Session(h.keys, u.ID, acc.ID, h.clock.Now())
 }
 
 // call is one API call.
@@ -212,7 +168,7 @@ type call struct {
 }
 
 // do sends a call to a function's handler, as API Gateway would.
-func (h *harness) do(fn httpapi.Handler, c call) reply {
+func (h *harness) do(fn httpapi.Handler, c call) platformtest.Reply {
 	h.t.Helper()
 	r, err := h.try(fn, c)
 	if err != nil {
@@ -222,69 +178,20 @@ func (h *harness) do(fn httpapi.Handler, c call) reply {
 }
 
 // try is do for goroutines other than the test's.
-func (h *harness) try(fn httpapi.Handler, c call) (reply, error) {
-	method, path, _ := strings.Cut(c.route, " ")
-	for k, v := range c.params {
-		path = strings.ReplaceAll(path, "{"+k+"}", v)
-	}
-	body, ok := c.body.(string)
-	if !ok && c.body != nil {
-		b, err := json.Marshal(c.body)
-		if err != nil {
-			return reply{}, err
-		}
-		body = string(b)
-	}
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: c.route, RawPath: path, RawQueryString: c.query.Encode(), PathParameters: c.params,
-		Headers: map[string]string{"origin": "http://localhost:3000", "content-type": "application/json"},
-		Body:    body,
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: secret.NewID(),
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "203.0.113.9"},
-		},
-	}
+func (h *harness) try(fn httpapi.Handler, c call) (platformtest.Reply, error) {
+	var query map[string]string
 	if len(c.query) > 0 {
-		ev.QueryStringParameters = map[string]string{}
+		query = map[string]string{}
 		for k := range c.query {
-			ev.QueryStringParameters[k] = c.query.Get(k)
+			query[k] = c.query.Get(k)
 		}
 	}
-	if c.token != "" {
-		ev.Cookies = []string{httpapi.SessionCookie + "=" + c.token}
-	}
-	out, err := fn(context.Background(), ev)
+	ev, err := platformtest.Event(platformtest.Request{Route: c.route, Params: c.params, Query: query, Cookie: c.token, Body: c.body, IP: "203.0.113.9"})
 	if err != nil {
-		return reply{}, fmt.Errorf("%s: handler error %w", c.route, err)
+		return platformtest.Reply{}, err
 	}
-	r := reply{Status: out.StatusCode, Raw: out.Body}
-	if out.Body != "" {
-		if err := json.Unmarshal([]byte(out.Body), &r.Body); err != nil {
-			return r, fmt.Errorf("%s: answer is not JSON: %s", c.route, out.Body)
-		}
-	}
-	return r, nil
-}
-
-// want fails the test unless the reply has the status and, for a problem, the slug.
-func want(t testing.TB, r reply, status int, slug string) {
-	t.Helper()
-	if r.Status != status {
-		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
-	}
-	if slug != "" && r.slug() != slug {
-		t.Fatalf("problem %q, want %q: %s", r.slug(), slug, r.Raw)
-	}
-}
-
-// user reads a user.
-func (h *harness) user(id string) user.User {
-	h.t.Helper()
-	u, err := h.store.User(context.Background(), id)
-	if err != nil {
-		h.t.Fatalf("user %s: %v", id, err)
-	}
-	return u
+	ev.RawQueryString = c.query.Encode()
+	return platformtest.Invoke(fn, ev)
 }
 
 // membership reads a membership; ok is false if there is none.
@@ -298,98 +205,22 @@ func (h *harness) membership(userID, accountID string) (user.Membership, bool) {
 	return m, found
 }
 
-// item reads an item by key, or nil.
-func (h *harness) item(k table.Key) map[string]types.AttributeValue {
-	h.t.Helper()
-	out, err := h.env.Dynamo.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(h.table), Key: k.AV(), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return out.Item
-}
-
-// scan lists every item of the test's table as comparable text. Only tests scan; the product never does.
-func (h *harness) scan() []string {
-	h.t.Helper()
-	var out []string
-	var from map[string]types.AttributeValue
-	for {
-		page, err := h.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(h.table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		for _, item := range page.Items {
-			b, _ := json.Marshal(item)
-			out = append(out, string(b))
-		}
-		if from = page.LastEvaluatedKey; len(from) == 0 {
-			break
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// items lists the items of one record type, decoded into maps of attribute values.
-func (h *harness) items(typ string) []map[string]types.AttributeValue {
-	h.t.Helper()
-	var out []map[string]types.AttributeValue
-	var from map[string]types.AttributeValue
-	for {
-		page, err := h.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(h.table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		for _, item := range page.Items {
-			if s, ok := item[table.AttrType].(*types.AttributeValueMemberS); ok && s.Value == typ {
-				out = append(out, item)
-			}
-		}
-		if from = page.LastEvaluatedKey; len(from) == 0 {
-			return out
-		}
-	}
-}
-
-// audits lists the actions of the audit events on an account.
+// audits lists the actions of the audit events on an account, sorted.
 func (h *harness) audits(accountID string) []string {
 	h.t.Helper()
-	var out []string
-	for _, item := range h.items(table.TypeAudit) {
-		if str(item["accountId"]) == accountID {
-			out = append(out, str(item["action"]))
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func str(v types.AttributeValue) string {
-	s, _ := v.(*types.AttributeValueMemberS)
-	if s == nil {
-		return ""
-	}
-	return s.Value
-}
-
-// unchanged fails the test if the table differs from before.
-func (h *harness) unchanged(before []string, what string) {
-	h.t.Helper()
-	if after := h.scan(); !slices.Equal(before, after) {
-		h.t.Fatalf("%s changed the table: %d items before, %d after", what, len(before), len(after))
-	}
+	return slices.Sorted(slices.Values(h.Audit(accountID)))
 }
 
 // me is GET /v1/me for a session.
-func (h *harness) me(token string) reply {
+func (h *harness) me(token string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(h.otp, call{route: "GET /v1/me", token: token})
 }
 
 // ids lists the "id" of each row of a list answer.
-func ids(r reply) []string {
+func ids(r platformtest.Reply) []string {
 	var out []string
-	rows, _ := r.Body["users"].([]any)
+	rows, _ := r.JSON["users"].([]any)
 	for _, row := range rows {
 		m, _ := row.(map[string]any)
 		out = append(out, fmt.Sprint(m["id"]))
@@ -398,9 +229,9 @@ func ids(r reply) []string {
 }
 
 // ok is a shorthand for a 2xx answer.
-func ok(t testing.TB, r reply) {
+func ok(t testing.TB, r platformtest.Reply) {
 	t.Helper()
-	if r.Status < 200 || r.Status > 299 {
-		t.Fatalf("status %d: %s", r.Status, r.Raw)
+	if r.StatusCode < 200 || r.StatusCode > 299 {
+		t.Fatalf("status %d: %s", r.StatusCode, r.Body)
 	}
 }

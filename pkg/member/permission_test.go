@@ -7,6 +7,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/member"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -68,17 +69,17 @@ func TestEveryRouteNeedsItsPermission(t *testing.T) {
 					t.Fatalf("the test role does not lack exactly %s (%s)", p, q)
 				}
 			}
-			want(t, m.do(fn, c), 403, "forbidden")
+			platformtest.WantProblem(t, m.do(fn, c), 403, "forbidden")
 
 			c.token = m.tok
-			if r := m.do(fn, c); r.Status == 403 || r.Status >= 500 {
-				t.Fatalf("the administrator is refused too: %d %s", r.Status, r.Raw)
+			if r := m.do(fn, c); r.StatusCode == 403 || r.StatusCode >= 500 {
+				t.Fatalf("the administrator is refused too: %d %s", r.StatusCode, r.Body)
 			}
 		})
 	}
 	t.Run("route="+member.RouteInvitation+"/public", func(t *testing.T) {
 		r := m.do(m.users, call{route: member.RouteInvitation, params: map[string]string{"token": "x.y"}})
-		want(t, r, 404, "link-invalid")
+		platformtest.WantProblem(t, r, 404, "link-invalid")
 	})
 }
 
@@ -117,20 +118,20 @@ func TestRolesTheCallerMayGrant(t *testing.T) {
 				q.Set("accountId", c.accountID)
 			}
 			r := m.do(m.users, call{route: member.RouteRoles, token: c.token, query: q})
-			want(t, r, c.status, "")
+			platformtest.WantStatus(t, r, c.status)
 			if c.status != 200 {
 				return
 			}
 			var got []string
-			for _, v := range r.Body["roles"].([]any) {
+			for _, v := range r.JSON["roles"].([]any) {
 				rv := v.(map[string]any)
 				if rv["title"] == "" || rv["description"] == "" || len(rv["kinds"].([]any)) == 0 {
 					t.Errorf("role %v lacks a title, description or kinds", rv)
 				}
 				got = append(got, rv["name"].(string))
 			}
-			if r.str("accountKind") != c.kind || !slices.Equal(got, c.roles) {
-				t.Fatalf("%s %v, want %s %v", r.str("accountKind"), got, c.kind, c.roles)
+			if r.Str("accountKind") != c.kind || !slices.Equal(got, c.roles) {
+				t.Fatalf("%s %v, want %s %v", r.Str("accountKind"), got, c.kind, c.roles)
 			}
 		})
 	}

@@ -12,12 +12,13 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/member"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // remove is DELETE /v1/accounts/{id}/users/{userId}, served by the revoke function.
-func (h *harness) remove(token, accountID, userID string) reply {
+func (h *harness) remove(token, accountID, userID string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(h.revoke, call{route: member.RouteRemove, params: map[string]string{"id": accountID, "userId": userID}, token: token})
 }
@@ -42,55 +43,55 @@ func TestRemoveAccess(t *testing.T) {
 	inCustomer := m.session(mo, customer)
 
 	r := m.remove(m.tok, m.msp.ID, mo.ID)
-	want(t, r, 200, "")
-	if r.str("userStatus") != "registered" || r.Body["sessionsEnded"] != float64(0) {
-		t.Fatalf("answer %s", r.Raw)
+	platformtest.WantStatus(t, r, 200)
+	if r.Str("userStatus") != "registered" || r.JSON["sessionsEnded"] != float64(0) {
+		t.Fatalf("answer %s", r.Body)
 	}
 	if _, found := m.membership(mo.ID, m.msp.ID); found {
 		t.Fatal("the membership is still there")
 	}
-	if u := m.user(mo.ID); u.Status != user.Active || u.HomeAccountID != customer.ID {
+	if u := m.User(mo.ID); u.Status != user.Active || u.HomeAccountID != customer.ID {
 		t.Fatalf("user %+v: still active, at home in the account kept", u)
 	}
 	if got := m.audits(m.msp.ID); !slices.Contains(got, "user.removed") {
 		t.Fatalf("audit %v", got)
 	}
 	t.Run("case=the session acting there ends at its next request", func(t *testing.T) {
-		want(t, m.me(inMSP), 401, "unauthorized")
+		platformtest.WantProblem(t, m.me(inMSP), 401, "unauthorized")
 	})
 	t.Run("case=the session acting elsewhere goes on", func(t *testing.T) {
-		want(t, m.me(inCustomer), 200, "")
+		platformtest.WantStatus(t, m.me(inCustomer), 200)
 	})
 	t.Run("case=not a member any more", func(t *testing.T) {
-		want(t, m.remove(m.tok, m.msp.ID, mo.ID), 404, "not-member")
+		platformtest.WantProblem(t, m.remove(m.tok, m.msp.ID, mo.ID), 404, "not-member")
 	})
 	t.Run("case=the last administrator stays", func(t *testing.T) {
-		before := m.scan()
-		want(t, m.remove(m.tok, customer.ID, mo.ID), 409, "last-administrator")
-		m.unchanged(before, "removing the last administrator")
+		before := m.Snapshot()
+		platformtest.WantProblem(t, m.remove(m.tok, customer.ID, mo.ID), 409, "last-administrator")
+		m.Unchanged(before, "removing the last administrator")
 	})
 	t.Run("case=the last account disables the user", func(t *testing.T) {
 		m.person(customer, "Cleo Second Admin", user.Active, role.AccountAdmin)
 		r := m.remove(m.tok, customer.ID, mo.ID)
-		want(t, r, 200, "")
-		if r.str("userStatus") != "disabled" || r.Body["sessionsEnded"] != float64(2) {
-			t.Fatalf("answer %s", r.Raw)
+		platformtest.WantStatus(t, r, 200)
+		if r.Str("userStatus") != "disabled" || r.JSON["sessionsEnded"] != float64(2) {
+			t.Fatalf("answer %s", r.Body)
 		}
-		if u := m.user(mo.ID); u.Status != user.Disabled {
+		if u := m.User(mo.ID); u.Status != user.Disabled {
 			t.Fatalf("user %+v", u)
 		}
 		if m.sessionExists(inCustomer) || m.sessionExists(inMSP) {
 			t.Fatal("a session of the disabled user is still there")
 		}
-		want(t, m.me(inCustomer), 401, "unauthorized")
+		platformtest.WantProblem(t, m.me(inCustomer), 401, "unauthorized")
 	})
 	t.Run("case=invited again, they come back as a new user", func(t *testing.T) {
 		r := m.invite(m.tok, customer.ID, map[string]any{"name": "Mo Back", "email": mo.Email, "roles": []string{"read-only"}})
-		want(t, r, 201, "")
-		if r.str("invitation") != member.ByActivation || r.str("userId") != mo.ID {
-			t.Fatalf("answer %s", r.Raw)
+		platformtest.WantStatus(t, r, 201)
+		if r.Str("invitation") != member.ByActivation || r.Str("userId") != mo.ID {
+			t.Fatalf("answer %s", r.Body)
 		}
-		u := m.user(mo.ID)
+		u := m.User(mo.ID)
 		if u.Status != user.Invited || u.PasswordHash != "" || u.Name != "Mo Back" || u.HomeAccountID != customer.ID || u.ActivationTokenID == "" {
 			t.Fatalf("user %+v", u)
 		}
@@ -100,8 +101,8 @@ func TestRemoveAccess(t *testing.T) {
 		msg := m.message(u.ActivationMessageID)
 		r = m.do(m.activation, call{route: "POST /v1/activations/{token}", params: map[string]string{"token": m.link(msg)},
 			body: map[string]string{"password": "a brand new passphrase", "securityQuestion": "First pet's name?", "securityAnswer": "Rex"}})
-		want(t, r, 200, "")
-		if u := m.user(mo.ID); u.Status != user.Active {
+		platformtest.WantStatus(t, r, 200)
+		if u := m.User(mo.ID); u.Status != user.Active {
 			t.Fatalf("user after activation %+v", u)
 		}
 		if ms, _ := m.membership(mo.ID, customer.ID); ms.UserStatus != user.Active {
@@ -134,28 +135,28 @@ func TestRemoveRefusals(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			before := m.scan()
-			want(t, m.remove(c.token, c.accountID, c.userID), c.status, c.slug)
-			m.unchanged(before, "a refused removal")
+			before := m.Snapshot()
+			platformtest.WantProblem(t, m.remove(c.token, c.accountID, c.userID), c.status, c.slug)
+			m.Unchanged(before, "a refused removal")
 		})
 	}
 	t.Run("case=staff of a support partner are the grant's to remove", func(t *testing.T) {
 		staff := m.person(sibling, "Stan Staff", user.Active, role.ReadOnly)
-		m.put(dynamo.MembershipItem(user.Membership{UserID: staff.ID, AccountID: m.msp.ID, Roles: []role.Name{role.SupportStaff},
+		m.Put(dynamo.MembershipItem(user.Membership{UserID: staff.ID, AccountID: m.msp.ID, Roles: []role.Name{role.SupportStaff},
 			AccountName: m.msp.Company.Name, AccountKind: string(m.msp.Kind), UserName: staff.Name, UserEmail: staff.Email,
 			UserStatus: staff.Status, GrantID: "grant-1"}))
-		before := m.scan()
-		want(t, m.remove(m.tok, m.msp.ID, staff.ID), 409, "partner-access")
-		want(t, m.do(m.users, call{route: member.RouteEdit, params: map[string]string{"id": staff.ID}, token: m.tok,
+		before := m.Snapshot()
+		platformtest.WantProblem(t, m.remove(m.tok, m.msp.ID, staff.ID), 409, "partner-access")
+		platformtest.WantProblem(t, m.do(m.users, call{route: member.RouteEdit, params: map[string]string{"id": staff.ID}, token: m.tok,
 			body: map[string]any{"roles": []string{"read-only"}}}), 409, "partner-access")
-		m.unchanged(before, "changing a support partner's staff")
+		m.Unchanged(before, "changing a support partner's staff")
 	})
 	t.Run("case=the super administrator reaches everywhere", func(t *testing.T) {
-		want(t, m.remove(m.superTok, grandchild.ID, gina.ID), 200, "")
+		platformtest.WantStatus(t, m.remove(m.superTok, grandchild.ID, gina.ID), 200)
 	})
 	t.Run("case=a disabled login that still has an account is not invited back", func(t *testing.T) {
 		dora := m.person(sibling, "Dora Disabled", user.Disabled, role.ReadOnly)
-		want(t, m.invite(m.tok, m.msp.ID, map[string]any{"name": "Dora", "email": dora.Email, "roles": []string{"read-only"}}), 409, "user-disabled")
+		platformtest.WantProblem(t, m.invite(m.tok, m.msp.ID, map[string]any{"name": "Dora", "email": dora.Email, "roles": []string{"read-only"}}), 409, "user-disabled")
 	})
 }
 
@@ -172,7 +173,7 @@ func TestRemoveConcurrently(t *testing.T) {
 		u := h.person(a, "Pat Both", user.Active, role.ReadOnly)
 		h.join(u, b, role.ReadOnly)
 		var wg sync.WaitGroup
-		replies := make([]reply, 2)
+		replies := make([]platformtest.Reply, 2)
 		errs := make([]error, 2)
 		for i, acc := range []account.Account{a, b} {
 			wg.Go(func() {
@@ -184,11 +185,11 @@ func TestRemoveConcurrently(t *testing.T) {
 			if errs[i] != nil {
 				t.Fatal(errs[i])
 			}
-			if r.Status != 200 {
-				t.Fatalf("round %d: removal %d: %d %s", round, i, r.Status, r.Raw)
+			if r.StatusCode != 200 {
+				t.Fatalf("round %d: removal %d: %d %s", round, i, r.StatusCode, r.Body)
 			}
 		}
-		if got := h.user(u.ID); got.Status != user.Disabled {
+		if got := h.User(u.ID); got.Status != user.Disabled {
 			t.Fatalf("round %d: the user is %s with no account left", round, got.Status)
 		}
 	}

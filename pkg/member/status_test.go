@@ -13,13 +13,14 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/member"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // status is GET /v1/users/{id}/status.
-func (h *harness) status(token, userID string) reply {
+func (h *harness) status(token, userID string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(h.users, call{route: member.RouteStatus, params: map[string]string{"id": userID}, token: token})
 }
@@ -51,8 +52,8 @@ func TestStatusCheckOfAnInvitedUser(t *testing.T) {
 	t.Parallel()
 	m := newMSP(t)
 	r := m.invite(m.tok, m.msp.ID, map[string]any{"name": "Sue Status", "email": "sue@example.com", "roles": []string{"read-only"}})
-	want(t, r, 201, "")
-	sue := m.user(r.str("userId"))
+	platformtest.WantStatus(t, r, 201)
+	sue := m.User(r.Str("userId"))
 
 	cases := []struct {
 		name      string
@@ -73,11 +74,11 @@ func TestStatusCheckOfAnInvitedUser(t *testing.T) {
 				m.setOutbox(sue.ActivationMessageID, c.set)
 			}
 			r := m.status(m.tok, sue.ID)
-			want(t, r, 200, "")
-			if r.Body["registered"] != false || r.str("status") != "unregistered" || r.Body["lastLoginAt"] != nil || r.Body["locked"] != false {
-				t.Fatalf("answer %s", r.Raw)
+			platformtest.WantStatus(t, r, 200)
+			if r.JSON["registered"] != false || r.Str("status") != "unregistered" || r.JSON["lastLoginAt"] != nil || r.JSON["locked"] != false {
+				t.Fatalf("answer %s", r.Body)
 			}
-			email, _ := r.Body["lastActivationEmail"].(map[string]any)
+			email, _ := r.JSON["lastActivationEmail"].(map[string]any)
 			if email["status"] != c.status || email["sentAt"] != c.sentAt || (c.messageID != "" && email["messageId"] != c.messageID) {
 				t.Fatalf("lastActivationEmail %v", email)
 			}
@@ -111,22 +112,22 @@ func TestStatusCheckOfARegisteredUser(t *testing.T) {
 	custAdmin := m.session(m.person(customer, "Carla Customer", user.Active, role.AccountAdmin), customer)
 
 	r := m.status(m.tok, ray.ID)
-	want(t, r, 200, "")
+	platformtest.WantStatus(t, r, 200)
 	for k, v := range map[string]any{
 		"id": ray.ID, "name": "Ray Registered", "registered": true, "status": "registered",
 		"lastLoginAt": "2026-03-02T08:00:00Z", "lastLoginError": user.ErrWrongCode, "lastLoginErrorAt": "2026-03-02T08:59:00Z",
 		"locked": true, "lockedUntil": "2026-03-02T09:15:00Z", "lastActivationEmail": nil, "version": float64(ray.Version),
 	} {
-		if r.Body[k] != v {
-			t.Errorf("%s = %v, want %v", k, r.Body[k], v)
+		if r.JSON[k] != v {
+			t.Errorf("%s = %v, want %v", k, r.JSON[k], v)
 		}
 	}
-	if tf, _ := r.Body["twoFactor"].(map[string]any); tf["enabled"] != true || tf["method"] != "email" {
+	if tf, _ := r.JSON["twoFactor"].(map[string]any); tf["enabled"] != true || tf["method"] != "email" {
 		t.Errorf("twoFactor %v", tf)
 	}
-	accounts := func(r reply) map[string]string {
+	accounts := func(r platformtest.Reply) map[string]string {
 		out := map[string]string{}
-		for _, m := range r.Body["memberships"].([]any) {
+		for _, m := range r.JSON["memberships"].([]any) {
 			mm := m.(map[string]any)
 			out[mm["accountName"].(string)] = mm["roles"].([]any)[0].(string)
 		}
@@ -152,8 +153,8 @@ func TestStatusCheckOfARegisteredUser(t *testing.T) {
 	t.Run("case=lock over", func(t *testing.T) {
 		m.clock.Advance(20 * time.Minute)
 		r := m.status(m.session(m.admin, m.msp), ray.ID)
-		if r.Body["locked"] != false || r.Body["lockedUntil"] != nil {
-			t.Fatalf("answer %s", r.Raw)
+		if r.JSON["locked"] != false || r.JSON["lockedUntil"] != nil {
+			t.Fatalf("answer %s", r.Body)
 		}
 	})
 }
@@ -165,8 +166,8 @@ func TestStatusCheckReach(t *testing.T) {
 	sid := m.person(sibling, "Sid Sibling", user.Active, role.ReadOnly)
 	marketer := m.session(m.person(m.msp, "Mia Marketing", user.Active, role.PartnerMarketing), m.msp)
 	reader := m.session(m.person(m.msp, "Rita Reader", user.Active, role.ReadOnly), m.msp)
-	want(t, m.status(m.tok, sid.ID), 404, "user-not-found")
-	want(t, m.status(m.tok, "nobody"), 404, "user-not-found")
-	want(t, m.status(marketer, m.admin.ID), 403, "forbidden")
-	want(t, m.status(reader, m.admin.ID), 200, "")
+	platformtest.WantProblem(t, m.status(m.tok, sid.ID), 404, "user-not-found")
+	platformtest.WantProblem(t, m.status(m.tok, "nobody"), 404, "user-not-found")
+	platformtest.WantProblem(t, m.status(marketer, m.admin.ID), 403, "forbidden")
+	platformtest.WantStatus(t, m.status(reader, m.admin.ID), 200)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -21,12 +22,12 @@ var goodActivation = mustJSON(map[string]string{
 	"securityAnswer":   "  Captain   Whiskers ",
 })
 
-func (f *fixture) open(token string) reply {
+func (f *fixture) open(token string) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.activation, onboarding.RouteGetActivation, map[string]string{"token": token}, "", "")
 }
 
-func (f *fixture) activate(token, body string) reply {
+func (f *fixture) activate(token, body string) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.activation, onboarding.RouteActivate, map[string]string{"token": token}, "", body)
 }
@@ -36,25 +37,25 @@ func TestActivationLink(t *testing.T) {
 	f := newFixture(t)
 	c := f.create(f.super, account.Customer, f.providerID, "Linked Co")
 	tok := f.linkToken(c.ContactUserID)
-	u := f.user(c.ContactUserID)
+	u := f.User(c.ContactUserID)
 
 	r := f.open(tok)
-	if r.Status != 200 {
-		t.Fatalf("open: %d %s", r.Status, r.Raw)
+	if r.StatusCode != 200 {
+		t.Fatalf("open: %d %s", r.StatusCode, r.Body)
 	}
 	for k, want := range map[string]string{"purpose": "activation", "email": u.Email, "name": u.Name, "accountName": "Linked Co",
 		"accountKind": "customer", "expiresAt": "2026-03-05T09:00:00Z"} {
-		if got := r.str(k); got != want {
+		if got := r.Str(k); got != want {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
 	}
-	if rules := r.Body["passwordRules"].(map[string]any); rules["minLength"] != 8.0 || rules["maxLength"] != 128.0 {
+	if rules := r.JSON["passwordRules"].(map[string]any); rules["minLength"] != 8.0 || rules["maxLength"] != 128.0 {
 		t.Errorf("passwordRules %v", rules)
 	}
-	if qs := r.Body["securityQuestions"].([]any); len(qs) < 3 {
+	if qs := r.JSON["securityQuestions"].([]any); len(qs) < 3 {
 		t.Errorf("securityQuestions %v", qs)
 	}
-	b := r.Body["branding"].(map[string]any)
+	b := r.JSON["branding"].(map[string]any)
 	if b["name"] != "PartnerHub" || b["color"] != "#1f5fbf" || b["logoUrl"] != nil || b["supportEmail"] != nil {
 		t.Errorf("branding %v", b)
 	}
@@ -63,11 +64,11 @@ func TestActivationLink(t *testing.T) {
 		other, _ := secret.NewKeyring([]byte(strings.Repeat("k", 32)))
 		for _, bad := range []string{"nonsense", tok + "x", other.LinkToken(secret.PurposeActivation, u.ActivationTokenID),
 			f.keys.LinkToken(secret.PurposeReset, u.ActivationTokenID), f.keys.LinkToken(secret.PurposeActivation, secret.NewID())} {
-			if r := f.open(bad); r.Status != 404 || r.problemType() != "link-invalid" {
-				t.Fatalf("open %q: %d %s", bad, r.Status, r.Raw)
+			if r := f.open(bad); r.StatusCode != 404 || r.Problem() != "link-invalid" {
+				t.Fatalf("open %q: %d %s", bad, r.StatusCode, r.Body)
 			}
-			if r := f.activate(bad, goodActivation); r.Status != 404 || r.problemType() != "link-invalid" {
-				t.Fatalf("activate %q: %d %s", bad, r.Status, r.Raw)
+			if r := f.activate(bad, goodActivation); r.StatusCode != 404 || r.Problem() != "link-invalid" {
+				t.Fatalf("activate %q: %d %s", bad, r.StatusCode, r.Body)
 			}
 		}
 	})
@@ -81,26 +82,26 @@ func TestActivate(t *testing.T) {
 	f.clock.Advance(time.Hour)
 
 	r := f.activate(tok, goodActivation)
-	if r.Status != 200 || r.str("status") != "active" || r.str("email") != f.user(c.ContactUserID).Email {
-		t.Fatalf("activate: %d %s", r.Status, r.Raw)
+	if r.StatusCode != 200 || r.Str("status") != "active" || r.Str("email") != f.User(c.ContactUserID).Email {
+		t.Fatalf("activate: %d %s", r.StatusCode, r.Body)
 	}
-	u := f.user(c.ContactUserID)
+	u := f.User(c.ContactUserID)
 	if u.Status != user.Active || !u.ActivatedAt.Equal(start.Add(time.Hour)) || u.Version != 2 ||
 		!secret.CheckPassword(u.PasswordHash, "violet kettle marching north") ||
 		!secret.CheckAnswer(u.SecurityAnswerHash, "captain whiskers") || u.SecurityQuestion != "What was the name of your first pet?" {
 		t.Fatalf("user %+v", u)
 	}
-	if acc := f.account(c.ID); acc.Status != account.Active || acc.Version != 2 {
+	if acc := f.Account(c.ID); acc.Status != account.Active || acc.Version != 2 {
 		t.Fatalf("account %+v", acc)
 	}
 	item := f.item(table.TokenKey(u.ActivationTokenID))
-	if str(item["status"]) != onboarding.TokenUsed || item[table.AttrXPK] != nil || item[table.AttrXSK] != nil {
+	if platformtest.Str(item["status"]) != onboarding.TokenUsed || item[table.AttrXPK] != nil || item[table.AttrXSK] != nil {
 		t.Fatal("the used token is not marked used or is still on the expiry index")
 	}
 	var actions []string
-	for _, e := range f.items(table.TypeAudit) {
-		if str(e["accountId"]) == c.ID {
-			actions = append(actions, str(e["action"]))
+	for _, e := range f.ItemsOf(table.TypeAudit) {
+		if platformtest.Str(e["accountId"]) == c.ID {
+			actions = append(actions, platformtest.Str(e["action"]))
 		}
 	}
 	slices.Sort(actions)
@@ -109,18 +110,18 @@ func TestActivate(t *testing.T) {
 	}
 
 	t.Run("case=reused", func(t *testing.T) {
-		before := f.scan()
-		for _, r := range []reply{f.open(tok), f.activate(tok, goodActivation)} {
-			if r.Status != 410 || r.problemType() != "link-used" {
-				t.Fatalf("reuse: %d %s", r.Status, r.Raw)
+		before := f.Snapshot()
+		for _, r := range []platformtest.Reply{f.open(tok), f.activate(tok, goodActivation)} {
+			if r.StatusCode != 410 || r.Problem() != "link-used" {
+				t.Fatalf("reuse: %d %s", r.StatusCode, r.Body)
 			}
-			contact, _ := r.Body["contact"].(map[string]any)
+			contact, _ := r.JSON["contact"].(map[string]any)
 			if contact["name"] != onboarding.DefaultAdminName || contact["email"] != onboarding.DefaultAdminEmail ||
-				!strings.Contains(r.str("detail"), onboarding.DefaultAdminEmail) {
-				t.Fatalf("the answer does not say whom to ask: %s", r.Raw)
+				!strings.Contains(r.Str("detail"), onboarding.DefaultAdminEmail) {
+				t.Fatalf("the answer does not say whom to ask: %s", r.Body)
 			}
 		}
-		f.unchanged(before, "a reused link")
+		f.Unchanged(before, "a reused link")
 	})
 }
 
@@ -131,19 +132,19 @@ func TestActivationExpires(t *testing.T) {
 	tok := f.linkToken(c.ContactUserID)
 
 	f.clock.Advance(72*time.Hour - time.Second)
-	if r := f.open(tok); r.Status != 200 {
-		t.Fatalf("a second before the deadline: %d %s", r.Status, r.Raw)
+	if r := f.open(tok); r.StatusCode != 200 {
+		t.Fatalf("a second before the deadline: %d %s", r.StatusCode, r.Body)
 	}
 	f.clock.Advance(2 * time.Second)
-	before := f.scan()
+	before := f.Snapshot()
 	// The sweep has not run: every read checks the deadline itself.
-	for _, r := range []reply{f.open(tok), f.activate(tok, goodActivation)} {
-		if r.Status != 410 || r.problemType() != "link-expired" || !strings.Contains(r.str("detail"), "expired on 5 March 2026") {
-			t.Fatalf("after the deadline: %d %s", r.Status, r.Raw)
+	for _, r := range []platformtest.Reply{f.open(tok), f.activate(tok, goodActivation)} {
+		if r.StatusCode != 410 || r.Problem() != "link-expired" || !strings.Contains(r.Str("detail"), "expired on 5 March 2026") {
+			t.Fatalf("after the deadline: %d %s", r.StatusCode, r.Body)
 		}
 	}
-	f.unchanged(before, "an expired link")
-	if u := f.user(c.ContactUserID); u.Status != user.Invited {
+	f.Unchanged(before, "an expired link")
+	if u := f.User(c.ContactUserID); u.Status != user.Invited {
 		t.Fatalf("user %s", u.Status)
 	}
 }
@@ -156,7 +157,7 @@ func TestActivationIsSingleUse(t *testing.T) {
 	tok := f.linkToken(c.ContactUserID)
 
 	const n = 20
-	replies := make([]reply, n)
+	replies := make([]platformtest.Reply, n)
 	var wg sync.WaitGroup
 	gate := make(chan struct{})
 	for i := range n {
@@ -174,20 +175,20 @@ func TestActivationIsSingleUse(t *testing.T) {
 	winner := -1
 	for i, r := range replies {
 		switch {
-		case r.Status == 200:
+		case r.StatusCode == 200:
 			if winner >= 0 {
 				t.Fatalf("requests %d and %d both activated", winner, i)
 			}
 			winner = i
-		case r.Status == 410 && r.problemType() == "link-used":
+		case r.StatusCode == 410 && r.Problem() == "link-used":
 		default:
-			t.Fatalf("request %d: %d %s", i, r.Status, r.Raw)
+			t.Fatalf("request %d: %d %s", i, r.StatusCode, r.Body)
 		}
 	}
 	if winner < 0 {
 		t.Fatal("no request activated")
 	}
-	u := f.user(c.ContactUserID)
+	u := f.User(c.ContactUserID)
 	if !secret.CheckPassword(u.PasswordHash, "violet kettle marching north "+strings.Repeat("!", winner)) || u.Version != 2 {
 		t.Fatal("the stored password is not the winner's, or the user was written more than once")
 	}
@@ -198,7 +199,7 @@ func TestActivationRules(t *testing.T) {
 	f := newFixture(t)
 	c := f.create(f.super, account.Customer, f.providerID, "Rules Co")
 	tok := f.linkToken(c.ContactUserID)
-	local, _, _ := strings.Cut(f.user(c.ContactUserID).Email, "@")
+	local, _, _ := strings.Cut(f.User(c.ContactUserID).Email, "@")
 	body := func(pw, q, a string) string {
 		return mustJSON(map[string]string{"password": pw, "securityQuestion": q, "securityAnswer": a})
 	}
@@ -224,13 +225,13 @@ func TestActivationRules(t *testing.T) {
 		{"invalid JSON", `{"password":`, []string{"body:invalid_json"}},
 	} {
 		t.Run("case="+tc.name, func(t *testing.T) {
-			before := f.scan()
+			before := f.Snapshot()
 			r := f.activate(tok, tc.body)
-			got := r.fieldErrors()
-			if r.Status != 400 || !sameSet(got, tc.want) {
-				t.Fatalf("answer %d %s\nerrors %v, want %v", r.Status, r.Raw, got, tc.want)
+			got := r.Fields()
+			if r.StatusCode != 400 || !sameSet(got, tc.want) {
+				t.Fatalf("answer %d %s\nerrors %v, want %v", r.StatusCode, r.Body, got, tc.want)
 			}
-			f.unchanged(before, "a rejected activation")
+			f.Unchanged(before, "a rejected activation")
 		})
 	}
 
@@ -238,19 +239,19 @@ func TestActivationRules(t *testing.T) {
 		body := accountBody(account.Customer, f.providerID, "No 2FA Rules Co", "no2fa@example.net")
 		body["twoFactor"] = map[string]any{"enabled": false}
 		r := f.call(f.signup, onboarding.RouteCreateAccount, nil, f.super, mustJSON(body))
-		if r.Status != 201 {
-			t.Fatalf("create: %d %s", r.Status, r.Raw)
+		if r.StatusCode != 201 {
+			t.Fatalf("create: %d %s", r.StatusCode, r.Body)
 		}
-		tok := f.linkToken(r.str("contactUserId"))
-		if r := f.open(tok); r.Body["passwordRules"].(map[string]any)["minLength"] != 15.0 {
-			t.Fatalf("rules %s", r.Raw)
+		tok := f.linkToken(r.Str("contactUserId"))
+		if r := f.open(tok); r.JSON["passwordRules"].(map[string]any)["minLength"] != 15.0 {
+			t.Fatalf("rules %s", r.Body)
 		}
-		if r := f.activate(tok, mustJSON(map[string]string{"password": "violet kettle", "securityQuestion": q, "securityAnswer": a})); r.Status != 400 ||
-			!sameSet(r.fieldErrors(), []string{"password:too_short"}) {
-			t.Fatalf("14 characters: %d %s", r.Status, r.Raw)
+		if r := f.activate(tok, mustJSON(map[string]string{"password": "violet kettle", "securityQuestion": q, "securityAnswer": a})); r.StatusCode != 400 ||
+			!sameSet(r.Fields(), []string{"password:too_short"}) {
+			t.Fatalf("14 characters: %d %s", r.StatusCode, r.Body)
 		}
-		if r := f.activate(tok, mustJSON(map[string]string{"password": "violet kettle m", "securityQuestion": q, "securityAnswer": a})); r.Status != 200 {
-			t.Fatalf("15 characters: %d %s", r.Status, r.Raw)
+		if r := f.activate(tok, mustJSON(map[string]string{"password": "violet kettle m", "securityQuestion": q, "securityAnswer": a})); r.StatusCode != 200 {
+			t.Fatalf("15 characters: %d %s", r.StatusCode, r.Body)
 		}
 	})
 }
@@ -267,17 +268,17 @@ func TestActivatingTheSuperAdministrator(t *testing.T) {
 	f := newFixture(t)
 	tok := f.linkToken(f.adminID)
 	r := f.open(tok)
-	if r.Status != 200 || r.str("accountKind") != "provider" || r.str("email") != onboarding.DefaultAdminEmail {
-		t.Fatalf("open: %d %s", r.Status, r.Raw)
+	if r.StatusCode != 200 || r.Str("accountKind") != "provider" || r.Str("email") != onboarding.DefaultAdminEmail {
+		t.Fatalf("open: %d %s", r.StatusCode, r.Body)
 	}
-	if r := f.activate(tok, goodActivation); r.Status != 200 {
-		t.Fatalf("activate: %d %s", r.Status, r.Raw)
+	if r := f.activate(tok, goodActivation); r.StatusCode != 200 {
+		t.Fatalf("activate: %d %s", r.StatusCode, r.Body)
 	}
-	if acc := f.account(f.providerID); acc.Status != account.Active {
+	if acc := f.Account(f.providerID); acc.Status != account.Active {
 		t.Fatalf("provider %s", acc.Status)
 	}
 	// Nobody invited the first administrator: the operator is whom to ask.
-	if r := f.open(tok); r.Status != 410 || !strings.Contains(r.str("detail"), "operator") || r.Body["contact"] != nil {
-		t.Fatalf("reuse: %d %s", r.Status, r.Raw)
+	if r := f.open(tok); r.StatusCode != 410 || !strings.Contains(r.Str("detail"), "operator") || r.JSON["contact"] != nil {
+		t.Fatalf("reuse: %d %s", r.StatusCode, r.Body)
 	}
 }

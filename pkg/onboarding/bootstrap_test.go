@@ -24,12 +24,12 @@ func TestBootstrap(t *testing.T) {
 	f := newFixture(t) // bootstraps with the defaults
 	ctx := context.Background()
 
-	provider := f.account(f.providerID)
+	provider := f.Account(f.providerID)
 	if provider.Kind != account.Provider || provider.Company.Name != onboarding.DefaultProviderName || provider.Status != account.Pending ||
 		provider.ParentID != "" || provider.ContactUserID != f.adminID {
 		t.Fatalf("provider %+v", provider)
 	}
-	admin := f.user(f.adminID)
+	admin := f.User(f.adminID)
 	if admin.Email != onboarding.DefaultAdminEmail || admin.Status != user.Invited || admin.HomeAccountID != f.providerID || !admin.TwoFactor.Enabled {
 		t.Fatalf("admin %+v", admin)
 	}
@@ -37,24 +37,24 @@ func TestBootstrap(t *testing.T) {
 	if err != nil || len(m.Roles) != 1 || m.Roles[0] != role.SuperAdmin {
 		t.Fatalf("membership %+v %v", m, err)
 	}
-	msg := f.message(admin.ActivationMessageID)
+	msg := f.Message(admin.ActivationMessageID)
 	if msg.To != onboarding.DefaultAdminEmail || msg.Template != "activation" || msg.Data["roles"] != "Super administrator" {
 		t.Fatalf("message %+v", msg)
 	}
 
 	t.Run("case=twice changes nothing", func(t *testing.T) {
-		before := f.scan()
+		before := f.Snapshot()
 		for range 2 {
 			res, err := f.svc.Bootstrap(ctx, onboarding.BootstrapInput{AccountName: "Another Name", AdminEmail: "someone.else@example.com"})
 			if err != nil || res.Created || res.AccountID != f.providerID {
 				t.Fatalf("again: %+v %v", res, err)
 			}
 		}
-		f.unchanged(before, "a second bootstrap")
+		f.Unchanged(before, "a second bootstrap")
 		if n := f.members(f.providerID); n != 1 {
 			t.Fatalf("%d users in the provider account", n)
 		}
-		if n := len(f.items(table.TypeOutbox)); n != 1 {
+		if n := len(f.ItemsOf(table.TypeOutbox)); n != 1 {
 			t.Fatalf("%d emails", n)
 		}
 	})
@@ -85,7 +85,7 @@ func TestBootstrapRace(t *testing.T) {
 			t.Fatalf("bootstraps disagree on the provider: %s and %s", res.AccountID, results[0].AccountID)
 		}
 	}
-	if created != 1 || len(f.items(table.TypeAccount)) != 1 || len(f.items(table.TypeOutbox)) != 1 {
+	if created != 1 || len(f.ItemsOf(table.TypeAccount)) != 1 || len(f.ItemsOf(table.TypeOutbox)) != 1 {
 		t.Fatalf("%d bootstraps created the platform", created)
 	}
 }
@@ -93,21 +93,21 @@ func TestBootstrapRace(t *testing.T) {
 func TestBootstrapInput(t *testing.T) {
 	t.Parallel()
 	f := newBareFixture(t)
-	before := f.scan()
+	before := f.Snapshot()
 	_, err := f.svc.Bootstrap(context.Background(), onboarding.BootstrapInput{AdminEmail: "not an email"})
 	var v *fault.ValidationError
 	if !errors.As(err, &v) || !v.Has("email") {
 		t.Fatalf("bad email: %v", err)
 	}
-	f.unchanged(before, "a rejected bootstrap")
+	f.Unchanged(before, "a rejected bootstrap")
 	res, err := f.svc.Bootstrap(context.Background(), onboarding.BootstrapInput{AccountName: "Contoso Cloud", AdminEmail: "Root@Contoso.example", AdminName: "Root"})
 	if err != nil || !res.Created {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if acc := f.account(res.AccountID); acc.Company.Name != "Contoso Cloud" {
+	if acc := f.Account(res.AccountID); acc.Company.Name != "Contoso Cloud" {
 		t.Fatalf("name %q", acc.Company.Name)
 	}
-	if u := f.user(res.AdminUserID); u.Email != "Root@Contoso.example" || u.Name != "Root" {
+	if u := f.User(res.AdminUserID); u.Email != "Root@Contoso.example" || u.Name != "Root" {
 		t.Fatalf("admin %+v", u)
 	}
 }

@@ -8,15 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -31,17 +30,17 @@ func TestCreateWritesEverythingInOneGo(t *testing.T) {
 	email := testenv.UniqueEmail(t, "Ada")
 	body := accountBody(account.MSP, f.providerID, "Analytical Engines", email)
 	r := f.call(f.signup, onboarding.RouteCreateAccount, nil, f.super, mustJSON(body))
-	if r.Status != 201 || r.str("status") != "pending" || r.str("id") == "" || r.str("contactUserId") == "" {
-		t.Fatalf("answer %d %s", r.Status, r.Raw)
+	if r.StatusCode != 201 || r.Str("status") != "pending" || r.Str("id") == "" || r.Str("contactUserId") == "" {
+		t.Fatalf("answer %d %s", r.StatusCode, r.Body)
 	}
-	id, uid := r.str("id"), r.str("contactUserId")
+	id, uid := r.Str("id"), r.Str("contactUserId")
 
-	acc := f.account(id)
+	acc := f.Account(id)
 	if acc.Kind != account.MSP || acc.Status != account.Pending || acc.ParentID != f.providerID ||
 		!slices.Equal(acc.Ancestors, []string{f.providerID}) || acc.ContactUserID != uid || acc.CreatedBy != f.adminID {
 		t.Fatalf("account %+v", acc)
 	}
-	u := f.user(uid)
+	u := f.User(uid)
 	if u.Status != user.Invited || u.HomeAccountID != id || !u.TwoFactor.Enabled || u.TwoFactor.Method != user.MethodEmail ||
 		u.Email != email || u.ActivationTokenID == "" || !u.ActivationSentAt.Equal(start) {
 		t.Fatalf("user %+v", u)
@@ -69,7 +68,7 @@ func TestCreateWritesEverythingInOneGo(t *testing.T) {
 		}
 	})
 	t.Run("case=outbox message", func(t *testing.T) {
-		msg := f.message(u.ActivationMessageID)
+		msg := f.Message(u.ActivationMessageID)
 		want := secret.LinkRef(secret.PurposeActivation, u.ActivationTokenID)
 		if msg.Template != "activation" || msg.To != email || msg.SecretRef != want || msg.UserID != uid ||
 			msg.AccountID != id || msg.BrandAccountID != id || msg.Status != outbox.StatusPending {
@@ -84,7 +83,7 @@ func TestCreateWritesEverythingInOneGo(t *testing.T) {
 		}
 	})
 	t.Run("case=the mailer renders it", func(t *testing.T) {
-		msg := f.message(u.ActivationMessageID)
+		msg := f.Message(u.ActivationMessageID)
 		tmpl, err := outbox.Templates()
 		if err != nil {
 			t.Fatal(err)
@@ -100,7 +99,7 @@ func TestCreateWritesEverythingInOneGo(t *testing.T) {
 	})
 	t.Run("case=audit on parent and new account", func(t *testing.T) {
 		var on []string
-		for _, item := range f.items(table.TypeAudit) {
+		for _, item := range f.ItemsOf(table.TypeAudit) {
 			if s := item["action"].(*types.AttributeValueMemberS).Value; s == "account.created" {
 				on = append(on, item["accountId"].(*types.AttributeValueMemberS).Value)
 			}
@@ -114,7 +113,7 @@ func TestCreateWritesEverythingInOneGo(t *testing.T) {
 	})
 	t.Run("case=children index", func(t *testing.T) {
 		item := f.item(table.AccountKey(id))
-		if k := table.ChildrenGSI1(f.providerID, "Analytical Engines", id); str(item[table.AttrGSI1PK]) != k.PK || str(item[table.AttrGSI1SK]) != k.SK {
+		if k := table.ChildrenGSI1(f.providerID, "Analytical Engines", id); platformtest.Str(item[table.AttrGSI1PK]) != k.PK || platformtest.Str(item[table.AttrGSI1SK]) != k.SK {
 			t.Fatal("the account is not listed among its parent's children")
 		}
 	})
@@ -126,13 +125,13 @@ func TestNoRawTokenIsStored(t *testing.T) {
 	c := f.create(f.super, account.Partner, f.providerID, "Secretive Partners")
 	tok := f.linkToken(c.ContactUserID)
 	_, mac, _ := strings.Cut(tok, ".")
-	for _, item := range append(f.items(table.TypeToken), f.items(table.TypeOutbox)...) {
-		text := render(&types.AttributeValueMemberM{Value: item})
+	for _, item := range append(f.ItemsOf(table.TypeToken), f.ItemsOf(table.TypeOutbox)...) {
+		text := platformtest.Render(item)
 		if strings.Contains(text, tok) || strings.Contains(text, mac) {
 			t.Fatalf("an item holds the link token: %s", text)
 		}
 	}
-	for _, line := range f.scan() {
+	for _, line := range f.Snapshot() {
 		if strings.Contains(line, mac) {
 			t.Fatalf("the table holds the token's mac: %s", line)
 		}
@@ -151,22 +150,22 @@ func TestEveryKindUnderEveryParent(t *testing.T) {
 		for _, kind := range account.Kinds {
 			t.Run(fmt.Sprintf("case=%s under %s", kind, parentKind), func(t *testing.T) {
 				name := fmt.Sprintf("%s below %s", kind, parentKind)
-				before := f.scan()
+				before := f.Snapshot()
 				r := f.call(f.signup, onboarding.RouteCreateAccount, nil, f.super,
 					mustJSON(accountBody(kind, parents[parentKind], name, testenv.UniqueEmail(t, "c"))))
 				if account.MayParent(parentKind, kind) {
-					if r.Status != 201 {
-						t.Fatalf("allowed pair: %d %s", r.Status, r.Raw)
+					if r.StatusCode != 201 {
+						t.Fatalf("allowed pair: %d %s", r.StatusCode, r.Body)
 					}
-					if got := f.account(r.str("id")); got.Kind != kind || got.ParentID != parents[parentKind] {
+					if got := f.Account(r.Str("id")); got.Kind != kind || got.ParentID != parents[parentKind] {
 						t.Fatalf("account %+v", got)
 					}
 					return
 				}
-				if r.Status != 400 || !slices.Equal(r.fieldErrors(), []string{"kind:not_allowed"}) {
-					t.Fatalf("forbidden pair: %d %s", r.Status, r.Raw)
+				if r.StatusCode != 400 || !slices.Equal(r.Fields(), []string{"kind:not_allowed"}) {
+					t.Fatalf("forbidden pair: %d %s", r.StatusCode, r.Body)
 				}
-				f.unchanged(before, "a forbidden pair")
+				f.Unchanged(before, "a forbidden pair")
 			})
 		}
 	}
@@ -189,7 +188,7 @@ func TestCountersOfEveryAncestor(t *testing.T) {
 		{msp.ID, account.Counts{Partners: 1, Customers: 1}},
 		{partner.ID, account.Counts{Customers: 1}},
 	} {
-		if got := f.account(tc.id).Counts; got != tc.want {
+		if got := f.Account(tc.id).Counts; got != tc.want {
 			t.Errorf("counts of %s = %+v, want %+v", tc.id, got, tc.want)
 		}
 	}
@@ -200,8 +199,8 @@ func TestDuplicates(t *testing.T) {
 	f := newFixture(t)
 	email := testenv.UniqueEmail(t, "dup")
 	r := f.call(f.signup, onboarding.RouteCreateAccount, nil, f.super, mustJSON(accountBody(account.MSP, f.providerID, "Acme Ltd", email)))
-	if r.Status != 201 {
-		t.Fatalf("first: %d %s", r.Status, r.Raw)
+	if r.StatusCode != 201 {
+		t.Fatalf("first: %d %s", r.StatusCode, r.Body)
 	}
 	for _, tc := range []struct {
 		name, company, email, slug string
@@ -212,12 +211,12 @@ func TestDuplicates(t *testing.T) {
 		{"both", "acme LTD", email, "company-name-taken", []any{"company.name", "contact.email"}},
 	} {
 		t.Run("case="+tc.name, func(t *testing.T) {
-			before := f.scan()
+			before := f.Snapshot()
 			r := f.call(f.signup, onboarding.RouteCreateAccount, nil, f.super, mustJSON(accountBody(account.Partner, f.providerID, tc.company, tc.email)))
-			if r.Status != 409 || r.problemType() != tc.slug || !slices.Equal(r.Body["fields"].([]any), tc.fields) {
-				t.Fatalf("answer %d %s", r.Status, r.Raw)
+			if r.StatusCode != 409 || r.Problem() != tc.slug || !slices.Equal(r.JSON["fields"].([]any), tc.fields) {
+				t.Fatalf("answer %d %s", r.StatusCode, r.Body)
 			}
-			f.unchanged(before, "a duplicate")
+			f.Unchanged(before, "a duplicate")
 		})
 	}
 }
@@ -258,16 +257,16 @@ func TestBadRequestsNameTheField(t *testing.T) {
 				"company.city:required", "contact.name:required", "contact.email:invalid_email"}},
 	} {
 		t.Run("case="+tc.name, func(t *testing.T) {
-			before := f.scan()
+			before := f.Snapshot()
 			r := f.call(f.signup, onboarding.RouteCreateAccount, nil, f.super, tc.body)
-			got := r.fieldErrors()
+			got := r.Fields()
 			slices.Sort(got)
 			want := slices.Clone(tc.want)
 			slices.Sort(want)
-			if r.Status != 400 || r.problemType() != "validation" || !slices.Equal(got, want) {
-				t.Fatalf("answer %d %s\nerrors %v, want %v", r.Status, r.Raw, got, want)
+			if r.StatusCode != 400 || r.Problem() != "validation" || !slices.Equal(got, want) {
+				t.Fatalf("answer %d %s\nerrors %v, want %v", r.StatusCode, r.Body, got, want)
 			}
-			f.unchanged(before, "a bad request")
+			f.Unchanged(before, "a bad request")
 		})
 	}
 }
@@ -297,17 +296,17 @@ func TestWhoMayCreate(t *testing.T) {
 		{"admin below itself", adminA, account.Partner, mspA.ID, 201, ""},
 	} {
 		t.Run("case="+tc.name, func(t *testing.T) {
-			before := f.scan()
+			before := f.Snapshot()
 			r := f.call(f.signup, onboarding.RouteCreateAccount, nil, tc.cookie,
 				mustJSON(accountBody(tc.kind, tc.parent, "By "+tc.name, testenv.UniqueEmail(t, "w"))))
-			if r.Status != tc.status || (tc.problem != "" && r.problemType() != tc.problem) {
-				t.Fatalf("answer %d %s", r.Status, r.Raw)
+			if r.StatusCode != tc.status || (tc.problem != "" && r.Problem() != tc.problem) {
+				t.Fatalf("answer %d %s", r.StatusCode, r.Body)
 			}
-			if tc.status == 400 && !slices.Equal(r.fieldErrors(), []string{"parentId:unknown"}) {
-				t.Fatalf("an invisible parent must look unknown: %s", r.Raw)
+			if tc.status == 400 && !slices.Equal(r.Fields(), []string{"parentId:unknown"}) {
+				t.Fatalf("an invisible parent must look unknown: %s", r.Body)
 			}
 			if tc.status != 201 {
-				f.unchanged(before, "a denied request")
+				f.Unchanged(before, "a denied request")
 			}
 		})
 	}
@@ -315,32 +314,25 @@ func TestWhoMayCreate(t *testing.T) {
 	t.Run("case=two-factor off needs a super administrator", func(t *testing.T) {
 		body := accountBody(account.Customer, mspA.ID, "No 2FA Co", testenv.UniqueEmail(t, "n"))
 		body["twoFactor"] = map[string]any{"enabled": false}
-		if r := f.call(f.signup, onboarding.RouteCreateAccount, nil, adminA, mustJSON(body)); r.Status != 403 || r.problemType() != "two-factor-forbidden" {
-			t.Fatalf("admin: %d %s", r.Status, r.Raw)
+		if r := f.call(f.signup, onboarding.RouteCreateAccount, nil, adminA, mustJSON(body)); r.StatusCode != 403 || r.Problem() != "two-factor-forbidden" {
+			t.Fatalf("admin: %d %s", r.StatusCode, r.Body)
 		}
 		r := f.call(f.signup, onboarding.RouteCreateAccount, nil, f.super, mustJSON(body))
-		if r.Status != 201 {
-			t.Fatalf("super admin: %d %s", r.Status, r.Raw)
+		if r.StatusCode != 201 {
+			t.Fatalf("super admin: %d %s", r.StatusCode, r.Body)
 		}
-		if u := f.user(r.str("contactUserId")); u.TwoFactor.Enabled {
+		if u := f.User(r.Str("contactUserId")); u.TwoFactor.Enabled {
 			t.Fatal("two-factor is on")
 		}
 	})
 }
 
-// item reads one raw item.
+// item reads one raw item, failing the test if there is none.
 func (f *fixture) item(k table.Key) map[string]types.AttributeValue {
 	f.t.Helper()
-	out, err := f.env.Dynamo.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(f.table), Key: k.AV(), ConsistentRead: aws.Bool(true)})
-	if err != nil || out.Item == nil {
-		f.t.Fatalf("item %v: %v", k, err)
+	item := f.Item(k)
+	if item == nil {
+		f.t.Fatalf("item %v: not found", k)
 	}
-	return out.Item
-}
-
-func str(v types.AttributeValue) string {
-	if s, ok := v.(*types.AttributeValueMemberS); ok {
-		return s.Value
-	}
-	return ""
+	return item
 }

@@ -6,33 +6,16 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
-
-// event reads a sample invocation payload from events/.
-func event(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "events", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
-}
 
 func TestSampleEvents(t *testing.T) {
 	t.Parallel()
@@ -40,7 +23,7 @@ func TestSampleEvents(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("case=signup.json", func(t *testing.T) {
-		ev := event(t, "signup.json")
+		ev := platformtest.SampleEvent(t, "signup.json")
 		if _, ok := route.ByKey(ev.RouteKey); !ok || ev.RequestContext.HTTP.Method != "POST" {
 			t.Fatalf("route %q", ev.RouteKey)
 		}
@@ -58,7 +41,7 @@ func TestSampleEvents(t *testing.T) {
 		}
 	})
 	t.Run("case=activation.json", func(t *testing.T) {
-		ev := event(t, "activation.json")
+		ev := platformtest.SampleEvent(t, "activation.json")
 		if ev.PathParameters["token"] == "" || ev.RouteKey != onboarding.RouteGetActivation {
 			t.Fatalf("event %+v", ev)
 		}

@@ -3,14 +3,11 @@ package onboarding_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -23,14 +20,13 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
-	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/problem"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
-	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
@@ -38,8 +34,10 @@ func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
 // start is the fake clock's first reading.
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-// fixture is one bootstrapped platform on its own table, with the real handlers.
+// fixture is one bootstrapped platform on its own table, with the real handlers. The table's direct reads
+// (Account, User, Message, ItemsOf, Snapshot, Unchanged...) come from platformtest.Table.
 type fixture struct {
+	platformtest.Table
 	t     *testing.T
 	env   *testenv.Env
 	table string
@@ -86,6 +84,7 @@ func newBareFixture(t *testing.T) *fixture {
 	ctx := context.Background()
 	env := testenv.Get(t)
 	f := &fixture{t: t, env: env, table: env.NewTable(t), clock: clock.NewFake(start), auth: fakeAuth{}}
+	f.Table = platformtest.TableOf(t, env, f.table)
 	cfg := env.Config(f.table)
 	var err error
 	if f.app, err = app.New(ctx, cfg, app.WithClock(f.clock)); err != nil {
@@ -116,66 +115,20 @@ func (f *fixture) as(a actor.Actor) string {
 // adminOf is a session of an account's contact acting as its administrator.
 func (f *fixture) adminOf(accountID string) string {
 	f.t.Helper()
-	acc := f.account(accountID)
+	acc := f.Account(accountID)
 	return f.as(actor.Actor{UserID: acc.ContactUserID, AccountID: acc.ID, Roles: []role.Name{role.AdminFor(string(acc.Kind))}})
 }
 
-// reply is a decoded answer.
-type reply struct {
-	Status int
-	Body   map[string]any
-	Raw    string
-}
-
-func (r reply) str(key string) string { s, _ := r.Body[key].(string); return s }
-
-// problemType is the slug of a problem document.
-func (r reply) problemType() string {
-	return strings.TrimPrefix(r.str("type"), "https://partnerhub.dev/problems/")
-}
-
-// fieldErrors lists "field:code" of a validation problem.
-func (r reply) fieldErrors() []string {
-	var out []string
-	list, _ := r.Body["errors"].([]any)
-	for _, e := range list {
-		m, _ := e.(map[string]any)
-		out = append(out, fmt.Sprintf("%s:%s", m["field"], m["code"]))
-	}
-	return out
-}
-
 // call sends one API Gateway event to a handler.
-func (f *fixture) call(h httpapi.Handler, routeKey string, params map[string]string, cookie, body string) reply {
+func (f *fixture) call(h httpapi.Handler, routeKey string, params map[string]string, cookie, body string) platformtest.Reply {
 	f.t.Helper()
-	method, path, _ := strings.Cut(routeKey, " ")
-	for k, v := range params {
-		path = strings.ReplaceAll(path, "{"+k+"}", v)
-	}
-	ev := events.APIGatewayV2HTTPRequest{
-		Version:        "2.0",
-		RouteKey:       routeKey,
-		RawPath:        path,
-		PathParameters: params,
-		Headers:        map[string]string{"origin": "http://localhost:3000", "content-type": "application/json"},
-		Body:           body,
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: secret.NewID(),
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "203.0.113.7"},
-		},
-	}
-	if cookie != "" {
-		ev.Cookies = []string{httpapi.SessionCookie + "=" + cookie}
-	}
-	out, err := h(context.Background(), ev)
+	ev, err := platformtest.Event(platformtest.Request{Route: routeKey, Params: params, Cookie: cookie, Body: body, IP: "203.0.113.7"})
 	if err != nil {
-		f.t.Fatalf("%s: handler error %v", routeKey, err)
+		f.t.Fatal(err)
 	}
-	r := reply{Status: out.StatusCode, Raw: out.Body}
-	if out.Body != "" {
-		if err := json.Unmarshal([]byte(out.Body), &r.Body); err != nil {
-			f.t.Fatalf("%s: answer is not JSON: %s", routeKey, out.Body)
-		}
+	r, err := platformtest.Invoke(h, ev)
+	if err != nil {
+		f.t.Fatal(err)
 	}
 	return r
 }
@@ -203,133 +156,22 @@ func accountBody(kind account.Kind, parentID, name, email string) map[string]any
 func (f *fixture) create(cookie string, kind account.Kind, parentID, name string) onboarding.Created {
 	f.t.Helper()
 	r := f.call(f.signup, onboarding.RouteCreateAccount, nil, cookie, mustJSON(accountBody(kind, parentID, name, testenv.UniqueEmail(f.t, "contact"))))
-	if r.Status != 201 {
-		f.t.Fatalf("create %s %q under %s: %d %s", kind, name, parentID, r.Status, r.Raw)
+	if r.StatusCode != 201 {
+		f.t.Fatalf("create %s %q under %s: %d %s", kind, name, parentID, r.StatusCode, r.Body)
 	}
-	return onboarding.Created{ID: r.str("id"), Status: account.Status(r.str("status")), ContactUserID: r.str("contactUserId")}
-}
-
-func (f *fixture) account(id string) account.Account {
-	f.t.Helper()
-	acc, err := f.store.Account(context.Background(), id)
-	if err != nil {
-		f.t.Fatalf("account %s: %v", id, err)
-	}
-	return acc
-}
-
-func (f *fixture) user(id string) user.User {
-	f.t.Helper()
-	u, err := f.store.User(context.Background(), id)
-	if err != nil {
-		f.t.Fatalf("user %s: %v", id, err)
-	}
-	return u
-}
-
-// message reads an outbox message.
-func (f *fixture) message(id string) outbox.Message {
-	f.t.Helper()
-	var m outbox.Message
-	found, err := dynamo.Get(context.Background(), f.env.Dynamo, f.table, table.OutboxKey(id), &m)
-	if err != nil || !found {
-		f.t.Fatalf("outbox message %s: found=%v %v", id, found, err)
-	}
-	return m
+	return onboarding.Created{ID: r.Str("id"), Status: account.Status(r.Str("status")), ContactUserID: r.Str("contactUserId")}
 }
 
 // linkToken is the token of a user's latest activation email, derived from the outbox message exactly as the
 // mailer derives it.
 func (f *fixture) linkToken(userID string) string {
 	f.t.Helper()
-	m := f.message(f.user(userID).ActivationMessageID)
+	m := f.Message(f.User(userID).ActivationMessageID)
 	tok, err := f.keys.Derive(m.SecretRef)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	return tok
-}
-
-// scan lists every item of the test's table, sorted, as comparable text. Scan is for tests only: product code
-// never scans.
-func (f *fixture) scan() []string {
-	f.t.Helper()
-	var out []string
-	var start map[string]types.AttributeValue
-	for {
-		page, err := f.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(f.table), ExclusiveStartKey: start, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		for _, item := range page.Items {
-			out = append(out, render(&types.AttributeValueMemberM{Value: item}))
-		}
-		if start = page.LastEvaluatedKey; len(start) == 0 {
-			break
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// items lists the items of one record type.
-func (f *fixture) items(typ string) []map[string]types.AttributeValue {
-	f.t.Helper()
-	var out []map[string]types.AttributeValue
-	page, err := f.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(f.table), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	for _, item := range page.Items {
-		if s, ok := item[table.AttrType].(*types.AttributeValueMemberS); ok && s.Value == typ {
-			out = append(out, item)
-		}
-	}
-	return out
-}
-
-// render prints an attribute value deterministically.
-func render(v types.AttributeValue) string {
-	switch v := v.(type) {
-	case *types.AttributeValueMemberS:
-		return fmt.Sprintf("%q", v.Value)
-	case *types.AttributeValueMemberN:
-		return v.Value
-	case *types.AttributeValueMemberBOOL:
-		return fmt.Sprint(v.Value)
-	case *types.AttributeValueMemberNULL:
-		return "null"
-	case *types.AttributeValueMemberL:
-		parts := make([]string, len(v.Value))
-		for i, x := range v.Value {
-			parts[i] = render(x)
-		}
-		return "[" + strings.Join(parts, ",") + "]"
-	case *types.AttributeValueMemberM:
-		keys := make([]string, 0, len(v.Value))
-		for k := range v.Value {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + ":" + render(v.Value[k])
-		}
-		return "{" + strings.Join(parts, ",") + "}"
-	case *types.AttributeValueMemberSS:
-		s := slices.Sorted(slices.Values(v.Value))
-		return "SS" + fmt.Sprint(s)
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-// unchanged fails the test if the table differs from before.
-func (f *fixture) unchanged(before []string, what string) {
-	f.t.Helper()
-	after := f.scan()
-	if !slices.Equal(before, after) {
-		f.t.Fatalf("%s changed the table: %d items before, %d after", what, len(before), len(after))
-	}
 }
 
 // dueTokens lists the items on the expiry index due at t.

@@ -68,7 +68,7 @@ func TestCreateBelowADisabledParent(t *testing.T) {
 	}
 
 	t.Run("case=disabled between the read and the write", func(t *testing.T) {
-		before := f.scan()
+		before := f.Snapshot()
 		h := &hookDB{before: func(n int) error {
 			if n == 1 {
 				f.setStatus(parent.ID, account.Disabled)
@@ -77,15 +77,15 @@ func TestCreateBelowADisabledParent(t *testing.T) {
 		}}
 		_, err := f.serviceWith(h).Create(context.Background(), superActor, req("Racing Customer"))
 		assertProblem(t, err, "parent-disabled")
-		if n := len(f.scan()); n != len(before) {
+		if n := len(f.Snapshot()); n != len(before) {
 			t.Fatalf("%d items, want %d", n, len(before))
 		}
 	})
 	t.Run("case=already disabled", func(t *testing.T) {
-		before := f.scan()
+		before := f.Snapshot()
 		_, err := f.svc.Create(context.Background(), superActor, req("Late Customer"))
 		assertProblem(t, err, "parent-disabled")
-		f.unchanged(before, "a create below a disabled parent")
+		f.Unchanged(before, "a create below a disabled parent")
 	})
 }
 

@@ -10,20 +10,21 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-func (f *fixture) resendTo(cookie string, ids ...string) reply {
+func (f *fixture) resendTo(cookie string, ids ...string) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.resend, onboarding.RouteResendActivate, nil, cookie, mustJSON(map[string]any{"userIds": ids}))
 }
 
 // results maps user ids to their resend outcome.
-func (r reply) results() map[string]string {
+func results(r platformtest.Reply) map[string]string {
 	out := map[string]string{}
-	list, _ := r.Body["results"].([]any)
+	list, _ := r.JSON["results"].([]any)
 	for _, x := range list {
 		m := x.(map[string]any)
 		out[m["userId"].(string)] = m["status"].(string)
@@ -36,52 +37,52 @@ func TestResendReplacesTheLink(t *testing.T) {
 	f := newFixture(t)
 	c := f.create(f.super, account.MSP, f.providerID, "Resent MSP")
 	oldTok := f.linkToken(c.ContactUserID)
-	oldID := f.user(c.ContactUserID).ActivationTokenID
+	oldID := f.User(c.ContactUserID).ActivationTokenID
 
 	f.clock.Advance(48 * time.Hour)
 	r := f.resendTo(f.super, c.ContactUserID)
-	if r.Status != 202 || r.results()[c.ContactUserID] != onboarding.ResendSent {
-		t.Fatalf("resend: %d %s", r.Status, r.Raw)
+	if r.StatusCode != 202 || results(r)[c.ContactUserID] != onboarding.ResendSent {
+		t.Fatalf("resend: %d %s", r.StatusCode, r.Body)
 	}
-	u := f.user(c.ContactUserID)
+	u := f.User(c.ContactUserID)
 	if u.ActivationTokenID == oldID || !u.ActivationSentAt.Equal(start.Add(48*time.Hour)) {
 		t.Fatalf("user %+v", u)
 	}
 	old := f.item(table.TokenKey(oldID))
-	if str(old["status"]) != onboarding.TokenReplaced || old[table.AttrXPK] != nil {
+	if platformtest.Str(old["status"]) != onboarding.TokenReplaced || old[table.AttrXPK] != nil {
 		t.Fatal("the old token is not replaced or still on the expiry index")
 	}
-	msg := f.message(u.ActivationMessageID)
+	msg := f.Message(u.ActivationMessageID)
 	if msg.Template != "activation" || msg.SecretRef != secret.LinkRef(secret.PurposeActivation, u.ActivationTokenID) ||
 		msg.Data["inviterName"] != onboarding.DefaultAdminName || msg.Data["expiresAt"] != start.Add(120*time.Hour).Format(time.RFC3339) {
 		t.Fatalf("message %+v", msg)
 	}
-	if n := len(f.items(table.TypeOutbox)); n != 3 { // the super administrator's, the contact's first and the resend
+	if n := len(f.ItemsOf(table.TypeOutbox)); n != 3 { // the super administrator's, the contact's first and the resend
 		t.Fatalf("%d outbox messages", n)
 	}
 
-	if r := f.open(oldTok); r.Status != 410 || r.problemType() != "link-replaced" {
-		t.Fatalf("old link: %d %s", r.Status, r.Raw)
+	if r := f.open(oldTok); r.StatusCode != 410 || r.Problem() != "link-replaced" {
+		t.Fatalf("old link: %d %s", r.StatusCode, r.Body)
 	}
 	newTok := f.linkToken(c.ContactUserID)
 	// The new link's 72 hours start at the resend: past the first link's deadline it still works.
 	f.clock.Advance(71 * time.Hour)
-	if r := f.open(newTok); r.Status != 200 || r.str("expiresAt") != start.Add(120*time.Hour).Format(time.RFC3339) {
-		t.Fatalf("new link: %d %s", r.Status, r.Raw)
+	if r := f.open(newTok); r.StatusCode != 200 || r.Str("expiresAt") != start.Add(120*time.Hour).Format(time.RFC3339) {
+		t.Fatalf("new link: %d %s", r.StatusCode, r.Body)
 	}
-	if r := f.activate(oldTok, goodActivation); r.Status != 410 || r.problemType() != "link-replaced" {
-		t.Fatalf("activate with the old link: %d %s", r.Status, r.Raw)
+	if r := f.activate(oldTok, goodActivation); r.StatusCode != 410 || r.Problem() != "link-replaced" {
+		t.Fatalf("activate with the old link: %d %s", r.StatusCode, r.Body)
 	}
-	if r := f.activate(newTok, goodActivation); r.Status != 200 {
-		t.Fatalf("activate with the new link: %d %s", r.Status, r.Raw)
+	if r := f.activate(newTok, goodActivation); r.StatusCode != 200 {
+		t.Fatalf("activate with the new link: %d %s", r.StatusCode, r.Body)
 	}
 
 	t.Run("case=active user", func(t *testing.T) {
-		before := f.scan()
-		if r := f.resendTo(f.super, c.ContactUserID); r.Status != 202 || r.results()[c.ContactUserID] != onboarding.ResendNotInvited {
-			t.Fatalf("resend: %d %s", r.Status, r.Raw)
+		before := f.Snapshot()
+		if r := f.resendTo(f.super, c.ContactUserID); r.StatusCode != 202 || results(r)[c.ContactUserID] != onboarding.ResendNotInvited {
+			t.Fatalf("resend: %d %s", r.StatusCode, r.Body)
 		}
-		f.unchanged(before, "a resend to an active user")
+		f.Unchanged(before, "a resend to an active user")
 	})
 }
 
@@ -90,23 +91,23 @@ func TestResendRateLimit(t *testing.T) {
 	f := newFixture(t)
 	c := f.create(f.super, account.Customer, f.providerID, "Impatient Co")
 
-	before := f.scan()
+	before := f.Snapshot()
 	// The creation sent the first email just now.
-	if r := f.resendTo(f.super, c.ContactUserID); r.results()[c.ContactUserID] != onboarding.ResendRateLimited {
-		t.Fatalf("right after creation: %s", r.Raw)
+	if r := f.resendTo(f.super, c.ContactUserID); results(r)[c.ContactUserID] != onboarding.ResendRateLimited {
+		t.Fatalf("right after creation: %s", r.Body)
 	}
-	f.unchanged(before, "a rate-limited resend")
+	f.Unchanged(before, "a rate-limited resend")
 	f.clock.Advance(time.Minute)
-	if r := f.resendTo(f.super, c.ContactUserID); r.results()[c.ContactUserID] != onboarding.ResendSent {
-		t.Fatalf("a minute later: %s", r.Raw)
+	if r := f.resendTo(f.super, c.ContactUserID); results(r)[c.ContactUserID] != onboarding.ResendSent {
+		t.Fatalf("a minute later: %s", r.Body)
 	}
 	f.clock.Advance(59 * time.Second)
-	if r := f.resendTo(f.super, c.ContactUserID); r.results()[c.ContactUserID] != onboarding.ResendRateLimited {
-		t.Fatalf("59 seconds after the resend: %s", r.Raw)
+	if r := f.resendTo(f.super, c.ContactUserID); results(r)[c.ContactUserID] != onboarding.ResendRateLimited {
+		t.Fatalf("59 seconds after the resend: %s", r.Body)
 	}
 	f.clock.Advance(time.Second)
-	if r := f.resendTo(f.super, c.ContactUserID, c.ContactUserID); r.results()[c.ContactUserID] != onboarding.ResendSent || len(r.Body["results"].([]any)) != 1 {
-		t.Fatalf("a minute after the resend, named twice: %s", r.Raw)
+	if r := f.resendTo(f.super, c.ContactUserID, c.ContactUserID); results(r)[c.ContactUserID] != onboarding.ResendSent || len(r.JSON["results"].([]any)) != 1 {
+		t.Fatalf("a minute after the resend, named twice: %s", r.Body)
 	}
 }
 
@@ -121,7 +122,7 @@ func TestResendScope(t *testing.T) {
 	f.clock.Advance(time.Hour)
 
 	missing := secret.NewID()
-	before := f.items(table.TypeOutbox)
+	before := f.ItemsOf(table.TypeOutbox)
 	r := f.resendTo(adminA, inA.ContactUserID, inB.ContactUserID, missing, mspA.ContactUserID, f.adminID)
 	want := map[string]string{
 		inA.ContactUserID:  onboarding.ResendSent,
@@ -130,24 +131,24 @@ func TestResendScope(t *testing.T) {
 		mspA.ContactUserID: onboarding.ResendSent,     // the administrator's own account
 		f.adminID:          onboarding.ResendNotFound, // above the actor
 	}
-	if r.Status != 202 || fmt.Sprint(r.results()) != fmt.Sprint(want) {
-		t.Fatalf("results %s", r.Raw)
+	if r.StatusCode != 202 || fmt.Sprint(results(r)) != fmt.Sprint(want) {
+		t.Fatalf("results %s", r.Body)
 	}
 	var order []string
-	for _, x := range r.Body["results"].([]any) {
+	for _, x := range r.JSON["results"].([]any) {
 		order = append(order, x.(map[string]any)["userId"].(string))
 	}
 	if !slices.Equal(order, []string{inA.ContactUserID, inB.ContactUserID, missing, mspA.ContactUserID, f.adminID}) {
 		t.Fatalf("results out of order: %v", order)
 	}
-	if got := len(f.items(table.TypeOutbox)) - len(before); got != 2 {
+	if got := len(f.ItemsOf(table.TypeOutbox)) - len(before); got != 2 {
 		t.Fatalf("%d new messages, want 2", got)
 	}
 
 	t.Run("case=role without the permission", func(t *testing.T) {
 		ro := f.as(actor.Actor{UserID: secret.NewID(), AccountID: mspA.ID, Roles: []role.Name{role.ReadOnly}})
-		if r := f.resendTo(ro, inA.ContactUserID); r.Status != 403 {
-			t.Fatalf("read-only: %d %s", r.Status, r.Raw)
+		if r := f.resendTo(ro, inA.ContactUserID); r.StatusCode != 403 {
+			t.Fatalf("read-only: %d %s", r.StatusCode, r.Body)
 		}
 	})
 	t.Run("case=bad requests", func(t *testing.T) {
@@ -167,14 +168,14 @@ func TestResendScope(t *testing.T) {
 			{`{"userIds": "abc"}`, []string{"userIds:wrong_type"}},
 		} {
 			r := f.call(f.resend, onboarding.RouteResendActivate, nil, f.super, tc.body)
-			if r.Status != 400 || !sameSet(r.fieldErrors(), tc.want) {
-				t.Errorf("%s: %d %s", strings.TrimSpace(tc.body)[:min(40, len(tc.body))], r.Status, r.Raw)
+			if r.StatusCode != 400 || !sameSet(r.Fields(), tc.want) {
+				t.Errorf("%s: %d %s", strings.TrimSpace(tc.body)[:min(40, len(tc.body))], r.StatusCode, r.Body)
 			}
 		}
 	})
 	t.Run("case=no session", func(t *testing.T) {
-		if r := f.resendTo("", inA.ContactUserID); r.Status != 401 {
-			t.Fatalf("%d %s", r.Status, r.Raw)
+		if r := f.resendTo("", inA.ContactUserID); r.StatusCode != 401 {
+			t.Fatalf("%d %s", r.StatusCode, r.Body)
 		}
 	})
 }
@@ -184,14 +185,14 @@ func TestResendAfterExpiry(t *testing.T) {
 	f := newFixture(t)
 	c := f.create(f.super, account.Partner, f.providerID, "Expired Then Resent")
 	f.clock.Advance(80 * time.Hour)
-	if r := f.open(f.linkToken(c.ContactUserID)); r.problemType() != "link-expired" {
-		t.Fatalf("%s", r.Raw)
+	if r := f.open(f.linkToken(c.ContactUserID)); r.Problem() != "link-expired" {
+		t.Fatalf("%s", r.Body)
 	}
 	// The sweep has not run yet; the resend replaces the lapsed token all the same.
-	if r := f.resendTo(f.super, c.ContactUserID); r.results()[c.ContactUserID] != onboarding.ResendSent {
-		t.Fatalf("resend: %s", r.Raw)
+	if r := f.resendTo(f.super, c.ContactUserID); results(r)[c.ContactUserID] != onboarding.ResendSent {
+		t.Fatalf("resend: %s", r.Body)
 	}
-	if r := f.activate(f.linkToken(c.ContactUserID), goodActivation); r.Status != 200 {
-		t.Fatalf("activate: %d %s", r.Status, r.Raw)
+	if r := f.activate(f.linkToken(c.ContactUserID), goodActivation); r.StatusCode != 200 {
+		t.Fatalf("activate: %d %s", r.StatusCode, r.Body)
 	}
 }

@@ -12,19 +12,12 @@ package platformtest
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -36,8 +29,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/session"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -47,9 +38,6 @@ var Start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 // Password is every activated user's password.
 const Password = "correct horse battery staple"
-
-// Origin is the portal's origin, allowed to send state-changing requests.
-const Origin = "http://localhost:3000"
 
 // Platform is one bootstrapped platform on its own table.
 type Platform struct {
@@ -68,7 +56,7 @@ type Platform struct {
 
 	mu       sync.Mutex
 	handlers map[string]httpapi.Handler
-	ips      int
+	ips      Addresses
 }
 
 // New bootstraps a platform and signs its super administrator in.
@@ -112,81 +100,15 @@ func (p *Platform) Handler(function string) httpapi.Handler {
 	return h
 }
 
-// Request is one API call.
-type Request struct {
-	Function string
-	Route    string            // route key, e.g. "PUT /v1/accounts/{id}/branding"
-	Params   map[string]string // path parameters
-	Query    map[string]string
-	Cookie   string // session cookie value
-	// Body is sent as it is when it is a string or []byte (base64-encoded, as API Gateway passes binary
-	// bodies), and as JSON otherwise.
-	Body any
-	// Headers replace the default ones (origin and content-type: application/json) when set.
-	Headers map[string]string
-}
-
-// Reply is an answer.
-type Reply struct {
-	events.APIGatewayV2HTTPResponse
-	// JSON is the decoded body, when it is JSON.
-	JSON map[string]any
-}
-
-// Str is a top-level string member of the answer.
-func (r Reply) Str(key string) string { s, _ := r.JSON[key].(string); return s }
-
-// Problem is the slug of a problem document's type.
-func (r Reply) Problem() string {
-	return strings.TrimPrefix(r.Str("type"), "https://partnerhub.dev/problems/")
-}
-
-// Fields lists "field:code" of a validation problem, sorted.
-func (r Reply) Fields() []string {
-	var out []string
-	list, _ := r.JSON["errors"].([]any)
-	for _, e := range list {
-		m, _ := e.(map[string]any)
-		out = append(out, fmt.Sprintf("%s:%s", m["field"], m["code"]))
-	}
-	slices.Sort(out)
-	return out
-}
-
-// Event builds the API Gateway event of a request.
+// Event builds the API Gateway event of a request, from a fresh source address unless it names one.
 func (p *Platform) Event(r Request) events.APIGatewayV2HTTPRequest {
 	p.T.Helper()
-	method, path, _ := strings.Cut(r.Route, " ")
-	for k, v := range r.Params {
-		path = strings.ReplaceAll(path, "{"+k+"}", v)
+	if r.IP == "" {
+		r.IP = p.ips.Next()
 	}
-	headers := r.Headers
-	if headers == nil {
-		headers = map[string]string{"origin": Origin, "content-type": "application/json"}
-	}
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: r.Route, RawPath: path, Headers: headers, PathParameters: r.Params,
-		QueryStringParameters: r.Query,
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RouteKey: r.Route, RequestID: secret.NewID(), Stage: "$default",
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: p.ip()},
-		},
-	}
-	switch b := r.Body.(type) {
-	case nil:
-	case string:
-		ev.Body = b
-	case []byte:
-		ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(b), true
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			p.T.Fatal(err)
-		}
-		ev.Body = string(raw)
-	}
-	if r.Cookie != "" {
-		ev.Cookies = []string{httpapi.SessionCookie + "=" + r.Cookie}
+	ev, err := Event(r)
+	if err != nil {
+		p.T.Fatal(err)
 	}
 	return ev
 }
@@ -200,25 +122,11 @@ func (p *Platform) Call(r Request) Reply {
 // Send hands an event to a function's handler and decodes the answer.
 func (p *Platform) Send(function string, ev events.APIGatewayV2HTTPRequest) Reply {
 	p.T.Helper()
-	out, err := p.Handler(function)(context.Background(), ev)
+	reply, err := Invoke(p.Handler(function), ev)
 	if err != nil {
-		p.T.Fatalf("%s: handler error %v", ev.RouteKey, err)
-	}
-	reply := Reply{APIGatewayV2HTTPResponse: out}
-	if ct := out.Headers["Content-Type"]; out.Body != "" && strings.Contains(ct, "json") {
-		if err := json.Unmarshal([]byte(out.Body), &reply.JSON); err != nil {
-			p.T.Fatalf("%s: body %q: %v", ev.RouteKey, out.Body, err)
-		}
+		p.T.Fatal(err)
 	}
 	return reply
-}
-
-// ip is a fresh source address per request, so rate limits of one test do not leak into another call.
-func (p *Platform) ip() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.ips++
-	return fmt.Sprintf("198.51.%d.%d", p.ips/250, p.ips%250+1)
 }
 
 // Created is a new account.
@@ -294,12 +202,7 @@ func (p *Platform) SignIn(email string) string {
 // cookie value. It is for users who sign in with a code, whose sign-in other packages test.
 func (p *Platform) Session(userID, accountID string) string {
 	p.T.Helper()
-	token := secret.NewSessionToken()
-	now := p.Clock.Now()
-	if err := p.Store.SignIn(context.Background(), dynamo.SignIn{Session: session.New(p.Keys.Hash(token), userID, accountID, now), At: now}); err != nil {
-		p.T.Fatalf("session of %s: %v", userID, err)
-	}
-	return token
+	return p.Data().Session(p.Keys, userID, accountID, p.Clock.Now())
 }
 
 // AcceptLicense takes the license step through POST /v1/me/license-acceptance.
@@ -311,100 +214,30 @@ func (p *Platform) AcceptLicense(cookie, version string) {
 	}
 }
 
+// Data is the platform's table, for reading and writing items directly.
+func (p *Platform) Data() Table { return Table{T: p.T, DB: p.Env.Dynamo, Name: p.Table} }
+
 // Account reads an account.
-func (p *Platform) Account(id string) account.Account {
-	p.T.Helper()
-	a, err := p.Store.Account(context.Background(), id)
-	if err != nil {
-		p.T.Fatalf("account %s: %v", id, err)
-	}
-	return a
-}
+func (p *Platform) Account(id string) account.Account { p.T.Helper(); return p.Data().Account(id) }
 
 // User reads a user.
-func (p *Platform) User(id string) user.User {
-	p.T.Helper()
-	u, err := p.Store.User(context.Background(), id)
-	if err != nil {
-		p.T.Fatalf("user %s: %v", id, err)
-	}
-	return u
-}
+func (p *Platform) User(id string) user.User { p.T.Helper(); return p.Data().User(id) }
 
 // Message reads an outbox message.
-func (p *Platform) Message(id string) outbox.Message {
-	p.T.Helper()
-	var m outbox.Message
-	found, err := dynamo.Get(context.Background(), p.Env.Dynamo, p.Table, table.OutboxKey(id), &m)
-	if err != nil || !found {
-		p.T.Fatalf("outbox message %s: found=%v %v", id, found, err)
-	}
-	return m
-}
+func (p *Platform) Message(id string) outbox.Message { p.T.Helper(); return p.Data().Message(id) }
 
 // Items lists every item of the table (only tests scan; the product never does).
-func (p *Platform) Items() []map[string]types.AttributeValue {
-	p.T.Helper()
-	var (
-		out  []map[string]types.AttributeValue
-		from map[string]types.AttributeValue
-	)
-	for {
-		page, err := p.Env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(p.Table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			p.T.Fatal(err)
-		}
-		out = append(out, page.Items...)
-		if from = page.LastEvaluatedKey; len(from) == 0 {
-			return out
-		}
-	}
-}
+func (p *Platform) Items() []map[string]types.AttributeValue { p.T.Helper(); return p.Data().Items() }
 
 // Snapshot is the whole table as comparable text, sorted.
-func (p *Platform) Snapshot() []string {
-	p.T.Helper()
-	var out []string
-	for _, item := range p.Items() {
-		var m map[string]any
-		if err := attributevalue.UnmarshalMap(item, &m); err != nil {
-			p.T.Fatal(err)
-		}
-		b, _ := json.Marshal(m) // maps marshal with sorted keys
-		out = append(out, string(b))
-	}
-	slices.Sort(out)
-	return out
-}
+func (p *Platform) Snapshot() []string { p.T.Helper(); return p.Data().Snapshot() }
 
 // Unchanged fails the test if the table differs from a snapshot.
 func (p *Platform) Unchanged(before []string, what string) {
 	p.T.Helper()
-	if after := p.Snapshot(); !slices.Equal(before, after) {
-		p.T.Fatalf("%s changed the table: %d items before, %d after", what, len(before), len(after))
-	}
+	p.Data().Unchanged(before, what)
 }
 
 // Audit lists the actions of the audit events written on an account, oldest first (events of one instant in
 // no particular order).
-func (p *Platform) Audit(accountID string) []string {
-	p.T.Helper()
-	out, err := p.Env.Dynamo.Query(context.Background(), &dynamodb.QueryInput{
-		TableName:              aws.String(p.Table),
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": dynamo.S(table.AccountKey(accountID).PK), ":sk": dynamo.S(table.AuditPrefix),
-		},
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		p.T.Fatal(err)
-	}
-	var actions []string
-	for _, item := range out.Items {
-		if a, ok := item["action"].(*types.AttributeValueMemberS); ok {
-			actions = append(actions, a.Value)
-		}
-	}
-	return actions
-}
+func (p *Platform) Audit(accountID string) []string { p.T.Helper(); return p.Data().Audit(accountID) }

@@ -2,17 +2,16 @@ package reset_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -25,10 +24,10 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -61,6 +60,7 @@ type harness struct {
 	app    *app.App
 	keys   *secret.Keyring
 	store  dynamo.Store
+	db     platformtest.Table
 	mailer *outbox.Mailer
 	h      map[string]httpapi.Handler
 	ips    atomic.Int64
@@ -84,7 +84,7 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, env: env, table: name, clock: fake, app: a, keys: keys, mailer: mailer,
-		store: dynamo.Store{DB: env.Dynamo, Table: name}, h: map[string]httpapi.Handler{}}
+		store: dynamo.Store{DB: env.Dynamo, Table: name}, db: platformtest.TableOf(t, env, name), h: map[string]httpapi.Handler{}}
 	for _, fn := range []string{route.Activation, route.OTP} {
 		if h.h[fn], err = a.HTTP(fn); err != nil {
 			t.Fatal(err)
@@ -118,33 +118,14 @@ func (h *harness) seedUser(s seed) user.User {
 	}
 	m := user.Membership{UserID: userID, AccountID: accountID, Roles: []role.Name{role.ReadOnly}, AccountName: acct.Company.Name,
 		AccountKind: string(acct.Kind), UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, CreatedAt: start}
-	put := func(item map[string]types.AttributeValue, err error) types.TransactWriteItem {
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(h.table), Item: item}}
-	}
-	_, err := h.env.Dynamo.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		put(dynamo.Record(acct, table.TypeAccount, table.AccountKey(accountID))),
-		put(dynamo.Record(u, table.TypeUser, table.UserKey(userID))),
-		put(dynamo.EmailGuardItem(u.Email, userID)),
-		put(dynamo.Record(m, table.TypeMember, table.MembershipKey(userID, accountID), dynamo.OnGSI1(table.MembersGSI1(accountID, u.Name, userID)))),
-	}})
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	h.db.Seed(acct, u, m)
 	return u
 }
 
 // session signs u in as the code step would and returns the cookie value.
 func (h *harness) session(u user.User) string {
 	h.t.Helper()
-	token := secret.NewSessionToken()
-	ss := session.New(h.keys.Hash(token), u.ID, u.HomeAccountID, h.clock.Now())
-	if err := h.store.SignIn(context.Background(), dynamo.SignIn{Session: ss, At: h.clock.Now()}); err != nil {
-		h.t.Fatal(err)
-	}
-	return token
+	return h.db.Session(h.keys, u.ID, u.HomeAccountID, h.clock.Now())
 }
 
 type request struct {
@@ -155,12 +136,7 @@ type request struct {
 	ip     string
 }
 
-type response struct {
-	events.APIGatewayV2HTTPResponse
-	json map[string]any
-}
-
-func (h *harness) do(r request) response {
+func (h *harness) do(r request) platformtest.Reply {
 	h.t.Helper()
 	resp, err := h.try(r)
 	if err != nil {
@@ -169,64 +145,35 @@ func (h *harness) do(r request) response {
 	return resp
 }
 
-func (h *harness) try(r request) (response, error) {
+func (h *harness) try(r request) (platformtest.Reply, error) {
 	rt, ok := route.ByKey(r.route)
 	if !ok {
-		return response{}, fmt.Errorf("no route %s", r.route)
-	}
-	path := rt.Path
-	for k, v := range r.params {
-		path = strings.ReplaceAll(path, "{"+k+"}", v)
-	}
-	body, isString := r.body.(string)
-	if !isString && r.body != nil {
-		b, err := json.Marshal(r.body)
-		if err != nil {
-			return response{}, err
-		}
-		body = string(b)
+		return platformtest.Reply{}, fmt.Errorf("no route %s", r.route)
 	}
 	if r.ip == "" {
 		n := h.ips.Add(1)
 		r.ip = fmt.Sprintf("198.51.%d.%d", n/250, n%250+1)
 	}
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: r.route, RawPath: path, PathParameters: r.params, Body: body,
-		Headers: map[string]string{"origin": "http://localhost:3000", "content-type": "application/json"},
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: secret.NewID(),
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: rt.Method, Path: path, SourceIP: r.ip},
-		},
-	}
-	if r.cookie != "" {
-		ev.Cookies = []string{httpapi.SessionCookie + "=" + r.cookie}
-	}
-	out, err := h.h[rt.Function](context.Background(), ev)
+	ev, err := platformtest.Event(platformtest.Request{Route: r.route, Params: r.params, Body: r.body, Cookie: r.cookie, IP: r.ip})
 	if err != nil {
-		return response{}, fmt.Errorf("%s: handler error %w", r.route, err)
+		return platformtest.Reply{}, err
 	}
-	resp := response{APIGatewayV2HTTPResponse: out}
-	if out.Body != "" {
-		if err := json.Unmarshal([]byte(out.Body), &resp.json); err != nil {
-			return resp, fmt.Errorf("%s: body %q: %w", r.route, out.Body, err)
-		}
-	}
-	return resp, nil
+	return platformtest.Invoke(h.h[rt.Function], ev)
 }
 
 // requestReset asks for a reset link for email.
-func (h *harness) requestReset(email string) response {
+func (h *harness) requestReset(email string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "POST /v1/password-resets", body: map[string]string{"email": email}})
 }
 
 // getLink and reset call the link's two routes.
-func (h *harness) getLink(token string) response {
+func (h *harness) getLink(token string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "GET /v1/password-resets/{token}", params: map[string]string{"token": token}})
 }
 
-func (h *harness) reset(token, answer, password string) response {
+func (h *harness) reset(token, answer, password string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "POST /v1/password-resets/{token}", params: map[string]string{"token": token},
 		body: map[string]string{"securityAnswer": answer, "password": password}})
@@ -236,14 +183,7 @@ func (h *harness) reset(token, answer, password string) response {
 func (h *harness) resetMessages(to string) []outbox.Message {
 	h.t.Helper()
 	var out []outbox.Message
-	for _, item := range h.scan() {
-		if s, _ := item[table.AttrType].(*types.AttributeValueMemberS); s == nil || s.Value != table.TypeOutbox {
-			continue
-		}
-		m, err := outbox.FromItem(item)
-		if err != nil {
-			h.t.Fatal(err)
-		}
+	for _, m := range h.db.Messages() {
 		if m.Template == "password-reset" && m.To == to {
 			out = append(out, m)
 		}
@@ -270,14 +210,7 @@ func (h *harness) linkToken(to string) string {
 // deliver runs the mailer on every pending outbox message.
 func (h *harness) deliver() {
 	h.t.Helper()
-	for _, item := range h.scan() {
-		if s, _ := item[table.AttrType].(*types.AttributeValueMemberS); s == nil || s.Value != table.TypeOutbox {
-			continue
-		}
-		m, err := outbox.FromItem(item)
-		if err != nil {
-			h.t.Fatal(err)
-		}
+	for _, m := range h.db.Messages() {
 		if m.Status == outbox.StatusPending {
 			if out := h.mailer.Deliver(context.Background(), table.OutboxKey(m.ID)); out != outbox.Sent {
 				h.t.Fatalf("deliver %s: %v", m.Template, out)
@@ -300,60 +233,15 @@ func (h *harness) token(id string) (onboarding.Token, map[string]types.Attribute
 	return t, out.Item
 }
 
-func (h *harness) scan() []map[string]types.AttributeValue {
-	h.t.Helper()
-	var items []map[string]types.AttributeValue
-	var from map[string]types.AttributeValue
-	for {
-		out, err := h.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(h.table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		items = append(items, out.Items...)
-		if len(out.LastEvaluatedKey) == 0 {
-			return items
-		}
-		from = out.LastEvaluatedKey
-	}
-}
-
 // audits counts the audit events of an action about a user.
 func (h *harness) audits(userID, action string) int {
 	h.t.Helper()
-	n := 0
-	for _, item := range h.scan() {
-		typ, _ := item[table.AttrType].(*types.AttributeValueMemberS)
-		target, _ := item["targetId"].(*types.AttributeValueMemberS)
-		act, _ := item["action"].(*types.AttributeValueMemberS)
-		if typ != nil && typ.Value == table.TypeAudit && target != nil && target.Value == userID && act != nil && act.Value == action {
-			n++
-		}
-	}
-	return n
+	return len(slices.DeleteFunc(h.db.AuditAbout(userID), func(a string) bool { return a != action }))
 }
 
 func (h *harness) user(id string) user.User {
 	h.t.Helper()
-	u, err := h.store.User(context.Background(), id)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return u
-}
-
-func wantStatus(t testing.TB, r response, status int) {
-	t.Helper()
-	if r.StatusCode != status {
-		t.Fatalf("status = %d, want %d; body %s", r.StatusCode, status, r.Body)
-	}
-}
-
-func wantProblem(t testing.TB, r response, status int, slug string) {
-	t.Helper()
-	wantStatus(t, r, status)
-	if got, _ := r.json["type"].(string); !strings.HasSuffix(got, "/"+slug) {
-		t.Fatalf("problem type = %q, want slug %q; body %s", got, slug, r.Body)
-	}
+	return h.db.User(id)
 }
 
 // tokenID is the id inside a link token ("<id>.<mac>").

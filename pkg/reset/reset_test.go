@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/reset"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -33,7 +34,7 @@ func TestRequestAnswersTheSame(t *testing.T) {
 	var bodies []string
 	for _, email := range []string{known.Email, testenv.UniqueEmail(t, "nobody"), invited.Email, disabled.Email} {
 		r := h.requestReset(email)
-		wantStatus(t, r, http.StatusAccepted)
+		platformtest.WantStatus(t, r, http.StatusAccepted)
 		bodies = append(bodies, r.Body)
 	}
 	for _, b := range bodies[1:] {
@@ -55,8 +56,8 @@ func TestRequestAnswersTheSame(t *testing.T) {
 	}
 
 	r := h.getLink(token)
-	wantStatus(t, r, http.StatusOK)
-	if r.json["email"] != known.Email || r.json["securityQuestion"] != question || r.json["expiresAt"] != "2026-03-02T10:00:00Z" {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	if r.JSON["email"] != known.Email || r.JSON["securityQuestion"] != question || r.JSON["expiresAt"] != "2026-03-02T10:00:00Z" {
 		t.Fatalf("body %s", r.Body)
 	}
 	if strings.Contains(r.Body, "Hash") || strings.Contains(r.Body, "argon") {
@@ -119,7 +120,7 @@ func TestRequestRateLimits(t *testing.T) {
 	t.Run("case=per email", func(t *testing.T) {
 		u := h.seedUser(active)
 		for range reset.PerEmail.Limit + 2 {
-			wantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+			platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 		}
 		if n := len(h.resetMessages(u.Email)); n != reset.PerEmail.Limit {
 			t.Fatalf("%d emails, want %d", n, reset.PerEmail.Limit)
@@ -132,13 +133,13 @@ func TestRequestRateLimits(t *testing.T) {
 		}
 		u := h.seedUser(active)
 		r := h.do(request{route: "POST /v1/password-resets", body: map[string]string{"email": u.Email}, ip: "203.0.113.99"})
-		wantStatus(t, r, http.StatusAccepted)
+		platformtest.WantStatus(t, r, http.StatusAccepted)
 		if r.Body != bodies[0] || len(h.resetMessages(u.Email)) != 0 {
 			t.Fatalf("past the limit: body %q, %d emails", r.Body, len(h.resetMessages(u.Email)))
 		}
 	})
 	t.Run("case=invalid email", func(t *testing.T) {
-		wantProblem(t, h.requestReset("not-an-address"), http.StatusBadRequest, "validation")
+		platformtest.WantProblem(t, h.requestReset("not-an-address"), http.StatusBadRequest, "validation")
 	})
 }
 
@@ -148,14 +149,14 @@ func TestResetLinkExpiresAfterAnHour(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	u := h.seedUser(active)
-	wantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 	token := h.linkToken(u.Email)
 
 	h.clock.Set(start.Add(reset.TTL - time.Second))
-	wantStatus(t, h.getLink(token), http.StatusOK)
+	platformtest.WantStatus(t, h.getLink(token), http.StatusOK)
 	h.clock.Set(start.Add(reset.TTL))
-	wantProblem(t, h.getLink(token), http.StatusGone, "link-expired")
-	wantProblem(t, h.reset(token, answer, newPassword), http.StatusGone, "link-expired")
+	platformtest.WantProblem(t, h.getLink(token), http.StatusGone, "link-expired")
+	platformtest.WantProblem(t, h.reset(token, answer, newPassword), http.StatusGone, "link-expired")
 
 	res, err := h.app.Sweeper().Run(context.Background())
 	if err != nil {
@@ -165,7 +166,7 @@ func TestResetLinkExpiresAfterAnHour(t *testing.T) {
 	if tok.Status != onboarding.TokenExpired || item[table.AttrXPK] != nil {
 		t.Fatalf("after the sweep: status %q, on the expiry index %v", tok.Status, item[table.AttrXPK] != nil)
 	}
-	wantProblem(t, h.getLink(token), http.StatusGone, "link-expired")
+	platformtest.WantProblem(t, h.getLink(token), http.StatusGone, "link-expired")
 	if h.user(u.ID).PasswordHash != passwordHash() {
 		t.Fatal("the password changed")
 	}
@@ -176,17 +177,17 @@ func TestNewLinkReplacesTheOld(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	u := h.seedUser(active)
-	wantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 	first := h.linkToken(u.Email)
 	h.clock.Advance(time.Minute)
-	wantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 	second := h.linkToken(u.Email)
 	if first == second {
 		t.Fatal("the second email carries the first link")
 	}
-	wantProblem(t, h.getLink(first), http.StatusGone, "link-replaced")
-	wantProblem(t, h.reset(first, answer, newPassword), http.StatusGone, "link-replaced")
-	wantStatus(t, h.getLink(second), http.StatusOK)
+	platformtest.WantProblem(t, h.getLink(first), http.StatusGone, "link-replaced")
+	platformtest.WantProblem(t, h.reset(first, answer, newPassword), http.StatusGone, "link-replaced")
+	platformtest.WantStatus(t, h.getLink(second), http.StatusOK)
 }
 
 func TestInvalidLinks(t *testing.T) {
@@ -199,8 +200,8 @@ func TestInvalidLinks(t *testing.T) {
 		"unknown id":       h.keys.LinkToken(secret.PurposeReset, secret.NewID()),
 	} {
 		t.Run("case="+name, func(t *testing.T) {
-			wantProblem(t, h.getLink(token), http.StatusNotFound, "link-invalid")
-			wantProblem(t, h.reset(token, answer, newPassword), http.StatusNotFound, "link-invalid")
+			platformtest.WantProblem(t, h.getLink(token), http.StatusNotFound, "link-invalid")
+			platformtest.WantProblem(t, h.reset(token, answer, newPassword), http.StatusNotFound, "link-invalid")
 		})
 	}
 }
@@ -211,26 +212,26 @@ func TestWrongAnswersCountAndLock(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	u := h.seedUser(active)
-	wantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 	token := h.linkToken(u.Email)
 
 	for i := 1; i < 10; i++ {
-		wantProblem(t, h.reset(token, "Fido", newPassword), http.StatusBadRequest, "wrong-answer")
+		platformtest.WantProblem(t, h.reset(token, "Fido", newPassword), http.StatusBadRequest, "wrong-answer")
 		if got := h.user(u.ID); got.Failures != i || got.LastLoginError != user.ErrWrongAnswer {
 			t.Fatalf("after %d wrong answers: failures %d, lastLoginError %q", i, got.Failures, got.LastLoginError)
 		}
 	}
 	r := h.reset(token, "Fido", newPassword)
-	wantProblem(t, r, http.StatusLocked, "sign-in-locked")
+	platformtest.WantProblem(t, r, http.StatusLocked, "sign-in-locked")
 	if r.Headers["Retry-After"] == "" {
 		t.Fatal("no Retry-After")
 	}
-	wantProblem(t, h.reset(token, answer, newPassword), http.StatusLocked, "sign-in-locked")
+	platformtest.WantProblem(t, h.reset(token, answer, newPassword), http.StatusLocked, "sign-in-locked")
 	signIn := h.do(request{route: "POST /v1/sessions", body: map[string]string{"email": u.Email, "password": password}})
-	wantProblem(t, signIn, http.StatusLocked, "sign-in-locked")
+	platformtest.WantProblem(t, signIn, http.StatusLocked, "sign-in-locked")
 
 	h.clock.Advance(15 * time.Minute)
-	wantStatus(t, h.reset(token, " rex THE dog ", newPassword), http.StatusOK)
+	platformtest.WantStatus(t, h.reset(token, " rex THE dog ", newPassword), http.StatusOK)
 	if got := h.user(u.ID); got.Failures != 0 || got.Locked(h.clock.Now()) {
 		t.Fatalf("after the reset: failures %d, locked until %v", got.Failures, got.LockedUntil)
 	}
@@ -244,18 +245,18 @@ func TestResetEndsEverySession(t *testing.T) {
 	u := h.seedUser(active)
 	before := []string{h.session(u), h.session(u)}
 	for _, c := range before {
-		wantStatus(t, h.do(request{route: "GET /v1/me", cookie: c}), http.StatusOK)
+		platformtest.WantStatus(t, h.do(request{route: "GET /v1/me", cookie: c}), http.StatusOK)
 	}
-	wantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 	token := h.linkToken(u.Email)
 
 	r := h.reset(token, answer, newPassword)
-	wantStatus(t, r, http.StatusOK)
-	if r.json["status"] != "password-changed" || r.json["email"] != u.Email || r.json["sessionsEnded"] != 2.0 {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	if r.JSON["status"] != "password-changed" || r.JSON["email"] != u.Email || r.JSON["sessionsEnded"] != 2.0 {
 		t.Fatalf("body %s", r.Body)
 	}
 	for _, c := range before {
-		wantProblem(t, h.do(request{route: "GET /v1/me", cookie: c}), http.StatusUnauthorized, "unauthorized")
+		platformtest.WantProblem(t, h.do(request{route: "GET /v1/me", cookie: c}), http.StatusUnauthorized, "unauthorized")
 	}
 	if ss, err := h.store.SessionsOf(context.Background(), u.ID); err != nil || len(ss) != 0 {
 		t.Fatalf("%d sessions left (%v)", len(ss), err)
@@ -265,9 +266,9 @@ func TestResetEndsEverySession(t *testing.T) {
 		t.Fatal("the new password is not set")
 	}
 	old := h.do(request{route: "POST /v1/sessions", body: map[string]string{"email": u.Email, "password": password}})
-	wantProblem(t, old, http.StatusUnauthorized, "invalid-credentials")
+	platformtest.WantProblem(t, old, http.StatusUnauthorized, "invalid-credentials")
 	fresh := h.do(request{route: "POST /v1/sessions", body: map[string]string{"email": u.Email, "password": newPassword}})
-	wantStatus(t, fresh, http.StatusOK)
+	platformtest.WantStatus(t, fresh, http.StatusOK)
 
 	h.deliver()
 	mails := h.env.Emails(t, u.Email)
@@ -277,8 +278,8 @@ func TestResetEndsEverySession(t *testing.T) {
 	if n := h.audits(u.ID, "user.password-reset"); n != 1 {
 		t.Fatalf("%d audit events, want 1", n)
 	}
-	wantProblem(t, h.getLink(token), http.StatusGone, "link-used")
-	wantProblem(t, h.reset(token, answer, newPassword+" again"), http.StatusGone, "link-used")
+	platformtest.WantProblem(t, h.getLink(token), http.StatusGone, "link-used")
+	platformtest.WantProblem(t, h.reset(token, answer, newPassword+" again"), http.StatusGone, "link-used")
 }
 
 // TestResetPasswordRules: the new password meets the activation rules, every broken rule is named, the rules
@@ -301,7 +302,7 @@ func TestResetPasswordRules(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u := h.seedUser(tc.seed)
-			wantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+			platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 			token := h.linkToken(u.Email)
 			pw := tc.password
 			if tc.name == "case=contains the email" {
@@ -309,9 +310,9 @@ func TestResetPasswordRules(t *testing.T) {
 				pw = "my " + local + " is long enough ok"
 			}
 			r := h.reset(token, tc.answer, pw)
-			wantProblem(t, r, http.StatusBadRequest, "validation")
+			platformtest.WantProblem(t, r, http.StatusBadRequest, "validation")
 			got := map[string][]string{}
-			for _, e := range r.json["errors"].([]any) {
+			for _, e := range r.JSON["errors"].([]any) {
 				f := e.(map[string]any)
 				got[f["field"].(string)] = append(got[f["field"].(string)], f["code"].(string))
 			}
@@ -325,7 +326,7 @@ func TestResetPasswordRules(t *testing.T) {
 			if h.user(u.ID).Failures != 0 {
 				t.Fatal("a refused password cost the failure budget")
 			}
-			wantStatus(t, h.getLink(token), http.StatusOK)
+			platformtest.WantStatus(t, h.getLink(token), http.StatusOK)
 		})
 	}
 }
@@ -336,7 +337,7 @@ func TestConcurrentResetsOneWins(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	u := h.seedUser(active)
-	wantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 	token := h.linkToken(u.Email)
 
 	const n = 20

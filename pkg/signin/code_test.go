@@ -8,6 +8,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -21,8 +22,8 @@ func TestRightCodeSignsInOnce(t *testing.T) {
 	h.clock.Advance(59 * time.Second)
 
 	r := h.submit(id, code)
-	wantStatus(t, r, http.StatusCreated)
-	if r.json["status"] != "signed_in" {
+	platformtest.WantStatus(t, r, http.StatusCreated)
+	if r.JSON["status"] != "signed_in" {
 		t.Fatalf("body %s", r.Body)
 	}
 	token := sessionToken(t, r)
@@ -30,7 +31,7 @@ func TestRightCodeSignsInOnce(t *testing.T) {
 	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/" || c.Secure {
 		t.Fatalf("cookie %q", r.Cookies[0])
 	}
-	wantStatus(t, h.me(token), http.StatusOK)
+	platformtest.WantStatus(t, h.me(token), http.StatusOK)
 	if got := h.user(u.ID); !got.LastLoginAt.Equal(start.Add(59*time.Second)) || got.Failures != 0 || got.LastLoginError != "" {
 		t.Fatalf("user after sign-in: lastLoginAt %v, failures %d, error %q", got.LastLoginAt, got.Failures, got.LastLoginError)
 	}
@@ -66,8 +67,8 @@ func TestSixthGuessFails(t *testing.T) {
 	for left := otp.MaxAttempts - 1; left >= 0; left-- {
 		r := h.submit(id, wrong)
 		wantProblem(t, r, http.StatusUnauthorized, "wrong-code")
-		if r.json["attemptsLeft"] != float64(left) {
-			t.Fatalf("attemptsLeft = %v, want %d", r.json["attemptsLeft"], left)
+		if r.JSON["attemptsLeft"] != float64(left) {
+			t.Fatalf("attemptsLeft = %v, want %d", r.JSON["attemptsLeft"], left)
 		}
 	}
 	wantProblem(t, h.submit(id, h.code(id)), http.StatusGone, "code-dead")
@@ -95,7 +96,7 @@ func TestFailureBudgetLocksAcrossChallenges(t *testing.T) {
 	live := h.challenge(u) // started before the lock
 	r := h.submit(second, h.wrongCode(second))
 	wantProblem(t, r, http.StatusLocked, "sign-in-locked")
-	if r.json["retryAfterSeconds"] != 900.0 || r.Headers["Retry-After"] != "900" {
+	if r.JSON["retryAfterSeconds"] != 900.0 || r.Headers["Retry-After"] != "900" {
 		t.Fatalf("retry after: header %q, body %s", r.Headers["Retry-After"], r.Body)
 	}
 	t.Run("case=a live code does not get through", func(t *testing.T) {
@@ -106,7 +107,7 @@ func TestFailureBudgetLocksAcrossChallenges(t *testing.T) {
 	t.Run("case=right password says locked", func(t *testing.T) {
 		r := h.signIn(u.Email, password)
 		wantProblem(t, r, http.StatusLocked, "sign-in-locked")
-		if r.json["retryAfterSeconds"] != 600.0 {
+		if r.JSON["retryAfterSeconds"] != 600.0 {
 			t.Fatalf("body %s", r.Body)
 		}
 		if got := h.user(u.ID).LastLoginError; got != user.ErrLocked {
@@ -119,12 +120,12 @@ func TestFailureBudgetLocksAcrossChallenges(t *testing.T) {
 	t.Run("case=other users are not locked", func(t *testing.T) {
 		other := h.seedUser(active).user
 		id := h.challenge(other)
-		wantStatus(t, h.submit(id, h.code(id)), http.StatusCreated)
+		platformtest.WantStatus(t, h.submit(id, h.code(id)), http.StatusCreated)
 	})
 	t.Run("case=unlocks after the lock time", func(t *testing.T) {
 		h.clock.Advance(10 * time.Minute)
 		id := h.challenge(u)
-		wantStatus(t, h.submit(id, h.code(id)), http.StatusCreated)
+		platformtest.WantStatus(t, h.submit(id, h.code(id)), http.StatusCreated)
 		if got := h.user(u.ID); got.Failures != 0 || !got.LockedUntil.IsZero() || got.LastLoginError != "" {
 			t.Fatalf("after sign-in: failures %d, lockedUntil %v, error %q", got.Failures, got.LockedUntil, got.LastLoginError)
 		}
@@ -145,7 +146,7 @@ func TestResendKillsTheOldCode(t *testing.T) {
 	wantProblem(t, h.submit(id, h.wrongCode(id)), http.StatusUnauthorized, "wrong-code")
 
 	h.clock.Advance(otp.ResendInterval)
-	wantStatus(t, h.resend(id), http.StatusAccepted)
+	platformtest.WantStatus(t, h.resend(id), http.StatusAccepted)
 	ms := h.otpMessages(id)
 	if len(ms) != 2 || ms[1].To != u.Email || ms[1].Template != "otp" {
 		t.Fatalf("otp emails = %+v", ms)
@@ -159,11 +160,11 @@ func TestResendKillsTheOldCode(t *testing.T) {
 	}
 	r := h.submit(id, old)
 	wantProblem(t, r, http.StatusUnauthorized, "wrong-code")
-	if r.json["attemptsLeft"] != float64(otp.MaxAttempts-1) { // the new code starts with all its guesses
-		t.Fatalf("attemptsLeft = %v", r.json["attemptsLeft"])
+	if r.JSON["attemptsLeft"] != float64(otp.MaxAttempts-1) { // the new code starts with all its guesses
+		t.Fatalf("attemptsLeft = %v", r.JSON["attemptsLeft"])
 	}
 	h.clock.Advance(59 * time.Second) // the new code has its own 60 seconds
-	wantStatus(t, h.submit(id, fresh), http.StatusCreated)
+	platformtest.WantStatus(t, h.submit(id, fresh), http.StatusCreated)
 }
 
 func TestResendLimits(t *testing.T) {
@@ -173,27 +174,27 @@ func TestResendLimits(t *testing.T) {
 	id := h.challenge(u)
 
 	sent := func() int { return len(h.otpMessages(id)) }
-	wantStatus(t, h.resend(id), http.StatusAccepted)
+	platformtest.WantStatus(t, h.resend(id), http.StatusAccepted)
 	if sent() != 1 {
 		t.Fatal("a resend within 30 seconds sent a code")
 	}
 	for i := 2; i <= 1+otp.MaxResends; i++ {
 		h.clock.Advance(otp.ResendInterval)
-		wantStatus(t, h.resend(id), http.StatusAccepted)
+		platformtest.WantStatus(t, h.resend(id), http.StatusAccepted)
 		if sent() != i {
 			t.Fatalf("after resend %d: %d emails", i-1, sent())
 		}
 	}
 	h.clock.Advance(otp.ResendInterval)
 	r := h.resend(id)
-	wantStatus(t, r, http.StatusAccepted)
+	platformtest.WantStatus(t, r, http.StatusAccepted)
 	if sent() != 1+otp.MaxResends {
 		t.Fatal("a fourth resend sent a code")
 	}
 
 	t.Run("case=same answer for an unknown challenge", func(t *testing.T) {
 		other := h.resend("no-such-challenge")
-		wantStatus(t, other, http.StatusAccepted)
+		platformtest.WantStatus(t, other, http.StatusAccepted)
 		if other.Body != r.Body {
 			t.Fatalf("body %s, want %s", other.Body, r.Body)
 		}
@@ -201,9 +202,9 @@ func TestResendLimits(t *testing.T) {
 	t.Run("case=nothing for a used challenge", func(t *testing.T) {
 		v := h.seedUser(active).user
 		used := h.challenge(v)
-		wantStatus(t, h.submit(used, h.code(used)), http.StatusCreated)
+		platformtest.WantStatus(t, h.submit(used, h.code(used)), http.StatusCreated)
 		h.clock.Advance(otp.ResendInterval)
-		wantStatus(t, h.resend(used), http.StatusAccepted)
+		platformtest.WantStatus(t, h.resend(used), http.StatusAccepted)
 		if n := len(h.otpMessages(used)); n != 1 {
 			t.Fatalf("%d emails for a used challenge", n)
 		}
@@ -228,7 +229,7 @@ func TestConcurrentRightCodeSignsInOnce(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				<-ready
-				var r response
+				var r platformtest.Reply
 				r, errs[i] = h.try(request{route: "POST /v1/sessions/otp", body: map[string]string{"challengeId": id, "code": code}})
 				statuses[i] = r.StatusCode
 			})
@@ -262,8 +263,8 @@ func TestCodeValidation(t *testing.T) {
 	h := newHarness(t)
 	r := h.do(request{route: "POST /v1/sessions/otp", body: map[string]string{"code": "12a"}})
 	wantProblem(t, r, http.StatusBadRequest, "validation")
-	if len(r.json["errors"].([]any)) != 2 {
-		t.Fatalf("errors = %v", r.json["errors"])
+	if len(r.JSON["errors"].([]any)) != 2 {
+		t.Fatalf("errors = %v", r.JSON["errors"])
 	}
 }
 

@@ -4,15 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -23,21 +22,14 @@ import (
 func TestEventFixture(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	raw, err := os.ReadFile("../../events/otp.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatal(err)
-	}
+	ev := platformtest.SampleEvent(t, "otp.json")
 	var body struct{ Email, Password string }
 	if err := json.Unmarshal([]byte(ev.Body), &body); err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("case=unknown email", func(t *testing.T) {
-		r, err := h.handle(ev)
+		r, err := platformtest.Invoke(h.h, ev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,12 +41,12 @@ func TestEventFixture(t *testing.T) {
 		}
 		s := h.seedUser(active)
 		h.setEmail(s.user, body.Email)
-		r, err := h.handle(ev)
+		r, err := platformtest.Invoke(h.h, ev)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantStatus(t, r, http.StatusOK)
-		if r.json["status"] != "otp_required" {
+		platformtest.WantStatus(t, r, http.StatusOK)
+		if r.JSON["status"] != "otp_required" {
 			t.Fatalf("body %s", r.Body)
 		}
 	})

@@ -2,20 +2,11 @@ package signin_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
@@ -24,10 +15,10 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -51,7 +42,8 @@ type harness struct {
 	h     httpapi.Handler
 	keys  *secret.Keyring
 	store dynamo.Store
-	ips   atomic.Int64
+	db    platformtest.Table
+	ips   platformtest.Addresses
 }
 
 func newHarness(t testing.TB) *harness {
@@ -71,7 +63,8 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, env: env, table: name, clock: fake, h: h, keys: keys, store: dynamo.Store{DB: env.Dynamo, Table: name}}
+	return &harness{t: t, env: env, table: name, clock: fake, h: h, keys: keys, store: dynamo.Store{DB: env.Dynamo, Table: name},
+		db: platformtest.TableOf(t, env, name)}
 }
 
 // seed describes a user to write straight into the table.
@@ -112,22 +105,7 @@ func (h *harness) seedUser(s seed) seeded {
 		UserID: userID, AccountID: accountID, Roles: s.roles, AccountName: acct.Company.Name,
 		AccountKind: string(acct.Kind), UserName: u.Name, UserEmail: u.Email, CreatedAt: start,
 	}
-	put := func(item map[string]types.AttributeValue, err error) types.TransactWriteItem {
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(h.table), Item: item}}
-	}
-	_, err := h.env.Dynamo.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		put(dynamo.Record(acct, table.TypeAccount, table.AccountKey(accountID))),
-		put(dynamo.Record(u, table.TypeUser, table.UserKey(userID))),
-		put(dynamo.EmailGuardItem(u.Email, userID)),
-		put(dynamo.Record(m, table.TypeMember, table.MembershipKey(userID, accountID),
-			dynamo.OnGSI1(table.MembersGSI1(accountID, u.Name, userID)))),
-	}})
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	h.db.Seed(acct, u, m)
 	return seeded{user: u, account: acct}
 }
 
@@ -140,13 +118,7 @@ type request struct {
 	header map[string]string // replaces the default headers when set
 }
 
-// response is an answer, decoded.
-type response struct {
-	events.APIGatewayV2HTTPResponse
-	json map[string]any
-}
-
-func (h *harness) do(r request) response {
+func (h *harness) do(r request) platformtest.Reply {
 	h.t.Helper()
 	resp, err := h.try(r)
 	if err != nil {
@@ -156,73 +128,33 @@ func (h *harness) do(r request) response {
 }
 
 // try is do for other goroutines than the test's: it returns what went wrong instead of failing the test.
-func (h *harness) try(r request) (response, error) {
-	method, path, _ := strings.Cut(r.route, " ")
-	body, ok := r.body.(string)
-	if !ok && r.body != nil {
-		b, err := json.Marshal(r.body)
-		if err != nil {
-			return response{}, err
-		}
-		body = string(b)
-	}
-	headers := r.header
-	if headers == nil {
-		headers = map[string]string{"origin": "http://localhost:3000", "content-type": "application/json"}
-	}
+func (h *harness) try(r request) (platformtest.Reply, error) {
 	if r.ip == "" {
-		r.ip = h.ip()
+		r.ip = h.ips.Next()
 	}
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: r.route, RawPath: path, Headers: headers, Body: body,
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: secret.NewID(),
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: r.ip},
-		},
-	}
-	if r.cookie != "" {
-		ev.Cookies = []string{httpapi.SessionCookie + "=" + r.cookie}
-	}
-	return h.handle(ev)
-}
-
-// handle runs the handler on an event and decodes the answer.
-func (h *harness) handle(ev events.APIGatewayV2HTTPRequest) (response, error) {
-	out, err := h.h(context.Background(), ev)
+	ev, err := platformtest.Event(platformtest.Request{Route: r.route, Body: r.body, Cookie: r.cookie, IP: r.ip, Headers: r.header})
 	if err != nil {
-		return response{}, fmt.Errorf("%s: handler error %w", ev.RouteKey, err)
+		return platformtest.Reply{}, err
 	}
-	resp := response{APIGatewayV2HTTPResponse: out}
-	if out.Body != "" {
-		if err := json.Unmarshal([]byte(out.Body), &resp.json); err != nil {
-			return resp, fmt.Errorf("%s: body %q: %w", ev.RouteKey, out.Body, err)
-		}
-	}
-	return resp, nil
+	return platformtest.Invoke(h.h, ev)
 }
 
-// ip is a fresh source address, so tests do not share rate-limit windows by accident.
-func (h *harness) ip() string {
-	n := h.ips.Add(1)
-	return fmt.Sprintf("198.51.%d.%d", n/250, n%250+1)
-}
-
-func (h *harness) signIn(email, pw string) response {
+func (h *harness) signIn(email, pw string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "POST /v1/sessions", body: map[string]string{"email": email, "password": pw}})
 }
 
-func (h *harness) submit(challengeID, code string) response {
+func (h *harness) submit(challengeID, code string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "POST /v1/sessions/otp", body: map[string]string{"challengeId": challengeID, "code": code}})
 }
 
-func (h *harness) resend(challengeID string) response {
+func (h *harness) resend(challengeID string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "POST /v1/sessions/otp/resend", body: map[string]string{"challengeId": challengeID}})
 }
 
-func (h *harness) me(token string) response {
+func (h *harness) me(token string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "GET /v1/me", cookie: token, header: map[string]string{}})
 }
@@ -231,8 +163,8 @@ func (h *harness) me(token string) response {
 func (h *harness) challenge(u user.User) string {
 	h.t.Helper()
 	r := h.signIn(u.Email, password)
-	wantStatus(h.t, r, http.StatusOK)
-	id, _ := r.json["challengeId"].(string)
+	platformtest.WantStatus(h.t, r, http.StatusOK)
+	id, _ := r.JSON["challengeId"].(string)
 	if id == "" {
 		h.t.Fatalf("no challengeId in %s", r.Body)
 	}
@@ -244,40 +176,15 @@ func (h *harness) signedIn(u user.User) string {
 	h.t.Helper()
 	id := h.challenge(u)
 	r := h.submit(id, h.code(id))
-	wantStatus(h.t, r, http.StatusCreated)
+	platformtest.WantStatus(h.t, r, http.StatusCreated)
 	return sessionToken(h.t, r)
-}
-
-// scan lists every item of the test's table. Only tests scan; the product never does.
-func (h *harness) scan() []map[string]types.AttributeValue {
-	h.t.Helper()
-	var items []map[string]types.AttributeValue
-	var from map[string]types.AttributeValue
-	for {
-		out, err := h.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(h.table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		items = append(items, out.Items...)
-		if len(out.LastEvaluatedKey) == 0 {
-			return items
-		}
-		from = out.LastEvaluatedKey
-	}
 }
 
 // otpMessages lists the outbox messages that carry a code of the challenge, in the order of their codes.
 func (h *harness) otpMessages(challengeID string) []outbox.Message {
 	h.t.Helper()
 	byRef := map[string]outbox.Message{}
-	for _, item := range h.scan() {
-		if s, _ := item[table.AttrType].(*types.AttributeValueMemberS); s == nil || s.Value != table.TypeOutbox {
-			continue
-		}
-		m, err := outbox.FromItem(item)
-		if err != nil {
-			h.t.Fatal(err)
-		}
+	for _, m := range h.db.Messages() {
 		byRef[m.SecretRef] = m
 	}
 	var out []outbox.Message
@@ -315,34 +222,21 @@ func (h *harness) wrongCode(challengeID string) string {
 
 func (h *harness) user(id string) user.User {
 	h.t.Helper()
-	u, err := h.store.User(context.Background(), id)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return u
+	return h.db.User(id)
 }
 
-func wantStatus(t testing.TB, r response, status int) {
+// wantProblem checks a problem document's status, content type and type slug.
+func wantProblem(t testing.TB, r platformtest.Reply, status int, slug string) {
 	t.Helper()
-	if r.StatusCode != status {
-		t.Fatalf("status = %d, want %d; body %s", r.StatusCode, status, r.Body)
-	}
-}
-
-// wantProblem checks a problem document's status and type slug.
-func wantProblem(t testing.TB, r response, status int, slug string) {
-	t.Helper()
-	wantStatus(t, r, status)
+	platformtest.WantStatus(t, r, status)
 	if got := r.Headers["Content-Type"]; got != "application/problem+json" {
 		t.Fatalf("content type = %q", got)
 	}
-	if got, _ := r.json["type"].(string); !strings.HasSuffix(got, "/"+slug) {
-		t.Fatalf("problem type = %q, want slug %q; body %s", got, slug, r.Body)
-	}
+	platformtest.WantProblem(t, r, status, slug)
 }
 
-// sessionToken is the session cookie's value set by a response.
-func sessionToken(t testing.TB, r response) string {
+// sessionToken is the session cookie's value set by a platformtest.Reply.
+func sessionToken(t testing.TB, r platformtest.Reply) string {
 	t.Helper()
 	c := setCookie(t, r)
 	if c.Value == "" {
@@ -351,7 +245,7 @@ func sessionToken(t testing.TB, r response) string {
 	return c.Value
 }
 
-func setCookie(t testing.TB, r response) *http.Cookie {
+func setCookie(t testing.TB, r platformtest.Reply) *http.Cookie {
 	t.Helper()
 	for _, raw := range r.Cookies {
 		c, err := http.ParseSetCookie(raw)

@@ -17,6 +17,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/signin"
@@ -30,14 +31,14 @@ func TestSignInWithTwoFactorSendsACode(t *testing.T) {
 	u := h.seedUser(active).user
 
 	r := h.signIn(u.Email, password)
-	wantStatus(t, r, http.StatusOK)
-	if r.json["status"] != "otp_required" || r.json["method"] != "email" || r.json["expiresInSeconds"] != 60.0 {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	if r.JSON["status"] != "otp_required" || r.JSON["method"] != "email" || r.JSON["expiresInSeconds"] != 60.0 {
 		t.Fatalf("body = %s", r.Body)
 	}
 	if len(r.Cookies) != 0 {
 		t.Fatalf("a cookie before the code: %v", r.Cookies)
 	}
-	id := r.json["challengeId"].(string)
+	id := r.JSON["challengeId"].(string)
 
 	ms := h.otpMessages(id)
 	if len(ms) != 1 {
@@ -52,7 +53,7 @@ func TestSignInWithTwoFactorSendsACode(t *testing.T) {
 	if len(code) != 6 {
 		t.Fatalf("code %q", code)
 	}
-	for _, item := range h.scan() {
+	for _, item := range h.db.Items() {
 		for name, av := range item {
 			if s, ok := av.(*types.AttributeValueMemberS); ok && s.Value == code {
 				t.Fatalf("the code is stored in %s of %v", name, item[table.AttrPK])
@@ -125,11 +126,11 @@ func TestSignInWithoutTwoFactorSetsTheCookie(t *testing.T) {
 	u := h.seedUser(s).user
 
 	r := h.signIn(u.Email, password)
-	wantStatus(t, r, http.StatusCreated)
-	if r.json["status"] != "signed_in" {
+	platformtest.WantStatus(t, r, http.StatusCreated)
+	if r.JSON["status"] != "signed_in" {
 		t.Fatalf("body = %s", r.Body)
 	}
-	if got := r.json["user"].(map[string]any); got["id"] != u.ID || got["email"] != u.Email || got["name"] != u.Name {
+	if got := r.JSON["user"].(map[string]any); got["id"] != u.ID || got["email"] != u.Email || got["name"] != u.Name {
 		t.Fatalf("user = %v", got)
 	}
 	c := setCookie(t, r)
@@ -152,7 +153,7 @@ func TestSignInWithoutTwoFactorSetsTheCookie(t *testing.T) {
 			!ss.AbsoluteExpiresAt.Equal(start.Add(12*time.Hour)) {
 			t.Fatalf("session = %+v", ss)
 		}
-		for _, item := range h.scan() {
+		for _, item := range h.db.Items() {
 			if raw, _ := json.Marshal(item); bytes.Contains(raw, []byte(c.Value)) {
 				t.Fatalf("the raw token is stored in %v", item[table.AttrPK])
 			}
@@ -191,8 +192,8 @@ func TestSignInAnswersTheSameWhateverIsWrong(t *testing.T) {
 		t.Run("case="+tc.name, func(t *testing.T) {
 			r := h.signIn(tc.email, tc.password)
 			wantProblem(t, r, http.StatusUnauthorized, "invalid-credentials")
-			delete(r.json, "instance")
-			body, _ := json.Marshal(r.json)
+			delete(r.JSON, "instance")
+			body, _ := json.Marshal(r.JSON)
 			if first == nil {
 				first = body
 			} else if !bytes.Equal(body, first) {
@@ -225,7 +226,7 @@ func TestSignInRateLimits(t *testing.T) {
 		}
 		r := h.do(request{route: "POST /v1/sessions", ip: ip, body: map[string]string{"email": "late@example.com", "password": "whatever"}})
 		wantProblem(t, r, http.StatusTooManyRequests, "rate-limited")
-		if r.Headers["Retry-After"] != "60" || r.json["retryAfterSeconds"] != 60.0 {
+		if r.Headers["Retry-After"] != "60" || r.JSON["retryAfterSeconds"] != 60.0 {
 			t.Fatalf("Retry-After = %q, body %s", r.Headers["Retry-After"], r.Body)
 		}
 		h.clock.Advance(time.Minute)
@@ -252,11 +253,11 @@ func TestSignInValidation(t *testing.T) {
 	r := h.do(request{route: "POST /v1/sessions", body: `{"email":"","password":"","extra":1}`})
 	wantProblem(t, r, http.StatusBadRequest, "validation")
 	fields := map[string]bool{}
-	for _, e := range r.json["errors"].([]any) {
+	for _, e := range r.JSON["errors"].([]any) {
 		fields[e.(map[string]any)["field"].(string)] = true
 	}
 	if !fields["email"] || !fields["password"] || !fields["extra"] {
-		t.Fatalf("errors = %v", r.json["errors"])
+		t.Fatalf("errors = %v", r.JSON["errors"])
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/signin"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -30,8 +31,8 @@ func TestMe(t *testing.T) {
 	token := h.signedIn(u)
 
 	r := h.me(token)
-	wantStatus(t, r, http.StatusOK)
-	got := r.json
+	platformtest.WantStatus(t, r, http.StatusOK)
+	got := r.JSON
 	me := got["user"].(map[string]any)
 	if me["id"] != u.ID || me["email"] != u.Email || me["name"] != u.Name || me["status"] != "active" ||
 		me["lastLoginAt"] != start.Format(time.RFC3339) {
@@ -80,7 +81,7 @@ func TestIdleTimeout(t *testing.T) {
 	h := newHarness(t)
 	token := h.signedIn(h.seedUser(active).user)
 	h.clock.Advance(29 * time.Minute)
-	wantStatus(t, h.me(token), http.StatusOK)
+	platformtest.WantStatus(t, h.me(token), http.StatusOK)
 	h.clock.Advance(31 * time.Minute)
 	r := h.me(token)
 	wantProblem(t, r, http.StatusUnauthorized, "unauthorized")
@@ -97,7 +98,7 @@ func TestAbsoluteTimeout(t *testing.T) {
 	signedInAt := h.clock.Now()
 	for h.clock.Now().Add(20 * time.Minute).Before(signedInAt.Add(12 * time.Hour)) {
 		h.clock.Advance(20 * time.Minute)
-		wantStatus(t, h.me(token), http.StatusOK)
+		platformtest.WantStatus(t, h.me(token), http.StatusOK)
 	}
 	h.clock.Set(signedInAt.Add(12 * time.Hour))
 	wantProblem(t, h.me(token), http.StatusUnauthorized, "unauthorized")
@@ -112,12 +113,12 @@ func TestIdleExpirySlidesAtMostOncePerMinute(t *testing.T) {
 	before, _ := h.store.Session(context.Background(), hash)
 
 	h.clock.Advance(59 * time.Second)
-	wantStatus(t, h.me(token), http.StatusOK)
+	platformtest.WantStatus(t, h.me(token), http.StatusOK)
 	if got, _ := h.store.Session(context.Background(), hash); !got.LastSeenAt.Equal(before.LastSeenAt) {
 		t.Fatalf("a request within the minute wrote lastSeenAt %v", got.LastSeenAt)
 	}
 	h.clock.Advance(2 * time.Second)
-	wantStatus(t, h.me(token), http.StatusOK)
+	platformtest.WantStatus(t, h.me(token), http.StatusOK)
 	got, _ := h.store.Session(context.Background(), hash)
 	if !got.LastSeenAt.Equal(h.clock.Now()) || !got.IdleExpiresAt.Equal(h.clock.Now().Add(30*time.Minute)) {
 		t.Fatalf("after a minute: %+v", got)
@@ -130,7 +131,7 @@ func TestSignOut(t *testing.T) {
 	token := h.signedIn(h.seedUser(active).user)
 
 	r := h.do(request{route: "DELETE /v1/sessions/current", cookie: token, header: map[string]string{"origin": "http://localhost:3000"}})
-	wantStatus(t, r, http.StatusNoContent)
+	platformtest.WantStatus(t, r, http.StatusNoContent)
 	if c := setCookie(t, r); c.MaxAge >= 0 || c.Value != "" || !c.HttpOnly {
 		t.Fatalf("the cookie was not cleared: %v", r.Cookies)
 	}
@@ -183,7 +184,7 @@ func TestAccessEndsOnTheNextRequest(t *testing.T) {
 		t.Run("case="+tc.name, func(t *testing.T) {
 			s := h.seedUser(active)
 			token := h.signedIn(s.user)
-			wantStatus(t, h.me(token), http.StatusOK)
+			platformtest.WantStatus(t, h.me(token), http.StatusOK)
 			tc.revoke(s)
 			wantProblem(t, h.me(token), http.StatusUnauthorized, "unauthorized")
 		})
@@ -224,7 +225,7 @@ func TestEndAllSessions(t *testing.T) {
 	for _, tok := range tokens {
 		wantProblem(t, h.me(tok), http.StatusUnauthorized, "unauthorized")
 	}
-	wantStatus(t, h.me(keep), http.StatusOK)
+	platformtest.WantStatus(t, h.me(keep), http.StatusOK)
 }
 
 func isNotFound(err error) bool { return errors.Is(err, fault.ErrNotFound) }

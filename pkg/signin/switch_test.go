@@ -11,6 +11,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
@@ -54,17 +55,17 @@ func (h *harness) sessionIn(u user.User, accountID string) string {
 	return token
 }
 
-func (h *harness) switchTo(token, accountID string) response {
+func (h *harness) switchTo(token, accountID string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "POST /v1/sessions/current/account", cookie: token, body: map[string]string{"accountId": accountID}})
 }
 
 // current is the account GET /v1/me says the session acts in, and the permissions it lists.
-func current(t *testing.T, r response) (string, []any) {
+func current(t *testing.T, r platformtest.Reply) (string, []any) {
 	t.Helper()
-	wantStatus(t, r, http.StatusOK)
-	acct, _ := r.json["currentAccount"].(map[string]any)
-	perms, _ := r.json["permissions"].([]any)
+	platformtest.WantStatus(t, r, http.StatusOK)
+	acct, _ := r.JSON["currentAccount"].(map[string]any)
+	perms, _ := r.JSON["permissions"].([]any)
 	id, _ := acct["id"].(string)
 	return id, perms
 }

@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 )
 
 // auditLog lists one page of an account's audit log.
-func (f *fixture) auditLog(cookie, id string, query map[string]string) reply {
+func (f *fixture) auditLog(cookie, id string, query map[string]string) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.accounts, request{route: tree.RouteAudit, id: id, cookie: cookie, query: query})
 }
@@ -21,10 +22,10 @@ func TestAuditLog(t *testing.T) {
 	m := f.create(account.MSP, f.providerID, "Audited MSP")
 	p := f.create(account.Partner, m, "Audited Partner")
 	admin := f.adminOf(m)
-	wantStatus(t, f.edit(admin, p, company(map[string]any{"city": "Austin"})), 200)
-	wantStatus(t, f.disable(admin, p), 200)
-	wantStatus(t, f.enable(admin, p), 200)
-	wantStatus(t, f.edit(admin, p, company(map[string]any{"name": "Renamed Audited Partner"})), 200)
+	platformtest.WantStatus(t, f.edit(admin, p, company(map[string]any{"city": "Austin"})), 200)
+	platformtest.WantStatus(t, f.disable(admin, p), 200)
+	platformtest.WantStatus(t, f.enable(admin, p), 200)
+	platformtest.WantStatus(t, f.edit(admin, p, company(map[string]any{"name": "Renamed Audited Partner"})), 200)
 
 	t.Run("case=newest first, page by page", func(t *testing.T) {
 		var actions []string
@@ -35,8 +36,8 @@ func TestAuditLog(t *testing.T) {
 				q["cursor"] = cursor
 			}
 			r := f.auditLog(admin, p, q)
-			wantStatus(t, r, 200)
-			items := r.Body["items"].([]any)
+			platformtest.WantStatus(t, r, 200)
+			items := r.JSON["items"].([]any)
 			for _, it := range items {
 				e := it.(map[string]any)
 				if e["accountId"] != p || e["targetId"] != p || e["at"] == "" {
@@ -44,7 +45,7 @@ func TestAuditLog(t *testing.T) {
 				}
 				actions = append(actions, e["action"].(string))
 			}
-			next, _ := r.Body["next"].(string)
+			next, _ := r.JSON["next"].(string)
 			if next == "" {
 				if pages != 2 || len(items) != 1 {
 					t.Fatalf("%d pages, last with %d events", pages+1, len(items))
@@ -57,7 +58,7 @@ func TestAuditLog(t *testing.T) {
 		if !slices.Equal(actions, want) {
 			t.Fatalf("actions %v, want %v", actions, want)
 		}
-		e := f.auditLog(admin, p, map[string]string{"limit": "1"}).Body["items"].([]any)[0].(map[string]any)
+		e := f.auditLog(admin, p, map[string]string{"limit": "1"}).JSON["items"].([]any)[0].(map[string]any)
 		details := e["details"].(map[string]any)
 		if details["previousName"] != "Audited Partner" || details["name"] != "Renamed Audited Partner" || details["changed"] != "company.name" {
 			t.Fatalf("details %v", details)
@@ -66,13 +67,13 @@ func TestAuditLog(t *testing.T) {
 	t.Run("case=the parent's log shows what happened below it", func(t *testing.T) {
 		r := f.auditLog(admin, m, nil)
 		var onP int
-		for _, it := range r.Body["items"].([]any) {
+		for _, it := range r.JSON["items"].([]any) {
 			if it.(map[string]any)["targetId"] == p {
 				onP++
 			}
 		}
 		if onP != 5 {
-			t.Fatalf("%d events about the partner in the msp's log: %s", onP, r.Raw)
+			t.Fatalf("%d events about the partner in the msp's log: %s", onP, r.Body)
 		}
 	})
 	cases := []struct {
@@ -93,18 +94,18 @@ func TestAuditLog(t *testing.T) {
 			f.t = t
 			r := f.auditLog(tc.cookie, p, tc.query)
 			if tc.slug != "" {
-				wantStatus(t, r, tc.status, tc.slug)
+				platformtest.WantProblem(t, r, tc.status, tc.slug)
 			} else {
-				wantStatus(t, r, tc.status)
+				platformtest.WantStatus(t, r, tc.status)
 			}
 		})
 	}
 	t.Run("case=another account's cursor", func(t *testing.T) {
-		next, _ := f.auditLog(admin, m, map[string]string{"limit": "1"}).Body["next"].(string)
+		next, _ := f.auditLog(admin, m, map[string]string{"limit": "1"}).JSON["next"].(string)
 		r := f.auditLog(admin, p, map[string]string{"cursor": next})
-		wantStatus(t, r, 400, "validation")
-		if !slices.Equal(r.fieldErrors(), []string{"cursor:invalid"}) {
-			t.Fatalf("%s", r.Raw)
+		platformtest.WantProblem(t, r, 400, "validation")
+		if !slices.Equal(r.Fields(), []string{"cursor:invalid"}) {
+			t.Fatalf("%s", r.Body)
 		}
 	})
 }

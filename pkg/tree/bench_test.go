@@ -131,7 +131,7 @@ func BenchmarkChildren(b *testing.B) {
 // how many accounts it wrote.
 func (f *fixture) grow(m string, partners, perEnd int) int {
 	f.t.Helper()
-	msp := f.account(m)
+	msp := f.Account(m)
 	var items []map[string]types.AttributeValue
 	add := func(kind account.Kind, parent account.Account, name string, counts account.Counts, endpoints int) account.Account {
 		a := account.Account{

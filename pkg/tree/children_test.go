@@ -8,19 +8,20 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 )
 
 // children lists one page of an account's children.
-func (f *fixture) children(cookie, id string, query map[string]string) reply {
+func (f *fixture) children(cookie, id string, query map[string]string) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.accounts, request{route: tree.RouteChildren, id: id, cookie: cookie, query: query})
 }
 
 // names lists the names of a children page.
-func names(r reply) []string {
+func names(r platformtest.Reply) []string {
 	var out []string
-	items, _ := r.Body["items"].([]any)
+	items, _ := r.JSON["items"].([]any)
 	for _, it := range items {
 		out = append(out, it.(map[string]any)["name"].(string))
 	}
@@ -51,17 +52,17 @@ func TestChildrenArePagedByName(t *testing.T) {
 				q["cursor"] = cursor
 			}
 			r := f.children(cookie, m, q)
-			wantStatus(t, r, 200)
+			platformtest.WantStatus(t, r, 200)
 			got = append(got, names(r)...)
-			next, _ := r.Body["next"].(string)
+			next, _ := r.JSON["next"].(string)
 			if page == 3 {
-				if len(names(r)) != 1 || r.Body["next"] != nil {
-					t.Fatalf("last page %s", r.Raw)
+				if len(names(r)) != 1 || r.JSON["next"] != nil {
+					t.Fatalf("last page %s", r.Body)
 				}
 				break
 			}
 			if len(names(r)) != 3 || next == "" {
-				t.Fatalf("page %d: %s", page, r.Raw)
+				t.Fatalf("page %d: %s", page, r.Body)
 			}
 			cursor = next
 		}
@@ -71,20 +72,20 @@ func TestChildrenArePagedByName(t *testing.T) {
 	})
 	t.Run("case=a full last page says it is the last", func(t *testing.T) {
 		r := f.children(cookie, m, map[string]string{"limit": "7"})
-		if len(names(r)) != 7 || r.Body["next"] != nil {
-			t.Fatalf("%s", r.Raw)
+		if len(names(r)) != 7 || r.JSON["next"] != nil {
+			t.Fatalf("%s", r.Body)
 		}
 	})
 	t.Run("case=default page", func(t *testing.T) {
 		r := f.children(cookie, m, nil)
-		wantStatus(t, r, 200)
+		platformtest.WantStatus(t, r, 200)
 		if len(names(r)) != 7 {
-			t.Fatalf("%s", r.Raw)
+			t.Fatalf("%s", r.Body)
 		}
 	})
 	t.Run("case=each child with its own counts", func(t *testing.T) {
 		r := f.children(cookie, m, map[string]string{"limit": "2"})
-		items := r.Body["items"].([]any)
+		items := r.JSON["items"].([]any)
 		bravo := items[1].(map[string]any)
 		counts := bravo["counts"].(map[string]any)
 		perms := bravo["permissions"].(map[string]any)
@@ -95,13 +96,13 @@ func TestChildrenArePagedByName(t *testing.T) {
 	})
 	t.Run("case=empty", func(t *testing.T) {
 		r := f.children(f.super, ids["alpha Partner"], nil)
-		wantStatus(t, r, 200)
-		if items, ok := r.Body["items"].([]any); !ok || len(items) != 0 || r.Body["next"] != nil {
-			t.Fatalf("%s", r.Raw)
+		platformtest.WantStatus(t, r, 200)
+		if items, ok := r.JSON["items"].([]any); !ok || len(items) != 0 || r.JSON["next"] != nil {
+			t.Fatalf("%s", r.Body)
 		}
 	})
 	t.Run("case=outside the caller's tree", func(t *testing.T) {
-		wantStatus(t, f.children(f.adminOf(ids["alpha Partner"]), m, nil), 404, "account-not-found")
+		platformtest.WantProblem(t, f.children(f.adminOf(ids["alpha Partner"]), m, nil), 404, "account-not-found")
 	})
 }
 
@@ -115,8 +116,8 @@ func TestChildrenRefuseBadPages(t *testing.T) {
 		f.create(account.Partner, other, "Other "+n)
 	}
 	first := f.children(f.super, m, map[string]string{"limit": "1"})
-	good, _ := first.Body["next"].(string)
-	foreign, _ := f.children(f.super, other, map[string]string{"limit": "1"}).Body["next"].(string)
+	good, _ := first.JSON["next"].(string)
+	foreign, _ := f.children(f.super, other, map[string]string{"limit": "1"}).JSON["next"].(string)
 	if good == "" || foreign == "" {
 		t.Fatal("no cursors to tamper with")
 	}
@@ -142,8 +143,8 @@ func TestChildrenRefuseBadPages(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := f.children(f.super, m, c.query)
-			wantStatus(t, r, 400, "validation")
-			if got := r.fieldErrors(); !slices.Equal(got, c.fields) {
+			platformtest.WantProblem(t, r, 400, "validation")
+			if got := r.Fields(); !slices.Equal(got, c.fields) {
 				t.Fatalf("fields %v, want %v", got, c.fields)
 			}
 		})
@@ -151,10 +152,10 @@ func TestChildrenRefuseBadPages(t *testing.T) {
 	t.Run("case=the good cursor works", func(t *testing.T) {
 		r := f.children(f.super, m, map[string]string{"limit": "1", "cursor": good})
 		if fmt.Sprint(names(r)) != "[Cursor Three]" {
-			t.Fatalf("%s", r.Raw)
+			t.Fatalf("%s", r.Body)
 		}
 	})
 	t.Run("case=limit 100", func(t *testing.T) {
-		wantStatus(t, f.children(f.super, m, map[string]string{"limit": "100"}), 200)
+		platformtest.WantStatus(t, f.children(f.super, m, map[string]string{"limit": "100"}), 200)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 )
 
 // TestConcurrentCreationsKeepCountsExact creates twenty accounts at once in one subtree through the signup
@@ -37,7 +38,7 @@ func TestConcurrentCreationsKeepCountsExact(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, j := range jobs {
 		wg.Go(func() {
-			statuses[i] = f.createAs(admin, j.kind, j.parent, fmt.Sprintf("Busy %s %02d", j.kind, i)).Status
+			statuses[i] = f.createAs(admin, j.kind, j.parent, fmt.Sprintf("Busy %s %02d", j.kind, i)).StatusCode
 		})
 	}
 	wg.Wait()
@@ -58,8 +59,8 @@ func TestConcurrentCreationsKeepCountsExact(t *testing.T) {
 		p:            {Customers: customersOfP},
 	}
 	for id, w := range want {
-		if got := f.account(id).Counts; got != w {
-			t.Errorf("counts of %s: %+v, want %+v", f.account(id).Company.Name, got, w)
+		if got := f.Account(id).Counts; got != w {
+			t.Errorf("counts of %s: %+v, want %+v", f.Account(id).Company.Name, got, w)
 		}
 	}
 	// The counters agree with the tree itself, walked one page at a time.
@@ -79,12 +80,12 @@ func (f *fixture) walk(id string) []string {
 			q["cursor"] = cursor
 		}
 		r := f.children(f.super, id, q)
-		wantStatus(f.t, r, 200)
-		for _, it := range r.Body["items"].([]any) {
+		platformtest.WantStatus(f.t, r, 200)
+		for _, it := range r.JSON["items"].([]any) {
 			child := it.(map[string]any)["id"].(string)
 			out = append(append(out, child), f.walk(child)...)
 		}
-		next, _ := r.Body["next"].(string)
+		next, _ := r.JSON["next"].(string)
 		if next == "" {
 			return out
 		}

@@ -9,17 +9,18 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 )
 
 // disable and enable send POST /v1/accounts/{id}/disable and /enable through the revoke handler.
-func (f *fixture) disable(cookie, id string) reply {
+func (f *fixture) disable(cookie, id string) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.revoke, request{route: tree.RouteDisable, id: id, cookie: cookie})
 }
 
-func (f *fixture) enable(cookie, id string) reply {
+func (f *fixture) enable(cookie, id string) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.revoke, request{route: tree.RouteEnable, id: id, cookie: cookie})
 }
@@ -29,7 +30,7 @@ func (f *fixture) disabledCounts(ids ...string) []int {
 	f.t.Helper()
 	out := make([]int, len(ids))
 	for i, id := range ids {
-		out[i] = f.account(id).Counts.Disabled
+		out[i] = f.Account(id).Counts.Disabled
 	}
 	return out
 }
@@ -43,11 +44,11 @@ func TestDisableAndEnable(t *testing.T) {
 	admin := f.adminOf(m)
 
 	r := f.disable(admin, p)
-	wantStatus(t, r, 200)
-	if r.str("status") != "disabled" || r.str("id") != p {
-		t.Fatalf("%s", r.Raw)
+	platformtest.WantStatus(t, r, 200)
+	if r.Str("status") != "disabled" || r.Str("id") != p {
+		t.Fatalf("%s", r.Body)
 	}
-	acc := f.account(p)
+	acc := f.Account(p)
 	if acc.Status != account.Disabled || acc.StatusBeforeDisable != account.Pending {
 		t.Fatalf("account %+v", acc)
 	}
@@ -56,45 +57,45 @@ func TestDisableAndEnable(t *testing.T) {
 	}
 
 	t.Run("case=what lies below shows it is blocked", func(t *testing.T) {
-		blocked, _ := f.get(admin, c).Body["blockedBy"].(map[string]any)
+		blocked, _ := f.get(admin, c).JSON["blockedBy"].(map[string]any)
 		if blocked["id"] != p {
 			t.Fatalf("customer blocked by %v", blocked)
 		}
-		kids := f.children(admin, p, nil).Body["items"].([]any)
+		kids := f.children(admin, p, nil).JSON["items"].([]any)
 		if kids[0].(map[string]any)["blocked"] != true {
 			t.Fatalf("child %v", kids[0])
 		}
-		if st := f.children(admin, m, nil).Body["items"].([]any)[0].(map[string]any)["status"]; st != "disabled" {
+		if st := f.children(admin, m, nil).JSON["items"].([]any)[0].(map[string]any)["status"]; st != "disabled" {
 			t.Fatalf("partner listed as %v", st)
 		}
-		if perms := f.get(admin, p).Body["permissions"].(map[string]any); len(perms["createChild"].([]any)) != 0 {
+		if perms := f.get(admin, p).JSON["permissions"].(map[string]any); len(perms["createChild"].([]any)) != 0 {
 			t.Fatalf("a disabled account offers to create below it: %v", perms)
 		}
 	})
 	t.Run("case=nothing is created below it", func(t *testing.T) {
-		wantStatus(t, f.createAs(admin, account.Customer, p, "Too Late Customer"), 409, "parent-disabled")
+		platformtest.WantProblem(t, f.createAs(admin, account.Customer, p, "Too Late Customer"), 409, "parent-disabled")
 	})
 	t.Run("case=twice", func(t *testing.T) {
-		before := f.scan()
-		wantStatus(t, f.disable(admin, p), 409, "already-disabled")
-		wantStatus(t, f.enable(admin, m), 403, "own-account")
-		wantStatus(t, f.enable(admin, c), 403, "not-direct-child")
-		f.unchanged(before, "refused status changes")
+		before := f.Snapshot()
+		platformtest.WantProblem(t, f.disable(admin, p), 409, "already-disabled")
+		platformtest.WantProblem(t, f.enable(admin, m), 403, "own-account")
+		platformtest.WantProblem(t, f.enable(admin, c), 403, "not-direct-child")
+		f.Unchanged(before, "refused status changes")
 	})
 	t.Run("case=enabled back in its status", func(t *testing.T) {
 		r := f.enable(admin, p)
-		wantStatus(t, r, 200)
-		acc := f.account(p)
-		if r.str("status") != "pending" || acc.Status != account.Pending || acc.StatusBeforeDisable != "" {
-			t.Fatalf("answer %s, account %+v", r.Raw, acc)
+		platformtest.WantStatus(t, r, 200)
+		acc := f.Account(p)
+		if r.Str("status") != "pending" || acc.Status != account.Pending || acc.StatusBeforeDisable != "" {
+			t.Fatalf("answer %s, account %+v", r.Body, acc)
 		}
 		if got := f.disabledCounts(f.providerID, m); got[0] != 0 || got[1] != 0 {
 			t.Fatalf("counts.disabled %v", got)
 		}
-		if f.get(admin, c).Body["blockedBy"] != nil {
+		if f.get(admin, c).JSON["blockedBy"] != nil {
 			t.Fatal("still blocked")
 		}
-		wantStatus(t, f.enable(admin, p), 409, "not-disabled")
+		platformtest.WantProblem(t, f.enable(admin, p), 409, "not-disabled")
 	})
 	t.Run("case=audit on the account and its parent", func(t *testing.T) {
 		for _, id := range []string{p, m} {
@@ -104,20 +105,20 @@ func TestDisableAndEnable(t *testing.T) {
 		}
 	})
 	t.Run("case=two disabled accounts in one subtree", func(t *testing.T) {
-		wantStatus(t, f.disable(f.super, c), 200)
-		wantStatus(t, f.disable(f.super, p), 200)
+		platformtest.WantStatus(t, f.disable(f.super, c), 200)
+		platformtest.WantStatus(t, f.disable(f.super, p), 200)
 		if got := f.disabledCounts(f.providerID, m, p); got[0] != 2 || got[1] != 2 || got[2] != 1 {
 			t.Fatalf("counts.disabled %v", got)
 		}
-		wantStatus(t, f.enable(f.super, c), 200)
-		wantStatus(t, f.enable(f.super, p), 200)
+		platformtest.WantStatus(t, f.enable(f.super, c), 200)
+		platformtest.WantStatus(t, f.enable(f.super, p), 200)
 		if got := f.disabledCounts(f.providerID, m, p); got[0] != 0 || got[1] != 0 || got[2] != 0 {
 			t.Fatalf("counts.disabled %v", got)
 		}
 	})
 	t.Run("case=a body is not expected", func(t *testing.T) {
 		r := f.call(f.revoke, request{route: tree.RouteDisable, id: p, cookie: admin, body: `{"reason":"x"}`})
-		wantStatus(t, r, 400, "validation")
+		platformtest.WantProblem(t, r, 400, "validation")
 	})
 }
 
@@ -127,15 +128,15 @@ func TestEnableAfterTheContactActivated(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	p := f.create(account.Partner, f.providerID, "Late Partner")
-	wantStatus(t, f.disable(f.super, p), 200)
-	f.activate(f.account(p).ContactUserID)
-	if st := f.account(p).Status; st != account.Disabled {
+	platformtest.WantStatus(t, f.disable(f.super, p), 200)
+	f.activate(f.Account(p).ContactUserID)
+	if st := f.Account(p).Status; st != account.Disabled {
 		t.Fatalf("activation changed a disabled account to %s", st)
 	}
 	r := f.enable(f.super, p)
-	wantStatus(t, r, 200)
-	if r.str("status") != "active" || f.account(p).Status != account.Active {
-		t.Fatalf("%s", r.Raw)
+	platformtest.WantStatus(t, r, 200)
+	if r.Str("status") != "active" || f.Account(p).Status != account.Active {
+		t.Fatalf("%s", r.Body)
 	}
 }
 

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 )
 
 // edit sends PATCH /v1/accounts/{id}.
-func (f *fixture) edit(cookie, id string, body any) reply {
+func (f *fixture) edit(cookie, id string, body any) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.accounts, request{route: tree.RouteEditAccount, id: id, cookie: cookie, body: body})
 }
@@ -28,10 +29,10 @@ func TestEditCompany(t *testing.T) {
 
 	t.Run("case=some fields", func(t *testing.T) {
 		r := f.edit(admin, p, company(map[string]any{"city": "  Portland ", "zipCode": "97201"}))
-		wantStatus(t, r, 200)
-		c := f.account(p)
-		if c.Company.City != "Portland" || c.Company.ZipCode != "97201" || c.Company.Address != "1 Main Street" || c.Version != 2 || r.num("version") != 2 {
-			t.Fatalf("account %+v, answer %s", c.Company, r.Raw)
+		platformtest.WantStatus(t, r, 200)
+		c := f.Account(p)
+		if c.Company.City != "Portland" || c.Company.ZipCode != "97201" || c.Company.Address != "1 Main Street" || c.Version != 2 || num(r, "version") != 2 {
+			t.Fatalf("account %+v, answer %s", c.Company, r.Body)
 		}
 		if got := f.auditActions(p); len(got) == 0 || got[0] != "account.updated" {
 			t.Fatalf("audit of the account %v", got)
@@ -42,7 +43,7 @@ func TestEditCompany(t *testing.T) {
 	})
 	t.Run("case=rename moves the guard, the sort key and the memberships' copy", func(t *testing.T) {
 		r := f.edit(admin, p, company(map[string]any{"name": "Aardvark Partner"}))
-		wantStatus(t, r, 200)
+		platformtest.WantStatus(t, r, 200)
 		if got := names(f.children(admin, m, nil)); !slices.Equal(got, []string{"Aardvark Partner"}) {
 			t.Fatalf("children %v", got)
 		}
@@ -53,40 +54,40 @@ func TestEditCompany(t *testing.T) {
 		}
 		// The old name is free again; the new one is taken, whatever its case.
 		f.create(account.Customer, m, "Old Name Partner")
-		wantStatus(t, f.createAs(f.super, account.Customer, m, "AARDVARK partner"), 409, "company-name-taken")
-		ms, err := f.store.Membership(context.Background(), f.account(p).ContactUserID, p)
+		platformtest.WantProblem(t, f.createAs(f.super, account.Customer, m, "AARDVARK partner"), 409, "company-name-taken")
+		ms, err := f.store.Membership(context.Background(), f.Account(p).ContactUserID, p)
 		if err != nil || ms.AccountName != "Aardvark Partner" {
 			t.Fatalf("membership %+v %v", ms, err)
 		}
 	})
 	t.Run("case=rename in another case keeps the guard", func(t *testing.T) {
-		wantStatus(t, f.edit(admin, p, company(map[string]any{"name": "AARDVARK Partner"})), 200)
-		if c := f.account(p).Company.Name; c != "AARDVARK Partner" {
+		platformtest.WantStatus(t, f.edit(admin, p, company(map[string]any{"name": "AARDVARK Partner"})), 200)
+		if c := f.Account(p).Company.Name; c != "AARDVARK Partner" {
 			t.Fatalf("name %q", c)
 		}
-		wantStatus(t, f.createAs(f.super, account.Customer, m, "aardvark partner"), 409, "company-name-taken")
+		platformtest.WantProblem(t, f.createAs(f.super, account.Customer, m, "aardvark partner"), 409, "company-name-taken")
 	})
 	t.Run("case=name of another account", func(t *testing.T) {
-		before := f.scan()
+		before := f.Snapshot()
 		r := f.edit(admin, p, company(map[string]any{"name": "zebra PARTNER", "city": "Boston"}))
-		wantStatus(t, r, 409, "company-name-taken")
-		if fields, _ := r.Body["fields"].([]any); len(fields) != 1 || fields[0] != "company.name" {
-			t.Fatalf("%s", r.Raw)
+		platformtest.WantProblem(t, r, 409, "company-name-taken")
+		if fields, _ := r.JSON["fields"].([]any); len(fields) != 1 || fields[0] != "company.name" {
+			t.Fatalf("%s", r.Body)
 		}
-		f.unchanged(before, "a rename to a taken name")
+		f.Unchanged(before, "a rename to a taken name")
 	})
 	t.Run("case=stale version", func(t *testing.T) {
-		before := f.scan()
-		v := f.account(p).Version
+		before := f.Snapshot()
+		v := f.Account(p).Version
 		r := f.edit(admin, p, map[string]any{"version": v - 1, "company": map[string]any{"city": "Denver"}})
-		wantStatus(t, r, 409, "stale-version")
-		f.unchanged(before, "an edit of a stale version")
-		wantStatus(t, f.edit(admin, p, map[string]any{"version": v, "company": map[string]any{"city": "Denver"}}), 200)
+		platformtest.WantProblem(t, r, 409, "stale-version")
+		f.Unchanged(before, "an edit of a stale version")
+		platformtest.WantStatus(t, f.edit(admin, p, map[string]any{"version": v, "company": map[string]any{"city": "Denver"}}), 200)
 	})
 	t.Run("case=nothing changes", func(t *testing.T) {
-		before := f.scan()
-		wantStatus(t, f.edit(admin, p, company(map[string]any{"city": "Denver"})), 200)
-		f.unchanged(before, "an edit to the same values")
+		before := f.Snapshot()
+		platformtest.WantStatus(t, f.edit(admin, p, company(map[string]any{"city": "Denver"})), 200)
+		f.Unchanged(before, "an edit to the same values")
 	})
 }
 
@@ -118,13 +119,13 @@ func TestEditRefusesBadInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f.t = t
-			before := f.scan()
+			before := f.Snapshot()
 			r := f.edit(f.as(f.providerID, role.SuperAdmin), tc.target, tc.body)
-			wantStatus(t, r, 400, "validation")
-			if got := r.fieldErrors(); !slices.Equal(got, tc.fields) {
+			platformtest.WantProblem(t, r, 400, "validation")
+			if got := r.Fields(); !slices.Equal(got, tc.fields) {
 				t.Fatalf("fields %v, want %v", got, tc.fields)
 			}
-			f.unchanged(before, "a bad edit")
+			f.Unchanged(before, "a bad edit")
 		})
 	}
 }
@@ -137,23 +138,23 @@ func TestAppToggles(t *testing.T) {
 	lead := f.as(m, role.ImplementationLead)
 
 	r := f.edit(lead, c, map[string]any{"apps": map[string]any{"cloud-backup": true, "web-filtering": true}})
-	wantStatus(t, r, 200)
-	apps := r.Body["apps"].(map[string]any)
+	platformtest.WantStatus(t, r, 200)
+	apps := r.JSON["apps"].(map[string]any)
 	if apps["cloud-backup"] != true || apps["web-filtering"] != true || apps["email-security"] != false {
 		t.Fatalf("apps %v", apps)
 	}
 	r = f.edit(f.adminOf(m), c, map[string]any{"apps": map[string]any{"cloud-backup": false}})
-	wantStatus(t, r, 200)
-	if got := f.account(c).Apps; len(got) != 1 || !got["web-filtering"] {
+	platformtest.WantStatus(t, r, 200)
+	if got := f.Account(c).Apps; len(got) != 1 || !got["web-filtering"] {
 		t.Fatalf("stored toggles %v", got)
 	}
-	shown := f.get(f.adminOf(m), c).Body["apps"].(map[string]any)
+	shown := f.get(f.adminOf(m), c).JSON["apps"].(map[string]any)
 	if shown["cloud-backup"] != false || shown["web-filtering"] != true {
 		t.Fatalf("GET shows %v", shown)
 	}
 	// Provisioning is not editing: an implementation lead switches apps but does not change company details.
-	wantStatus(t, f.edit(lead, c, company(map[string]any{"city": "Reno"})), 403, "forbidden")
-	wantStatus(t, f.edit(f.as(m, role.MSPAccounts), c, map[string]any{"apps": map[string]any{"cloud-backup": true}}), 403, "forbidden")
+	platformtest.WantProblem(t, f.edit(lead, c, company(map[string]any{"city": "Reno"})), 403, "forbidden")
+	platformtest.WantProblem(t, f.edit(f.as(m, role.MSPAccounts), c, map[string]any{"apps": map[string]any{"cloud-backup": true}}), 403, "forbidden")
 	if got := f.auditActions(c); len(got) < 2 || got[0] != "account.updated" || got[1] != "account.updated" {
 		t.Fatalf("audit %v", got)
 	}

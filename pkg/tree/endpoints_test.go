@@ -12,13 +12,14 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 )
 
 // report sends PUT /v1/accounts/{id}/endpoints.
-func (f *fixture) report(cookie, id string, body any) reply {
+func (f *fixture) report(cookie, id string, body any) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.accounts, request{route: tree.RouteEndpoints, id: id, cookie: cookie, body: body})
 }
@@ -28,7 +29,7 @@ func (f *fixture) endpointCounts(ids ...string) []int {
 	f.t.Helper()
 	out := make([]int, len(ids))
 	for i, id := range ids {
-		out[i] = f.account(id).Counts.Endpoints
+		out[i] = f.Account(id).Counts.Endpoints
 	}
 	return out
 }
@@ -58,14 +59,14 @@ func TestReportEndpoints(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			f.t = t
 			r := f.report(s.cookie, s.target, map[string]any{"count": s.count})
-			wantStatus(t, r, 200)
-			if r.num("endpoints") != s.count || f.account(s.target).Endpoints != s.count {
-				t.Fatalf("%s", r.Raw)
+			platformtest.WantStatus(t, r, 200)
+			if num(r, "endpoints") != s.count || f.Account(s.target).Endpoints != s.count {
+				t.Fatalf("%s", r.Body)
 			}
 			if got := f.endpointCounts(f.providerID, m, p); !slices.Equal(got, s.want) {
 				t.Fatalf("counts.endpoints %v, want %v", got, s.want)
 			}
-			if f.get(s.cookie, s.target).num("endpoints") != s.count {
+			if num(f.get(s.cookie, s.target), "endpoints") != s.count {
 				t.Fatal("GET does not show the count")
 			}
 		})
@@ -76,9 +77,9 @@ func TestReportEndpoints(t *testing.T) {
 		}
 	})
 	t.Run("case=the same count writes nothing", func(t *testing.T) {
-		before := f.scan()
-		wantStatus(t, f.report(partnerAdmin, c1, map[string]any{"count": 4}), 200)
-		f.unchanged(before, "reporting the same count")
+		before := f.Snapshot()
+		platformtest.WantStatus(t, f.report(partnerAdmin, c1, map[string]any{"count": 4}), 200)
+		f.Unchanged(before, "reporting the same count")
 	})
 	refusals := []struct {
 		name   string
@@ -102,13 +103,13 @@ func TestReportEndpoints(t *testing.T) {
 	for _, tc := range refusals {
 		t.Run(tc.name, func(t *testing.T) {
 			f.t = t
-			before := f.scan()
+			before := f.Snapshot()
 			r := f.report(tc.cookie, tc.target, tc.body)
-			wantStatus(t, r, tc.status, tc.slug)
-			if got := r.fieldErrors(); tc.fields != nil && !slices.Equal(got, tc.fields) {
+			platformtest.WantProblem(t, r, tc.status, tc.slug)
+			if got := r.Fields(); tc.fields != nil && !slices.Equal(got, tc.fields) {
 				t.Fatalf("fields %v, want %v", got, tc.fields)
 			}
-			f.unchanged(before, "a refused report")
+			f.Unchanged(before, "a refused report")
 		})
 	}
 }
@@ -129,7 +130,7 @@ func TestConcurrentEndpointReports(t *testing.T) {
 	statuses := make([]int, 24)
 	for i := range statuses {
 		wg.Go(func() {
-			statuses[i] = f.report(f.super, customers[i%3], map[string]any{"count": 10 + i}).Status
+			statuses[i] = f.report(f.super, customers[i%3], map[string]any{"count": 10 + i}).StatusCode
 		})
 	}
 	wg.Wait()
@@ -140,7 +141,7 @@ func TestConcurrentEndpointReports(t *testing.T) {
 	}
 	own := make([]int, len(customers))
 	for i, id := range customers {
-		own[i] = f.account(id).Endpoints
+		own[i] = f.Account(id).Endpoints
 	}
 	want := []int{own[0] + own[1] + own[2], own[0] + own[1] + own[2], own[0] + own[1]}
 	if got := f.endpointCounts(f.providerID, m, p); !slices.Equal(got, want) {
@@ -189,7 +190,7 @@ func TestChangesRetryWhenTheAccountMoved(t *testing.T) {
 				t.Error(err)
 			}
 		})
-		wantStatus(t, f.report(f.super, c, map[string]any{"count": 20}), 200)
+		platformtest.WantStatus(t, f.report(f.super, c, map[string]any{"count": 20}), 200)
 		if got := f.endpointCounts(f.providerID, p); !slices.Equal(got, []int{20, 20}) || h.calls.Load() != 2 {
 			t.Fatalf("counts.endpoints %v after %d transactions", got, h.calls.Load())
 		}
@@ -200,20 +201,20 @@ func TestChangesRetryWhenTheAccountMoved(t *testing.T) {
 				t.Error(err)
 			}
 		})
-		wantStatus(t, f.edit(f.super, c, company(map[string]any{"zipCode": "74103"})), 200)
-		if got := f.account(c).Company; got.City != "Tulsa" || got.ZipCode != "74103" || h.calls.Load() != 2 {
+		platformtest.WantStatus(t, f.edit(f.super, c, company(map[string]any{"zipCode": "74103"})), 200)
+		if got := f.Account(c).Company; got.City != "Tulsa" || got.ZipCode != "74103" || h.calls.Load() != 2 {
 			t.Fatalf("company %+v after %d transactions", got, h.calls.Load())
 		}
 	})
 	t.Run("case=edit with the version the caller saw", func(t *testing.T) {
-		v := f.account(c).Version
+		v := f.Account(c).Version
 		interfere(func() {
 			if _, err := other.Edit(context.Background(), super, c, tree.EditRequest{Company: &tree.CompanyPatch{City: ptr("Omaha")}}); err != nil {
 				t.Error(err)
 			}
 		})
-		wantStatus(t, f.edit(f.super, c, map[string]any{"version": v, "company": map[string]any{"city": "Lincoln"}}), 409, "stale-version")
-		if got := f.account(c).Company.City; got != "Omaha" {
+		platformtest.WantProblem(t, f.edit(f.super, c, map[string]any{"version": v, "company": map[string]any{"city": "Lincoln"}}), 409, "stale-version")
+		if got := f.Account(c).Company.City; got != "Omaha" {
 			t.Fatalf("city %q", got)
 		}
 	})
@@ -223,8 +224,8 @@ func TestChangesRetryWhenTheAccountMoved(t *testing.T) {
 				t.Error(err)
 			}
 		})
-		wantStatus(t, f.disable(f.super, c), 200)
-		if got := f.disabledCounts(f.providerID, p); !slices.Equal(got, []int{1, 1}) || f.account(c).Endpoints != 1 {
+		platformtest.WantStatus(t, f.disable(f.super, c), 200)
+		if got := f.disabledCounts(f.providerID, p); !slices.Equal(got, []int{1, 1}) || f.Account(c).Endpoints != 1 {
 			t.Fatalf("counts.disabled %v", got)
 		}
 	})
@@ -235,7 +236,7 @@ func TestChangesRetryWhenTheAccountMoved(t *testing.T) {
 				t.Error(err)
 			}
 		})
-		wantStatus(t, f.disable(f.super, q), 409, "already-disabled")
+		platformtest.WantProblem(t, f.disable(f.super, q), 409, "already-disabled")
 		if got := f.disabledCounts(f.providerID); got[0] != 2 {
 			t.Fatalf("counts.disabled of the provider %v, want 2 (the customer and this partner)", got)
 		}

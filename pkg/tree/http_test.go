@@ -3,33 +3,16 @@ package tree_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
-
-// sampleEvent reads a sample invocation payload from events/.
-func sampleEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "events", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
-}
 
 // TestSampleEvents drives the handlers with events/accounts.json and events/revoke.json, the events `make
 // invoke` sends: unchanged, the real handlers answer that their made-up session is not signed in; pointed at
@@ -49,7 +32,7 @@ func TestSampleEvents(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run("case="+tc.file, func(t *testing.T) {
-			ev := sampleEvent(t, tc.file)
+			ev := platformtest.SampleEvent(t, tc.file)
 			rt, ok := route.ByKey(ev.RouteKey)
 			if !ok || rt.Function != tc.function || ev.RequestContext.HTTP.Method != rt.Method || ev.RequestContext.RouteKey != ev.RouteKey ||
 				ev.PathParameters["id"] == "" || !strings.Contains(ev.RawPath, ev.PathParameters["id"]) {

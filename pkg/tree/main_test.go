@@ -3,7 +3,6 @@ package tree_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"os"
 	"slices"
@@ -11,11 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
@@ -25,10 +19,10 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 )
@@ -42,7 +36,10 @@ var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // fixture is one bootstrapped platform on its own table. The accounts, revoke and signup handlers resolve
 // sessions with a fake Authenticator (the cookie value names the actor); the real handlers, which resolve real
 // sessions, come from f.app.
+//
+// The table's direct reads (Account, ItemsOf, Snapshot, Unchanged, Audit...) come from platformtest.Table.
 type fixture struct {
+	platformtest.Table
 	t     testing.TB
 	env   *testenv.Env
 	table string
@@ -86,6 +83,7 @@ func newFixtureOn(t testing.TB, db dynamo.DB) *fixture {
 	ctx := context.Background()
 	env := testenv.Get(t)
 	f := &fixture{t: t, env: env, table: env.NewTable(t), clock: clock.NewFake(start), auth: &fakeAuth{actors: map[string]actor.Actor{}}}
+	f.Table = platformtest.TableOf(t, env, f.table)
 	cfg := env.Config(f.table)
 	var err error
 	if f.app, err = app.New(ctx, cfg, app.WithClock(f.clock)); err != nil {
@@ -133,39 +131,13 @@ func (f *fixture) asUser(userID, accountID string, roles ...role.Name) string {
 // adminOf is a session of an account's contact, acting as its administrator.
 func (f *fixture) adminOf(accountID string) string {
 	f.t.Helper()
-	acc := f.account(accountID)
+	acc := f.Account(accountID)
 	return f.asUser(acc.ContactUserID, acc.ID, role.AdminFor(string(acc.Kind)))
 }
 
-// reply is a decoded answer.
-type reply struct {
-	Status int
-	Body   map[string]any
-	Raw    string
-}
-
-func (r reply) str(key string) string { s, _ := r.Body[key].(string); return s }
-
-// problemType is the slug of a problem document.
-func (r reply) problemType() string {
-	return strings.TrimPrefix(r.str("type"), "https://partnerhub.dev/problems/")
-}
-
-// fieldErrors lists "field:code" of a validation problem, sorted.
-func (r reply) fieldErrors() []string {
-	var out []string
-	list, _ := r.Body["errors"].([]any)
-	for _, e := range list {
-		m, _ := e.(map[string]any)
-		out = append(out, fmt.Sprintf("%s:%s", m["field"], m["code"]))
-	}
-	slices.Sort(out)
-	return out
-}
-
 // num reads a number at a dotted path of the body, e.g. "counts.customers".
-func (r reply) num(path string) int {
-	var v any = r.Body
+func num(r platformtest.Reply, path string) int {
+	var v any = r.JSON
 	for _, k := range strings.Split(path, ".") {
 		m, _ := v.(map[string]any)
 		v = m[k]
@@ -184,51 +156,33 @@ type request struct {
 }
 
 // call sends one API Gateway event to a handler.
-func (f *fixture) call(h httpapi.Handler, r request) reply {
+func (f *fixture) call(h httpapi.Handler, r request) platformtest.Reply {
 	f.t.Helper()
-	method, path, _ := strings.Cut(r.route, " ")
 	params := map[string]string{}
 	if r.id != "" {
 		params["id"] = r.id
-		path = strings.ReplaceAll(path, "{id}", url.PathEscape(r.id))
 	}
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: r.route, RawPath: path, PathParameters: params, QueryStringParameters: r.query,
-		Headers: map[string]string{"origin": "http://localhost:3000", "content-type": "application/json"},
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: secret.NewID(),
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "203.0.113.7"},
-		},
+	ev, err := platformtest.Event(platformtest.Request{Route: r.route, Params: params, Query: r.query, Cookie: r.cookie, Body: r.body, IP: "203.0.113.7"})
+	if err != nil {
+		f.t.Fatal(err)
 	}
-	switch b := r.body.(type) {
-	case nil:
-	case string:
-		ev.Body = b
-	default:
-		ev.Body = mustJSON(b)
-	}
-	if method != "GET" {
+	// The path carries the id escaped, as a browser sends it.
+	_, path, _ := strings.Cut(r.route, " ")
+	ev.RawPath = strings.ReplaceAll(path, "{id}", url.PathEscape(r.id))
+	ev.RequestContext.HTTP.Path = ev.RawPath
+	if ev.RequestContext.HTTP.Method != "GET" {
 		// Each change happens a second after the one before, so audit events (ordered by time) have one order.
 		f.clock.Advance(time.Second)
 	}
-	if r.cookie != "" {
-		ev.Cookies = []string{httpapi.SessionCookie + "=" + r.cookie}
-	}
-	out, err := h(context.Background(), ev)
+	rep, err := platformtest.Invoke(h, ev)
 	if err != nil {
-		f.t.Fatalf("%s: handler error %v", r.route, err)
-	}
-	rep := reply{Status: out.StatusCode, Raw: out.Body}
-	if out.Body != "" {
-		if err := json.Unmarshal([]byte(out.Body), &rep.Body); err != nil {
-			f.t.Fatalf("%s: answer is not JSON: %s", r.route, out.Body)
-		}
+		f.t.Fatal(err)
 	}
 	return rep
 }
 
 // get is GET /v1/accounts/{id} through the accounts handler.
-func (f *fixture) get(cookie, id string) reply {
+func (f *fixture) get(cookie, id string) platformtest.Reply {
 	return f.call(f.accounts, request{route: tree.RouteGetAccount, id: id, cookie: cookie})
 }
 
@@ -252,7 +206,7 @@ func accountBody(kind account.Kind, parentID, name, email string) map[string]any
 }
 
 // createAs sends POST /v1/accounts through the signup handler.
-func (f *fixture) createAs(cookie string, kind account.Kind, parentID, name string) reply {
+func (f *fixture) createAs(cookie string, kind account.Kind, parentID, name string) platformtest.Reply {
 	f.t.Helper()
 	return f.call(f.signup, request{route: onboarding.RouteCreateAccount, cookie: cookie,
 		body: accountBody(kind, parentID, name, testenv.UniqueEmail(f.t, "contact"))})
@@ -262,115 +216,16 @@ func (f *fixture) createAs(cookie string, kind account.Kind, parentID, name stri
 func (f *fixture) create(kind account.Kind, parentID, name string) string {
 	f.t.Helper()
 	r := f.createAs(f.super, kind, parentID, name)
-	if r.Status != 201 {
-		f.t.Fatalf("create %s %q under %s: %d %s", kind, name, parentID, r.Status, r.Raw)
+	if r.StatusCode != 201 {
+		f.t.Fatalf("create %s %q under %s: %d %s", kind, name, parentID, r.StatusCode, r.Body)
 	}
-	return r.str("id")
-}
-
-func (f *fixture) account(id string) account.Account {
-	f.t.Helper()
-	acc, err := f.store.Account(context.Background(), id)
-	if err != nil {
-		f.t.Fatalf("account %s: %v", id, err)
-	}
-	return acc
-}
-
-// scan lists every item of the test's table, sorted, as comparable text. Scan is for tests only.
-func (f *fixture) scan() []string {
-	f.t.Helper()
-	var out []string
-	var from map[string]types.AttributeValue
-	for {
-		page, err := f.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(f.table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		for _, item := range page.Items {
-			out = append(out, render(item))
-		}
-		if from = page.LastEvaluatedKey; len(from) == 0 {
-			break
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// unchanged fails the test if the table differs from before.
-func (f *fixture) unchanged(before []string, what string) {
-	f.t.Helper()
-	if after := f.scan(); !slices.Equal(before, after) {
-		f.t.Fatalf("%s changed the table: %d items before, %d after", what, len(before), len(after))
-	}
-}
-
-// render prints an item deterministically.
-func render(item map[string]types.AttributeValue) string {
-	return renderValue(&types.AttributeValueMemberM{Value: item})
-}
-
-func renderValue(v types.AttributeValue) string {
-	switch v := v.(type) {
-	case *types.AttributeValueMemberS:
-		return fmt.Sprintf("%q", v.Value)
-	case *types.AttributeValueMemberN:
-		return v.Value
-	case *types.AttributeValueMemberBOOL:
-		return fmt.Sprint(v.Value)
-	case *types.AttributeValueMemberNULL:
-		return "null"
-	case *types.AttributeValueMemberL:
-		parts := make([]string, len(v.Value))
-		for i, x := range v.Value {
-			parts[i] = renderValue(x)
-		}
-		return "[" + strings.Join(parts, ",") + "]"
-	case *types.AttributeValueMemberM:
-		keys := make([]string, 0, len(v.Value))
-		for k := range v.Value {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + ":" + renderValue(v.Value[k])
-		}
-		return "{" + strings.Join(parts, ",") + "}"
-	}
-	return fmt.Sprintf("%T", v)
+	return r.Str("id")
 }
 
 // auditActions lists the actions of an account's audit events, newest first, read straight from the table.
 func (f *fixture) auditActions(accountID string) []string {
 	f.t.Helper()
-	out, err := f.env.Dynamo.Query(context.Background(), &dynamodb.QueryInput{
-		TableName:              aws.String(f.table),
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :a)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": dynamo.S(table.AccountKey(accountID).PK), ":a": dynamo.S(table.AuditPrefix),
-		},
-		ScanIndexForward: aws.Bool(false),
-		ConsistentRead:   aws.Bool(true),
-	})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	var actions []string
-	for _, item := range out.Items {
-		actions = append(actions, item["action"].(*types.AttributeValueMemberS).Value)
-	}
+	actions := f.Audit(accountID)
+	slices.Reverse(actions)
 	return actions
-}
-
-// wantStatus fails the test unless the reply has the status (and, for a problem, the slug).
-func wantStatus(t testing.TB, r reply, status int, slug ...string) {
-	t.Helper()
-	if r.Status != status {
-		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
-	}
-	if len(slug) > 0 && r.problemType() != slug[0] {
-		t.Fatalf("problem %q, want %q: %s", r.problemType(), slug[0], r.Raw)
-	}
 }

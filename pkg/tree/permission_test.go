@@ -7,6 +7,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 )
@@ -157,31 +158,31 @@ func TestWhoMayDoWhat(t *testing.T) {
 			edit := f.call(f.accounts, request{route: tree.RouteEditAccount, id: p, cookie: tc.cookie,
 				body: map[string]any{"company": map[string]any{"city": fmt.Sprintf("City %d", i)}}})
 			disable := f.call(f.revoke, request{route: tree.RouteDisable, id: p, cookie: tc.cookie})
-			if disable.Status == 200 {
-				wantStatus(t, f.call(f.revoke, request{route: tree.RouteEnable, id: p, cookie: tc.cookie}), 200)
+			if disable.StatusCode == 200 {
+				platformtest.WantStatus(t, f.call(f.revoke, request{route: tree.RouteEnable, id: p, cookie: tc.cookie}), 200)
 			}
 			create := f.createAs(tc.cookie, account.Customer, p, fmt.Sprintf("Matrix Child %d", i))
-			got := answers{view.Status, edit.Status, disable.Status, create.Status}
+			got := answers{view.StatusCode, edit.StatusCode, disable.StatusCode, create.StatusCode}
 			if got != tc.want {
 				t.Fatalf("view, edit, disable, create answered %v, want %v\nview %s\nedit %s\ndisable %s\ncreate %s",
-					got, tc.want, view.Raw, edit.Raw, disable.Raw, create.Raw)
+					got, tc.want, view.Body, edit.Body, disable.Body, create.Body)
 			}
-			for _, r := range []reply{view, edit, disable} {
-				if r.Status == 404 && r.problemType() != "account-not-found" {
-					t.Fatalf("404 %s", r.Raw)
+			for _, r := range []platformtest.Reply{view, edit, disable} {
+				if r.StatusCode == 404 && r.Problem() != "account-not-found" {
+					t.Fatalf("404 %s", r.Body)
 				}
 			}
-			if create.Status == 400 && !slices.Equal(create.fieldErrors(), []string{"parentId:unknown"}) {
-				t.Fatalf("create: %s", create.Raw)
+			if create.StatusCode == 400 && !slices.Equal(create.Fields(), []string{"parentId:unknown"}) {
+				t.Fatalf("create: %s", create.Body)
 			}
-			if view.Status != 200 {
+			if view.StatusCode != 200 {
 				return
 			}
 			// What the view says the caller may do is what the endpoints let it do.
-			perms, _ := view.Body["permissions"].(map[string]any)
+			perms, _ := view.JSON["permissions"].(map[string]any)
 			kinds, _ := perms["createChild"].([]any)
-			if perms["edit"] != (edit.Status == 200) || perms["disable"] != (disable.Status == 200) ||
-				slices.Contains(kinds, any("customer")) != (create.Status == 201) {
+			if perms["edit"] != (edit.StatusCode == 200) || perms["disable"] != (disable.StatusCode == 200) ||
+				slices.Contains(kinds, any("customer")) != (create.StatusCode == 201) {
 				t.Fatalf("permissions %v disagree with the answers %v", perms, got)
 			}
 		})
@@ -216,15 +217,15 @@ func TestAccountActionsControl(t *testing.T) {
 			edit := f.call(f.accounts, request{route: tree.RouteEditAccount, id: tc.target, cookie: tc.cookie,
 				body: map[string]any{"company": map[string]any{"zipCode": "10001"}}})
 			disable := f.call(f.revoke, request{route: tree.RouteDisable, id: tc.target, cookie: tc.cookie})
-			for _, r := range []reply{edit, disable} {
+			for _, r := range []platformtest.Reply{edit, disable} {
 				if tc.slug != "" {
-					wantStatus(t, r, tc.status, tc.slug)
+					platformtest.WantProblem(t, r, tc.status, tc.slug)
 				} else {
-					wantStatus(t, r, tc.status)
+					platformtest.WantStatus(t, r, tc.status)
 				}
 			}
-			if disable.Status == 200 {
-				wantStatus(t, f.call(f.revoke, request{route: tree.RouteEnable, id: tc.target, cookie: tc.cookie}), 200)
+			if disable.StatusCode == 200 {
+				platformtest.WantStatus(t, f.call(f.revoke, request{route: tree.RouteEnable, id: tc.target, cookie: tc.cookie}), 200)
 			}
 		})
 	}

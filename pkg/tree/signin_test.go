@@ -13,6 +13,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/signin"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
@@ -34,15 +35,15 @@ func (f *fixture) createMember(kind account.Kind, parentID, name string) member 
 	body := accountBody(kind, parentID, name, email)
 	body["twoFactor"] = map[string]any{"enabled": false}
 	r := f.call(f.signup, request{route: onboarding.RouteCreateAccount, cookie: f.super, body: body})
-	wantStatus(f.t, r, 201)
-	f.activate(r.str("contactUserId"))
-	return member{accountID: r.str("id"), userID: r.str("contactUserId"), email: email}
+	platformtest.WantStatus(f.t, r, 201)
+	f.activate(r.Str("contactUserId"))
+	return member{accountID: r.Str("id"), userID: r.Str("contactUserId"), email: email}
 }
 
 // signIn signs a member in through the real sign-in service and returns the session token, or the error.
 func (f *fixture) signIn(svc *signin.Service, m member) (string, error) {
 	f.t.Helper()
-	ip := fmt.Sprintf("198.51.100.%d", len(f.scan())%250) // a fresh source for each attempt keeps rate limits out of the way
+	ip := fmt.Sprintf("198.51.100.%d", len(f.Snapshot())%250) // a fresh source for each attempt keeps rate limits out of the way
 	out, err := svc.SignIn(context.Background(), m.email, password, ip)
 	if err != nil {
 		return "", err
@@ -98,7 +99,7 @@ func TestDisabledSubtreeIsLockedOut(t *testing.T) {
 		tokens[who.accountID] = tok
 	}
 
-	wantStatus(t, f.disable(f.adminOf(m.accountID), p.accountID), 200)
+	platformtest.WantStatus(t, f.disable(f.adminOf(m.accountID), p.accountID), 200)
 
 	t.Run("case=sessions of the account and below end at their next request", func(t *testing.T) {
 		for _, who := range []member{p, c} {
@@ -130,7 +131,7 @@ func TestDisabledSubtreeIsLockedOut(t *testing.T) {
 		}
 	})
 	t.Run("case=enabled again", func(t *testing.T) {
-		wantStatus(t, f.enable(f.adminOf(m.accountID), p.accountID), 200)
+		platformtest.WantStatus(t, f.enable(f.adminOf(m.accountID), p.accountID), 200)
 		for _, who := range []member{p, c} {
 			if out := view(tokens[who.accountID], who.accountID); out.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("an ended session came back: %d", out.StatusCode)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/totp"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -17,14 +18,14 @@ import (
 func (h *harness) enrol(u user.User, cookie string) ([]byte, []string) {
 	h.t.Helper()
 	r := h.do(request{route: "POST /v1/me/totp", cookie: cookie})
-	wantStatus(h.t, r, http.StatusCreated)
-	key, err := totp.DecodeSecret(r.json["secret"].(string))
+	platformtest.WantStatus(h.t, r, http.StatusCreated)
+	key, err := totp.DecodeSecret(r.JSON["secret"].(string))
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	r = h.do(request{route: "POST /v1/me/totp/confirm", body: map[string]string{"code": totp.At(key, h.clock.Now())}, cookie: cookie})
-	wantStatus(h.t, r, http.StatusOK)
-	return key, toStrings(r.json["recoveryCodes"])
+	platformtest.WantStatus(h.t, r, http.StatusOK)
+	return key, toStrings(r.JSON["recoveryCodes"])
 }
 
 // TestEnrolAuthenticatorApp: the secret is shown once (URI, QR code, base32), stored only sealed, confirmed
@@ -34,30 +35,30 @@ func TestEnrolAuthenticatorApp(t *testing.T) {
 	h := newHarness(t)
 	u := h.seedUser(member)
 	cookie := h.session(u)
-	confirm := func(code string) response {
+	confirm := func(code string) platformtest.Reply {
 		return h.do(request{route: "POST /v1/me/totp/confirm", body: map[string]string{"code": code}, cookie: cookie})
 	}
 
-	wantProblem(t, confirm("123456"), http.StatusConflict, "no-enrolment")
+	platformtest.WantProblem(t, confirm("123456"), http.StatusConflict, "no-enrolment")
 	r := h.do(request{route: "POST /v1/me/totp", cookie: cookie})
-	wantStatus(t, r, http.StatusCreated)
-	secret, _ := r.json["secret"].(string)
+	platformtest.WantStatus(t, r, http.StatusCreated)
+	secret, _ := r.JSON["secret"].(string)
 	key, err := totp.DecodeSecret(secret)
 	if err != nil || len(key) != totp.SecretSize {
 		t.Fatalf("secret %q: %v", secret, err)
 	}
 
 	t.Run("case=otpauth uri", func(t *testing.T) {
-		uri, err := url.Parse(r.json["otpauthUri"].(string))
+		uri, err := url.Parse(r.JSON["otpauthUri"].(string))
 		if err != nil || uri.Scheme != "otpauth" || uri.Host != "totp" || uri.Path != "/PartnerHub:"+u.Email {
-			t.Fatalf("otpauthUri %v: %v", r.json["otpauthUri"], err)
+			t.Fatalf("otpauthUri %v: %v", r.JSON["otpauthUri"], err)
 		}
 		if q := uri.Query(); q.Get("secret") != secret || q.Get("issuer") != "PartnerHub" || q.Get("digits") != "6" || q.Get("period") != "30" {
 			t.Fatalf("query %v", q)
 		}
 	})
 	t.Run("case=qr code", func(t *testing.T) {
-		data, ok := strings.CutPrefix(r.json["qrCode"].(string), "data:image/png;base64,")
+		data, ok := strings.CutPrefix(r.JSON["qrCode"].(string), "data:image/png;base64,")
 		raw, err := base64.StdEncoding.DecodeString(data)
 		if !ok || err != nil {
 			t.Fatalf("qrCode is not a PNG data URL: %v", err)
@@ -81,18 +82,18 @@ func TestEnrolAuthenticatorApp(t *testing.T) {
 	})
 	t.Run("case=not choosable before confirmation", func(t *testing.T) {
 		r := h.do(request{route: "PUT /v1/me/two-factor", body: map[string]string{"method": "totp"}, cookie: cookie})
-		wantProblem(t, r, http.StatusConflict, "totp-not-enrolled")
+		platformtest.WantProblem(t, r, http.StatusConflict, "totp-not-enrolled")
 	})
 	t.Run("case=wrong code", func(t *testing.T) {
 		wrong := totp.Code(key, totp.Step(h.clock.Now())+5, totp.Digits)
-		wantProblem(t, confirm(wrong), http.StatusBadRequest, "wrong-code")
+		platformtest.WantProblem(t, confirm(wrong), http.StatusBadRequest, "wrong-code")
 	})
 
 	h.clock.Advance(totp.Period) // the app shows the next code by now
 	r = confirm(totp.At(key, h.clock.Now()))
-	wantStatus(t, r, http.StatusOK)
-	codes := toStrings(r.json["recoveryCodes"])
-	if len(codes) != 10 || r.json["totpEnrolled"] != true || r.json["recoveryCodesLeft"] != 10.0 {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	codes := toStrings(r.JSON["recoveryCodes"])
+	if len(codes) != 10 || r.JSON["totpEnrolled"] != true || r.JSON["recoveryCodesLeft"] != 10.0 {
 		t.Fatalf("body %s", r.Body)
 	}
 	f := h.factors(u.ID)
@@ -107,11 +108,11 @@ func TestEnrolAuthenticatorApp(t *testing.T) {
 	if got := h.audits(u.ID); len(got) != 1 || got[0] != "user.totp-enrolled" {
 		t.Fatalf("audit = %v", got)
 	}
-	wantProblem(t, confirm(totp.At(key, h.clock.Now())), http.StatusConflict, "no-enrolment")
+	platformtest.WantProblem(t, confirm(totp.At(key, h.clock.Now())), http.StatusConflict, "no-enrolment")
 
 	r = h.do(request{route: "PUT /v1/me/two-factor", body: map[string]string{"method": "totp"}, cookie: cookie})
-	wantStatus(t, r, http.StatusOK)
-	if r.json["method"] != "totp" {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	if r.JSON["method"] != "totp" {
 		t.Fatalf("body %s", r.Body)
 	}
 }
@@ -123,9 +124,9 @@ func TestEnrolmentExpires(t *testing.T) {
 	u := h.seedUser(member)
 	cookie := h.session(u)
 	r := h.do(request{route: "POST /v1/me/totp", cookie: cookie})
-	wantStatus(t, r, http.StatusCreated)
-	key, _ := totp.DecodeSecret(r.json["secret"].(string))
+	platformtest.WantStatus(t, r, http.StatusCreated)
+	key, _ := totp.DecodeSecret(r.JSON["secret"].(string))
 	h.clock.Advance(15 * 60 * 1e9)
 	r = h.do(request{route: "POST /v1/me/totp/confirm", body: map[string]string{"code": totp.At(key, h.clock.Now())}, cookie: cookie})
-	wantProblem(t, r, http.StatusConflict, "no-enrolment")
+	platformtest.WantProblem(t, r, http.StatusConflict, "no-enrolment")
 }

@@ -2,20 +2,14 @@ package twofactor_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -27,10 +21,10 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -57,9 +51,10 @@ type harness struct {
 	sms    *local.SMSSink
 	keys   *secret.Keyring
 	store  dynamo.Store
+	db     platformtest.Table
 	mailer *outbox.Mailer
 	h      map[string]httpapi.Handler
-	ips    atomic.Int64
+	ips    platformtest.Addresses
 }
 
 func newHarness(t testing.TB) *harness {
@@ -81,7 +76,7 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, env: env, table: name, clock: fake, app: a, sms: sms, keys: keys, mailer: mailer,
-		store: dynamo.Store{DB: env.Dynamo, Table: name}, h: map[string]httpapi.Handler{}}
+		store: dynamo.Store{DB: env.Dynamo, Table: name}, db: platformtest.TableOf(t, env, name), h: map[string]httpapi.Handler{}}
 	for _, fn := range []string{route.TwoFactor, route.OTP} {
 		if h.h[fn], err = a.HTTP(fn); err != nil {
 			t.Fatal(err)
@@ -119,33 +114,14 @@ func (h *harness) seedUser(s seed) user.User {
 	}
 	m := user.Membership{UserID: userID, AccountID: accountID, Roles: s.roles, AccountName: acct.Company.Name,
 		AccountKind: string(acct.Kind), UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, CreatedAt: start}
-	put := func(item map[string]types.AttributeValue, err error) types.TransactWriteItem {
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(h.table), Item: item}}
-	}
-	_, err := h.env.Dynamo.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		put(dynamo.Record(acct, table.TypeAccount, table.AccountKey(accountID))),
-		put(dynamo.Record(u, table.TypeUser, table.UserKey(userID))),
-		put(dynamo.EmailGuardItem(u.Email, userID)),
-		put(dynamo.Record(m, table.TypeMember, table.MembershipKey(userID, accountID), dynamo.OnGSI1(table.MembersGSI1(accountID, u.Name, userID)))),
-	}})
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	h.db.Seed(acct, u, m)
 	return u
 }
 
 // session signs u in as the code step would, and returns the cookie value.
 func (h *harness) session(u user.User) string {
 	h.t.Helper()
-	token := secret.NewSessionToken()
-	ss := session.New(h.keys.Hash(token), u.ID, u.HomeAccountID, h.clock.Now())
-	if err := h.store.SignIn(context.Background(), dynamo.SignIn{Session: ss, At: h.clock.Now()}); err != nil {
-		h.t.Fatal(err)
-	}
-	return token
+	return h.db.Session(h.keys, u.ID, u.HomeAccountID, h.clock.Now())
 }
 
 // request is one API call; the function is the route's.
@@ -156,12 +132,7 @@ type request struct {
 	cookie string
 }
 
-type response struct {
-	events.APIGatewayV2HTTPResponse
-	json map[string]any
-}
-
-func (h *harness) do(r request) response {
+func (h *harness) do(r request) platformtest.Reply {
 	h.t.Helper()
 	resp, err := h.try(r)
 	if err != nil {
@@ -171,98 +142,27 @@ func (h *harness) do(r request) response {
 }
 
 // try is do for goroutines other than the test's.
-func (h *harness) try(r request) (response, error) {
+func (h *harness) try(r request) (platformtest.Reply, error) {
 	rt, ok := route.ByKey(r.route)
 	if !ok {
-		return response{}, fmt.Errorf("no route %s", r.route)
+		return platformtest.Reply{}, fmt.Errorf("no route %s", r.route)
 	}
-	path := rt.Path
-	for k, v := range r.params {
-		path = strings.ReplaceAll(path, "{"+k+"}", v)
-	}
-	body, isString := r.body.(string)
-	if !isString && r.body != nil {
-		b, err := json.Marshal(r.body)
-		if err != nil {
-			return response{}, err
-		}
-		body = string(b)
-	}
-	n := h.ips.Add(1)
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: r.route, RawPath: path, PathParameters: r.params, Body: body,
-		Headers: map[string]string{"origin": "http://localhost:3000", "content-type": "application/json"},
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: secret.NewID(),
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
-				Method: rt.Method, Path: path, SourceIP: fmt.Sprintf("198.51.%d.%d", n/250, n%250+1),
-			},
-		},
-	}
-	if r.cookie != "" {
-		ev.Cookies = []string{httpapi.SessionCookie + "=" + r.cookie}
-	}
-	return h.handle(rt.Function, ev)
-}
-
-func (h *harness) handle(function string, ev events.APIGatewayV2HTTPRequest) (response, error) {
-	out, err := h.h[function](context.Background(), ev)
+	ev, err := platformtest.Event(platformtest.Request{Route: r.route, Params: r.params, Body: r.body, Cookie: r.cookie, IP: h.ips.Next()})
 	if err != nil {
-		return response{}, fmt.Errorf("%s: handler error %w", ev.RouteKey, err)
+		return platformtest.Reply{}, err
 	}
-	resp := response{APIGatewayV2HTTPResponse: out}
-	if out.Body != "" {
-		if err := json.Unmarshal([]byte(out.Body), &resp.json); err != nil {
-			return resp, fmt.Errorf("%s: body %q: %w", ev.RouteKey, out.Body, err)
-		}
-	}
-	return resp, nil
+	return platformtest.Invoke(h.h[rt.Function], ev)
 }
 
 // deliver runs the mailer on every outbox message not yet handled, as the stream would.
 func (h *harness) deliver() {
 	h.t.Helper()
-	for _, m := range h.messages() {
+	for _, m := range h.db.Messages() {
 		if m.Status == outbox.StatusPending {
 			if out := h.mailer.Deliver(context.Background(), table.OutboxKey(m.ID)); out != outbox.Sent {
 				h.t.Fatalf("deliver %s (%s): %v", m.ID, m.Template, out)
 			}
 		}
-	}
-}
-
-// messages lists the outbox messages, oldest first. Only tests scan; the product never does.
-func (h *harness) messages() []outbox.Message {
-	h.t.Helper()
-	var out []outbox.Message
-	for _, item := range h.scan() {
-		if s, _ := item[table.AttrType].(*types.AttributeValueMemberS); s == nil || s.Value != table.TypeOutbox {
-			continue
-		}
-		m, err := outbox.FromItem(item)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	slices.SortFunc(out, func(a, b outbox.Message) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	return out
-}
-
-func (h *harness) scan() []map[string]types.AttributeValue {
-	h.t.Helper()
-	var items []map[string]types.AttributeValue
-	var from map[string]types.AttributeValue
-	for {
-		out, err := h.env.Dynamo.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(h.table), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		items = append(items, out.Items...)
-		if len(out.LastEvaluatedKey) == 0 {
-			return items
-		}
-		from = out.LastEvaluatedKey
 	}
 }
 
@@ -299,7 +199,7 @@ func (h *harness) stored(s string) []string {
 			}
 		}
 	}
-	for _, item := range h.scan() {
+	for _, item := range h.db.Items() {
 		pk := item[table.AttrPK].(*types.AttributeValueMemberS).Value
 		for name, av := range item {
 			walk(pk+"/"+name, av)
@@ -308,28 +208,15 @@ func (h *harness) stored(s string) []string {
 	return where
 }
 
-// audits lists the audit actions recorded about a user.
+// audits lists the audit actions recorded about a user, sorted.
 func (h *harness) audits(userID string) []string {
 	h.t.Helper()
-	var out []string
-	for _, item := range h.scan() {
-		typ, _ := item[table.AttrType].(*types.AttributeValueMemberS)
-		target, _ := item["targetId"].(*types.AttributeValueMemberS)
-		if typ != nil && typ.Value == table.TypeAudit && target != nil && target.Value == userID {
-			out = append(out, item["action"].(*types.AttributeValueMemberS).Value)
-		}
-	}
-	slices.Sort(out)
-	return out
+	return h.db.AuditAbout(userID)
 }
 
 func (h *harness) user(id string) user.User {
 	h.t.Helper()
-	u, err := h.store.User(context.Background(), id)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return u
+	return h.db.User(id)
 }
 
 func (h *harness) factors(id string) factor.Factors {
@@ -342,12 +229,12 @@ func (h *harness) factors(id string) factor.Factors {
 }
 
 // signIn is the password step; it returns the answer (a challenge, or a cookie when 2FA is off).
-func (h *harness) signIn(u user.User) response {
+func (h *harness) signIn(u user.User) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "POST /v1/sessions", body: map[string]string{"email": u.Email, "password": password}})
 }
 
-func (h *harness) submit(challengeID, code string) response {
+func (h *harness) submit(challengeID, code string) platformtest.Reply {
 	h.t.Helper()
 	return h.do(request{route: "POST /v1/sessions/otp", body: map[string]string{"challengeId": challengeID, "code": code}})
 }
@@ -356,9 +243,9 @@ func (h *harness) submit(challengeID, code string) response {
 func (h *harness) challenge(u user.User, method string) string {
 	h.t.Helper()
 	r := h.signIn(u)
-	wantStatus(h.t, r, http.StatusOK)
-	id, _ := r.json["challengeId"].(string)
-	if id == "" || r.json["method"] != method {
+	platformtest.WantStatus(h.t, r, http.StatusOK)
+	id, _ := r.JSON["challengeId"].(string)
+	if id == "" || r.JSON["method"] != method {
 		h.t.Fatalf("sign-in answer %s, want a challenge by %s", r.Body, method)
 	}
 	return id
@@ -368,7 +255,7 @@ func (h *harness) challenge(u user.User, method string) string {
 func (h *harness) otpMessages(challengeID string, n int) []outbox.Message {
 	h.t.Helper()
 	var out []outbox.Message
-	for _, m := range h.messages() {
+	for _, m := range h.db.Messages() {
 		if m.SecretRef == secret.CodeRef(challengeID, n) {
 			out = append(out, m)
 		}
@@ -376,23 +263,8 @@ func (h *harness) otpMessages(challengeID string, n int) []outbox.Message {
 	return out
 }
 
-func wantStatus(t testing.TB, r response, status int) {
-	t.Helper()
-	if r.StatusCode != status {
-		t.Fatalf("status = %d, want %d; body %s", r.StatusCode, status, r.Body)
-	}
-}
-
-func wantProblem(t testing.TB, r response, status int, slug string) {
-	t.Helper()
-	wantStatus(t, r, status)
-	if got, _ := r.json["type"].(string); !strings.HasSuffix(got, "/"+slug) {
-		t.Fatalf("problem type = %q, want slug %q; body %s", got, slug, r.Body)
-	}
-}
-
 // sessionToken is the session cookie a sign-in set.
-func sessionToken(t testing.TB, r response) string {
+func sessionToken(t testing.TB, r platformtest.Reply) string {
 	t.Helper()
 	for _, raw := range r.Cookies {
 		if c, err := http.ParseSetCookie(raw); err == nil && c.Name == httpapi.SessionCookie && c.Value != "" {

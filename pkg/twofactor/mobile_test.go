@@ -9,6 +9,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/local"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -35,14 +36,14 @@ func (h *harness) lastText(number string) (local.Text, string) {
 // verifyMobile verifies a number for u through the API, reading the code from the SMS sink.
 func (h *harness) verifyMobile(u user.User, cookie, number string) {
 	h.t.Helper()
-	wantStatus(h.t, h.do(request{route: sendRoute, body: map[string]string{"mobile": number}, cookie: cookie}), http.StatusAccepted)
+	platformtest.WantStatus(h.t, h.do(request{route: sendRoute, body: map[string]string{"mobile": number}, cookie: cookie}), http.StatusAccepted)
 	h.deliver()
 	e164, err := factor.NormalizeMobile("mobile", number)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	_, code := h.lastText(e164)
-	wantStatus(h.t, h.do(request{route: confirmRoute, body: map[string]string{"code": code}, cookie: cookie}), http.StatusOK)
+	platformtest.WantStatus(h.t, h.do(request{route: confirmRoute, body: map[string]string{"code": code}, cookie: cookie}), http.StatusOK)
 }
 
 // TestMobileVerification: a code texted to the number, a wrong guess, a code past its ten minutes, and then
@@ -53,27 +54,27 @@ func TestMobileVerification(t *testing.T) {
 	u := h.seedUser(member)
 	cookie := h.session(u)
 	const number = "+447700900123"
-	send := func(mobile string) response {
+	send := func(mobile string) platformtest.Reply {
 		return h.do(request{route: sendRoute, body: map[string]string{"mobile": mobile}, cookie: cookie})
 	}
-	confirm := func(code string) response {
+	confirm := func(code string) platformtest.Reply {
 		return h.do(request{route: confirmRoute, body: map[string]string{"code": code}, cookie: cookie})
 	}
 
 	t.Run("case=no verification yet", func(t *testing.T) {
-		wantProblem(t, confirm("123456"), http.StatusConflict, "no-verification")
+		platformtest.WantProblem(t, confirm("123456"), http.StatusConflict, "no-verification")
 	})
 	t.Run("case=not an international number", func(t *testing.T) {
 		r := send("07700 900123")
-		wantProblem(t, r, http.StatusBadRequest, "validation")
+		platformtest.WantProblem(t, r, http.StatusBadRequest, "validation")
 		if !strings.Contains(r.Body, "invalid_mobile") {
 			t.Fatalf("body %s", r.Body)
 		}
 	})
 
 	r := send("+44 7700 900123")
-	wantStatus(t, r, http.StatusAccepted)
-	if r.json["status"] != "sent" || r.json["mobile"] != "+44•••••••123" || r.json["expiresInSeconds"] != 600.0 {
+	platformtest.WantStatus(t, r, http.StatusAccepted)
+	if r.JSON["status"] != "sent" || r.JSON["mobile"] != "+44•••••••123" || r.JSON["expiresInSeconds"] != 600.0 {
 		t.Fatalf("body %s", r.Body)
 	}
 	h.deliver()
@@ -94,26 +95,26 @@ func TestMobileVerification(t *testing.T) {
 
 	t.Run("case=wrong code", func(t *testing.T) {
 		r := confirm(wrong)
-		wantProblem(t, r, http.StatusBadRequest, "wrong-code")
-		if r.json["attemptsLeft"] != 4.0 {
-			t.Fatalf("attemptsLeft = %v", r.json["attemptsLeft"])
+		platformtest.WantProblem(t, r, http.StatusBadRequest, "wrong-code")
+		if r.JSON["attemptsLeft"] != 4.0 {
+			t.Fatalf("attemptsLeft = %v", r.JSON["attemptsLeft"])
 		}
 	})
 	t.Run("case=expired", func(t *testing.T) {
 		h.clock.Advance(factor.VerificationTTL)
-		wantProblem(t, confirm(code), http.StatusGone, "code-expired")
+		platformtest.WantProblem(t, confirm(code), http.StatusGone, "code-expired")
 		if h.factors(u.ID).MobileVerified() {
 			t.Fatal("an expired code verified the number")
 		}
 	})
 	t.Run("case=right code", func(t *testing.T) {
-		wantStatus(t, send(number), http.StatusAccepted)
+		platformtest.WantStatus(t, send(number), http.StatusAccepted)
 		h.deliver()
 		_, fresh := h.lastText(number)
 		h.clock.Advance(factor.VerificationTTL - time.Second)
 		r := confirm(fresh)
-		wantStatus(t, r, http.StatusOK)
-		if r.json["mobileVerified"] != true || r.json["mobile"] != "+44•••••••123" || !slices.Equal(toStrings(r.json["methods"]), []string{"email", "sms"}) {
+		platformtest.WantStatus(t, r, http.StatusOK)
+		if r.JSON["mobileVerified"] != true || r.JSON["mobile"] != "+44•••••••123" || !slices.Equal(toStrings(r.JSON["methods"]), []string{"email", "sms"}) {
 			t.Fatalf("body %s", r.Body)
 		}
 		if got := h.user(u.ID).Mobile; got != number {
@@ -122,12 +123,12 @@ func TestMobileVerification(t *testing.T) {
 		if got := h.audits(u.ID); !slices.Equal(got, []string{"user.mobile-verified"}) {
 			t.Fatalf("audit = %v", got)
 		}
-		wantProblem(t, confirm(fresh), http.StatusConflict, "no-verification")
+		platformtest.WantProblem(t, confirm(fresh), http.StatusConflict, "no-verification")
 	})
 	t.Run("case=sms becomes choosable", func(t *testing.T) {
 		r := h.do(request{route: "PUT /v1/me/two-factor", body: map[string]string{"method": "sms"}, cookie: cookie})
-		wantStatus(t, r, http.StatusOK)
-		if r.json["method"] != "sms" {
+		platformtest.WantStatus(t, r, http.StatusOK)
+		if r.JSON["method"] != "sms" {
 			t.Fatalf("body %s", r.Body)
 		}
 	})
@@ -140,7 +141,7 @@ func TestVerificationLimits(t *testing.T) {
 	u := h.seedUser(member)
 	cookie := h.session(u)
 	const number = "+15555550142"
-	wantStatus(t, h.do(request{route: sendRoute, body: map[string]string{"mobile": number}, cookie: cookie}), http.StatusAccepted)
+	platformtest.WantStatus(t, h.do(request{route: sendRoute, body: map[string]string{"mobile": number}, cookie: cookie}), http.StatusAccepted)
 	h.deliver()
 	_, code := h.lastText(number)
 	wrong := "000000"
@@ -149,19 +150,19 @@ func TestVerificationLimits(t *testing.T) {
 	}
 	for left := factor.VerificationAttempts - 1; left >= 0; left-- {
 		r := h.do(request{route: confirmRoute, body: map[string]string{"code": wrong}, cookie: cookie})
-		wantProblem(t, r, http.StatusBadRequest, "wrong-code")
-		if r.json["attemptsLeft"] != float64(left) {
-			t.Fatalf("attemptsLeft = %v, want %d", r.json["attemptsLeft"], left)
+		platformtest.WantProblem(t, r, http.StatusBadRequest, "wrong-code")
+		if r.JSON["attemptsLeft"] != float64(left) {
+			t.Fatalf("attemptsLeft = %v, want %d", r.JSON["attemptsLeft"], left)
 		}
 	}
-	wantProblem(t, h.do(request{route: confirmRoute, body: map[string]string{"code": code}, cookie: cookie}), http.StatusGone, "code-dead")
+	platformtest.WantProblem(t, h.do(request{route: confirmRoute, body: map[string]string{"code": code}, cookie: cookie}), http.StatusGone, "code-dead")
 
 	t.Run("case=texts per user", func(t *testing.T) {
 		// One text went out already; two more fit in the window, the next does not.
 		for range 2 {
-			wantStatus(t, h.do(request{route: sendRoute, body: map[string]string{"mobile": number}, cookie: cookie}), http.StatusAccepted)
+			platformtest.WantStatus(t, h.do(request{route: sendRoute, body: map[string]string{"mobile": number}, cookie: cookie}), http.StatusAccepted)
 		}
-		wantProblem(t, h.do(request{route: sendRoute, body: map[string]string{"mobile": number}, cookie: cookie}), http.StatusTooManyRequests, "rate-limited")
+		platformtest.WantProblem(t, h.do(request{route: sendRoute, body: map[string]string{"mobile": number}, cookie: cookie}), http.StatusTooManyRequests, "rate-limited")
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 )
 
 const switchRoute = "PUT /v1/users/{id}/two-factor"
@@ -19,25 +20,25 @@ func TestOnlyASuperAdministratorSwitches(t *testing.T) {
 	h := newHarness(t)
 	target := h.seedUser(member)
 	boss := h.session(h.seedUser(super))
-	switchTo := func(cookie, id string, enabled bool) response {
+	switchTo := func(cookie, id string, enabled bool) platformtest.Reply {
 		return h.do(request{route: switchRoute, params: map[string]string{"id": id}, body: map[string]bool{"enabled": enabled}, cookie: cookie})
 	}
 
 	t.Run("case=account administrator", func(t *testing.T) {
-		wantProblem(t, switchTo(h.session(h.seedUser(admin)), target.ID, false), http.StatusForbidden, "forbidden")
-		if !h.user(target.ID).TwoFactor.Enabled || len(h.messages()) != 0 || len(h.audits(target.ID)) != 0 {
+		platformtest.WantProblem(t, switchTo(h.session(h.seedUser(admin)), target.ID, false), http.StatusForbidden, "forbidden")
+		if !h.user(target.ID).TwoFactor.Enabled || len(h.db.Messages()) != 0 || len(h.audits(target.ID)) != 0 {
 			t.Fatal("a refused switch changed something")
 		}
 	})
 	t.Run("case=the user themselves", func(t *testing.T) {
-		wantProblem(t, switchTo(h.session(target), target.ID, false), http.StatusForbidden, "forbidden")
+		platformtest.WantProblem(t, switchTo(h.session(target), target.ID, false), http.StatusForbidden, "forbidden")
 	})
 
 	t.Run("case=super administrator switches off", func(t *testing.T) {
 		r := switchTo(boss, target.ID, false)
-		wantStatus(t, r, http.StatusOK)
-		rules, _ := r.json["passwordRules"].(map[string]any)
-		if r.json["enabled"] != false || r.json["userId"] != target.ID || rules["minLength"] != 15.0 || !strings.Contains(r.json["note"].(string), "15 characters") {
+		platformtest.WantStatus(t, r, http.StatusOK)
+		rules, _ := r.JSON["passwordRules"].(map[string]any)
+		if r.JSON["enabled"] != false || r.JSON["userId"] != target.ID || rules["minLength"] != 15.0 || !strings.Contains(r.JSON["note"].(string), "15 characters") {
 			t.Fatalf("body %s", r.Body)
 		}
 		if h.user(target.ID).TwoFactor.Enabled {
@@ -54,20 +55,20 @@ func TestOnlyASuperAdministratorSwitches(t *testing.T) {
 		}
 		// With 2FA off the password alone signs in.
 		in := h.signIn(target)
-		wantStatus(t, in, http.StatusCreated)
+		platformtest.WantStatus(t, in, http.StatusCreated)
 		sessionToken(t, in)
 	})
 	t.Run("case=switching to the same state sends nothing", func(t *testing.T) {
-		before := len(h.messages())
-		wantStatus(t, switchTo(boss, target.ID, false), http.StatusOK)
-		if len(h.messages()) != before || len(h.audits(target.ID)) != 1 {
+		before := len(h.db.Messages())
+		platformtest.WantStatus(t, switchTo(boss, target.ID, false), http.StatusOK)
+		if len(h.db.Messages()) != before || len(h.audits(target.ID)) != 1 {
 			t.Fatal("a switch that changed nothing wrote something")
 		}
 	})
 	t.Run("case=super administrator switches on", func(t *testing.T) {
 		r := switchTo(boss, target.ID, true)
-		wantStatus(t, r, http.StatusOK)
-		if rules, _ := r.json["passwordRules"].(map[string]any); r.json["enabled"] != true || rules["minLength"] != 8.0 || r.json["note"] != nil {
+		platformtest.WantStatus(t, r, http.StatusOK)
+		if rules, _ := r.JSON["passwordRules"].(map[string]any); r.JSON["enabled"] != true || rules["minLength"] != 8.0 || r.JSON["note"] != nil {
 			t.Fatalf("body %s", r.Body)
 		}
 		h.deliver()
@@ -78,11 +79,11 @@ func TestOnlyASuperAdministratorSwitches(t *testing.T) {
 		h.challenge(target, "email")
 	})
 	t.Run("case=unknown user", func(t *testing.T) {
-		wantProblem(t, switchTo(boss, "no-such-user", true), http.StatusNotFound, "user-not-found")
+		platformtest.WantProblem(t, switchTo(boss, "no-such-user", true), http.StatusNotFound, "user-not-found")
 	})
 	t.Run("case=no value", func(t *testing.T) {
 		r := h.do(request{route: switchRoute, params: map[string]string{"id": target.ID}, body: map[string]any{}, cookie: boss})
-		wantProblem(t, r, http.StatusBadRequest, "validation")
+		platformtest.WantProblem(t, r, http.StatusBadRequest, "validation")
 	})
 }
 
@@ -93,21 +94,21 @@ func TestChooseNeedsAVerifiedFactor(t *testing.T) {
 	h := newHarness(t)
 	u := h.seedUser(member)
 	cookie := h.session(u)
-	choose := func(method string) response {
+	choose := func(method string) platformtest.Reply {
 		return h.do(request{route: "PUT /v1/me/two-factor", body: map[string]string{"method": method}, cookie: cookie})
 	}
 
 	r := h.do(request{route: "GET /v1/me/two-factor", cookie: cookie})
-	wantStatus(t, r, http.StatusOK)
-	if r.json["enabled"] != true || r.json["method"] != "email" || r.json["mobileVerified"] != false ||
-		r.json["totpEnrolled"] != false || r.json["recoveryCodesLeft"] != 0.0 {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	if r.JSON["enabled"] != true || r.JSON["method"] != "email" || r.JSON["mobileVerified"] != false ||
+		r.JSON["totpEnrolled"] != false || r.JSON["recoveryCodesLeft"] != 0.0 {
 		t.Fatalf("settings %s", r.Body)
 	}
-	wantProblem(t, choose("sms"), http.StatusConflict, "mobile-not-verified")
-	wantProblem(t, choose("totp"), http.StatusConflict, "totp-not-enrolled")
-	wantProblem(t, choose("fax"), http.StatusBadRequest, "validation")
-	wantStatus(t, choose("email"), http.StatusOK)
-	if n := len(h.messages()); n != 0 {
+	platformtest.WantProblem(t, choose("sms"), http.StatusConflict, "mobile-not-verified")
+	platformtest.WantProblem(t, choose("totp"), http.StatusConflict, "totp-not-enrolled")
+	platformtest.WantProblem(t, choose("fax"), http.StatusBadRequest, "validation")
+	platformtest.WantStatus(t, choose("email"), http.StatusOK)
+	if n := len(h.db.Messages()); n != 0 {
 		t.Fatalf("%d messages after refused or empty choices", n)
 	}
 	if h.user(u.ID).TwoFactor.Method != "email" {
@@ -123,15 +124,15 @@ func TestMethodChangeIsAnnounced(t *testing.T) {
 	cookie := h.session(u)
 	h.verifyMobile(u, cookie, "+44 7700 900456")
 	r := h.do(request{route: "PUT /v1/me/two-factor", body: map[string]string{"method": "sms"}, cookie: cookie})
-	wantStatus(t, r, http.StatusOK)
-	if r.json["method"] != "sms" || h.user(u.ID).TwoFactor.Method != "sms" {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	if r.JSON["method"] != "sms" || h.user(u.ID).TwoFactor.Method != "sms" {
 		t.Fatalf("body %s", r.Body)
 	}
 	if got := h.audits(u.ID); !slices.Contains(got, "user.two-factor-method-changed") {
 		t.Fatalf("audit = %v", got)
 	}
 	var changed []outbox.Message
-	for _, m := range h.messages() {
+	for _, m := range h.db.Messages() {
 		if m.Template == "twofactor-changed" {
 			changed = append(changed, m)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/totp"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -15,7 +16,7 @@ import (
 // choose makes method the user's sign-in method through the API.
 func (h *harness) choose(cookie, method string) {
 	h.t.Helper()
-	wantStatus(h.t, h.do(request{route: "PUT /v1/me/two-factor", body: map[string]string{"method": method}, cookie: cookie}), http.StatusOK)
+	platformtest.WantStatus(h.t, h.do(request{route: "PUT /v1/me/two-factor", body: map[string]string{"method": method}, cookie: cookie}), http.StatusOK)
 }
 
 // TestSMSSignIn: with SMS chosen, the password step sends the code by SMS to the verified mobile and by email,
@@ -53,19 +54,19 @@ func TestSMSSignIn(t *testing.T) {
 		t.Fatalf("the email does not carry the texted code %s: %q", code, last.Subject)
 	}
 	r := h.submit(id, code)
-	wantStatus(t, r, http.StatusCreated)
+	platformtest.WantStatus(t, r, http.StatusCreated)
 	sessionToken(t, r)
 
 	t.Run("case=resend goes both ways", func(t *testing.T) {
 		id := h.challenge(u, "sms")
 		h.clock.Advance(otp.ResendInterval)
-		wantStatus(t, h.do(request{route: "POST /v1/sessions/otp/resend", body: map[string]string{"challengeId": id}}), http.StatusAccepted)
+		platformtest.WantStatus(t, h.do(request{route: "POST /v1/sessions/otp/resend", body: map[string]string{"challengeId": id}}), http.StatusAccepted)
 		if n := len(h.otpMessages(id, 2)); n != 2 {
 			t.Fatalf("%d messages carry the resent code, want 2", n)
 		}
 		h.deliver()
 		_, code := h.lastText(number)
-		wantStatus(t, h.submit(id, code), http.StatusCreated)
+		platformtest.WantStatus(t, h.submit(id, code), http.StatusCreated)
 	})
 }
 
@@ -78,21 +79,21 @@ func TestAuthenticatorSignIn(t *testing.T) {
 	cookie := h.session(u)
 	key, codes := h.enrol(u, cookie)
 	h.choose(cookie, user.MethodTOTP)
-	sent := len(h.messages())
+	sent := len(h.db.Messages())
 
 	r := h.signIn(u)
-	wantStatus(t, r, http.StatusOK)
-	if r.json["method"] != "totp" || r.json["expiresInSeconds"] != 300.0 {
+	platformtest.WantStatus(t, r, http.StatusOK)
+	if r.JSON["method"] != "totp" || r.JSON["expiresInSeconds"] != 300.0 {
 		t.Fatalf("body %s", r.Body)
 	}
-	id := r.json["challengeId"].(string)
-	if n := len(h.messages()); n != sent {
+	id := r.JSON["challengeId"].(string)
+	if n := len(h.db.Messages()); n != sent {
 		t.Fatalf("%d messages sent for an authenticator sign-in", n-sent)
 	}
 
 	t.Run("case=code used to confirm the app", func(t *testing.T) {
 		r := h.submit(id, totp.At(key, h.clock.Now()))
-		wantProblem(t, r, http.StatusUnauthorized, "code-replayed")
+		platformtest.WantProblem(t, r, http.StatusUnauthorized, "code-replayed")
 		if got := h.user(u.ID); got.Failures != 1 || got.LastLoginError != user.ErrWrongCode {
 			t.Fatalf("failures %d, lastLoginError %q", got.Failures, got.LastLoginError)
 		}
@@ -101,7 +102,7 @@ func TestAuthenticatorSignIn(t *testing.T) {
 	now := totp.At(key, h.clock.Now())
 	t.Run("case=current code", func(t *testing.T) {
 		r := h.submit(id, now)
-		wantStatus(t, r, http.StatusCreated)
+		platformtest.WantStatus(t, r, http.StatusCreated)
 		sessionToken(t, r)
 		if got := h.factors(u.ID).TOTPLastStep; got != totp.Step(h.clock.Now()) {
 			t.Fatalf("last step %d, want %d", got, totp.Step(h.clock.Now()))
@@ -109,30 +110,30 @@ func TestAuthenticatorSignIn(t *testing.T) {
 	})
 	t.Run("case=replayed step", func(t *testing.T) {
 		id := h.challenge(u, "totp")
-		wantProblem(t, h.submit(id, now), http.StatusUnauthorized, "code-replayed")
+		platformtest.WantProblem(t, h.submit(id, now), http.StatusUnauthorized, "code-replayed")
 		if got := h.user(u.ID).Failures; got != 1 {
 			t.Fatalf("failures = %d, want the replay counted", got)
 		}
 		h.clock.Advance(totp.Period)
-		wantStatus(t, h.submit(id, totp.At(key, h.clock.Now())), http.StatusCreated)
+		platformtest.WantStatus(t, h.submit(id, totp.At(key, h.clock.Now())), http.StatusCreated)
 	})
 	t.Run("case=recovery code", func(t *testing.T) {
 		id := h.challenge(u, "totp")
-		wantStatus(t, h.submit(id, strings.ToUpper(codes[0])), http.StatusCreated)
+		platformtest.WantStatus(t, h.submit(id, strings.ToUpper(codes[0])), http.StatusCreated)
 		r := h.do(request{route: "GET /v1/me/two-factor", cookie: cookie})
-		if r.json["recoveryCodesLeft"] != 9.0 {
+		if r.JSON["recoveryCodesLeft"] != 9.0 {
 			t.Fatalf("body %s", r.Body)
 		}
 		id = h.challenge(u, "totp")
-		wantProblem(t, h.submit(id, codes[0]), http.StatusUnauthorized, "wrong-code")
-		wantStatus(t, h.submit(id, codes[1]), http.StatusCreated)
+		platformtest.WantProblem(t, h.submit(id, codes[0]), http.StatusUnauthorized, "wrong-code")
+		platformtest.WantStatus(t, h.submit(id, codes[1]), http.StatusCreated)
 	})
 	t.Run("case=nothing to resend", func(t *testing.T) {
 		id := h.challenge(u, "totp")
-		before := len(h.messages())
+		before := len(h.db.Messages())
 		h.clock.Advance(otp.ResendInterval)
-		wantStatus(t, h.do(request{route: "POST /v1/sessions/otp/resend", body: map[string]string{"challengeId": id}}), http.StatusAccepted)
-		if len(h.messages()) != before {
+		platformtest.WantStatus(t, h.do(request{route: "POST /v1/sessions/otp/resend", body: map[string]string{"challengeId": id}}), http.StatusAccepted)
+		if len(h.db.Messages()) != before {
 			t.Fatal("a resend sent something for an authenticator sign-in")
 		}
 	})
@@ -152,15 +153,15 @@ func TestAuthenticatorGuessesCount(t *testing.T) {
 
 	id := h.challenge(u, "totp")
 	for range otp.MaxAttempts {
-		wantProblem(t, h.submit(id, wrong), http.StatusUnauthorized, "wrong-code")
+		platformtest.WantProblem(t, h.submit(id, wrong), http.StatusUnauthorized, "wrong-code")
 	}
-	wantProblem(t, h.submit(id, totp.At(key, h.clock.Now())), http.StatusGone, "code-dead")
+	platformtest.WantProblem(t, h.submit(id, totp.At(key, h.clock.Now())), http.StatusGone, "code-dead")
 
 	id = h.challenge(u, "totp")
 	for range otp.MaxAttempts - 1 {
-		wantProblem(t, h.submit(id, "abcde-fghjk"), http.StatusUnauthorized, "wrong-code")
+		platformtest.WantProblem(t, h.submit(id, "abcde-fghjk"), http.StatusUnauthorized, "wrong-code")
 	}
-	wantProblem(t, h.submit(id, wrong), http.StatusLocked, "sign-in-locked")
+	platformtest.WantProblem(t, h.submit(id, wrong), http.StatusLocked, "sign-in-locked")
 	if got := h.user(u.ID); got.Failures != 10 || !got.Locked(h.clock.Now()) {
 		t.Fatalf("failures %d, locked until %v", got.Failures, got.LockedUntil)
 	}
