@@ -90,7 +90,8 @@ func versionIs(v int) (string, map[string]types.AttributeValue) {
 
 // MemberRoles is the transaction item that gives a membership, read at m.Version, new roles, and puts it on or
 // takes it off its account's list of administrators.
-func MemberRoles(tableName string, m user.Membership, roles []role.Name) (types.TransactWriteItem, error) {
+// A non-empty name also renames the member, as MemberName would.
+func MemberRoles(tableName string, m user.Membership, roles []role.Name, name string) (types.TransactWriteItem, error) {
 	list, err := attributevalue.Marshal(roles)
 	if err != nil {
 		return types.TransactWriteItem{}, err
@@ -100,6 +101,10 @@ func MemberRoles(tableName string, m user.Membership, roles []role.Name) (types.
 	values[":next"] = N(int64(m.Version + 1))
 	names := map[string]string{"#roles": "roles", "#version": table.AttrVersion, "#apk": table.AttrGSI2PK, "#ask": table.AttrGSI2SK}
 	update := "SET #roles = :roles, #version = :next"
+	if name != "" { // one transaction may touch an item only once, so a rename of the same user rides along
+		update += ", userName = :n, gsi1sk = :k"
+		values[":n"], values[":k"] = S(name), S(table.MembersGSI1(m.AccountID, name, m.UserID).SK)
+	}
 	if slices.Contains(roles, adminRole(m)) {
 		k := table.AdminsGSI2(m.AccountID, m.UserID)
 		update += ", #apk = :apk, #ask = :ask"

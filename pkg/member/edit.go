@@ -124,33 +124,43 @@ func (s *Service) editOnce(ctx context.Context, a actor.Actor, userID string, re
 	var items []types.TransactWriteItem
 	details := map[string]string{}
 	contactChanged := contact != dynamo.UserContact{Name: t.user.Name, Phone: t.user.Phone, Mobile: t.user.Mobile}
+	renamed := contactChanged && contact.Name != t.user.Name
+	eventAccount := a.AccountID
+	if _, member := t.membership(eventAccount); !member {
+		eventAccount = t.seen(a)[0].AccountID
+	}
+	rolesChanged := false
+	if req.Roles != nil {
+		eventAccount = acc.ID
+		newName := ""
+		if renamed {
+			newName = contact.Name
+		}
+		changes, err := s.roleChange(ctx, a, t.user, m, acc, roles, newName)
+		if err != nil {
+			return Row{}, err
+		}
+		items = append(items, changes...)
+		if rolesChanged = len(changes) > 0; rolesChanged {
+			details["oldRoles"], details["newRoles"] = joinRoles(m.Roles), joinRoles(roles)
+		}
+		m.Roles = roles
+	}
 	if contactChanged {
 		items = append(items, dynamo.EditUser(s.table, t.user, contact))
 		details["contact"] = "changed"
-		if contact.Name != t.user.Name {
-			// Every membership copies the name and is ordered by it in its account's list.
+		if renamed {
+			// Every membership copies the name and is ordered by it in its account's list; the one whose roles
+			// change was renamed with them.
 			for _, mm := range t.memberships {
+				if rolesChanged && mm.AccountID == m.AccountID {
+					continue
+				}
 				items = append(items, dynamo.MemberName(s.table, t.user.ID, mm.AccountID, contact.Name))
 			}
 		}
 	} else if req.Version != nil {
 		items = append(items, dynamo.UserAt(s.table, t.user))
-	}
-	eventAccount := a.AccountID
-	if _, member := t.membership(eventAccount); !member {
-		eventAccount = t.seen(a)[0].AccountID
-	}
-	if req.Roles != nil {
-		eventAccount = acc.ID
-		changes, err := s.roleChange(ctx, a, t.user, m, acc, roles)
-		if err != nil {
-			return Row{}, err
-		}
-		items = append(items, changes...)
-		if len(changes) > 0 {
-			details["oldRoles"], details["newRoles"] = joinRoles(m.Roles), joinRoles(roles)
-		}
-		m.Roles = roles
 	}
 	if len(details) == 0 { // nothing changes
 		return rowIn(t, t.user, eventAccount), nil
@@ -180,8 +190,9 @@ func (s *Service) editOnce(ctx context.Context, a actor.Actor, userID string, re
 	return rowIn(t, t.user, eventAccount), nil
 }
 
-// roleChange is the part of an edit's transaction that gives m new roles, or nothing if they are the same.
-func (s *Service) roleChange(ctx context.Context, a actor.Actor, u user.User, m user.Membership, acc account.Account, roles []role.Name) ([]types.TransactWriteItem, error) {
+// roleChange is the part of an edit's transaction that gives m new roles (and, with a non-empty name, renames
+// it), or nothing if the roles are the same.
+func (s *Service) roleChange(ctx context.Context, a actor.Actor, u user.User, m user.Membership, acc account.Account, roles []role.Name, name string) ([]types.TransactWriteItem, error) {
 	added, removed := diff(m.Roles, roles)
 	if len(added) == 0 && len(removed) == 0 {
 		return nil, nil
@@ -192,7 +203,7 @@ func (s *Service) roleChange(ctx context.Context, a actor.Actor, u user.User, m 
 	if err := mayGrant(a, append(added, removed...), acc.Kind); err != nil {
 		return nil, err
 	}
-	update, err := dynamo.MemberRoles(s.table, m, roles)
+	update, err := dynamo.MemberRoles(s.table, m, roles, name)
 	if err != nil {
 		return nil, err
 	}

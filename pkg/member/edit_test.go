@@ -129,6 +129,16 @@ func TestEditRoles(t *testing.T) {
 				t.Fatalf("membership %+v", ms)
 			}
 		}},
+		// One transaction may touch an item once: the membership whose roles change is renamed in the same write.
+		{"case=name and roles together", m.tok, rita.ID, map[string]any{"name": "Rita Renamed", "roles": []string{"read-only"}}, 200, "", func(t *testing.T) {
+			ms, _ := m.membership(rita.ID, m.msp.ID)
+			if !slices.Equal(ms.Roles, []role.Name{role.ReadOnly}) || ms.UserName != "Rita Renamed" || ms.Version != 2 {
+				t.Fatalf("membership %+v", ms)
+			}
+			if got := m.User(rita.ID).Name; got != "Rita Renamed" {
+				t.Fatalf("user name %q", got)
+			}
+		}},
 		{"case=a right the admin lacks", m.tok, rita.ID, map[string]any{"roles": []string{"account-actions-control"}}, 403, "role-not-assignable", nil},
 		{"case=a role the kind cannot hold", m.tok, carla.ID, map[string]any{"roles": []string{"msp-accounts"}, "accountId": customer.ID}, 400, "validation", nil},
 		{"case=no roles", m.tok, rita.ID, map[string]any{"roles": []string{}}, 400, "validation", nil},
