@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
 )
@@ -74,6 +75,24 @@ func Contended(err error) bool {
 }
 
 // Unavailable wraps an error from the table as fault.ErrUnavailable, keeping the cause for the log.
+//
+// A request DynamoDB refuses as malformed (a ValidationException, say) is not unavailability but a bug in the
+// request: it stays a plain error, answered as a 500 and logged, so it is not mistaken for an outage.
 func Unavailable(op string, err error) error {
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorFault() == smithy.FaultClient && !retryableClientCodes[api.ErrorCode()] {
+		return fmt.Errorf("%s: %w", op, err)
+	}
 	return fmt.Errorf("%s: %w: %w", op, fault.ErrUnavailable, err)
+}
+
+// retryableClientCodes are client-side errors that mean "not now" rather than "wrong request": throttling, and a
+// table that is missing or still being created.
+var retryableClientCodes = map[string]bool{
+	"ProvisionedThroughputExceededException": true,
+	"ThrottlingException":                    true,
+	"RequestLimitExceeded":                   true,
+	"ResourceNotFoundException":              true,
+	"ResourceInUseException":                 true,
+	"LimitExceededException":                 true,
 }
