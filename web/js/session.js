@@ -54,8 +54,8 @@ export function can(me, permission) {
   return Array.isArray(me.permissions) && me.permissions.includes(permission);
 }
 
-// navItems are the main navigation's links, in order. A page's HTML may list only some of them (pages written
-// before a link existed): showNav adds the missing ones, so the list is kept in one place.
+// navItems are the main navigation's links, in order: the one list of them. Pages carry an empty
+// nav[data-nav-main] and showNav fills it.
 const navItems = [
   { name: "home", href: "/", title: "Home" },
   { name: "partners", href: "/partners", title: "Partners" },
@@ -118,7 +118,8 @@ function wireSignOut() {
   });
 }
 
-// addMissingLinks puts the links of navItems that the page's navigation lacks in their place.
+// addMissingLinks puts the links of navItems that the page's navigation lacks in their place (all of them, on a
+// page whose list is empty).
 function addMissingLinks(nav) {
   const list = nav.querySelector("ul");
   if (!list) return;
