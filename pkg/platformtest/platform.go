@@ -11,7 +11,6 @@
 package platformtest
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -66,14 +65,14 @@ func New(t testing.TB) *Platform {
 	p := &Platform{T: t, Env: env, Table: env.NewTable(t), Clock: clock.NewFake(Start), handlers: map[string]httpapi.Handler{}}
 	cfg := env.Config(p.Table)
 	var err error
-	if p.App, err = app.New(context.Background(), cfg, app.WithClock(p.Clock)); err != nil {
+	if p.App, err = app.New(t.Context(), cfg, app.WithClock(p.Clock)); err != nil {
 		t.Fatal(err)
 	}
 	if p.Keys, err = secret.NewKeyring(cfg.Key); err != nil {
 		t.Fatal(err)
 	}
 	p.Store = dynamo.Store{DB: env.Dynamo, Table: p.Table}
-	res, err := p.App.Bootstrap(context.Background(), onboarding.BootstrapInput{AdminEmail: testenv.UniqueEmail(t, "admin")})
+	res, err := p.App.Bootstrap(t.Context(), onboarding.BootstrapInput{AdminEmail: testenv.UniqueEmail(t, "admin")})
 	if err != nil || !res.Created {
 		t.Fatalf("bootstrap: %+v %v", res, err)
 	}

@@ -1,7 +1,6 @@
 package platformtest
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -49,7 +48,7 @@ func (tb Table) Seed(acct account.Account, u user.User, m user.Membership) {
 		}
 		return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(tb.Name), Item: item}}
 	}
-	_, err := tb.DB.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err := tb.DB.TransactWriteItems(tb.T.Context(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		put(dynamo.Record(acct, table.TypeAccount, table.AccountKey(acct.ID))),
 		put(dynamo.Record(u, table.TypeUser, table.UserKey(u.ID))),
 		put(dynamo.EmailGuardItem(u.Email, u.ID)),
@@ -67,7 +66,7 @@ func (tb Table) Put(item map[string]types.AttributeValue, err error) {
 	if err != nil {
 		tb.T.Fatal(err)
 	}
-	if _, err := tb.DB.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(tb.Name), Item: item}); err != nil {
+	if _, err := tb.DB.PutItem(tb.T.Context(), &dynamodb.PutItemInput{TableName: aws.String(tb.Name), Item: item}); err != nil {
 		tb.T.Fatal(err)
 	}
 }
@@ -77,7 +76,7 @@ func (tb Table) Put(item map[string]types.AttributeValue, err error) {
 func (tb Table) Session(keys *secret.Keyring, userID, accountID string, at time.Time) string {
 	tb.T.Helper()
 	token := secret.NewSessionToken()
-	if err := tb.Store().SignIn(context.Background(), dynamo.SignIn{Session: session.New(keys.Hash(token), userID, accountID, at), At: at}); err != nil {
+	if err := tb.Store().SignIn(tb.T.Context(), dynamo.SignIn{Session: session.New(keys.Hash(token), userID, accountID, at), At: at}); err != nil {
 		tb.T.Fatalf("session of %s in %s: %v", userID, accountID, err)
 	}
 	return token
@@ -86,7 +85,7 @@ func (tb Table) Session(keys *secret.Keyring, userID, accountID string, at time.
 // Account reads an account.
 func (tb Table) Account(id string) account.Account {
 	tb.T.Helper()
-	a, err := tb.Store().Account(context.Background(), id)
+	a, err := tb.Store().Account(tb.T.Context(), id)
 	if err != nil {
 		tb.T.Fatalf("account %s: %v", id, err)
 	}
@@ -96,7 +95,7 @@ func (tb Table) Account(id string) account.Account {
 // User reads a user.
 func (tb Table) User(id string) user.User {
 	tb.T.Helper()
-	u, err := tb.Store().User(context.Background(), id)
+	u, err := tb.Store().User(tb.T.Context(), id)
 	if err != nil {
 		tb.T.Fatalf("user %s: %v", id, err)
 	}
@@ -107,7 +106,7 @@ func (tb Table) User(id string) user.User {
 func (tb Table) Message(id string) outbox.Message {
 	tb.T.Helper()
 	var m outbox.Message
-	found, err := dynamo.Get(context.Background(), tb.DB, tb.Name, table.OutboxKey(id), &m)
+	found, err := dynamo.Get(tb.T.Context(), tb.DB, tb.Name, table.OutboxKey(id), &m)
 	if err != nil || !found {
 		tb.T.Fatalf("outbox message %s: found=%v %v", id, found, err)
 	}
@@ -117,7 +116,7 @@ func (tb Table) Message(id string) outbox.Message {
 // Item reads an item by key; nil if there is none.
 func (tb Table) Item(k table.Key) map[string]types.AttributeValue {
 	tb.T.Helper()
-	out, err := tb.DB.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(tb.Name), Key: k.AV(), ConsistentRead: aws.Bool(true)})
+	out, err := tb.DB.GetItem(tb.T.Context(), &dynamodb.GetItemInput{TableName: aws.String(tb.Name), Key: k.AV(), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		tb.T.Fatal(err)
 	}
@@ -132,7 +131,7 @@ func (tb Table) Items() []map[string]types.AttributeValue {
 		from map[string]types.AttributeValue
 	)
 	for {
-		page, err := tb.DB.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(tb.Name), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
+		page, err := tb.DB.Scan(tb.T.Context(), &dynamodb.ScanInput{TableName: aws.String(tb.Name), ExclusiveStartKey: from, ConsistentRead: aws.Bool(true)})
 		if err != nil {
 			tb.T.Fatal(err)
 		}
@@ -193,7 +192,7 @@ func (tb Table) Unchanged(before []string, what string) {
 // no particular order).
 func (tb Table) Audit(accountID string) []string {
 	tb.T.Helper()
-	out, err := tb.DB.Query(context.Background(), &dynamodb.QueryInput{
+	out, err := tb.DB.Query(tb.T.Context(), &dynamodb.QueryInput{
 		TableName:              aws.String(tb.Name),
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
