@@ -24,6 +24,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/local"
+	"github.com/partnerhub/partnerhub/pkg/logctx"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -179,7 +180,7 @@ func newLogger(level string) *slog.Logger {
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	return slog.New(logctx.Handler{Handler: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})})
 }
 
 // logFile opens an emulator's log in the data dir, emptied on each start.

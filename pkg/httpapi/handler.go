@@ -19,6 +19,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/logctx"
 	"github.com/partnerhub/partnerhub/pkg/problem"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
@@ -55,9 +56,14 @@ type Handler func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (event
 func New(cfg Config) Handler {
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		start := time.Now()
-		log := cfg.Log.With("requestId", ev.RequestContext.RequestID, "route", ev.RouteKey, "function", cfg.Function)
+		// Every line logged for this request, here or in a use case, names it (see package logctx).
+		ctx = logctx.With(ctx, slog.String("requestId", ev.RequestContext.RequestID))
+		log := cfg.Log.With("route", ev.RouteKey, "function", cfg.Function)
 		req := &Request{Event: ev, Log: log, SecureCookies: cfg.secureCookies()}
 		resp, err := cfg.serve(ctx, req)
+		if !req.Actor.Anonymous() {
+			log = log.With("userId", req.Actor.UserID, "accountId", req.Actor.AccountID)
+		}
 		if err != nil {
 			resp = ProblemResponse(err, ev.RequestContext.RequestID)
 			if resp.Status >= 500 {
@@ -96,7 +102,7 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 			return resp, nil
 		}
 		req.Actor = a
-		req.Log = req.Log.With("userId", a.UserID, "accountId", a.AccountID)
+		ctx = logctx.With(ctx, slog.String("userId", a.UserID), slog.String("accountId", a.AccountID))
 		if rt.Auth == route.Session && len(a.PendingSteps) > 0 {
 			return Response{}, fault.New(fault.ErrPendingStep, "pending-step",
 				"Finish your first sign-in steps first: "+a.PendingSteps[0]+".").With("step", a.PendingSteps[0]).With("steps", a.PendingSteps)

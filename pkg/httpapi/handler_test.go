@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/logctx"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
@@ -223,5 +224,33 @@ func TestRouteOfAnotherFunctionIsNotServed(t *testing.T) {
 	resp, _ := handler(route.OTP, nil)(context.Background(), post("POST /v1/accounts", `{}`, nil))
 	if p := decodeProblem(t, resp); p.Status != http.StatusNotFound {
 		t.Fatalf("status %d", p.Status)
+	}
+}
+
+func TestUseCaseLogLinesNameTheRequestAndTheUser(t *testing.T) {
+	t.Parallel()
+	var buf strings.Builder
+	log := slog.New(logctx.Handler{Handler: slog.NewJSONHandler(&buf, nil)})
+	h := httpapi.New(httpapi.Config{
+		Function: route.Signup, Auth: fixedAuth{a: actor.Actor{UserID: "u1", AccountID: "a1"}}, Origins: []string{origin}, Log: log,
+		Mux: httpapi.Mux{"POST /v1/accounts": func(ctx context.Context, _ *httpapi.Request) (httpapi.Response, error) {
+			log.InfoContext(ctx, "account created") // as a use case logs, with only the context
+			return httpapi.NoContent(), nil
+		}},
+	})
+	ev := post("POST /v1/accounts", "", nil, "ph_session=tok")
+	ev.RequestContext.RequestID = "req-42"
+	if _, err := h(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	var line map[string]any
+	if err := json.Unmarshal([]byte(strings.SplitN(buf.String(), "\n", 2)[0]), &line); err != nil {
+		t.Fatal(err)
+	}
+	if line["msg"] != "account created" || line["requestId"] != "req-42" || line["userId"] != "u1" || line["accountId"] != "a1" {
+		t.Fatalf("use case's line %v", line)
+	}
+	if strings.Contains(buf.String(), "ph_session") || strings.Contains(buf.String(), "tok\"") {
+		t.Fatalf("the session token was logged: %s", buf.String())
 	}
 }

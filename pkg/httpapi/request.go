@@ -20,7 +20,8 @@ type Request struct {
 	Event events.APIGatewayV2HTTPRequest
 	// Actor is the signed-in caller on session routes; zero on public routes.
 	Actor actor.Actor
-	// Log carries the request id (and, once known, the user and account).
+	// Log names the route and function; log through it with the request's context, which carries the request
+	// id and, once known, the user and account (package logctx).
 	Log *slog.Logger
 	// SecureCookies is true when the portal is served over https: cookies then carry Secure.
 	SecureCookies bool
