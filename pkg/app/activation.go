@@ -3,7 +3,6 @@ package app
 import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/reset"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // activationMux builds the routes of the activation function: activation links and password resets.
@@ -30,9 +29,5 @@ func (a *App) resetRoutes() (httpapi.Mux, error) {
 
 // Reset builds the password-reset service.
 func (a *App) Reset() (*reset.Service, error) {
-	keys, err := secret.NewKeyring(a.Config.Key)
-	if err != nil {
-		return nil, err
-	}
-	return reset.New(reset.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: keys, Clock: a.Clock, Log: a.Log})
+	return reset.New(reset.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: a.Keys, Clock: a.Clock, Log: a.Log})
 }

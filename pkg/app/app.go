@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/logctx"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // App is everything a function builds once per process: configuration, clients, clock and logger.
@@ -20,6 +21,8 @@ type App struct {
 	Clients *Clients
 	Clock   clock.Clock
 	Log     *slog.Logger
+	// Keys holds the HMAC key every token, code and session hash is made with.
+	Keys *secret.Keyring
 	// SMS sends texts; nil means the SMS service in AWS and none locally (see WithSMS).
 	SMS outbox.SMSSender
 }
@@ -44,6 +47,9 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 		return nil, err
 	}
 	if err := cl.LoadKey(ctx, &a.Config); err != nil {
+		return nil, err
+	}
+	if a.Keys, err = secret.NewKeyring(a.Config.Key); err != nil {
 		return nil, err
 	}
 	a.Clients = cl

@@ -3,25 +3,20 @@ package app
 import (
 	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // Grants builds partner access: customers' support partners, invitations by Partner ID or share link, answers,
 // staff, revokes.
 func (a *App) Grants() (*grant.Service, error) {
-	keys, err := secret.NewKeyring(a.Config.Key)
-	if err != nil {
-		return nil, err
-	}
-	return grant.New(a.grantDeps(keys))
+	return grant.New(a.grantDeps())
 }
 
 // GrantExpirer builds the sweep's handler of grants that come due: invitations not answered in time, reminders
-// of end dates, ends. It needs no key.
-func (a *App) GrantExpirer() (*grant.Expirer, error) { return grant.NewExpirer(a.grantDeps(nil)) }
+// of end dates, ends.
+func (a *App) GrantExpirer() (*grant.Expirer, error) { return grant.NewExpirer(a.grantDeps()) }
 
-func (a *App) grantDeps(keys *secret.Keyring) grant.Deps {
-	return grant.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: keys, Clock: a.Clock, Log: a.Log, PortalURL: a.Config.PortalURL}
+func (a *App) grantDeps() grant.Deps {
+	return grant.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: a.Keys, Clock: a.Clock, Log: a.Log, PortalURL: a.Config.PortalURL}
 }
 
 // partnerAccessMux builds the routes of the partner-access function.

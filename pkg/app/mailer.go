@@ -1,13 +1,11 @@
 package app
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/partnerhub/partnerhub/pkg/outbox"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // SES retry policy of the mailer: throttling and 5xx answers are retried inside one delivery with jittered
@@ -29,10 +27,6 @@ func (a *App) Mailer() (StreamHandler, error) {
 
 // OutboxMailer builds the mailer service itself, for the local gateway's stream poller and for tests.
 func (a *App) OutboxMailer() (*outbox.Mailer, error) {
-	keys, err := secret.NewKeyring(a.Config.Key)
-	if err != nil {
-		return nil, fmt.Errorf("mailer: %w", err)
-	}
 	ses := sesv2.New(a.Clients.SES.Options(), func(o *sesv2.Options) {
 		o.Retryer = outbox.SESRetryer(sesAttempts, sesMaxBackoff)
 	})
@@ -41,7 +35,7 @@ func (a *App) OutboxMailer() (*outbox.Mailer, error) {
 		SES:              ses,
 		Table:            a.Config.Table,
 		Clock:            a.Clock,
-		Keys:             keys,
+		Keys:             a.Keys,
 		Brands:           a.Brands(),
 		SMS:              a.smsSender(),
 		PortalURL:        a.Config.PortalURL,

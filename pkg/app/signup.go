@@ -5,19 +5,14 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // Onboarding builds the onboarding use cases (accounts, activation links, bootstrap) from the App.
 func (a *App) Onboarding() (*onboarding.Service, error) {
-	keys, err := secret.NewKeyring(a.Config.Key)
-	if err != nil {
-		return nil, err
-	}
 	return onboarding.New(onboarding.Deps{
 		DB:    a.Clients.Dynamo,
 		Table: a.Config.Table,
-		Keys:  keys,
+		Keys:  a.Keys,
 		Clock: a.Clock,
 		Log:   a.Log,
 	})

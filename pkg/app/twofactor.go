@@ -2,17 +2,12 @@ package app
 
 import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/twofactor"
 )
 
 // TwoFactor builds the two-factor settings service.
 func (a *App) TwoFactor() (*twofactor.Service, error) {
-	keys, err := secret.NewKeyring(a.Config.Key)
-	if err != nil {
-		return nil, err
-	}
-	return twofactor.New(twofactor.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: keys, Clock: a.Clock, Log: a.Log})
+	return twofactor.New(twofactor.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: a.Keys, Clock: a.Clock, Log: a.Log})
 }
 
 // twoFactorMux builds the routes of the two-factor function.

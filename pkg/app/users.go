@@ -3,15 +3,10 @@ package app
 import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/member"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // Members builds the user maintenance service: lists, invitations, edits, removals and the status check.
 func (a *App) Members() (*member.Service, error) {
-	keys, err := secret.NewKeyring(a.Config.Key)
-	if err != nil {
-		return nil, err
-	}
 	ob, err := a.Onboarding()
 	if err != nil {
 		return nil, err
@@ -19,7 +14,7 @@ func (a *App) Members() (*member.Service, error) {
 	return member.New(member.Deps{
 		DB:         a.Clients.Dynamo,
 		Table:      a.Config.Table,
-		Keys:       keys,
+		Keys:       a.Keys,
 		Clock:      a.Clock,
 		Log:        a.Log,
 		Onboarding: ob,

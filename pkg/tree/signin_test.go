@@ -62,10 +62,7 @@ func TestDisabledSubtreeIsLockedOut(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	svc, err := f.app.SignIn()
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := f.app.SignIn()
 	h, err := f.app.HTTP(route.OTP)
 	if err != nil {
 		t.Fatal(err)
