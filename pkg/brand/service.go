@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -77,7 +75,7 @@ func (s *Service) target(ctx context.Context, a actor.Actor, accountID string) (
 	if a.Anonymous() {
 		return account.Account{}, fault.ErrUnauthorized
 	}
-	if !wellFormedID(accountID) {
+	if !secret.WellFormedID(accountID) {
 		return account.Account{}, errNoAccount
 	}
 	acc, err := s.store.Account(ctx, accountID)
@@ -269,7 +267,7 @@ func (s *Service) SetLogo(ctx context.Context, a actor.Actor, accountID string, 
 // PublicLogo is an account's current logo for GET /v1/logos/{id}: there only while the account's branding is
 // enabled, so switching branding off takes the logo off the web too (cached copies aside).
 func (s *Service) PublicLogo(ctx context.Context, accountID string) (dynamo.Logo, error) {
-	if !wellFormedID(accountID) {
+	if !secret.WellFormedID(accountID) {
 		return dynamo.Logo{}, errNoLogo
 	}
 	var (
@@ -301,17 +299,4 @@ func withAudit(tableName string, items []types.TransactWriteItem, e audit.Event)
 		return nil, err
 	}
 	return append(items, put), nil
-}
-
-// wellFormedID reports whether s could be an account id: URL-safe and short. Anything else is not looked up.
-func wellFormedID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '-' || r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
-			return false
-		}
-	}
-	return true
 }

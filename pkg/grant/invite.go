@@ -64,7 +64,7 @@ func (c *core) customerOf(ctx context.Context, a actor.Actor, id string) (accoun
 	if err := need(a, role.PartnerAccessManage); err != nil {
 		return account.Account{}, err
 	}
-	if id != a.AccountID || !wellFormedID(id) {
+	if id != a.AccountID || !secret.WellFormedID(id) {
 		return account.Account{}, errNoAccount
 	}
 	acc, err := c.store.Account(ctx, id)

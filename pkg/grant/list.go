@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
@@ -154,7 +155,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, p P
 	if err := v.Err(); err != nil {
 		return List{}, err
 	}
-	if accountID != a.AccountID || !wellFormedID(accountID) {
+	if accountID != a.AccountID || !secret.WellFormedID(accountID) {
 		return List{}, errNoAccount
 	}
 	acc, err := s.store.Account(ctx, accountID)

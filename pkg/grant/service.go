@@ -102,23 +102,9 @@ func need(a actor.Actor, p role.Permission) error {
 	return nil
 }
 
-// wellFormedID reports whether s can be an id (account, user, grant): what secret.NewID makes, and no more than
-// 64 characters of letters, digits, '-' and '_'. Anything else is not found without a read.
-func wellFormedID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
 // load reads a grant; a malformed or missing one is errNoGrant.
 func (c *core) load(ctx context.Context, id string) (Grant, error) {
-	if !wellFormedID(id) {
+	if !secret.WellFormedID(id) {
 		return Grant{}, errNoGrant
 	}
 	rec, found, err := c.store.Grant(ctx, id)

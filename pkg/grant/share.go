@@ -42,7 +42,7 @@ func (s *Service) CreateShareLink(ctx context.Context, a actor.Actor, partnerID 
 	if err := need(a, role.PartnerAccessManage); err != nil {
 		return ShareLink{}, err
 	}
-	if partnerID != a.AccountID || !wellFormedID(partnerID) {
+	if partnerID != a.AccountID || !secret.WellFormedID(partnerID) {
 		return ShareLink{}, errNoAccount
 	}
 	acc, err := s.store.Account(ctx, partnerID)
@@ -88,7 +88,7 @@ type ShareLinkInfo struct {
 // no link, errLinkOld past its deadline, errNoPartner if the partner can no longer be invited.
 func (s *Service) linkPartner(ctx context.Context, token string, now time.Time) (account.Account, time.Time, error) {
 	id, ok := s.keys.ParseLinkToken(secret.PurposeShare, token)
-	if !ok || !wellFormedID(id) {
+	if !ok || !secret.WellFormedID(id) {
 		return account.Account{}, time.Time{}, errLinkBad
 	}
 	l, found, err := s.store.ShareLink(ctx, id)

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -147,7 +148,7 @@ func (s *Service) checkStaff(ctx context.Context, g Grant, req StaffRequest) ([]
 	for i, id := range req.UserIDs {
 		field := fmt.Sprintf("userIds[%d]", i)
 		switch {
-		case !wellFormedID(id):
+		case !secret.WellFormedID(id):
 			v.Add(field, codeNotMember, "There is no such user in your account.")
 		case seen[id]:
 			v.Add(field, codeDuplicate, "This user is listed twice.")

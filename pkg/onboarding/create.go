@@ -92,7 +92,7 @@ func (r *CreateAccountRequest) Validate(v *fault.ValidationError) {
 	case v.Has("parentId"):
 	case r.ParentID == "":
 		v.Add("parentId", CodeRequired, "This field is required.")
-	case !wellFormedID(r.ParentID):
+	case !secret.WellFormedID(r.ParentID):
 		v.Add("parentId", CodeInvalid, "This is not an account id.")
 	}
 	r.Profile = strings.TrimSpace(r.Profile)

@@ -88,16 +88,3 @@ func phone(v *fault.ValidationError, field, value string) string {
 	}
 	return value
 }
-
-// wellFormedID reports whether s could be an id made by secret.NewID (or a test's fixed id): URL-safe and short.
-func wellFormedID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '-' || r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
-			return false
-		}
-	}
-	return true
-}

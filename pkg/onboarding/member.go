@@ -261,4 +261,4 @@ func CheckEmail(v *fault.ValidationError, field, value string) string { return e
 func CheckPhone(v *fault.ValidationError, field, value string) string { return phone(v, field, value) }
 
 // WellFormedID reports whether s could be an id the platform made.
-func WellFormedID(s string) bool { return wellFormedID(s) }
+func WellFormedID(s string) bool { return secret.WellFormedID(s) }

@@ -48,7 +48,7 @@ func (r *ResendRequest) Validate(v *fault.ValidationError) {
 	}
 	for i, id := range r.UserIDs {
 		field := fmt.Sprintf("userIds[%d]", i)
-		if !v.Has(field) && !wellFormedID(strings.TrimSpace(id)) {
+		if !v.Has(field) && !secret.WellFormedID(strings.TrimSpace(id)) {
 			v.Add(field, CodeInvalid, "This is not a user id.")
 		}
 	}

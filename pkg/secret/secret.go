@@ -63,6 +63,20 @@ func (k *Keyring) mac(parts ...string) []byte {
 // NewID returns a random 128-bit identifier, URL-safe.
 func NewID() string { return b64.EncodeToString(random(16)) }
 
+// WellFormedID reports whether s could be an id: what NewID makes (or a test's fixed id), at most 64 letters,
+// digits, '-' and '_'. Anything else cannot name a record, so callers answer "not found" without a read.
+func WellFormedID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 func random(n int) []byte {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms

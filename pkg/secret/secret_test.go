@@ -109,3 +109,15 @@ func TestAnswerIgnoresCaseAndSpacing(t *testing.T) {
 		t.Fatal("a wrong answer passed")
 	}
 }
+
+func TestWellFormedID(t *testing.T) {
+	t.Parallel()
+	if id := secret.NewID(); !secret.WellFormedID(id) {
+		t.Fatalf("NewID made %q, which WellFormedID refuses", id)
+	}
+	for _, bad := range []string{"", "a b", "../x", "a.b", "é", strings.Repeat("a", 65), "a/b"} {
+		if secret.WellFormedID(bad) {
+			t.Errorf("WellFormedID(%q) = true", bad)
+		}
+	}
+}

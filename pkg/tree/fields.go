@@ -50,20 +50,6 @@ func text(v *fault.ValidationError, field string, value *string, required bool, 
 	return &s
 }
 
-// wellFormedID reports whether s could be an account id: URL-safe and short. Anything else cannot name an
-// account, so it is not looked up.
-func wellFormedID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '-' || r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
-			return false
-		}
-	}
-	return true
-}
-
 // Page sizes of lists.
 const (
 	DefaultLimit = 25

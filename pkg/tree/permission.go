@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // Action is something a caller does to an account of the tree.
@@ -158,7 +159,7 @@ func (s *Service) authorize(ctx context.Context, a actor.Actor, id string, actio
 	if a.Anonymous() {
 		return account.Account{}, fault.ErrUnauthorized
 	}
-	if !wellFormedID(id) {
+	if !secret.WellFormedID(id) {
 		return account.Account{}, errNoAccount
 	}
 	acc, err := s.store.Account(ctx, id)
