@@ -24,12 +24,15 @@ const FunctionTag = "partnerhub:function"
 
 // backend is what every function is wired to.
 type backend struct {
-	table    awsdynamodb.Table
-	key      awssecretsmanager.Secret
-	mail     *mail
-	portal   string
-	alarms   awssns.ITopic
-	logLevel string
+	table awsdynamodb.Table
+	key   awssecretsmanager.Secret
+	// originSecret is what the distribution adds to API requests; HTTP functions read it to trust the viewer
+	// address CloudFront forwards.
+	originSecret awssecretsmanager.Secret
+	mail         *mail
+	portal       string
+	alarms       awssns.ITopic
+	logLevel     string
 }
 
 // memoryMB is every function's memory. Lambda gives CPU in proportion; 256 MB runs an Argon2id hash (19 MiB)
@@ -88,6 +91,9 @@ func newFunction(stack awscdk.Stack, assetDir string, f route.Function, b *backe
 	if f.NeedsKey {
 		env["HMAC_SECRET_ARN"] = b.key.SecretArn()
 	}
+	if f.Trigger == route.HTTP {
+		env["ORIGIN_SECRET_ARN"] = b.originSecret.SecretArn()
+	}
 	props := &awslambda.FunctionProps{
 		Description:  jsii.String(f.Description),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
@@ -143,6 +149,12 @@ func grant(stack awscdk.Stack, fn awslambda.Function, f route.Function, b *backe
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
 			Resources: &[]*string{b.key.SecretArn()},
+		}))
+	}
+	if f.Trigger == route.HTTP {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
+			Resources: &[]*string{b.originSecret.SecretArn()},
 		}))
 	}
 }

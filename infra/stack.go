@@ -91,15 +91,17 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	alarms := newAlarms(stack, props.AlarmEmail)
 	failures := newFailureQueue(stack, alarms)
 	api := newAPI(stack, props)
-	portal := newPortal(stack, props, api)
+	originSecret := newOriginSecret(stack)
+	portal := newPortal(stack, props, api, originSecret)
 
 	fns := newFunctions(stack, props, &backend{
-		table:    data,
-		key:      key,
-		mail:     mail,
-		portal:   portal.url,
-		alarms:   alarms,
-		logLevel: props.LogLevel,
+		table:        data,
+		key:          key,
+		originSecret: originSecret,
+		mail:         mail,
+		portal:       portal.url,
+		alarms:       alarms,
+		logLevel:     props.LogLevel,
 	})
 	api.addRoutes(fns)
 	subscribeStream(data, failures, fns)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"maps"
 	"os/exec"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -62,7 +64,7 @@ func TestFunctions(t *testing.T) {
 	})
 	fns := cfn.functions()
 	tableID := cfn.only(t, "AWS::DynamoDB::Table")
-	secretID := cfn.only(t, "AWS::SecretsManager::Secret")
+	secretID, originID := cfn.hmacKey(t), cfn.originSecret(t)
 	distID := cfn.only(t, "AWS::CloudFront::Distribution")
 	for _, f := range route.Functions {
 		t.Run("fn="+f.Name, func(t *testing.T) {
@@ -101,6 +103,10 @@ func TestFunctions(t *testing.T) {
 			secret, has := env["HMAC_SECRET_ARN"]
 			if has != f.NeedsKey || (has && ref(secret) != secretID) {
 				t.Errorf("%s: HMAC_SECRET_ARN=%v, NeedsKey=%v", f.Name, secret, f.NeedsKey)
+			}
+			origin, has := env["ORIGIN_SECRET_ARN"]
+			if has != (f.Trigger == route.HTTP) || (has && ref(origin) != originID) {
+				t.Errorf("%s: ORIGIN_SECRET_ARN=%v, want the origin secret exactly on API functions", f.Name, origin)
 			}
 		})
 	}
@@ -151,7 +157,7 @@ func TestRoutes(t *testing.T) {
 func TestHMACKey(t *testing.T) {
 	tmpl, cfn := synth(t)
 	check(t, func() { tmpl.HasResource(jsii.String("AWS::SecretsManager::Secret"), obj{"DeletionPolicy": "Retain"}) })
-	gen, _ := cfn.Resources[cfn.only(t, "AWS::SecretsManager::Secret")].Properties["GenerateSecretString"].(obj)
+	gen, _ := cfn.Resources[cfn.hmacKey(t)].Properties["GenerateSecretString"].(obj)
 	if gen["PasswordLength"] != float64(64) {
 		t.Errorf("PasswordLength %v, want 64", gen["PasswordLength"])
 	}
@@ -217,6 +223,8 @@ func TestPortal(t *testing.T) {
 					"AllowedMethods":        []any{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"},
 					"CachePolicyId":         *awscloudfront.CachePolicy_CACHING_DISABLED().CachePolicyId(),
 					"OriginRequestPolicyId": *awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER().OriginRequestPolicyId(),
+					// Passes the viewer's address on (see TestViewerAddress).
+					"FunctionAssociations": []any{obj{"EventType": "viewer-request", "FunctionARN": assertions.Match_AnyValue()}},
 				})),
 			}),
 		})
@@ -231,10 +239,39 @@ func TestPortal(t *testing.T) {
 			if parts := joined(prop(o, "DomainName")); len(parts) == 0 || ref(parts[0]) != apiID {
 				t.Errorf("the /v1/* origin is %v, want the HTTP API", prop(o, "DomainName"))
 			}
+			// The origin secret rides along as a dynamic reference, resolved at deploy time: never in the template.
+			headers, _ := prop(o, "OriginCustomHeaders").([]any)
+			if len(headers) != 1 || prop(headers[0], "HeaderName") != httpapi.OriginSecretHeader {
+				t.Fatalf("the API origin's custom headers are %v, want %s", headers, httpapi.OriginSecretHeader)
+			}
+			value, _ := json.Marshal(prop(headers[0], "HeaderValue"))
+			if !strings.Contains(string(value), "resolve:secretsmanager:") || !strings.Contains(string(value), cfn.originSecret(t)) {
+				t.Errorf("%s is %s, want a dynamic reference to the origin secret", httpapi.OriginSecretHeader, value)
+			}
 			return
 		}
 	}
 	t.Errorf("no origin %s", *apiOrigin.AsString())
+}
+
+// TestViewerAddress runs the API behavior's viewer-request function in Node.js: it sets the viewer's address,
+// overwriting whatever a viewer sent under that header.
+func TestViewerAddress(t *testing.T) {
+	t.Parallel()
+	script := viewerIP + `
+const out = handler({viewer: {ip: "203.0.113.7"}, request: {headers: {"` + httpapi.ViewerIPHeader + `": {value: "10.0.0.1"}}}});
+console.log(JSON.stringify(out.headers));`
+	out, err := exec.Command("node", "-e", script).Output()
+	if err != nil {
+		t.Fatalf("node: %v", err)
+	}
+	var headers map[string]struct{ Value string }
+	if err := json.Unmarshal(out, &headers); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	if got := headers[httpapi.ViewerIPHeader].Value; got != "203.0.113.7" {
+		t.Fatalf("%s = %q, want the viewer's address", httpapi.ViewerIPHeader, got)
+	}
 }
 
 // TestCleanURLs runs the portal's viewer-request function in Node.js (which jsii needs anyway): the links in

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -187,6 +188,26 @@ func (c *template) only(t *testing.T, typ string) string {
 	}
 	return ""
 }
+
+// secret finds the Secrets Manager secret whose description starts with prefix.
+func (c *template) secret(t *testing.T, prefix string) string {
+	t.Helper()
+	var found []string
+	for id := range c.ofType("AWS::SecretsManager::Secret") {
+		if d, _ := c.Resources[id].Properties["Description"].(string); strings.HasPrefix(d, prefix) {
+			found = append(found, id)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d secrets described %q..., want 1", len(found), prefix)
+	}
+	return found[0]
+}
+
+// hmacKey and originSecret are the stack's two secrets.
+func (c *template) hmacKey(t *testing.T) string { return c.secret(t, "PartnerHub HMAC key") }
+
+func (c *template) originSecret(t *testing.T) string { return c.secret(t, "PartnerHub origin secret") }
 
 // statement is one IAM policy statement, with Action and Resource normalized to lists.
 type statement struct {

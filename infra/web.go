@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
 	"path/filepath"
 
@@ -11,7 +12,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
 )
 
 // apiPath is the path pattern the distribution sends to the HTTP API; everything else is the web client.
@@ -28,6 +32,29 @@ const cleanURLs = `function handler(event) {
   return request;
 }`
 
+// viewerIP is the viewer-request function of the API's behavior. API Gateway sees CloudFront's edge server as
+// the caller, so the function passes the viewer's own address on, for per-address rate limits; it overwrites
+// anything a viewer sent under that name. The API trusts the header only with the origin secret beside it.
+var viewerIP = fmt.Sprintf(`function handler(event) {
+  var request = event.request;
+  request.headers['%s'] = { value: event.viewer.ip };
+  return request;
+}`, httpapi.ViewerIPHeader)
+
+// newOriginSecret creates the secret CloudFront adds to every request it forwards to the API, so the functions
+// can tell a request that came through the portal (and trust its viewer address) from one sent to API Gateway
+// directly. Letters and digits only: it travels as a header value.
+func newOriginSecret(scope awscdk.Stack) awssecretsmanager.Secret {
+	return awssecretsmanager.NewSecret(scope, jsii.String("OriginSecret"), &awssecretsmanager.SecretProps{
+		Description: jsii.String("PartnerHub origin secret: proves an API request came through the portal's distribution"),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:     jsii.Number(48),
+			ExcludePunctuation: jsii.Bool(true),
+			IncludeSpace:       jsii.Bool(false),
+		},
+	})
+}
+
 // portal is the web client's bucket and the distribution that serves it and the API on one origin.
 type portal struct {
 	bucket       awss3.Bucket
@@ -38,7 +65,7 @@ type portal struct {
 
 // newPortal creates the private bucket of the web client and the CloudFront distribution in front of it and of
 // the API. One origin for both means the session cookie can be SameSite=Strict and no CORS is needed.
-func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI) *portal {
+func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret awssecretsmanager.Secret) *portal {
 	bucket := awss3.NewBucket(stack, jsii.String("Web"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
@@ -49,6 +76,11 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI) *portal {
 	rewrite := awscloudfront.NewFunction(stack, jsii.String("CleanUrls"), &awscloudfront.FunctionProps{
 		Comment: jsii.String("Serves /page from page.html"),
 		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(cleanURLs)),
+		Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
+	})
+	forwardViewer := awscloudfront.NewFunction(stack, jsii.String("ViewerAddress"), &awscloudfront.FunctionProps{
+		Comment: jsii.String("Passes the viewer's address on to the API"),
+		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(viewerIP)),
 		Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
 	})
 	dist := &awscloudfront.DistributionProps{
@@ -73,7 +105,13 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI) *portal {
 			apiPath: {
 				Origin: awscloudfrontorigins.NewHttpOrigin(jsii.String(api.domain), &awscloudfrontorigins.HttpOriginProps{
 					ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+					// A dynamic reference: CloudFormation resolves it at deploy time, the template never holds it.
+					CustomHeaders: &map[string]*string{httpapi.OriginSecretHeader: originSecret.SecretValue().UnsafeUnwrap()},
 				}),
+				FunctionAssociations: &[]*awscloudfront.FunctionAssociation{{
+					Function:  forwardViewer,
+					EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST,
+				}},
 				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
 				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
 				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),

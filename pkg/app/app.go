@@ -49,6 +49,9 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	if err := cl.LoadKey(ctx, &a.Config); err != nil {
 		return nil, err
 	}
+	if err := cl.LoadOriginSecret(ctx, &a.Config); err != nil {
+		return nil, err
+	}
 	if a.Keys, err = secret.NewKeyring(a.Config.Key); err != nil {
 		return nil, err
 	}
@@ -72,11 +75,12 @@ func (a *App) HTTP(function string) (httpapi.Handler, error) {
 		return nil, err
 	}
 	return httpapi.New(httpapi.Config{
-		Function: function,
-		Mux:      mux,
-		Auth:     a.authenticator(),
-		Origins:  a.Config.Origins,
-		Log:      a.Log,
+		Function:     function,
+		Mux:          mux,
+		Auth:         a.authenticator(),
+		Origins:      a.Config.Origins,
+		OriginSecret: a.Config.OriginSecret,
+		Log:          a.Log,
 	}), nil
 }
 

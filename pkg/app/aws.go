@@ -70,3 +70,17 @@ func (cl *Clients) LoadKey(ctx context.Context, c *Config) error {
 	c.Key = key
 	return nil
 }
+
+// LoadOriginSecret fills c.OriginSecret from Secrets Manager when the stack named one (HTTP functions behind the
+// portal's distribution).
+func (cl *Clients) LoadOriginSecret(ctx context.Context, c *Config) error {
+	if c.OriginSecret != "" || c.OriginSecretARN == "" {
+		return nil
+	}
+	out, err := cl.Secrets.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(c.OriginSecretARN)})
+	if err != nil {
+		return fmt.Errorf("read origin secret: %w", err)
+	}
+	c.OriginSecret = strings.TrimSpace(aws.ToString(out.SecretString))
+	return nil
+}

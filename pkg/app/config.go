@@ -27,6 +27,11 @@ type Config struct {
 	// Secrets Manager secret named by HMAC_SECRET_ARN, read once at cold start.
 	Key           []byte
 	HMACSecretARN string // HMAC_SECRET_ARN
+	// OriginSecret is the header value the portal's CloudFront distribution adds to API requests, so a function
+	// may trust the viewer's address it forwards (rate limits per address). In AWS it comes from the secret named
+	// by ORIGIN_SECRET_ARN, read once at cold start; locally there is no distribution and it stays empty.
+	OriginSecret    string
+	OriginSecretARN string // ORIGIN_SECRET_ARN
 	// MailFrom is the sender address of every email.
 	MailFrom string // MAIL_FROM
 	// ConfigurationSet is the SES configuration set (AWS only).
@@ -51,6 +56,7 @@ func FromEnv() (Config, error) {
 		DynamoEndpoint:   os.Getenv("DYNAMODB_ENDPOINT"),
 		SESEndpoint:      os.Getenv("SES_ENDPOINT"),
 		HMACSecretARN:    os.Getenv("HMAC_SECRET_ARN"),
+		OriginSecretARN:  os.Getenv("ORIGIN_SECRET_ARN"),
 		MailFrom:         getenv("MAIL_FROM", "PartnerHub <no-reply@partnerhub.local>"),
 		ConfigurationSet: os.Getenv("SES_CONFIGURATION_SET"),
 		PortalURL:        strings.TrimRight(getenv("PORTAL_URL", "http://localhost:3000"), "/"),

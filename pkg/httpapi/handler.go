@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -46,7 +47,10 @@ type Config struct {
 	Auth     Authenticator
 	// Origins that may send state-changing requests, e.g. "http://localhost:3000".
 	Origins []string
-	Log     *slog.Logger
+	// OriginSecret is the value of OriginSecretHeader that CloudFront adds to the requests it forwards; empty
+	// where there is no distribution (locally), and then no viewer address header is trusted.
+	OriginSecret string
+	Log          *slog.Logger
 }
 
 // Handler is a Lambda handler for API Gateway HTTP API events.
@@ -60,6 +64,8 @@ func New(cfg Config) Handler {
 		ctx = logctx.With(ctx, slog.String("requestId", ev.RequestContext.RequestID))
 		log := cfg.Log.With("route", ev.RouteKey, "function", cfg.Function)
 		req := &Request{Event: ev, Log: log, SecureCookies: cfg.secureCookies()}
+		req.viaProxy = cfg.OriginSecret != "" &&
+			subtle.ConstantTimeCompare([]byte(req.Header(OriginSecretHeader)), []byte(cfg.OriginSecret)) == 1
 		resp, err := cfg.serve(ctx, req)
 		if !req.Actor.Anonymous() {
 			log = log.With("userId", req.Actor.UserID, "accountId", req.Actor.AccountID)
@@ -71,7 +77,7 @@ func New(cfg Config) Handler {
 			}
 		}
 		out := resp.Event()
-		log.InfoContext(ctx, "request", "status", out.StatusCode, "ms", time.Since(start).Milliseconds(), "sourceIp", ev.RequestContext.HTTP.SourceIP)
+		log.InfoContext(ctx, "request", "status", out.StatusCode, "ms", time.Since(start).Milliseconds(), "sourceIp", req.SourceIP())
 		return out, nil
 	}
 }

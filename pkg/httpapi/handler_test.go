@@ -254,3 +254,40 @@ func TestUseCaseLogLinesNameTheRequestAndTheUser(t *testing.T) {
 		t.Fatalf("the session token was logged: %s", buf.String())
 	}
 }
+
+func TestSourceIPBehindTheDistribution(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cret-from-secrets-manager"
+	cases := []struct {
+		name    string
+		config  string // the function's OriginSecret
+		headers map[string]string
+		want    string
+	}{
+		{"case=through the distribution", secret, map[string]string{"x-partnerhub-origin": secret, "x-partnerhub-viewer-ip": "203.0.113.7"}, "203.0.113.7"},
+		{"case=straight to API Gateway with a forged address", secret, map[string]string{"x-partnerhub-viewer-ip": "203.0.113.7"}, "198.51.100.1"},
+		{"case=wrong origin secret", secret, map[string]string{"x-partnerhub-origin": "guess", "x-partnerhub-viewer-ip": "203.0.113.7"}, "198.51.100.1"},
+		{"case=no distribution configured", "", map[string]string{"x-partnerhub-origin": "", "x-partnerhub-viewer-ip": "203.0.113.7"}, "198.51.100.1"},
+		{"case=distribution without the address", secret, map[string]string{"x-partnerhub-origin": secret}, "198.51.100.1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var seen string
+			h := httpapi.New(httpapi.Config{
+				Function: route.OTP, Origins: []string{origin}, OriginSecret: c.config, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+				Mux: httpapi.Mux{"POST /v1/sessions": func(_ context.Context, r *httpapi.Request) (httpapi.Response, error) {
+					seen = r.SourceIP()
+					return httpapi.NoContent(), nil
+				}},
+			})
+			ev := post("POST /v1/sessions", "", c.headers)
+			ev.RequestContext.HTTP.SourceIP = "198.51.100.1"
+			if _, err := h(context.Background(), ev); err != nil {
+				t.Fatal(err)
+			}
+			if seen != c.want {
+				t.Fatalf("SourceIP = %q, want %q", seen, c.want)
+			}
+		})
+	}
+}

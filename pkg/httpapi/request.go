@@ -25,6 +25,8 @@ type Request struct {
 	Log *slog.Logger
 	// SecureCookies is true when the portal is served over https: cookies then carry Secure.
 	SecureCookies bool
+	// viaProxy is true when the request proved it came through the portal's distribution.
+	viaProxy bool
 }
 
 // Param returns a path parameter.
@@ -58,8 +60,24 @@ func (r *Request) Cookie(name string) (string, bool) {
 	return "", false
 }
 
-// SourceIP is the caller's address as API Gateway saw it.
-func (r *Request) SourceIP() string { return r.Event.RequestContext.HTTP.SourceIP }
+// Headers the portal's CloudFront distribution adds to every API request: the viewer's address, and a secret
+// that proves the request came through the distribution (CloudFront overwrites both if a viewer sends them).
+const (
+	ViewerIPHeader     = "x-partnerhub-viewer-ip"
+	OriginSecretHeader = "x-partnerhub-origin"
+)
+
+// SourceIP is the caller's address, for per-address rate limits. Behind CloudFront, API Gateway sees the edge
+// server, so the viewer's address comes from ViewerIPHeader — trusted only when the request carries the
+// distribution's origin secret. A request straight to API Gateway is its own source.
+func (r *Request) SourceIP() string {
+	if r.viaProxy {
+		if ip := r.Header(ViewerIPHeader); ip != "" {
+			return ip
+		}
+	}
+	return r.Event.RequestContext.HTTP.SourceIP
+}
 
 // UserAgent is the caller's user agent.
 func (r *Request) UserAgent() string { return r.Event.RequestContext.HTTP.UserAgent }
