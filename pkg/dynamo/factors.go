@@ -168,6 +168,47 @@ func (s Store) SpendRecoveryCode(userID, hash string) types.TransactWriteItem {
 	}}
 }
 
+// RemoveTOTP is the transaction item that removes the user's authenticator app: the secret (as read: sealed),
+// its recovery codes and any enrolment waiting for a code. It spends the proof (a TOTP step, or the recovery
+// code with that hash) and holds only while the secret is still enrolled and the proof unspent, so a code that
+// a concurrent sign-in used cannot remove the app as well.
+func (s Store) RemoveTOTP(userID, sealed string, p factor.Proof) types.TransactWriteItem {
+	set, cond, values := proofWrite(sealed, p)
+	up := s.factorsUpdate(userID, set+" REMOVE totp, totpEnrolledAt, recoveryCodes, pendingTotp, pendingTotpUntil",
+		cond, map[string]string{}, values)
+	return types.TransactWriteItem{Update: up}
+}
+
+// ReplaceRecoveryCodes is the transaction item that replaces all recovery codes by hashes, proven with a TOTP
+// step of the secret (as read: sealed). It spends the step and holds only while that secret is enrolled and no
+// code of this step or a later one was accepted: the old codes stop working in the same write.
+func (s Store) ReplaceRecoveryCodes(userID, sealed string, step int64, hashes []string) types.TransactWriteItem {
+	set, cond, values := proofWrite(sealed, factor.Proof{Step: step})
+	values[":codes"] = &types.AttributeValueMemberSS{Value: hashes}
+	up := s.factorsUpdate(userID, set+", recoveryCodes = :codes", cond, map[string]string{}, values)
+	return types.TransactWriteItem{Update: up}
+}
+
+// proofWrite is the SET clause (to append to factorsUpdate's), condition and values that spend a proof of the
+// enrolled secret sealed: a TOTP step later than the last one used, or a recovery code still unused.
+func proofWrite(sealed string, p factor.Proof) (set, cond string, values map[string]types.AttributeValue) {
+	values = map[string]types.AttributeValue{":sealed": S(sealed)}
+	if p.RecoveryHash != "" {
+		values[":h"] = S(p.RecoveryHash)
+		return "", "totp = :sealed AND contains(recoveryCodes, :h)", values
+	}
+	values[":step"] = N(p.Step)
+	return ", totpLastStep = :step", "totp = :sealed AND totpLastStep < :step", values
+}
+
+// RemoveMobile is the transaction item that removes the user's verified mobile (as read: mobile), so no SMS
+// code goes to it again. A verification in progress is left: it is a new number the user asked to verify.
+func (s Store) RemoveMobile(userID, mobile string) types.TransactWriteItem {
+	up := s.factorsUpdate(userID, " REMOVE mobile, mobileVerifiedAt", "mobile = :m", map[string]string{},
+		map[string]types.AttributeValue{":m": S(mobile)})
+	return types.TransactWriteItem{Update: up}
+}
+
 // RequireFactor is the transaction item that checks the user still has a verified mobile (user.MethodSMS) or
 // an enrolled authenticator (user.MethodTOTP) when the change commits.
 func (s Store) RequireFactor(userID, attr string) types.TransactWriteItem {
@@ -209,6 +250,42 @@ func (s Store) SetTwoFactor(userID string, enabled *bool, method string) types.T
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,
 	}}
+}
+
+// ReplaceMethod is the transaction item that changes the user's method from was (as read; empty for users
+// from before methods) to method. It holds only while the method is still was, so a concurrent choice is not
+// overwritten unseen.
+func (s Store) ReplaceMethod(userID, was, method string) types.TransactWriteItem {
+	it := s.SetTwoFactor(userID, nil, method)
+	it.Update.ConditionExpression = aws.String("attribute_exists(pk) AND " + methodIs(was, it.Update.ExpressionAttributeNames, it.Update.ExpressionAttributeValues))
+	return it
+}
+
+// KeepMethod is the transaction item that checks the user's method is still was when the change commits.
+func (s Store) KeepMethod(userID, was string) types.TransactWriteItem {
+	names, values := map[string]string{}, map[string]types.AttributeValue{}
+	cond := "attribute_exists(pk) AND " + methodIs(was, names, values)
+	check := &types.ConditionCheck{
+		TableName:                aws.String(s.Table),
+		Key:                      table.UserKey(userID).AV(),
+		ConditionExpression:      aws.String(cond),
+		ExpressionAttributeNames: names,
+	}
+	if len(values) > 0 {
+		check.ExpressionAttributeValues = values
+	}
+	return types.TransactWriteItem{ConditionCheck: check}
+}
+
+// methodIs is the condition that the user item's two-factor method is was; an empty was stands for none.
+func methodIs(was string, names map[string]string, values map[string]types.AttributeValue) string {
+	names["#tf"], names["#method"] = "twoFactor", "method"
+	if was == "" { // stored as an empty string, or not at all
+		values[":noLength"] = N(0)
+		return "(attribute_not_exists(#tf.#method) OR size(#tf.#method) = :noLength)"
+	}
+	values[":was"] = S(was)
+	return "#tf.#method = :was"
 }
 
 // SwitchTwoFactor is the transaction item that turns two-factor sign-in on or off on the user item. It holds

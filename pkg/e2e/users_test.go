@@ -220,6 +220,24 @@ func TestAdministratorFindsUsersAndResendsActivationLinks(t *testing.T) {
 		t.Errorf("the start page says two-step sign-in is %q", got)
 	}
 
+	// New recovery codes, after a dialog that asks for a code from the app: the new codes are shown once.
+	clock.Advance(2 * totp.Period) // past the step that signed in
+	p.open("/security", "method-form")
+	p.click("app-codes-new")
+	p.visible("confirm-dialog")
+	p.typeInto("confirm-code", totp.At(key, clock.Now()))
+	p.click("confirm-ok")
+	p.visible("app-codes")
+	if n := eval[int](p, "count the new recovery codes", `document.querySelectorAll("#recovery-list li").length`); n != 10 {
+		t.Errorf("the page shows %d new recovery codes, want 10", n)
+	}
+	p.click("codes-saved")
+	p.click("codes-done")
+	p.visible("app-result")
+	if got := p.text("app-result"); !strings.Contains(got, "earlier ones no longer work") {
+		t.Errorf("after new recovery codes the page says %q", got)
+	}
+
 	// At a phone's width: one card per user, nothing wider than the screen.
 	p.viewport(phoneWidth, 844, true)
 	p.open("/users", "user-rows")

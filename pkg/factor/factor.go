@@ -107,3 +107,19 @@ func MethodLabel(method string) string {
 	}
 	return "a code we email to you"
 }
+
+// Proof is what a code proved about the user's authenticator app: the TOTP step of a current code, or the HMAC
+// of an unused recovery code. The write that accepts it spends it (the step, or the recovery code), so one
+// code proves possession once.
+type Proof struct {
+	Step         int64
+	RecoveryHash string
+}
+
+// Kind names the proof for audit events: "totp" or "recovery-code".
+func (p Proof) Kind() string {
+	if p.RecoveryHash != "" {
+		return "recovery-code"
+	}
+	return "totp"
+}

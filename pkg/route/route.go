@@ -164,6 +164,9 @@ var Routes = []Route{
 	{"POST", "/v1/me/mobile-verification/confirm", TwoFactor, Session},
 	{"POST", "/v1/me/totp", TwoFactor, Session},
 	{"POST", "/v1/me/totp/confirm", TwoFactor, Session},
+	{"DELETE", "/v1/me/totp", TwoFactor, Session},
+	{"POST", "/v1/me/recovery-codes", TwoFactor, Session},
+	{"DELETE", "/v1/me/mobile", TwoFactor, Session},
 
 	{"GET", "/v1/accounts/{id}/partner-access", PartnerAccess, Session},
 	{"POST", "/v1/accounts/{id}/partner-access", PartnerAccess, Session},

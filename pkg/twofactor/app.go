@@ -86,12 +86,7 @@ func (s *Service) ConfirmApp(ctx context.Context, a actor.Actor, code string) (C
 		return Confirmed{}, fault.New(fault.ErrInvalid, "wrong-code",
 			"The code is not correct. Check that the app shows PartnerHub and that your phone's clock is right, then enter the current code.")
 	}
-	codes := factor.NewRecoveryCodes()
-	hashes := make([]string, len(codes))
-	for i, c := range codes {
-		n, _ := factor.NormalizeRecoveryCode(c) // NewRecoveryCodes makes only valid codes
-		hashes[i] = s.keys.Hash(factor.RecoveryHashInput(u.ID, n))
-	}
+	codes, hashes := s.recoveryCodes(u.ID)
 	activate, err := s.store.ActivateTOTP(u.ID, f.PendingTOTP, step, hashes, now)
 	if err != nil {
 		return Confirmed{}, err

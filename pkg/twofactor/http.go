@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -19,6 +20,9 @@ const (
 	RouteVerifyMobile = "POST /v1/me/mobile-verification/confirm"
 	RouteStartApp     = "POST /v1/me/totp"
 	RouteConfirmApp   = "POST /v1/me/totp/confirm"
+	RouteRemoveApp    = "DELETE /v1/me/totp"
+	RouteNewCodes     = "POST /v1/me/recovery-codes"
+	RouteRemoveMobile = "DELETE /v1/me/mobile"
 )
 
 // Mux is the two-factor function's API:
@@ -31,6 +35,11 @@ const (
 //	                                          410 code-expired, code-dead, code-used
 //	POST /v1/me/totp                          → 201 Enrolment
 //	POST /v1/me/totp/confirm                  {code} → 200 Confirmed | 400 wrong-code | 409 no-enrolment | 429
+//	DELETE /v1/me/totp                        {code: app code or recovery code} → 200 Settings | 400 wrong-code |
+//	                                          409 totp-not-enrolled, stale-version | 410 code-used | 429
+//	POST /v1/me/recovery-codes                {code: app code} → 200 Confirmed | 400 wrong-code |
+//	                                          409 totp-not-enrolled, stale-version | 410 code-used | 429
+//	DELETE /v1/me/mobile                      → 200 Settings | 409 mobile-not-verified, stale-version
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteSwitch:       s.putSwitch,
@@ -40,6 +49,9 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteVerifyMobile: s.postMobileCode,
 		RouteStartApp:     s.postApp,
 		RouteConfirmApp:   s.postAppCode,
+		RouteRemoveApp:    s.deleteApp,
+		RouteNewCodes:     s.postRecoveryCodes,
+		RouteRemoveMobile: s.deleteMobile,
 	}
 }
 
@@ -88,6 +100,23 @@ func (r *codeRequest) Validate(v *fault.ValidationError) {
 		v.Add("code", "required", "Enter the code.")
 	case len(code) != 6 || strings.Trim(code, "0123456789") != "":
 		v.Add("code", "invalid_code", "The code has six digits.")
+	}
+}
+
+// proofRequest is a code that proves the caller holds their authenticator app: six digits from the app, or
+// (where accepted) a recovery code.
+type proofRequest struct {
+	Code string `json:"code"`
+}
+
+func (r *proofRequest) Validate(v *fault.ValidationError) {
+	code := strings.TrimSpace(r.Code)
+	_, recovery := factor.NormalizeRecoveryCode(code)
+	switch {
+	case code == "":
+		v.Add("code", "required", "Enter the code from your authenticator app, or a recovery code.")
+	case !recovery && (len(code) != 6 || strings.Trim(code, "0123456789") != ""):
+		v.Add("code", "invalid_code", "Enter the 6-digit code from your authenticator app, or a recovery code like abcde-12345.")
 	}
 }
 
@@ -165,6 +194,42 @@ func (s *Service) postAppCode(ctx context.Context, r *httpapi.Request) (httpapi.
 		return httpapi.Response{}, err
 	}
 	out, err := s.ConfirmApp(ctx, r.Actor, strings.TrimSpace(in.Code))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
+}
+
+func (s *Service) deleteApp(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var in proofRequest
+	if err := r.Decode(&in); err != nil {
+		return httpapi.Response{}, err
+	}
+	out, err := s.RemoveApp(ctx, r.Actor, strings.TrimSpace(in.Code))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
+}
+
+func (s *Service) postRecoveryCodes(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var in codeRequest
+	if err := r.Decode(&in); err != nil {
+		return httpapi.Response{}, err
+	}
+	out, err := s.NewRecoveryCodes(ctx, r.Actor, strings.TrimSpace(in.Code))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
+}
+
+func (s *Service) deleteMobile(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var in struct{}
+	if err := r.Decode(&in); err != nil {
+		return httpapi.Response{}, err
+	}
+	out, err := s.RemoveMobile(ctx, r.Actor)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -2,13 +2,16 @@
 // choose how the code comes (PUT /v1/me/two-factor), verify a mobile number with a texted code
 // (POST /v1/me/mobile-verification, then …/confirm), and set up an authenticator app: the QR code and the key
 // for typing in (POST /v1/me/totp), a code from the app to confirm it (POST /v1/me/totp/confirm), and then the
-// recovery codes, shown once, until the person says they saved them.
+// recovery codes, shown once, until the person says they saved them. After a dialog, they remove the mobile
+// number (DELETE /v1/me/mobile) or the app (DELETE /v1/me/totp), or replace the recovery codes
+// (POST /v1/me/recovery-codes); the app's changes need a code from it (or, to remove it, a recovery code).
 
-import { ApiError, get, post, put } from "./api.js";
+import { ApiError, get, post, put, request } from "./api.js";
 import { $, announce, busy, duration, el, fieldError, plural, showAlert, showView } from "./ui.js";
 import { leaving, signedIn } from "./session.js";
 
-const state = { me: null, settings: null, codes: [] };
+// codesFor says why recovery codes are on screen: "enrolled" (a new app) or "replaced" (new codes).
+const state = { me: null, settings: null, codes: [], codesFor: "enrolled", ask: null };
 
 const methodWords = {
   email: "a code sent to your email address",
@@ -28,6 +31,13 @@ $("codes-copy").addEventListener("click", copyCodes);
 $("codes-download").addEventListener("click", downloadCodes);
 $("codes-saved").addEventListener("change", () => fieldError($("codes-saved"), ""));
 $("codes-done").addEventListener("click", codesSaved);
+$("mobile-remove").addEventListener("click", () => ask(questions.removeMobile, $("mobile-remove")));
+$("app-codes-new").addEventListener("click", () => ask(questions.newCodes, $("app-codes-new")));
+$("app-remove").addEventListener("click", () => ask(questions.removeApp, $("app-remove")));
+$("confirm-form").addEventListener("submit", confirmAsked);
+$("confirm-cancel").addEventListener("click", () => $("confirm-dialog").close());
+$("confirm-dialog").addEventListener("close", () => state.ask?.from.focus());
+$("confirm-code").addEventListener("input", () => fieldError($("confirm-code"), ""));
 $("method-choice").addEventListener("change", () => fieldError($("method-choice"), ""));
 for (const id of ["mobile-code", "app-code"]) {
   $(id).addEventListener("input", () => {
@@ -59,6 +69,17 @@ async function start() {
   }
 }
 
+// refresh reads the settings again and shows them, staying on the page.
+async function refresh() {
+  try {
+    const { data } = await get("/v1/me/two-factor");
+    state.settings = data || state.settings;
+    render();
+  } catch (err) {
+    if (!leaving(err)) showAlert($("method-alert"), err.message);
+  }
+}
+
 function render() {
   const s = state.settings;
   const methods = Array.isArray(s.methods) ? s.methods : ["email"];
@@ -87,6 +108,17 @@ function render() {
     : "Not set up yet.";
   $("app-state").dataset.enrolled = String(Boolean(s.totpEnrolled));
   $("app-start").textContent = s.totpEnrolled ? "Set up on a new phone" : "Set up an authenticator app";
+  $("mobile-manage").hidden = !s.mobileVerified;
+  appButtons(!$("app-start").hidden);
+}
+
+// appButtons shows the app card's buttons (or hides them while a set-up or new codes are on screen); replacing
+// the codes and removing the app are offered only with an app set up.
+function appButtons(show) {
+  const enrolled = Boolean(state.settings?.totpEnrolled);
+  $("app-start").hidden = !show;
+  $("app-codes-new").hidden = !show || !enrolled;
+  $("app-remove").hidden = !show || !enrolled;
 }
 
 // ---- The method ----
@@ -234,7 +266,7 @@ async function startApp() {
     $("app-expiry").textContent = `This set-up works for ${duration(Number(data?.expiresInSeconds) || 900)}; after that, start again.`;
     $("app-code").value = "";
     fieldError($("app-code"), "");
-    button.hidden = true;
+    appButtons(false);
     $("app-enrol").hidden = false;
     $("app-enrol-title").focus();
   } catch (err) {
@@ -254,7 +286,7 @@ function cancelApp() {
   $("app-enrol").hidden = true;
   $("app-qr").removeAttribute("src");
   $("app-secret").textContent = "";
-  $("app-start").hidden = false;
+  appButtons(true);
   $("app-start").focus();
 }
 
@@ -275,16 +307,11 @@ async function confirmApp(e) {
     busy(button, false);
     const { recoveryCodes = [], ...settings } = data || {};
     state.settings = { ...state.settings, ...settings };
-    state.codes = Array.isArray(recoveryCodes) ? recoveryCodes : [];
     render();
     $("app-enrol").hidden = true;
     $("app-qr").removeAttribute("src");
     $("app-secret").textContent = "";
-    $("recovery-list").replaceChildren(...state.codes.map((c) => el("li", {}, el("code", {}, c))));
-    $("codes-saved").checked = false;
-    $("codes-copied").textContent = "";
-    $("app-codes").hidden = false;
-    $("app-codes-title").focus();
+    showCodes(recoveryCodes, "enrolled");
   } catch (err) {
     busy(button, false);
     if (leaving(err)) return;
@@ -299,6 +326,18 @@ async function confirmApp(e) {
       showAlert($("app-alert"), err.message);
     }
   }
+}
+
+// showCodes puts new recovery codes on screen until the person says they saved them.
+function showCodes(codes, why) {
+  state.codes = Array.isArray(codes) ? codes : [];
+  state.codesFor = why;
+  appButtons(false);
+  $("recovery-list").replaceChildren(...state.codes.map((c) => el("li", {}, el("code", {}, c))));
+  $("codes-saved").checked = false;
+  $("codes-copied").textContent = "";
+  $("app-codes").hidden = false;
+  $("app-codes-title").focus();
 }
 
 function codesText() {
@@ -339,13 +378,120 @@ function codesSaved() {
   state.codes = [];
   $("recovery-list").replaceChildren();
   $("app-codes").hidden = true;
-  $("app-start").hidden = false;
+  appButtons(true);
   const using = state.settings.method === "totp";
-  const message = using
-    ? "Your authenticator app is set up, and you sign in with it."
-    : "Your authenticator app is set up. To sign in with it, choose “Authenticator app” under Two-step sign-in and save.";
+  const message = state.codesFor === "replaced"
+    ? "Your new recovery codes are ready. The earlier ones no longer work."
+    : using
+      ? "Your authenticator app is set up, and you sign in with it."
+      : "Your authenticator app is set up. To sign in with it, choose “Authenticator app” under Two-step sign-in and save.";
   showAlert($("app-result"), message, "success");
   announce(message);
-  if (!using) $("method-totp").focus();
+  if (!using && state.codesFor !== "replaced") $("method-totp").focus();
   else $("app-start").focus();
+}
+
+// ---- Removing a factor, replacing the recovery codes ----
+
+// questions are what the dialog asks before each change, and how the change is made once confirmed.
+const questions = {
+  removeMobile: {
+    title: "Remove your mobile number?",
+    text: () => `Sign-in codes are no longer texted to ${state.settings.mobile || "it"}.${state.settings.method === "sms"
+      ? " From your next sign-in your code comes by email." : ""} We email you to say so.`,
+    ok: "Remove number",
+    run: () => request("DELETE", "/v1/me/mobile"),
+    done: () => ({ box: "mobile-result", focus: "mobile", text: `Your mobile number is removed.${fellBack("sms")}` }),
+  },
+  removeApp: {
+    title: "Remove your authenticator app?",
+    text: () => `Codes from the app and your recovery codes stop working.${state.settings.method === "totp"
+      ? " From your next sign-in your code comes by email." : ""} We email you to say so.`,
+    code: "Code from your authenticator app, or a recovery code",
+    ok: "Remove app",
+    run: (code) => request("DELETE", "/v1/me/totp", { code }),
+    done: () => ({ box: "app-result", focus: "app-start", text: `Your authenticator app is removed.${fellBack("totp")}` }),
+  },
+  newCodes: {
+    title: "Get new recovery codes?",
+    text: () => "Your current recovery codes stop working at once. You see the new ones only this once.",
+    code: "Code from your authenticator app",
+    digits: true,
+    ok: "Get new codes",
+    run: (code) => post("/v1/me/recovery-codes", { code }),
+  },
+};
+
+// fellBack says that sign-in codes now come by email, if the removed factor was the method.
+function fellBack(method) {
+  return state.ask?.method === method ? " From your next sign-in your code comes by email." : "";
+}
+
+// ask opens the dialog for question q, asked from the button from.
+function ask(q, from) {
+  state.ask = { q, from, method: state.settings.method };
+  for (const box of ["mobile-result", "mobile-alert", "app-result", "app-alert"]) showAlert($(box), "");
+  $("confirm-title").textContent = q.title;
+  $("confirm-text").textContent = q.text();
+  $("confirm-ok").textContent = q.ok;
+  $("confirm-code-field").hidden = !q.code;
+  $("confirm-code-label").textContent = q.code || "";
+  $("confirm-code").value = "";
+  $("confirm-code").inputMode = q.digits ? "numeric" : "text";
+  fieldError($("confirm-code"), "");
+  showAlert($("confirm-alert"), "");
+  $("confirm-dialog").showModal();
+  (q.code ? $("confirm-code") : $("confirm-cancel")).focus();
+}
+
+async function confirmAsked(e) {
+  e.preventDefault();
+  const { q } = state.ask || {};
+  if (!q) return;
+  const input = $("confirm-code");
+  const code = input.value.trim();
+  fieldError(input, "");
+  showAlert($("confirm-alert"), "");
+  if (q.code && !code) {
+    fieldError(input, q.digits ? "Enter the 6 digits the app shows for PartnerHub." : "Enter the code the app shows, or one of your recovery codes.");
+    input.focus();
+    return;
+  }
+  const button = $("confirm-ok");
+  busy(button, true, "Working…");
+  try {
+    const { data } = await q.run(code);
+    busy(button, false);
+    const { recoveryCodes, ...settings } = data || {};
+    state.settings = { ...state.settings, ...settings };
+    render();
+    const done = recoveryCodes ? null : q.done();
+    state.ask = null; // the dialog's close handler then leaves focus where it is put here
+    $("confirm-dialog").close();
+    if (!done) {
+      showCodes(recoveryCodes, "replaced");
+      return;
+    }
+    showAlert($(done.box), done.text, "success");
+    announce(done.text);
+    $(done.focus).focus();
+  } catch (err) {
+    busy(button, false);
+    if (leaving(err)) return;
+    if (err instanceof ApiError && q.code && (err.slug === "wrong-code" || err.slug === "code-used" || err.fields.code)) {
+      fieldError(input, err.fields.code?.detail || err.detail || err.message);
+      input.select();
+      input.focus();
+    } else if (err instanceof ApiError && err.status === 429) {
+      showAlert($("confirm-alert"), err.retryAfter ? `Too many codes tried. Try again in ${duration(err.retryAfter)}.` : err.message);
+    } else if (err instanceof ApiError && err.status === 409) {
+      // The page was out of date (the factor is gone, or settings changed elsewhere): show what is true now.
+      const box = q === questions.removeMobile ? "mobile-alert" : "app-alert";
+      $("confirm-dialog").close();
+      await refresh();
+      showAlert($(box), err.detail || err.message);
+    } else {
+      showAlert($("confirm-alert"), err.detail || err.message);
+    }
+  }
 }
