@@ -76,12 +76,9 @@ func (s *Service) SetStaff(ctx context.Context, a actor.Actor, id string, req St
 		var items []types.TransactWriteItem
 		for _, st := range added {
 			u := users[st.UserID]
-			put, err := dynamo.PutStaffMember(s.table, user.Membership{
-				UserID: u.ID, AccountID: customer.ID, Roles: []role.Name{role.SupportStaff},
-				AccountName: customer.Company.Name, AccountKind: string(account.Customer),
-				UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, LastLoginAt: u.LastLoginAt,
-				CreatedAt: now, GrantID: g.ID,
-			})
+			m := user.MembershipOf(u, customer, []role.Name{role.SupportStaff}, now)
+			m.GrantID = g.ID
+			put, err := dynamo.PutStaffMember(s.table, m)
 			if err != nil {
 				return change{}, err
 			}

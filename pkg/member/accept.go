@@ -207,7 +207,7 @@ func (s *Service) join(ctx context.Context, a actor.Actor, l invitationLink) (Ac
 		return !ok || !slices.Contains(r.Kinds, string(l.account.Kind))
 	})
 	now := s.clock.Now()
-	member, err := dynamo.MembershipItem(onboarding.MembershipOf(l.user, l.account, roles, now))
+	member, err := dynamo.MembershipItem(user.MembershipOf(l.user, l.account, roles, now))
 	if err != nil {
 		return Accepted{}, err
 	}

@@ -89,11 +89,7 @@ func (s *Service) newAccountPlan(acc account.Account, contact invitee, inv invit
 	plan.companyGuard = put(dynamo.CompanyGuardItem(acc.Company.Name, acc.ID))
 	plan.emailGuard = put(dynamo.EmailGuardItem(contact.Email, contact.ID))
 	put(dynamo.UserItem(contact.User))
-	put(dynamo.MembershipItem(user.Membership{
-		UserID: contact.ID, AccountID: acc.ID, Roles: []role.Name{contact.Role},
-		AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
-		UserName: contact.Name, UserEmail: contact.Email, UserStatus: contact.Status, CreatedAt: now,
-	}))
+	put(dynamo.MembershipItem(user.MembershipOf(contact.User, acc, []role.Name{contact.Role}, now)))
 	tokItem, err := putToken(s.table, tok)
 	errs = append(errs, err)
 	msgItem, err := outbox.Put(s.table, msg)

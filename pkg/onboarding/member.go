@@ -41,17 +41,6 @@ var (
 	ErrAccountDisabled = fault.New(fault.ErrConflict, "account-disabled", "The account is disabled; enable it before inviting people into it.")
 )
 
-// MembershipOf is the membership of a user in an account with roles, with the copies of the user's and the
-// account's data that memberships keep.
-func MembershipOf(u user.User, acc account.Account, roles []role.Name, now time.Time) user.Membership {
-	return user.Membership{
-		UserID: u.ID, AccountID: acc.ID, Roles: roles,
-		AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
-		UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, LastLoginAt: u.LastLoginAt,
-		CreatedAt: now, Version: 1,
-	}
-}
-
 // AccountOpen is the transaction item that holds only while an account exists and is not disabled.
 func AccountOpen(tableName, accountID string) types.TransactWriteItem {
 	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
@@ -90,7 +79,7 @@ func (s *Service) InviteUser(ctx context.Context, a actor.Actor, acc account.Acc
 	}
 	put(dynamo.EmailGuardItem(u.Email, u.ID)) // 0: the email is still free
 	put(dynamo.UserItem(u))
-	put(dynamo.MembershipItem(MembershipOf(u, acc, m.Roles, now)))
+	put(dynamo.MembershipItem(user.MembershipOf(u, acc, m.Roles, now)))
 	tokItem, err := putToken(s.table, tok)
 	errs = append(errs, err)
 	msgItem, err := outbox.Put(s.table, msg)
@@ -130,7 +119,7 @@ func (s *Service) ReinviteUser(ctx context.Context, a actor.Actor, acc account.A
 	if err != nil {
 		return user.User{}, err
 	}
-	member, err := dynamo.MembershipItem(MembershipOf(u, acc, m.Roles, now))
+	member, err := dynamo.MembershipItem(user.MembershipOf(u, acc, m.Roles, now))
 	if err != nil {
 		return user.User{}, err
 	}

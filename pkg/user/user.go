@@ -5,6 +5,7 @@ package user
 import (
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/role"
 )
 
@@ -126,4 +127,15 @@ func (s Status) Registration() string {
 		return "disabled"
 	}
 	return "unregistered"
+}
+
+// MembershipOf is the membership of a user in an account with roles, with the copies of the user's and the
+// account's data that memberships keep for the account switcher and the user list.
+func MembershipOf(u User, acc account.Account, roles []role.Name, now time.Time) Membership {
+	return Membership{
+		UserID: u.ID, AccountID: acc.ID, Roles: roles,
+		AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
+		UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, LastLoginAt: u.LastLoginAt,
+		CreatedAt: now, Version: 1,
+	}
 }
