@@ -123,7 +123,8 @@ func (tb Table) Item(k table.Key) map[string]types.AttributeValue {
 	return out.Item
 }
 
-// Items lists every item of the table.
+// Items lists every item of the table. It is the one Scan in the repository, and it is test support: tests
+// compare whole-table snapshots to prove a refused request wrote nothing. Product code never scans.
 func (tb Table) Items() []map[string]types.AttributeValue {
 	tb.T.Helper()
 	var (

@@ -120,7 +120,7 @@ func (e *Env) NewTable(t testing.TB) string {
 		name = name[:180]
 	}
 	name = fmt.Sprintf("t%d_%s", tables.Add(1), strings.Trim(name, "_"))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	if err := table.Main.Ensure(ctx, e.Dynamo, name); err != nil {
 		t.Fatalf("create table: %v", err)
@@ -131,7 +131,7 @@ func (e *Env) NewTable(t testing.TB) string {
 // Emails lists the emails the SES emulator holds for one recipient.
 func (e *Env) Emails(t testing.TB, to string) []emulator.Email {
 	t.Helper()
-	mails, err := emulator.Mailbox(context.Background(), e.SESURL, to)
+	mails, err := emulator.Mailbox(t.Context(), e.SESURL, to)
 	if err != nil {
 		t.Fatalf("mailbox: %v", err)
 	}
