@@ -3,12 +3,13 @@
 // password rules as the user types, and registers the user.
 
 import { ApiError, get, post } from "./api.js";
-import { passwordRules } from "./rules.js";
+import { livePasswordRules, passwordCodes } from "./passwordform.js";
 import { $, applyBranding, busy, clearErrors, dateTime, fieldError, prefillKey, showAlert, showView } from "./ui.js";
 
 const OWN = "__own__";
 
-const state = { token: "", path: "", email: "", rules: [], met: new Map(), announced: new Map(), timer: 0 };
+// rules is the live password rules of the form (passwordform.js), once it is shown.
+const state = { token: "", path: "", email: "", rules: null };
 
 // What to say when a link cannot be used, by problem slug; the server's detail (whom to ask) comes after.
 const linkProblems = {
@@ -16,14 +17,6 @@ const linkProblems = {
   "link-expired": ["This link has expired", "Activation links work for a limited time."],
   "link-replaced": ["This link was replaced by a newer one", "A newer email was sent: use the link in the newest email."],
   "link-invalid": ["This link is not valid", "Check that you opened the whole link from your email."],
-};
-
-const passwordCodes = {
-  too_short: "The password is too short.",
-  too_long: "The password is too long.",
-  common: "This password is too common: it is on a list of passwords attackers try first. Choose another one.",
-  contains_email: "The password must not contain your email address.",
-  required: "Enter a password.",
 };
 
 // A link pasted into a tab that shows another link changes only the fragment, which does not load the page.
@@ -83,11 +76,10 @@ function showForm(link) {
     $("link-expiry").hidden = false;
   }
   fillQuestions(Array.isArray(link.securityQuestions) ? link.securityQuestions : []);
-  renderRules(link.passwordRules || {});
+  state.rules = livePasswordRules(link.passwordRules || {}, state.email);
 
   const form = $("activate-form");
   form.addEventListener("submit", submit);
-  for (const id of ["password", "confirm"]) $(id).addEventListener("input", updateRules);
   $("show-passwords").addEventListener("change", (e) => {
     for (const id of ["password", "confirm"]) $(id).type = e.target.checked ? "text" : "password";
   });
@@ -107,65 +99,14 @@ function fillQuestions(questions) {
   select.add(new Option("Write my own question…", OWN));
 }
 
-function renderRules(limits) {
-  state.rules = passwordRules(limits, state.email);
-  const list = $("password-rules");
-  list.replaceChildren();
-  for (const rule of state.rules) {
-    const li = document.createElement("li");
-    li.id = `rule-${rule.id}`;
-    li.dataset.rule = rule.id;
-    const icon = document.createElement("span");
-    icon.className = "rule-icon";
-    icon.setAttribute("aria-hidden", "true");
-    const text = document.createElement("span");
-    text.textContent = rule.text;
-    const status = document.createElement("span");
-    status.className = "sr-only rule-status";
-    li.append(icon, text, status);
-    list.append(li);
-    state.announced.set(rule.id, false);
-  }
-  updateRules();
-}
-
-// updateRules shows each rule's state at once and announces the ones that changed once typing pauses.
-function updateRules() {
-  const password = $("password").value;
-  const confirm = $("confirm").value;
-  for (const rule of state.rules) {
-    const met = rule.test(password, confirm);
-    state.met.set(rule.id, met);
-    const li = $(`rule-${rule.id}`);
-    li.dataset.state = met ? "met" : "unmet";
-    li.querySelector(".rule-status").textContent = met ? " (done)" : " (not yet)";
-  }
-  if (password || confirm) {
-    fieldError($("password"), "");
-    fieldError($("confirm"), "");
-  }
-  window.clearTimeout(state.timer);
-  state.timer = window.setTimeout(announceRules, 700);
-}
-
-function announceRules() {
-  const changed = state.rules.filter((r) => state.met.get(r.id) !== state.announced.get(r.id));
-  if (!changed.length) return;
-  for (const r of changed) state.announced.set(r.id, state.met.get(r.id));
-  const all = state.rules.every((r) => state.met.get(r.id));
-  $("rules-live").textContent = all
-    ? "All password rules are met."
-    : changed.map((r) => `${r.text}: ${state.met.get(r.id) ? "done" : "not yet"}.`).join(" ");
-}
-
 // check validates the form in the browser; it returns the fields in error, in the order of the form.
 function check() {
   const errors = [];
-  const unmet = state.rules.filter((r) => !state.met.get(r.id));
+  const unmet = state.rules.unmet();
   const password = $("password");
   if (!password.value) errors.push([password, "Enter a password."]);
-  else if (unmet.some((r) => r.id !== "match")) {
-    errors.push([password, `The password does not meet every rule: ${unmet.filter((r) => r.id !== "match").map((r) => r.text.toLowerCase()).join("; ")}.`]);
+  else if (unmet.length) {
+    errors.push([password, `The password does not meet every rule: ${unmet.map((r) => r.text.toLowerCase()).join("; ")}.`]);
   }
   const confirm = $("confirm");
   if (password.value && !confirm.value) errors.push([confirm, "Type the password again to confirm it."]);

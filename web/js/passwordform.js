@@ -1,4 +1,4 @@
-// passwordform.js runs a "choose a new password" form's live rules, as the activation page shows them: each
+// passwordform.js runs a "choose a password" form's live rules, for the activation and the reset pages alike:
 // rule of rules.js gets a list item whose state (data-state met or unmet, and a word for screen readers)
 // changes as the person types, and the changes are announced once typing pauses. The page keeps the inputs
 // (#password, #confirm), the list (#password-rules) and the live region (#rules-live).
