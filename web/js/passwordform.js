@@ -1,5 +1,5 @@
 // passwordform.js runs a "choose a password" form's live rules, for the activation and the reset pages alike:
-// rule of rules.js gets a list item whose state (data-state met or unmet, and a word for screen readers)
+// each rule of rules.js gets a list item whose state (data-state met or unmet, and a word for screen readers)
 // changes as the person types, and the changes are announced once typing pauses. The page keeps the inputs
 // (#password, #confirm), the list (#password-rules) and the live region (#rules-live).
 
