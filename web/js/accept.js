@@ -5,6 +5,7 @@
 // or lets the invited person accept (POST /v1/memberships/{token}). After that, one click moves the session to
 // the new account (POST /v1/sessions/current/account).
 
+import { linkFailed as failed, showLinkProblem } from "./linkproblem.js";
 import { ApiError, del, get, post } from "./api.js";
 import { $, applyBranding, busy, dateTime, kindTitles, nextKey, prefillKey, remember, roleTitle, showAlert, showView } from "./ui.js";
 
@@ -53,19 +54,7 @@ async function start() {
 }
 
 function linkFailed(err) {
-  if (err instanceof ApiError && (err.status === 404 || err.status === 410)) {
-    showLinkProblem(linkProblems[err.slug] || "This invitation cannot be used", err.detail || "Ask the person who invited you for a new one.", err.slug);
-    return;
-  }
-  showLinkProblem("We could not check your invitation", err.message || "Something went wrong. Reload the page to try again.");
-}
-
-function showLinkProblem(title, detail, slug = "") {
-  $("link-problem-title").textContent = title;
-  $("link-problem-detail").textContent = detail;
-  $("link-problem").dataset.problem = slug;
-  document.title = `${title} · PartnerHub`;
-  showView("link-problem");
+  failed(err, { titles: linkProblems, unusable: "This invitation cannot be used", fallback: "Ask the person who invited you for a new one.", what: "invitation" });
 }
 
 function show(inv, me) {

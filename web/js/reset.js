@@ -3,6 +3,7 @@
 // their security question (GET /v1/password-resets/{token}), checks the new password's rules as the person
 // types, and sets it with the answer (POST …): every session of the user ends, and the person signs in again.
 
+import { linkFailed as failed, showLinkProblem } from "./linkproblem.js";
 import { ApiError, get, post } from "./api.js";
 import { livePasswordRules, passwordCodes } from "./passwordform.js";
 import { $, busy, clearErrors, clockTime, dateTime, duration, fieldError, plural, prefillKey, remember, showAlert, showView } from "./ui.js";
@@ -41,19 +42,7 @@ async function start() {
 }
 
 function linkFailed(err) {
-  if (err instanceof ApiError && (err.status === 404 || err.status === 410)) {
-    showLinkProblem(linkProblems[err.slug] || "This link cannot be used", err.detail || "Ask for a new link.", err.slug);
-    return;
-  }
-  showLinkProblem("We could not check your link", err.message || "Something went wrong. Reload the page to try again.");
-}
-
-function showLinkProblem(title, detail, slug = "") {
-  $("link-problem-title").textContent = title;
-  $("link-problem-detail").textContent = detail;
-  $("link-problem").dataset.problem = slug;
-  document.title = `${title} · PartnerHub`;
-  showView("link-problem");
+  failed(err, { titles: linkProblems, unusable: "This link cannot be used", fallback: "Ask for a new link.", what: "link" });
 }
 
 function showForm(link) {
