@@ -39,6 +39,7 @@ func main() {
 func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopWithParent()
 
 	flags := flag.NewFlagSet("dev", flag.ExitOnError)
 	s, err := local.FlagSettings(flags, os.Getenv)
