@@ -91,11 +91,23 @@ func (t target) seen(a actor.Actor) []user.Membership {
 	return out
 }
 
-// managedBy reports whether the caller manages any account the user is a member of.
+// owned reports whether the caller sees the user through a membership of the user's own, not one a partner
+// access grant gave them. A support partner's staff member belongs to the partner's tree: the customer they
+// support, and the customer's own parents, see them act there but may not look at or change their login, and
+// get the answer a stranger gets.
+func (t target) owned(a actor.Actor) bool {
+	return slices.ContainsFunc(t.memberships, func(m user.Membership) bool {
+		acc, ok := t.accounts[m.AccountID]
+		return ok && m.GrantID == "" && sees(a, acc)
+	})
+}
+
+// managedBy reports whether the caller manages any account the user is a member of in their own right (a
+// grant membership does not count: see owned).
 func (t target) managedBy(a actor.Actor) bool {
 	return slices.ContainsFunc(t.memberships, func(m user.Membership) bool {
 		acc, ok := t.accounts[m.AccountID]
-		return ok && manages(a, acc)
+		return ok && m.GrantID == "" && manages(a, acc)
 	})
 }
 
@@ -108,7 +120,8 @@ func (t target) membership(accountID string) (user.Membership, bool) {
 	return t.memberships[i], true
 }
 
-// target reads a user the caller sees: a member of an account the caller sees. Others are errNoUser.
+// target reads a user the caller sees: a member, in their own right, of an account the caller sees. Others,
+// including a support partner's staff seen only through a grant, are errNoUser.
 func (s *Service) target(ctx context.Context, a actor.Actor, id string) (target, error) {
 	if !onboarding.WellFormedID(id) {
 		return target{}, errNoUser
@@ -145,7 +158,7 @@ func (s *Service) target(ctx context.Context, a actor.Actor, id string) (target,
 			t.accounts[acc.ID] = acc
 		}
 	}
-	if len(t.seen(a)) == 0 {
+	if !t.owned(a) {
 		return target{}, errNoUser
 	}
 	return t, nil
