@@ -6,7 +6,9 @@ package ratelimit
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -79,4 +81,58 @@ func (l Limiter) Take(ctx context.Context, rule Rule, subject string) error {
 		}
 	}
 	return nil
+}
+
+// Count is how many requests of subject rule counted in the window that at falls in, without counting one.
+func (l Limiter) Count(ctx context.Context, rule Rule, subject string, at time.Time) (int, error) {
+	start, _ := rule.WindowAt(at)
+	out, err := l.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:                aws.String(l.Table),
+		Key:                      table.RateKey(rule.Scope, subject, table.Timestamp(start)).AV(),
+		ProjectionExpression:     aws.String("#n"),
+		ExpressionAttributeNames: map[string]string{"#n": "count"},
+	})
+	if err != nil {
+		return 0, dynamo.Unavailable("rate count "+rule.Scope, err)
+	}
+	n, _ := out.Item["count"].(*types.AttributeValueMemberN)
+	if n == nil {
+		return 0, nil
+	}
+	return strconv.Atoi(n.Value)
+}
+
+// Add counts one request of subject under rule without a limit: a tally that another rule reads with Count.
+func (l Limiter) Add(ctx context.Context, rule Rule, subject string) error {
+	unlimited := rule
+	unlimited.Limit = int(^uint(0) >> 1)
+	return l.Take(ctx, unlimited, subject)
+}
+
+// Clear forgets what rule counted of subject in the window now falls in: a success that ends a lock.
+func (l Limiter) Clear(ctx context.Context, rule Rule, subject string) error {
+	start, _ := rule.WindowAt(l.Clock.Now())
+	_, err := l.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName: aws.String(l.Table),
+		Key:       table.RateKey(rule.Scope, subject, table.Timestamp(start)).AV(),
+	})
+	if err != nil {
+		return dynamo.Unavailable("rate clear "+rule.Scope, err)
+	}
+	return nil
+}
+
+// Source is the subject a per-address rule counts a source address under: an IPv4 address as it is, an IPv6
+// address by its /64 network, since one subscriber usually holds a whole /64 and could otherwise use a new
+// address for every request. Anything that does not parse (a test, a direct invoke) is "unknown".
+func Source(ip string) string {
+	addr, err := netip.ParseAddr(strings.TrimSpace(ip))
+	if err != nil {
+		return "unknown"
+	}
+	addr = addr.Unmap()
+	if addr.Is4() {
+		return addr.String()
+	}
+	return netip.PrefixFrom(addr, 64).Masked().String()
 }

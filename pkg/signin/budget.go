@@ -6,9 +6,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
-// Budget is the per-user failure budget: Max failed sign-in steps (wrong passwords, wrong codes, later wrong
-// security answers) within Window lock sign-in for Lock. It belongs to the user, not to a challenge, so asking
-// for a new code does not reset it; only a successful sign-in does.
+// Budget is the per-user failure budget of the second step: Max wrong codes (emailed, texted, from an app or
+// recovery codes) within Window lock sign-in for Lock. It belongs to the user, not to a challenge, so asking for
+// a new code does not reset it; only a successful sign-in or a password reset does. Wrong passwords do not count
+// here: anyone can type them, so they are bounded per source instead (see ratelimit.go), and a stranger cannot
+// spend the owner's budget.
 type Budget struct {
 	Max    int
 	Window time.Duration

@@ -2,36 +2,127 @@ package signin
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // Rate limits of the sign-in endpoints. They are counted before any password is hashed or code compared, and
-// the same way whether or not an email address exists.
+// the same way whether or not an email address exists. A source address is counted by ratelimit.Source: an
+// IPv4 address, or an IPv6 /64.
+//
+// Password guessing meets three bounds, and none of them lets a stranger lock the owner out:
+//   - per source: SignInPerIP password steps a minute from one address, whatever the logins;
+//   - per login and source: PasswordPerLoginSource password steps at one login from one address in fifteen
+//     minutes, then that address (only that one) is locked out of that login, right password or not; a right
+//     password before that clears the count, and so does a password reset;
+//   - platform-wide (Guard): when failed password steps across the platform pass a threshold in a minute, every
+//     password step shares a fixed number a minute, which slows a spray over many logins from many addresses.
+//
+// There is no lock of a login from everywhere: it would let anyone who knows an email keep its owner out.
 var (
 	// SignInPerIP bounds password attempts from one source address.
 	SignInPerIP = ratelimit.Rule{Scope: "signin-ip", Limit: 20, Window: time.Minute}
-	// SignInPerEmail bounds password attempts at one email address, from anywhere.
-	SignInPerEmail = ratelimit.Rule{Scope: "signin-email", Limit: 10, Window: time.Minute}
+	// PasswordPerLoginSource bounds password attempts at one login (an email address, whether or not it exists)
+	// from one source address; past it, that source is locked out of that login until the window ends.
+	PasswordPerLoginSource = ratelimit.Rule{Scope: "signin-lock", Limit: 10, Window: 15 * time.Minute}
 	// CodePerIP bounds code submissions and resend requests from one source address. Guessing one code is
 	// bounded by the challenge (otp.MaxAttempts) and the user's failure budget; this bounds one address's
 	// traffic across challenges.
 	CodePerIP = ratelimit.Rule{Scope: "otp-ip", Limit: 30, Window: time.Minute}
+	// platformFailures tallies failed password steps across the platform, a minute at a time (no limit of its
+	// own: Guard reads it).
+	platformFailures = ratelimit.Rule{Scope: "signin-failures", Window: time.Minute}
 )
 
-// limitIP counts a request from a source address. API Gateway always gives one; an empty one (a test, a direct
-// invoke) is counted under "unknown".
-func (s *Service) limitIP(ctx context.Context, rule ratelimit.Rule, ip string) error {
-	if ip == "" {
-		ip = "unknown"
-	}
-	return s.Limits.Take(ctx, rule, ip)
+// platform is the subject of the platform-wide counters.
+const platform = "platform"
+
+// Guard is the platform-wide failed-sign-in guard. While the failed password steps of the current or the last
+// minute reach Threshold, the platform is under a guessing attack spread over many addresses: every password
+// step then takes one of Rate a minute, shared by everyone, and the rest wait (429 with Retry-After).
+type Guard struct {
+	Threshold int
+	Rate      int
 }
 
-// limitEmail counts an attempt at an email address. The counter's key holds an HMAC of the address, so the
+// DefaultGuard turns on at 200 failed password steps a minute and then admits 60 password steps a minute.
+var DefaultGuard = Guard{Threshold: 200, Rate: 60}
+
+// errSlowed answers a password step the guard holds back.
+func errSlowed(retry time.Duration) error {
+	return &fault.Error{
+		Kind: fault.ErrRateLimited, Slug: "sign-in-slowed",
+		Detail:     "Sign-in is slowed down for everyone for a moment because of many failed attempts. Try again shortly.",
+		RetryAfter: retry,
+	}
+}
+
+// limitIP counts a request from a source address.
+func (s *Service) limitIP(ctx context.Context, rule ratelimit.Rule, ip string) error {
+	return s.Limits.Take(ctx, rule, ratelimit.Source(ip))
+}
+
+// loginSource is the subject of PasswordPerLoginSource: an HMAC of the folded email and the source, so the
 // table keeps no trace of addresses that people typed but that do not exist.
-func (s *Service) limitEmail(ctx context.Context, email string) error {
-	return s.Limits.Take(ctx, SignInPerEmail, s.Keys.Hash("signin-email:"+table.Fold(email)))
+func (s *Service) loginSource(email, ip string) string {
+	return s.Keys.Hash("signin-lock:" + table.Fold(email) + "|" + ratelimit.Source(ip))
+}
+
+// limitLogin counts a password step at email from ip. Past the limit it answers sign-in-locked (423) without
+// looking at the password, so the answer cannot tell a right password from a wrong one, nor a login that
+// exists from one that does not.
+func (s *Service) limitLogin(ctx context.Context, email, ip string) error {
+	err := s.Limits.Take(ctx, PasswordPerLoginSource, s.loginSource(email, ip))
+	var limited *fault.Error
+	if errors.As(err, &limited) && errors.Is(err, fault.ErrRateLimited) {
+		now := s.Clock.Now()
+		return ErrLocked(now.Add(limited.RetryAfter), now)
+	}
+	return err
+}
+
+// clearLogin forgets the password steps counted at email from ip: the right password ends the count.
+func (s *Service) clearLogin(ctx context.Context, email, ip string) error {
+	return s.Limits.Clear(ctx, PasswordPerLoginSource, s.loginSource(email, ip))
+}
+
+// guard holds a password step back while the platform is under a spread guessing attack (see Guard).
+func (s *Service) guard(ctx context.Context) error {
+	if s.Guard.Threshold <= 0 {
+		return nil
+	}
+	var (
+		wg             sync.WaitGroup
+		now, last      int
+		nowErr, lastEr error
+	)
+	at := s.Clock.Now()
+	wg.Go(func() { now, nowErr = s.Limits.Count(ctx, platformFailures, platform, at) })
+	wg.Go(func() {
+		last, lastEr = s.Limits.Count(ctx, platformFailures, platform, at.Add(-platformFailures.Window))
+	})
+	wg.Wait()
+	if err := errors.Join(nowErr, lastEr); err != nil {
+		return err
+	}
+	if max(now, last) < s.Guard.Threshold {
+		return nil
+	}
+	rule := ratelimit.Rule{Scope: "signin-guarded", Limit: s.Guard.Rate, Window: time.Minute}
+	err := s.Limits.Take(ctx, rule, platform)
+	var limited *fault.Error
+	if errors.As(err, &limited) && errors.Is(err, fault.ErrRateLimited) {
+		return errSlowed(limited.RetryAfter)
+	}
+	return err
+}
+
+// failed tallies a failed password step for the guard.
+func (s *Service) failed(ctx context.Context) error {
+	return s.Limits.Add(ctx, platformFailures, platform)
 }

@@ -3,7 +3,8 @@
 //
 // What an observer learns is kept to a minimum. A wrong password, an unknown email, an unregistered (invited)
 // user and a disabled user get the same answer with the same body, after the same work: one Argon2id check, two
-// reads and one conditional write. Only someone who knows the password learns that sign-in is locked. The table
+// reads and one conditional write. A source locked out of a login gets the same 423 whatever the password and
+// whether or not the login exists; a login whose own failure budget is spent answers every password as wrong. The table
 // never holds a password, a code or a session token: codes are derived from the challenge id with the HMAC key,
 // sessions are stored under the HMAC of their token.
 package signin
@@ -34,6 +35,7 @@ type Service struct {
 	Clock  clock.Clock
 	Limits ratelimit.Limiter
 	Budget Budget
+	Guard  Guard
 }
 
 // New builds the service on a table.
@@ -44,6 +46,7 @@ func New(db dynamo.DB, tableName string, keys *secret.Keyring, clk clock.Clock) 
 		Clock:  clk,
 		Limits: ratelimit.Limiter{DB: db, Table: tableName, Clock: clk},
 		Budget: DefaultBudget,
+		Guard:  DefaultGuard,
 	}
 }
 
@@ -57,7 +60,8 @@ func ErrInvalidCredentials() error {
 	return fault.New(fault.ErrUnauthorized, "invalid-credentials", "The email address or password is not correct.")
 }
 
-// ErrLocked is the answer, to someone who knows the password, while the failure budget keeps sign-in locked.
+// ErrLocked is the answer while sign-in is locked: to every password step from a source that spent its budget
+// at a login (right password or not), and to the code step of a user whose failure budget is spent.
 func ErrLocked(until, now time.Time) error {
 	return &fault.Error{
 		Kind: fault.ErrLocked, Slug: "sign-in-locked",
@@ -81,11 +85,19 @@ type SignedIn struct {
 
 // SignIn is the password step. With two-factor sign-in on (the default) it starts a challenge and queues the
 // messages with the code (see secondStep) in one transaction; with it off it creates the session.
+//
+// Before any password is looked at, the step is counted per source, per login and source, and by the
+// platform-wide guard (see ratelimit.go). A login whose own failure budget is spent (wrong codes, which only
+// someone with the password can make) answers a right password exactly as a wrong one, so a lock is never an
+// oracle for the password.
 func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) (Outcome, error) {
 	if err := s.limitIP(ctx, SignInPerIP, sourceIP); err != nil {
 		return Outcome{}, err
 	}
-	if err := s.limitEmail(ctx, email); err != nil {
+	if err := s.guard(ctx); err != nil {
+		return Outcome{}, err
+	}
+	if err := s.limitLogin(ctx, email, sourceIP); err != nil {
 		return Outcome{}, err
 	}
 	u, known, err := s.lookup(ctx, email)
@@ -101,19 +113,27 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 	} else {
 		secret.SpendPasswordCheck(password)
 	}
-	if !right {
+	if !right || u.Locked(now) {
+		reason, id := user.ErrWrongPassword, noUser // for an unknown login the write changes nothing, at the same cost
 		if registered {
-			_, err = s.Store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongPassword, now) })
-		} else {
-			err = s.Store.RecordLoginError(ctx, noUser, user.ErrWrongPassword, now) // writes nothing; costs the same
+			id = u.ID
+			if right {
+				reason = user.ErrLocked
+			}
 		}
-		if err != nil {
+		if err := s.Store.RecordLoginError(ctx, id, reason, now); err != nil {
+			return Outcome{}, err
+		}
+		if err := s.failed(ctx); err != nil {
 			return Outcome{}, err
 		}
 		return Outcome{}, ErrInvalidCredentials()
 	}
 
 	// The password is right: from here on the caller may learn about the account.
+	if err := s.clearLogin(ctx, email, sourceIP); err != nil {
+		return Outcome{}, err
+	}
 	if err := s.allowed(ctx, u, now); err != nil {
 		return Outcome{}, err
 	}
@@ -148,14 +168,11 @@ func (s *Service) lookup(ctx context.Context, email string) (user.User, bool, er
 	return u, err == nil, err
 }
 
-// allowed checks, once the password or code is proven, that the user may sign in now: active, not locked, and
+// allowed checks, once the password is proven, that the user may sign in now: active, and
 // a member of an account that is neither disabled nor below a disabled one. Each refusal is recorded as the user's last login error.
 func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error {
 	if u.Status != user.Active {
 		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
-	}
-	if u.Locked(now) {
-		return s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
 	}
 	_, err := s.Store.Membership(ctx, u.ID, u.HomeAccountID)
 	if errors.Is(err, fault.ErrNotFound) {
