@@ -8,12 +8,16 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -101,4 +105,45 @@ func (s Store) EndSessions(hashes []string) []types.TransactWriteItem {
 		out[i] = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: table.SessionKey(h).AV()}}
 	}
 	return out
+}
+
+// CountResetAttempt spends one security-answer attempt of a pending reset token and returns how many have been
+// spent, this one included. It runs before the answer is compared, so concurrent guesses with one link are all
+// counted. A token that is no longer pending answers fault.ErrConflict (the caller re-reads it to say why).
+func (s Store) CountResetAttempt(ctx context.Context, tokenID string) (int, error) {
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(s.Table),
+		Key:                      table.TokenKey(tokenID).AV(),
+		UpdateExpression:         aws.String("ADD attempts :one"),
+		ConditionExpression:      aws.String("#status = :pending AND purpose = :purpose"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one": N(1), ":pending": S("pending"), ":purpose": S(secret.PurposeReset),
+		},
+		ReturnValues: types.ReturnValueUpdatedNew,
+	})
+	if err != nil {
+		if ConditionFailed(err) {
+			return 0, fmt.Errorf("reset token %s is no longer pending: %w", tokenID, fault.ErrConflict)
+		}
+		return 0, Unavailable("count reset attempt", err)
+	}
+	n, _ := out.Attributes["attempts"].(*types.AttributeValueMemberN)
+	if n == nil {
+		return 0, fmt.Errorf("count reset attempt: no count returned: %w", fault.ErrUnavailable)
+	}
+	return strconv.Atoi(n.Value)
+}
+
+// RequireActiveUser is the transaction item that checks a user exists and is active. A reset request for an
+// address that has no active user runs the same transaction against a user that does not exist, so it fails
+// here and writes nothing, after the same work as a real one.
+func (s Store) RequireActiveUser(userID string) types.TransactWriteItem {
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                 aws.String(s.Table),
+		Key:                       table.UserKey(userID).AV(),
+		ConditionExpression:       aws.String("#status = :active"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":active": S(string(user.Active))},
+	}}
 }

@@ -48,6 +48,8 @@ type Token struct {
 	InviterAccountID string    `dynamodbav:"inviterAccountId,omitempty"`
 	CreatedAt        time.Time `dynamodbav:"createdAt"`
 	Version          int       `dynamodbav:"version"`
+	// Attempts counts the security answers tried with a reset link (package reset bounds them).
+	Attempts int `dynamodbav:"attempts,omitempty"`
 }
 
 // newActivationToken is a fresh activation token for a user, valid for ActivationTTL from now. Its deadline is

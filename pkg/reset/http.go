@@ -81,7 +81,7 @@ func (s *Service) postReset(ctx context.Context, r *httpapi.Request) (httpapi.Re
 			return httpapi.Response{}, err
 		}
 	}
-	done, err := s.Reset(ctx, r.Param("token"), in, problems)
+	done, err := s.Reset(ctx, r.Param("token"), in, r.SourceIP(), problems)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -52,6 +52,8 @@ func (s *Service) open(ctx context.Context, raw string) (link, error) {
 	switch {
 	case t.Status == onboarding.TokenUsed:
 		return link{}, errLinkUsed
+	case t.Attempts >= MaxAnswers:
+		return link{}, errLinkUsedUp
 	case t.Status == onboarding.TokenReplaced:
 		return link{}, errLinkReplaced
 	case t.Status == onboarding.TokenExpired || t.Expired(s.clock.Now()) || u.Status != user.Active:
@@ -131,15 +133,12 @@ const maxSessionDeletes = 90
 // costs the sign-in failure budget and may lock the user (423). The token is consumed, the password set, every
 // session ended, the user told by email and the change audited, in one transaction: of concurrent resets with
 // one link exactly one succeeds; the others get link-used.
-func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, problems *fault.ValidationError) (Done, error) {
+func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, sourceIP string, problems *fault.ValidationError) (Done, error) {
 	l, err := s.open(ctx, raw)
 	if err != nil {
 		return Done{}, err
 	}
 	now := s.clock.Now()
-	if l.user.Locked(now) {
-		return Done{}, signin.ErrLocked(l.user.LockedUntil, now)
-	}
 	v := problems
 	if v == nil {
 		v = &fault.ValidationError{}
@@ -148,8 +147,25 @@ func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, probl
 	if err := v.Err(); err != nil {
 		return Done{}, err
 	}
+	// The attempt is spent before the answer is compared, so guesses racing with one link are all counted.
+	attempts, err := s.store.CountResetAttempt(ctx, l.token.ID)
+	if errors.Is(err, fault.ErrConflict) { // used, replaced or expired meanwhile: say which
+		if _, err := s.open(ctx, raw); err != nil {
+			return Done{}, err
+		}
+		return Done{}, errLinkUsed
+	}
+	if err != nil {
+		return Done{}, err
+	}
+	if attempts > MaxAnswers {
+		return Done{}, errLinkUsedUp
+	}
 	if !secret.CheckAnswer(l.user.SecurityAnswerHash, req.SecurityAnswer) {
-		return Done{}, s.wrongAnswer(ctx, l.user, now)
+		if err := s.store.RecordLoginError(ctx, l.user.ID, user.ErrWrongAnswer, now); err != nil {
+			return Done{}, err
+		}
+		return Done{}, ErrWrongAnswer(MaxAnswers - attempts)
 	}
 	hash := secret.HashPassword(req.Password) // Argon2id, once, outside any retry
 	sessions, err := s.store.SessionsOf(ctx, l.user.ID)
@@ -173,6 +189,11 @@ func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, probl
 			return Done{}, err
 		}
 		return Done{}, errLinkUsed
+	}
+	// The owner proved who they are: a lock of sign-in from where they are ends too (SetPassword ended the
+	// user's own failure budget in the transaction).
+	if err := s.limits.Clear(ctx, signin.PasswordPerLoginSource, signin.LoginSource(s.keys, l.user.Email, sourceIP)); err != nil {
+		s.log.WarnContext(ctx, "sign-in lock not cleared after a password reset", "userId", l.user.ID, "error", err.Error())
 	}
 	ended := len(hashes)
 	// Sessions past the transaction's share, or created since the list was read (the index lags a little).
@@ -212,17 +233,4 @@ func (s *Service) resetItems(l link, hash string, sessions []string, now time.Ti
 		setPassword, ev, mail,
 	}
 	return append(items, s.store.EndSessions(sessions)...), nil
-}
-
-// wrongAnswer records a wrong security answer in the user's failure budget and answers it, or the lock it
-// caused.
-func (s *Service) wrongAnswer(ctx context.Context, u user.User, now time.Time) error {
-	after, err := s.store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.budget.Fail(u, user.ErrWrongAnswer, now) })
-	if err != nil {
-		return err
-	}
-	if after.Locked(now) {
-		return signin.ErrLocked(after.LockedUntil, now)
-	}
-	return ErrWrongAnswer()
 }

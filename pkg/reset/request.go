@@ -3,6 +3,8 @@ package reset
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -20,15 +22,13 @@ import (
 const noUser = "none"
 
 // Request asks for a reset link for email. For a registered, active user it writes the token, makes it the
-// user's current one and queues the "password-reset" email, in one transaction. For anyone else — an unknown
-// address, an invited or disabled user — it does the same reads and one write that changes nothing, so the
-// caller cannot tell the difference by the answer or its time. Only a failure of the service itself is
-// returned.
+// user's current one and queues the "password-reset" email, in one transaction that also checks the user is
+// still active. For anyone else — an unknown address, an invited or disabled user — it runs the same
+// transaction for a user that does not exist, whose check fails, so nothing is written after the same reads,
+// the same work and the same round trips, and the caller cannot tell the difference by the answer or its time.
+// Only a failure of the service itself is returned.
 func (s *Service) Request(ctx context.Context, email, sourceIP string) error {
-	if sourceIP == "" {
-		sourceIP = "unknown"
-	}
-	if dropped, err := s.limited(ctx, PerIP, sourceIP); dropped || err != nil {
+	if dropped, err := s.limited(ctx, PerIP, ratelimit.Source(sourceIP)); dropped || err != nil {
 		return err
 	}
 	if dropped, err := s.limited(ctx, PerEmail, s.keys.Hash("reset-email:"+table.Fold(email))); dropped || err != nil {
@@ -38,20 +38,44 @@ func (s *Service) Request(ctx context.Context, email, sourceIP string) error {
 	if err != nil {
 		return err
 	}
-	now := s.clock.Now()
-	if !known || u.Status != user.Active || u.PasswordHash == "" {
-		// Costs the round trip of the transaction below and writes nothing.
-		return s.store.RecordLoginError(ctx, noUser, user.ErrWrongAnswer, now)
+	real := known && u.Status == user.Active && u.PasswordHash != ""
+	if !real {
+		u = user.User{ID: noUser, Email: email, HomeAccountID: noUser}
 	}
+	now := s.clock.Now()
+	items, err := s.requestItems(u, now)
+	if err != nil {
+		return err
+	}
+	err = s.store.Transact(ctx, items)
+	switch {
+	case err == nil && real:
+		s.log.InfoContext(ctx, "password reset link sent", "userId", u.ID)
+		return nil
+	case err == nil: // the decoy's check cannot hold: a user "none" was written into the table
+		return fmt.Errorf("reset request for no user committed: %w", fault.ErrUnavailable)
+	case !dynamo.ConditionFailed(err):
+		return err
+	case real: // the user was disabled meanwhile, or a random 128-bit id collided: nothing was written
+		s.log.InfoContext(ctx, "password reset link not sent: the user changed", "userId", u.ID)
+		return nil
+	default:
+		return nil
+	}
+}
+
+// requestItems is a reset request's transaction for u: the token, the pointer to it, the email, and the check
+// that u is active.
+func (s *Service) requestItems(u user.User, now time.Time) ([]types.TransactWriteItem, error) {
 	t := newToken(u.ID, u.HomeAccountID, now)
 	key := table.TokenKey(t.ID)
 	tok, err := dynamo.Record(t, table.TypeToken, key, dynamo.DueAt(t.ExpiresAt, key))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pointer, err := s.store.PointResetAt(u.ID, t.ID, now, t.ExpiresAt.Add(retention))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	mail, err := outbox.Put(s.store.Table, outbox.Message{
 		ID: secret.NewID(), Template: "password-reset", To: u.Email, UserID: u.ID, AccountID: u.HomeAccountID,
@@ -59,17 +83,12 @@ func (s *Service) Request(ctx context.Context, email, sourceIP string) error {
 		BrandAccountID: u.HomeAccountID, CreatedAt: now,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	items := []types.TransactWriteItem{dynamo.PutNew(s.store.Table, dynamo.WithTTL(tok, t.ExpiresAt.Add(retention))), pointer, mail}
-	if err := s.store.Transact(ctx, items); err != nil {
-		if dynamo.ConditionFailed(err) { // a random 128-bit id collided: nothing was written
-			return errors.Join(fault.ErrUnavailable, err)
-		}
-		return err
-	}
-	s.log.InfoContext(ctx, "password reset link sent", "userId", u.ID)
-	return nil
+	return []types.TransactWriteItem{
+		dynamo.PutNew(s.store.Table, dynamo.WithTTL(tok, t.ExpiresAt.Add(retention))), pointer, mail,
+		s.store.RequireActiveUser(u.ID),
+	}, nil
 }
 
 // limited counts a request under rule; past the limit the request is dropped (true) rather than refused, so

@@ -3,13 +3,15 @@
 //
 // Asking for a link tells nothing: the answer is the same 202, after the same work, whether or not the address
 // belongs to someone, and the rate limits drop requests silently. The link is a token like an activation link
-// (valid for an hour, single use, the latest one only, expired by the sweep's token expirer); a wrong security
-// answer costs the sign-in failure budget, so the question cannot be guessed at leisure; a reset ends every
-// session of the user in the transaction that sets the password.
+// (valid for an hour, single use, the latest one only, expired by the sweep's token expirer) that takes at most
+// MaxAnswers security answers, so the question cannot be guessed at leisure. Recovery and sign-in locks are
+// kept apart: a reset works while sign-in is locked, and ends the lock; a reset ends every session of the user
+// in the transaction that sets the password.
 package reset
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -19,7 +21,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/signin"
 )
 
 // TTL is how long a reset link works.
@@ -52,11 +53,10 @@ type Service struct {
 	keys   *secret.Keyring
 	clock  clock.Clock
 	limits ratelimit.Limiter
-	budget signin.Budget
 	log    *slog.Logger
 }
 
-// New builds the service. Wrong security answers count in signin.DefaultBudget, the budget sign-in uses.
+// New builds the service.
 func New(d Deps) (*Service, error) {
 	if d.DB == nil || d.Table == "" || d.Keys == nil || d.Clock == nil {
 		return nil, errors.New("reset: DB, Table, Keys and Clock are required")
@@ -69,7 +69,6 @@ func New(d Deps) (*Service, error) {
 		keys:   d.Keys,
 		clock:  d.Clock,
 		limits: ratelimit.Limiter{DB: d.DB, Table: d.Table, Clock: d.Clock},
-		budget: signin.DefaultBudget,
 		log:    d.Log,
 	}, nil
 }
@@ -93,10 +92,25 @@ var (
 		"A newer reset link was sent to you, so this one no longer works. Use the latest email.")
 	errLinkExpired = fault.New(fault.ErrExpired, "link-expired",
 		"This reset link has expired: links work for one hour. Ask for a new one.")
+	errLinkUsedUp = fault.New(fault.ErrExpired, "link-used-up",
+		"Too many wrong answers with this reset link, so it no longer works. Ask for a new one.")
 )
 
-// ErrWrongAnswer answers a wrong security answer (400: the request, not a session, is at fault). It counts in
-// the user's sign-in failure budget.
-func ErrWrongAnswer() error {
-	return fault.New(fault.ErrInvalid, "wrong-answer", "The answer to your security question is not correct.")
+// MaxAnswers is how many security answers one reset link takes; then it is used up and the user asks for a new
+// one (at most PerEmail an hour), so the question cannot be guessed at leisure. Wrong answers do not count in
+// the sign-in failure budget: recovery never locks sign-in, and a sign-in lock never blocks recovery.
+const MaxAnswers = 5
+
+// ErrWrongAnswer answers a wrong security answer (400: the request, not a session, is at fault), saying how
+// many answers the link still takes.
+func ErrWrongAnswer(left int) error {
+	return fault.New(fault.ErrInvalid, "wrong-answer",
+		fmt.Sprintf("The answer to your security question is not correct. This link takes %d more %s.", left, plural(left, "answer", "answers")))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

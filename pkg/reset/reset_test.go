@@ -2,6 +2,8 @@ package reset_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/reset"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/signin"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -206,35 +209,98 @@ func TestInvalidLinks(t *testing.T) {
 	}
 }
 
-// TestWrongAnswersCountAndLock: each wrong security answer costs the sign-in failure budget; the tenth locks
-// the user, who then cannot reset (423) nor sign in until the lock ends.
-func TestWrongAnswersCountAndLock(t *testing.T) {
+// TestWrongAnswersUseUpTheLink: a link takes reset.MaxAnswers security answers, each wrong one saying how many
+// are left and recorded as the last login error; then the link is used up, the right answer included, and a
+// new link works. Wrong answers never lock sign-in.
+func TestWrongAnswersUseUpTheLink(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	u := h.seedUser(active)
 	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
 	token := h.linkToken(u.Email)
 
-	for i := 1; i < 10; i++ {
-		platformtest.WantProblem(t, h.reset(token, "Fido", newPassword), http.StatusBadRequest, "wrong-answer")
-		if got := h.user(u.ID); got.Failures != i || got.LastLoginError != user.ErrWrongAnswer {
+	for i := 1; i <= reset.MaxAnswers; i++ {
+		r := h.reset(token, "Fido", newPassword)
+		platformtest.WantProblem(t, r, http.StatusBadRequest, "wrong-answer")
+		if left := fmt.Sprintf("takes %d more", reset.MaxAnswers-i); !strings.Contains(r.Str("detail"), left) {
+			t.Fatalf("after %d wrong answers: %q does not say %q", i, r.Str("detail"), left)
+		}
+		if got := h.user(u.ID); got.Failures != 0 || got.LastLoginError != user.ErrWrongAnswer {
 			t.Fatalf("after %d wrong answers: failures %d, lastLoginError %q", i, got.Failures, got.LastLoginError)
 		}
 	}
-	r := h.reset(token, "Fido", newPassword)
-	platformtest.WantProblem(t, r, http.StatusLocked, "sign-in-locked")
-	if r.Headers["Retry-After"] == "" {
-		t.Fatal("no Retry-After")
+	platformtest.WantProblem(t, h.reset(token, answer, newPassword), http.StatusGone, "link-used-up")
+	platformtest.WantProblem(t, h.getLink(token), http.StatusGone, "link-used-up")
+	if got := h.user(u.ID); got.PasswordHash != passwordHash() {
+		t.Fatal("a used-up link changed the password")
 	}
-	platformtest.WantProblem(t, h.reset(token, answer, newPassword), http.StatusLocked, "sign-in-locked")
 	signIn := h.do(request{route: "POST /v1/sessions", body: map[string]string{"email": u.Email, "password": password}})
-	platformtest.WantProblem(t, signIn, http.StatusLocked, "sign-in-locked")
+	platformtest.WantStatus(t, signIn, http.StatusOK) // otp_required: sign-in is not locked
 
-	h.clock.Advance(15 * time.Minute)
-	platformtest.WantStatus(t, h.reset(token, " rex THE dog ", newPassword), http.StatusOK)
+	h.clock.Advance(time.Minute)
+	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+	platformtest.WantStatus(t, h.reset(h.linkToken(u.Email), " rex THE dog ", newPassword), http.StatusOK)
+}
+
+// TestConcurrentAnswersAreAllCounted: answers racing with one link are counted before they are compared, so
+// exactly reset.MaxAnswers of them are compared and the rest find the link used up.
+func TestConcurrentAnswersAreAllCounted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	u := h.seedUser(active)
+	platformtest.WantStatus(t, h.requestReset(u.Email), http.StatusAccepted)
+	token := h.linkToken(u.Email)
+	const n = 12
+	statuses := make([]int, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r, err := h.try(request{route: "POST /v1/password-resets/{token}", params: map[string]string{"token": token},
+				body: map[string]string{"securityAnswer": "Fido", "password": newPassword}})
+			statuses[i], errs[i] = r.StatusCode, err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	if count[http.StatusBadRequest] != reset.MaxAnswers || count[http.StatusGone] != n-reset.MaxAnswers {
+		t.Fatalf("answers %v, want %d wrong-answer and %d link-used-up", count, reset.MaxAnswers, n-reset.MaxAnswers)
+	}
+}
+
+// TestResetWorksWhileSignInIsLocked: a stranger locked the owner's address out of sign-in with wrong passwords,
+// and the owner's own failure budget is spent; the reset link still works, and ends both locks.
+func TestResetWorksWhileSignInIsLocked(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	u := h.seedUser(active)
+	const home = "192.0.2.44"
+	signIn := func(pw string) platformtest.Reply {
+		return h.do(request{route: "POST /v1/sessions", ip: home, body: map[string]string{"email": u.Email, "password": pw}})
+	}
+	for range signin.PasswordPerLoginSource.Limit {
+		platformtest.WantProblem(t, signIn("guess"), http.StatusUnauthorized, "invalid-credentials")
+	}
+	platformtest.WantProblem(t, signIn(password), http.StatusLocked, "sign-in-locked")
+	locked := h.user(u.ID)
+	locked.Failures, locked.FailuresSince, locked.LockedUntil = 10, h.clock.Now(), h.clock.Now().Add(15*time.Minute)
+	h.db.Put(dynamo.UserItem(locked))
+
+	platformtest.WantStatus(t, h.do(request{route: "POST /v1/password-resets", ip: home, body: map[string]string{"email": u.Email}}), http.StatusAccepted)
+	token := h.linkToken(u.Email)
+	platformtest.WantStatus(t, h.do(request{route: "POST /v1/password-resets/{token}", ip: home, params: map[string]string{"token": token},
+		body: map[string]string{"securityAnswer": answer, "password": newPassword}}), http.StatusOK)
+
 	if got := h.user(u.ID); got.Failures != 0 || got.Locked(h.clock.Now()) {
 		t.Fatalf("after the reset: failures %d, locked until %v", got.Failures, got.LockedUntil)
 	}
+	platformtest.WantStatus(t, signIn(newPassword), http.StatusOK) // otp_required, from the same address
 }
 
 // TestResetEndsEverySession: a correct reset sets the new password, ends every session (a session from before

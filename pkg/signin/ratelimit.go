@@ -8,6 +8,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
@@ -67,11 +68,13 @@ func (s *Service) limitIP(ctx context.Context, rule ratelimit.Rule, ip string) e
 	return s.Limits.Take(ctx, rule, ratelimit.Source(ip))
 }
 
-// loginSource is the subject of PasswordPerLoginSource: an HMAC of the folded email and the source, so the
-// table keeps no trace of addresses that people typed but that do not exist.
-func (s *Service) loginSource(email, ip string) string {
-	return s.Keys.Hash("signin-lock:" + table.Fold(email) + "|" + ratelimit.Source(ip))
+// LoginSource is the subject of PasswordPerLoginSource: an HMAC of the folded email and the source, so the
+// table keeps no trace of addresses that people typed but that do not exist. A password reset clears it.
+func LoginSource(keys *secret.Keyring, email, ip string) string {
+	return keys.Hash("signin-lock:" + table.Fold(email) + "|" + ratelimit.Source(ip))
 }
+
+func (s *Service) loginSource(email, ip string) string { return LoginSource(s.Keys, email, ip) }
 
 // limitLogin counts a password step at email from ip. Past the limit it answers sign-in-locked (423) without
 // looking at the password, so the answer cannot tell a right password from a wrong one, nor a login that
