@@ -1,15 +1,9 @@
 // Package audit records who did what, when, on which account and target. An event is written in the same
-// transaction as the change it describes, so the log and the data never disagree.
+// transaction as the change it describes (the store's tx.Audit), so the log and the data never disagree. The
+// package is pure: the event and the catalog of actions.
 package audit
 
-import (
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/partnerhub/partnerhub/pkg/dynamo"
-	"github.com/partnerhub/partnerhub/pkg/table"
-)
+import "time"
 
 // Event is one audit record.
 type Event struct {
@@ -18,20 +12,88 @@ type Event struct {
 	At        time.Time `json:"at" dynamodbav:"at"`
 	// ActorID is the user who acted; empty for the system (the sweep, the bootstrap).
 	ActorID string `json:"actorId,omitempty" dynamodbav:"actorId,omitempty"`
-	// Action is a stable verb, e.g. "account.created", "user.activated".
-	Action string `json:"action" dynamodbav:"action"`
+	// Action is one of the catalog below.
+	Action Action `json:"action" dynamodbav:"action"`
 	// TargetType and TargetID name what the action was done to.
-	TargetType string `json:"targetType" dynamodbav:"targetType"`
+	TargetType Target `json:"targetType" dynamodbav:"targetType"`
 	TargetID   string `json:"targetId" dynamodbav:"targetId"`
 	// Details are safe, non-secret facts about the change.
 	Details map[string]string `json:"details,omitempty" dynamodbav:"details,omitempty"`
 }
 
-// Put is the transaction item that writes the event. Put it in the transaction of the change.
-func Put(tableName string, e Event) (types.TransactWriteItem, error) {
-	item, err := dynamo.Record(e, table.TypeAudit, table.AuditKey(e.AccountID, e.At, e.ID))
-	if err != nil {
-		return types.TransactWriteItem{}, err
+// Target is the kind of thing an action was done to.
+type Target string
+
+// Targets.
+const (
+	TargetAccount   Target = "account"
+	TargetUser      Target = "user"
+	TargetGrant     Target = "grant"
+	TargetShareLink Target = "share-link"
+)
+
+// Action is a stable verb, "<thing>.<what happened>". The audit log's readers (the portal, integrators) rely on
+// these strings: add new ones, never rename one.
+type Action string
+
+// The catalog of actions.
+const (
+	PlatformBootstrapped Action = "platform.bootstrapped"
+
+	AccountCreated           Action = "account.created"
+	AccountActivated         Action = "account.activated"
+	AccountUpdated           Action = "account.updated"
+	AccountDisabled          Action = "account.disabled"
+	AccountEnabled           Action = "account.enabled"
+	AccountEndpointsReported Action = "account.endpoints-reported"
+	AccountProfileCompleted  Action = "account.profile-completed"
+
+	BrandingUpdated     Action = "branding.updated"
+	BrandingLogoUpdated Action = "branding.logo-updated"
+	BrandingEnabled     Action = "branding.enabled"
+	BrandingDisabled    Action = "branding.disabled"
+
+	LicenseAccepted Action = "license.accepted"
+
+	UserInvited                Action = "user.invited"
+	UserReinvited              Action = "user.reinvited"
+	UserActivationResent       Action = "user.activation_resent"
+	UserActivated              Action = "user.activated"
+	UserUpdated                Action = "user.updated"
+	UserRemoved                Action = "user.removed"
+	UserPasswordReset          Action = "user.password-reset"
+	UserTwoFactorEnabled       Action = "user.two-factor-enabled"
+	UserTwoFactorDisabled      Action = "user.two-factor-disabled"
+	UserTwoFactorMethodChanged Action = "user.two-factor-method-changed"
+	UserTOTPEnrolled           Action = "user.totp-enrolled"
+	UserTOTPRemoved            Action = "user.totp-removed"
+	UserRecoveryCodesReplaced  Action = "user.recovery-codes-replaced"
+	UserMobileVerified         Action = "user.mobile-verified"
+	UserMobileRemoved          Action = "user.mobile-removed"
+
+	MembershipInvited  Action = "membership.invited"
+	MembershipAccepted Action = "membership.accepted"
+
+	GrantInvited          Action = "partner-access.invited"
+	GrantAccepted         Action = "partner-access.accepted"
+	GrantDeclined         Action = "partner-access.declined"
+	GrantRevoked          Action = "partner-access.revoked"
+	GrantExpired          Action = "partner-access.expired"
+	GrantStaffChanged     Action = "partner-access.staff-changed"
+	GrantShareLinkCreated Action = "partner-access.share-link-created"
+)
+
+// Actions lists the catalog, for tests and documentation.
+func Actions() []Action {
+	return []Action{
+		PlatformBootstrapped,
+		AccountCreated, AccountActivated, AccountUpdated, AccountDisabled, AccountEnabled, AccountEndpointsReported, AccountProfileCompleted,
+		BrandingUpdated, BrandingLogoUpdated, BrandingEnabled, BrandingDisabled,
+		LicenseAccepted,
+		UserInvited, UserReinvited, UserActivationResent, UserActivated, UserUpdated, UserRemoved, UserPasswordReset,
+		UserTwoFactorEnabled, UserTwoFactorDisabled, UserTwoFactorMethodChanged, UserTOTPEnrolled, UserTOTPRemoved,
+		UserRecoveryCodesReplaced, UserMobileVerified, UserMobileRemoved,
+		MembershipInvited, MembershipAccepted,
+		GrantInvited, GrantAccepted, GrantDeclined, GrantRevoked, GrantExpired, GrantStaffChanged, GrantShareLinkCreated,
 	}
-	return dynamo.PutNew(tableName, item), nil
 }

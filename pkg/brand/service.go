@@ -160,9 +160,9 @@ func (s *Service) SetEnabled(ctx context.Context, a actor.Actor, accountID strin
 	if err != nil {
 		return View{}, err
 	}
-	action := "branding.disabled"
+	action := audit.BrandingDisabled
 	if enabled {
-		action = "branding.enabled"
+		action = audit.BrandingEnabled
 	}
 	items, err := withAudit(s.store.Table, []types.TransactWriteItem{dynamo.AccountExists(s.store.Table, acc.ID), update},
 		audit.Event{AccountID: acc.ID, At: now, ActorID: a.UserID, Action: action, TargetType: "account", TargetID: acc.ID})
@@ -177,7 +177,7 @@ func (s *Service) SetEnabled(ctx context.Context, a actor.Actor, accountID strin
 	case err != nil:
 		return View{}, err
 	default:
-		s.log.InfoContext(ctx, action, "accountId", acc.ID)
+		s.log.InfoContext(ctx, string(action), "accountId", acc.ID)
 	}
 	return s.view(ctx, acc)
 }
@@ -294,7 +294,7 @@ var errNoLogo = fault.New(fault.ErrNotFound, "not-found", "There is no such logo
 // withAudit appends the audit event (with a new id) to a transaction.
 func withAudit(tableName string, items []types.TransactWriteItem, e audit.Event) ([]types.TransactWriteItem, error) {
 	e.ID = secret.NewID()
-	put, err := audit.Put(tableName, e)
+	put, err := dynamo.AuditPut(tableName, e)
 	if err != nil {
 		return nil, err
 	}

@@ -182,7 +182,7 @@ func (c *core) apply(ctx context.Context, id string, decide func(g Grant, now ti
 }
 
 // audits are the audit events of a step of g, one on each side's account, with the same details.
-func audits(tableName string, g Grant, actorID, action string, details map[string]string, now time.Time) ([]types.TransactWriteItem, error) {
+func audits(tableName string, g Grant, actorID string, action audit.Action, details map[string]string, now time.Time) ([]types.TransactWriteItem, error) {
 	base := map[string]string{
 		"customerId": g.Customer.ID, "customerName": g.Customer.Name,
 		"partnerAccountId": g.Partner.ID, "partnerName": g.Partner.Name,
@@ -190,7 +190,7 @@ func audits(tableName string, g Grant, actorID, action string, details map[strin
 	maps.Copy(base, details)
 	var items []types.TransactWriteItem
 	for _, accountID := range []string{g.Customer.ID, g.Partner.ID} {
-		item, err := audit.Put(tableName, audit.Event{ID: secret.NewID(), AccountID: accountID, At: now, ActorID: actorID,
+		item, err := dynamo.AuditPut(tableName, audit.Event{ID: secret.NewID(), AccountID: accountID, At: now, ActorID: actorID,
 			Action: action, TargetType: "grant", TargetID: g.ID, Details: maps.Clone(base)})
 		if err != nil {
 			return nil, err

@@ -211,7 +211,7 @@ func (s *Service) join(ctx context.Context, a actor.Actor, l invitationLink) (Ac
 	if err != nil {
 		return Accepted{}, err
 	}
-	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: a.UserID,
+	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: a.UserID,
 		Action: "membership.accepted", TargetType: "user", TargetID: a.UserID,
 		Details: map[string]string{"roles": joinRoles(roles), "tokenId": l.token.ID, "invitedBy": l.invitation.InvitedBy}})
 	if err != nil {

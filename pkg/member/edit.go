@@ -165,7 +165,7 @@ func (s *Service) editOnce(ctx context.Context, a actor.Actor, userID string, re
 	if len(details) == 0 { // nothing changes
 		return rowIn(t, t.user, eventAccount), nil
 	}
-	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: eventAccount, At: now, ActorID: a.UserID,
+	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: eventAccount, At: now, ActorID: a.UserID,
 		Action: "user.updated", TargetType: "user", TargetID: t.user.ID, Details: details})
 	if err != nil {
 		return Row{}, err

@@ -204,7 +204,7 @@ func (s *Service) inviteLogin(ctx context.Context, a actor.Actor, acc account.Ac
 	if err != nil {
 		return Invited{}, err
 	}
-	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
+	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
 		Action: "membership.invited", TargetType: "user", TargetID: u.ID, Details: map[string]string{"roles": joinRoles(roles), "tokenId": tok.ID}})
 	if err != nil {
 		return Invited{}, err

@@ -109,7 +109,7 @@ func (s *Service) removeOnce(ctx context.Context, a actor.Actor, acc account.Acc
 		items = append(items, dynamo.RehomeUser(s.table, u, u.HomeAccountID))
 	}
 	now := s.clock.Now()
-	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: accountID, At: now, ActorID: a.UserID,
+	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: accountID, At: now, ActorID: a.UserID,
 		Action: "user.removed", TargetType: "user", TargetID: userID,
 		Details: map[string]string{"roles": joinRoles(m.Roles), "userDisabled": strconv.FormatBool(status == user.Disabled)}})
 	if err != nil {

@@ -274,7 +274,7 @@ func (s *Service) activationItems(l link, change dynamo.UserActivation, now time
 			Action: "account.activated", TargetType: "account", TargetID: l.account.ID})
 	}
 	for _, e := range events {
-		item, err := audit.Put(s.table, e)
+		item, err := dynamo.AuditPut(s.table, e)
 		if err != nil {
 			return nil, err
 		}

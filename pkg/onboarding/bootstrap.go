@@ -88,7 +88,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapRe
 	if err != nil {
 		return BootstrapResult{}, err
 	}
-	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: provider.ID, At: now,
+	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: provider.ID, At: now,
 		Action: "platform.bootstrapped", TargetType: "account", TargetID: provider.ID,
 		Details: map[string]string{"name": provider.Company.Name, "adminUserId": admin.ID}})
 	if err != nil {

@@ -281,7 +281,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		if acc.ProfilePending {
 			e.Details["profile"] = ProfileLater
 		}
-		item, err := audit.Put(s.table, e)
+		item, err := dynamo.AuditPut(s.table, e)
 		if err != nil {
 			return Created{}, err
 		}

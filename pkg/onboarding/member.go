@@ -84,7 +84,7 @@ func (s *Service) InviteUser(ctx context.Context, a actor.Actor, acc account.Acc
 	errs = append(errs, err)
 	msgItem, err := outbox.Put(s.table, msg)
 	errs = append(errs, err)
-	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
+	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
 		Action: "user.invited", TargetType: "user", TargetID: u.ID, Details: rolesDetail(m.Roles)})
 	errs = append(errs, err)
 	items = append(items, tokItem, msgItem, event, AccountOpen(s.table, acc.ID))
@@ -131,7 +131,7 @@ func (s *Service) ReinviteUser(ctx context.Context, a actor.Actor, acc account.A
 	if err != nil {
 		return user.User{}, err
 	}
-	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
+	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
 		Action: "user.reinvited", TargetType: "user", TargetID: u.ID, Details: rolesDetail(m.Roles)})
 	if err != nil {
 		return user.User{}, err

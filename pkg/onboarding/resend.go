@@ -197,7 +197,7 @@ func (s *Service) reissueItems(ctx context.Context, u user.User, home account.Ac
 	if err != nil {
 		return nil, err
 	}
-	event, err := audit.Put(s.table, audit.Event{ID: secret.NewID(), AccountID: home.ID, At: now, ActorID: inv.UserID,
+	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: home.ID, At: now, ActorID: inv.UserID,
 		Action: "user.activation_resent", TargetType: "user", TargetID: u.ID,
 		Details: map[string]string{"replacedTokenId": u.ActivationTokenID, "messageId": msg.ID}})
 	if err != nil {

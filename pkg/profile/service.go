@@ -113,7 +113,7 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, req AcceptRequest) 
 		if err != nil {
 			return Acceptance{}, err
 		}
-		event, err := audit.Put(s.store.Table, audit.Event{ID: secret.NewID(), AccountID: a.AccountID, At: now, ActorID: a.UserID,
+		event, err := dynamo.AuditPut(s.store.Table, audit.Event{ID: secret.NewID(), AccountID: a.AccountID, At: now, ActorID: a.UserID,
 			Action: "license.accepted", TargetType: "user", TargetID: a.UserID, Details: map[string]string{"version": current.Version}})
 		if err != nil {
 			return Acceptance{}, err
@@ -290,7 +290,7 @@ func (s *Service) completion(ctx context.Context, a actor.Actor, acc account.Acc
 	if plan.renamed {
 		details["name"], details["previousName"] = company.Name, acc.Company.Name
 	}
-	event, err := audit.Put(tbl, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: s.clock.Now(), ActorID: a.UserID,
+	event, err := dynamo.AuditPut(tbl, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: s.clock.Now(), ActorID: a.UserID,
 		Action: "account.profile-completed", TargetType: "account", TargetID: acc.ID, Details: details})
 	if err != nil {
 		return plan, err

@@ -212,7 +212,7 @@ func (s *Service) resetItems(l link, hash string, sessions []string, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	ev, err := audit.Put(s.store.Table, audit.Event{
+	ev, err := dynamo.AuditPut(s.store.Table, audit.Event{
 		ID: secret.NewID(), AccountID: l.user.HomeAccountID, At: now, ActorID: l.user.ID,
 		Action: "user.password-reset", TargetType: "user", TargetID: l.user.ID,
 	})

@@ -25,13 +25,13 @@ var errMoved = fault.New(fault.ErrConflict, "conflict", "The account kept changi
 // the account above shows what happened below it, one on its parent. The account's version-checked update must
 // be items[0]. It reports moved when that update found the account changed since it was read: the caller reads
 // it again and decides again.
-func (s *Service) commit(ctx context.Context, a actor.Actor, acc account.Account, items []types.TransactWriteItem, action string, details map[string]string, now time.Time) (moved bool, err error) {
+func (s *Service) commit(ctx context.Context, a actor.Actor, acc account.Account, items []types.TransactWriteItem, action audit.Action, details map[string]string, now time.Time) (moved bool, err error) {
 	on := []string{acc.ID}
 	if acc.ParentID != "" {
 		on = append(on, acc.ParentID)
 	}
 	for _, accountID := range on {
-		item, err := audit.Put(s.table, audit.Event{
+		item, err := dynamo.AuditPut(s.table, audit.Event{
 			ID: secret.NewID(), AccountID: accountID, At: now, ActorID: a.UserID, Action: action,
 			TargetType: "account", TargetID: acc.ID, Details: details,
 		})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -47,7 +48,7 @@ func (s *Service) setStatus(ctx context.Context, a actor.Actor, id string, disab
 		var (
 			next   account.Account
 			delta  = 1
-			action = "account.disabled"
+			action = audit.AccountDisabled
 			set    = map[string]types.AttributeValue{}
 			remove []string
 		)
@@ -66,7 +67,7 @@ func (s *Service) setStatus(ctx context.Context, a actor.Actor, id string, disab
 				return StatusChange{}, err
 			}
 			next = acc.Enable(contactActive)
-			delta, action, remove = -1, "account.enabled", []string{"statusBeforeDisable"}
+			delta, action, remove = -1, audit.AccountEnabled, []string{"statusBeforeDisable"}
 		}
 		set["status"] = dynamo.S(string(next.Status))
 		items := []types.TransactWriteItem{dynamo.UpdateAccountItem(s.table, acc.ID, acc.Version, set, remove...)}
@@ -83,7 +84,7 @@ func (s *Service) setStatus(ctx context.Context, a actor.Actor, id string, disab
 		if err != nil {
 			return StatusChange{}, err
 		}
-		s.log.InfoContext(ctx, action, "accountId", acc.ID, "actorId", a.UserID)
+		s.log.InfoContext(ctx, string(action), "accountId", acc.ID, "actorId", a.UserID)
 		return StatusChange{ID: acc.ID, Status: next.Status, Version: acc.Version + 1}, nil
 	}
 	return StatusChange{}, errMoved

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/totp"
@@ -193,7 +194,7 @@ func (s *Service) fallBack(u user.User, removed string, details map[string]strin
 
 // notices are the audit event of action and the "twofactor-changed" email of change, which names the method
 // of after (u once changed).
-func (s *Service) notices(u, after user.User, action, change string, details map[string]string, now time.Time) ([]types.TransactWriteItem, error) {
+func (s *Service) notices(u, after user.User, action audit.Action, change string, details map[string]string, now time.Time) ([]types.TransactWriteItem, error) {
 	ev, err := s.event(u, u.ID, action, now, details)
 	if err != nil {
 		return nil, err

@@ -99,8 +99,8 @@ func (s *Service) transact(ctx context.Context, items []types.TransactWriteItem,
 }
 
 // event is the transaction item of an audit event about u, recorded in u's home account.
-func (s *Service) event(u user.User, actorID, action string, at time.Time, details map[string]string) (types.TransactWriteItem, error) {
-	return audit.Put(s.store.Table, audit.Event{
+func (s *Service) event(u user.User, actorID string, action audit.Action, at time.Time, details map[string]string) (types.TransactWriteItem, error) {
+	return dynamo.AuditPut(s.store.Table, audit.Event{
 		ID: secret.NewID(), AccountID: u.HomeAccountID, At: at, ActorID: actorID,
 		Action: action, TargetType: "user", TargetID: u.ID, Details: details,
 	})

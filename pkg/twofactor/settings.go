@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -169,9 +170,9 @@ func (s *Service) switchTo(ctx context.Context, a actor.Actor, u user.User, enab
 	if admin, err := s.store.User(ctx, a.UserID); err == nil {
 		by = admin.Name
 	}
-	change, action := "disabled", "user.two-factor-disabled"
+	change, action := "disabled", audit.UserTwoFactorDisabled
 	if enabled {
-		change, action = "enabled", "user.two-factor-enabled"
+		change, action = "enabled", audit.UserTwoFactorEnabled
 	}
 	items := []types.TransactWriteItem{s.store.SwitchTwoFactor(u.ID, u.TwoFactor.Enabled, enabled)}
 	ev, err := s.event(u, a.UserID, action, now, nil)
