@@ -94,6 +94,10 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 			return Response{}, err
 		}
 	}
+	// Before the session: a value that cannot name anything costs no read at all, signed in or not.
+	if err := checkParams(ctx, req, rt); err != nil {
+		return Response{}, err
+	}
 	if rt.NeedsSession() {
 		token, _ := req.Cookie(SessionCookie)
 		if token == "" {

@@ -76,7 +76,20 @@ func post(key, body string, headers map[string]string, cookies ...string) events
 	for k, v := range headers {
 		h[k] = v
 	}
-	return events.APIGatewayV2HTTPRequest{RouteKey: key, RawPath: strings.SplitN(key, " ", 2)[1], Headers: h, Body: body, Cookies: cookies}
+	ev := events.APIGatewayV2HTTPRequest{RouteKey: key, RawPath: strings.SplitN(key, " ", 2)[1], Headers: h, Body: body, Cookies: cookies}
+	// Path parameters as API Gateway passes them, of the shape the adapter accepts.
+	if rt, ok := route.ByKey(key); ok {
+		for _, name := range rt.Params() {
+			if ev.PathParameters == nil {
+				ev.PathParameters = map[string]string{}
+			}
+			ev.PathParameters[name] = "p1"
+			if name == "token" {
+				ev.PathParameters[name] = "p1." + strings.Repeat("A", 43)
+			}
+		}
+	}
+	return ev
 }
 
 type problemDoc struct {

@@ -195,6 +195,18 @@ func (r Route) MediaTypes() []string { return uploads[r.Key()] }
 // NeedsSession reports whether the route needs a signed-in session.
 func (r Route) NeedsSession() bool { return r.Auth != Public }
 
+// Params lists the names of the route's path parameters, in path order: "id" and "userId" for
+// /v1/accounts/{id}/users/{userId}.
+func (r Route) Params() []string {
+	var out []string
+	for seg := range strings.SplitSeq(r.Path, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			out = append(out, seg[1:len(seg)-1])
+		}
+	}
+	return out
+}
+
 // Key is the API Gateway route key, "METHOD /path".
 func (r Route) Key() string { return r.Method + " " + r.Path }
 

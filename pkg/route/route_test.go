@@ -3,6 +3,7 @@ package route_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -69,6 +70,22 @@ func TestMatch(t *testing.T) {
 		params, ok := r.Match(c.method, c.path)
 		if ok != c.ok || params["token"] != c.token {
 			t.Errorf("Match(%s %s) = %v, %v; want %q, %v", c.method, c.path, params, ok, c.token, c.ok)
+		}
+	}
+}
+
+func TestParams(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		path string
+		want []string
+	}{
+		{"/v1/health", nil},
+		{"/v1/activations/{token}", []string{"token"}},
+		{"/v1/accounts/{id}/users/{userId}", []string{"id", "userId"}},
+	} {
+		if got := (route.Route{Method: "GET", Path: c.path}).Params(); !slices.Equal(got, c.want) {
+			t.Errorf("Params of %s = %v, want %v", c.path, got, c.want)
 		}
 	}
 }

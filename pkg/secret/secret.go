@@ -88,13 +88,32 @@ func (k *Keyring) LinkToken(purpose, id string) string {
 	return id + "." + b64.EncodeToString(k.mac("link", purpose, id))
 }
 
+// macChars is the length of a link token's mac: a SHA-256 sum in unpadded base64url.
+var macChars = b64.EncodedLen(sha256.Size)
+
+// WellFormedLinkToken reports whether s could be a link token that LinkToken made: a well-formed id, a dot and
+// a mac of macChars base64url characters. Anything else cannot verify for any purpose, so callers answer "link
+// invalid" without computing a mac or reading anything.
+func WellFormedLinkToken(s string) bool {
+	id, mac, found := strings.Cut(s, ".")
+	if !found || !WellFormedID(id) || len(mac) != macChars {
+		return false
+	}
+	for _, r := range mac {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 // ParseLinkToken checks a token from a link and returns its id. ok is false for anything that this key did not
-// make for this purpose.
+// make for this purpose; when ok is true the id is well formed (WellFormedID).
 func (k *Keyring) ParseLinkToken(purpose, token string) (id string, ok bool) {
-	id, macText, found := strings.Cut(token, ".")
-	if !found || id == "" || len(token) > 200 {
+	if !WellFormedLinkToken(token) {
 		return "", false
 	}
+	id, macText, _ := strings.Cut(token, ".")
 	got, err := b64.DecodeString(macText)
 	if err != nil {
 		return "", false

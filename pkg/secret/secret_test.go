@@ -110,6 +110,27 @@ func TestAnswerIgnoresCaseAndSpacing(t *testing.T) {
 	}
 }
 
+func TestWellFormedLinkToken(t *testing.T) {
+	t.Parallel()
+	k := keyring(t, 1)
+	for _, purpose := range []string{secret.PurposeActivation, secret.PurposeMembership, secret.PurposeReset, secret.PurposeShare} {
+		if tok := k.LinkToken(purpose, secret.NewID()); !secret.WellFormedLinkToken(tok) {
+			t.Fatalf("LinkToken made %q, which WellFormedLinkToken refuses", tok)
+		}
+	}
+	tok := k.LinkToken(secret.PurposeActivation, "fixed-test-id")
+	id, mac, _ := strings.Cut(tok, ".")
+	for _, bad := range []string{
+		"", ".", id, id + ".", "." + mac, tok + "x", tok[:len(tok)-1], id + ".." + mac, "a b." + mac,
+		strings.Repeat("a", 65) + "." + mac, id + "." + strings.Replace(mac, mac[:1], "+", 1), id + "." + mac[:42] + "=",
+		strings.Repeat("a", 5000), "../" + tok, "é" + tok, tok + "\x00",
+	} {
+		if secret.WellFormedLinkToken(bad) {
+			t.Errorf("WellFormedLinkToken(%q) = true", bad)
+		}
+	}
+}
+
 func TestWellFormedID(t *testing.T) {
 	t.Parallel()
 	if id := secret.NewID(); !secret.WellFormedID(id) {

@@ -1,0 +1,98 @@
+package app_test
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"maps"
+	"net/http"
+	"testing"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/license"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
+	"github.com/partnerhub/partnerhub/pkg/route"
+)
+
+// validBodies are request bodies that pass each route's own checks, so that what the route answers for an
+// unknown path parameter is its not-found problem rather than a validation problem. Routes not listed get {}.
+var validBodies = map[string]any{
+	"PATCH /v1/accounts/{id}":                map[string]any{"company": map[string]any{"city": "Lyon"}},
+	"PUT /v1/accounts/{id}/endpoints":        map[string]any{"count": 5},
+	"PUT /v1/accounts/{id}/branding":         map[string]any{"color": "#1f5fbf", "supportEmail": "help@example.com"},
+	"PUT /v1/accounts/{id}/branding/logo":    []byte("\x89PNG\r\n\x1a\n"),
+	"PUT /v1/accounts/{id}/branding/enabled": map[string]any{"enabled": true},
+	"POST /v1/accounts/{id}/users":           map[string]any{"name": "Ada Lovelace", "email": "ada@example.com", "roles": []string{"account-admin"}},
+	"PATCH /v1/users/{id}":                   map[string]any{"name": "Ada Lovelace"},
+	"PUT /v1/users/{id}/two-factor":          map[string]any{"enabled": true},
+	"POST /v1/accounts/{id}/partner-access":  map[string]any{"partnerId": "ABCD-2345"},
+	"POST /v1/share-links/{token}":           map[string]any{"customerId": "customer-1"},
+	"PUT /v1/partner-access/{grantId}/staff": map[string]any{"userIds": []string{}},
+}
+
+// TestMalformedPathParametersAnswerAsUnknownOnes holds the adapter's answers (httpapi.NotFound) to the
+// endpoints': for every route with a path parameter, a well-formed value that names nothing and a value that
+// cannot name anything get the same status, problem type and detail, for the provider's super administrator.
+func TestMalformedPathParametersAnswerAsUnknownOnes(t *testing.T) {
+	t.Parallel()
+	p := platformtest.New(t)
+	bodies := maps.Clone(validBodies)
+	bodies["PUT /v1/accounts/{id}/branding/logo"] = tinyPNG(t)
+	// A share link is opened by a customer's administrator, acting in the customer.
+	customer := p.CreateAccount(p.Super, account.Customer, p.ProviderID, "Unknown Links Customer")
+	p.Activate(customer.ContactUserID)
+	customerSession := p.Session(customer.ContactUserID, customer.ID)
+	p.AcceptLicense(customerSession, license.Current().Version)
+	bodies["POST /v1/share-links/{token}"] = map[string]any{"customerId": customer.ID}
+	sessions := map[string]string{"POST /v1/share-links/{token}": customerSession}
+	for _, rt := range route.Routes {
+		for _, param := range rt.Params() {
+			t.Run("route="+rt.Key()+"/param="+param, func(t *testing.T) {
+				// The other parameters name what exists, so the one under test is what the route looks up last.
+				params := map[string]string{}
+				for _, name := range rt.Params() {
+					params[name] = sampleParam(name)
+					if name == "id" && name != param {
+						params[name] = p.ProviderID
+					}
+				}
+				body, ok := bodies[rt.Key()]
+				if !ok {
+					body = map[string]any{}
+				}
+				cookie, ok := sessions[rt.Key()]
+				if !ok {
+					cookie = p.Super
+				}
+				req := platformtest.Request{Function: rt.Function, Route: rt.Key(), Params: params, Cookie: cookie, Body: body}
+				if types := rt.MediaTypes(); types != nil {
+					req.Headers = map[string]string{"origin": platformtest.Origin, "content-type": types[0]}
+				}
+				unknown := p.Call(req)
+				if unknown.StatusCode != http.StatusNotFound {
+					t.Fatalf("a well-formed unknown %s: %d %s; give the route a valid body in validBodies", param, unknown.StatusCode, unknown.Body)
+				}
+				req.Params = map[string]string{}
+				for k, v := range params {
+					req.Params[k] = v
+				}
+				req.Params[param] = malformedParams["long"]
+				bad := p.Call(req)
+				if bad.StatusCode != unknown.StatusCode || bad.Problem() != unknown.Problem() || bad.Str("detail") != unknown.Str("detail") {
+					t.Fatalf("a malformed %s answers %d %s %q\nan unknown one %d %s %q", param,
+						bad.StatusCode, bad.Problem(), bad.Str("detail"), unknown.StatusCode, unknown.Problem(), unknown.Str("detail"))
+				}
+			})
+		}
+	}
+}
+
+// tinyPNG is a valid 1×1 PNG.
+func tinyPNG(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
