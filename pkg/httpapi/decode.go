@@ -11,7 +11,8 @@ import (
 
 // decodeStrict decodes body into dst (a pointer to a struct), reporting into v every unknown field and every
 // field whose JSON type does not fit. Fields that fit are decoded even when others do not, so the request's own
-// validation can still name what is missing. A body that is too large or not JSON is reported as "body".
+// validation can still name what is missing. A body that is too large, not JSON, or JSON but not an object (an
+// array, a string, null) is reported as "body"; an empty body is an empty object.
 func decodeStrict(body []byte, dst any, v *fault.ValidationError) {
 	if len(body) > MaxBody {
 		v.Add("body", "too_large", fmt.Sprintf("The body is larger than %d KiB.", MaxBody>>10))
@@ -22,6 +23,9 @@ func decodeStrict(body []byte, dst any, v *fault.ValidationError) {
 		raw = map[string]any{}
 	} else if err := json.Unmarshal(body, &raw); err != nil {
 		v.Add("body", "invalid_json", "The body is not valid JSON.")
+		return
+	} else if raw == nil {
+		v.Add("body", "wrong_type", nullBody)
 		return
 	}
 	clean := prune(raw, reflect.TypeOf(dst).Elem(), "", v)
@@ -37,6 +41,13 @@ func decodeStrict(body []byte, dst any, v *fault.ValidationError) {
 		v.Add("body", "wrong_type", "The body does not match the expected shape.")
 	}
 }
+
+// nullBody answers a JSON null body. null is not an empty object: decoded as one, it would pass for a request
+// that sent nothing, so every JSON route refuses it, whether its endpoint reads a body or not (Config.serve).
+const nullBody = "The body must be a JSON object, not null."
+
+// isNull reports whether a body is the JSON literal null.
+func isNull(body []byte) bool { return strings.TrimSpace(string(body)) == "null" }
 
 // prune returns raw without the parts that do not fit type t, reporting each one under its JSON path.
 func prune(raw any, t reflect.Type, path string, v *fault.ValidationError) any {

@@ -118,6 +118,11 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 				"Finish your first sign-in steps first: "+a.PendingSteps[0]+".").With("step", a.PendingSteps[0]).With("steps", a.PendingSteps)
 		}
 	}
+	if rt.MediaTypes() == nil {
+		if body, err := req.Body(); err == nil && isNull(body) {
+			return Response{}, fault.Invalid("body", "wrong_type", nullBody)
+		}
+	}
 	return endpoint(ctx, req)
 }
 

@@ -140,6 +140,9 @@ func TestDecodeNamesEveryInvalidField(t *testing.T) {
 		{"case=nested object of the wrong type", `{"name":"a","contact":"a@b.c"}`, map[string]string{"contact": "wrong_type"}},
 		{"case=invalid json", `{"name":`, map[string]string{"body": "invalid_json"}},
 		{"case=array body", `[1,2]`, map[string]string{"body": "wrong_type"}},
+		{"case=null body", `null`, map[string]string{"body": "wrong_type"}},
+		{"case=null body with spaces", " null\n", map[string]string{"body": "wrong_type"}},
+		{"case=string body", `"x"`, map[string]string{"body": "wrong_type"}},
 		{"case=too large", `{"name":"` + strings.Repeat("a", httpapi.MaxBody) + `"}`, map[string]string{"body": "too_large"}},
 	}
 	for _, c := range cases {
@@ -302,5 +305,26 @@ func TestSourceIPBehindTheDistribution(t *testing.T) {
 				t.Fatalf("SourceIP = %q, want %q", seen, c.want)
 			}
 		})
+	}
+}
+
+// TestNullBodyIsRefusedWhereTheEndpointReadsNoBody: sign-out reads no body, and still a null one is refused
+// before it runs; an empty body is still no body.
+func TestNullBodyIsRefusedWhereTheEndpointReadsNoBody(t *testing.T) {
+	t.Parallel()
+	ran := false
+	h := httpapi.New(httpapi.Config{Function: route.OTP, Auth: fixedAuth{a: actor.Actor{UserID: "u1"}}, Origins: []string{origin},
+		Mux: httpapi.Mux{"DELETE /v1/sessions/current": func(context.Context, *httpapi.Request) (httpapi.Response, error) {
+			ran = true
+			return httpapi.NoContent(), nil
+		}},
+		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	resp, _ := h(context.Background(), post("DELETE /v1/sessions/current", " null ", nil, "ph_session=tok"))
+	if resp.StatusCode != http.StatusBadRequest || fields(decodeProblem(t, resp))["body"] != "wrong_type" || ran {
+		t.Fatalf("null body: %d %s (endpoint ran: %v)", resp.StatusCode, resp.Body, ran)
+	}
+	resp, _ = h(context.Background(), post("DELETE /v1/sessions/current", "", nil, "ph_session=tok"))
+	if resp.StatusCode != http.StatusNoContent || !ran {
+		t.Fatalf("empty body: %d %s", resp.StatusCode, resp.Body)
 	}
 }
