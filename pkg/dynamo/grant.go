@@ -20,49 +20,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
-// partnerIDGuard reserves a Partner ID and names its account.
-type partnerIDGuard struct {
-	AccountID string `dynamodbav:"accountId"`
-	PartnerID string `dynamodbav:"partnerId"`
-}
-
-// PartnerIDGuardItem reserves a Partner ID (canonical: the eight characters without the hyphen; shown: as
-// people read it) for an account. A Put of it with attribute_not_exists fails if the ID is taken.
-func PartnerIDGuardItem(canonical, shown, accountID string) (map[string]types.AttributeValue, error) {
-	return Record(partnerIDGuard{AccountID: accountID, PartnerID: shown}, table.TypeGuard, table.PartnerIDGuard(canonical))
-}
-
 // IsKey reports whether an encoded item has the key k.
 func IsKey(item map[string]types.AttributeValue, k table.Key) bool {
 	pk, _ := item[table.AttrPK].(*types.AttributeValueMemberS)
 	sk, _ := item[table.AttrSK].(*types.AttributeValueMemberS)
 	return pk != nil && sk != nil && pk.Value == k.PK && sk.Value == k.SK
-}
-
-// AccountByPartnerID reads the account a Partner ID (canonical form) names; found is false if none does.
-func (s Store) AccountByPartnerID(ctx context.Context, canonical string) (account.Account, bool, error) {
-	var g partnerIDGuard
-	found, err := Get(ctx, s.DB, s.Table, table.PartnerIDGuard(canonical), &g)
-	if err != nil || !found || g.AccountID == "" {
-		return account.Account{}, false, err
-	}
-	var acc account.Account
-	if found, err = Get(ctx, s.DB, s.Table, table.AccountKey(g.AccountID), &acc); err != nil {
-		return acc, false, err
-	}
-	return acc, found, nil
-}
-
-// SetPartnerID is the transaction item that gives an account that has none its Partner ID (shown form). It
-// leaves the version alone: no edit of the account conflicts with it.
-func SetPartnerID(tableName, accountID, shown string) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(tableName),
-		Key:                       table.AccountKey(accountID).AV(),
-		UpdateExpression:          aws.String("SET partnerId = :p"),
-		ConditionExpression:       aws.String("attribute_exists(pk) AND attribute_not_exists(partnerId)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":p": S(shown)},
-	}}
 }
 
 // StaffRecord is one member of a partner's staff assigned to a grant, as the grant keeps them.

@@ -11,6 +11,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -90,12 +91,12 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, customerID string, 
 	}
 	now := s.clock.Now()
 	v := &fault.ValidationError{}
-	var pid PartnerID
+	var pid partnerid.ID
 	switch {
 	case req.PartnerID == "":
 		v.Add("partnerId", codeRequired, "Enter the Partner ID your partner gave you.")
 	default:
-		if pid, err = ParsePartnerID(req.PartnerID); err != nil {
+		if pid, err = partnerid.Parse(req.PartnerID); err != nil {
 			v.Add("partnerId", codeInvalid, "A Partner ID has eight letters and digits, like 7KQ4-M2XD.")
 		}
 	}
@@ -103,7 +104,7 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, customerID string, 
 	if err := v.Err(); err != nil {
 		return View{}, err
 	}
-	partner, found, err := s.store.AccountByPartnerID(ctx, string(pid))
+	partner, found, err := s.store.AccountByPartnerID(ctx, pid)
 	if err != nil {
 		return View{}, err
 	}
@@ -121,7 +122,7 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, customerID string, 
 // expiry index), the pair guard that refuses a second live grant of the pair, checks that both accounts are
 // open, the audit events on both sides and the email to the partner's administrators.
 func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner account.Account, endsAt time.Time, via string) (Grant, error) {
-	if !HasPartnerID(partner.Kind) || partner.Status == account.Disabled {
+	if !partnerid.Has(partner.Kind) || partner.Status == account.Disabled {
 		return Grant{}, errNoPartner
 	}
 	if usable, err := s.store.AccountUsable(ctx, partner); err != nil || !usable {

@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -169,7 +170,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, p P
 	side := CustomerSide
 	switch {
 	case acc.Kind == account.Customer:
-	case HasPartnerID(acc.Kind):
+	case partnerid.Has(acc.Kind):
 		side = PartnerSide
 		pid := acc.PartnerID
 		if a.Can(role.PartnerAccessManage) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -142,7 +143,7 @@ func TestPartnerIDForOlderAccounts(t *testing.T) {
 	r := w.list(w.partnerAdmin, w.partner.ID, nil)
 	platformtest.WantStatus(t, r, http.StatusOK)
 	got := r.Str("partnerId")
-	if _, err := grant.ParsePartnerID(got); err != nil || w.partnerID() != got {
+	if _, err := partnerid.Parse(got); err != nil || w.partnerID() != got {
 		t.Fatalf("allocated %q, stored %q", got, w.partnerID())
 	}
 	if g := w.Data().Item(table.PartnerIDGuard(got[:4] + got[5:])); platformtest.Str(g["accountId"]) != w.partner.ID {

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -32,7 +33,7 @@ func drawing(id string) io.Reader {
 	for _, r := range canonical(id) {
 		b = append(b, byte(strings.IndexRune(alphabet, r)))
 	}
-	// NewPartnerID reads 16 bytes at a time; pad the first read with bytes it skips.
+	// partnerid.New reads 16 bytes at a time; pad the first read with bytes it skips.
 	b = append(b, bytes.Repeat([]byte{255}, 8)...)
 	return io.MultiReader(bytes.NewReader(b), rand.Reader)
 }
@@ -45,7 +46,7 @@ func TestEveryPartnerHasAPartnerID(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range []platformtest.Created{w.msp, w.partner} {
 		shown := w.Account(c.ID).PartnerID
-		if _, err := grant.ParsePartnerID(shown); err != nil || len(shown) != 9 || shown[4] != '-' || seen[shown] {
+		if _, err := partnerid.Parse(shown); err != nil || len(shown) != 9 || shown[4] != '-' || seen[shown] {
 			t.Fatalf("Partner ID %q", shown)
 		}
 		seen[shown] = true

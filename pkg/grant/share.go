@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
@@ -52,7 +53,7 @@ func (s *Service) CreateShareLink(ctx context.Context, a actor.Actor, partnerID 
 	if err != nil {
 		return ShareLink{}, err
 	}
-	if !HasPartnerID(acc.Kind) {
+	if !partnerid.Has(acc.Kind) {
 		return ShareLink{}, errNotPartner
 	}
 	now := s.clock.Now()
@@ -102,7 +103,7 @@ func (s *Service) linkPartner(ctx context.Context, token string, now time.Time) 
 		return account.Account{}, time.Time{}, errLinkOld
 	}
 	partner, err := s.store.Account(ctx, l.PartnerAccountID)
-	if errors.Is(err, fault.ErrNotFound) || err == nil && (!HasPartnerID(partner.Kind) || partner.Status == account.Disabled) {
+	if errors.Is(err, fault.ErrNotFound) || err == nil && (!partnerid.Has(partner.Kind) || partner.Status == account.Disabled) {
 		return account.Account{}, time.Time{}, errNoPartner
 	}
 	return partner, l.ExpiresAt, err

@@ -14,7 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -252,9 +252,9 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		Role: role.AdminFor(string(kind)),
 	}
 	// MSPs and partners get their Partner ID with the account, reserved by a guard in the same transaction.
-	var partnerID grant.PartnerID
-	if grant.HasPartnerID(kind) {
-		if partnerID, err = grant.NewPartnerID(s.random); err != nil {
+	var partnerID partnerid.ID
+	if partnerid.Has(kind) {
+		if partnerID, err = partnerid.New(s.random); err != nil {
 			return Created{}, err
 		}
 		acc.PartnerID = partnerID.String()
@@ -290,7 +290,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 
 	partnerAt := -1
 	if partnerID != "" {
-		guard, err := grant.PartnerIDItems(s.table, partnerID, acc.ID)
+		guard, err := dynamo.PartnerIDPut(s.table, partnerID, acc.ID)
 		if err != nil {
 			return Created{}, err
 		}
@@ -302,7 +302,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		if err == nil {
 			break
 		}
-		if partnerAt < 0 || !dynamo.FailedAt(err, partnerAt) || attempt == grant.PartnerIDAttempts {
+		if partnerAt < 0 || !dynamo.FailedAt(err, partnerAt) || attempt == partnerid.Attempts {
 			return Created{}, s.createFailed(ctx, err, plan, parentAt, req)
 		}
 		// The Partner ID is taken (about one chance in 10^11 per existing partner): draw another.
@@ -317,7 +317,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 // redrawPartnerID replaces, in a new account's transaction, its Partner ID: the account item (found by its key)
 // and the guard at partnerAt.
 func (s *Service) redrawPartnerID(items []types.TransactWriteItem, partnerAt int, acc *account.Account) ([]types.TransactWriteItem, error) {
-	id, err := grant.NewPartnerID(s.random)
+	id, err := partnerid.New(s.random)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +326,7 @@ func (s *Service) redrawPartnerID(items []types.TransactWriteItem, partnerAt int
 	if err != nil {
 		return nil, err
 	}
-	guard, err := grant.PartnerIDItems(s.table, id, acc.ID)
+	guard, err := dynamo.PartnerIDPut(s.table, id, acc.ID)
 	if err != nil {
 		return nil, err
 	}
