@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/partnerhub/partnerhub/pkg/display"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 )
 
@@ -21,21 +22,23 @@ const (
 	CodeTooMany     = "too_many"
 )
 
-// text checks a free-text field: trimmed, required or not, at most max characters, no control characters.
-// It returns the trimmed value.
+// text checks a free-text field: trimmed, required or not, at most max characters, and display text (no control,
+// invisible or text-direction characters: package display). It returns the trimmed value.
 func text(v *fault.ValidationError, field, value string, required bool, maxLen int) string {
 	value = strings.TrimSpace(value)
+	if v.Has(field) {
+		return value // already reported while decoding (wrong type): one problem per field
+	}
+	code, detail, shown := display.Check(value)
 	switch {
-	case v.Has(field):
-		// Already reported while decoding (wrong type): one problem per field.
 	case value == "":
 		if required {
 			v.Add(field, CodeRequired, "This field is required.")
 		}
 	case utf8.RuneCountInString(value) > maxLen:
 		v.Add(field, CodeTooLong, fmt.Sprintf("Use at most %d characters.", maxLen))
-	case strings.ContainsFunc(value, unicode.IsControl):
-		v.Add(field, CodeInvalid, "Remove line breaks and other control characters.")
+	case !shown:
+		v.Add(field, code, detail)
 	}
 	return value
 }

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/partnerhub/partnerhub/pkg/display"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 )
 
@@ -31,12 +31,14 @@ const (
 )
 
 // text checks an optional free-text field that was sent: trimmed, not empty if required, at most maxLen
-// characters, no control characters. It returns the trimmed value.
+// characters, and display text (no control, invisible or text-direction characters: package display). It
+// returns the trimmed value.
 func text(v *fault.ValidationError, field string, value *string, required bool, maxLen int) *string {
 	if value == nil || v.Has(field) {
 		return value
 	}
 	s := strings.TrimSpace(*value)
+	code, detail, shown := display.Check(s)
 	switch {
 	case s == "":
 		if required {
@@ -44,8 +46,8 @@ func text(v *fault.ValidationError, field string, value *string, required bool, 
 		}
 	case utf8.RuneCountInString(s) > maxLen:
 		v.Add(field, codeTooLong, fmt.Sprintf("Use at most %d characters.", maxLen))
-	case strings.ContainsFunc(s, unicode.IsControl):
-		v.Add(field, codeInvalid, "Remove line breaks and other control characters.")
+	case !shown:
+		v.Add(field, code, detail)
 	}
 	return &s
 }
