@@ -21,7 +21,10 @@ type App struct {
 	Clients *Clients
 	Clock   clock.Clock
 	Log     *slog.Logger
-	// Keys holds the HMAC key every token, code and session hash is made with.
+	// Keys holds the HMAC key every token, code and session hash is made with. It is nil when the process was
+	// given no key (no HMAC_SECRET_ARN or PH_HMAC_KEY), as the stack starts the functions that need none (health,
+	// expiry-sweep). Every handler that needs it fails to build without it, so a function deployed without its
+	// key fails at cold start rather than at its first request.
 	Keys *secret.Keyring
 	// SMS sends texts; nil means the SMS service in AWS and none locally (see WithSMS).
 	SMS outbox.SMSSender
@@ -36,7 +39,8 @@ func WithClock(c clock.Clock) Option { return func(a *App) { a.Clock = c } }
 // WithLogger replaces the JSON logger on standard error.
 func WithLogger(l *slog.Logger) Option { return func(a *App) { a.Log = l } }
 
-// New builds the App: the SDK clients (once) and, in AWS, the HMAC key from Secrets Manager.
+// New builds the App: the SDK clients (once) and, in AWS, the HMAC key from Secrets Manager when the function
+// was given one.
 func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	a := &App{Config: cfg, Clock: clock.System{}, Log: NewLogger(cfg.LogLevel)}
 	for _, o := range opts {
@@ -52,8 +56,10 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	if err := cl.LoadOriginSecret(ctx, &a.Config); err != nil {
 		return nil, err
 	}
-	if a.Keys, err = secret.NewKeyring(a.Config.Key); err != nil {
-		return nil, err
+	if a.Config.Key != nil {
+		if a.Keys, err = secret.NewKeyring(a.Config.Key); err != nil {
+			return nil, err
+		}
 	}
 	a.Clients = cl
 	return a, nil
@@ -74,10 +80,14 @@ func (a *App) HTTP(function string) (httpapi.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	auth, err := a.authenticator(function)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", function, err)
+	}
 	return httpapi.New(httpapi.Config{
 		Function:     function,
 		Mux:          mux,
-		Auth:         a.authenticator(),
+		Auth:         auth,
 		Origins:      a.Config.Origins,
 		OriginSecret: a.Config.OriginSecret,
 		Log:          a.Log,

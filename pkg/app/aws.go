@@ -21,6 +21,8 @@ type Clients struct {
 	Streams *dynamodbstreams.Client
 	SES     *sesv2.Client
 	Secrets *secretsmanager.Client
+	// aws is the configuration the clients were built from, for clients built later (the mailer's SNS).
+	aws aws.Config
 }
 
 // NewClients builds the SDK clients. With endpoints set (the local stack and tests) they talk to the emulators
@@ -51,12 +53,14 @@ func NewClients(ctx context.Context, c Config) (*Clients, error) {
 			}
 		}),
 		Secrets: secretsmanager.NewFromConfig(cfg),
+		aws:     cfg,
 	}, nil
 }
 
-// LoadKey fills c.Key from Secrets Manager when it was not given directly. The secret holds the key hex-encoded.
+// LoadKey fills c.Key from Secrets Manager when the configuration names the secret and no key was given
+// directly. The secret holds the key hex-encoded.
 func (cl *Clients) LoadKey(ctx context.Context, c *Config) error {
-	if c.Key != nil {
+	if c.Key != nil || c.HMACSecretARN == "" {
 		return nil
 	}
 	out, err := cl.Secrets.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(c.HMACSecretARN)})

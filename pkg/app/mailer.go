@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -27,6 +28,10 @@ func (a *App) Mailer() (StreamHandler, error) {
 
 // OutboxMailer builds the mailer service itself, for the local gateway's stream poller and for tests.
 func (a *App) OutboxMailer() (*outbox.Mailer, error) {
+	// outbox.Config.Keys is an interface: a nil *secret.Keyring in it is not nil, and NewMailer would accept it.
+	if a.Keys == nil {
+		return nil, fmt.Errorf("build the mailer: %w", ErrNoKey)
+	}
 	ses := sesv2.New(a.Clients.SES.Options(), func(o *sesv2.Options) {
 		o.Retryer = outbox.SESRetryer(sesAttempts, sesMaxBackoff)
 	})

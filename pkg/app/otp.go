@@ -11,4 +11,10 @@ func (a *App) SignIn() *signin.Service {
 }
 
 // otpMux builds the routes of the otp function.
-func (a *App) otpMux() (httpapi.Mux, error) { return a.SignIn().Mux(), nil }
+func (a *App) otpMux() (httpapi.Mux, error) {
+	s, err := a.signIn()
+	if err != nil {
+		return nil, err
+	}
+	return s.Mux(), nil
+}

@@ -19,11 +19,9 @@ func (a *App) smsSender() outbox.SMSSender {
 	case a.Config.Local():
 		return nil
 	}
-	// The SES client was built from the function's AWS configuration; SNS takes the same region and
-	// credentials (the Lambda role), so the process loads that configuration once.
-	o := a.Clients.SES.Options()
-	return outbox.SNSSender{Client: sns.New(sns.Options{
-		Region: o.Region, Credentials: o.Credentials, HTTPClient: o.HTTPClient, Logger: o.Logger,
-		Retryer: outbox.SESRetryer(sesAttempts, sesMaxBackoff),
+	// SNS is built from the AWS configuration the process loaded once for the other clients: the same region
+	// and credentials (the Lambda role), and the SDK's endpoint settings (AWS_ENDPOINT_URL_SNS) like every client.
+	return outbox.SNSSender{Client: sns.NewFromConfig(a.Clients.aws, func(o *sns.Options) {
+		o.Retryer = outbox.SESRetryer(sesAttempts, sesMaxBackoff)
 	})}
 }
