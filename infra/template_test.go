@@ -14,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
 
 // Synthesizing the stack through jsii takes seconds, so every test shares one synthesis: the jsii template for
@@ -40,7 +41,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	workDir = dir
-	code := m.Run()
+	// The emulators are for TestEveryFunctionStartsWithItsStackEnvironment, which runs the real functions.
+	code := testenv.Run(m)
 	jsii.Close()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -1,0 +1,431 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/runtimeapi"
+	"github.com/partnerhub/partnerhub/pkg/testenv"
+)
+
+// Bounds of the waits on a function process: its cold init (to the first poll of the Runtime API) and each
+// invocation. Both take well under a second; the margin is for a loaded CI machine.
+const (
+	initBound   = 20 * time.Second
+	invokeBound = 20 * time.Second
+)
+
+// TestEveryFunctionStartsWithItsStackEnvironment runs every function as Lambda would run it from this stack: its
+// real bootstrap, started with exactly the Environment of its AWS::Lambda::Function in the synthesized template
+// (CloudFormation tokens replaced by the emulators' table and a stand-in Secrets Manager) plus what the Lambda
+// service sets, polling a stand-in Runtime API. Each must reach its first poll and answer its sample events from
+// events/ on /response: a function whose stack environment lacks something its start-up needs fails here, not
+// in AWS after a deploy.
+func TestEveryFunctionStartsWithItsStackEnvironment(t *testing.T) {
+	bin := t.TempDir()
+	start := time.Now()
+	built := make(chan error, 1)
+	var building time.Duration
+	go func() { // the build and the synthesis share the wait
+		err := buildFunctions(bin)
+		building = time.Since(start)
+		built <- err
+	}()
+	_, cfn := synth(t)
+	synthesizing := time.Since(start)
+	if err := <-built; err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("synthesis %v, build of the %d bootstraps %v, side by side", synthesizing.Round(time.Millisecond),
+		len(route.Functions), building.Round(time.Millisecond))
+
+	env := testenv.Get(t)
+	tableName := env.NewTable(t)
+	stand := newPlaceholders(t, cfn, tableName)
+	stub := standInAWS(t, stand.secrets)
+	// The SDK's own endpoint settings, which config.LoadDefaultConfig reads for every client built from it.
+	endpoints := []string{
+		"AWS_ENDPOINT_URL_DYNAMODB=" + env.DynamoURL,
+		"AWS_ENDPOINT_URL_SESV2=" + env.SESURL,
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + stub.URL,
+		"AWS_ENDPOINT_URL_SNS=" + stub.URL,
+	}
+	samples := sampleEvents(t)
+	fns := cfn.functions()
+
+	for _, f := range route.Functions {
+		t.Run("fn="+f.Name, func(t *testing.T) {
+			t.Parallel()
+			id, ok := fns[f.Name]
+			if !ok {
+				t.Fatalf("no Lambda function tagged %s=%s", FunctionTag, f.Name)
+			}
+			vars, _ := prop(cfn.Resources[id].Properties, "Environment", "Variables").(obj)
+			var fnEnv []string
+			for _, name := range slices.Sorted(maps.Keys(vars)) {
+				v, err := stand.resolve(vars[name])
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				fnEnv = append(fnEnv, name+"="+v)
+			}
+			if len(samples[f.Name]) == 0 {
+				t.Fatalf("no sample event in events/ for %s", f.Name)
+			}
+
+			p := startFunction(t, filepath.Join(bin, f.Name), f.Name, fnEnv, endpoints)
+			for _, s := range samples[f.Name] {
+				t.Run("event="+s.file, func(t *testing.T) {
+					prepare(t, env.Dynamo, tableName, f, s)
+					out := p.invoke(t, s.raw)
+					checkAnswer(t, f, s, out)
+				})
+			}
+		})
+	}
+}
+
+// buildFunctions builds every function's bootstrap for this machine, into dir/<name>, in one go build.
+func buildFunctions(dir string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	args := []string{"build", "-tags", "lambda.norpc", "-ldflags", "-s -w", "-o", dir + string(filepath.Separator)}
+	for _, f := range route.Functions {
+		args = append(args, "./functions/"+f.Name)
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build the functions: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// placeholders stand in for what CloudFormation resolves at deploy time.
+type placeholders struct {
+	cfn   *template
+	table string
+	// secrets maps each stand-in secret ARN to its value: the HMAC key as the stack generates it (64 hex
+	// characters), the origin secret a string.
+	secrets map[string]string
+}
+
+func newPlaceholders(t *testing.T, cfn *template, table string) *placeholders {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return &placeholders{cfn: cfn, table: table, secrets: map[string]string{
+		secretARN(cfn.hmacKey(t)):      hex.EncodeToString(key),
+		secretARN(cfn.originSecret(t)): "stand-in-origin-secret",
+	}}
+}
+
+// secretARN is the stand-in ARN of the secret with that logical id; Ref of a secret is its ARN.
+func secretARN(logicalID string) string {
+	return "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + logicalID + "-AbCdEf"
+}
+
+// resolve turns a template value into what the function would see. A token it has no stand-in for fails the
+// test, so a new kind of variable is noticed here rather than passed on as JSON.
+func (p *placeholders) resolve(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	if id := ref(v); id != "" {
+		switch typ := p.cfn.Resources[id].Type; typ {
+		case "AWS::DynamoDB::Table":
+			return p.table, nil
+		case "AWS::SecretsManager::Secret":
+			if _, ok := p.secrets[secretARN(id)]; !ok {
+				return "", fmt.Errorf("no stand-in value for secret %s", id)
+			}
+			return secretARN(id), nil
+		case "AWS::SES::ConfigurationSet":
+			return id, nil
+		default:
+			return "", fmt.Errorf("no stand-in for a Ref to %s (%s)", id, typ)
+		}
+	}
+	if id, attr := getAtt(v); id != "" {
+		if typ := p.cfn.Resources[id].Type; typ == "AWS::CloudFront::Distribution" && attr == "DomainName" {
+			return "d111111abcdef8.cloudfront.net", nil
+		}
+		return "", fmt.Errorf("no stand-in for Fn::GetAtt %s.%s", id, attr)
+	}
+	if m, _ := v.(obj); m["Fn::Join"] != nil {
+		l, _ := m["Fn::Join"].([]any)
+		sep, _ := l[0].(string)
+		var parts []string
+		for _, part := range joined(v) {
+			s, err := p.resolve(part)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, sep), nil
+	}
+	return "", fmt.Errorf("no stand-in for %v", v)
+}
+
+// standInAWS answers the AWS calls no emulator serves: Secrets Manager's GetSecretValue (JSON 1.1 protocol)
+// from secrets, keyed by ARN. Any other call fails the test, as nothing at start-up or on a sample event should
+// make one.
+func standInAWS(t *testing.T, secrets map[string]string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := r.Header.Get("X-Amz-Target")
+		if target != "secretsmanager.GetSecretValue" {
+			t.Errorf("unexpected AWS call %s %s (target %q)", r.Method, r.URL.Path, target)
+			http.Error(w, "not stood in for", http.StatusNotImplemented)
+			return
+		}
+		var in struct{ SecretId string }
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		value, ok := secrets[in.SecretId]
+		if !ok {
+			w.WriteHeader(http.StatusBadRequest)
+			_ = json.NewEncoder(w).Encode(map[string]string{
+				"__type": "ResourceNotFoundException", "Message": "Secrets Manager can't find the specified secret.",
+			})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"ARN": in.SecretId, "Name": in.SecretId[strings.LastIndex(in.SecretId, ":")+1:], "SecretString": value,
+			"VersionId": "00000000-0000-4000-8000-000000000001", "VersionStages": []string{"AWSCURRENT"},
+			"CreatedDate": 1767225600,
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// sample is one file of events/.
+type sample struct {
+	file string
+	raw  []byte
+	// to is the recipient an email the sample causes goes to instead of the file's: the SES emulator's mailbox
+	// is shared by every test.
+	to string
+}
+
+// sampleEvents maps each function to its sample events: an API event belongs to the function of its routeKey
+// (events/revoke-partner-access.json is the revoke function's), any other to the function it is named after.
+func sampleEvents(t *testing.T) map[string][]sample {
+	files, err := filepath.Glob(filepath.Join("..", "events", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no events/*.json (%v)", err)
+	}
+	out := map[string][]sample{}
+	for _, file := range files {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var head struct{ RouteKey string }
+		if err := json.Unmarshal(raw, &head); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		fn := strings.TrimSuffix(filepath.Base(file), ".json")
+		if head.RouteKey != "" {
+			r, ok := route.ByKey(head.RouteKey)
+			if !ok {
+				t.Fatalf("%s: no route %q", file, head.RouteKey)
+			}
+			fn = r.Function
+		}
+		out[fn] = append(out[fn], sample{file: filepath.Base(file), raw: raw, to: testenv.UniqueEmail(t, "coldstart")})
+	}
+	return out
+}
+
+// process is a running bootstrap and the Runtime API it polls.
+type process struct {
+	api    *runtimeapi.Server
+	exited chan struct{}
+	log    *syncBuffer
+	name   string
+}
+
+// startFunction starts a bootstrap with the environment Lambda gives it (the service's variables, then the
+// function's own, then the endpoint overrides) and nothing of the test's, and waits for its first poll.
+func startFunction(t *testing.T, path, name string, fnEnv, endpoints []string) *process {
+	api, err := runtimeapi.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(path)
+	cmd.Dir = t.TempDir()
+	cmd.Env = slices.Concat(api.ServiceEnv(name, "us-east-1"), fnEnv, endpoints)
+	p := &process{api: api, exited: make(chan struct{}), log: &syncBuffer{}, name: name}
+	cmd.Stdout, cmd.Stderr = p.log, p.log
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		api.Close()
+		t.Fatal(err)
+	}
+	go func() { _ = cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-p.exited
+		api.Close()
+	})
+	select {
+	case <-api.Polled():
+		t.Logf("%s: first poll %v after exec", name, api.FirstPoll().Sub(started).Round(time.Millisecond))
+	case <-p.exited:
+		t.Fatalf("%s exited (%v) before its first poll of the Runtime API; its output:\n%s", name, cmd.ProcessState, p.log)
+	case <-time.After(initBound):
+		t.Fatalf("%s did not poll the Runtime API within %v; its output:\n%s", name, initBound, p.log)
+	}
+	return p
+}
+
+// invoke hands the process one event and returns what it posted to /response; an /error or an exit fails the test.
+func (p *process) invoke(t *testing.T, event []byte) []byte {
+	ctx, cancel := context.WithTimeout(t.Context(), invokeBound)
+	defer cancel()
+	go func() {
+		select {
+		case <-p.exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	out, err := p.api.Invoke(ctx, event)
+	var fe *runtimeapi.FunctionError
+	switch {
+	case errors.As(err, &fe):
+		t.Fatalf("%s answered on /error: %v; its output:\n%s", p.name, fe, p.log)
+	case err != nil:
+		select {
+		case <-p.exited:
+			t.Fatalf("%s crashed on the event; its output:\n%s", p.name, p.log)
+		default:
+		}
+		t.Fatalf("%s: %v; its output:\n%s", p.name, err, p.log)
+	}
+	return out
+}
+
+// prepare puts in the table what the sample event is about, where the event alone cannot succeed: the mailer's
+// outbox message, addressed to a mailbox of this test's own.
+func prepare(t *testing.T, db *dynamodb.Client, tableName string, f route.Function, s sample) {
+	if f.Trigger != route.Stream {
+		return
+	}
+	var ev events.DynamoDBEvent
+	if err := json.Unmarshal(s.raw, &ev); err != nil || len(ev.Records) == 0 {
+		t.Fatalf("%s is not a stream event (%v)", s.file, err)
+	}
+	for _, r := range ev.Records {
+		item := itemOf(t, r.Change.NewImage)
+		item["to"] = &types.AttributeValueMemberS{Value: s.to}
+		if _, err := db.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: aws.String(tableName), Item: item}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkAnswer reads the answer as the function's trigger would: an API Gateway v2 response that is not a 5xx (health:
+// 200, since its table is there), a stream response with no failed record and the email in the mailbox, a
+// schedule's null.
+func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
+	switch f.Trigger {
+	case route.HTTP:
+		var resp events.APIGatewayV2HTTPResponse
+		if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode == 0 {
+			t.Fatalf("%s answered %s, not an API Gateway v2 response (%v)", f.Name, out, err)
+		}
+		if resp.StatusCode >= 500 || (f.Name == route.Health && resp.StatusCode != http.StatusOK) {
+			t.Fatalf("%s answered %s with %d: %s", f.Name, s.file, resp.StatusCode, resp.Body)
+		}
+		t.Logf("%s: %d", s.file, resp.StatusCode)
+	case route.Stream:
+		var resp events.DynamoDBEventResponse
+		if err := json.Unmarshal(out, &resp); err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("%s answered %s (%v), want no failed record", f.Name, out, err)
+		}
+		if mails := testenv.Get(t).Emails(t, s.to); len(mails) != 1 {
+			t.Fatalf("%d emails sent for %s, want 1", len(mails), s.file)
+		}
+	case route.Schedule:
+		if string(bytes.TrimSpace(out)) != "null" {
+			t.Fatalf("%s answered %s, want null", f.Name, out)
+		}
+	}
+}
+
+// itemOf converts a stream image into the table item it shows.
+func itemOf(t *testing.T, image map[string]events.DynamoDBAttributeValue) map[string]types.AttributeValue {
+	out := make(map[string]types.AttributeValue, len(image))
+	for k, v := range image {
+		out[k] = valueOf(t, v)
+	}
+	return out
+}
+
+func valueOf(t *testing.T, v events.DynamoDBAttributeValue) types.AttributeValue {
+	switch v.DataType() {
+	case events.DataTypeString:
+		return &types.AttributeValueMemberS{Value: v.String()}
+	case events.DataTypeNumber:
+		return &types.AttributeValueMemberN{Value: v.Number()}
+	case events.DataTypeBoolean:
+		return &types.AttributeValueMemberBOOL{Value: v.Boolean()}
+	case events.DataTypeNull:
+		return &types.AttributeValueMemberNULL{Value: true}
+	case events.DataTypeStringSet:
+		return &types.AttributeValueMemberSS{Value: v.StringSet()}
+	case events.DataTypeList:
+		var l []types.AttributeValue
+		for _, el := range v.List() {
+			l = append(l, valueOf(t, el))
+		}
+		return &types.AttributeValueMemberL{Value: l}
+	case events.DataTypeMap:
+		return &types.AttributeValueMemberM{Value: itemOf(t, v.Map())}
+	}
+	t.Fatalf("attribute type %v has no conversion here", v.DataType())
+	return nil
+}
+
+// syncBuffer is a process's output, written by its pipes and read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
