@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 )
@@ -31,6 +32,6 @@ func (a *App) Brands() brand.Mail {
 }
 
 // brandResolver finds the effective branding of an account: its nearest ancestor (or itself) with branding.
-func (a *App) brandResolver() brand.Resolver {
-	return brand.Resolver{Store: dynamo.Store{DB: a.Clients.Dynamo, Table: a.Config.Table}}
+func (a *App) brandResolver() branding.Resolver {
+	return branding.Resolver{Store: dynamo.Store{DB: a.Clients.Dynamo, Table: a.Config.Table}}
 }

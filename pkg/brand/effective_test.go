@@ -9,7 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
-	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
+	"github.com/partnerhub/partnerhub/pkg/branding/brandingtest"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
@@ -53,7 +54,7 @@ func (tr *tree) everywhere(t *testing.T, c platformtest.Created, admin string) s
 		fromLink = fromMe
 	}
 
-	e, err := brand.Resolver{Store: tr.Store}.Effective(context.Background(), c.ID)
+	e, err := branding.Resolver{Store: tr.Store}.Effective(context.Background(), c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,11 +78,11 @@ func TestEffectiveBrandingIsTheNearestBrandedAncestors(t *testing.T) {
 
 	// The msp brands itself and everything below it.
 	tr.brandPartner(tr.msp.ID, tr.mspAdmin, map[string]string{"color": "#111111", "supportEmail": "help@northwind.example"})
-	if r := tr.upload(tr.mspAdmin, tr.msp.ID, pngLogo(t), "image/png"); r.StatusCode != http.StatusOK {
+	if r := tr.upload(tr.mspAdmin, tr.msp.ID, brandingtest.PNG(t), "image/png"); r.StatusCode != http.StatusOK {
 		t.Fatalf("msp logo: %d %s", r.StatusCode, r.Body)
 	}
 	mspBrand := seen{accountID: tr.msp.ID, name: "Northwind MSP", color: "#111111",
-		logo: brand.LogoPath(tr.msp.ID, brand.Hash(pngLogo(t))), support: "help@northwind.example"}
+		logo: branding.LogoPath(tr.msp.ID, branding.Hash(brandingtest.PNG(t))), support: "help@northwind.example"}
 	for _, c := range []struct {
 		acc   platformtest.Created
 		admin string
@@ -146,7 +147,7 @@ func TestResolutionReadsAtMostThreeItems(t *testing.T) {
 	tr := newTree(t)
 	tr.brandPartner(tr.msp.ID, tr.mspAdmin, map[string]string{"color": "#111111", "supportEmail": "help@northwind.example"})
 	db := &countingDB{Client: tr.Env.Dynamo}
-	r := brand.Resolver{Store: dynamo.Store{DB: db, Table: tr.Table}}
+	r := branding.Resolver{Store: dynamo.Store{DB: db, Table: tr.Table}}
 	for _, c := range []struct {
 		id   string
 		want int32

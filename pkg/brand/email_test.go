@@ -9,7 +9,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
-	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
+	"github.com/partnerhub/partnerhub/pkg/branding/brandingtest"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
@@ -52,7 +53,7 @@ func TestActivationEmailCarriesThePartnersBranding(t *testing.T) {
 	tr := newTree(t)
 	tr.brandPartner(tr.partner.ID, tr.partnerAdmin, map[string]string{
 		"color": "#0A7C4A", "supportEmail": "help@contoso.example", "supportUrl": "https://help.contoso.example/desk", "name": "Contoso Cloud"})
-	logo := pngLogo(t)
+	logo := brandingtest.PNG(t)
 	if r := tr.upload(tr.partnerAdmin, tr.partner.ID, logo, "image/png"); r.StatusCode != http.StatusOK {
 		t.Fatalf("logo: %d %s", r.StatusCode, r.Body)
 	}
@@ -64,7 +65,7 @@ func TestActivationEmailCarriesThePartnersBranding(t *testing.T) {
 		"contact": map[string]any{"name": "Brenda Customer", "email": testenv.UniqueEmail(t, "brenda")},
 	})
 	mail := tr.mail(t, created)
-	logoURL := "http://localhost:3000" + brand.LogoPath(tr.partner.ID, brand.Hash(logo))
+	logoURL := "http://localhost:3000" + branding.LogoPath(tr.partner.ID, branding.Hash(logo))
 	for _, want := range []string{
 		`src="` + logoURL + `"`,
 		"background-color:#0a7c4a",
@@ -85,7 +86,7 @@ func TestActivationEmailCarriesThePartnersBranding(t *testing.T) {
 	}
 
 	// The logo URL in the email works without a session.
-	if r := tr.publicLogo(tr.partner.ID, brand.Hash(logo), nil); r.StatusCode != http.StatusOK {
+	if r := tr.publicLogo(tr.partner.ID, branding.Hash(logo), nil); r.StatusCode != http.StatusOK {
 		t.Fatalf("the email's logo: %d", r.StatusCode)
 	}
 

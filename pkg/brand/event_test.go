@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
@@ -32,7 +32,7 @@ func TestEventFixture(t *testing.T) {
 		t.Fatalf("the fixture's route %q is not the branding function's binary upload", ev.RouteKey)
 	}
 	logo, err := base64.StdEncoding.DecodeString(ev.Body)
-	if err != nil || brand.Sniff(logo) != brand.PNG {
+	if err != nil || branding.Sniff(logo) != branding.PNG {
 		t.Fatalf("the fixture's body is not a base64 PNG: %v", err)
 	}
 	tr := newTree(t)
@@ -43,7 +43,7 @@ func TestEventFixture(t *testing.T) {
 	ev.Cookies = []string{httpapi.SessionCookie + "=" + tr.partnerAdmin}
 
 	r := tr.Send(route.Branding, ev)
-	if r.StatusCode != http.StatusOK || r.Str("logoUrl") != brand.LogoPath(tr.partner.ID, brand.Hash(logo)) {
+	if r.StatusCode != http.StatusOK || r.Str("logoUrl") != branding.LogoPath(tr.partner.ID, branding.Hash(logo)) {
 		t.Fatalf("%d %s", r.StatusCode, r.Body)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 )
@@ -53,7 +54,7 @@ func (s *Service) get(ctx context.Context, r *httpapi.Request) (httpapi.Response
 }
 
 func (s *Service) update(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	var in Settings
+	var in branding.Settings
 	if err := r.Decode(&in); err != nil {
 		return httpapi.Response{}, err
 	}
@@ -72,7 +73,7 @@ type EnabledRequest struct {
 // Validate requires the one field.
 func (e *EnabledRequest) Validate(v *fault.ValidationError) {
 	if e.Enabled == nil && !v.Has("enabled") {
-		v.Add("enabled", CodeRequired, "Say whether branding is enabled: true or false.")
+		v.Add("enabled", branding.CodeRequired, "Say whether branding is enabled: true or false.")
 	}
 }
 
@@ -90,11 +91,11 @@ func (s *Service) setEnabled(ctx context.Context, r *httpapi.Request) (httpapi.R
 
 // maxEncodedLogo is the longest body that can still decode to an accepted logo; anything longer is refused
 // before it is decoded.
-var maxEncodedLogo = base64.StdEncoding.EncodedLen(MaxLogoBytes)
+var maxEncodedLogo = base64.StdEncoding.EncodedLen(branding.MaxLogoBytes)
 
 func (s *Service) putLogo(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	if len(r.Event.Body) > maxEncodedLogo {
-		return httpapi.Response{}, fault.Invalid("body", CodeTooLarge, fmt.Sprintf("The logo is larger than %d KiB.", MaxLogoBytes>>10))
+		return httpapi.Response{}, fault.Invalid("body", branding.CodeTooLarge, fmt.Sprintf("The logo is larger than %d KiB.", branding.MaxLogoBytes>>10))
 	}
 	body, err := r.Body()
 	if err != nil {

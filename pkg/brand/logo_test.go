@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
+	"github.com/partnerhub/partnerhub/pkg/branding/brandingtest"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
@@ -15,8 +17,8 @@ func TestLogoUpload(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
 	tr.brandPartner(tr.partner.ID, tr.partnerAdmin, map[string]string{"color": "#0a7c4a", "supportEmail": "help@contoso.example"})
-	logo := pngLogo(t)
-	hash := brand.Hash(logo)
+	logo := brandingtest.PNG(t)
+	hash := branding.Hash(logo)
 
 	t.Run("case=refused uploads change nothing", func(t *testing.T) {
 		before := tr.Snapshot()
@@ -24,7 +26,7 @@ func TestLogoUpload(t *testing.T) {
 		if r.StatusCode != http.StatusBadRequest || r.Fields()[0] != "body:not_an_image" {
 			t.Fatalf("text as png: %d %s", r.StatusCode, r.Body)
 		}
-		r = tr.upload(tr.partnerAdmin, tr.partner.ID, padded(t, brand.MaxLogoBytes+1), "image/png")
+		r = tr.upload(tr.partnerAdmin, tr.partner.ID, brandingtest.Padded(t, branding.MaxLogoBytes+1), "image/png")
 		if r.StatusCode != http.StatusBadRequest || r.Fields()[0] != "body:too_large" {
 			t.Fatalf("100 KiB + 1: %d %s", r.StatusCode, r.Body)
 		}
@@ -77,21 +79,21 @@ func TestLogoUpload(t *testing.T) {
 			name, declared, want string
 			data                 []byte
 		}{
-			{"png declared as jpeg", "image/jpeg", "image/png", pngLogo(t)},
-			{"jpeg", "image/jpeg", "image/jpeg", jpegLogo(t)},
-			{"webp", "image/webp", "image/webp", webpLogo()},
-			{"jpeg declared as webp", "image/webp", "image/jpeg", jpegLogo(t)},
+			{"png declared as jpeg", "image/jpeg", "image/png", brandingtest.PNG(t)},
+			{"jpeg", "image/jpeg", "image/jpeg", brandingtest.JPEG(t)},
+			{"webp", "image/webp", "image/webp", brandingtest.WebP()},
+			{"jpeg declared as webp", "image/webp", "image/jpeg", brandingtest.JPEG(t)},
 		} {
 			// The same bytes twice leave the same version; make each upload new.
 			data := append(c.data, []byte(c.name)...)
-			if c.want == brand.WebP {
+			if c.want == branding.WebP {
 				data = c.data
 			}
 			r := tr.upload(tr.partnerAdmin, tr.partner.ID, data, c.declared)
 			if r.StatusCode != http.StatusOK {
 				t.Fatalf("%s: %d %s", c.name, r.StatusCode, r.Body)
 			}
-			served := tr.publicLogo(tr.partner.ID, brand.Hash(data), nil)
+			served := tr.publicLogo(tr.partner.ID, branding.Hash(data), nil)
 			if served.StatusCode != http.StatusOK || served.Headers["Content-Type"] != c.want {
 				t.Fatalf("%s: served %d as %q, want %q", c.name, served.StatusCode, served.Headers["Content-Type"], c.want)
 			}

@@ -1,3 +1,6 @@
+// Package brand is the branding endpoints: the provider enables branding for an MSP or a partner, the partner
+// sets its colour, support channel, name and logo, and the public logo is served. The branding itself (its
+// records, rules, PartnerHub's default and the effective branding of an account) is package branding.
 package brand
 
 import (
@@ -14,6 +17,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -24,7 +28,7 @@ import (
 // Service runs the branding use cases.
 type Service struct {
 	store    dynamo.Store
-	resolver Resolver
+	resolver branding.Resolver
 	clock    clock.Clock
 	log      *slog.Logger
 }
@@ -38,25 +42,25 @@ func New(db dynamo.DB, tableName string, clk clock.Clock, log *slog.Logger) (*Se
 		log = slog.New(slog.DiscardHandler)
 	}
 	store := dynamo.Store{DB: db, Table: tableName}
-	return &Service{store: store, resolver: Resolver{Store: store}, clock: clk, log: log}, nil
+	return &Service{store: store, resolver: branding.Resolver{Store: store}, clock: clk, log: log}, nil
 }
 
 // Resolver is the service's effective-branding lookup.
-func (s *Service) Resolver() Resolver { return s.resolver }
+func (s *Service) Resolver() branding.Resolver { return s.resolver }
 
 // View is an account's branding as the branding endpoints answer it: what is set on the account itself, and
 // the branding its users actually see.
 type View struct {
-	AccountID    string     `json:"accountId"`
-	Enabled      bool       `json:"enabled"`
-	Name         *string    `json:"name"`
-	Color        *string    `json:"color"`
-	SupportEmail *string    `json:"supportEmail"`
-	SupportURL   *string    `json:"supportUrl"`
-	LogoURL      *string    `json:"logoUrl"`
-	Version      int        `json:"version"`
-	UpdatedAt    *time.Time `json:"updatedAt"`
-	Effective    Effective  `json:"effective"`
+	AccountID    string             `json:"accountId"`
+	Enabled      bool               `json:"enabled"`
+	Name         *string            `json:"name"`
+	Color        *string            `json:"color"`
+	SupportEmail *string            `json:"supportEmail"`
+	SupportURL   *string            `json:"supportUrl"`
+	LogoURL      *string            `json:"logoUrl"`
+	Version      int                `json:"version"`
+	UpdatedAt    *time.Time         `json:"updatedAt"`
+	Effective    branding.Effective `json:"effective"`
 }
 
 // Problems of the branding use cases.
@@ -118,11 +122,11 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, accountID string) (Vie
 
 // view reads acc's branding and the branding of its path: at most two GetItems beyond the account.
 func (s *Service) view(ctx context.Context, acc account.Account) (View, error) {
-	path, err := s.resolver.path(ctx, acc)
+	path, err := s.resolver.Path(ctx, acc)
 	if err != nil {
 		return View{}, err
 	}
-	v := View{AccountID: acc.ID, Effective: Resolve(path)}
+	v := View{AccountID: acc.ID, Effective: branding.Resolve(path)}
 	for _, r := range path {
 		if r.AccountID != acc.ID {
 			continue
@@ -184,7 +188,7 @@ func (s *Service) SetEnabled(ctx context.Context, a actor.Actor, accountID strin
 
 // Update is PUT /v1/accounts/{id}/branding: the partner sets its colour, support channel and name. The
 // settings replace the previous ones as a whole.
-func (s *Service) Update(ctx context.Context, a actor.Actor, accountID string, in Settings) (View, error) {
+func (s *Service) Update(ctx context.Context, a actor.Actor, accountID string, in branding.Settings) (View, error) {
 	v := &fault.ValidationError{}
 	in.Validate(v)
 	if err := v.Err(); err != nil {
@@ -227,7 +231,7 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, accountID string, i
 // SetLogo is PUT /v1/accounts/{id}/branding/logo: the partner uploads its logo, checked by its content (see
 // Logo). The image and the branding's pointer to it change in one transaction.
 func (s *Service) SetLogo(ctx context.Context, a actor.Actor, accountID string, data []byte) (View, error) {
-	img, err := Logo(data)
+	img, err := branding.Logo(data)
 	if err != nil {
 		return View{}, err
 	}
@@ -273,7 +277,7 @@ func (s *Service) PublicLogo(ctx context.Context, accountID string) (dynamo.Logo
 	var (
 		wg                sync.WaitGroup
 		logo              dynamo.Logo
-		b                 dynamo.Brand
+		b                 branding.Record
 		hasLogo, hasBrand bool
 		lErr, bErr        error
 	)
@@ -299,4 +303,12 @@ func withAudit(tableName string, items []types.TransactWriteItem, e audit.Event)
 		return nil, err
 	}
 	return append(items, put), nil
+}
+
+// orNull is s for JSON, with an empty string as null.
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

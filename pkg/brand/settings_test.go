@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/partnerhub/partnerhub/pkg/branding/brandingtest"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
@@ -15,7 +16,7 @@ func TestBrandingNotEnabled(t *testing.T) {
 	before := tr.Snapshot()
 	wantProblem(t, tr.set(tr.partnerAdmin, tr.partner.ID, map[string]string{"color": "#0a7c4a", "supportEmail": "help@contoso.example"}),
 		http.StatusConflict, "branding-not-enabled")
-	wantProblem(t, tr.upload(tr.partnerAdmin, tr.partner.ID, pngLogo(t), "image/png"), http.StatusConflict, "branding-not-enabled")
+	wantProblem(t, tr.upload(tr.partnerAdmin, tr.partner.ID, brandingtest.PNG(t), "image/png"), http.StatusConflict, "branding-not-enabled")
 	// A customer's branding can never be enabled, so setting it is always this conflict.
 	wantProblem(t, tr.set(tr.customerAdmin, tr.customer.ID, map[string]string{"color": "#0a7c4a", "supportEmail": "help@fabrikam.example"}),
 		http.StatusConflict, "branding-not-enabled")

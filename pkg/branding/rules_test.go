@@ -1,68 +1,19 @@
-package brand_test
+package branding_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"image"
-	"image/color"
-	"image/jpeg"
 	"image/png"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
+	"github.com/partnerhub/partnerhub/pkg/branding/brandingtest"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
-
-// tinyImage is a small picture in the partner's colours.
-func tinyImage() image.Image {
-	img := image.NewRGBA(image.Rect(0, 0, 8, 4))
-	for x := range 8 {
-		for y := range 4 {
-			img.Set(x, y, color.RGBA{0x0a, 0x7c, byte(x * 30), 0xff})
-		}
-	}
-	return img
-}
-
-// pngLogo is a real PNG file.
-func pngLogo(t testing.TB) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, tinyImage()); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// jpegLogo is a real JPEG file.
-func jpegLogo(t testing.TB) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, tinyImage(), nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// webpLogo is a minimal valid WebP file: a RIFF container holding one lossless (VP8L) chunk of a 1×1 image.
-func webpLogo() []byte {
-	vp8l := []byte{0x2f, 0x00, 0x00, 0x00, 0x00, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0x00}
-	chunk := append([]byte("VP8L"), binary.LittleEndian.AppendUint32(nil, uint32(len(vp8l)))...)
-	chunk = append(chunk, vp8l...)
-	body := append([]byte("WEBP"), chunk...)
-	return append(append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(len(body)))...), body...)
-}
-
-// padded is a PNG grown to n bytes with trailing data after its end, as some editors leave.
-func padded(t testing.TB, n int) []byte {
-	t.Helper()
-	b := pngLogo(t)
-	return append(b, make([]byte, n-len(b))...)
-}
 
 func fieldCode(t *testing.T, err error) string {
 	t.Helper()
@@ -80,18 +31,18 @@ func TestLogoIsCheckedByContent(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"case=png", pngLogo(t), brand.PNG},
-		{"case=jpeg", jpegLogo(t), brand.JPEG},
-		{"case=webp", webpLogo(), brand.WebP},
-		{"case=exactly the limit", padded(t, brand.MaxLogoBytes), brand.PNG},
+		{"case=png", brandingtest.PNG(t), branding.PNG},
+		{"case=jpeg", brandingtest.JPEG(t), branding.JPEG},
+		{"case=webp", brandingtest.WebP(), branding.WebP},
+		{"case=exactly the limit", brandingtest.Padded(t, branding.MaxLogoBytes), branding.PNG},
 	}
 	for _, c := range ok {
 		t.Run(c.name, func(t *testing.T) {
-			img, err := brand.Logo(c.data)
+			img, err := branding.Logo(c.data)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if img.ContentType != c.want || img.Hash != brand.Hash(c.data) || len(img.Hash) != 22 || !bytes.Equal(img.Data, c.data) {
+			if img.ContentType != c.want || img.Hash != branding.Hash(c.data) || len(img.Hash) != 22 || !bytes.Equal(img.Data, c.data) {
 				t.Fatalf("got %s %q", img.ContentType, img.Hash)
 			}
 		})
@@ -101,18 +52,18 @@ func TestLogoIsCheckedByContent(t *testing.T) {
 		data []byte
 		code string
 	}{
-		{"case=empty", nil, brand.CodeEmpty},
-		{"case=a text file", []byte("This is not an image, whatever the request says.\n"), brand.CodeNotAnImage},
-		{"case=svg is not accepted", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), brand.CodeNotAnImage},
-		{"case=gif is not accepted", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), brand.CodeNotAnImage},
-		{"case=one byte over the limit", padded(t, brand.MaxLogoBytes+1), brand.CodeTooLarge},
-		{"case=png magic with garbage after it", append([]byte("\x89PNG\r\n\x1a\n"), strings.Repeat("x", 64)...), brand.CodeBadImage},
-		{"case=riff that is not webp", append([]byte("RIFF\x0c\x00\x00\x00WAVEfmt "), 0, 0, 0, 0), brand.CodeNotAnImage},
-		{"case=webp with a wrong size", append(webpLogo(), make([]byte, 10)...), brand.CodeNotAnImage},
+		{"case=empty", nil, branding.CodeEmpty},
+		{"case=a text file", []byte("This is not an image, whatever the request says.\n"), branding.CodeNotAnImage},
+		{"case=svg is not accepted", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), branding.CodeNotAnImage},
+		{"case=gif is not accepted", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), branding.CodeNotAnImage},
+		{"case=one byte over the limit", brandingtest.Padded(t, branding.MaxLogoBytes+1), branding.CodeTooLarge},
+		{"case=png magic with garbage after it", append([]byte("\x89PNG\r\n\x1a\n"), strings.Repeat("x", 64)...), branding.CodeBadImage},
+		{"case=riff that is not webp", append([]byte("RIFF\x0c\x00\x00\x00WAVEfmt "), 0, 0, 0, 0), branding.CodeNotAnImage},
+		{"case=webp with a wrong size", append(brandingtest.WebP(), make([]byte, 10)...), branding.CodeNotAnImage},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := brand.Logo(c.data)
+			_, err := branding.Logo(c.data)
 			if got := fieldCode(t, err); got != c.code {
 				t.Fatalf("code %q, want %q", got, c.code)
 			}
@@ -120,10 +71,10 @@ func TestLogoIsCheckedByContent(t *testing.T) {
 	}
 	t.Run("case=too many pixels", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, brand.MaxLogoSide+1, 1))); err != nil {
+		if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, branding.MaxLogoSide+1, 1))); err != nil {
 			t.Fatal(err)
 		}
-		if got := fieldCode(t, func() error { _, err := brand.Logo(b.Bytes()); return err }()); got != brand.CodeDimensions {
+		if got := fieldCode(t, func() error { _, err := branding.Logo(b.Bytes()); return err }()); got != branding.CodeDimensions {
 			t.Fatalf("code %q", got)
 		}
 	})
@@ -132,8 +83,8 @@ func TestLogoIsCheckedByContent(t *testing.T) {
 func TestUploadRouteAcceptsTheLogoTypes(t *testing.T) {
 	t.Parallel()
 	rt, ok := route.ByKey("PUT /v1/accounts/{id}/branding/logo")
-	if !ok || !slices.Equal(rt.MediaTypes(), brand.MediaTypes) {
-		t.Fatalf("the logo route accepts %v, the rules %v", rt.MediaTypes(), brand.MediaTypes)
+	if !ok || !slices.Equal(rt.MediaTypes(), branding.MediaTypes) {
+		t.Fatalf("the logo route accepts %v, the rules %v", rt.MediaTypes(), branding.MediaTypes)
 	}
 }
 
@@ -141,25 +92,25 @@ func TestSettingsValidation(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name string
-		in   brand.Settings
+		in   branding.Settings
 		want []string // "field:code"
 	}{
-		{"case=email channel", brand.Settings{Color: "#0A7C4A", SupportEmail: "help@acme.example"}, nil},
-		{"case=url channel and a name", brand.Settings{Name: " Acme ", Color: "#0a7c4a", SupportURL: "https://help.acme.example/portal?x=1"}, nil},
-		{"case=both channels", brand.Settings{Color: "#FFFFFF", SupportEmail: "a@b.example", SupportURL: "https://b.example"}, nil},
-		{"case=nothing", brand.Settings{}, []string{"color:required", "supportEmail:required"}},
-		{"case=short colour", brand.Settings{Color: "#fff", SupportEmail: "a@b.example"}, []string{"color:invalid_color"}},
-		{"case=named colour", brand.Settings{Color: "red", SupportEmail: "a@b.example"}, []string{"color:invalid_color"}},
-		{"case=colour without #", brand.Settings{Color: "0A7C4A", SupportEmail: "a@b.example"}, []string{"color:invalid_color"}},
-		{"case=colour with alpha", brand.Settings{Color: "#0A7C4AFF", SupportEmail: "a@b.example"}, []string{"color:invalid_color"}},
-		{"case=bad email", brand.Settings{Color: "#0A7C4A", SupportEmail: "help at acme"}, []string{"supportEmail:invalid_email"}},
-		{"case=email with a display name", brand.Settings{Color: "#0A7C4A", SupportEmail: "Help <help@acme.example>"}, []string{"supportEmail:invalid_email"}},
-		{"case=plain http", brand.Settings{Color: "#0A7C4A", SupportURL: "http://help.acme.example"}, []string{"supportUrl:invalid_url"}},
-		{"case=javascript url", brand.Settings{Color: "#0A7C4A", SupportURL: "javascript:alert(1)"}, []string{"supportUrl:invalid_url"}},
-		{"case=url with credentials", brand.Settings{Color: "#0A7C4A", SupportURL: "https://user:pw@acme.example"}, []string{"supportUrl:invalid_url"}},
-		{"case=relative url", brand.Settings{Color: "#0A7C4A", SupportURL: "/help"}, []string{"supportUrl:invalid_url"}},
-		{"case=name with a line break", brand.Settings{Name: "Acme\nEvil", Color: "#0A7C4A", SupportEmail: "a@b.example"}, []string{"name:invalid"}},
-		{"case=name too long", brand.Settings{Name: strings.Repeat("n", 121), Color: "#0A7C4A", SupportEmail: "a@b.example"}, []string{"name:too_long"}},
+		{"case=email channel", branding.Settings{Color: "#0A7C4A", SupportEmail: "help@acme.example"}, nil},
+		{"case=url channel and a name", branding.Settings{Name: " Acme ", Color: "#0a7c4a", SupportURL: "https://help.acme.example/portal?x=1"}, nil},
+		{"case=both channels", branding.Settings{Color: "#FFFFFF", SupportEmail: "a@b.example", SupportURL: "https://b.example"}, nil},
+		{"case=nothing", branding.Settings{}, []string{"color:required", "supportEmail:required"}},
+		{"case=short colour", branding.Settings{Color: "#fff", SupportEmail: "a@b.example"}, []string{"color:invalid_color"}},
+		{"case=named colour", branding.Settings{Color: "red", SupportEmail: "a@b.example"}, []string{"color:invalid_color"}},
+		{"case=colour without #", branding.Settings{Color: "0A7C4A", SupportEmail: "a@b.example"}, []string{"color:invalid_color"}},
+		{"case=colour with alpha", branding.Settings{Color: "#0A7C4AFF", SupportEmail: "a@b.example"}, []string{"color:invalid_color"}},
+		{"case=bad email", branding.Settings{Color: "#0A7C4A", SupportEmail: "help at acme"}, []string{"supportEmail:invalid_email"}},
+		{"case=email with a display name", branding.Settings{Color: "#0A7C4A", SupportEmail: "Help <help@acme.example>"}, []string{"supportEmail:invalid_email"}},
+		{"case=plain http", branding.Settings{Color: "#0A7C4A", SupportURL: "http://help.acme.example"}, []string{"supportUrl:invalid_url"}},
+		{"case=javascript url", branding.Settings{Color: "#0A7C4A", SupportURL: "javascript:alert(1)"}, []string{"supportUrl:invalid_url"}},
+		{"case=url with credentials", branding.Settings{Color: "#0A7C4A", SupportURL: "https://user:pw@acme.example"}, []string{"supportUrl:invalid_url"}},
+		{"case=relative url", branding.Settings{Color: "#0A7C4A", SupportURL: "/help"}, []string{"supportUrl:invalid_url"}},
+		{"case=name with a line break", branding.Settings{Name: "Acme\nEvil", Color: "#0A7C4A", SupportEmail: "a@b.example"}, []string{"name:invalid"}},
+		{"case=name too long", branding.Settings{Name: strings.Repeat("n", 121), Color: "#0A7C4A", SupportEmail: "a@b.example"}, []string{"name:too_long"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -183,29 +134,29 @@ func TestSettingsValidation(t *testing.T) {
 
 func TestResolve(t *testing.T) {
 	t.Parallel()
-	set := func(id string, enabled bool, color string) brand.Record {
-		return brand.Record{AccountID: id, AccountName: "Company " + id, Enabled: enabled,
-			Settings: brand.Settings{Color: color, SupportEmail: "help@" + id + ".example"}, LogoHash: "h" + id}
+	set := func(id string, enabled bool, color string) branding.Record {
+		return branding.Record{AccountID: id, AccountName: "Company " + id, Enabled: enabled,
+			Settings: branding.Settings{Color: color, SupportEmail: "help@" + id + ".example"}, LogoHash: "h" + id}
 	}
 	cases := []struct {
 		name string
-		path []brand.Record
+		path []branding.Record
 		want string // the account whose branding wins; "" for the default
 	}{
 		{"case=no records", nil, ""},
-		{"case=msp brands what is below it", []brand.Record{set("msp", true, "#111111")}, "msp"},
-		{"case=nearest wins", []brand.Record{set("msp", true, "#111111"), set("partner", true, "#222222")}, "partner"},
-		{"case=disabled falls back", []brand.Record{set("msp", true, "#111111"), set("partner", false, "#222222")}, "msp"},
-		{"case=enabled but not set falls back", []brand.Record{set("msp", true, "#111111"), set("partner", true, "")}, "msp"},
-		{"case=nothing applies", []brand.Record{set("msp", false, "#111111"), set("partner", true, "")}, ""},
+		{"case=msp brands what is below it", []branding.Record{set("msp", true, "#111111")}, "msp"},
+		{"case=nearest wins", []branding.Record{set("msp", true, "#111111"), set("partner", true, "#222222")}, "partner"},
+		{"case=disabled falls back", []branding.Record{set("msp", true, "#111111"), set("partner", false, "#222222")}, "msp"},
+		{"case=enabled but not set falls back", []branding.Record{set("msp", true, "#111111"), set("partner", true, "")}, "msp"},
+		{"case=nothing applies", []branding.Record{set("msp", false, "#111111"), set("partner", true, "")}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := brand.Resolve(c.path)
+			got := branding.Resolve(c.path)
 			if got.AccountID != c.want {
 				t.Fatalf("branding of %q, want %q", got.AccountID, c.want)
 			}
-			if c.want == "" && got != brand.Default {
+			if c.want == "" && got != branding.Default {
 				t.Fatalf("got %+v, want the default", got)
 			}
 			if c.want != "" && (got.Name != "Company "+c.want || got.LogoURL != "/v1/logos/"+c.want+"?v=h"+c.want || got.SupportEmail != "help@"+c.want+".example") {
@@ -216,16 +167,16 @@ func TestResolve(t *testing.T) {
 	t.Run("case=its own name wins over the company's", func(t *testing.T) {
 		r := set("p", true, "#333333")
 		r.Settings.Name = "Acme Cloud"
-		if got := brand.Resolve([]brand.Record{r}); got.Name != "Acme Cloud" {
+		if got := branding.Resolve([]branding.Record{r}); got.Name != "Acme Cloud" {
 			t.Fatalf("name %q", got.Name)
 		}
 	})
 	t.Run("case=json", func(t *testing.T) {
-		b, err := brand.Default.MarshalJSON()
+		b, err := branding.Default.MarshalJSON()
 		if err != nil || string(b) != `{"accountId":null,"name":"PartnerHub","logoUrl":null,"color":"#1f5fbf","supportEmail":null,"supportUrl":null}` {
 			t.Fatalf("%s %v", b, err)
 		}
-		if abs := (brand.Effective{LogoURL: "/v1/logos/a?v=h"}).Absolute("https://portal.example/"); abs.LogoURL != "https://portal.example/v1/logos/a?v=h" {
+		if abs := (branding.Effective{LogoURL: "/v1/logos/a?v=h"}).Absolute("https://portal.example/"); abs.LogoURL != "https://portal.example/v1/logos/a?v=h" {
 			t.Fatalf("absolute %q", abs.LogoURL)
 		}
 	})

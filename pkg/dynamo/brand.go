@@ -1,8 +1,8 @@
 package dynamo
 
 // Records and conditional writes of partner branding: the branding item next to its account (enabled by the
-// provider, set by the partner) and the logo in its own partition. Package brand puts them into transactions
-// with their audit events.
+// provider, set by the partner) and the logo in its own partition. Package brand adds them to transactions with
+// their audit events; package branding reads them to resolve an account's effective branding.
 
 import (
 	"context"
@@ -17,12 +17,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-// Brand is an account's branding item (pk=ACCOUNT#<id>, sk=BRAND). It exists once the provider first enabled
-// branding for the account.
-type Brand struct {
+// brandItem is an account's branding item (pk=ACCOUNT#<id>, sk=BRAND). It exists once the provider first
+// enabled branding for the account.
+type brandItem struct {
 	AccountID string `dynamodbav:"accountId"`
 	// AccountName is the account's company name when the branding last changed.
 	AccountName  string    `dynamodbav:"accountName,omitempty"`
@@ -48,21 +49,38 @@ type Logo struct {
 	UpdatedAt   time.Time `dynamodbav:"updatedAt"`
 }
 
-// Brand reads an account's branding item; found is false when the provider never enabled it.
-func (s Store) Brand(ctx context.Context, accountID string) (b Brand, found bool, err error) {
-	found, err = Get(ctx, s.DB, s.Table, table.BrandKey(accountID), &b)
-	return b, found, err
+// record is the domain record of a stored branding item.
+func (b brandItem) record() branding.Record {
+	return branding.Record{
+		AccountID:   b.AccountID,
+		AccountName: b.AccountName,
+		Enabled:     b.Enabled,
+		Settings:    branding.Settings{Name: b.Name, Color: b.Color, SupportEmail: b.SupportEmail, SupportURL: b.SupportURL},
+		LogoHash:    b.LogoHash,
+		LogoType:    b.LogoType,
+		LogoSize:    b.LogoSize,
+		Version:     b.Version,
+		UpdatedAt:   b.UpdatedAt,
+		UpdatedBy:   b.UpdatedBy,
+	}
 }
 
-// Brands reads the branding items of several accounts at once (one GetItem each, in parallel) and returns those
-// that exist, by account id. Callers pass a handful of ids: the MSPs and partners on one account's path.
-func (s Store) Brands(ctx context.Context, accountIDs []string) (map[string]Brand, error) {
+// Brand reads an account's branding; found is false when the provider never enabled it.
+func (s Store) Brand(ctx context.Context, accountID string) (r branding.Record, found bool, err error) {
+	var b brandItem
+	found, err = Get(ctx, s.DB, s.Table, table.BrandKey(accountID), &b)
+	return b.record(), found, err
+}
+
+// Brands reads the branding of several accounts at once (one GetItem each, in parallel) and returns those that
+// exist, by account id. Callers pass a handful of ids: the MSPs and partners on one account's path.
+func (s Store) Brands(ctx context.Context, accountIDs []string) (map[string]branding.Record, error) {
 	var (
 		wg    sync.WaitGroup
-		out   = make(map[string]Brand, len(accountIDs))
+		out   = make(map[string]branding.Record, len(accountIDs))
 		errs  = make([]error, len(accountIDs))
 		found = make([]bool, len(accountIDs))
-		items = make([]Brand, len(accountIDs))
+		items = make([]branding.Record, len(accountIDs))
 	)
 	for i, id := range accountIDs {
 		wg.Go(func() { items[i], found[i], errs[i] = s.Brand(ctx, id) })

@@ -12,7 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
-	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
@@ -47,7 +47,7 @@ type InvitationInfo struct {
 	InvitedBy   *InviterRef  `json:"invitedBy"`
 	ExpiresAt   time.Time    `json:"expiresAt"`
 	// Branding is the effective branding of the account, as the activation page shows it.
-	Branding brand.Effective `json:"branding"`
+	Branding branding.Effective `json:"branding"`
 }
 
 // Accepted is the answer to an accepted invitation: the account the user now belongs to.
@@ -146,7 +146,7 @@ func (s *Service) Invitation(ctx context.Context, raw string) (InvitationInfo, e
 	if err != nil {
 		return InvitationInfo{}, err
 	}
-	branding, err := brand.Resolver{Store: s.store}.EffectiveOf(ctx, l.account)
+	branding, err := branding.Resolver{Store: s.store}.EffectiveOf(ctx, l.account)
 	if err != nil {
 		return InvitationInfo{}, err
 	}

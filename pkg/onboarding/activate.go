@@ -10,7 +10,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/audit"
-	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -31,7 +31,7 @@ var SecurityQuestions = []string{
 
 // Branding is how the activation page presents itself: the effective branding of the account the link joins
 // (its nearest branded partner's, else PartnerHub's).
-type Branding = brand.Effective
+type Branding = branding.Effective
 
 // LinkInfo is what an activation link is for: the answer to GET /v1/activations/{token}.
 type LinkInfo struct {
@@ -142,7 +142,7 @@ func (s *Service) Link(ctx context.Context, raw string) (LinkInfo, error) {
 	if err != nil {
 		return LinkInfo{}, err
 	}
-	branding, err := brand.Resolver{Store: s.store}.EffectiveOf(ctx, l.account)
+	branding, err := branding.Resolver{Store: s.store}.EffectiveOf(ctx, l.account)
 	if err != nil {
 		return LinkInfo{}, err
 	}

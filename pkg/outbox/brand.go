@@ -5,6 +5,8 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+
+	"github.com/partnerhub/partnerhub/pkg/branding"
 )
 
 // Brand is how an email looks: the sender's name and logo, the colour of its button and where to ask for help.
@@ -17,8 +19,9 @@ type Brand struct {
 	SupportURL   string
 }
 
-// DefaultBrand is PartnerHub's own branding, used when no partner branding applies.
-var DefaultBrand = Brand{Name: "PartnerHub", Color: "#1F6FEB"}
+// DefaultBrand is PartnerHub's own branding, used when no partner branding applies: branding.Default, the one
+// definition of it.
+var DefaultBrand = Brand{Name: branding.Default.Name, Color: branding.Default.Color}
 
 // Brander finds the effective branding of an account. An account without branding (or an empty id) gets the
 // default brand, not an error: an error means the lookup failed and the mailer retries the message later.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
-	"github.com/partnerhub/partnerhub/pkg/brand"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/profile"
 	"github.com/partnerhub/partnerhub/pkg/role"
@@ -53,10 +53,10 @@ type MeAccount struct {
 
 // Branding is what the portal shows: the effective branding of the account the session acts in (its nearest
 // branded partner's, else PartnerHub's).
-type Branding = brand.Effective
+type Branding = branding.Effective
 
 // DefaultBranding is PartnerHub's own branding.
-var DefaultBranding = brand.Default
+var DefaultBranding = branding.Default
 
 // Me builds the signed-in user's view. Authenticate has just checked the user, membership and account.
 func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
@@ -72,7 +72,7 @@ func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
 	if err != nil {
 		return Me{}, err
 	}
-	branding, err := brand.Resolver{Store: s.Store}.EffectiveOf(ctx, acct)
+	branding, err := branding.Resolver{Store: s.Store}.EffectiveOf(ctx, acct)
 	if err != nil {
 		return Me{}, err
 	}
