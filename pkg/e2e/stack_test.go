@@ -23,7 +23,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
+func TestMain(m *testing.M) {
+	code := testenv.Run(m)
+	stopBrowser()
+	os.Exit(code)
+}
 
 // needed are the functions the browser flows call: activation links, then sign-in and the signed-in user.
 var needed = []string{route.Activation, route.OTP}
