@@ -8,12 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerhub/partnerhub/pkg/access"
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
@@ -88,7 +88,7 @@ func (s *Service) target(ctx context.Context, a actor.Actor, accountID string) (
 		return account.Account{}, errNoAccount
 	case err != nil:
 		return account.Account{}, err
-	case acc.ID != a.AccountID && !slices.Contains(acc.Ancestors, a.AccountID):
+	case !access.Sees(a, acc):
 		return account.Account{}, errNoAccount
 	}
 	return acc, nil
@@ -97,10 +97,7 @@ func (s *Service) target(ctx context.Context, a actor.Actor, accountID string) (
 // mayManage reports whether the actor may change acc's branding: the branding permission, acting in acc or in
 // its parent — or anywhere above it with the right to act on the whole subtree (Account Actions Control).
 func mayManage(a actor.Actor, acc account.Account) bool {
-	if !a.Can(role.BrandingManage) {
-		return false
-	}
-	return acc.ID == a.AccountID || acc.ParentID == a.AccountID || a.Can(role.HierarchyActions)
+	return a.Can(role.BrandingManage) && access.Acts(a, acc)
 }
 
 // mayView reports whether the actor may read acc's branding settings (target has checked acc is in its tree).

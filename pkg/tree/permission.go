@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/partnerhub/partnerhub/pkg/access"
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -44,13 +45,14 @@ func (d Decision) String() string {
 // Decide is the one rule of who may do what in the tree. The caller acts in actorAccountID with roles; target
 // is the account acted on.
 //
-//   - Only the caller's own account and what lies below it exist for the caller: anything else is NotFound.
+//   - Only the caller's own account and what lies below it exist for the caller (access.Sees): anything else is
+//     NotFound.
 //   - Viewing needs role.AccountsView, the audit log role.AuditView, creating below an account a create
 //     permission (which kinds, see CreatableKinds).
 //   - Editing, switching apps, recording endpoints, disabling and enabling act only on accounts strictly below
 //     the caller's, and only on direct children unless the caller holds role.HierarchyActions (the Account
-//     Actions Control right); each needs its permission: role.AccountsEdit, role.CustomersProvision or
-//     AccountsEdit for apps and endpoints, role.AccountsDisable.
+//     Actions Control right): access.Acts, less the caller's own account. Each needs its permission:
+//     role.AccountsEdit, role.CustomersProvision or AccountsEdit for apps and endpoints, role.AccountsDisable.
 func Decide(actorAccountID string, roles []role.Name, target account.Account, action Action) Decision {
 	d, _ := decide(actorAccountID, roles, target, action)
 	return d
@@ -58,7 +60,8 @@ func Decide(actorAccountID string, roles []role.Name, target account.Account, ac
 
 // decide is Decide with the reason of a refusal, as the problem it answers.
 func decide(actorAccountID string, roles []role.Name, target account.Account, action Action) (Decision, error) {
-	if actorAccountID == "" || target.ID != actorAccountID && !slices.Contains(target.Ancestors, actorAccountID) {
+	a := actor.Actor{AccountID: actorAccountID, Roles: roles}
+	if !access.Sees(a, target) {
 		return NotFound, errNoAccount
 	}
 	can := func(ps ...role.Permission) bool {
@@ -91,7 +94,7 @@ func decide(actorAccountID string, roles []role.Name, target account.Account, ac
 	if target.ID == actorAccountID {
 		return Forbidden, errOwnAccount
 	}
-	if target.ParentID != actorAccountID && !can(role.HierarchyActions) {
+	if !access.Acts(a, target) {
 		return Forbidden, errNotDirectChild
 	}
 	return Allowed, nil
