@@ -1,13 +1,17 @@
 // Package platformtest gives integration tests a bootstrapped platform on the emulators, driven through the
 // functions' real handlers with real sessions: the provider and its activated super administrator, accounts
-// created through POST /v1/accounts, contacts activated through their activation links and signed in through
-// POST /v1/sessions. Use it with testenv:
+// created through POST /v1/accounts, contacts activated and given sessions. Use it with testenv:
 //
 //	func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
 //
 //	p := platformtest.New(t)
 //	partner := p.CreateAccount(p.Super, account.Partner, p.ProviderID, "Acme")
-//	cookie := p.SignIn(p.Activate(partner.ContactUserID))
+//	p.Activate(partner.ContactUserID)
+//	cookie := p.Session(partner.ContactUserID, partner.ID)
+//
+// Building a world is cheap: Activate and Session write what the activation and sign-in transactions write,
+// with a password hash computed once per test binary, instead of spending Argon2id on every request. Tests of
+// those requests use ActivateByLink and SignIn, which go through the real handlers.
 package platformtest
 
 import (
@@ -58,7 +62,8 @@ type Platform struct {
 	ips      Addresses
 }
 
-// New bootstraps a platform and signs its super administrator in.
+// New bootstraps a platform through the real bootstrap, activates its super administrator (see Activate) and
+// gives them a session.
 func New(t testing.TB) *Platform {
 	t.Helper()
 	env := testenv.Get(t)
@@ -169,18 +174,9 @@ func (p *Platform) LinkToken(userID string) string {
 	return tok
 }
 
-// Activate registers an invited user through their activation link (password Password) and returns their email.
-func (p *Platform) Activate(userID string) string {
-	p.T.Helper()
-	r := p.Call(Request{Function: route.Activation, Route: onboarding.RouteActivate, Params: map[string]string{"token": p.LinkToken(userID)},
-		Body: map[string]string{"password": Password, "securityQuestion": "What was the name of your first pet?", "securityAnswer": "Rex the dog"}})
-	if r.StatusCode != 200 {
-		p.T.Fatalf("activate %s: %d %s", userID, r.StatusCode, r.Body)
-	}
-	return p.User(userID).Email
-}
-
-// SignIn signs a user without two-factor sign-in in through POST /v1/sessions and returns the session cookie.
+// SignIn signs a user without two-factor sign-in in through POST /v1/sessions and returns the session cookie. It
+// spends an Argon2id check and counts the attempt against the sign-in rate limits; tests that are not about
+// signing in use Session.
 func (p *Platform) SignIn(email string) string {
 	p.T.Helper()
 	r := p.Call(Request{Function: route.OTP, Route: "POST /v1/sessions", Body: map[string]string{"email": email, "password": Password}})
@@ -197,8 +193,9 @@ func (p *Platform) SignIn(email string) string {
 	return ""
 }
 
-// Session writes a session for an active user in an account, as a successful sign-in writes it, and returns its
-// cookie value. It is for users who sign in with a code, whose sign-in other packages test.
+// Session writes a session for an active user in an account through the real sign-in transaction, as a
+// successful sign-in writes it (the account is the user's home account after a password or code step, another
+// after a switch), and returns its cookie value. Package signin tests the steps that lead to it.
 func (p *Platform) Session(userID, accountID string) string {
 	p.T.Helper()
 	return p.Data().Session(p.Keys, userID, accountID, p.Clock.Now())
