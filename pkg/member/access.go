@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/partnerhub/partnerhub/pkg/access"
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -39,14 +40,13 @@ func need(a actor.Actor, p role.Permission) error {
 
 // sees reports whether acc is the caller's account or below it: the accounts whose users the caller may view.
 func sees(a actor.Actor, acc account.Account) bool {
-	return a.AccountID != "" && (acc.ID == a.AccountID || slices.Contains(acc.Ancestors, a.AccountID))
+	return access.Sees(a, acc)
 }
 
 // manages reports whether the caller may change the users of acc: its own account, the accounts directly below
 // it, or its whole subtree with the Account Actions Control right; and its roles allow managing users.
 func manages(a actor.Actor, acc account.Account) bool {
-	return sees(a, acc) && a.Can(role.UsersManage) &&
-		(acc.ID == a.AccountID || acc.ParentID == a.AccountID || a.Can(role.HierarchyActions))
+	return a.Can(role.UsersManage) && access.Acts(a, acc)
 }
 
 // account reads an account the caller sees.

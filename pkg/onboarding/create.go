@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerhub/partnerhub/pkg/access"
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
@@ -177,7 +178,7 @@ func createPermission(k account.Kind) role.Permission {
 // visibleTo reports whether an actor acting in an account may see (and act below) acc: acc is that account or
 // lies below it.
 func visibleTo(a actor.Actor, acc account.Account) bool {
-	return acc.ID == a.AccountID || slices.Contains(acc.Ancestors, a.AccountID)
+	return access.Sees(a, acc)
 }
 
 // errUnknownParent answers a parent that does not exist and one the actor cannot see alike, so the answer does
