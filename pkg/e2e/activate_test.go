@@ -70,6 +70,14 @@ func TestActivationPageChecksPasswordAsYouTypeAndRefusesAUsedLink(t *testing.T) 
 		t.Errorf("the password field's aria-invalid is %q, want true", got)
 	}
 
+	// Ten spaces meet every rule the page checks; the server refuses them, and the page says why in words.
+	p.clear("password")
+	p.clear("confirm")
+	p.typeInto("password", "          ")
+	p.typeInto("confirm", "          ")
+	p.click("activate-submit")
+	p.until("the server's refusal of a blank password shows", `document.getElementById("password-error").textContent.includes("only spaces")`)
+
 	// A good password activates the account.
 	p.clear("password")
 	p.clear("confirm")

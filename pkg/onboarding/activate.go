@@ -166,10 +166,12 @@ type ActivateRequest struct {
 	SecurityAnswer   string `json:"securityAnswer"`
 }
 
-// Limits of the security question and answer.
+// Limits of the security question and answer. An answer of one or two characters is guessed in a few tries,
+// and a question under ten characters ("Pet?") cannot say what it asks; the answer's length counts after
+// normalising (secret.NormalizeAnswer), as it is compared.
 const (
-	minQuestion, maxQuestion = 5, 200
-	minAnswer, maxAnswer     = 2, 200
+	minQuestion, maxQuestion = 10, 200
+	minAnswer, maxAnswer     = 3, 200
 )
 
 // validate checks the request against the rules of the user it activates.

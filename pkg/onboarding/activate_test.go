@@ -219,6 +219,14 @@ func TestActivationRules(t *testing.T) {
 		{"short and common", body("1234567", q, a), []string{"password:too_short", "password:common"}},
 		{"missing", body("", "", ""), []string{"password:required", "securityQuestion:required", "securityAnswer:required"}},
 		{"short question and answer", body("violet kettle marching", "Pet?", " x "), []string{"securityQuestion:too_short", "securityAnswer:too_short"}},
+		{"question of 9 characters", body("violet kettle marching", "Pet name?", a), []string{"securityQuestion:too_short"}},
+		{"answer of 2 characters", body("violet kettle marching", q, " Ab "), []string{"securityAnswer:too_short"}},
+		{"only spaces", body("          ", q, a), []string{"password:blank"}},
+		{"published list", body("pineapple", q, a), []string{"password:common"}},
+		{"published list decorated", body("Blink182!!", q, a), []string{"password:common"}},
+		{"question with a direction override", body("violet kettle marching", "Which street\u202e did you grow up on?", a),
+			[]string{"securityQuestion:invisible_character"}},
+		{"answer with a zero-width space", body("violet kettle marching", q, "El\u200bm"), []string{"securityAnswer:invisible_character"}},
 		{"long answer", body("violet kettle marching", q, strings.Repeat("a", 201)), []string{"securityAnswer:too_long"}},
 		{"wrong type and unknown field", `{"password": 12345678, "securityQuestion": "` + q + `", "securityAnswer": "Elm", "remember": true}`,
 			[]string{"password:wrong_type", "remember:unknown_field"}},
@@ -250,7 +258,8 @@ func TestActivationRules(t *testing.T) {
 			!sameSet(r.Fields(), []string{"password:too_short"}) {
 			t.Fatalf("14 characters: %d %s", r.StatusCode, r.Body)
 		}
-		if r := f.activate(tok, mustJSON(map[string]string{"password": "violet kettle m", "securityQuestion": q, "securityAnswer": a})); r.StatusCode != 200 {
+		// The shortest question and answer allowed: 10 characters, and 3 once case and spaces fold.
+		if r := f.activate(tok, mustJSON(map[string]string{"password": "violet kettle m", "securityQuestion": "Pets name?", "securityAnswer": " E  l M "})); r.StatusCode != 200 {
 			t.Fatalf("15 characters: %d %s", r.StatusCode, r.Body)
 		}
 	})

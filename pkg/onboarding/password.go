@@ -1,7 +1,6 @@
 package onboarding
 
 import (
-	_ "embed"
 	"fmt"
 	"strings"
 	"unicode"
@@ -32,12 +31,14 @@ func RulesFor(twoFactor bool) PasswordRules {
 	return PasswordRules{MinLength: minPasswordWithout2FA, MaxLength: maxPassword}
 }
 
-// Password rule codes, one field error each.
+// Password rule codes, one field error each. CodeCommon is the blocklist's: the published list in
+// common-passwords.txt.gz (see its NOTICE) and PartnerHub's additions, after normalising (see IsCommonPassword).
 const (
 	CodeTooShort      = "too_short"
 	CodeTooLong       = "too_long"
 	CodeCommon        = "common"
 	CodeContainsEmail = "contains_email"
+	CodeBlank         = "blank"
 )
 
 // contextWords are names of this service: a password containing one is guessable by anyone who knows where it
@@ -61,6 +62,11 @@ func CheckPassword(v *fault.ValidationError, field, password string, rules Passw
 	if n == 0 {
 		return
 	}
+	if strings.TrimFunc(password, unseen) == "" {
+		// Eight spaces meet the length rule and nothing else: nobody chooses that password on purpose.
+		add(CodeBlank, "A password cannot be only spaces or other characters that do not show.")
+		return
+	}
 	if IsCommonPassword(password) {
 		add(CodeCommon, "This password is common or easy to guess; choose one that others would not.")
 	}
@@ -68,21 +74,6 @@ func CheckPassword(v *fault.ValidationError, field, password string, rules Passw
 		add(CodeContainsEmail, "Do not use your email address, or part of it, in your password.")
 	}
 }
-
-//go:embed common-passwords.txt
-var commonList string
-
-// common is the blocklist: well-known passwords, keyboard walks and words people use as passwords. Variants
-// with digits, symbols and look-alike characters are caught by normalising before the lookup.
-var common = func() map[string]bool {
-	m := map[string]bool{}
-	for _, line := range strings.Split(commonList, "\n") {
-		if w := strings.TrimSpace(line); w != "" {
-			m[w] = true
-		}
-	}
-	return m
-}()
 
 // leet undoes the usual look-alike substitutions.
 var leet = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s", "!", "i")
@@ -101,7 +92,7 @@ func IsCommonPassword(password string) bool {
 		if utf8.RuneCountInString(base) < 3 {
 			continue
 		}
-		if common[base] || common[leet.Replace(base)] || repetitive(base) || sequential(base) {
+		if blocked(base) || blocked(leet.Replace(base)) || repetitive(base) || sequential(base) {
 			return true
 		}
 	}
@@ -134,6 +125,11 @@ func undecorated(p string) []string {
 		}
 	}
 	return out
+}
+
+// unseen reports whether r shows nothing: white space, control and format characters (zero-width, direction).
+func unseen(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
 
 func noise(r rune) bool {

@@ -1,6 +1,9 @@
 package onboarding_test
 
 import (
+	"bufio"
+	"compress/gzip"
+	"os"
 	"strings"
 	"testing"
 
@@ -25,7 +28,7 @@ func TestPasswordRules(t *testing.T) {
 		{"correct horse battery staple", off, nil},
 		{"ünïcødé-paßwört", on, nil},
 		{"1234567", on, []string{"too_short", "common"}},
-		{"seven77", on, []string{"too_short"}},
+		{"zq7vx2k", on, []string{"too_short"}},
 		{"violet kettle", off, []string{"too_short"}},
 		{strings.Repeat("x7Kq", 32) + "z", on, []string{"too_long"}},
 		{"password", on, []string{"common"}},
@@ -42,6 +45,20 @@ func TestPasswordRules(t *testing.T) {
 		{"!!Football99", on, []string{"common"}},
 		{"p@55w0rd", on, []string{"common"}},
 		{"Partnerhub2026", on, []string{"common"}},
+		{"blink182", on, []string{"common"}},
+		{"pineapple", on, []string{"common"}},
+		{"snowball", on, []string{"common"}},
+		{"christian", on, []string{"common"}},
+		{"rockyou1", on, []string{"common"}},
+		{"  Pineapple  ", on, []string{"common"}},
+		{"CHRISTIAN", on, []string{"common"}},
+		{"Snowball2024!", on, []string{"common"}},
+		{"bl1nk182", on, []string{"common"}},
+		{"        ", on, []string{"blank"}},
+		{"               ", off, []string{"blank"}},
+		{"\t \u00a0\u3000\u2003    ", on, []string{"blank"}},
+		{"\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b", on, []string{"blank"}},
+		{"   ", on, []string{"too_short", "blank"}},
 		{"grace.hopper1", on, []string{"contains_email"}},
 		{"GraceHopper!!", on, []string{"contains_email"}},
 		{"password grace.hopper", on, []string{"contains_email"}},
@@ -60,6 +77,37 @@ func TestPasswordRules(t *testing.T) {
 				t.Fatalf("codes %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestBlocklistIsThePublishedList reads the published list as shipped (common-passwords.txt.gz, see its NOTICE)
+// and requires every one of its entries to be refused, in any case and with the spaces around it that a form
+// may add.
+func TestBlocklistIsThePublishedList(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("common-passwords.txt.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	lines := bufio.NewScanner(zr)
+	for lines.Scan() {
+		w := lines.Text()
+		n++
+		if !onboarding.IsCommonPassword(w) || !onboarding.IsCommonPassword(" "+strings.ToUpper(w)+" ") {
+			t.Fatalf("entry %d %q of the published list is not refused", n, w)
+		}
+	}
+	if err := lines.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 10_000 {
+		t.Fatalf("the published list has %d entries, want at least the 10,000 most common", n)
 	}
 }
 

@@ -12,6 +12,7 @@ export const passwordCodes = {
   too_long: "The password is too long.",
   common: "This password is too common: it is on a list of passwords attackers try first. Choose another one.",
   contains_email: "The password must not contain your email address.",
+  blank: "The password cannot be only spaces.",
   required: "Enter a password.",
 };
 
