@@ -34,8 +34,8 @@ func TestExistingLoginAcceptsAnInvitationAndSwitchesAccounts(t *testing.T) {
 		"company": map[string]string{"name": partnerName, "address": "1 Harbour Street", "country": "Ireland", "city": "Dublin"},
 		"contact": map[string]string{"name": "Pat Partner", "email": patEmail},
 	}, http.StatusCreated, &partner)
-	s.activateByAPI(t, patEmail, 0)
-	pat := s.signInByAPI(t, patEmail)
+	s.register(t, patEmail)
+	pat := s.signIn(t, patEmail)
 	pat.call("POST", "/v1/me/license-acceptance", map[string]string{"version": license.Current().Version}, http.StatusOK, nil)
 
 	// The provider's administrator adds Pat's address to the provider's users.
@@ -131,7 +131,7 @@ func TestForgottenPasswordIsResetWithTheSecurityQuestion(t *testing.T) {
 	s := newStack(t)
 	email := testenv.UniqueEmail(t, "grace")
 	s.bootstrap(t, "Fabrikam Platform", "Grace Hopper", email)
-	s.activateByAPI(t, email, 0)
+	s.register(t, email)
 
 	p := newPage(t, s.URL)
 	p.open("/signin", "credentials-form")

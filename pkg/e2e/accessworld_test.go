@@ -8,8 +8,9 @@ import (
 )
 
 // accessWorld is what the partner access tests start from: a provider, a partner with its administrator and a
-// customer with its administrator, signed in through the API with the license accepted; addStaff adds the
-// partner's staff.
+// customer with its administrator, the accounts made through the API, the administrators registered and signed
+// in through the store (see register) and the license accepted through the API; addStaff adds the partner's
+// staff.
 type accessWorld struct {
 	provider, partnerAdmin, customerAdmin, staff *api
 
@@ -29,11 +30,11 @@ func newAccessWorld(t *testing.T, s *stack) *accessWorld {
 	w.customerEmail = testenv.UniqueEmail(t, "cleo")
 	w.partnerID = accountByAPI(t, w.provider, "partner", w.providerID, w.partnerName, "Pat Partner", partnerEmail)
 	w.customerID = accountByAPI(t, w.provider, "customer", w.providerID, w.customerName, "Cleo Customer", w.customerEmail)
-	s.activateByAPI(t, partnerEmail, 0)
-	s.activateByAPI(t, w.customerEmail, 0)
-	w.partnerAdmin = s.signInByAPI(t, partnerEmail)
+	s.register(t, partnerEmail)
+	s.register(t, w.customerEmail)
+	w.partnerAdmin = s.signIn(t, partnerEmail)
 	acceptLicense(t, w.partnerAdmin)
-	w.customerAdmin = s.signInByAPI(t, w.customerEmail)
+	w.customerAdmin = s.signIn(t, w.customerEmail)
 	acceptLicense(t, w.customerAdmin)
 	return w
 }
@@ -48,13 +49,13 @@ func (w *accessWorld) addStaff(t *testing.T, s *stack) {
 		}
 		w.partnerAdmin.call("POST", "/v1/accounts/"+w.partnerID+"/users",
 			map[string]any{"name": name, "email": email, "roles": []string{"read-only"}}, http.StatusCreated, &added)
-		s.activateByAPI(t, email, 0)
+		s.register(t, email)
 		return added.UserID
 	}
 	staffEmail := testenv.UniqueEmail(t, "sam")
 	w.staffID = add("Sam Staff", staffEmail)
 	w.leaverID = add("Dana Leaver", testenv.UniqueEmail(t, "dana"))
-	w.staff = s.signInByAPI(t, staffEmail)
+	w.staff = s.signIn(t, staffEmail)
 	acceptLicense(t, w.staff)
 }
 

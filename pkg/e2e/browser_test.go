@@ -18,25 +18,95 @@ import (
 // stepWait bounds one step in the browser: a page load, a request and what the page does with the answer.
 const stepWait = 20 * time.Second
 
-// chromiumPath finds the browser. A missing browser fails the test: CI must run these tests, not skip them.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
+// chromiumPath finds the browser. A missing browser fails the run: CI must run these tests, not skip them.
+func chromiumPath() (string, error) {
 	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("CHROMIUM_PATH=%s: %v", p, err)
+			return "", fmt.Errorf("CHROMIUM_PATH=%s: %w", p, err)
 		}
-		return p
+		return p, nil
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
-			return p
+			return p, nil
 		}
 	}
 	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
+		return "/usr/bin/chromium", nil
 	}
-	t.Fatal("Chromium is required by the browser tests and was not found: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH")
-	return ""
+	return "", errors.New("Chromium is required by the browser tests and was not found: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH")
+}
+
+// browserStartWait bounds the start of the browser, which is slower than any step.
+const browserStartWait = 30 * time.Second
+
+// shared is the one Chromium of the test binary. A browser takes seconds to start; a tab in a browser context of
+// its own (its own cookies and storage, as a fresh profile has) takes a fraction of that, so every page is such a
+// tab of this browser. The first test that opens a page starts it; TestMain stops it.
+var shared struct {
+	once sync.Once
+	// ctx is the browser's first tab, which the pages' contexts derive from; stop ends the browser.
+	ctx  context.Context
+	stop func()
+	err  error
+}
+
+// browser is the shared browser, started on first use; a browser that does not start fails the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	shared.once.Do(func() { shared.ctx, shared.stop, shared.err = startBrowser() })
+	if shared.err != nil {
+		t.Fatalf("start Chromium: %v", shared.err)
+	}
+	return shared.ctx
+}
+
+// startBrowser starts a headless Chromium with a temporary profile, which chromedp removes when it stops.
+func startBrowser() (context.Context, func(), error) {
+	path, err := chromiumPath()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	stop := func() {
+		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
+		cancelTab()
+		cancelAlloc()
+	}
+	// The first action starts the browser, which then lives as long as the context of that action: so it runs
+	// on the browser's own context, and the deadline is kept here.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+	case <-time.After(browserStartWait):
+		stop()
+		return nil, nil, fmt.Errorf("no answer within %s", browserStartWait)
+	}
+	return ctx, stop, nil
+}
+
+// stopBrowser ends the shared browser, if a test started it.
+func stopBrowser() {
+	if shared.stop != nil {
+		shared.stop()
+	}
 }
 
 // page is one browser tab on a stack. Its methods run steps with a deadline each and fail the test with what
@@ -51,39 +121,27 @@ type page struct {
 	console []chromedp.ConsoleMessage
 }
 
-// newPage starts a headless Chromium with a fresh profile and opens a tab; both end with the test.
+// newPage opens a tab of the shared browser in a browser context of its own, as a fresh profile would be: no
+// cookies, no storage, shared with no other page. The tab, in a window of its own so that it is never a hidden
+// background tab, closes when the test ends.
 func newPage(t *testing.T, base string) *page {
 	t.Helper()
-	profile := t.TempDir() // registered before the browser's cleanup, so removed after the browser exits
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	ctx, cancel := chromedp.NewContext(browser(t), chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
 
 	p := &page{t: t, ctx: ctx, base: base}
-	// The first action starts the browser, which then lives as long as the context of that action: so it runs
-	// on the tab's own context, and the deadline is kept here.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
+	// The first action opens the tab, which then lives as long as the context of that action: so it runs on the
+	// tab's own context, and the deadline is kept here.
+	opened := make(chan error, 1)
+	go func() { opened <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
 	select {
-	case err := <-started:
+	case err := <-opened:
 		if err != nil {
-			t.Fatalf("start Chromium: %v", err)
+			t.Fatalf("open a tab: %v", err)
 		}
-	case <-time.After(30 * time.Second):
-		cancelTab()
-		t.Fatal("start Chromium: no answer within 30s")
+	case <-time.After(stepWait):
+		cancel()
+		t.Fatalf("open a tab: not done within %s", stepWait)
 	}
 	messages := chromedp.Console(ctx)
 	go func() {

@@ -216,8 +216,8 @@ func TestProviderAddsAPartnerWhoseBrandingReachesItsCustomers(t *testing.T) {
 
 	// The partner's own people see the branding in the portal: its colour as --brand and its logo in the header,
 	// from the first page they reach (the license step).
-	s.activateByAPI(t, partnerEmail, 0)
-	q := s.signedInPage(t, s.signInByAPI(t, partnerEmail))
+	s.register(t, partnerEmail)
+	q := s.signedInPage(t, s.signIn(t, partnerEmail))
 	q.open("/", "license")
 	if got := eval[string](q, "read the portal's colour", `getComputedStyle(document.documentElement).getPropertyValue("--brand").trim()`); got != "#7a1fa2" {
 		t.Errorf("the partner's portal has --brand %q, want #7a1fa2", got)

@@ -14,13 +14,11 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-
-	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
 
 // api is a client of the stack's API as a browser would be one: JSON in and out, the portal's Origin on every
-// request, and the session cookie kept in a jar. Tests use it for what they arrange rather than check: signing
-// in a user whose activation another test already covers, or creating an account below one made in the browser.
+// request, and the session cookie kept in a jar. Tests use it for what they arrange rather than check, such as
+// creating an account below one made in the browser, with a session written by signIn.
 type api struct {
 	t    *testing.T
 	s    *stack
@@ -85,48 +83,6 @@ func (c *api) send(method, path string, body io.Reader, contentType string, want
 	}
 }
 
-// activateByAPI activates the user of the newest activation email sent to email (after seen emails), with
-// goodPassword, as the activation page would.
-func (s *stack) activateByAPI(t *testing.T, email string, seen int) {
-	t.Helper()
-	link := s.activationLinkIn(t, s.waitMail(t, email, seen))
-	u, err := url.Parse(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := "/v1/activations/" + url.PathEscape(u.Fragment)
-	c := s.client(t)
-	var info struct {
-		SecurityQuestions []string `json:"securityQuestions"`
-	}
-	c.call("GET", path, nil, http.StatusOK, &info)
-	if len(info.SecurityQuestions) == 0 {
-		t.Fatalf("the activation link of %s offers no security question", email)
-	}
-	c.call("POST", path, map[string]string{
-		"password": goodPassword, "securityQuestion": info.SecurityQuestions[0], "securityAnswer": "Blue Lagoon",
-	}, http.StatusOK, nil)
-}
-
-// signInByAPI signs an active user in with goodPassword and the code from the mailbox, and returns a client that
-// holds the session.
-func (s *stack) signInByAPI(t *testing.T, email string) *api {
-	t.Helper()
-	c := s.client(t)
-	seen := s.mailCount(t, email)
-	var started struct {
-		Status      string `json:"status"`
-		ChallengeID string `json:"challengeId"`
-	}
-	c.call("POST", "/v1/sessions", map[string]string{"email": email, "password": goodPassword}, http.StatusOK, &started)
-	if started.Status != "otp_required" || started.ChallengeID == "" {
-		t.Fatalf("sign-in of %s answered %+v, want a code challenge", email, started)
-	}
-	code := codeIn(t, s.waitMail(t, email, seen))
-	c.call("POST", "/v1/sessions/otp", map[string]string{"challengeId": started.ChallengeID, "code": code}, http.StatusCreated, nil)
-	return c
-}
-
 // signedInPage opens a browser tab that holds the client's session, as if the person had signed in there.
 func (s *stack) signedInPage(t *testing.T, c *api) *page {
 	t.Helper()
@@ -146,16 +102,6 @@ func (s *stack) signedInPage(t *testing.T, c *api) *page {
 		}))
 	}
 	return p
-}
-
-// adminSession bootstraps the provider with a super administrator, activates and signs them in through the API,
-// and returns the administrator's address and API client.
-func (s *stack) adminSession(t *testing.T, accountName string) (string, *api) {
-	t.Helper()
-	email := testenv.UniqueEmail(t, "admin")
-	s.bootstrap(t, accountName, "Ada Lovelace", email)
-	s.activateByAPI(t, email, 0)
-	return email, s.signInByAPI(t, email)
 }
 
 // phoneWidth is the viewport width of a small phone.

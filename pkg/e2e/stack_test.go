@@ -23,7 +23,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
+func TestMain(m *testing.M) {
+	code := testenv.Run(m)
+	stopBrowser()
+	os.Exit(code)
+}
 
 // needed are the functions the browser flows call: activation links, then sign-in and the signed-in user.
 var needed = []string{route.Activation, route.OTP}
@@ -36,6 +40,8 @@ const mailWait = 30 * time.Second
 type stack struct {
 	env *testenv.Env
 	app *app.App
+	// table is the stack's own table on the emulator.
+	table string
 	// URL is the portal's origin, e.g. http://127.0.0.1:41234; emails link to it.
 	URL string
 }
@@ -50,7 +56,8 @@ func newStack(t *testing.T, opts ...app.Option) *stack {
 	t.Cleanup(srv.Close)
 	origin := "http://" + srv.Listener.Addr().String()
 
-	cfg := env.Config(env.NewTable(t))
+	tableName := env.NewTable(t)
+	cfg := env.Config(tableName)
 	cfg.PortalURL = origin
 	cfg.Origins = []string{origin}
 	logs := &syncBuffer{}
@@ -94,7 +101,7 @@ func newStack(t *testing.T, opts ...app.Option) *stack {
 	}
 	srv.Config.Handler = gw
 	srv.Start()
-	return &stack{env: env, app: a, URL: origin}
+	return &stack{env: env, app: a, table: tableName, URL: origin}
 }
 
 // bootstrap creates the provider account and its first super administrator, whose activation email goes out.

@@ -48,8 +48,8 @@ func TestShortFormPartnerTakesTheFirstSignInSteps(t *testing.T) {
 	p.visible("created")
 
 	// The contact signs in: the portal's start page sends them to the steps.
-	s.activateByAPI(t, email, 0)
-	partner := s.signInByAPI(t, email)
+	s.register(t, email)
+	partner := s.signIn(t, email)
 	q := s.signedInPage(t, partner)
 	q.viewport(phoneWidth, 844, true) // the steps are taken on a phone
 	q.open("/", "license")

@@ -44,7 +44,7 @@ func TestAdministratorFindsUsersAndResendsActivationLinks(t *testing.T) {
 	}
 	// Beatriz and Émile register; Bruno, Carla and the desk do not.
 	for _, name := range []string{"Beatriz Bell", "Émile Zola"} {
-		s.activateByAPI(t, emails[name], 0)
+		s.register(t, emails[name])
 	}
 
 	p := s.signedInPage(t, admin)
