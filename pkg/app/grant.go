@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 )
@@ -16,7 +17,7 @@ func (a *App) Grants() (*grant.Service, error) {
 func (a *App) GrantExpirer() (*grant.Expirer, error) { return grant.NewExpirer(a.grantDeps()) }
 
 func (a *App) grantDeps() grant.Deps {
-	return grant.Deps{DB: a.Clients.Dynamo, Table: a.Config.Table, Keys: a.Keys, Clock: a.Clock, Log: a.Log, PortalURL: a.Config.PortalURL}
+	return grant.Deps{Store: dynamo.Store{DB: a.Clients.Dynamo, Table: a.Config.Table}, Keys: a.Keys, Clock: a.Clock, Log: a.Log, PortalURL: a.Config.PortalURL}
 }
 
 // partnerAccessMux builds the routes of the partner-access function.

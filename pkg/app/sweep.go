@@ -40,5 +40,5 @@ func (a *App) grantExpirer() sweep.Expirer {
 	if err != nil {
 		return sweep.ExpirerFunc(func(context.Context, map[string]types.AttributeValue, time.Time) error { return err })
 	}
-	return e
+	return sweep.ByID(e.Expire)
 }

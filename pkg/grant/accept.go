@@ -4,11 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/role"
 )
 
@@ -16,7 +17,7 @@ import (
 var errPartnerOnly = fault.New(fault.ErrForbidden, "partner-only", "Only the invited partner answers an invitation and assigns its staff.")
 
 // partnerSide checks that the caller acts for g's partner with role.PartnerAccessManage.
-func partnerSide(a actor.Actor, g Grant) error {
+func partnerSide(a actor.Actor, g partneraccess.Grant) error {
 	side, err := sideOf(a, g)
 	if err != nil {
 		return err
@@ -32,27 +33,27 @@ func partnerSide(a actor.Actor, g Grant) error {
 // role.PartnerAccessManage. Of two concurrent answers (or an answer and a revoke, or the sweep) one wins; the
 // other answers what it finds (grant-not-pending, grant-ended).
 func (s *Service) Accept(ctx context.Context, a actor.Actor, id string) (View, error) {
-	g, err := s.apply(ctx, id, func(g Grant, now time.Time) (change, error) {
-		if err := partnerSide(a, g); err != nil {
-			return change{}, err
+	g, err := s.update(ctx, id, func(g *partneraccess.Grant, tx *dynamo.Tx, now time.Time) error {
+		if err := partnerSide(a, *g); err != nil {
+			return err
 		}
-		next, err := g.accepted(a.UserID, now)
+		next, err := g.Accepted(a.UserID, now)
 		if err != nil {
-			return change{}, err
+			return err
 		}
 		by, err := s.userName(ctx, a.UserID)
 		if err != nil {
-			return change{}, err
+			return err
 		}
-		events, err := audits(s.table, next, a.UserID, "partner-access.accepted", map[string]string{"endsAt": stamp(next.EndsAt)}, now)
-		if err != nil {
-			return change{}, err
+		audits(tx, next, a.UserID, audit.GrantAccepted, map[string]string{"endsAt": stamp(next.EndsAt)}, now)
+		if err := s.mail(ctx, tx, next.Customer.ID, next, func(n outbox.GrantNotice) outbox.Mail {
+			n.EndsAt = next.EndsAt
+			return outbox.InvitationAccepted{GrantNotice: n, By: by}
+		}, now); err != nil {
+			return err
 		}
-		mails, err := s.mail(ctx, next.Customer.ID, "partner-invitation-accepted", next, map[string]string{"by": by, "endsAt": stamp(next.EndsAt)}, now)
-		if err != nil {
-			return change{}, err
-		}
-		return change{next: next, items: append(events, mails...)}, nil
+		*g = next
+		return nil
 	})
 	if err != nil {
 		return View{}, err
@@ -64,27 +65,25 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, id string) (View, e
 // Decline declines a pending invitation for the partner: the grant ends (a new invitation is needed), the pair
 // guard goes and the customer's administrators are told.
 func (s *Service) Decline(ctx context.Context, a actor.Actor, id string) (View, error) {
-	g, err := s.apply(ctx, id, func(g Grant, now time.Time) (change, error) {
-		if err := partnerSide(a, g); err != nil {
-			return change{}, err
+	g, err := s.update(ctx, id, func(g *partneraccess.Grant, tx *dynamo.Tx, now time.Time) error {
+		if err := partnerSide(a, *g); err != nil {
+			return err
 		}
-		next, err := g.ended(Decline, a.UserID, ReasonDeclined, now)
+		next, err := g.Ended(partneraccess.Decline, a.UserID, partneraccess.ReasonDeclined, now)
 		if err != nil {
-			return change{}, err
+			return err
 		}
-		events, err := audits(s.table, next, a.UserID, "partner-access.declined", nil, now)
-		if err != nil {
-			return change{}, err
+		audits(tx, next, a.UserID, audit.GrantDeclined, nil, now)
+		if err := s.mail(ctx, tx, next.Customer.ID, next, func(n outbox.GrantNotice) outbox.Mail {
+			return outbox.InvitationDeclined{GrantNotice: n}
+		}, now); err != nil {
+			return err
 		}
-		mails, err := s.mail(ctx, next.Customer.ID, "partner-invitation-declined", next, nil, now)
-		if err != nil {
-			return change{}, err
+		if err := s.ending(ctx, tx, *g); err != nil {
+			return err
 		}
-		items, err := s.ending(ctx, g)
-		if err != nil {
-			return change{}, err
-		}
-		return change{next: next, items: append(append(items, events...), mails...)}, nil
+		*g = next
+		return nil
 	})
 	if err != nil {
 		return View{}, err
@@ -93,12 +92,9 @@ func (s *Service) Decline(ctx context.Context, a actor.Actor, id string) (View, 
 	return viewOf(g, PartnerSide), nil
 }
 
-// ending are the items that go with a live grant g as it ends: the deletion of its pair guard and of every staff
-// membership it gave that is still the grant's.
-func (c *core) ending(ctx context.Context, g Grant) ([]types.TransactWriteItem, error) {
-	drops, err := c.drops(ctx, g.ID, g.Customer.ID, g.Staff)
-	if err != nil {
-		return nil, err
-	}
-	return append([]types.TransactWriteItem{dynamo.ReleaseGrantPair(c.table, g.Customer.ID, g.Partner.ID, g.ID)}, drops...), nil
+// ending adds to tx what goes with a live grant g as it ends: the deletion of its pair guard and of every staff
+// membership it gave that is still the grant's. Either failing means g changed since read: decide again.
+func (c *core) ending(ctx context.Context, tx *dynamo.Tx, g partneraccess.Grant) error {
+	tx.ReleaseGrantPair(g.Customer.ID, g.Partner.ID, g.ID, dynamo.ErrGrantStale)
+	return c.drops(ctx, tx, g.ID, g.Customer.ID, g.Staff)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -53,7 +54,7 @@ func TestDecline(t *testing.T) {
 	id := w.invite(nil)
 	r := w.act(w.partnerAdmin, grant.RouteDecline, id)
 	platformtest.WantStatus(t, r, http.StatusOK)
-	if r.Str("status") != "declined" || r.Str("endReason") != grant.ReasonDeclined {
+	if r.Str("status") != "declined" || r.Str("endReason") != partneraccess.ReasonDeclined {
 		t.Fatalf("answer: %s", r.Body)
 	}
 	if w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
@@ -102,7 +103,7 @@ func TestAnswerRefusals(t *testing.T) {
 		})
 	}
 	w.Unchanged(before, "refused answers")
-	w.advance(grant.InvitationTTL)
+	w.advance(partneraccess.InvitationTTL)
 	before = w.Snapshot()
 	platformtest.WantProblem(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusGone, "invitation-expired")
 	w.Unchanged(before, "accepting a lapsed invitation")

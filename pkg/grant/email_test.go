@@ -9,8 +9,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -46,11 +46,11 @@ func TestTemplates(t *testing.T) {
 			"Contoso Support declined your support partner invitation", []string{"declined the invitation"}},
 		{"partner-invitation-expired", base, []string{"name", "customerName", "partnerName", "link"},
 			"Your support partner invitation to Contoso Support expired", []string{"did not answer"}},
-		{"partner-access-revoked", with(map[string]string{"by": "customer", "reason": grant.ReasonRevoked}), []string{"name", "customerName", "partnerName", "link", "by", "reason"},
+		{"partner-access-revoked", with(map[string]string{"by": "customer", "reason": partneraccess.ReasonRevoked}), []string{"name", "customerName", "partnerName", "link", "by", "reason"},
 			"Fabrikam Inc revoked your support access", []string{"new invitation from Fabrikam Inc"}},
-		{"partner-access-revoked", with(map[string]string{"by": "customer", "reason": grant.ReasonWithdrawn}), nil,
+		{"partner-access-revoked", with(map[string]string{"by": "customer", "reason": partneraccess.ReasonWithdrawn}), nil,
 			"Fabrikam Inc withdrew its support partner invitation", []string{"withdrew its invitation"}},
-		{"partner-access-revoked", with(map[string]string{"by": "partner", "reason": grant.ReasonEndedByPartner}), nil,
+		{"partner-access-revoked", with(map[string]string{"by": "partner", "reason": partneraccess.ReasonEndedByPartner}), nil,
 			"Contoso Support ended its support access to Fabrikam Inc", []string{"can no longer act in your account"}},
 		{"partner-access-ending", with(map[string]string{"endsAt": "2027-01-31T17:00:00Z"}), []string{"name", "customerName", "partnerName", "link", "endsAt"},
 			"Support access of Contoso Support to Fabrikam Inc ends on Sunday 31 January 2027, 17:00 UTC", []string{"new invitation"}},

@@ -3,17 +3,19 @@ package grant
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 )
 
 // Expirer handles grants the expiry sweep finds due (items of type table.TypeGrant): a pending invitation that
 // was not answered in time expires, an active grant with an end date gets its reminders and then ends. Each
-// change is one transaction on the condition that the grant is unchanged since read, so a sweep that races with
-// an answer, a revoke or another sweep does nothing twice: the loser reads again and finds nothing due.
+// change is one transaction on the condition that the grant is unchanged since read (store.UpdateGrant), so a
+// sweep that races with an answer, a revoke or another sweep does nothing twice: the loser reads again and finds
+// nothing due.
 type Expirer struct {
 	core
 }
@@ -27,18 +29,12 @@ func NewExpirer(d Deps) (*Expirer, error) {
 	return &Expirer{core: c}, nil
 }
 
-// Expire handles the grant of a due index item at now: what its Due names, if it is still due.
-func (e *Expirer) Expire(ctx context.Context, item map[string]types.AttributeValue, now time.Time) error {
-	var seen struct {
-		ID string `dynamodbav:"id"`
-	}
-	if err := attributevalue.UnmarshalMap(item, &seen); err != nil || seen.ID == "" {
-		return fmt.Errorf("expire grant: not a grant item")
-	}
-	g, err := e.apply(ctx, seen.ID, func(g Grant, _ time.Time) (change, error) {
-		return e.due(ctx, g, now)
+// Expire handles the grant id, found due on the expiry index at now: what its Due names, if it is still due.
+func (e *Expirer) Expire(ctx context.Context, id string, now time.Time) error {
+	g, err := e.store.UpdateGrant(ctx, id, func(g *partneraccess.Grant, tx *dynamo.Tx) error {
+		return e.due(ctx, g, tx, now)
 	})
-	if errors.Is(err, errNoGrant) { // collected meanwhile: nothing is due any more
+	if errors.Is(err, dynamo.ErrGrantNotFound) { // collected meanwhile: nothing is due any more
 		return nil
 	}
 	if err != nil {
@@ -48,65 +44,66 @@ func (e *Expirer) Expire(ctx context.Context, item map[string]types.AttributeVal
 	return nil
 }
 
-// due decides what the sweep does to g at now.
-func (e *Expirer) due(ctx context.Context, g Grant, now time.Time) (change, error) {
+// due applies to g what the sweep does at now, adding what goes with it to tx.
+func (e *Expirer) due(ctx context.Context, g *partneraccess.Grant, tx *dynamo.Tx, now time.Time) error {
 	if g.Due.Event == "" || g.Due.At.After(now) {
-		return change{next: g, unchanged: true}, nil // handled, answered or rescheduled meanwhile
+		return nil // handled, answered or rescheduled meanwhile
 	}
 	switch {
-	case g.Status == Invited:
-		next, err := g.ended(Expire, "", ReasonNotAnswered, now)
+	case g.Status == partneraccess.Invited:
+		next, err := g.Ended(partneraccess.Expire, "", partneraccess.ReasonNotAnswered, now)
 		if err != nil {
-			return change{}, err
+			return err
 		}
-		return e.end(ctx, g, next, now, "partner-invitation-expired", next.Customer.ID)
-	case g.Status == Active && g.pastEnd(now):
-		next, err := g.ended(Expire, "", ReasonEndDate, now)
+		if err := e.end(ctx, tx, *g, next, now, func(n outbox.GrantNotice) outbox.Mail {
+			return outbox.InvitationExpired{GrantNotice: n}
+		}, next.Customer.ID); err != nil {
+			return err
+		}
+		*g = next
+	case g.Status == partneraccess.Active && g.PastEnd(now):
+		next, err := g.Ended(partneraccess.Expire, "", partneraccess.ReasonEndDate, now)
 		if err != nil {
-			return change{}, err
+			return err
 		}
-		return e.end(ctx, g, next, now, "partner-access-expired", next.Customer.ID, next.Partner.ID)
-	case g.Status == Active:
-		next := g
-		next.Version++
-		next = next.rescheduled(now)
-		var items []types.TransactWriteItem
+		if err := e.end(ctx, tx, *g, next, now, func(n outbox.GrantNotice) outbox.Mail {
+			return outbox.AccessExpired{GrantNotice: n}
+		}, next.Customer.ID, next.Partner.ID); err != nil {
+			return err
+		}
+		*g = next
+	case g.Status == partneraccess.Active:
 		for _, to := range []string{g.Customer.ID, g.Partner.ID} {
-			mails, err := e.mail(ctx, to, "partner-access-ending", g, map[string]string{"endsAt": stamp(g.EndsAt)}, now)
-			if err != nil {
-				return change{}, err
+			if err := e.mail(ctx, tx, to, *g, func(n outbox.GrantNotice) outbox.Mail {
+				n.EndsAt = g.EndsAt
+				return outbox.AccessEnding{GrantNotice: n}
+			}, now); err != nil {
+				return err
 			}
-			items = append(items, mails...)
 		}
-		return change{next: next, items: items}, nil
+		*g = g.Reminded(now)
+	default: // an ended grant has nothing due; take it off the index should it still be there
+		*g = g.Unscheduled()
 	}
-	// An ended grant has nothing due; take it off the index should it still be there.
-	next := g
-	next.Due = Due{}
-	next.Version++
-	return change{next: next}, nil
+	return nil
 }
 
-// end is the change that ends g (into next) by the sweep: its pair guard and staff memberships go, both sides'
-// audit logs record it, and the administrators of the accounts notify are told.
-func (e *Expirer) end(ctx context.Context, g, next Grant, now time.Time, template string, notify ...string) (change, error) {
-	items, err := e.ending(ctx, g)
-	if err != nil {
-		return change{}, err
+// end adds to tx what goes with the sweep's ending of g (into next): its pair guard and staff memberships go,
+// both sides' audit logs record it, and the administrators of the accounts notify are told, with what.
+func (e *Expirer) end(ctx context.Context, tx *dynamo.Tx, g, next partneraccess.Grant, now time.Time, what func(outbox.GrantNotice) outbox.Mail, notify ...string) error {
+	if err := e.ending(ctx, tx, g); err != nil {
+		return err
 	}
-	events, err := audits(e.table, next, "", "partner-access.expired", map[string]string{
+	audits(tx, next, "", audit.GrantExpired, map[string]string{
 		"reason": next.EndReason, "staffRemoved": joinIDs(g.Staff),
 	}, now)
-	if err != nil {
-		return change{}, err
-	}
-	items = append(items, events...)
 	for _, to := range notify {
-		mails, err := e.mail(ctx, to, template, next, map[string]string{"endsAt": stamp(g.EndsAt)}, now)
-		if err != nil {
-			return change{}, err
+		if err := e.mail(ctx, tx, to, next, func(n outbox.GrantNotice) outbox.Mail {
+			n.EndsAt = g.EndsAt
+			return what(n)
+		}, now); err != nil {
+			return err
 		}
-		items = append(items, mails...)
 	}
-	return change{next: next, items: items}, nil
+	return nil
 }

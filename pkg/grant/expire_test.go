@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -17,7 +18,7 @@ func TestUnansweredInvitationExpires(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	id := w.invite(nil)
-	w.advance(grant.InvitationTTL - time.Minute)
+	w.advance(partneraccess.InvitationTTL - time.Minute)
 	w.sweep()
 	if g := w.grantRecord(id); g.Status != "invited" {
 		t.Fatalf("expired early: %+v", g)
@@ -25,7 +26,7 @@ func TestUnansweredInvitationExpires(t *testing.T) {
 	w.advance(time.Minute)
 	w.sweep()
 	w.ended(t, id, "expired")
-	if g := w.grantRecord(id); g.EndReason != grant.ReasonNotAnswered || g.EndedBy != "" {
+	if g := w.grantRecord(id); g.EndReason != partneraccess.ReasonNotAnswered || g.EndedBy != "" {
 		t.Fatalf("stored: %+v", g)
 	}
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
@@ -56,7 +57,7 @@ func TestEndDate(t *testing.T) {
 	id := w.invite(map[string]any{"partnerId": w.partnerID(), "endsAt": ends.Format(time.RFC3339)})
 	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
 	platformtest.WantStatus(t, w.setStaff(w.partnerAdmin, id, w.partner.ContactUserID), http.StatusOK)
-	if g := w.grantRecord(id); g.Due != grant.DueFirstReminder || g.DueAt != table.Timestamp(ends.Add(-grant.FirstReminder)) {
+	if g := w.grantRecord(id); g.Due != partneraccess.DueFirstReminder || g.DueAt != table.Timestamp(ends.Add(-partneraccess.FirstReminder)) {
 		t.Fatalf("after accepting, due %s at %s", g.Due, g.DueAt)
 	}
 	steps := []struct {
@@ -65,11 +66,11 @@ func TestEndDate(t *testing.T) {
 		due       string
 		status    string
 	}{
-		{ends.Add(-grant.FirstReminder - time.Minute), 0, grant.DueFirstReminder, "active"},
-		{ends.Add(-grant.FirstReminder), 2, grant.DueSecondReminder, "active"},
-		{ends.Add(-grant.FirstReminder + time.Hour), 2, grant.DueSecondReminder, "active"},
-		{ends.Add(-grant.SecondReminder), 4, grant.DueEnd, "active"},
-		{ends.Add(-time.Minute), 4, grant.DueEnd, "active"},
+		{ends.Add(-partneraccess.FirstReminder - time.Minute), 0, partneraccess.DueFirstReminder, "active"},
+		{ends.Add(-partneraccess.FirstReminder), 2, partneraccess.DueSecondReminder, "active"},
+		{ends.Add(-partneraccess.FirstReminder + time.Hour), 2, partneraccess.DueSecondReminder, "active"},
+		{ends.Add(-partneraccess.SecondReminder), 4, partneraccess.DueEnd, "active"},
+		{ends.Add(-time.Minute), 4, partneraccess.DueEnd, "active"},
 		{ends, 4, "", "expired"},
 	}
 	for _, s := range steps {
@@ -82,7 +83,7 @@ func TestEndDate(t *testing.T) {
 		}
 	}
 	w.ended(t, id, "expired")
-	if g := w.grantRecord(id); g.EndReason != grant.ReasonEndDate {
+	if g := w.grantRecord(id); g.EndReason != partneraccess.ReasonEndDate {
 		t.Fatalf("end reason %q", g.EndReason)
 	}
 	to := map[string]int{}
@@ -114,12 +115,12 @@ func TestLateSweepSendsOneReminder(t *testing.T) {
 	id := w.invite(map[string]any{"partnerId": w.partnerID(), "endsAt": ends.Format(time.RFC3339)})
 	w.advance(5 * 24 * time.Hour) // accepted 5 days before the end: the 7-day reminder is past
 	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
-	if g := w.grantRecord(id); g.Due != grant.DueSecondReminder {
+	if g := w.grantRecord(id); g.Due != partneraccess.DueSecondReminder {
 		t.Fatalf("due %q after a late acceptance", g.Due)
 	}
 	w.advance(ends.Add(-time.Hour).Sub(w.Clock.Now()))
 	w.sweep()
-	if n, g := len(w.mails("partner-access-ending")), w.grantRecord(id); n != 2 || g.Due != grant.DueEnd {
+	if n, g := len(w.mails("partner-access-ending")), w.grantRecord(id); n != 2 || g.Due != partneraccess.DueEnd {
 		t.Fatalf("%d reminders, due %q", n, g.Due)
 	}
 }

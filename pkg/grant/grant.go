@@ -4,128 +4,36 @@
 // administrators except for managing its support partners (role.SupportStaff); the customer revokes at any time,
 // the partner may end it too, and an optional end date ends it by itself, after reminders.
 //
-// States: invited → active (accepted) | declined | expired (not answered within InvitationTTL, or its end date
-// came first); active → revoked | expired (end date). Ended grants are final: access needs a new invitation.
+// The grant, its states and their rules are package partneraccess (pure); this package applies them to the
+// table through the small store it declares (dynamo.Store has it).
 //
 // How it is kept safe (see the access patterns in package table):
 //
-//   - Every change is one conditional TransactWriteItems: the grant (replaced whole, on the condition that its
-//     status and version are still what was read), the pair guard that keeps one live grant per customer and
-//     partner, the staff memberships, the audit events on both sides and the outbox emails. Of two changes
-//     decided on the same reading, exactly one commits; the other reads again and answers what it finds.
+//   - Every change is one conditional transaction (store.UpdateGrant): the grant (replaced whole, on the
+//     condition that its status and version are still what was read), the pair guard that keeps one live grant
+//     per customer and partner, the staff memberships, the audit events on both sides and the outbox emails. Of
+//     two changes decided on the same reading, exactly one commits; the other reads again and answers what it
+//     finds.
 //   - Staff act through ordinary membership items in the customer account that carry the grant's id. Every
 //     request already reads its account's membership (package signin), so the transaction that ends a grant
-//     deletes them and their access ends with the very next request. StaffAccess also checks, per request, that
-//     the grant is active and not past its end date and that the user still belongs to an open partner account.
+//     deletes them and their access ends with the very next request. partneraccess.StaffAccess also checks, per
+//     request, that the grant is active and not past its end date and that the user still belongs to an open
+//     partner account.
 //   - The expiry sweep finds a grant through the sparse expiry index while something is due (the invitation's
-//     deadline, a reminder, the end date) and handles one due event per run, re-indexing the grant for the next.
-//
-// The rules (Next, the Grant methods, Partner IDs) are pure; the Service and Expirer apply them to the table.
+//     deadline, a reminder, the end date) and the Expirer handles one due event per run, re-indexing the grant
+//     for the next.
 package grant
 
-import (
-	"slices"
-	"time"
+import "time"
 
-	"github.com/partnerhub/partnerhub/pkg/fault"
-)
-
-// Status of a grant.
-type Status string
-
-// Statuses. Invited and Active are live; the others are final.
+// Limits of partner access.
 const (
-	Invited  Status = "invited"
-	Active   Status = "active"
-	Declined Status = "declined"
-	Expired  Status = "expired"
-	Revoked  Status = "revoked"
-)
-
-// Live reports whether a grant in s is pending or active: not ended.
-func (s Status) Live() bool { return s == Invited || s == Active }
-
-// Event is something that happens to a grant.
-type Event string
-
-// Events.
-const (
-	Accept  Event = "accept"  // the partner accepts the invitation
-	Decline Event = "decline" // the partner declines it
-	Revoke  Event = "revoke"  // the customer revokes (or withdraws the invitation), or the partner ends access
-	Expire  Event = "expire"  // the invitation was not answered in time, or the end date came
-)
-
-// Problems of state.
-var (
-	errEnded = fault.New(fault.ErrConflict, "grant-ended",
-		"This partner access has ended; a new invitation is needed to give access again.")
-	errNotPending = fault.New(fault.ErrConflict, "grant-not-pending", "This invitation has already been accepted.")
-	errNotActive  = fault.New(fault.ErrConflict, "grant-not-active",
-		"The partner has not accepted this invitation yet; the partner declines it, the customer withdraws it.")
-	errInvitationLapsed = fault.New(fault.ErrExpired, "invitation-expired",
-		"This invitation has expired; the customer can send a new one.")
-	errUnknownEvent = fault.New(fault.ErrConflict, "grant-changed", "This change does not apply to partner access.")
-)
-
-// Next is the state machine: the status a grant in from moves to on e, or the problem that refuses it.
-func Next(from Status, e Event) (Status, error) {
-	if !from.Live() {
-		return "", errEnded
-	}
-	switch e {
-	case Accept:
-		if from != Invited {
-			return "", errNotPending
-		}
-		return Active, nil
-	case Decline:
-		if from != Invited {
-			return "", errNotPending
-		}
-		return Declined, nil
-	case Revoke:
-		return Revoked, nil
-	case Expire:
-		return Expired, nil
-	}
-	return "", errUnknownEvent
-}
-
-// Durations of partner access.
-const (
-	// InvitationTTL is how long a partner has to answer an invitation.
-	InvitationTTL = 14 * 24 * time.Hour
 	// MaxTerm is the furthest end date a grant may have, from when it is set.
 	MaxTerm = 2 * 365 * 24 * time.Hour
 	// ShareLinkTTL is how long a partner's share link works.
 	ShareLinkTTL = 14 * 24 * time.Hour
-	// Recent is how long an ended grant stays in its lists (and in the table; the audit log keeps it for good).
-	Recent = 30 * 24 * time.Hour
 	// MaxStaff is the most staff a partner assigns to one grant.
 	MaxStaff = 50
-)
-
-// Reminders of an end date, before it.
-const (
-	FirstReminder  = 7 * 24 * time.Hour
-	SecondReminder = 24 * time.Hour
-)
-
-// Why a grant ended.
-const (
-	ReasonDeclined       = "declined"
-	ReasonRevoked        = "revoked-by-customer"
-	ReasonWithdrawn      = "invitation-withdrawn"
-	ReasonEndedByPartner = "ended-by-partner"
-	ReasonNotAnswered    = "invitation-expired"
-	ReasonEndDate        = "end-date"
-)
-
-// How a customer invited its partner.
-const (
-	ViaPartnerID = "partner-id"
-	ViaShareLink = "share-link"
 )
 
 // Side is the side of a grant a caller acts for.
@@ -136,165 +44,3 @@ const (
 	CustomerSide Side = "customer"
 	PartnerSide  Side = "partner"
 )
-
-// Party is one side of a grant.
-type Party struct {
-	ID   string
-	Name string
-}
-
-// Staff is a partner's user assigned to act in the customer.
-type Staff struct {
-	UserID, Name, Email string
-}
-
-// Grant is one customer's access grant to one partner.
-type Grant struct {
-	ID       string
-	Customer Party
-	Partner  Party
-	// PartnerID is the partner's Partner ID as shown, when it has one.
-	PartnerID string
-	Status    Status
-	Via       string // partner-id or share-link
-
-	InvitedAt     time.Time
-	InvitedBy     string
-	InvitedByName string
-	// ExpiresAt is the invitation's answer deadline.
-	ExpiresAt time.Time
-	// EndsAt is the optional end date; zero means none.
-	EndsAt time.Time
-
-	AcceptedAt time.Time
-	AcceptedBy string
-	EndedAt    time.Time
-	EndedBy    string // the user who ended it; empty for the sweep
-	EndReason  string
-
-	Staff          []Staff
-	StaffChangedAt time.Time
-
-	// Due is what the sweep does next, at Due.At; zero when nothing is due.
-	Due     Due
-	Version int
-}
-
-// Due is the next thing the expiry sweep does to a grant.
-type Due struct {
-	Event string // DueInvitation, DueFirstReminder, DueSecondReminder or DueEnd
-	At    time.Time
-}
-
-// What can be due.
-const (
-	DueInvitation     = "invitation-expiry"
-	DueFirstReminder  = "reminder-7d"
-	DueSecondReminder = "reminder-1d"
-	DueEnd            = "end"
-)
-
-// InvitationLapsed reports whether a pending invitation can no longer be accepted at now: its answer deadline
-// or its end date has come. Every read checks it; the sweep only records it.
-func (g Grant) InvitationLapsed(now time.Time) bool {
-	return !now.Before(g.ExpiresAt) || g.pastEnd(now)
-}
-
-// Usable reports whether the grant lets its staff act at now: active, and its end date (if any) not reached —
-// whether or not the sweep has ended it yet.
-func (g Grant) Usable(now time.Time) bool { return g.Status == Active && !g.pastEnd(now) }
-
-func (g Grant) pastEnd(now time.Time) bool { return !g.EndsAt.IsZero() && !now.Before(g.EndsAt) }
-
-// HasStaff reports whether the user is among the grant's staff.
-func (g Grant) HasStaff(userID string) bool {
-	return slices.ContainsFunc(g.Staff, func(s Staff) bool { return s.UserID == userID })
-}
-
-// NextDue is what the sweep does next to the grant, seen at now, or false if nothing is due: a pending
-// invitation expires at its deadline (or its end date, if that comes first); an active grant with an end date
-// gets the reminders whose time is still ahead, then ends.
-func (g Grant) NextDue(now time.Time) (Due, bool) {
-	switch {
-	case g.Status == Invited:
-		at := g.ExpiresAt
-		if !g.EndsAt.IsZero() && g.EndsAt.Before(at) {
-			at = g.EndsAt
-		}
-		return Due{DueInvitation, at}, true
-	case g.Status != Active || g.EndsAt.IsZero():
-		return Due{}, false
-	case g.EndsAt.Add(-FirstReminder).After(now):
-		return Due{DueFirstReminder, g.EndsAt.Add(-FirstReminder)}, true
-	case g.EndsAt.Add(-SecondReminder).After(now):
-		return Due{DueSecondReminder, g.EndsAt.Add(-SecondReminder)}, true
-	}
-	return Due{DueEnd, g.EndsAt}, true
-}
-
-// rescheduled is g with its next due event as of now.
-func (g Grant) rescheduled(now time.Time) Grant {
-	g.Due, _ = g.NextDue(now)
-	return g
-}
-
-// accepted is g accepted by a partner administrator at now.
-func (g Grant) accepted(by string, now time.Time) (Grant, error) {
-	next, err := Next(g.Status, Accept)
-	if err != nil {
-		return g, err
-	}
-	if g.InvitationLapsed(now) {
-		return g, errInvitationLapsed
-	}
-	g.Status, g.AcceptedAt, g.AcceptedBy = next, now, by
-	g.Version++
-	return g.rescheduled(now), nil
-}
-
-// ended is g moved to its final state by e at now, by a user (empty for the sweep), with the reason. The staff
-// list empties: their memberships go in the same transaction.
-func (g Grant) ended(e Event, by, reason string, now time.Time) (Grant, error) {
-	next, err := Next(g.Status, e)
-	if err != nil {
-		return g, err
-	}
-	g.Status, g.EndedAt, g.EndedBy, g.EndReason = next, now, by, reason
-	g.Staff, g.Due = nil, Due{}
-	g.Version++
-	return g, nil
-}
-
-// withStaff is g with a new staff list, at now.
-func (g Grant) withStaff(staff []Staff, now time.Time) (Grant, error) {
-	if !g.Status.Live() {
-		return g, errEnded
-	}
-	if !g.Usable(now) {
-		if g.Status == Invited {
-			return g, errNotActive
-		}
-		return g, errEnded // past its end date, not yet swept
-	}
-	g.Staff, g.StaffChangedAt = staff, now
-	g.Version++
-	return g, nil
-}
-
-// diffStaff lists the users of next that cur lacks (added) and of cur that next lacks (removed).
-func diffStaff(cur, next []Staff) (added, removed []Staff) {
-	in := func(list []Staff, id string) bool {
-		return slices.ContainsFunc(list, func(s Staff) bool { return s.UserID == id })
-	}
-	for _, s := range next {
-		if !in(cur, s.UserID) {
-			added = append(added, s)
-		}
-	}
-	for _, s := range cur {
-		if !in(next, s.UserID) {
-			removed = append(removed, s)
-		}
-	}
-	return added, removed
-}

@@ -5,16 +5,15 @@ import (
 	"errors"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
-	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // InviteRequest is the body of POST /v1/accounts/{id}/partner-access.
@@ -111,81 +110,64 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, customerID string, 
 	if !found {
 		return View{}, errNoPartner
 	}
-	g, err := s.invite(ctx, a, customer, partner, endsAt, ViaPartnerID)
+	g, err := s.invite(ctx, a, customer, partner, endsAt, partneraccess.ViaPartnerID)
 	if err != nil {
 		return View{}, err
 	}
 	return viewOf(g, CustomerSide), nil
 }
 
+// What a failed invitation means.
+var (
+	// errPairTaken is the pair guard's failure: exists answers it, naming the live grant.
+	errPairTaken        = errors.New("a live grant of the pair exists")
+	errCustomerDisabled = fault.New(fault.ErrConflict, "account-disabled", "Your account was disabled meanwhile.")
+)
+
 // invite creates a pending grant of customer to partner, in one transaction: the grant (on both lists and the
 // expiry index), the pair guard that refuses a second live grant of the pair, checks that both accounts are
 // open, the audit events on both sides and the email to the partner's administrators.
-func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner account.Account, endsAt time.Time, via string) (Grant, error) {
+func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner account.Account, endsAt time.Time, via string) (partneraccess.Grant, error) {
 	if !partnerid.Has(partner.Kind) || partner.Status == account.Disabled {
-		return Grant{}, errNoPartner
+		return partneraccess.Grant{}, errNoPartner
 	}
 	if usable, err := s.store.AccountUsable(ctx, partner); err != nil || !usable {
 		if err != nil {
-			return Grant{}, err
+			return partneraccess.Grant{}, err
 		}
-		return Grant{}, errNoPartner
+		return partneraccess.Grant{}, errNoPartner
 	}
 	if partner.ID == customer.ID {
-		return Grant{}, errSelf
+		return partneraccess.Grant{}, errSelf
 	}
 	inviter, err := s.userName(ctx, a.UserID)
 	if err != nil {
-		return Grant{}, err
+		return partneraccess.Grant{}, err
 	}
 	now := s.clock.Now()
-	g := Grant{
-		ID: secret.NewID(), Customer: Party{customer.ID, customer.Company.Name}, Partner: Party{partner.ID, partner.Company.Name},
-		PartnerID: partner.PartnerID, Status: Invited, Via: via,
-		InvitedAt: now, InvitedBy: a.UserID, InvitedByName: inviter, ExpiresAt: now.Add(InvitationTTL), EndsAt: endsAt,
-		Version: 1,
-	}
-	g = g.rescheduled(now)
-	put, err := newGrant(s.table, g)
-	if err != nil {
-		return Grant{}, err
-	}
-	pair, err := dynamo.GrantPairItem(customer.ID, partner.ID, g.ID)
-	if err != nil {
-		return Grant{}, err
-	}
-	items := []types.TransactWriteItem{
-		put,
-		dynamo.PutNew(s.table, pair),
-		dynamo.AccountOpen(s.table, customer.ID),
-		dynamo.AccountOpen(s.table, partner.ID),
-	}
-	events, err := audits(s.table, g, a.UserID, "partner-access.invited", map[string]string{
+	g := partneraccess.Invitation(secret.NewID(),
+		partneraccess.Party{ID: customer.ID, Name: customer.Company.Name}, partneraccess.Party{ID: partner.ID, Name: partner.Company.Name},
+		partner.PartnerID, via, a.UserID, inviter, endsAt, now)
+	tx := s.store.Tx().
+		PutGrant(g, errChanged).
+		ClaimGrantPair(customer.ID, partner.ID, g.ID, errPairTaken).
+		AccountOpen(customer.ID, errCustomerDisabled).
+		AccountOpen(partner.ID, errNoPartner)
+	audits(tx, g, a.UserID, audit.GrantInvited, map[string]string{
 		"via": via, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt),
 	}, now)
-	if err != nil {
-		return Grant{}, err
+	if err := s.mail(ctx, tx, partner.ID, g, func(n outbox.GrantNotice) outbox.Mail {
+		n.EndsAt = g.EndsAt
+		return outbox.PartnerInvited{GrantNotice: n, Inviter: inviter, ExpiresAt: g.ExpiresAt}
+	}, now); err != nil {
+		return partneraccess.Grant{}, err
 	}
-	mails, err := s.mail(ctx, partner.ID, "partner-invited", g, map[string]string{
-		"inviter": inviter, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt),
-	}, now)
-	if err != nil {
-		return Grant{}, err
+	err = s.store.Commit(ctx, tx)
+	if errors.Is(err, errPairTaken) {
+		return partneraccess.Grant{}, s.exists(ctx, customer.ID, partner.ID)
 	}
-	items = append(append(items, events...), mails...)
-	err = s.store.Transact(ctx, items)
-	switch {
-	case err == nil:
-	case dynamo.FailedAt(err, 1):
-		return Grant{}, s.exists(ctx, customer.ID, partner.ID)
-	case dynamo.FailedAt(err, 2):
-		return Grant{}, fault.New(fault.ErrConflict, "account-disabled", "Your account was disabled meanwhile.")
-	case dynamo.FailedAt(err, 3):
-		return Grant{}, errNoPartner
-	case dynamo.ConditionFailed(err):
-		return Grant{}, errChanged
-	default:
-		return Grant{}, err
+	if err != nil {
+		return partneraccess.Grant{}, err
 	}
 	s.log.InfoContext(ctx, "partner invited", "grantId", g.ID, "customerId", customer.ID, "partnerAccountId", partner.ID, "via", via)
 	return g, nil
@@ -195,12 +177,8 @@ func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner a
 func (s *Service) exists(ctx context.Context, customerID, partnerID string) error {
 	e := fault.New(fault.ErrConflict, "grant-exists",
 		"This partner already has access to your account, or an invitation waiting for its answer.")
-	var pair struct {
-		GrantID string `dynamodbav:"grantId"`
-	}
-	found, err := dynamo.Get(ctx, s.store.DB, s.table, table.GrantPairGuard(customerID, partnerID), &pair)
-	if err == nil && found {
-		e = e.With("grantId", pair.GrantID)
+	if id, found, err := s.store.GrantPair(ctx, customerID, partnerID); err == nil && found {
+		e = e.With("grantId", id)
 	}
 	return e
 }

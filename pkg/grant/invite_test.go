@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -25,14 +26,14 @@ func TestInviteByPartnerID(t *testing.T) {
 	id := r.Str("id")
 	partner, _ := r.JSON["partner"].(map[string]any)
 	if r.Str("status") != "invited" || partner["id"] != w.partner.ID || partner["name"] != "Contoso Support" || partner["partnerId"] != w.partnerID() ||
-		r.Str("side") != "customer" || r.Str("via") != grant.ViaPartnerID {
+		r.Str("side") != "customer" || r.Str("via") != partneraccess.ViaPartnerID {
 		t.Fatalf("answer: %s", r.Body)
 	}
-	if r.Str("expiresAt") != w.Clock.Now().Add(grant.InvitationTTL).Format(time.RFC3339) || r.Str("endsAt") != ends {
+	if r.Str("expiresAt") != w.Clock.Now().Add(partneraccess.InvitationTTL).Format(time.RFC3339) || r.Str("endsAt") != ends {
 		t.Fatalf("deadlines: %s", r.Body)
 	}
 	g := w.grantRecord(id)
-	if g.Status != "invited" || g.CustomerID != w.customer.ID || g.PartnerAccountID != w.partner.ID || g.InvitedBy != w.customer.ContactUserID || g.Due != grant.DueInvitation {
+	if g.Status != "invited" || g.CustomerID != w.customer.ID || g.PartnerAccountID != w.partner.ID || g.InvitedBy != w.customer.ContactUserID || g.Due != partneraccess.DueInvitation {
 		t.Fatalf("stored: %+v", g)
 	}
 	if guard := w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)); platformtest.Str(guard["grantId"]) != id {

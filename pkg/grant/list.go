@@ -2,30 +2,26 @@ package grant
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // View is a grant as its two sides see it.
 type View struct {
-	ID       string    `json:"id"`
-	Status   Status    `json:"status"`
-	Customer PartyView `json:"customer"`
-	Partner  PartyView `json:"partner"`
+	ID       string               `json:"id"`
+	Status   partneraccess.Status `json:"status"`
+	Customer PartyView            `json:"customer"`
+	Partner  PartyView            `json:"partner"`
 	// Via is how the customer invited: partner-id or share-link.
 	Via       string    `json:"via"`
 	InvitedAt time.Time `json:"invitedAt"`
@@ -64,7 +60,7 @@ type UserRef struct {
 }
 
 // viewOf is g as side sees it.
-func viewOf(g Grant, side Side) View {
+func viewOf(g partneraccess.Grant, side Side) View {
 	v := View{
 		ID: g.ID, Status: g.Status, Via: g.Via, Side: side, Version: g.Version,
 		Customer:  PartyView{ID: g.Customer.ID, Name: g.Customer.Name},
@@ -74,9 +70,9 @@ func viewOf(g Grant, side Side) View {
 		StaffCount: len(g.Staff), Staff: make([]UserRef, 0, len(g.Staff)), Actions: []string{},
 	}
 	switch {
-	case g.Status == Invited:
+	case g.Status == partneraccess.Invited:
 		v.ExpiresAt = optional(g.ExpiresAt)
-	case g.Status == Active:
+	case g.Status == partneraccess.Active:
 		v.Since = g.AcceptedAt
 	default:
 		v.Since = g.EndedAt
@@ -87,13 +83,13 @@ func viewOf(g Grant, side Side) View {
 		v.Staff = append(v.Staff, UserRef{ID: s.UserID, Name: s.Name, Email: s.Email})
 	}
 	switch {
-	case g.Status == Invited && side == PartnerSide:
+	case g.Status == partneraccess.Invited && side == PartnerSide:
 		v.Actions = append(v.Actions, "accept", "decline")
-	case g.Status == Invited:
+	case g.Status == partneraccess.Invited:
 		v.Actions = append(v.Actions, "revoke")
-	case g.Status == Active && side == PartnerSide:
+	case g.Status == partneraccess.Active && side == PartnerSide:
 		v.Actions = append(v.Actions, "staff", "revoke")
-	case g.Status == Active:
+	case g.Status == partneraccess.Active:
 		v.Actions = append(v.Actions, "revoke")
 	}
 	return v
@@ -129,7 +125,6 @@ type PageRequest struct {
 const (
 	defaultLimit = 50
 	maxLimit     = 100
-	maxCursor    = 1024
 )
 
 // List lists a customer's support partners, or a partner's (MSP's) customers, one page at a time. The caller
@@ -152,7 +147,10 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, p P
 		}
 		limit = n
 	}
-	start := decodeCursor(v, p.Cursor, accountID)
+	start, ok := dynamo.ParseGrantCursor(p.Cursor, accountID)
+	if !ok {
+		v.Add("cursor", codeInvalid, "This cursor is not one this list handed out; start again from the first page.")
+	}
 	if err := v.Err(); err != nil {
 		return List{}, err
 	}
@@ -187,19 +185,15 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, p P
 		return List{}, err
 	}
 	now := s.clock.Now()
-	for _, rec := range page {
-		g, err := fromRecord(rec)
-		if err != nil {
-			return List{}, err
-		}
-		if !g.Status.Live() && now.Sub(g.EndedAt) > Recent {
+	for _, g := range page {
+		if !g.Status.Live() && now.Sub(g.EndedAt) > partneraccess.Recent {
 			// Ended grants come last, newest first: this one and every one after it are no longer recent.
-			next = nil
+			next = dynamo.Cursor{}
 			break
 		}
 		out.Grants = append(out.Grants, viewOf(g, side))
 	}
-	out.Next = encodeCursor(next)
+	out.Next = next.Next()
 	return out, nil
 }
 
@@ -220,59 +214,4 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (View, erro
 		return View{}, errManage
 	}
 	return viewOf(g, side), nil
-}
-
-// A cursor is the key the page ended at, as base64url JSON: opaque to the client, checked on the way back in
-// (it must be a grant key of this account's list), so a made-up one is a 400, never a query DynamoDB refuses.
-
-var cursorAttrs = []string{table.AttrPK, table.AttrSK}
-
-// encodeCursor turns the key to start the next page from into a cursor; nil (the last page) is none.
-func encodeCursor(key map[string]types.AttributeValue) *string {
-	if len(key) == 0 {
-		return nil
-	}
-	plain := map[string]string{}
-	for k, v := range key {
-		s, ok := v.(*types.AttributeValueMemberS)
-		if !ok {
-			return nil
-		}
-		plain[k] = s.Value
-	}
-	b, _ := json.Marshal(plain) // a map of strings always encodes
-	c := base64.RawURLEncoding.EncodeToString(b)
-	return &c
-}
-
-// decodeCursor reads a cursor of accountID's list (either side's); "" is the first page.
-func decodeCursor(v *fault.ValidationError, raw, accountID string) map[string]types.AttributeValue {
-	if raw == "" {
-		return nil
-	}
-	bad := func() map[string]types.AttributeValue {
-		v.Add("cursor", codeInvalid, "This cursor is not one this list handed out; start again from the first page.")
-		return nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(raw)
-	if len(raw) > maxCursor || err != nil {
-		return bad()
-	}
-	var plain map[string]string
-	if err := json.Unmarshal(b, &plain); err != nil || len(plain) != len(cursorAttrs)+2 {
-		return bad()
-	}
-	if _, ok := table.GrantIDOf(table.Key{PK: plain[table.AttrPK], SK: plain[table.AttrSK]}); !ok {
-		return bad()
-	}
-	customer := plain[table.AttrGSI1PK] == table.CustomerGrantsPartition(accountID) && plain[table.AttrGSI1SK] != ""
-	partner := plain[table.AttrGSI2PK] == table.PartnerGrantsPartition(accountID) && plain[table.AttrGSI2SK] != ""
-	if !customer && !partner {
-		return bad()
-	}
-	out := make(map[string]types.AttributeValue, len(plain))
-	for k, s := range plain {
-		out[k] = dynamo.S(s)
-	}
-	return out
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -40,7 +41,7 @@ func TestListBothSides(t *testing.T) {
 	blueAdmin := w.admin(blue)
 	w.admin(adatum)
 	platformtest.WantStatus(t, w.act(blueAdmin, grant.RouteDecline, old), http.StatusOK)
-	w.advance(grant.Recent + 24*time.Hour)
+	w.advance(partneraccess.Recent + 24*time.Hour)
 	// Recently: Adatum declined; the MSP is active; the partner is pending; and Blue Yonder was invited anew.
 	adatumAdmin := w.Session(adatum.ContactUserID, adatum.ID)
 	declined := w.invite(map[string]any{"partnerId": pid(adatum.ID)})

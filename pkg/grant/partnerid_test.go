@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
@@ -99,7 +100,7 @@ func TestPartnerIDCollisions(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		s, err := grant.New(grant.Deps{DB: w.Env.Dynamo, Table: w.Table, Keys: w.Keys, Clock: w.Clock, PortalURL: platformtest.Origin, Random: drawing(taken)})
+		s, err := grant.New(grant.Deps{Store: dynamo.Store{DB: w.Env.Dynamo, Table: w.Table}, Keys: w.Keys, Clock: w.Clock, PortalURL: platformtest.Origin, Random: drawing(taken)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,10 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/role"
 )
 
@@ -15,42 +19,40 @@ import (
 // caller acts in either account with role.PartnerAccessManage.
 func (s *Service) Revoke(ctx context.Context, a actor.Actor, id string) (View, error) {
 	var side Side
-	g, err := s.apply(ctx, id, func(g Grant, now time.Time) (change, error) {
+	g, err := s.update(ctx, id, func(g *partneraccess.Grant, tx *dynamo.Tx, now time.Time) error {
 		var err error
-		if side, err = sideOf(a, g); err != nil {
-			return change{}, err
+		if side, err = sideOf(a, *g); err != nil {
+			return err
 		}
 		if err := need(a, role.PartnerAccessManage); err != nil {
-			return change{}, err
+			return err
 		}
-		reason, notify, template := ReasonRevoked, g.Partner.ID, "partner-access-revoked"
+		reason, notify := partneraccess.ReasonRevoked, g.Partner.ID
 		switch {
-		case side == CustomerSide && g.Status == Invited:
-			reason = ReasonWithdrawn
-		case side == PartnerSide && g.Status == Invited:
-			return change{}, errNotActive
+		case side == CustomerSide && g.Status == partneraccess.Invited:
+			reason = partneraccess.ReasonWithdrawn
+		case side == PartnerSide && g.Status == partneraccess.Invited:
+			return partneraccess.ErrNotActive
 		case side == PartnerSide:
-			reason, notify = ReasonEndedByPartner, g.Customer.ID
+			reason, notify = partneraccess.ReasonEndedByPartner, g.Customer.ID
 		}
-		next, err := g.ended(Revoke, a.UserID, reason, now)
+		next, err := g.Ended(partneraccess.Revoke, a.UserID, reason, now)
 		if err != nil {
-			return change{}, err
+			return err
 		}
-		events, err := audits(s.table, next, a.UserID, "partner-access.revoked", map[string]string{
+		audits(tx, next, a.UserID, audit.GrantRevoked, map[string]string{
 			"by": string(side), "reason": reason, "staffRemoved": joinIDs(g.Staff),
 		}, now)
-		if err != nil {
-			return change{}, err
+		if err := s.mail(ctx, tx, notify, next, func(n outbox.GrantNotice) outbox.Mail {
+			return outbox.AccessRevoked{GrantNotice: n, By: string(side), Reason: reason}
+		}, now); err != nil {
+			return err
 		}
-		mails, err := s.mail(ctx, notify, template, next, map[string]string{"by": string(side), "reason": reason}, now)
-		if err != nil {
-			return change{}, err
+		if err := s.ending(ctx, tx, *g); err != nil {
+			return err
 		}
-		items, err := s.ending(ctx, g)
-		if err != nil {
-			return change{}, err
-		}
-		return change{next: next, items: append(append(items, events...), mails...)}, nil
+		*g = next
+		return nil
 	})
 	if err != nil {
 		return View{}, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -26,7 +27,7 @@ func TestRevokeByTheCustomer(t *testing.T) {
 
 	r := w.act(w.customerAdmin, grant.RouteRevokeGrant, id)
 	platformtest.WantStatus(t, r, http.StatusOK)
-	if r.Str("status") != "revoked" || r.Str("endReason") != grant.ReasonRevoked || r.JSON["staffCount"] != float64(0) {
+	if r.Str("status") != "revoked" || r.Str("endReason") != partneraccess.ReasonRevoked || r.JSON["staffCount"] != float64(0) {
 		t.Fatalf("answer: %s", r.Body)
 	}
 	if ms := w.staffMemberships(w.customer.ID); len(ms) != 0 {
@@ -59,7 +60,7 @@ func TestEndings(t *testing.T) {
 	id := w.activeGrant(w.partner.ContactUserID)
 	r := w.act(w.partnerAdmin, grant.RouteRevokeGrant, id)
 	platformtest.WantStatus(t, r, http.StatusOK)
-	if r.Str("endReason") != grant.ReasonEndedByPartner || len(w.staffMemberships(w.customer.ID)) != 0 {
+	if r.Str("endReason") != partneraccess.ReasonEndedByPartner || len(w.staffMemberships(w.customer.ID)) != 0 {
 		t.Fatalf("answer: %s", r.Body)
 	}
 	if mails := w.mails("partner-access-revoked"); len(mails) != 1 || mails[0].To != w.customer.ContactEmail || mails[0].Data["by"] != "partner" {
@@ -69,7 +70,7 @@ func TestEndings(t *testing.T) {
 	pending := w.invite(nil)
 	r = w.act(w.customerAdmin, grant.RouteRevokeGrant, pending)
 	platformtest.WantStatus(t, r, http.StatusOK)
-	if r.Str("endReason") != grant.ReasonWithdrawn || w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
+	if r.Str("endReason") != partneraccess.ReasonWithdrawn || w.Data().Item(table.GrantPairGuard(w.customer.ID, w.partner.ID)) != nil {
 		t.Fatalf("answer: %s", r.Body)
 	}
 	if mails := w.mails("partner-access-revoked"); len(mails) != 2 {

@@ -11,22 +11,45 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
+	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
+	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/user"
 )
+
+// store is what partner access reads and writes; dynamo.Store has it.
+type store interface {
+	Tx() *dynamo.Tx
+	Commit(ctx context.Context, tx *dynamo.Tx) error
+
+	GrantByID(ctx context.Context, id string) (partneraccess.Grant, error)
+	UpdateGrant(ctx context.Context, id string, change func(g *partneraccess.Grant, tx *dynamo.Tx) error) (partneraccess.Grant, error)
+	GrantPair(ctx context.Context, customerID, partnerAccountID string) (grantID string, found bool, err error)
+	GrantsPage(ctx context.Context, customer bool, accountID string, limit int, start dynamo.Cursor) ([]partneraccess.Grant, dynamo.Cursor, error)
+	ShareLink(ctx context.Context, id string) (dynamo.ShareLinkRecord, bool, error)
+
+	Account(ctx context.Context, id string) (account.Account, error)
+	AccountUsable(ctx context.Context, a account.Account) (bool, error)
+	AccountByPartnerID(ctx context.Context, id partnerid.ID) (account.Account, bool, error)
+	AdminContacts(ctx context.Context, accountID string, limit int) ([]dynamo.Contact, error)
+	User(ctx context.Context, id string) (user.User, error)
+	Membership(ctx context.Context, userID, accountID string) (user.Membership, error)
+}
+
+var _ store = dynamo.Store{}
 
 // Deps are what the service and the expirer are built from.
 type Deps struct {
-	DB    dynamo.DB
-	Table string
+	// Store is the table: dynamo.Store{DB: ..., Table: ...}.
+	Store store
 	// Keys signs share links; the expirer does not need them.
 	Keys  *secret.Keyring
 	Clock clock.Clock
@@ -40,8 +63,7 @@ type Deps struct {
 // core is what the service and the expirer share: the table, the clock, and how grants change, are audited and
 // announced.
 type core struct {
-	store  dynamo.Store
-	table  string
+	store  store
 	clock  clock.Clock
 	log    *slog.Logger
 	portal string
@@ -49,8 +71,8 @@ type core struct {
 }
 
 func newCore(d Deps) (core, error) {
-	if d.DB == nil || d.Table == "" || d.Clock == nil || d.PortalURL == "" {
-		return core{}, errors.New("grant: DB, Table, Clock and PortalURL are required")
+	if d.Store == nil || d.Clock == nil || d.PortalURL == "" {
+		return core{}, errors.New("grant: Store, Clock and PortalURL are required")
 	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
@@ -58,10 +80,7 @@ func newCore(d Deps) (core, error) {
 	if d.Random == nil {
 		d.Random = rand.Reader
 	}
-	return core{
-		store: dynamo.Store{DB: d.DB, Table: d.Table}, table: d.Table, clock: d.Clock, log: d.Log,
-		portal: strings.TrimRight(d.PortalURL, "/"), random: d.Random,
-	}, nil
+	return core{store: d.Store, clock: d.Clock, log: d.Log, portal: strings.TrimRight(d.PortalURL, "/"), random: d.Random}, nil
 }
 
 // Service runs the partner access use cases.
@@ -103,23 +122,20 @@ func need(a actor.Actor, p role.Permission) error {
 }
 
 // load reads a grant; a malformed or missing one is errNoGrant.
-func (c *core) load(ctx context.Context, id string) (Grant, error) {
+func (c *core) load(ctx context.Context, id string) (partneraccess.Grant, error) {
 	if !secret.WellFormedID(id) {
-		return Grant{}, errNoGrant
+		return partneraccess.Grant{}, errNoGrant
 	}
-	rec, found, err := c.store.Grant(ctx, id)
-	if err != nil {
-		return Grant{}, err
+	g, err := c.store.GrantByID(ctx, id)
+	if errors.Is(err, dynamo.ErrGrantNotFound) {
+		return g, errNoGrant
 	}
-	if !found {
-		return Grant{}, errNoGrant
-	}
-	return fromRecord(rec)
+	return g, err
 }
 
 // sideOf is the side of g the caller acts for: the account it acts in is g's customer or g's partner. Any other
 // caller does not see g.
-func sideOf(a actor.Actor, g Grant) (Side, error) {
+func sideOf(a actor.Actor, g partneraccess.Grant) (Side, error) {
 	switch a.AccountID {
 	case "":
 	case g.Customer.ID:
@@ -130,103 +146,57 @@ func sideOf(a actor.Actor, g Grant) (Side, error) {
 	return "", errNoGrant
 }
 
-// changeAttempts bounds how often a change is decided again after it lost a race with another change of the
-// same grant (a staff change, a reminder) that left it possible.
-const changeAttempts = 4
-
-// change is one decided change of a grant: its next state, the other items of its transaction, and what a
-// failed condition of one of them means (nil: a race).
-type change struct {
-	next   Grant
-	items  []types.TransactWriteItem
-	failed func(err error) error
-	// unchanged says there is nothing to write: next is the grant as read.
-	unchanged bool
-}
-
-// apply runs a change of grant id decided by decide on a fresh reading, in one transaction whose first item
-// replaces the grant on the condition that it is unchanged. If that condition fails, another change came first:
-// decide runs again on what is there now, so the loser of a race answers what the winner left (the grant ended,
-// already accepted, ...), or errChanged after changeAttempts.
-func (c *core) apply(ctx context.Context, id string, decide func(g Grant, now time.Time) (change, error)) (Grant, error) {
-	for range changeAttempts {
-		g, err := c.load(ctx, id)
-		if err != nil {
-			return Grant{}, err
-		}
-		ch, err := decide(g, c.clock.Now())
-		if err != nil || ch.unchanged {
-			return ch.next, err
-		}
-		put, err := putGrant(c.table, ch.next, g.Version, g.Status)
-		if err != nil {
-			return Grant{}, err
-		}
-		err = c.store.Transact(ctx, append([]types.TransactWriteItem{put}, ch.items...))
-		switch {
-		case err == nil:
-			return ch.next, nil
-		case dynamo.FailedAt(err, 0):
-			continue
-		case dynamo.ConditionFailed(err) && ch.failed != nil:
-			if e := ch.failed(err); e != nil {
-				return Grant{}, e
-			}
-			continue
-		case dynamo.ConditionFailed(err):
-			continue
-		}
-		return Grant{}, err
+// update changes grant id by the rule change, decided on a fresh reading with the clock's now, in one
+// transaction with what change adds to tx (store.UpdateGrant). If another change came first, change runs again on
+// what is there now, so the loser of a race answers what the winner left (the grant ended, already accepted, ...),
+// or errChanged after a few attempts. A malformed or missing grant is errNoGrant.
+func (c *core) update(ctx context.Context, id string, change func(g *partneraccess.Grant, tx *dynamo.Tx, now time.Time) error) (partneraccess.Grant, error) {
+	if !secret.WellFormedID(id) {
+		return partneraccess.Grant{}, errNoGrant
 	}
-	return Grant{}, errChanged
+	g, err := c.store.UpdateGrant(ctx, id, func(g *partneraccess.Grant, tx *dynamo.Tx) error {
+		return change(g, tx, c.clock.Now())
+	})
+	switch {
+	case errors.Is(err, dynamo.ErrGrantNotFound):
+		return g, errNoGrant
+	case errors.Is(err, dynamo.ErrGrantStale):
+		return g, errChanged
+	}
+	return g, err
 }
 
-// audits are the audit events of a step of g, one on each side's account, with the same details.
-func audits(tableName string, g Grant, actorID string, action audit.Action, details map[string]string, now time.Time) ([]types.TransactWriteItem, error) {
+// audit adds the audit events of a step of g to tx, one on each side's account, with the same details.
+func audits(tx *dynamo.Tx, g partneraccess.Grant, actorID string, action audit.Action, details map[string]string, now time.Time) {
 	base := map[string]string{
 		"customerId": g.Customer.ID, "customerName": g.Customer.Name,
 		"partnerAccountId": g.Partner.ID, "partnerName": g.Partner.Name,
 	}
 	maps.Copy(base, details)
-	var items []types.TransactWriteItem
 	for _, accountID := range []string{g.Customer.ID, g.Partner.ID} {
-		item, err := dynamo.AuditPut(tableName, audit.Event{ID: secret.NewID(), AccountID: accountID, At: now, ActorID: actorID,
-			Action: action, TargetType: "grant", TargetID: g.ID, Details: maps.Clone(base)})
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, item)
+		tx.Audit(audit.Event{ID: secret.NewID(), AccountID: accountID, At: now, ActorID: actorID,
+			Action: action, TargetType: audit.TargetGrant, TargetID: g.ID, Details: maps.Clone(base)})
 	}
-	return items, nil
 }
 
 // maxRecipients bounds the administrators of one account an email about a grant goes to (one outbox message
 // each, in the change's transaction).
 const maxRecipients = 10
 
-// mail is the outbox messages of one email to the administrators of an account about g: branded as that
-// account, with the names of both sides, a link to the partner access page, and data.
-func (c *core) mail(ctx context.Context, accountID, template string, g Grant, data map[string]string, now time.Time) ([]types.TransactWriteItem, error) {
+// mail adds to tx one email to each administrator of an account about g, branded as that account: what makes
+// of the notice every grant email carries (the recipient's name, both sides' names, a link to the partner access
+// page) the mail the template needs.
+func (c *core) mail(ctx context.Context, tx *dynamo.Tx, accountID string, g partneraccess.Grant, what func(outbox.GrantNotice) outbox.Mail, now time.Time) error {
 	contacts, err := c.store.AdminContacts(ctx, accountID, maxRecipients)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var items []types.TransactWriteItem
 	for _, to := range contacts {
-		d := map[string]string{
-			"name": to.Name, "customerName": g.Customer.Name, "partnerName": g.Partner.Name, "link": c.portal + "/partner-access",
-		}
-		maps.Copy(d, data)
-		item, err := outbox.Put(c.table, outbox.Message{
-			ID: secret.NewID(), Template: template, To: to.Email, UserID: to.UserID, AccountID: accountID,
-			Data: d, BrandAccountID: accountID, CreatedAt: now,
-		})
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, item)
+		notice := outbox.GrantNotice{Name: to.Name, CustomerName: g.Customer.Name, PartnerName: g.Partner.Name, Link: c.portal + "/partner-access"}
+		tx.Send(outbox.New(outbox.Envelope{ID: secret.NewID(), To: to.Email, UserID: to.UserID, AccountID: accountID, BrandAccountID: accountID},
+			what(notice), now))
 	}
-	return items, nil
+	return nil
 }
 
 // userName is the name of a user, for emails and the grant's record; "" if the user cannot be read.
@@ -241,7 +211,7 @@ func (c *core) userName(ctx context.Context, id string) (string, error) {
 	return u.Name, nil
 }
 
-// stamp formats a time for email data (RFC 3339); the zero time is "".
+// stamp formats a time for audit details (RFC 3339); the zero time is "".
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -58,17 +57,10 @@ func (s *Service) CreateShareLink(ctx context.Context, a actor.Actor, partnerID 
 	}
 	now := s.clock.Now()
 	l := dynamo.ShareLinkRecord{ID: secret.NewID(), PartnerAccountID: acc.ID, CreatedBy: a.UserID, CreatedAt: now, ExpiresAt: now.Add(ShareLinkTTL)}
-	put, err := dynamo.PutShareLink(s.table, l)
-	if err != nil {
-		return ShareLink{}, err
-	}
-	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
-		Action: "partner-access.share-link-created", TargetType: "share-link", TargetID: l.ID,
+	tx := s.store.Tx().PutShareLink(l, nil).Audit(audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
+		Action: audit.GrantShareLinkCreated, TargetType: audit.TargetShareLink, TargetID: l.ID,
 		Details: map[string]string{"expiresAt": stamp(l.ExpiresAt)}})
-	if err != nil {
-		return ShareLink{}, err
-	}
-	if err := s.store.Transact(ctx, []types.TransactWriteItem{put, event}); err != nil {
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return ShareLink{}, err
 	}
 	s.log.InfoContext(ctx, "share link created", "accountId", acc.ID, "shareLinkId", l.ID)
@@ -160,7 +152,7 @@ func (s *Service) InviteByLink(ctx context.Context, a actor.Actor, token string,
 	if err != nil {
 		return View{}, err
 	}
-	g, err := s.invite(ctx, a, customer, partner, endsAt, ViaShareLink)
+	g, err := s.invite(ctx, a, customer, partner, endsAt, partneraccess.ViaShareLink)
 	if err != nil {
 		return View{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -64,7 +65,7 @@ func TestShareLink(t *testing.T) {
 
 	r = w.call(w.customerAdmin, grant.RouteInviteLink, map[string]string{"token": token}, map[string]any{"customerId": w.customer.ID})
 	platformtest.WantStatus(t, r, http.StatusCreated)
-	if r.Str("status") != "invited" || r.Str("via") != grant.ViaShareLink {
+	if r.Str("status") != "invited" || r.Str("via") != partneraccess.ViaShareLink {
 		t.Fatalf("answer: %s", r.Body)
 	}
 	if mails := w.mails("partner-invited"); len(mails) != 1 || mails[0].To != w.partner.ContactEmail {

@@ -8,12 +8,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -25,8 +24,12 @@ type StaffRequest struct {
 	UserIDs []string `json:"userIds"`
 }
 
-// maxTransactItems is the most items one TransactWriteItems takes.
-const maxTransactItems = 100
+// errAlreadyMember is the problem of a staff member who became a member of the customer meanwhile.
+func errAlreadyMember(userID string) error {
+	return fault.New(fault.ErrConflict, "already-member",
+		"This user is already a member of the customer account, in their own right or through another partner.").
+		With("userId", userID)
+}
 
 // SetStaff sets which of the partner's users act in the customer through an active grant: each one gets a
 // membership in the customer account with the support-staff role and the grant's id, and those taken off lose
@@ -53,58 +56,39 @@ func (s *Service) SetStaff(ctx context.Context, a actor.Actor, id string, req St
 	for _, st := range staff {
 		users[st.UserID] = st.user
 	}
-	list := make([]Staff, len(staff))
+	list := make([]partneraccess.Staff, len(staff))
 	for i, st := range staff {
 		list[i] = st.Staff
 	}
-	g, err = s.apply(ctx, id, func(g Grant, now time.Time) (change, error) {
-		if err := partnerSide(a, g); err != nil {
-			return change{}, err
+	g, err = s.update(ctx, id, func(g *partneraccess.Grant, tx *dynamo.Tx, now time.Time) error {
+		if err := partnerSide(a, *g); err != nil {
+			return err
 		}
-		next, err := g.withStaff(list, now)
+		next, err := g.WithStaff(list, now)
 		if err != nil {
-			return change{}, err
+			return err
 		}
-		added, removed := diffStaff(g.Staff, list)
+		added, removed := partneraccess.DiffStaff(g.Staff, list)
 		if len(added) == 0 && len(removed) == 0 {
-			return change{next: g, unchanged: true}, nil
+			return nil // nothing to write: the grant stays as read
 		}
-		if 1+len(added)+len(removed)+2 > maxTransactItems {
-			return change{}, fault.Invalid("userIds", "too_many_changes",
-				fmt.Sprintf("Change at most %d staff members at once: add or remove the rest in a second step.", maxTransactItems-3))
+		if 1+len(added)+len(removed)+2 > dynamo.MaxTxItems {
+			return fault.Invalid("userIds", "too_many_changes",
+				fmt.Sprintf("Change at most %d staff members at once: add or remove the rest in a second step.", dynamo.MaxTxItems-3))
 		}
-		var items []types.TransactWriteItem
 		for _, st := range added {
-			u := users[st.UserID]
-			m := user.MembershipOf(u, customer, []role.Name{role.SupportStaff}, now)
+			m := user.MembershipOf(users[st.UserID], customer, []role.Name{role.SupportStaff}, now)
 			m.GrantID = g.ID
-			put, err := dynamo.PutStaffMember(s.table, m)
-			if err != nil {
-				return change{}, err
-			}
-			items = append(items, put)
+			tx.PutStaffMember(m, errAlreadyMember(st.UserID))
 		}
-		drops, err := s.drops(ctx, g.ID, g.Customer.ID, removed)
-		if err != nil {
-			return change{}, err
+		if err := s.drops(ctx, tx, g.ID, g.Customer.ID, removed); err != nil {
+			return err
 		}
-		items = append(items, drops...)
-		events, err := audits(s.table, next, a.UserID, "partner-access.staff-changed", map[string]string{
+		audits(tx, next, a.UserID, audit.GrantStaffChanged, map[string]string{
 			"added": joinIDs(added), "removed": joinIDs(removed), "staffCount": fmt.Sprint(len(list)),
 		}, now)
-		if err != nil {
-			return change{}, err
-		}
-		return change{next: next, items: append(items, events...), failed: func(err error) error {
-			for i, st := range added {
-				if dynamo.FailedAt(err, 1+i) {
-					return fault.New(fault.ErrConflict, "already-member",
-						"This user is already a member of the customer account, in their own right or through another partner.").
-						With("userId", st.UserID)
-				}
-			}
-			return nil
-		}}, nil
+		*g = next
+		return nil
 	})
 	if err != nil {
 		return View{}, err
@@ -115,7 +99,7 @@ func (s *Service) SetStaff(ctx context.Context, a actor.Actor, id string, req St
 
 // candidate is a user asked for as staff, as read.
 type candidate struct {
-	Staff
+	partneraccess.Staff
 	user user.User
 }
 
@@ -130,7 +114,7 @@ const (
 
 // checkStaff checks a staff list against the table: every user exists, is active and is a member of g's partner,
 // and is not a member of g's customer other than through g. One problem names every bad entry.
-func (s *Service) checkStaff(ctx context.Context, g Grant, req StaffRequest) ([]candidate, error) {
+func (s *Service) checkStaff(ctx context.Context, g partneraccess.Grant, req StaffRequest) ([]candidate, error) {
 	v := &fault.ValidationError{}
 	switch {
 	case req.UserIDs == nil:
@@ -187,7 +171,7 @@ func (s *Service) checkStaff(ctx context.Context, g Grant, req StaffRequest) ([]
 
 // candidate reads one asked-for user: the user, their membership in the partner and in the customer. problem
 // is a field code, or "" if they may act for the customer.
-func (s *Service) candidate(ctx context.Context, g Grant, id string) (candidate, string, error) {
+func (s *Service) candidate(ctx context.Context, g partneraccess.Grant, id string) (candidate, string, error) {
 	u, err := s.store.User(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) {
 		return candidate{}, codeNotMember, nil
@@ -211,13 +195,13 @@ func (s *Service) candidate(ctx context.Context, g Grant, id string) (candidate,
 	case m.GrantID != g.ID:
 		return candidate{}, codeAlreadyMember, nil
 	}
-	return candidate{Staff: Staff{UserID: u.ID, Name: u.Name, Email: u.Email}, user: u}, "", nil
+	return candidate{Staff: partneraccess.Staff{UserID: u.ID, Name: u.Name, Email: u.Email}, user: u}, "", nil
 }
 
-// drops are the items that delete the staff memberships a grant gave to staff in customerID. A membership
-// that is no longer the grant's — a customer administrator removed it, and the user may since have joined in
-// their own right — is left alone.
-func (c *core) drops(ctx context.Context, grantID, customerID string, staff []Staff) ([]types.TransactWriteItem, error) {
+// drops adds to tx the deletion of the staff memberships a grant gave to staff in customerID. A membership that
+// is no longer the grant's — a customer administrator removed it, and the user may since have joined in their own
+// right — is left alone; one that stops being the grant's before the commit makes the change decide again.
+func (c *core) drops(ctx context.Context, tx *dynamo.Tx, grantID, customerID string, staff []partneraccess.Staff) error {
 	ours := make([]bool, len(staff))
 	errs := make([]error, len(staff))
 	var wg sync.WaitGroup
@@ -235,58 +219,21 @@ func (c *core) drops(ctx context.Context, grantID, customerID string, staff []St
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return err
 	}
-	var items []types.TransactWriteItem
 	for i, st := range staff {
 		if ours[i] {
-			items = append(items, dynamo.DropStaffMember(c.table, st.UserID, customerID, grantID))
+			tx.DropStaffMember(st.UserID, customerID, grantID, dynamo.ErrGrantStale)
 		}
 	}
-	return items, nil
+	return nil
 }
 
 // joinIDs lists staff user ids for audit details.
-func joinIDs(staff []Staff) string {
+func joinIDs(staff []partneraccess.Staff) string {
 	ids := make([]string, len(staff))
 	for i, st := range staff {
 		ids[i] = st.UserID
 	}
 	return strings.Join(ids, ",")
-}
-
-// StaffAccess reports whether a staff membership (one that names a grant) still lets its user act in the
-// customer at now: the grant is active and not past its end date — whether or not the sweep has ended it yet —,
-// it is the grant of this customer and lists the user, and the user still belongs to the partner account, which
-// is open (neither it nor an account above it disabled). Authentication asks it on every request of a session
-// that acts through a grant.
-func StaffAccess(ctx context.Context, store dynamo.Store, m user.Membership, now time.Time) (bool, error) {
-	rec, found, err := store.Grant(ctx, m.GrantID)
-	if err != nil || !found {
-		return false, err
-	}
-	g, err := fromRecord(rec)
-	if err != nil {
-		return false, err
-	}
-	if !g.Usable(now) || g.Customer.ID != m.AccountID || !g.HasStaff(m.UserID) {
-		return false, nil
-	}
-	var (
-		wg         sync.WaitGroup
-		partner    account.Account
-		mErr, aErr error
-	)
-	wg.Go(func() { _, mErr = store.Membership(ctx, m.UserID, g.Partner.ID) })
-	wg.Go(func() { partner, aErr = store.Account(ctx, g.Partner.ID) })
-	wg.Wait()
-	for _, err := range []error{mErr, aErr} {
-		if errors.Is(err, fault.ErrNotFound) {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-	}
-	return store.AccountUsable(ctx, partner)
 }

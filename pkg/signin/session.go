@@ -12,10 +12,10 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/profile"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
@@ -141,7 +141,7 @@ func (s *Service) access(ctx context.Context, ss session.Session) (user.Membersh
 	// A support partner's staff member acts in a customer only while the grant lets them (package grant): it is
 	// active and before its end date, and they still belong to the open partner account.
 	if m.GrantID != "" {
-		ok, err := grant.StaffAccess(ctx, s.Store, m, s.Clock.Now())
+		ok, err := partneraccess.StaffAccess(ctx, s.Store, m, s.Clock.Now())
 		if err != nil {
 			return m, err
 		}

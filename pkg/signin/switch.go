@@ -9,8 +9,8 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 )
 
 // RouteSwitchAccount switches the account a session acts in.
@@ -55,7 +55,7 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 		return Me{}, err
 	}
 	if m.GrantID != "" { // a support partner's staff membership: only while the grant lets them act
-		ok, err := grant.StaffAccess(ctx, s.Store, m, s.Clock.Now())
+		ok, err := partneraccess.StaffAccess(ctx, s.Store, m, s.Clock.Now())
 		if err != nil {
 			return Me{}, err
 		}
