@@ -16,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/partnerhub/partnerhub/pkg/display"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 )
 
@@ -102,12 +103,13 @@ type Settings struct {
 // Validate checks every field and normalizes them (trimmed, colour in lower case), naming every problem.
 func (s *Settings) Validate(v *fault.ValidationError) {
 	s.Name = strings.TrimSpace(s.Name)
+	code, detail, shown := display.Check(s.Name)
 	switch {
 	case v.Has("name"), s.Name == "":
 	case utf8.RuneCountInString(s.Name) > maxName:
 		v.Add("name", CodeTooLong, fmt.Sprintf("Use at most %d characters.", maxName))
-	case strings.ContainsFunc(s.Name, unicode.IsControl):
-		v.Add("name", CodeInvalid, "Remove line breaks and other control characters.")
+	case !shown:
+		v.Add("name", code, detail)
 	}
 	switch c, ok := Color(s.Color); {
 	case v.Has("color"):
@@ -120,6 +122,13 @@ func (s *Settings) Validate(v *fault.ValidationError) {
 	}
 	s.SupportEmail = strings.TrimSpace(s.SupportEmail)
 	s.SupportURL = strings.TrimSpace(s.SupportURL)
+	// The support channel is shown to every user below the partner, so it is display text before it is an
+	// address: an invisible character is named as such rather than as a bad address.
+	for _, f := range []struct{ field, value string }{{"supportEmail", s.SupportEmail}, {"supportUrl", s.SupportURL}} {
+		if code, detail, shown := display.Check(f.value); !shown && !v.Has(f.field) {
+			v.Add(f.field, code, detail)
+		}
+	}
 	if s.SupportEmail != "" && !v.Has("supportEmail") && !SupportEmail(s.SupportEmail) {
 		v.Add("supportEmail", CodeEmail, "Enter an email address like support@example.com.")
 	}
