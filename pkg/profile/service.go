@@ -1,3 +1,6 @@
+// Package profile is taking the first sign-in steps (package step): accepting the license agreement and
+// completing the company profile of a partner created with the short form. Package signin lists the steps
+// still pending on every request; the routes here stay open while there are any.
 package profile
 
 import (
@@ -22,6 +25,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/step"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -135,7 +139,7 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, req AcceptRequest) 
 	return Acceptance{
 		Version:      sub.user.LicenseVersion,
 		AcceptedAt:   sub.user.LicenseAcceptedAt.UTC(),
-		PendingSteps: Pending(sub.user, sub.account, current.Version),
+		PendingSteps: step.Pending(sub.user, sub.account, current.Version),
 	}, nil
 }
 
@@ -197,10 +201,10 @@ func (s *Service) CompleteCompany(ctx context.Context, a actor.Actor, req Compan
 		if !acc.ProfilePending {
 			return CompanyDone{}, errProfileComplete
 		}
-		steps := Pending(sub.user, acc, license.Current().Version)
-		if slices.Contains(steps, StepLicense) {
+		steps := step.Pending(sub.user, acc, license.Current().Version)
+		if slices.Contains(steps, step.License) {
 			return CompanyDone{}, fault.New(fault.ErrPendingStep, "pending-step", "Accept the license agreement first.").
-				With("step", StepLicense).With("steps", steps)
+				With("step", step.License).With("steps", steps)
 		}
 		company := account.Company(req)
 		if company.Name == "" {
@@ -214,7 +218,7 @@ func (s *Service) CompleteCompany(ctx context.Context, a actor.Actor, req Compan
 		if err == nil {
 			s.log.InfoContext(ctx, "company profile completed", "accountId", acc.ID, "renamed", plan.renamed)
 			acc.ProfilePending, acc.Company = false, company
-			return CompanyDone{AccountID: acc.ID, Company: company, PendingSteps: Pending(sub.user, acc, license.Current().Version)}, nil
+			return CompanyDone{AccountID: acc.ID, Company: company, PendingSteps: step.Pending(sub.user, acc, license.Current().Version)}, nil
 		}
 		if plan.guard >= 0 && dynamo.FailedAt(err, plan.guard) {
 			return CompanyDone{}, fault.New(fault.ErrConflict, "company-name-taken",

@@ -12,10 +12,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/lockout"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/signin"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -192,7 +193,7 @@ func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, sourc
 	}
 	// The owner proved who they are: a lock of sign-in from where they are ends too (SetPassword ended the
 	// user's own failure budget in the transaction).
-	if err := s.limits.Clear(ctx, signin.PasswordPerLoginSource, signin.LoginSource(s.keys, l.user.Email, sourceIP)); err != nil {
+	if err := s.limits.Clear(ctx, ratelimit.Rule(lockout.PasswordPerLoginSource), lockout.LoginSource(s.keys, l.user.Email, ratelimit.Source(sourceIP))); err != nil {
 		s.log.WarnContext(ctx, "sign-in lock not cleared after a password reset", "userId", l.user.ID, "error", err.Error())
 	}
 	ended := len(hashes)

@@ -15,11 +15,11 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
+	"github.com/partnerhub/partnerhub/pkg/lockout"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/reset"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/signin"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -284,7 +284,7 @@ func TestResetWorksWhileSignInIsLocked(t *testing.T) {
 	signIn := func(pw string) platformtest.Reply {
 		return h.do(request{route: "POST /v1/sessions", ip: home, body: map[string]string{"email": u.Email, "password": pw}})
 	}
-	for range signin.PasswordPerLoginSource.Limit {
+	for range lockout.PasswordPerLoginSource.Limit {
 		platformtest.WantProblem(t, signIn("guess"), http.StatusUnauthorized, "invalid-credentials")
 	}
 	platformtest.WantProblem(t, signIn(password), http.StatusLocked, "sign-in-locked")

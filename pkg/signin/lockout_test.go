@@ -12,6 +12,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/lockout"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/signin"
 )
@@ -40,7 +41,7 @@ func TestLockedSourceGetsOneAnswer(t *testing.T) {
 	h := newHarness(t)
 	u := h.seedUser(active).user
 	const attacker = "198.51.100.7"
-	limit := signin.PasswordPerLoginSource.Limit
+	limit := lockout.PasswordPerLoginSource.Limit
 
 	for range limit {
 		wantProblem(t, h.from(attacker, u.Email, "wrong guess"), http.StatusUnauthorized, "invalid-credentials")
@@ -83,7 +84,7 @@ func TestLockedSourceGetsOneAnswer(t *testing.T) {
 		platformtest.WantStatus(t, h.from(owner, v.Email, password), http.StatusOK)
 	})
 	t.Run("case=the lock ends with its window", func(t *testing.T) {
-		h.clock.Advance(signin.PasswordPerLoginSource.Window)
+		h.clock.Advance(lockout.PasswordPerLoginSource.Window)
 		platformtest.WantStatus(t, h.from(attacker, u.Email, password), http.StatusOK)
 	})
 }
@@ -112,7 +113,7 @@ func TestConcurrentGuessesStopAtTheLimit(t *testing.T) {
 	for _, s := range statuses {
 		count[s]++
 	}
-	if want := signin.PasswordPerLoginSource.Limit; count[http.StatusUnauthorized] != want || count[http.StatusLocked] != n-want {
+	if want := lockout.PasswordPerLoginSource.Limit; count[http.StatusUnauthorized] != want || count[http.StatusLocked] != n-want {
 		t.Fatalf("answers %v, want %d wrong-password and %d locked", count, want, n-want)
 	}
 }

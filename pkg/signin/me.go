@@ -8,8 +8,8 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/license"
-	"github.com/partnerhub/partnerhub/pkg/profile"
 	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/step"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -84,7 +84,7 @@ func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
 		Memberships:  make([]MeMembership, 0, len(ms)),
 		Permissions:  append([]role.Permission{}, role.Permissions(a.Roles)...),
 		Branding:     branding,
-		PendingSteps: profile.Pending(u, acct, license.Current().Version),
+		PendingSteps: step.Pending(u, acct, license.Current().Version),
 	}
 	if !u.LastLoginAt.IsZero() {
 		at := u.LastLoginAt

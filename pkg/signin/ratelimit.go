@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/lockout"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
-	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // Rate limits of the sign-in endpoints. They are counted before any password is hashed or code compared, and
@@ -18,7 +17,7 @@ import (
 //
 // Password guessing meets three bounds, and none of them lets a stranger lock the owner out:
 //   - per source: SignInPerIP password steps a minute from one address, whatever the logins;
-//   - per login and source: PasswordPerLoginSource password steps at one login from one address in fifteen
+//   - per login and source: lockout.PasswordPerLoginSource password steps at one login from one address in fifteen
 //     minutes, then that address (only that one) is locked out of that login, right password or not; a right
 //     password before that clears the count, and so does a password reset;
 //   - platform-wide (Guard): when failed password steps across the platform pass a threshold in a minute, every
@@ -28,9 +27,8 @@ import (
 var (
 	// SignInPerIP bounds password attempts from one source address.
 	SignInPerIP = ratelimit.Rule{Scope: "signin-ip", Limit: 20, Window: time.Minute}
-	// PasswordPerLoginSource bounds password attempts at one login (an email address, whether or not it exists)
-	// from one source address; past it, that source is locked out of that login until the window ends.
-	PasswordPerLoginSource = ratelimit.Rule{Scope: "signin-lock", Limit: 10, Window: 15 * time.Minute}
+	// passwordPerLoginSource is the lock of a source out of a login (package lockout, shared with reset).
+	passwordPerLoginSource = ratelimit.Rule(lockout.PasswordPerLoginSource)
 	// CodePerIP bounds code submissions and resend requests from one source address. Guessing one code is
 	// bounded by the challenge (otp.MaxAttempts) and the user's failure budget; this bounds one address's
 	// traffic across challenges.
@@ -68,19 +66,16 @@ func (s *Service) limitIP(ctx context.Context, rule ratelimit.Rule, ip string) e
 	return s.Limits.Take(ctx, rule, ratelimit.Source(ip))
 }
 
-// LoginSource is the subject of PasswordPerLoginSource: an HMAC of the folded email and the source, so the
-// table keeps no trace of addresses that people typed but that do not exist. A password reset clears it.
-func LoginSource(keys *secret.Keyring, email, ip string) string {
-	return keys.Hash("signin-lock:" + table.Fold(email) + "|" + ratelimit.Source(ip))
+// loginSource is the subject of passwordPerLoginSource for email from ip.
+func (s *Service) loginSource(email, ip string) string {
+	return lockout.LoginSource(s.Keys, email, ratelimit.Source(ip))
 }
-
-func (s *Service) loginSource(email, ip string) string { return LoginSource(s.Keys, email, ip) }
 
 // limitLogin counts a password step at email from ip. Past the limit it answers sign-in-locked (423) without
 // looking at the password, so the answer cannot tell a right password from a wrong one, nor a login that
 // exists from one that does not.
 func (s *Service) limitLogin(ctx context.Context, email, ip string) error {
-	err := s.Limits.Take(ctx, PasswordPerLoginSource, s.loginSource(email, ip))
+	err := s.Limits.Take(ctx, passwordPerLoginSource, s.loginSource(email, ip))
 	var limited *fault.Error
 	if errors.As(err, &limited) && errors.Is(err, fault.ErrRateLimited) {
 		now := s.Clock.Now()
@@ -91,7 +86,7 @@ func (s *Service) limitLogin(ctx context.Context, email, ip string) error {
 
 // clearLogin forgets the password steps counted at email from ip: the right password ends the count.
 func (s *Service) clearLogin(ctx context.Context, email, ip string) error {
-	return s.Limits.Clear(ctx, PasswordPerLoginSource, s.loginSource(email, ip))
+	return s.Limits.Clear(ctx, passwordPerLoginSource, s.loginSource(email, ip))
 }
 
 // guard holds a password step back while the platform is under a spread guessing attack (see Guard).

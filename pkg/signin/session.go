@@ -16,9 +16,9 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
-	"github.com/partnerhub/partnerhub/pkg/profile"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
+	"github.com/partnerhub/partnerhub/pkg/step"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -51,8 +51,8 @@ func ErrSessionEnded() error {
 // and checks everything that can end access — the session's idle and absolute expiry, the user still active,
 // the membership in the session's account still there, the account not disabled — so a removal, a disable or a
 // revoke takes effect on the next request. At most once a minute it slides the idle expiry forward. It also
-// lists the first sign-in steps still pending (license, profile), read alongside the access checks; httpapi
-// refuses every route but route.Steps ones while there are any.
+// lists the first sign-in steps still pending (license, profile) from the user and account the checks read;
+// httpapi refuses every route but route.Steps ones while there are any.
 func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, error) {
 	if token == "" || len(token) > maxToken {
 		return actor.Actor{}, ErrSessionEnded()
@@ -68,25 +68,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 	if !ss.Valid(now) {
 		return actor.Actor{}, ErrSessionEnded()
 	}
-	var (
-		steps    []string
-		stepsErr error
-		reading  sync.WaitGroup
-	)
-	reading.Go(func() {
-		steps, stepsErr = profile.Steps(ctx, s.Store, ss.UserID, ss.AccountID, license.Current().Version)
-	})
-	m, err := s.access(ctx, ss)
-	reading.Wait()
+	m, u, a, err := s.access(ctx, ss)
 	if err != nil {
 		return actor.Actor{}, err
 	}
-	if errors.Is(stepsErr, fault.ErrNotFound) { // removed while this request was being checked
-		return actor.Actor{}, ErrSessionEnded()
-	}
-	if stepsErr != nil {
-		return actor.Actor{}, stepsErr
-	}
+	steps := step.Pending(u, a, license.Current().Version)
 	if ss.NeedsTouch(now) {
 		err := s.Store.TouchSession(ctx, ss.Touched(now))
 		if errors.Is(err, fault.ErrNotFound) { // ended while this request was being checked
@@ -102,13 +88,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 // access reads the user, the membership and the account of a session in parallel and checks that they still
 // allow it; then it reads the accounts above (at most three, in parallel), since disabling an account blocks its
 // whole subtree. A session whose account is blocked is deleted: it stays ended when the account comes back. It
-// returns the membership, whose roles the actor gets.
-func (s *Service) access(ctx context.Context, ss session.Session) (user.Membership, error) {
+// returns the membership, whose roles the actor gets, the user and the account.
+func (s *Service) access(ctx context.Context, ss session.Session) (m user.Membership, u user.User, a account.Account, err error) {
 	var (
 		wg               sync.WaitGroup
-		u                user.User
-		m                user.Membership
-		a                account.Account
 		uErr, mErr, aErr error
 	)
 	wg.Go(func() { u, uErr = s.Store.User(ctx, ss.UserID) })
@@ -117,39 +100,39 @@ func (s *Service) access(ctx context.Context, ss session.Session) (user.Membersh
 	wg.Wait()
 	for _, err := range []error{uErr, mErr, aErr} {
 		if errors.Is(err, fault.ErrNotFound) {
-			return m, ErrSessionEnded()
+			return m, u, a, ErrSessionEnded()
 		}
 		if err != nil {
-			return m, err
+			return m, u, a, err
 		}
 	}
 	// A password reset ends every session; the reset also deletes them, and this check catches one that was
 	// being created while the reset ran.
 	if u.Status != user.Active || ss.CreatedAt.Before(u.PasswordChangedAt) {
-		return m, ErrSessionEnded()
+		return m, u, a, ErrSessionEnded()
 	}
 	usable, err := s.Store.AccountUsable(ctx, a)
 	if err != nil {
-		return m, err
+		return m, u, a, err
 	}
 	if !usable {
 		if err := s.Store.DeleteSession(ctx, ss.Hash); err != nil {
-			return m, err
+			return m, u, a, err
 		}
-		return m, ErrSessionEnded()
+		return m, u, a, ErrSessionEnded()
 	}
 	// A support partner's staff member acts in a customer only while the grant lets them (package grant): it is
 	// active and before its end date, and they still belong to the open partner account.
 	if m.GrantID != "" {
 		ok, err := partneraccess.StaffAccess(ctx, s.Store, m, s.Clock.Now())
 		if err != nil {
-			return m, err
+			return m, u, a, err
 		}
 		if !ok {
-			return m, ErrSessionEnded()
+			return m, u, a, ErrSessionEnded()
 		}
 	}
-	return m, nil
+	return m, u, a, nil
 }
 
 // SignOut ends the caller's session.
