@@ -76,6 +76,9 @@ func startBrowser() (context.Context, func(), error) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// chromedp's default list, plus the omnibox popups that every new window preloads in two renderers of its
+		// own: a headless window never shows them, and they made opening a page cost about a second.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
