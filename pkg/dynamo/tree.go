@@ -1,14 +1,16 @@
 package dynamo
 
 // Reads and conditional writes of the partner tree: the accounts above an account, pages of children and of
-// audit events, version-checked account updates, subtree counters and company-name guards. The use cases in
-// package tree put the writes into one TransactWriteItems each, with their audit events.
+// audit events, the account's update seam (UpdateAccount: a version-checked write with a rename's guards and
+// membership copies), and subtree counters.
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,8 +19,211 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
+
+// Errors of UpdateAccount.
+var (
+	// ErrCompanyNameTaken is a rename to a name another account has (whatever its case).
+	ErrCompanyNameTaken = fmt.Errorf("company name taken: %w", fault.ErrConflict)
+	// ErrAccountMoved is an update that kept finding the account changed since it read it.
+	ErrAccountMoved = fmt.Errorf("account kept changing: %w", fault.ErrConflict)
+)
+
+// TooManyMembersError is a rename refused because copying the new name into every membership of the account
+// would not fit in one transaction with the rest of the change: it is not done rather than done halfway.
+type TooManyMembersError struct {
+	// Max is the most memberships the change could have renamed.
+	Max int
+}
+
+func (e TooManyMembersError) Error() string {
+	return fmt.Sprintf("rename: more than %d memberships", e.Max)
+}
+
+// Unwrap makes the error a conflict.
+func (e TooManyMembersError) Unwrap() error { return fault.ErrConflict }
+
+// accountAttempts bounds how often UpdateAccount reads again an account that another change moved on between
+// its read and its version-checked write.
+const accountAttempts = 8
+
+// errReread is the meaning of the items whose failure says that what was read has moved on (the account's
+// version, a membership removed, the old name's guard): UpdateAccount reads again and asks the rule again.
+var errReread = errors.New("read again")
+
+// UpdateAccount is the account's update seam: it reads the account, lets rule change it and add to the
+// transaction (audit events, counters of the accounts above, ...), and commits, in this order, the versioned
+// write of what the rule changed, and for a new name the name's guards (ErrCompanyNameTaken if another account
+// has it), the children index's sort key and the copies of the name in the account's memberships
+// (TooManyMembersError when they do not fit), then the rule's items. If the account moved on meanwhile it reads
+// it again and asks the rule again, a few times (then ErrAccountMoved). An unknown account is fault.ErrNotFound;
+// an error of the rule is returned as it is. A rule that changes nothing and adds nothing writes nothing.
+//
+// The rule may change the company, apps, status (and the status before disabling), a customer's own endpoint
+// count and the profile mark; anything else is an error. It answers the account as written.
+func (s Store) UpdateAccount(ctx context.Context, id string, rule func(acc *account.Account, tx *Tx) error) (account.Account, error) {
+	for range accountAttempts {
+		acc, err := s.Account(ctx, id)
+		if err != nil {
+			return account.Account{}, err
+		}
+		next := acc
+		next.Apps, next.Ancestors = maps.Clone(acc.Apps), slices.Clone(acc.Ancestors)
+		ruled := s.Tx()
+		if err := rule(&next, ruled); err != nil {
+			return account.Account{}, err
+		}
+		tx, changed, err := s.accountWrite(ctx, acc, next, ruled.Len())
+		if err != nil {
+			return account.Account{}, err
+		}
+		if !changed && ruled.Len() == 0 {
+			return acc, nil
+		}
+		tx.append(ruled)
+		switch err := s.Commit(ctx, tx); {
+		case errors.Is(err, errReread):
+			continue
+		case err != nil:
+			return account.Account{}, err
+		}
+		if changed {
+			next.Version = acc.Version + 1
+		}
+		return next, nil
+	}
+	return account.Account{}, ErrAccountMoved
+}
+
+// accountWrite is the transaction of an account's change but for the rule's own items (ruled of them): the
+// account's versioned update (or, when nothing of it changed, a check that its version did not move), then what a
+// new name needs.
+func (s Store) accountWrite(ctx context.Context, old, next account.Account, ruled int) (tx *Tx, changed bool, err error) {
+	set, remove, err := accountChanges(old, next)
+	if err != nil {
+		return nil, false, err
+	}
+	tx = s.Tx()
+	changed = len(set) > 0 || len(remove) > 0
+	renamed := next.Company.Name != old.Company.Name
+	if renamed && old.ParentID != "" {
+		set[table.AttrGSI1SK] = S(table.ChildrenGSI1(old.ParentID, next.Company.Name, old.ID).SK)
+	}
+	if changed {
+		tx.Add(UpdateAccountItem(s.Table, old.ID, old.Version, set, remove...), errReread)
+	} else {
+		tx.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName:                 aws.String(s.Table),
+			Key:                       table.AccountKey(old.ID).AV(),
+			ConditionExpression:       aws.String("#version = :read"),
+			ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":read": N(int64(old.Version))},
+		}}, errReread)
+	}
+	if !renamed {
+		return tx, changed, nil
+	}
+	if table.Fold(next.Company.Name) == table.Fold(old.Company.Name) {
+		respell, err := RespellCompanyName(s.Table, next.Company.Name, old.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		tx.Add(respell, errReread)
+	} else {
+		guard, err := CompanyGuardItem(next.Company.Name, old.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		tx.Add(ReleaseCompanyName(s.Table, old.Company.Name, old.ID), errReread)
+		tx.PutItem(guard, ErrCompanyNameTaken)
+	}
+	users, err := s.MemberUserIDs(ctx, old.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	if room := MaxTxItems - tx.Len() - ruled; len(users) > room {
+		return nil, false, TooManyMembersError{Max: room}
+	}
+	for _, uid := range users {
+		tx.Add(RenameMembership(s.Table, uid, old.ID, next.Company.Name), errReread)
+	}
+	return tx, changed, nil
+}
+
+// accountChanges is what UpdateAccount writes of an account's change: the attributes to set and to remove.
+func accountChanges(old, next account.Account) (set map[string]types.AttributeValue, remove []string, err error) {
+	if next.ID != old.ID || next.Kind != old.Kind || next.ParentID != old.ParentID || !slices.Equal(next.Ancestors, old.Ancestors) ||
+		next.Counts != old.Counts || !next.CreatedAt.Equal(old.CreatedAt) || next.CreatedBy != old.CreatedBy ||
+		next.Version != old.Version || next.ContactUserID != old.ContactUserID || next.PartnerID != old.PartnerID {
+		return nil, nil, fmt.Errorf("update account %s: only the company, apps, status, endpoints and profile mark change here", old.ID)
+	}
+	set = map[string]types.AttributeValue{}
+	marshal := func(attr string, v any) {
+		if err == nil {
+			set[attr], err = attributevalue.Marshal(v)
+		}
+	}
+	setOrRemove := func(attr string, v string) {
+		if v == "" {
+			remove = append(remove, attr)
+		} else {
+			set[attr] = S(v)
+		}
+	}
+	if next.Company != old.Company {
+		marshal("company", next.Company)
+	}
+	if !maps.Equal(next.Apps, old.Apps) {
+		if len(next.Apps) == 0 {
+			remove = append(remove, "apps")
+		} else {
+			marshal("apps", next.Apps)
+		}
+	}
+	if next.Status != old.Status {
+		set["status"] = S(string(next.Status))
+	}
+	if next.StatusBeforeDisable != old.StatusBeforeDisable {
+		setOrRemove("statusBeforeDisable", string(next.StatusBeforeDisable))
+	}
+	if next.Endpoints != old.Endpoints {
+		set[account.CounterEndpoints] = N(int64(next.Endpoints))
+	}
+	if next.ProfilePending != old.ProfilePending {
+		if next.ProfilePending {
+			set["profilePending"] = &types.AttributeValueMemberBOOL{Value: true}
+		} else {
+			remove = append(remove, "profilePending")
+		}
+	}
+	return set, remove, err
+}
+
+// append adds the items of another transaction of the same table, with their meanings.
+func (t *Tx) append(o *Tx) {
+	t.items = append(t.items, o.items...)
+	t.fails = append(t.fails, o.fails...)
+	t.Fail(o.err)
+}
+
+// MoveCounter adds the move of one counter of an ancestor's subtree counts (account.Counts, e.g. "endpoints" or
+// "disabled") by delta. The ancestor must exist, so the transaction also proves the tree above is still there;
+// onFail is what it means if it is not.
+func (t *Tx) MoveCounter(ancestorID, counter string, delta int, onFail error) *Tx {
+	return t.Add(MoveCounter(t.table, ancestorID, counter, delta), onFail)
+}
+
+// AccountExists adds the condition that an account is still there; onFail is what it means if it is not.
+func (t *Tx) AccountExists(accountID string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:           aws.String(t.table),
+		Key:                 table.AccountKey(accountID).AV(),
+		ConditionExpression: aws.String("attribute_exists(pk)"),
+	}}, onFail)
+}
 
 // AccountAncestors reads the accounts above a, root first, in parallel and consistently: at most three reads,
 // whatever the size of the tree. An ancestor that does not exist is left out (accounts are never deleted, so
@@ -190,28 +395,49 @@ func (s Store) QueryPage(ctx context.Context, in *dynamodb.QueryInput, limit int
 	return items, next, nil
 }
 
-// ChildrenPage lists one page of an account's children, ordered by name (gsi1, eventually consistent).
-func (s Store) ChildrenPage(ctx context.Context, parentID string, limit int, start map[string]types.AttributeValue) ([]account.Account, map[string]types.AttributeValue, error) {
-	items, next, err := s.QueryPage(ctx, &dynamodb.QueryInput{
+// ChildrenPage lists one page of an account's children, ordered by name (gsi1, eventually consistent), from
+// start (the zero Cursor for the first page); next is the zero Cursor on the last page.
+func (s Store) ChildrenPage(ctx context.Context, parentID string, limit int, start Cursor) (page []account.Account, next Cursor, err error) {
+	items, last, err := s.QueryPage(ctx, &dynamodb.QueryInput{
 		IndexName:                 aws.String(table.GSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :p"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":p": S(table.ChildrenPartition(parentID))},
-		ExclusiveStartKey:         start,
-	}, limit, table.AttrPK, table.AttrSK, table.AttrGSI1PK, table.AttrGSI1SK)
+		ExclusiveStartKey:         start.key,
+	}, limit, childCursorAttrs...)
 	if err != nil {
-		return nil, nil, err
+		return nil, Cursor{}, err
 	}
-	var out []account.Account
-	if err := attributevalue.UnmarshalListOfMaps(items, &out); err != nil {
-		return nil, nil, fmt.Errorf("decode children: %w", err)
+	if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
+		return nil, Cursor{}, fmt.Errorf("decode children: %w", err)
 	}
-	return out, next, nil
+	return page, cursorOf(last), nil
 }
 
-// AuditPage lists one page of an account's audit events, newest first, decoded into events (a pointer to a
-// slice of audit.Event).
-func (s Store) AuditPage(ctx context.Context, accountID string, limit int, start map[string]types.AttributeValue, events any) (map[string]types.AttributeValue, error) {
-	items, next, err := s.QueryPage(ctx, &dynamodb.QueryInput{
+// childCursorAttrs are the attributes of the key a page of children ends at.
+var childCursorAttrs = []string{table.AttrPK, table.AttrSK, table.AttrGSI1PK, table.AttrGSI1SK}
+
+// ParseChildrenCursor reads a cursor of a page of parentID's children: ok is false for a text that is not one.
+func ParseChildrenCursor(raw, parentID string) (Cursor, bool) {
+	return ParseCursor(raw, childCursorAttrs, func(k map[string]string) bool {
+		childID, ok := table.AccountIDOf(table.Key{PK: k[table.AttrPK], SK: k[table.AttrSK]})
+		return ok && k[table.AttrGSI1PK] == table.ChildrenPartition(parentID) && strings.HasSuffix(k[table.AttrGSI1SK], "#"+childID)
+	})
+}
+
+// auditCursorAttrs are the attributes of the key a page of audit events ends at.
+var auditCursorAttrs = []string{table.AttrPK, table.AttrSK}
+
+// ParseAuditCursor reads a cursor of a page of accountID's audit events: ok is false for a text that is not one.
+func ParseAuditCursor(raw, accountID string) (Cursor, bool) {
+	return ParseCursor(raw, auditCursorAttrs, func(k map[string]string) bool {
+		return k[table.AttrPK] == table.AccountKey(accountID).PK && strings.HasPrefix(k[table.AttrSK], table.AuditPrefix)
+	})
+}
+
+// AuditPage lists one page of an account's audit events, newest first, from start (the zero Cursor for the
+// first page); next is the zero Cursor on the last page.
+func (s Store) AuditPage(ctx context.Context, accountID string, limit int, start Cursor) (page []audit.Event, next Cursor, err error) {
+	items, last, err := s.QueryPage(ctx, &dynamodb.QueryInput{
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk":     S(table.AccountKey(accountID).PK),
@@ -219,13 +445,13 @@ func (s Store) AuditPage(ctx context.Context, accountID string, limit int, start
 		},
 		ScanIndexForward:  aws.Bool(false),
 		ConsistentRead:    aws.Bool(true),
-		ExclusiveStartKey: start,
-	}, limit, table.AttrPK, table.AttrSK)
+		ExclusiveStartKey: start.key,
+	}, limit, auditCursorAttrs...)
 	if err != nil {
-		return nil, err
+		return nil, Cursor{}, err
 	}
-	if err := attributevalue.UnmarshalListOfMaps(items, events); err != nil {
-		return nil, fmt.Errorf("decode audit events: %w", err)
+	if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
+		return nil, Cursor{}, fmt.Errorf("decode audit events: %w", err)
 	}
-	return next, nil
+	return page, cursorOf(last), nil
 }

@@ -2,9 +2,8 @@ package tree
 
 import (
 	"context"
+	"errors"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
@@ -14,40 +13,46 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
-// attempts bounds how often a change re-reads an account that another change moved on between its read and its
-// version-checked write.
-const attempts = 8
-
-// errMoved answers a change that kept losing races with others on the same account.
+// errMoved answers a change that kept losing races with others on the same account, or whose accounts above
+// went away meanwhile.
 var errMoved = fault.New(fault.ErrConflict, "conflict", "The account kept changing while this change was being made; try again.")
 
-// commit writes a change's transaction: the items, then one audit event on the account and, so that the log of
-// the account above shows what happened below it, one on its parent. The account's version-checked update must
-// be items[0]. It reports moved when that update found the account changed since it was read: the caller reads
-// it again and decides again.
-func (s *Service) commit(ctx context.Context, a actor.Actor, acc account.Account, items []types.TransactWriteItem, action audit.Action, details map[string]string, now time.Time) (moved bool, err error) {
+// change runs a change of the account with this id through the store's update seam: the caller must be allowed
+// every action on the account as read (Decide), then rule changes it and adds to the transaction. If another
+// change moves the account on meanwhile, the store reads it again and both are asked again. It answers the
+// account as written.
+func (s *Service) change(ctx context.Context, a actor.Actor, id string, actions []Action, rule func(acc *account.Account, tx *dynamo.Tx) error) (account.Account, error) {
+	if err := reachable(a, id); err != nil {
+		return account.Account{}, err
+	}
+	acc, err := s.store.UpdateAccount(ctx, id, func(acc *account.Account, tx *dynamo.Tx) error {
+		for _, act := range actions {
+			if d, why := decide(a.AccountID, a.Roles, *acc, act); d != Allowed {
+				return why
+			}
+		}
+		return rule(acc, tx)
+	})
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return account.Account{}, errNoAccount
+	case errors.Is(err, dynamo.ErrAccountMoved):
+		return account.Account{}, errMoved
+	}
+	return acc, err
+}
+
+// audited adds a change's audit events to its transaction: one on the account and, so that the log of the
+// account above shows what happened below it, one on its parent.
+func audited(tx *dynamo.Tx, a actor.Actor, acc account.Account, action audit.Action, details map[string]string, now time.Time) {
 	on := []string{acc.ID}
 	if acc.ParentID != "" {
 		on = append(on, acc.ParentID)
 	}
 	for _, accountID := range on {
-		item, err := dynamo.AuditPut(s.table, audit.Event{
+		tx.Audit(audit.Event{
 			ID: secret.NewID(), AccountID: accountID, At: now, ActorID: a.UserID, Action: action,
-			TargetType: "account", TargetID: acc.ID, Details: details,
+			TargetType: audit.TargetAccount, TargetID: acc.ID, Details: details,
 		})
-		if err != nil {
-			return false, err
-		}
-		items = append(items, item)
 	}
-	err = s.store.Transact(ctx, items)
-	switch {
-	case err == nil:
-		return false, nil
-	case dynamo.FailedAt(err, 0):
-		return true, nil
-	case dynamo.ConditionFailed(err):
-		return false, err // the caller says which other condition failed
-	}
-	return false, err
 }

@@ -2,16 +2,13 @@ package tree
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // ChildList is the answer of GET /v1/accounts/{id}/children: one page of the account's children, by name.
@@ -41,19 +38,16 @@ type PageRequest struct {
 	Limit  string
 }
 
-// childCursorAttrs are the attributes of a children page's key.
-var childCursorAttrs = []string{table.AttrPK, table.AttrSK, table.AttrGSI1PK, table.AttrGSI1SK}
-
 // Children lists one page of an account's children, ordered by name, each with its own counts and status. A
 // page costs the same whatever the size of the tree: the account, the accounts above it and one query of
 // limit+1 index entries.
 func (s *Service) Children(ctx context.Context, a actor.Actor, id string, p PageRequest) (ChildList, error) {
 	v := &fault.ValidationError{}
 	limit := pageLimit(v, p.Limit)
-	start := decodeCursor(v, p.Cursor, childCursorAttrs, func(k map[string]string) bool {
-		childID, ok := table.AccountIDOf(table.Key{PK: k[table.AttrPK], SK: k[table.AttrSK]})
-		return ok && k[table.AttrGSI1PK] == table.ChildrenPartition(id) && strings.HasSuffix(k[table.AttrGSI1SK], "#"+childID)
-	})
+	start, ok := dynamo.ParseChildrenCursor(p.Cursor, id)
+	if !ok {
+		badCursor(v)
+	}
 	if err := v.Err(); err != nil {
 		return ChildList{}, err
 	}
@@ -66,7 +60,7 @@ func (s *Service) Children(ctx context.Context, a actor.Actor, id string, p Page
 		wg              sync.WaitGroup
 		above           []account.Account
 		kids            []account.Account
-		next            map[string]types.AttributeValue
+		next            dynamo.Cursor
 		aboveErr, qyErr error
 	)
 	wg.Go(func() { above, aboveErr = s.store.AccountAncestors(ctx, parent) })
@@ -79,7 +73,7 @@ func (s *Service) Children(ctx context.Context, a actor.Actor, id string, p Page
 		return ChildList{}, qyErr
 	}
 	blocked := !account.Usable(parent, above)
-	out := ChildList{Items: make([]Child, 0, len(kids)), Next: encodeCursor(next)}
+	out := ChildList{Items: make([]Child, 0, len(kids)), Next: next.Next()}
 	for _, k := range kids {
 		c := Child{
 			ID: k.ID, Kind: k.Kind, Name: k.Company.Name, Status: k.Status, Blocked: blocked, Counts: k.Counts,
@@ -92,4 +86,9 @@ func (s *Service) Children(ctx context.Context, a actor.Actor, id string, p Page
 		out.Items = append(out.Items, c)
 	}
 	return out, nil
+}
+
+// badCursor reports a cursor that is not one the list handed out: made up, damaged or of another list.
+func badCursor(v *fault.ValidationError) {
+	v.Add("cursor", codeInvalid, "This cursor is not one this list handed out; start again from the first page.")
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
@@ -40,54 +38,38 @@ func (s *Service) Enable(ctx context.Context, a actor.Actor, id string) (StatusC
 }
 
 func (s *Service) setStatus(ctx context.Context, a actor.Actor, id string, disable bool) (StatusChange, error) {
-	for range attempts {
-		acc, err := s.authorize(ctx, a, id, Disable)
-		if err != nil {
-			return StatusChange{}, err
-		}
-		var (
-			next   account.Account
-			delta  = 1
-			action = audit.AccountDisabled
-			set    = map[string]types.AttributeValue{}
-			remove []string
-		)
+	action := audit.AccountDisabled
+	if !disable {
+		action = audit.AccountEnabled
+	}
+	acc, err := s.change(ctx, a, id, []Action{Disable}, func(acc *account.Account, tx *dynamo.Tx) error {
+		old, delta := *acc, 1
 		if disable {
 			if acc.Status == account.Disabled {
-				return StatusChange{}, errAlreadyDisabled
+				return errAlreadyDisabled
 			}
-			next = acc.Disable()
-			set["statusBeforeDisable"] = dynamo.S(string(next.StatusBeforeDisable))
+			*acc = acc.Disable()
 		} else {
 			if acc.Status != account.Disabled {
-				return StatusChange{}, errNotDisabled
+				return errNotDisabled
 			}
-			contactActive, err := s.contactActive(ctx, acc)
+			contactActive, err := s.contactActive(ctx, *acc)
 			if err != nil {
-				return StatusChange{}, err
+				return err
 			}
-			next = acc.Enable(contactActive)
-			delta, action, remove = -1, audit.AccountEnabled, []string{"statusBeforeDisable"}
+			*acc, delta = acc.Enable(contactActive), -1
 		}
-		set["status"] = dynamo.S(string(next.Status))
-		items := []types.TransactWriteItem{dynamo.UpdateAccountItem(s.table, acc.ID, acc.Version, set, remove...)}
 		for _, up := range acc.Ancestors {
-			items = append(items, dynamo.MoveCounter(s.table, up, account.CounterDisabled, delta))
+			tx.MoveCounter(up, account.CounterDisabled, delta, errMoved) // the tree above is not there
 		}
-		moved, err := s.commit(ctx, a, acc, items, action, map[string]string{"name": acc.Company.Name, "status": string(next.Status)}, s.clock.Now())
-		if moved {
-			continue
-		}
-		if dynamo.ConditionFailed(err) { // an ancestor's counter: the tree above is not there
-			return StatusChange{}, errMoved
-		}
-		if err != nil {
-			return StatusChange{}, err
-		}
-		s.log.InfoContext(ctx, string(action), "accountId", acc.ID, "actorId", a.UserID)
-		return StatusChange{ID: acc.ID, Status: next.Status, Version: acc.Version + 1}, nil
+		audited(tx, a, old, action, map[string]string{"name": acc.Company.Name, "status": string(acc.Status)}, s.clock.Now())
+		return nil
+	})
+	if err != nil {
+		return StatusChange{}, err
 	}
-	return StatusChange{}, errMoved
+	s.log.InfoContext(ctx, string(action), "accountId", acc.ID, "actorId", a.UserID)
+	return StatusChange{ID: acc.ID, Status: acc.Status, Version: acc.Version}, nil
 }
 
 // contactActive reports whether an account's point of contact has activated.

@@ -2,19 +2,17 @@ package tree
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // EditRequest is the body of PATCH /v1/accounts/{id}. Every part is optional; what is sent is changed.
@@ -112,61 +110,58 @@ var errStale = fault.New(fault.ErrStaleVersion, "stale-version", "Someone else c
 // Edit changes an account's company details and, for a customer, its app toggles, in one transaction with a
 // version condition and audit events. A new name moves the name's guard (the old one released, the new one
 // reserved, so names stay unique whatever their case), re-sorts the account among its parent's children and is
-// copied to its users' memberships. It answers the account as it is now.
+// copied to its users' memberships (the store's update seam does all three). It answers the account as it is now.
 func (s *Service) Edit(ctx context.Context, a actor.Actor, id string, req EditRequest) (AccountView, error) {
 	v := &fault.ValidationError{}
 	req.Validate(v)
 	if err := v.Err(); err != nil {
 		return AccountView{}, err
 	}
-	for range attempts {
-		acc, err := s.authorize(ctx, a, id, req.actions()...)
-		if err != nil {
-			return AccountView{}, err
-		}
+	var (
+		details map[string]string // nil while nothing changes
+		name    string
+	)
+	next, err := s.change(ctx, a, id, req.actions(), func(acc *account.Account, tx *dynamo.Tx) error {
+		details = nil
 		if req.Apps != nil && acc.Kind != account.Customer {
-			return AccountView{}, fault.Invalid("apps", codeNotAllowed, "Only customer accounts have apps.")
+			return fault.Invalid("apps", codeNotAllowed, "Only customer accounts have apps.")
 		}
 		if req.Version != nil && *req.Version != acc.Version {
-			return AccountView{}, errStale
+			return errStale
 		}
-		next := acc
-		next.Company = req.Company.patched(acc.Company)
+		old := *acc
+		acc.Company = req.Company.patched(acc.Company)
 		if req.Apps != nil {
-			next.Apps = withApps(acc.Apps, req.apps())
+			acc.Apps = withApps(acc.Apps, req.apps())
 		}
-		changed := changes(acc, next)
+		changed := changes(old, *acc)
 		if len(changed) == 0 {
-			return s.view(ctx, a, acc)
+			*acc = old // nothing the caller can see changes: write nothing
+			return nil
 		}
-		items, guardAt, err := s.editItems(ctx, acc, next)
-		if err != nil {
-			return AccountView{}, err
+		details = map[string]string{"changed": strings.Join(changed, ",")}
+		if name = acc.Company.Name; name != old.Company.Name {
+			details["name"], details["previousName"] = name, old.Company.Name
 		}
-		details := map[string]string{"changed": strings.Join(changed, ",")}
-		if next.Company.Name != acc.Company.Name {
-			details["name"], details["previousName"] = next.Company.Name, acc.Company.Name
-		}
-		moved, err := s.commit(ctx, a, acc, items, "account.updated", details, s.clock.Now())
-		switch {
-		case moved && req.Version != nil:
-			return AccountView{}, errStale
-		case moved:
-			continue
-		case guardAt > 0 && dynamo.FailedAt(err, guardAt):
-			return AccountView{}, fault.New(fault.ErrConflict, "company-name-taken",
-				fmt.Sprintf("There is already an account named %q. Names are unique, whatever their case.", next.Company.Name)).
-				With("fields", []string{"company.name"})
-		case dynamo.ConditionFailed(err):
-			continue // a membership went away or the old name's guard changed: read again
-		case err != nil:
-			return AccountView{}, err
-		}
-		s.log.InfoContext(ctx, "account updated", "accountId", acc.ID, "actorId", a.UserID, "changed", details["changed"])
-		next.Version = acc.Version + 1
-		return s.view(ctx, a, next)
+		audited(tx, a, old, audit.AccountUpdated, details, s.clock.Now())
+		return nil
+	})
+	var tooMany dynamo.TooManyMembersError
+	switch {
+	case errors.Is(err, dynamo.ErrCompanyNameTaken):
+		return AccountView{}, fault.New(fault.ErrConflict, "company-name-taken",
+			fmt.Sprintf("There is already an account named %q. Names are unique, whatever their case.", name)).
+			With("fields", []string{"company.name"})
+	case errors.As(err, &tooMany):
+		return AccountView{}, fault.New(fault.ErrConflict, "too-many-users",
+			fmt.Sprintf("An account with more than %d users cannot be renamed yet.", tooMany.Max))
+	case err != nil:
+		return AccountView{}, err
 	}
-	return AccountView{}, errMoved
+	if details != nil {
+		s.log.InfoContext(ctx, "account updated", "accountId", next.ID, "actorId", a.UserID, "changed", details["changed"])
+	}
+	return s.view(ctx, a, next)
 }
 
 // changes names what differs between an account and its edited form.
@@ -193,59 +188,4 @@ func changes(old, next account.Account) []string {
 		}
 	}
 	return out
-}
-
-// maxItems is the most items one transaction may hold.
-const maxItems = 100
-
-// editItems is the edit's transaction but for its audit events: the account's version-checked update first,
-// then, for a new name, the guards and the memberships. guardAt is the index of the new name's guard, or 0.
-func (s *Service) editItems(ctx context.Context, acc, next account.Account) ([]types.TransactWriteItem, int, error) {
-	company, err := attributevalue.Marshal(next.Company)
-	if err != nil {
-		return nil, 0, err
-	}
-	set := map[string]types.AttributeValue{"company": company}
-	if next.Apps != nil {
-		if set["apps"], err = attributevalue.Marshal(next.Apps); err != nil {
-			return nil, 0, err
-		}
-	}
-	renamed := next.Company.Name != acc.Company.Name
-	if renamed && acc.ParentID != "" {
-		set[table.AttrGSI1SK] = dynamo.S(table.ChildrenGSI1(acc.ParentID, next.Company.Name, acc.ID).SK)
-	}
-	items := []types.TransactWriteItem{dynamo.UpdateAccountItem(s.table, acc.ID, acc.Version, set)}
-	if !renamed {
-		return items, 0, nil
-	}
-	guardAt := 0
-	if table.Fold(next.Company.Name) == table.Fold(acc.Company.Name) {
-		item, err := dynamo.RespellCompanyName(s.table, next.Company.Name, acc.ID)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, item)
-	} else {
-		guard, err := dynamo.CompanyGuardItem(next.Company.Name, acc.ID)
-		if err != nil {
-			return nil, 0, err
-		}
-		guardAt = len(items) + 1
-		items = append(items, dynamo.ReleaseCompanyName(s.table, acc.Company.Name, acc.ID), dynamo.PutNew(s.table, guard))
-	}
-	users, err := s.store.MemberUserIDs(ctx, acc.ID)
-	if err != nil {
-		return nil, 0, err
-	}
-	// The audit events take two more places. An account with more users than one transaction holds is not
-	// renamed rather than renamed halfway.
-	if len(items)+len(users)+2 > maxItems {
-		return nil, 0, fault.New(fault.ErrConflict, "too-many-users",
-			fmt.Sprintf("An account with more than %d users cannot be renamed yet.", maxItems-len(items)-2))
-	}
-	for _, uid := range users {
-		items = append(items, dynamo.RenameMembership(s.table, uid, acc.ID, next.Company.Name))
-	}
-	return items, guardAt, nil
 }

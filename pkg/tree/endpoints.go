@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 )
@@ -51,34 +50,23 @@ func (s *Service) ReportEndpoints(ctx context.Context, a actor.Actor, id string,
 		return EndpointCount{}, err
 	}
 	count := int(*req.Count)
-	for range attempts {
-		acc, err := s.authorize(ctx, a, id, Endpoints)
-		if err != nil {
-			return EndpointCount{}, err
-		}
+	acc, err := s.change(ctx, a, id, []Action{Endpoints}, func(acc *account.Account, tx *dynamo.Tx) error {
 		if acc.Kind != account.Customer {
-			return EndpointCount{}, errNotCustomer
+			return errNotCustomer
 		}
 		if acc.Endpoints == count {
-			return EndpointCount{ID: acc.ID, Endpoints: count, Version: acc.Version}, nil
+			return nil
 		}
-		items := []types.TransactWriteItem{dynamo.UpdateAccountItem(s.table, acc.ID, acc.Version,
-			map[string]types.AttributeValue{account.CounterEndpoints: dynamo.N(int64(count))})}
 		for _, up := range acc.Ancestors {
-			items = append(items, dynamo.MoveCounter(s.table, up, account.CounterEndpoints, count-acc.Endpoints))
+			tx.MoveCounter(up, account.CounterEndpoints, count-acc.Endpoints, errMoved) // the tree above is not there
 		}
 		details := map[string]string{"from": strconv.Itoa(acc.Endpoints), "to": strconv.Itoa(count)}
-		moved, err := s.commit(ctx, a, acc, items, "account.endpoints-reported", details, s.clock.Now())
-		if moved {
-			continue
-		}
-		if dynamo.ConditionFailed(err) {
-			return EndpointCount{}, errMoved
-		}
-		if err != nil {
-			return EndpointCount{}, err
-		}
-		return EndpointCount{ID: acc.ID, Endpoints: count, Version: acc.Version + 1}, nil
+		audited(tx, a, *acc, audit.AccountEndpointsReported, details, s.clock.Now())
+		acc.Endpoints = count
+		return nil
+	})
+	if err != nil {
+		return EndpointCount{}, err
 	}
-	return EndpointCount{}, errMoved
+	return EndpointCount{ID: acc.ID, Endpoints: acc.Endpoints, Version: acc.Version}, nil
 }

@@ -159,11 +159,8 @@ func errRole(a Action) error {
 // authorize reads the target account and asks Decide: a missing account and one outside the caller's part of
 // the tree answer alike.
 func (s *Service) authorize(ctx context.Context, a actor.Actor, id string, actions ...Action) (account.Account, error) {
-	if a.Anonymous() {
-		return account.Account{}, fault.ErrUnauthorized
-	}
-	if !secret.WellFormedID(id) {
-		return account.Account{}, errNoAccount
+	if err := reachable(a, id); err != nil {
+		return account.Account{}, err
 	}
 	acc, err := s.store.Account(ctx, id)
 	if errors.Is(err, fault.ErrNotFound) {
@@ -178,4 +175,15 @@ func (s *Service) authorize(ctx context.Context, a actor.Actor, id string, actio
 		}
 	}
 	return acc, nil
+}
+
+// reachable is what is checked before any read: someone is signed in, and id can name an account.
+func reachable(a actor.Actor, id string) error {
+	if a.Anonymous() {
+		return fault.ErrUnauthorized
+	}
+	if !secret.WellFormedID(id) {
+		return errNoAccount
+	}
+	return nil
 }

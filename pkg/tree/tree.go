@@ -8,9 +8,10 @@
 // Control right; nobody acts on its own account or above it, and what lies outside the caller's subtree does
 // not exist for them (404).
 //
-// Every change is one DynamoDB transaction with a version condition on the account, the subtree counters of
-// every ancestor and the audit events, so counts stay exact under concurrent changes and listing an account or
-// a page of children costs the same reads for a tree of 10 accounts as for 100,000.
+// Every change goes through the store's update seam (UpdateAccount): one DynamoDB transaction with a version
+// condition on the account, the subtree counters of every ancestor and the audit events, read again and decided
+// again when another change got there first, so counts stay exact under concurrent changes. Listing an account
+// or a page of children costs the same reads for a tree of 10 accounts as for 100,000.
 package tree
 
 import (
@@ -19,9 +20,23 @@ import (
 	"log/slog"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/user"
 )
+
+// store is what the partner tree reads and writes; dynamo.Store is one.
+type store interface {
+	Account(ctx context.Context, id string) (account.Account, error)
+	AccountAncestors(ctx context.Context, a account.Account) ([]account.Account, error)
+	User(ctx context.Context, id string) (user.User, error)
+	ChildrenPage(ctx context.Context, parentID string, limit int, start dynamo.Cursor) ([]account.Account, dynamo.Cursor, error)
+	AuditPage(ctx context.Context, accountID string, limit int, start dynamo.Cursor) ([]audit.Event, dynamo.Cursor, error)
+	UpdateAccount(ctx context.Context, id string, rule func(acc *account.Account, tx *dynamo.Tx) error) (account.Account, error)
+}
+
+var _ store = dynamo.Store{}
 
 // BrandingFunc gives the effective branding of an account (the nearest ancestor with branding wins), as the
 // account view shows it. The branding service provides it; without one the view's branding is null.
@@ -39,8 +54,7 @@ type Deps struct {
 
 // Service runs the partner tree's use cases.
 type Service struct {
-	store    dynamo.Store
-	table    string
+	store    store
 	clock    clock.Clock
 	log      *slog.Logger
 	branding BrandingFunc
@@ -56,7 +70,6 @@ func New(d Deps) (*Service, error) {
 	}
 	return &Service{
 		store:    dynamo.Store{DB: d.DB, Table: d.Table},
-		table:    d.Table,
 		clock:    d.Clock,
 		log:      d.Log,
 		branding: d.Branding,
