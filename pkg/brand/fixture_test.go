@@ -11,7 +11,8 @@ import (
 )
 
 // tree is a platform with provider → msp → partner → customer, each created by the super administrator, and a
-// signed-in administrator of each who has accepted the license.
+// signed-in administrator of each who has accepted the license (activated and given a session as the activation
+// and sign-in transactions leave them: packages onboarding and signin test those requests).
 type tree struct {
 	*platformtest.Platform
 	msp, partner, customer                platformtest.Created
@@ -31,10 +32,11 @@ func newTree(t *testing.T) *tree {
 	return tr
 }
 
-// admin activates an account's contact, signs them in and takes the license step.
+// admin activates an account's contact, gives them a session in the account and takes the license step.
 func (tr *tree) admin(c platformtest.Created) string {
 	tr.T.Helper()
-	cookie := tr.SignIn(tr.Activate(c.ContactUserID))
+	tr.Activate(c.ContactUserID)
+	cookie := tr.Session(c.ContactUserID, c.ID)
 	tr.AcceptLicense(cookie, license.Current().Version)
 	return cookie
 }
