@@ -199,7 +199,8 @@ func TestProfileKeepsTheNameWhenLeftOut(t *testing.T) {
 	t.Parallel()
 	p := platformtest.New(t)
 	created := p.Create(p.Super, shortForm(account.MSP, p.ProviderID, "Keeps Its Name", testenv.UniqueEmail(t, "keep")))
-	cookie := p.SignIn(p.Activate(created.ContactUserID))
+	p.Activate(created.ContactUserID)
+	cookie := p.Session(created.ContactUserID, created.ID)
 	p.AcceptLicense(cookie, license.Current().Version)
 	if r := company(p, cookie, details); r.StatusCode != http.StatusOK {
 		t.Fatalf("%d %s", r.StatusCode, r.Body)

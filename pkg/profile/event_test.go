@@ -32,7 +32,8 @@ func TestEventFixture(t *testing.T) {
 	}
 	p := platformtest.New(t)
 	partner := p.CreateAccount(p.Super, account.Partner, p.ProviderID, "Fixture Partner")
-	ev.Cookies = []string{httpapi.SessionCookie + "=" + p.SignIn(p.Activate(partner.ContactUserID))}
+	p.Activate(partner.ContactUserID)
+	ev.Cookies = []string{httpapi.SessionCookie + "=" + p.Session(partner.ContactUserID, partner.ID)}
 
 	r := p.Send(route.Profile, ev)
 	if r.StatusCode != http.StatusOK || r.Str("version") != license.Current().Version {
