@@ -140,8 +140,9 @@ func TestEnableAfterTheContactActivated(t *testing.T) {
 	}
 }
 
-// password is every activated contact's password: long enough for a user without two-factor sign-in.
-const password = "a long passphrase for the tree tests"
+// password is every activated contact's password, seeded or not: long enough for a user without two-factor
+// sign-in.
+const password = platformtest.Password
 
 // activate registers an invited user through their activation link.
 func (f *fixture) activate(userID string) {

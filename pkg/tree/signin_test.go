@@ -28,7 +28,8 @@ type member struct {
 }
 
 // createMember creates an account whose contact signs in without two-factor (only a super administrator may
-// set that) and activates the contact.
+// set that) and activates the contact with platformtest's seeded activation (password platformtest.Password):
+// the activation request and its Argon2id hashes are onboarding's to test, the sign-ins here are real.
 func (f *fixture) createMember(kind account.Kind, parentID, name string) member {
 	f.t.Helper()
 	email := testenv.UniqueEmail(f.t, "member")
@@ -36,7 +37,7 @@ func (f *fixture) createMember(kind account.Kind, parentID, name string) member 
 	body["twoFactor"] = map[string]any{"enabled": false}
 	r := f.call(f.signup, request{route: onboarding.RouteCreateAccount, cookie: f.super, body: body})
 	platformtest.WantStatus(f.t, r, 201)
-	f.activate(r.Str("contactUserId"))
+	f.Activate(r.Str("contactUserId"), f.clock.Now())
 	return member{accountID: r.Str("id"), userID: r.Str("contactUserId"), email: email}
 }
 
