@@ -1,0 +1,112 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// placeholders stand in for what CloudFormation resolves at deploy time.
+type placeholders struct {
+	cfn   *template
+	table string
+	// secrets maps each stand-in secret ARN to its value: the HMAC key as the stack generates it (64 hex
+	// characters), the origin secret a string.
+	secrets map[string]string
+}
+
+// newPlaceholders stands in for a deployment of cfn whose table is the emulator's table: a fresh HMAC key and an
+// origin secret behind stand-in ARNs.
+func newPlaceholders(t *testing.T, cfn *template, table string) *placeholders {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return &placeholders{cfn: cfn, table: table, secrets: map[string]string{
+		secretARN(cfn.hmacKey(t)):      hex.EncodeToString(key),
+		secretARN(cfn.originSecret(t)): "stand-in-origin-secret",
+	}}
+}
+
+// secretARN is the stand-in ARN of the secret with that logical id; Ref of a secret is its ARN.
+func secretARN(logicalID string) string {
+	return "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + logicalID + "-AbCdEf"
+}
+
+// resolve turns a template value into what the function would see. A token it has no stand-in for fails the
+// test, so a new kind of variable is noticed here rather than passed on as JSON.
+func (p *placeholders) resolve(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	if id := ref(v); id != "" {
+		switch typ := p.cfn.Resources[id].Type; typ {
+		case "AWS::DynamoDB::Table":
+			return p.table, nil
+		case "AWS::SecretsManager::Secret":
+			if _, ok := p.secrets[secretARN(id)]; !ok {
+				return "", fmt.Errorf("no stand-in value for secret %s", id)
+			}
+			return secretARN(id), nil
+		case "AWS::SES::ConfigurationSet":
+			return id, nil
+		default:
+			return "", fmt.Errorf("no stand-in for a Ref to %s (%s)", id, typ)
+		}
+	}
+	if id, attr := getAtt(v); id != "" {
+		if typ := p.cfn.Resources[id].Type; typ == "AWS::CloudFront::Distribution" && attr == "DomainName" {
+			return "d111111abcdef8.cloudfront.net", nil
+		}
+		return "", fmt.Errorf("no stand-in for Fn::GetAtt %s.%s", id, attr)
+	}
+	if m, _ := v.(obj); m["Fn::Join"] != nil {
+		l, _ := m["Fn::Join"].([]any)
+		sep, _ := l[0].(string)
+		var parts []string
+		for _, part := range joined(v) {
+			s, err := p.resolve(part)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, sep), nil
+	}
+	return "", fmt.Errorf("no stand-in for %v", v)
+}
+
+// standInAWS answers the AWS calls no emulator serves: Secrets Manager's GetSecretValue (JSON 1.1 protocol)
+// from secrets, keyed by ARN. Any other call fails the test, as nothing at start-up or on a sample event should
+// make one.
+func standInAWS(t *testing.T, secrets map[string]string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := r.Header.Get("X-Amz-Target")
+		if target != "secretsmanager.GetSecretValue" {
+			t.Errorf("unexpected AWS call %s %s (target %q)", r.Method, r.URL.Path, target)
+			http.Error(w, "not stood in for", http.StatusNotImplemented)
+			return
+		}
+		var in struct{ SecretId string }
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		value, ok := secrets[in.SecretId]
+		if !ok {
+			w.WriteHeader(http.StatusBadRequest)
+			_ = json.NewEncoder(w).Encode(map[string]string{
+				"__type": "ResourceNotFoundException", "Message": "Secrets Manager can't find the specified secret.",
+			})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"ARN": in.SecretId, "Name": in.SecretId[strings.LastIndex(in.SecretId, ":")+1:], "SecretString": value,
+			"VersionId": "00000000-0000-4000-8000-000000000001", "VersionStages": []string{"AWSCURRENT"},
+			"CreatedDate": 1767225600,
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
