@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/access"
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
@@ -25,9 +23,20 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
+// store is what the branding use cases read and write; dynamo.Store is one.
+type store interface {
+	branding.Store
+	Brand(ctx context.Context, accountID string) (branding.Record, bool, error)
+	Logo(ctx context.Context, accountID string) (dynamo.Logo, bool, error)
+	Tx() *dynamo.Tx
+	Commit(ctx context.Context, tx *dynamo.Tx) error
+}
+
+var _ store = dynamo.Store{}
+
 // Service runs the branding use cases.
 type Service struct {
-	store    dynamo.Store
+	store    store
 	resolver branding.Resolver
 	clock    clock.Clock
 	log      *slog.Logger
@@ -71,6 +80,8 @@ var (
 	errCannotView  = fault.New(fault.ErrForbidden, "forbidden", "Your role does not allow viewing branding.")
 	errCannotSet   = fault.New(fault.ErrForbidden, "forbidden", "Your role does not allow changing this account's branding.")
 	errCannotAllow = fault.New(fault.ErrForbidden, "forbidden", "Only the PartnerHub provider enables branding for partners.")
+	// errUnchanged is branding switched to the state it is already in: not a problem, nothing to write.
+	errUnchanged = errors.New("branding unchanged")
 )
 
 // target reads the account a branding call is about. An account that does not exist and one outside the
@@ -157,23 +168,14 @@ func (s *Service) SetEnabled(ctx context.Context, a actor.Actor, accountID strin
 	}
 	now := s.clock.Now()
 	change := dynamo.BrandChange{AccountID: acc.ID, AccountName: acc.Company.Name, By: a.UserID, At: now}
-	update, err := dynamo.SetBrandEnabled(s.store.Table, change, enabled)
-	if err != nil {
-		return View{}, err
-	}
 	action := audit.BrandingDisabled
 	if enabled {
 		action = audit.BrandingEnabled
 	}
-	items, err := withAudit(s.store.Table, []types.TransactWriteItem{dynamo.AccountExists(s.store.Table, acc.ID), update},
-		audit.Event{AccountID: acc.ID, At: now, ActorID: a.UserID, Action: action, TargetType: "account", TargetID: acc.ID})
-	if err != nil {
-		return View{}, err
-	}
-	switch err := s.store.Transact(ctx, items); {
-	case dynamo.FailedAt(err, 0):
-		return View{}, errNoAccount
-	case dynamo.FailedAt(err, 1):
+	tx := s.store.Tx().AccountExists(acc.ID, errNoAccount).SetBrandEnabled(change, enabled, errUnchanged)
+	audited(tx, a, acc, action, now, nil)
+	switch err := s.store.Commit(ctx, tx); {
+	case errors.Is(err, errUnchanged):
 		// Already in that state (perhaps by a concurrent request): nothing to change.
 	case err != nil:
 		return View{}, err
@@ -200,25 +202,15 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, accountID string, i
 	}
 	now := s.clock.Now()
 	change := dynamo.BrandChange{AccountID: acc.ID, AccountName: acc.Company.Name, By: a.UserID, At: now}
-	update, err := dynamo.SetBrandSettings(s.store.Table, change, dynamo.BrandSettings(in))
-	if err != nil {
-		return View{}, err
-	}
 	details := map[string]string{"color": in.Color}
 	for k, val := range map[string]string{"name": in.Name, "supportEmail": in.SupportEmail, "supportUrl": in.SupportURL} {
 		if val != "" {
 			details[k] = val
 		}
 	}
-	items, err := withAudit(s.store.Table, []types.TransactWriteItem{update},
-		audit.Event{AccountID: acc.ID, At: now, ActorID: a.UserID, Action: "branding.updated", TargetType: "account", TargetID: acc.ID, Details: details})
-	if err != nil {
-		return View{}, err
-	}
-	if err := s.store.Transact(ctx, items); err != nil {
-		if dynamo.FailedAt(err, 0) {
-			return View{}, errNotEnabled
-		}
+	tx := s.store.Tx().SetBrandSettings(change, in, errNotEnabled)
+	audited(tx, a, acc, audit.BrandingUpdated, now, details)
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return View{}, err
 	}
 	s.log.InfoContext(ctx, "branding updated", "accountId", acc.ID)
@@ -241,24 +233,12 @@ func (s *Service) SetLogo(ctx context.Context, a actor.Actor, accountID string, 
 	}
 	now := s.clock.Now()
 	change := dynamo.BrandChange{AccountID: acc.ID, AccountName: acc.Company.Name, By: a.UserID, At: now}
-	pointer, err := dynamo.SetBrandLogo(s.store.Table, change, img.Hash, img.ContentType, len(img.Data))
-	if err != nil {
-		return View{}, err
-	}
-	logo, err := dynamo.PutLogo(s.store.Table, dynamo.Logo{AccountID: acc.ID, ContentType: img.ContentType, Hash: img.Hash, Data: img.Data, UpdatedAt: now})
-	if err != nil {
-		return View{}, err
-	}
-	items, err := withAudit(s.store.Table, []types.TransactWriteItem{pointer, logo},
-		audit.Event{AccountID: acc.ID, At: now, ActorID: a.UserID, Action: "branding.logo-updated", TargetType: "account", TargetID: acc.ID,
-			Details: map[string]string{"contentType": img.ContentType, "bytes": fmt.Sprint(len(img.Data)), "hash": img.Hash}})
-	if err != nil {
-		return View{}, err
-	}
-	if err := s.store.Transact(ctx, items); err != nil {
-		if dynamo.FailedAt(err, 0) {
-			return View{}, errNotEnabled
-		}
+	tx := s.store.Tx().
+		SetBrandLogo(change, img.Hash, img.ContentType, len(img.Data), errNotEnabled).
+		PutLogo(dynamo.Logo{AccountID: acc.ID, ContentType: img.ContentType, Hash: img.Hash, Data: img.Data, UpdatedAt: now})
+	audited(tx, a, acc, audit.BrandingLogoUpdated, now,
+		map[string]string{"contentType": img.ContentType, "bytes": fmt.Sprint(len(img.Data)), "hash": img.Hash})
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return View{}, err
 	}
 	s.log.InfoContext(ctx, "branding logo updated", "accountId", acc.ID, "contentType", img.ContentType, "bytes", len(img.Data))
@@ -292,14 +272,12 @@ func (s *Service) PublicLogo(ctx context.Context, accountID string) (dynamo.Logo
 
 var errNoLogo = fault.New(fault.ErrNotFound, "not-found", "There is no such logo.")
 
-// withAudit appends the audit event (with a new id) to a transaction.
-func withAudit(tableName string, items []types.TransactWriteItem, e audit.Event) ([]types.TransactWriteItem, error) {
-	e.ID = secret.NewID()
-	put, err := dynamo.AuditPut(tableName, e)
-	if err != nil {
-		return nil, err
-	}
-	return append(items, put), nil
+// audited adds the audit event of a change of acc's branding to its transaction.
+func audited(tx *dynamo.Tx, a actor.Actor, acc account.Account, action audit.Action, now time.Time, details map[string]string) {
+	tx.Audit(audit.Event{
+		ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID, Action: action,
+		TargetType: audit.TargetAccount, TargetID: acc.ID, Details: details,
+	})
 }
 
 // orNull is s for JSON, with an empty string as null.

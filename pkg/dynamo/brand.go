@@ -2,7 +2,7 @@ package dynamo
 
 // Records and conditional writes of partner branding: the branding item next to its account (enabled by the
 // provider, set by the partner) and the logo in its own partition. Package brand adds them to transactions with
-// their audit events; package branding reads them to resolve an account's effective branding.
+// their audit events; package branding reads them (Brands) to resolve an account's effective branding.
 
 import (
 	"context"
@@ -103,15 +103,6 @@ func (s Store) Logo(ctx context.Context, accountID string) (l Logo, found bool, 
 	return l, found, err
 }
 
-// AccountExists is a transaction condition that the account is still there.
-func AccountExists(tableName, accountID string) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName:           aws.String(tableName),
-		Key:                 table.AccountKey(accountID).AV(),
-		ConditionExpression: aws.String("attribute_exists(pk)"),
-	}}
-}
-
 // BrandChange is who changes an account's branding, and when.
 type BrandChange struct {
 	AccountID   string
@@ -120,15 +111,17 @@ type BrandChange struct {
 	At          time.Time
 }
 
-// SetBrandEnabled creates the branding item or switches it on or off. It fails its condition when the branding
-// is already in that state, so of two identical concurrent requests only one writes (and audits) the change.
-func SetBrandEnabled(tableName string, c BrandChange, enabled bool) (types.TransactWriteItem, error) {
+// SetBrandEnabled adds the creation of the branding item or its switch on or off. It fails its condition when
+// the branding is already in that state (onUnchanged), so of two identical concurrent requests only one writes
+// (and audits) the change.
+func (t *Tx) SetBrandEnabled(c BrandChange, enabled bool, onUnchanged error) *Tx {
 	at, err := attributevalue.Marshal(c.At)
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		t.Fail(err)
+		return t
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(tableName),
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(t.table),
 		Key:       table.BrandKey(c.AccountID).AV(),
 		UpdateExpression: aws.String("SET #type = :type, accountId = :id, accountName = :name, enabled = :enabled, " +
 			"updatedAt = :at, updatedBy = :by, #version = if_not_exists(#version, :zero) + :one"),
@@ -139,20 +132,16 @@ func SetBrandEnabled(tableName string, c BrandChange, enabled bool) (types.Trans
 			":enabled": &types.AttributeValueMemberBOOL{Value: enabled},
 			":at":      at, ":by": S(c.By), ":zero": N(0), ":one": N(1),
 		},
-	}}, nil
+	}}, onUnchanged)
 }
 
-// BrandSettings are the partner's choices, already validated. An empty field is removed.
-type BrandSettings struct {
-	Name, Color, SupportEmail, SupportURL string
-}
-
-// SetBrandSettings replaces the partner's settings. It fails its condition unless the provider has enabled
-// branding for the account.
-func SetBrandSettings(tableName string, c BrandChange, s BrandSettings) (types.TransactWriteItem, error) {
+// SetBrandSettings adds the replacement of the partner's settings, already validated (an empty field is
+// removed). It fails its condition unless the provider has enabled branding for the account (onNotEnabled).
+func (t *Tx) SetBrandSettings(c BrandChange, s branding.Settings, onNotEnabled error) *Tx {
 	at, err := attributevalue.Marshal(c.At)
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		t.Fail(err)
+		return t
 	}
 	values := map[string]types.AttributeValue{
 		":name": S(c.AccountName), ":at": at, ":by": S(c.By), ":one": N(1), ":true": &types.AttributeValueMemberBOOL{Value: true},
@@ -173,24 +162,26 @@ func SetBrandSettings(tableName string, c BrandChange, s BrandSettings) (types.T
 		slices.Sort(remove) // a stable expression reads better in logs
 		expr += " REMOVE " + strings.Join(remove, ", ")
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(tableName),
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.table),
 		Key:                       table.BrandKey(c.AccountID).AV(),
 		UpdateExpression:          aws.String(expr),
 		ConditionExpression:       aws.String("enabled = :true"),
 		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion, "#n": "name"},
 		ExpressionAttributeValues: values,
-	}}, nil
+	}}, onNotEnabled)
 }
 
-// SetBrandLogo points the branding at a new logo. It fails its condition unless branding is enabled.
-func SetBrandLogo(tableName string, c BrandChange, hash, contentType string, size int) (types.TransactWriteItem, error) {
+// SetBrandLogo adds the pointer of the branding to a new logo. It fails its condition unless branding is
+// enabled (onNotEnabled).
+func (t *Tx) SetBrandLogo(c BrandChange, hash, contentType string, size int, onNotEnabled error) *Tx {
 	at, err := attributevalue.Marshal(c.At)
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		t.Fail(err)
+		return t
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(tableName),
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(t.table),
 		Key:       table.BrandKey(c.AccountID).AV(),
 		UpdateExpression: aws.String("SET accountName = :name, logoHash = :hash, logoType = :ct, logoSize = :size, " +
 			"updatedAt = :at, updatedBy = :by, #version = #version + :one"),
@@ -200,16 +191,19 @@ func SetBrandLogo(tableName string, c BrandChange, hash, contentType string, siz
 			":name": S(c.AccountName), ":hash": S(hash), ":ct": S(contentType), ":size": N(int64(size)),
 			":at": at, ":by": S(c.By), ":one": N(1), ":true": &types.AttributeValueMemberBOOL{Value: true},
 		},
-	}}, nil
+	}}, onNotEnabled)
 }
 
-// PutLogo writes (or replaces) an account's logo image.
-func PutLogo(tableName string, l Logo) (types.TransactWriteItem, error) {
+// PutLogo adds the write (or replacement) of an account's logo image.
+func (t *Tx) PutLogo(l Logo) *Tx {
 	item, err := Record(l, table.TypeLogo, table.LogoKey(l.AccountID))
 	if err != nil {
-		return types.TransactWriteItem{}, fmt.Errorf("encode logo: %w", err)
+		t.Fail(fmt.Errorf("encode logo: %w", err))
+		return t
 	}
-	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(tableName), Item: item}}, nil
+	return t.Replace(item)
 }
 
 func trimHash(s string) string { return strings.TrimPrefix(s, "#") }
+
+var _ branding.Store = Store{}
