@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -66,33 +67,21 @@ func parseStamp(s string) time.Time {
 	return t
 }
 
-// ErrChallengeMoved says a conditional write on a challenge found it changed since it was read (a guess, a
-// resend or a sign-in got there first). The caller re-reads the challenge and decides what to answer.
-var ErrChallengeMoved = fmt.Errorf("challenge changed since it was read: %w", fault.ErrConflict)
+// errChallengeMoved says a conditional write on a challenge found it changed since it was read (a guess, a
+// resend or a sign-in got there first).
+var errChallengeMoved = fmt.Errorf("challenge changed since it was read: %w", fault.ErrConflict)
 
-// StartChallenge writes a new challenge together with mail, the outbox items (outbox.Put) of the messages that
-// carry its first code (an email; for SMS sign-in a text too; none for an authenticator app), in one
-// transaction: no code is ever sent for a challenge that does not exist, and no challenge exists whose code was
-// not queued.
-func (s Store) StartChallenge(ctx context.Context, c otp.Challenge, mail ...types.TransactWriteItem) error {
+// PutChallenge adds a new challenge to the transaction. With it go the outbox messages that carry its first
+// code (tx.Send: an email; for SMS sign-in a text too; none for an authenticator app), so no code is ever sent
+// for a challenge that does not exist, and no challenge exists whose code was not queued. Its id is random: a
+// collision answers fault.ErrConflict.
+func (t *Tx) PutChallenge(c otp.Challenge) *Tx {
 	item, err := Record(challengeToRecord(c), table.TypeChallenge, table.ChallengeKey(c.ID))
 	if err != nil {
-		return fmt.Errorf("encode challenge: %w", err)
+		t.Fail(fmt.Errorf("encode challenge: %w", err))
+		return t
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
-		{Put: &types.Put{
-			TableName:           aws.String(s.Table),
-			Item:                WithTTL(item, c.GarbageAfter()),
-			ConditionExpression: aws.String("attribute_not_exists(pk)"),
-		}},
-	}, mail...)})
-	if err != nil {
-		if ConditionFailed(err) { // a random 128-bit id collided: nothing was written
-			return fmt.Errorf("start challenge: %w", fault.ErrConflict)
-		}
-		return Unavailable("start challenge", err)
-	}
-	return nil
+	return t.PutItem(WithTTL(item, c.GarbageAfter()), nil)
 }
 
 // Challenge reads a challenge, consistently.
@@ -111,11 +100,36 @@ func (s Store) Challenge(ctx context.Context, id string) (otp.Challenge, error) 
 	return challengeFromItem(out.Item)
 }
 
-// CountAttempt spends one guess at the challenge's current code, before the code is compared. The write holds
-// only while the code is still guessable at now (pending, the same code, guesses left, not expired), so however
-// many guesses race, at most otp.MaxAttempts of them get through. It returns the challenge after the write, or
-// ErrChallengeMoved.
-func (s Store) CountAttempt(ctx context.Context, c otp.Challenge, now time.Time) (otp.Challenge, error) {
+// challengeAttempts bounds the re-reads of a challenge that concurrent requests keep changing.
+const challengeAttempts = 4
+
+// CountAttempt spends one guess at the current code of c (as read), before the code is compared. rule says
+// whether the code may still be guessed (otp.Challenge.Check at now); when it refuses, CountAttempt returns the
+// challenge it refused with rule's error and writes nothing. The write holds only while the code is still
+// guessable at now (pending, the same code, guesses left, not expired), so however many guesses race, at most
+// otp.MaxAttempts of them get through; when a concurrent request changed the challenge first, it is read again
+// and rule asked again. It returns the challenge after the write; one that no longer exists is
+// fault.ErrNotFound, and one that keeps changing fault.ErrConflict.
+func (s Store) CountAttempt(ctx context.Context, c otp.Challenge, now time.Time, rule func(otp.Challenge) error) (otp.Challenge, error) {
+	for range challengeAttempts {
+		if err := rule(c); err != nil {
+			return c, err
+		}
+		counted, err := s.countAttempt(ctx, c, now)
+		if !errors.Is(err, errChallengeMoved) {
+			return counted, err
+		}
+		latest, err := s.Challenge(ctx, c.ID)
+		if err != nil {
+			return c, err
+		}
+		c = latest
+	}
+	return c, fmt.Errorf("count attempt on %s: %w", c.ID, fault.ErrConflict)
+}
+
+// countAttempt is one conditional write of CountAttempt: the challenge after it, or errChallengeMoved.
+func (s Store) countAttempt(ctx context.Context, c otp.Challenge, now time.Time) (otp.Challenge, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           aws.String(s.Table),
 		Key:                 table.ChallengeKey(c.ID).AV(),
@@ -135,7 +149,7 @@ func (s Store) CountAttempt(ctx context.Context, c otp.Challenge, now time.Time)
 	})
 	if err != nil {
 		if ConditionFailed(err) {
-			return otp.Challenge{}, ErrChallengeMoved
+			return otp.Challenge{}, errChallengeMoved
 		}
 		return otp.Challenge{}, Unavailable("count attempt", err)
 	}
@@ -145,45 +159,37 @@ func (s Store) CountAttempt(ctx context.Context, c otp.Challenge, now time.Time)
 // challengeGuessable is the condition under which the current code of a challenge may still be guessed or used.
 const challengeGuessable = "attribute_exists(pk) AND #status = :pending AND seq = :seq AND attempts < :max AND expiresAt > :now"
 
-// ResendChallenge replaces the challenge's code by the next one (next, as otp.Challenge.Resend made it) and
-// writes mail, the outbox items of the messages with the new code, in one transaction. It holds only if the
-// challenge is still at prev's code, so two racing resends send one email; otherwise it returns
-// ErrChallengeMoved and writes nothing.
-func (s Store) ResendChallenge(ctx context.Context, prev, next otp.Challenge, mail ...types.TransactWriteItem) error {
-	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
-		{Update: &types.Update{
-			TableName:           aws.String(s.Table),
-			Key:                 table.ChallengeKey(prev.ID).AV(),
-			UpdateExpression:    aws.String("SET seq = :next, attempts = :zero, resends = :resends, issuedAt = :issued, expiresAt = :expires"),
-			ConditionExpression: aws.String("attribute_exists(pk) AND #status = :pending AND seq = :seq"),
-			ExpressionAttributeNames: map[string]string{
-				"#status": "status",
-			},
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":next":    N(int64(next.Seq)),
-				":zero":    N(0),
-				":resends": N(int64(next.Resends)),
-				":issued":  S(table.Timestamp(next.IssuedAt)),
-				":expires": S(table.Timestamp(next.ExpiresAt)),
-				":pending": S(string(otp.Pending)),
-				":seq":     N(int64(prev.Seq)),
-			},
-		}},
-	}, mail...)})
-	if err != nil {
-		if ConditionFailed(err) || Contended(err) {
-			return ErrChallengeMoved
-		}
-		return Unavailable("resend challenge", err)
-	}
-	return nil
+// ResendChallenge adds the write that replaces the challenge's code by the next one (next, as
+// otp.Challenge.Resend made it); the outbox messages with the new code go in the same transaction (tx.Send). It
+// holds only if the challenge is still at prev's code, so of two racing resends one sends; onFail is what it
+// means when the challenge moved.
+func (t *Tx) ResendChallenge(prev, next otp.Challenge, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:           aws.String(t.table),
+		Key:                 table.ChallengeKey(prev.ID).AV(),
+		UpdateExpression:    aws.String("SET seq = :next, attempts = :zero, resends = :resends, issuedAt = :issued, expiresAt = :expires"),
+		ConditionExpression: aws.String("attribute_exists(pk) AND #status = :pending AND seq = :seq"),
+		ExpressionAttributeNames: map[string]string{
+			"#status": "status",
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":next":    N(int64(next.Seq)),
+			":zero":    N(0),
+			":resends": N(int64(next.Resends)),
+			":issued":  S(table.Timestamp(next.IssuedAt)),
+			":expires": S(table.Timestamp(next.ExpiresAt)),
+			":pending": S(string(otp.Pending)),
+			":seq":     N(int64(prev.Seq)),
+		},
+	}}, onFail)
 }
 
-// consumeChallenge is the transaction item that marks a challenge used at now. It holds only while its code c.Seq
-// is still guessable, so of many requests holding the right code exactly one signs in.
-func (s Store) consumeChallenge(c otp.Challenge, now time.Time) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:        aws.String(s.Table),
+// ConsumeChallenge adds the write that marks a challenge used at now. It holds only while its code c.Seq is
+// still guessable, so of many requests holding the right code exactly one signs in; onFail is what it means
+// when the challenge moved (used, resent or expired meanwhile).
+func (t *Tx) ConsumeChallenge(c otp.Challenge, now time.Time, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:        aws.String(t.table),
 		Key:              table.ChallengeKey(c.ID).AV(),
 		UpdateExpression: aws.String("SET #status = :used, usedAt = :now"),
 		// attempts <= max: the guess that got here was already counted.
@@ -198,5 +204,5 @@ func (s Store) consumeChallenge(c otp.Challenge, now time.Time) types.TransactWr
 			":max":     N(otp.MaxAttempts),
 			":now":     S(table.Timestamp(now)),
 		},
-	}}
+	}}, onFail)
 }

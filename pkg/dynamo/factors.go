@@ -7,6 +7,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,9 +21,8 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-// ErrFactorChanged says a conditional write on a user's factors found them changed since they were read: a
-// verification replaced or used, an enrolment confirmed, a TOTP step or recovery code already spent.
-var ErrFactorChanged = fmt.Errorf("second factor changed since it was read: %w", fault.ErrConflict)
+// errFactorChanged says a conditional write on a user's factors found them changed since they were read.
+var errFactorChanged = fmt.Errorf("second factor changed since it was read: %w", fault.ErrConflict)
 
 // Factors reads a user's factors, consistently. A user without any has the zero Factors with UserID set.
 func (s Store) Factors(ctx context.Context, userID string) (factor.Factors, error) {
@@ -35,7 +35,7 @@ func (s Store) Factors(ctx context.Context, userID string) (factor.Factors, erro
 }
 
 // factorsUpdate is an update of a user's factors item that creates it if missing, with its type and owner.
-func (s Store) factorsUpdate(userID, set, cond string, names map[string]string, values map[string]types.AttributeValue) *types.Update {
+func factorsUpdate(tableName, userID, set, cond string, names map[string]string, values map[string]types.AttributeValue) *types.Update {
 	names["#type"] = table.AttrType
 	names["#version"] = table.AttrVersion
 	values[":factorsType"] = S(table.TypeFactors)
@@ -43,7 +43,7 @@ func (s Store) factorsUpdate(userID, set, cond string, names map[string]string, 
 	values[":one"] = N(1)
 	values[":zero"] = N(0)
 	u := &types.Update{
-		TableName: aws.String(s.Table),
+		TableName: aws.String(tableName),
 		Key:       table.FactorsKey(userID).AV(),
 		UpdateExpression: aws.String("SET #type = :factorsType, userId = :uid, " +
 			"#version = if_not_exists(#version, :zero) + :one" + set),
@@ -56,21 +56,51 @@ func (s Store) factorsUpdate(userID, set, cond string, names map[string]string, 
 	return u
 }
 
-// StartVerification records a mobile verification whose code the outbox message sms (in the same
-// transaction) texts to v.Mobile. It replaces any verification in progress: the previous code stops working.
-func (s Store) StartVerification(ctx context.Context, userID string, v factor.Verification, sms types.TransactWriteItem) error {
+// StartVerification adds the write of a mobile verification, whose code the outbox message in the same
+// transaction (tx.Send) texts to v.Mobile. It replaces any verification in progress: the previous code stops
+// working.
+func (t *Tx) StartVerification(userID string, v factor.Verification) *Tx {
 	av, err := attributevalue.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("encode verification: %w", err)
+		t.Fail(fmt.Errorf("encode verification: %w", err))
+		return t
 	}
-	up := s.factorsUpdate(userID, ", verification = :v", "", map[string]string{}, map[string]types.AttributeValue{":v": av})
-	return s.Transact(ctx, []types.TransactWriteItem{{Update: up}, sms})
+	return t.Add(types.TransactWriteItem{Update: factorsUpdate(t.table, userID, ", verification = :v", "",
+		map[string]string{}, map[string]types.AttributeValue{":v": av})}, nil)
 }
 
-// CountVerificationAttempt spends one guess at the verification v.ID before its code is compared. It holds
-// only while that verification is still the current one with guesses left, so racing guesses cannot exceed
-// factor.VerificationAttempts. It returns the verification after the write, or ErrFactorChanged.
-func (s Store) CountVerificationAttempt(ctx context.Context, userID, id string) (factor.Verification, error) {
+// verificationAttempts bounds the re-reads of a user's factors while concurrent requests keep changing the
+// verification.
+const verificationAttempts = 5
+
+// CountVerificationAttempt spends one guess at the mobile verification in progress of f (a user's factors as
+// read), before its code is compared. rule says whether the code may still be guessed
+// (factor.Verification.Check at now); when it refuses, nothing is written and its error is returned. The write
+// holds only while that verification is still the current one with guesses left, so racing guesses cannot
+// exceed factor.VerificationAttempts; when a concurrent request (a new text, another guess) changed the factors
+// first, they are read again and rule asked again. It returns the verification after the write and the factors
+// as last read; factors that keep changing answer fault.ErrConflict.
+func (s Store) CountVerificationAttempt(ctx context.Context, f factor.Factors, rule func(*factor.Verification) error) (factor.Verification, factor.Factors, error) {
+	for range verificationAttempts {
+		if err := rule(f.Verification); err != nil {
+			return factor.Verification{}, f, err
+		}
+		v, err := s.countVerificationAttempt(ctx, f.UserID, f.Verification.ID)
+		if !errors.Is(err, errFactorChanged) {
+			return v, f, err
+		}
+		latest, err := s.Factors(ctx, f.UserID)
+		if err != nil {
+			return factor.Verification{}, f, err
+		}
+		f = latest
+	}
+	return factor.Verification{}, f, fmt.Errorf("count verification attempt of %s: %w", f.UserID, fault.ErrConflict)
+}
+
+// countVerificationAttempt is one conditional write of CountVerificationAttempt: the verification after it, or
+// errFactorChanged.
+func (s Store) countVerificationAttempt(ctx context.Context, userID, id string) (factor.Verification, error) {
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.Table),
 		Key:                       table.FactorsKey(userID).AV(),
@@ -81,7 +111,7 @@ func (s Store) CountVerificationAttempt(ctx context.Context, userID, id string) 
 	})
 	if err != nil {
 		if ConditionFailed(err) {
-			return factor.Verification{}, ErrFactorChanged
+			return factor.Verification{}, errFactorChanged
 		}
 		return factor.Verification{}, Unavailable("count verification attempt", err)
 	}
@@ -92,18 +122,19 @@ func (s Store) CountVerificationAttempt(ctx context.Context, userID, id string) 
 	return *f.Verification, nil
 }
 
-// VerifyMobile is the transaction item that makes a verification's number the user's verified mobile. It holds
-// only while v is still the current verification and its guess was counted within the limit, so a code works
-// once and a replaced verification's code not at all.
-func (s Store) VerifyMobile(userID string, v factor.Verification, at time.Time) (types.TransactWriteItem, error) {
+// VerifyMobile adds the write that makes a verification's number the user's verified mobile. It holds only
+// while v is still the current verification and its guess was counted within the limit, so a code works once
+// and a replaced verification's code not at all; onFail is what it means if not.
+func (t *Tx) VerifyMobile(userID string, v factor.Verification, at time.Time, onFail error) *Tx {
 	when, err := attributevalue.Marshal(at)
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		t.Fail(fmt.Errorf("encode time: %w", err))
+		return t
 	}
-	up := s.factorsUpdate(userID, ", mobile = :m, mobileVerifiedAt = :at REMOVE verification",
+	up := factorsUpdate(t.table, userID, ", mobile = :m, mobileVerifiedAt = :at REMOVE verification",
 		"verification.id = :id AND verification.attempts <= :max", map[string]string{},
 		map[string]types.AttributeValue{":m": S(v.Mobile), ":at": when, ":id": S(v.ID), ":max": N(factor.VerificationAttempts)})
-	return types.TransactWriteItem{Update: up}, nil
+	return t.Add(types.TransactWriteItem{Update: up}, onFail)
 }
 
 // SetPendingTOTP stores a new authenticator secret, sealed, until it is confirmed or until. It leaves an
@@ -113,7 +144,7 @@ func (s Store) SetPendingTOTP(ctx context.Context, userID, sealed string, until 
 	if err != nil {
 		return fmt.Errorf("encode time: %w", err)
 	}
-	up := s.factorsUpdate(userID, ", pendingTotp = :p, pendingTotpUntil = :u", "", map[string]string{},
+	up := factorsUpdate(s.Table, userID, ", pendingTotp = :p, pendingTotpUntil = :u", "", map[string]string{},
 		map[string]types.AttributeValue{":p": S(sealed), ":u": when})
 	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: up.TableName, Key: up.Key, UpdateExpression: up.UpdateExpression,
@@ -125,68 +156,71 @@ func (s Store) SetPendingTOTP(ctx context.Context, userID, sealed string, until 
 	return nil
 }
 
-// ActivateTOTP is the transaction item that makes the pending secret (as read: pending) the user's
-// authenticator secret, spends the step of the code that confirmed it, and replaces the recovery codes by
-// hashes. It holds only while pending is still the pending secret, so one enrolment is confirmed once.
-func (s Store) ActivateTOTP(userID, pending string, step int64, hashes []string, at time.Time) (types.TransactWriteItem, error) {
+// ActivateTOTP adds the write that makes the pending secret (as read: pending) the user's authenticator
+// secret, spends the step of the code that confirmed it, and replaces the recovery codes by hashes. It holds
+// only while pending is still the pending secret, so one enrolment is confirmed once; onFail is what it means
+// if not.
+func (t *Tx) ActivateTOTP(userID, pending string, step int64, hashes []string, at time.Time, onFail error) *Tx {
 	when, err := attributevalue.Marshal(at)
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		t.Fail(fmt.Errorf("encode time: %w", err))
+		return t
 	}
-	up := s.factorsUpdate(userID,
+	up := factorsUpdate(t.table, userID,
 		", totp = :p, totpEnrolledAt = :at, totpLastStep = :step, recoveryCodes = :codes REMOVE pendingTotp, pendingTotpUntil",
 		"pendingTotp = :p", map[string]string{},
 		map[string]types.AttributeValue{
 			":p": S(pending), ":at": when, ":step": N(step),
 			":codes": &types.AttributeValueMemberSS{Value: hashes},
 		})
-	return types.TransactWriteItem{Update: up}, nil
+	return t.Add(types.TransactWriteItem{Update: up}, onFail)
 }
 
-// SpendTOTPStep is the transaction item that accepts a code of step for the user's secret (as read: sealed).
-// It holds only while that secret is enrolled and no code of this step or a later one was accepted, so of two
-// requests with one code at most one commits.
-func (s Store) SpendTOTPStep(userID, sealed string, step int64) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(s.Table),
+// SpendTOTPStep adds the write that accepts a code of step for the user's secret (as read: sealed). It holds
+// only while that secret is enrolled and no code of this step or a later one was accepted, so of two requests
+// with one code at most one commits; onFail is what it means when the step was spent or the secret replaced.
+func (t *Tx) SpendTOTPStep(userID, sealed string, step int64, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.table),
 		Key:                       table.FactorsKey(userID).AV(),
 		UpdateExpression:          aws.String("SET totpLastStep = :step"),
 		ConditionExpression:       aws.String("totp = :sealed AND totpLastStep < :step"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":step": N(step), ":sealed": S(sealed)},
-	}}
+	}}, onFail)
 }
 
-// SpendRecoveryCode is the transaction item that uses the recovery code with this hash: it removes the hash
-// and holds only while the hash is there, so each code works once.
-func (s Store) SpendRecoveryCode(userID, hash string) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(s.Table),
+// SpendRecoveryCode adds the write that uses the recovery code with this hash: it removes the hash and holds
+// only while the hash is there, so each code works once; onFail is what it means when it was used already.
+func (t *Tx) SpendRecoveryCode(userID, hash string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.table),
 		Key:                       table.FactorsKey(userID).AV(),
 		UpdateExpression:          aws.String("DELETE recoveryCodes :set"),
 		ConditionExpression:       aws.String("contains(recoveryCodes, :h)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":set": &types.AttributeValueMemberSS{Value: []string{hash}}, ":h": S(hash)},
-	}}
+	}}, onFail)
 }
 
-// RemoveTOTP is the transaction item that removes the user's authenticator app: the secret (as read: sealed),
-// its recovery codes and any enrolment waiting for a code. It spends the proof (a TOTP step, or the recovery
-// code with that hash) and holds only while the secret is still enrolled and the proof unspent, so a code that
-// a concurrent sign-in used cannot remove the app as well.
-func (s Store) RemoveTOTP(userID, sealed string, p factor.Proof) types.TransactWriteItem {
+// RemoveTOTP adds the write that removes the user's authenticator app: the secret (as read: sealed), its
+// recovery codes and any enrolment waiting for a code. It spends the proof (a TOTP step, or the recovery code
+// with that hash) and holds only while the secret is still enrolled and the proof unspent, so a code that a
+// concurrent sign-in used cannot remove the app as well; onFail is what it means if not.
+func (t *Tx) RemoveTOTP(userID, sealed string, p factor.Proof, onFail error) *Tx {
 	set, cond, values := proofWrite(sealed, p)
-	up := s.factorsUpdate(userID, set+" REMOVE totp, totpEnrolledAt, recoveryCodes, pendingTotp, pendingTotpUntil",
+	up := factorsUpdate(t.table, userID, set+" REMOVE totp, totpEnrolledAt, recoveryCodes, pendingTotp, pendingTotpUntil",
 		cond, map[string]string{}, values)
-	return types.TransactWriteItem{Update: up}
+	return t.Add(types.TransactWriteItem{Update: up}, onFail)
 }
 
-// ReplaceRecoveryCodes is the transaction item that replaces all recovery codes by hashes, proven with a TOTP
-// step of the secret (as read: sealed). It spends the step and holds only while that secret is enrolled and no
-// code of this step or a later one was accepted: the old codes stop working in the same write.
-func (s Store) ReplaceRecoveryCodes(userID, sealed string, step int64, hashes []string) types.TransactWriteItem {
+// ReplaceRecoveryCodes adds the write that replaces all recovery codes by hashes, proven with a TOTP step of
+// the secret (as read: sealed). It spends the step and holds only while that secret is enrolled and no code of
+// this step or a later one was accepted: the old codes stop working in the same write. onFail is what it means
+// if not.
+func (t *Tx) ReplaceRecoveryCodes(userID, sealed string, step int64, hashes []string, onFail error) *Tx {
 	set, cond, values := proofWrite(sealed, factor.Proof{Step: step})
 	values[":codes"] = &types.AttributeValueMemberSS{Value: hashes}
-	up := s.factorsUpdate(userID, set+", recoveryCodes = :codes", cond, map[string]string{}, values)
-	return types.TransactWriteItem{Update: up}
+	up := factorsUpdate(t.table, userID, set+", recoveryCodes = :codes", cond, map[string]string{}, values)
+	return t.Add(types.TransactWriteItem{Update: up}, onFail)
 }
 
 // proofWrite is the SET clause (to append to factorsUpdate's), condition and values that spend a proof of the
@@ -201,23 +235,24 @@ func proofWrite(sealed string, p factor.Proof) (set, cond string, values map[str
 	return ", totpLastStep = :step", "totp = :sealed AND totpLastStep < :step", values
 }
 
-// RemoveMobile is the transaction item that removes the user's verified mobile (as read: mobile), so no SMS
-// code goes to it again. A verification in progress is left: it is a new number the user asked to verify.
-func (s Store) RemoveMobile(userID, mobile string) types.TransactWriteItem {
-	up := s.factorsUpdate(userID, " REMOVE mobile, mobileVerifiedAt", "mobile = :m", map[string]string{},
+// RemoveMobile adds the write that removes the user's verified mobile (as read: mobile), so no SMS code goes to
+// it again; onFail is what it means when it changed meanwhile. A verification in progress is left: it is a new
+// number the user asked to verify.
+func (t *Tx) RemoveMobile(userID, mobile string, onFail error) *Tx {
+	up := factorsUpdate(t.table, userID, " REMOVE mobile, mobileVerifiedAt", "mobile = :m", map[string]string{},
 		map[string]types.AttributeValue{":m": S(mobile)})
-	return types.TransactWriteItem{Update: up}
+	return t.Add(types.TransactWriteItem{Update: up}, onFail)
 }
 
-// RequireFactor is the transaction item that checks the user still has a verified mobile (user.MethodSMS) or
-// an enrolled authenticator (user.MethodTOTP) when the change commits.
-func (s Store) RequireFactor(userID, attr string) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName:                aws.String(s.Table),
+// RequireFactor adds the check that the user still has a verified mobile (FactorMobile) or an enrolled
+// authenticator (FactorTOTP) when the change commits; onFail is what it means if not.
+func (t *Tx) RequireFactor(userID, attr string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                aws.String(t.table),
 		Key:                      table.FactorsKey(userID).AV(),
 		ConditionExpression:      aws.String("attribute_exists(#a)"),
 		ExpressionAttributeNames: map[string]string{"#a": attr},
-	}}
+	}}, onFail)
 }
 
 // Attributes of the factors item that RequireFactor checks.
@@ -226,9 +261,9 @@ const (
 	FactorTOTP   = "totp"
 )
 
-// SetTwoFactor is the transaction item that changes the two-factor settings on the user item: enabled (when
-// not nil) and method (when not empty). It holds only while the user exists.
-func (s Store) SetTwoFactor(userID string, enabled *bool, method string) types.TransactWriteItem {
+// twoFactorUpdate is the update of the two-factor settings on the user item: enabled (when not nil) and method
+// (when not empty). It holds only while the user exists.
+func twoFactorUpdate(tableName, userID string, enabled *bool, method string) *types.Update {
 	set := "SET #version = if_not_exists(#version, :zero) + :one"
 	names := map[string]string{"#version": table.AttrVersion, "#tf": "twoFactor"}
 	values := map[string]types.AttributeValue{":zero": N(0), ":one": N(1)}
@@ -242,31 +277,38 @@ func (s Store) SetTwoFactor(userID string, enabled *bool, method string) types.T
 		names["#method"] = "method"
 		values[":method"] = S(method)
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(s.Table),
+	return &types.Update{
+		TableName:                 aws.String(tableName),
 		Key:                       table.UserKey(userID).AV(),
 		UpdateExpression:          aws.String(set),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,
-	}}
+	}
 }
 
-// ReplaceMethod is the transaction item that changes the user's method from was (as read; empty for users
-// from before methods) to method. It holds only while the method is still was, so a concurrent choice is not
-// overwritten unseen.
-func (s Store) ReplaceMethod(userID, was, method string) types.TransactWriteItem {
-	it := s.SetTwoFactor(userID, nil, method)
-	it.Update.ConditionExpression = aws.String("attribute_exists(pk) AND " + methodIs(was, it.Update.ExpressionAttributeNames, it.Update.ExpressionAttributeValues))
-	return it
+// ChooseMethod adds the write that makes method the user's two-factor method. It holds only while the user
+// exists; onFail is what it means if not.
+func (t *Tx) ChooseMethod(userID, method string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: twoFactorUpdate(t.table, userID, nil, method)}, onFail)
 }
 
-// KeepMethod is the transaction item that checks the user's method is still was when the change commits.
-func (s Store) KeepMethod(userID, was string) types.TransactWriteItem {
+// ReplaceMethod adds the write that changes the user's method from was (as read; empty for users from before
+// methods) to method. It holds only while the method is still was, so a concurrent choice is not overwritten
+// unseen; onFail is what it means if not.
+func (t *Tx) ReplaceMethod(userID, was, method string, onFail error) *Tx {
+	up := twoFactorUpdate(t.table, userID, nil, method)
+	up.ConditionExpression = aws.String("attribute_exists(pk) AND " + methodIs(was, up.ExpressionAttributeNames, up.ExpressionAttributeValues))
+	return t.Add(types.TransactWriteItem{Update: up}, onFail)
+}
+
+// KeepMethod adds the check that the user's method is still was when the change commits; onFail is what it
+// means if not.
+func (t *Tx) KeepMethod(userID, was string, onFail error) *Tx {
 	names, values := map[string]string{}, map[string]types.AttributeValue{}
 	cond := "attribute_exists(pk) AND " + methodIs(was, names, values)
 	check := &types.ConditionCheck{
-		TableName:                aws.String(s.Table),
+		TableName:                aws.String(t.table),
 		Key:                      table.UserKey(userID).AV(),
 		ConditionExpression:      aws.String(cond),
 		ExpressionAttributeNames: names,
@@ -274,7 +316,7 @@ func (s Store) KeepMethod(userID, was string) types.TransactWriteItem {
 	if len(values) > 0 {
 		check.ExpressionAttributeValues = values
 	}
-	return types.TransactWriteItem{ConditionCheck: check}
+	return t.Add(types.TransactWriteItem{ConditionCheck: check}, onFail)
 }
 
 // methodIs is the condition that the user item's two-factor method is was; an empty was stands for none.
@@ -288,23 +330,25 @@ func methodIs(was string, names map[string]string, values map[string]types.Attri
 	return "#tf.#method = :was"
 }
 
-// SwitchTwoFactor is the transaction item that turns two-factor sign-in on or off on the user item. It holds
-// only while the setting is still was, so two administrators switching at once change it once.
-func (s Store) SwitchTwoFactor(userID string, was, enabled bool) types.TransactWriteItem {
-	it := s.SetTwoFactor(userID, &enabled, "")
-	it.Update.ConditionExpression = aws.String("attribute_exists(pk) AND #tf.#enabled = :was")
-	it.Update.ExpressionAttributeValues[":was"] = &types.AttributeValueMemberBOOL{Value: was}
-	return it
+// SwitchTwoFactor adds the write that turns two-factor sign-in on or off on the user item. It holds only while
+// the setting is still was, so two administrators switching at once change it once; onFail is what it means if
+// not.
+func (t *Tx) SwitchTwoFactor(userID string, was, enabled bool, onFail error) *Tx {
+	up := twoFactorUpdate(t.table, userID, &enabled, "")
+	up.ConditionExpression = aws.String("attribute_exists(pk) AND #tf.#enabled = :was")
+	up.ExpressionAttributeValues[":was"] = &types.AttributeValueMemberBOOL{Value: was}
+	return t.Add(types.TransactWriteItem{Update: up}, onFail)
 }
 
-// SetUserMobile is the transaction item that writes a verified mobile number onto the user's profile too.
-func (s Store) SetUserMobile(userID, mobile string) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(s.Table),
+// SetUserMobile adds the write of a verified mobile number onto the user's profile too. It holds only while the
+// user exists; onFail is what it means if not.
+func (t *Tx) SetUserMobile(userID, mobile string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.table),
 		Key:                       table.UserKey(userID).AV(),
 		UpdateExpression:          aws.String("SET mobile = :m, #version = if_not_exists(#version, :zero) + :one"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":m": S(mobile), ":zero": N(0), ":one": N(1)},
-	}}
+	}}, onFail)
 }

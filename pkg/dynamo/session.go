@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,9 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -144,24 +143,26 @@ func (s Store) EndAllSessions(ctx context.Context, userID string) (int, error) {
 // SignIn is what a successful sign-in writes.
 type SignIn struct {
 	Session session.Session
-	// Challenge, when set, is consumed in the same transaction; its code Challenge.Seq was the right one.
-	Challenge *otp.Challenge
-	// Spend, when set, spends the second factor that proved the sign-in in the same transaction: a TOTP step
-	// (SpendTOTPStep) or a recovery code (SpendRecoveryCode). If one no longer holds, SignIn returns
-	// ErrFactorChanged and writes nothing.
-	Spend []types.TransactWriteItem
-	At    time.Time
+	// With, when set, holds the use case's own writes that commit with the sign-in or not at all, each added
+	// with its meaning: consuming the challenge whose code was right (tx.ConsumeChallenge) and spending the
+	// second factor that proved it (tx.SpendTOTPStep, tx.SpendRecoveryCode).
+	With *Tx
+	At   time.Time
 }
 
 // ErrSignInRefused says the user is no longer active, no longer a member of the session's account, or the
 // account is disabled: the sign-in wrote nothing.
 var ErrSignInRefused = fmt.Errorf("sign-in refused by the user, membership or account: %w", fault.ErrUnauthorized)
 
-// SignIn creates a session in one transaction that also consumes the OTP challenge (if any), records the
-// login on the user (last login time; failures and last error cleared) and checks that the user is active, the
-// membership exists and the account is not disabled. A challenge that moved meanwhile (used by a concurrent
-// request, a resend, expiry) gives ErrChallengeMoved; a refused user or account gives ErrSignInRefused. The
-// login time is copied onto the user's memberships too (the user list filters and sorts on it).
+// errCopyGone says one of the user's other memberships, which a sign-in copies its time onto, was removed.
+var errCopyGone = fmt.Errorf("membership removed during sign-in: %w", fault.ErrConflict)
+
+// SignIn creates a session in one transaction with in.With's writes, which also records the login on the user
+// (last login time; failures and last error cleared) and checks that the user is active, the membership exists
+// and the account is not disabled. A write of in.With whose condition fails answers its own meaning; a refused
+// user, membership or account answers ErrSignInRefused. The login time is copied onto the user's memberships
+// too (the user list filters and sorts on it); if one of the others was removed meanwhile, the sign-in commits
+// without the copies.
 func (s Store) SignIn(ctx context.Context, in SignIn) error {
 	ss := in.Session
 	item, err := Record(sessionRecord{
@@ -176,19 +177,15 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 	if err != nil {
 		return fmt.Errorf("encode time: %w", err)
 	}
-	var items []types.TransactWriteItem
-	if in.Challenge != nil {
-		items = append(items, s.consumeChallenge(*in.Challenge, in.At))
+	// The user's other memberships get the copy too, in the same transaction.
+	copies, err := s.loginCopies(ctx, ss.UserID, ss.AccountID, at)
+	if err != nil {
+		return err
 	}
-	spendFrom := len(items)
-	items = append(items, in.Spend...)
-	items = append(items,
-		types.TransactWriteItem{Put: &types.Put{
-			TableName:           aws.String(s.Table),
-			Item:                WithTTL(item, ss.AbsoluteExpiresAt),
-			ConditionExpression: aws.String("attribute_not_exists(pk)"),
-		}},
-		types.TransactWriteItem{Update: &types.Update{
+	signIn := func(copies []types.TransactWriteItem) *Tx {
+		tx := s.Tx().join(in.With)
+		tx.PutItem(WithTTL(item, ss.AbsoluteExpiresAt), ErrSignInRefused)
+		tx.Add(types.TransactWriteItem{Update: &types.Update{
 			TableName: aws.String(s.Table),
 			Key:       table.UserKey(ss.UserID).AV(),
 			UpdateExpression: aws.String("SET lastLoginAt = :at, failures = :zero " +
@@ -198,46 +195,29 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":at": at, ":zero": N(0), ":active": S(string(user.Active)),
 			},
-		}},
+		}}, ErrSignInRefused)
 		// The membership must still exist; it keeps a copy of the sign-in time for the account's user list.
-		MemberLogin(s.Table, ss.UserID, ss.AccountID, at),
-		types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-			TableName:                 aws.String(s.Table),
-			Key:                       table.AccountKey(ss.AccountID).AV(),
-			ConditionExpression:       aws.String("attribute_exists(pk) AND #status <> :disabled"),
-			ExpressionAttributeNames:  map[string]string{"#status": "status"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":disabled": S(string(account.Disabled))},
-		}},
-	)
-	// The user's other memberships get the copy too, in the same transaction.
-	copies, err := s.loginCopies(ctx, ss.UserID, ss.AccountID, at)
-	if err != nil {
-		return err
-	}
-	copiesFrom := len(items)
-	items = append(items, copies...)
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err != nil && onlyCopiesFailed(err, copiesFrom) {
-		// One of the other memberships was removed meanwhile: sign in without the copies.
-		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items[:copiesFrom]})
-	}
-	if err == nil {
-		return nil
-	}
-	reasons := Reasons(err)
-	if in.Challenge != nil && len(reasons) > 0 && (reasons[0] == "ConditionalCheckFailed" || reasons[0] == "TransactionConflict") {
-		return ErrChallengeMoved
-	}
-	for i := range in.Spend {
-		if FailedAt(err, spendFrom+i) {
-			return ErrFactorChanged
+		tx.Add(MemberLogin(s.Table, ss.UserID, ss.AccountID, at), ErrSignInRefused)
+		tx.RequireOpenAccount(ss.AccountID, ErrSignInRefused)
+		for _, c := range copies {
+			tx.Add(c, errCopyGone)
 		}
+		return tx
 	}
-	if ConditionFailed(err) {
-		return ErrSignInRefused
+	err = s.Commit(ctx, signIn(copies))
+	if errors.Is(err, errCopyGone) { // only a copy failed: one of the other memberships was removed meanwhile
+		err = s.Commit(ctx, signIn(nil))
 	}
-	if Contended(err) {
-		return fmt.Errorf("sign in: %w: %w", fault.ErrUnavailable, err)
+	return err
+}
+
+// join adds u's writes with their meanings, and any error met building them, to t.
+func (t *Tx) join(u *Tx) *Tx {
+	if u == nil {
+		return t
 	}
-	return Unavailable("sign in", err)
+	t.items = append(t.items, u.items...)
+	t.fails = append(t.fails, u.fails...)
+	t.Fail(u.err)
+	return t
 }

@@ -6,16 +6,15 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
-// raceTries bounds how often a use case re-reads a challenge that a concurrent request changed under it.
-const raceTries = 4
+// errChallengeMoved means the challenge changed since it was read: a guess, a resend or a sign-in got there
+// first, or its time ran out.
+var errChallengeMoved = errors.New("challenge changed since it was read")
 
 // Verify is the code step: the right code, within its 60 seconds, before its guesses run out, signs the user in
 // exactly once. The guess is counted before the code is compared, and the challenge is consumed in the same
@@ -47,7 +46,13 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 		return SignedIn{}, s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
 	}
 
-	if c, err = s.countAttempt(ctx, c, u, now); err != nil {
+	c, err = s.Store.CountAttempt(ctx, c, now, func(c otp.Challenge) error { return c.Check(now) })
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return SignedIn{}, otp.ErrExpired() // collected after its lifetime
+	case err != nil && c.Status == otp.Pending && !now.Before(c.ExpiresAt): // its 60 seconds ran out
+		return SignedIn{}, s.refuse(ctx, u, user.ErrExpiredCode, err, now)
+	case err != nil:
 		return SignedIn{}, err
 	}
 	if c.Method == user.MethodTOTP {
@@ -66,63 +71,34 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 	return s.consume(ctx, c, u, now)
 }
 
-// countAttempt spends one guess at the current code of c, re-reading c when a concurrent request changed it
-// first. It answers the code's state when no guess is left to spend.
-func (s *Service) countAttempt(ctx context.Context, c otp.Challenge, u user.User, now time.Time) (otp.Challenge, error) {
-	for range raceTries {
-		if err := c.Check(now); err != nil {
-			if c.Status == otp.Pending && !now.Before(c.ExpiresAt) {
-				return c, s.refuse(ctx, u, user.ErrExpiredCode, err, now)
-			}
-			return c, err
-		}
-		counted, err := s.Store.CountAttempt(ctx, c, now)
-		if err == nil {
-			return counted, nil
-		}
-		if !errors.Is(err, dynamo.ErrChallengeMoved) {
-			return c, err
-		}
-		if c, err = s.reread(ctx, c.ID); err != nil {
-			return c, err
-		}
+// consume signs in with the right code c.Seq: the challenge is consumed, and with spend the second factor that
+// proved it (for an authenticator challenge), in the transaction that creates the session. When the challenge
+// moved meanwhile, a concurrent request that signed in first, a resend or expiry decide the answer; a factor
+// spent by a concurrent request answers code-used.
+func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, now time.Time, spend ...func(*dynamo.Tx)) (SignedIn, error) {
+	with := s.Store.Tx().ConsumeChallenge(c, now, errChallengeMoved)
+	for _, add := range spend {
+		add(with)
 	}
-	return c, fmt.Errorf("count attempt on %s: %w", c.ID, fault.ErrConflict)
-}
-
-// consume signs in with the right code c.Seq, spending the second factor that proved it (spend, for an
-// authenticator challenge). When the transaction finds the challenge moved, it re-reads it: a concurrent request
-// that signed in first, a resend, or expiry decide the answer; plain contention is retried. A factor spent by a
-// concurrent request answers code-used.
-func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, now time.Time, spend ...types.TransactWriteItem) (SignedIn, error) {
-	for range raceTries {
-		in, err := s.startSession(ctx, u, &c, now, spend...)
-		if errors.Is(err, dynamo.ErrFactorChanged) {
-			return SignedIn{}, ErrFactorSpent()
-		}
-		if err == nil || !errors.Is(err, dynamo.ErrChallengeMoved) {
-			return in, err
-		}
-		latest, err := s.reread(ctx, c.ID)
-		if err != nil {
-			return SignedIn{}, err
-		}
-		switch {
-		case latest.Status == otp.Used:
-			return SignedIn{}, otp.ErrUsed()
-		case latest.Seq != c.Seq || !now.Before(latest.ExpiresAt):
-			return SignedIn{}, otp.ErrExpired() // a newer code replaced this one, or its time ran out
-		}
+	in, err := s.startSession(ctx, u, with, now)
+	switch {
+	case errors.Is(err, errFactorSpent):
+		return SignedIn{}, ErrFactorSpent()
+	case !errors.Is(err, errChallengeMoved):
+		return in, err
+	}
+	latest, err := s.Store.Challenge(ctx, c.ID)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return SignedIn{}, otp.ErrExpired()
+	case err != nil:
+		return SignedIn{}, err
+	case latest.Status == otp.Used:
+		return SignedIn{}, otp.ErrUsed()
+	case latest.Seq != c.Seq || !now.Before(latest.ExpiresAt):
+		return SignedIn{}, otp.ErrExpired() // a newer code replaced this one, or its time ran out
 	}
 	return SignedIn{}, fmt.Errorf("consume challenge %s: %w", c.ID, fault.ErrConflict)
-}
-
-func (s *Service) reread(ctx context.Context, id string) (otp.Challenge, error) {
-	c, err := s.Store.Challenge(ctx, id)
-	if errors.Is(err, fault.ErrNotFound) {
-		return c, otp.ErrExpired()
-	}
-	return c, err
 }
 
 // Resend sends the next code of a live challenge: at most otp.MaxResends times, otp.ResendInterval apart. The
@@ -159,8 +135,12 @@ func (s *Service) Resend(ctx context.Context, challengeID, sourceIP string) erro
 	if err != nil {
 		return err
 	}
-	if err := s.Store.ResendChallenge(ctx, c, next, msgs...); err != nil && !errors.Is(err, dynamo.ErrChallengeMoved) {
-		return err
+	tx := s.Store.Tx().ResendChallenge(c, next, errChallengeMoved)
+	for _, m := range msgs {
+		tx.Send(m)
+	}
+	if err := s.Store.Commit(ctx, tx); err != nil && !errors.Is(err, errChallengeMoved) {
+		return err // a concurrent resend, a sign-in or expiry moved the challenge: the same answer
 	}
 	return nil
 }

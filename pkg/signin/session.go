@@ -6,15 +6,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
-	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
@@ -27,12 +24,12 @@ var _ httpapi.Authenticator = (*Service)(nil)
 // maxToken bounds the cookie value that is hashed and looked up; real tokens are 43 characters.
 const maxToken = 128
 
-// startSession creates a session for u in its home account, consuming c if the sign-in came through a code and
-// spending the second factor that proved it (spend: a TOTP step or a recovery code), all in one transaction.
-func (s *Service) startSession(ctx context.Context, u user.User, c *otp.Challenge, now time.Time, spend ...types.TransactWriteItem) (SignedIn, error) {
+// startSession creates a session for u in its home account, in one transaction with with's writes when the
+// sign-in came through a code (consuming the challenge, spending the second factor that proved it).
+func (s *Service) startSession(ctx context.Context, u user.User, with *dynamo.Tx, now time.Time) (SignedIn, error) {
 	token := secret.NewSessionToken()
 	ss := session.New(s.Keys.Hash(token), u.ID, u.HomeAccountID, now)
-	if err := s.Store.SignIn(ctx, dynamo.SignIn{Session: ss, Challenge: c, Spend: spend, At: now}); err != nil {
+	if err := s.Store.SignIn(ctx, dynamo.SignIn{Session: ss, With: with, At: now}); err != nil {
 		if errors.Is(err, dynamo.ErrSignInRefused) { // the user or account changed since it was checked
 			return SignedIn{}, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 		}

@@ -12,10 +12,7 @@ package signin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
@@ -142,7 +139,13 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 		if err != nil {
 			return Outcome{}, err
 		}
-		if err := s.Store.StartChallenge(ctx, c, msgs...); err != nil {
+		// The challenge and the messages with its code commit together: no code is sent for a challenge that
+		// does not exist, and no challenge exists whose code was not queued.
+		tx := s.Store.Tx().PutChallenge(c)
+		for _, m := range msgs {
+			tx.Send(m)
+		}
+		if err := s.Store.Commit(ctx, tx); err != nil {
 			return Outcome{}, err
 		}
 		return Outcome{Challenge: &c}, nil
@@ -207,19 +210,11 @@ func (s *Service) refuse(ctx context.Context, u user.User, reason string, answer
 	return answer
 }
 
-// codeEmail is the outbox item of the email that carries code c.Seq. It names the code by reference only; the
-// mailer derives the code with the HMAC key.
-func (s *Service) codeEmail(u user.User, c otp.Challenge, now time.Time) (types.TransactWriteItem, error) {
-	m := outbox.Message{
-		ID:             secret.NewID(),
-		Template:       "otp",
-		To:             u.Email,
-		UserID:         u.ID,
-		AccountID:      c.AccountID,
-		Data:           map[string]string{"name": u.Name, "expiresInSeconds": fmt.Sprint(int(otp.CodeTTL / time.Second))},
-		SecretRef:      secret.CodeRef(c.ID, c.Seq),
-		BrandAccountID: u.HomeAccountID,
-		CreatedAt:      now,
-	}
-	return outbox.Put(s.Store.Table, m)
+// codeEmail is the email that carries code c.Seq. It names the code by reference only; the mailer derives the
+// code with the HMAC key.
+func codeEmail(u user.User, c otp.Challenge, now time.Time) outbox.Message {
+	return outbox.New(outbox.Envelope{
+		ID: secret.NewID(), To: u.Email, UserID: u.ID, AccountID: c.AccountID, BrandAccountID: u.HomeAccountID,
+		SecretRef: secret.CodeRef(c.ID, c.Seq),
+	}, outbox.OTPCode{Name: u.Name, ExpiresIn: otp.CodeTTL}, now)
 }

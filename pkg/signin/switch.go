@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
-	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
@@ -77,15 +76,13 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 	if !usable {
 		return Me{}, errAccountOff
 	}
-	err = s.Store.SwitchSession(ctx, dynamo.SessionSwitch{Hash: a.SessionHash, UserID: a.UserID, From: a.AccountID, To: accountID})
-	switch {
-	case errors.Is(err, dynamo.ErrSessionMoved):
-		return Me{}, ErrSessionEnded()
-	case errors.Is(err, dynamo.ErrNotMember):
-		return Me{}, errNotMember
-	case errors.Is(err, dynamo.ErrAccountOff):
-		return Me{}, errAccountOff
-	case err != nil:
+	// The session moves only while it is still the caller's and acts where it did, the membership is there and
+	// the account not disabled: each condition answers for itself.
+	tx := s.Store.Tx().
+		MoveSession(a.SessionHash, a.UserID, a.AccountID, accountID, ErrSessionEnded()).
+		RequireMembership(a.UserID, accountID, errNotMember).
+		RequireOpenAccount(accountID, errAccountOff)
+	if err := s.Store.Commit(ctx, tx); err != nil {
 		return Me{}, err
 	}
 	moved := a

@@ -12,13 +12,13 @@ package signin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/otp"
@@ -32,9 +32,9 @@ import (
 // phone and open the app. The app's own 30-second codes bound each code.
 const TOTPChallengeTTL = 5 * time.Minute
 
-// secondStep starts the code step of u's sign-in at now: the challenge, by u's method, and the outbox items of
-// the messages that carry its code (none for an authenticator app).
-func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (otp.Challenge, []types.TransactWriteItem, error) {
+// secondStep starts the code step of u's sign-in at now: the challenge, by u's method, and the messages that
+// carry its code (none for an authenticator app).
+func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (otp.Challenge, []outbox.Message, error) {
 	c := otp.New(secret.NewID(), u.ID, u.HomeAccountID, now)
 	f, err := s.factorsFor(ctx, u, u.TwoFactor.Method)
 	if err != nil {
@@ -48,8 +48,7 @@ func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (o
 	case u.TwoFactor.Method == user.MethodSMS && f.MobileVerified():
 		c.Method = user.MethodSMS
 	}
-	msgs, err := s.codeMessages(u, f, c, now)
-	return c, msgs, err
+	return c, codeMessages(u, f, c, now), nil
 }
 
 // factorsFor reads u's factors when method needs them; an email sign-in reads nothing more.
@@ -60,42 +59,28 @@ func (s *Service) factorsFor(ctx context.Context, u user.User, method string) (f
 	return s.Store.Factors(ctx, u.ID)
 }
 
-// codeMessages are the outbox items that carry code c.Seq: the email, and for an SMS challenge the text to the
+// codeMessages are the messages that carry code c.Seq: the email, and for an SMS challenge the text to the
 // verified mobile with the same code.
-func (s *Service) codeMessages(u user.User, f factor.Factors, c otp.Challenge, now time.Time) ([]types.TransactWriteItem, error) {
-	mail, err := s.codeEmail(u, c, now)
-	if err != nil {
-		return nil, err
-	}
+func codeMessages(u user.User, f factor.Factors, c otp.Challenge, now time.Time) []outbox.Message {
+	mail := codeEmail(u, c, now)
 	if c.Method != user.MethodSMS || !f.MobileVerified() {
-		return []types.TransactWriteItem{mail}, nil
+		return []outbox.Message{mail}
 	}
-	text, err := outbox.Put(s.Store.Table, outbox.Message{
-		ID:             secret.NewID(),
-		Template:       "otp",
-		Channel:        outbox.ChannelSMS,
-		To:             f.Mobile,
-		UserID:         u.ID,
-		AccountID:      c.AccountID,
-		Data:           map[string]string{"expiresInSeconds": fmt.Sprint(int(otp.CodeTTL / time.Second))},
-		SecretRef:      secret.CodeRef(c.ID, c.Seq),
-		BrandAccountID: u.HomeAccountID,
-		CreatedAt:      now,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return []types.TransactWriteItem{mail, text}, nil
+	text := outbox.Text(outbox.Envelope{
+		ID: secret.NewID(), To: f.Mobile, UserID: u.ID, AccountID: c.AccountID, BrandAccountID: u.HomeAccountID,
+		SecretRef: secret.CodeRef(c.ID, c.Seq),
+	}, outbox.OTPCode{ExpiresIn: otp.CodeTTL}, now) // a text does not name the user
+	return []outbox.Message{mail, text}
 }
 
 // resendMessages are the messages of a resent code: what the challenge's method sends, to the mobile verified
 // now (or by email alone if it no longer is).
-func (s *Service) resendMessages(ctx context.Context, u user.User, next otp.Challenge, now time.Time) ([]types.TransactWriteItem, error) {
+func (s *Service) resendMessages(ctx context.Context, u user.User, next otp.Challenge, now time.Time) ([]outbox.Message, error) {
 	f, err := s.factorsFor(ctx, u, next.Method)
 	if err != nil {
 		return nil, err
 	}
-	return s.codeMessages(u, f, next, now)
+	return codeMessages(u, f, next, now), nil
 }
 
 // verifyApp checks the guess at an authenticator challenge (already counted) and signs in with it: a current
@@ -116,12 +101,12 @@ func (s *Service) verifyApp(ctx context.Context, c otp.Challenge, u user.User, c
 		}
 		return SignedIn{}, s.wrongGuess(ctx, u, answer, now)
 	}
-	return s.consume(ctx, c, u, now, *spend)
+	return s.consume(ctx, c, u, now, spend)
 }
 
-// appProof is the write that spends what code proves for f: a TOTP step or a recovery code, or nil when it
-// proves nothing. replayed says the code is one the app showed but that was already used.
-func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend *types.TransactWriteItem, replayed bool, err error) {
+// appProof is what adds the write that spends what code proves for f — a TOTP step or a recovery code —, or nil
+// when it proves nothing. replayed says the code is one the app showed but that was already used.
+func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend func(*dynamo.Tx), replayed bool, err error) {
 	if !f.TOTPEnrolled() {
 		return nil, false, nil
 	}
@@ -138,8 +123,7 @@ func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend 
 		if !ok {
 			return nil, totp.Replayed(key, code, now, f.TOTPLastStep), nil
 		}
-		item := s.Store.SpendTOTPStep(f.UserID, f.TOTP, step)
-		return &item, false, nil
+		return func(tx *dynamo.Tx) { tx.SpendTOTPStep(f.UserID, f.TOTP, step, errFactorSpent) }, false, nil
 	}
 	normalized, ok := factor.NormalizeRecoveryCode(code)
 	if !ok {
@@ -149,8 +133,7 @@ func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend 
 	if !slices.Contains(f.RecoveryCodes, hash) {
 		return nil, false, nil
 	}
-	item := s.Store.SpendRecoveryCode(f.UserID, hash)
-	return &item, false, nil
+	return func(tx *dynamo.Tx) { tx.SpendRecoveryCode(f.UserID, hash, errFactorSpent) }, false, nil
 }
 
 // wrongGuess records a wrong code in u's failure budget and answers it: answer, or the lock it caused.
@@ -171,6 +154,9 @@ func ErrCodeReplayed(attemptsLeft int) error {
 	return fault.New(fault.ErrUnauthorized, "code-replayed",
 		"This code from your authenticator app was already used. Wait for the next code and enter that one.").With("attemptsLeft", attemptsLeft)
 }
+
+// errFactorSpent means the TOTP step or recovery code that proved a sign-in was spent by a concurrent request.
+var errFactorSpent = errors.New("second factor spent since it was read")
 
 // ErrFactorSpent answers a TOTP code or recovery code that a concurrent request used first.
 func ErrFactorSpent() error {

@@ -5,9 +5,8 @@ import (
 	"crypto/rand"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/totp"
@@ -87,15 +86,10 @@ func (s *Service) ConfirmApp(ctx context.Context, a actor.Actor, code string) (C
 			"The code is not correct. Check that the app shows PartnerHub and that your phone's clock is right, then enter the current code.")
 	}
 	codes, hashes := s.recoveryCodes(u.ID)
-	activate, err := s.store.ActivateTOTP(u.ID, f.PendingTOTP, step, hashes, now)
-	if err != nil {
-		return Confirmed{}, err
-	}
-	ev, err := s.event(u, u.ID, "user.totp-enrolled", now, nil)
-	if err != nil {
-		return Confirmed{}, err
-	}
-	if err := s.transact(ctx, []types.TransactWriteItem{activate, ev}, errNoEnrolment); err != nil {
+	tx := s.store.Tx().
+		ActivateTOTP(u.ID, f.PendingTOTP, step, hashes, now, errNoEnrolment).
+		Audit(event(u, u.ID, audit.UserTOTPEnrolled, now, nil))
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return Confirmed{}, err
 	}
 	s.log.InfoContext(ctx, "authenticator app enrolled", "userId", u.ID)

@@ -2,13 +2,10 @@ package twofactor
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/actor"
-	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
@@ -42,22 +39,15 @@ func (s *Service) SendVerification(ctx context.Context, a actor.Actor, mobile st
 	}
 	now := s.clock.Now()
 	v := factor.NewVerification(secret.NewID(), number, now)
-	text, err := outbox.Put(s.store.Table, outbox.Message{
-		ID: secret.NewID(), Template: "mobile-verification", Channel: outbox.ChannelSMS, To: number,
-		UserID: u.ID, AccountID: u.HomeAccountID, SecretRef: secret.CodeRef(v.ID, factor.CodeSeq),
-		BrandAccountID: u.HomeAccountID, CreatedAt: now,
-	})
-	if err != nil {
-		return CodeSent{}, err
-	}
-	if err := s.store.StartVerification(ctx, u.ID, v, text); err != nil {
+	text := outbox.Text(outbox.Envelope{
+		ID: secret.NewID(), To: number, UserID: u.ID, AccountID: u.HomeAccountID, BrandAccountID: u.HomeAccountID,
+		SecretRef: secret.CodeRef(v.ID, factor.CodeSeq),
+	}, outbox.MobileVerification{}, now)
+	if err := s.store.Commit(ctx, s.store.Tx().StartVerification(u.ID, v).Send(text)); err != nil {
 		return CodeSent{}, err
 	}
 	return CodeSent{Status: "sent", Mobile: factor.MaskMobile(number), ExpiresInSeconds: int(factor.VerificationTTL.Seconds())}, nil
 }
-
-// raceTries bounds how often a use case re-reads factors that a concurrent request changed under it.
-const raceTries = 4
 
 // ConfirmMobile checks the code texted by SendVerification. The guess is counted before it is compared; the
 // right code, within its ten minutes, makes the number the user's verified mobile (on the profile too), once.
@@ -71,36 +61,20 @@ func (s *Service) ConfirmMobile(ctx context.Context, a actor.Actor, code string)
 	if err != nil {
 		return Settings{}, err
 	}
-	var v factor.Verification
-	for try := 0; ; try++ {
-		if err := f.Verification.Check(now); err != nil {
-			return Settings{}, err
-		}
-		v, err = s.store.CountVerificationAttempt(ctx, u.ID, f.Verification.ID)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, dynamo.ErrFactorChanged) || try == raceTries {
-			return Settings{}, err
-		}
-		if f, err = s.store.Factors(ctx, u.ID); err != nil { // a new text or a concurrent guess: look again
-			return Settings{}, err
-		}
+	// A new text or a concurrent guess may change the verification first: the store reads it again.
+	v, f, err := s.store.CountVerificationAttempt(ctx, f, func(v *factor.Verification) error { return v.Check(now) })
+	if err != nil {
+		return Settings{}, err
 	}
 	if !s.keys.CheckCode(v.ID, factor.CodeSeq, code) {
 		return Settings{}, factor.ErrWrongCode(v.AttemptsLeft())
 	}
-	verify, err := s.store.VerifyMobile(u.ID, v, now)
-	if err != nil {
-		return Settings{}, err
-	}
-	ev, err := s.event(u, u.ID, "user.mobile-verified", now, map[string]string{"mobile": factor.MaskMobile(v.Mobile)})
-	if err != nil {
-		return Settings{}, err
-	}
-	items := []types.TransactWriteItem{verify, s.store.SetUserMobile(u.ID, v.Mobile), ev}
 	used := fault.New(fault.ErrAlreadyUsed, "code-used", "This code was already used, or a newer one was sent.")
-	if err := s.transact(ctx, items, used); err != nil {
+	tx := s.store.Tx().
+		VerifyMobile(u.ID, v, now, used).
+		SetUserMobile(u.ID, v.Mobile, used).
+		Audit(event(u, u.ID, audit.UserMobileVerified, now, map[string]string{"mobile": factor.MaskMobile(v.Mobile)}))
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return Settings{}, fmt.Errorf("verify mobile: %w", err)
 	}
 	s.log.InfoContext(ctx, "mobile verified", "userId", u.ID)

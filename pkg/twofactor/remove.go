@@ -14,10 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/totp"
@@ -48,15 +47,12 @@ func (s *Service) RemoveApp(ctx context.Context, a actor.Actor, code string) (Se
 		return Settings{}, err
 	}
 	details := map[string]string{"proof": p.Kind()}
-	items := []types.TransactWriteItem{s.store.RemoveTOTP(u.ID, f.TOTP, p)}
-	items = append(items, s.fallBack(u, user.MethodTOTP, details))
+	tx := s.store.Tx().RemoveTOTP(u.ID, f.TOTP, p, errFactorRace)
+	s.fallBack(tx, u, user.MethodTOTP, details)
 	after := u
 	after.TwoFactor.Method = methodAfter(u, user.MethodTOTP)
-	notice, err := s.notices(u, after, "user.totp-removed", changeAppRemoved, details, now)
-	if err != nil {
-		return Settings{}, err
-	}
-	if err := s.transact(ctx, append(items, notice...), errFactorRace); err != nil {
+	notices(tx, u, after, audit.UserTOTPRemoved, changeAppRemoved, details, now)
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return Settings{}, s.raced(ctx, err, u.ID, user.MethodTOTP, f, p)
 	}
 	s.log.InfoContext(ctx, "authenticator app removed", "userId", u.ID, "method", methodOf(after))
@@ -81,12 +77,9 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, a actor.Actor, code stri
 		return Confirmed{}, err
 	}
 	codes, hashes := s.recoveryCodes(u.ID)
-	notice, err := s.notices(u, u, "user.recovery-codes-replaced", changeRecoveryCodes, nil, now)
-	if err != nil {
-		return Confirmed{}, err
-	}
-	items := append([]types.TransactWriteItem{s.store.ReplaceRecoveryCodes(u.ID, f.TOTP, p.Step, hashes)}, notice...)
-	if err := s.transact(ctx, items, errFactorRace); err != nil {
+	tx := s.store.Tx().ReplaceRecoveryCodes(u.ID, f.TOTP, p.Step, hashes, errFactorRace)
+	notices(tx, u, u, audit.UserRecoveryCodesReplaced, changeRecoveryCodes, nil, now)
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return Confirmed{}, s.raced(ctx, err, u.ID, user.MethodTOTP, f, p)
 	}
 	s.log.InfoContext(ctx, "recovery codes replaced", "userId", u.ID)
@@ -110,14 +103,12 @@ func (s *Service) RemoveMobile(ctx context.Context, a actor.Actor) (Settings, er
 	}
 	now := s.clock.Now()
 	details := map[string]string{"mobile": factor.MaskMobile(f.Mobile)}
-	items := []types.TransactWriteItem{s.store.RemoveMobile(u.ID, f.Mobile), s.fallBack(u, user.MethodSMS, details)}
+	tx := s.store.Tx().RemoveMobile(u.ID, f.Mobile, errFactorRace)
+	s.fallBack(tx, u, user.MethodSMS, details)
 	after := u
 	after.TwoFactor.Method = methodAfter(u, user.MethodSMS)
-	notice, err := s.notices(u, after, "user.mobile-removed", changeMobileRemoved, details, now)
-	if err != nil {
-		return Settings{}, err
-	}
-	if err := s.transact(ctx, append(items, notice...), errFactorRace); err != nil {
+	notices(tx, u, after, audit.UserMobileRemoved, changeMobileRemoved, details, now)
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return Settings{}, s.raced(ctx, err, u.ID, user.MethodSMS, f, factor.Proof{})
 	}
 	s.log.InfoContext(ctx, "mobile removed", "userId", u.ID, "method", methodOf(after))
@@ -181,29 +172,22 @@ func methodAfter(u user.User, removed string) string {
 	return methodOf(u)
 }
 
-// fallBack is the transaction item on the user that goes with removing the factor of method removed: the
-// method falls back to email if it was that one, and otherwise must still be what was read. Either way a
-// concurrent choice of the removed factor cannot commit unseen. details gains the change of method, if any.
-func (s *Service) fallBack(u user.User, removed string, details map[string]string) types.TransactWriteItem {
+// fallBack adds to tx the write on the user that goes with removing the factor of method removed: the method
+// falls back to email if it was that one, and otherwise must still be what was read. Either way a concurrent
+// choice of the removed factor cannot commit unseen. details gains the change of method, if any.
+func (s *Service) fallBack(tx *dynamo.Tx, u user.User, removed string, details map[string]string) {
 	if methodOf(u) != removed {
-		return s.store.KeepMethod(u.ID, u.TwoFactor.Method)
+		tx.KeepMethod(u.ID, u.TwoFactor.Method, errFactorRace)
+		return
 	}
 	details["from"], details["to"] = removed, user.MethodEmail
-	return s.store.ReplaceMethod(u.ID, u.TwoFactor.Method, user.MethodEmail)
+	tx.ReplaceMethod(u.ID, u.TwoFactor.Method, user.MethodEmail, errFactorRace)
 }
 
-// notices are the audit event of action and the "twofactor-changed" email of change, which names the method
-// of after (u once changed).
-func (s *Service) notices(u, after user.User, action audit.Action, change string, details map[string]string, now time.Time) ([]types.TransactWriteItem, error) {
-	ev, err := s.event(u, u.ID, action, now, details)
-	if err != nil {
-		return nil, err
-	}
-	mail, err := s.changedEmail(u, change, methodOf(after), "", now)
-	if err != nil {
-		return nil, err
-	}
-	return []types.TransactWriteItem{ev, mail}, nil
+// notices adds to tx the audit event of action and the "twofactor-changed" email of change, which names the
+// method of after (u once changed).
+func notices(tx *dynamo.Tx, u, after user.User, action audit.Action, change string, details map[string]string, now time.Time) {
+	tx.Audit(event(u, u.ID, action, now, details)).Send(changedEmail(u, change, methodOf(after), "", now))
 }
 
 // raced answers a change to the factor of method which whose transaction failed: when a condition failed, it

@@ -13,13 +13,12 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -89,19 +88,18 @@ func (s *Service) userFor(ctx context.Context, id string) (user.User, error) {
 	return u, err
 }
 
-// transact runs a change and turns a failed condition into answer (what the condition protected).
-func (s *Service) transact(ctx context.Context, items []types.TransactWriteItem, answer error) error {
-	err := s.store.Transact(ctx, items)
-	if err != nil && dynamo.ConditionFailed(err) {
-		return answer
+// event is the audit event of action on u, recorded in u's home account.
+func event(u user.User, actorID string, action audit.Action, at time.Time, details map[string]string) audit.Event {
+	return audit.Event{
+		ID: secret.NewID(), AccountID: u.HomeAccountID, At: at, ActorID: actorID,
+		Action: action, TargetType: audit.TargetUser, TargetID: u.ID, Details: details,
 	}
-	return err
 }
 
-// event is the transaction item of an audit event about u, recorded in u's home account.
-func (s *Service) event(u user.User, actorID string, action audit.Action, at time.Time, details map[string]string) (types.TransactWriteItem, error) {
-	return dynamo.AuditPut(s.store.Table, audit.Event{
-		ID: secret.NewID(), AccountID: u.HomeAccountID, At: at, ActorID: actorID,
-		Action: action, TargetType: "user", TargetID: u.ID, Details: details,
-	})
+// changedEmail is the "twofactor-changed" email to u: what changed, the method's label, and who changed it
+// when it was not u (by).
+func changedEmail(u user.User, change, method, by string, now time.Time) outbox.Message {
+	return outbox.New(outbox.Envelope{
+		ID: secret.NewID(), To: u.Email, UserID: u.ID, AccountID: u.HomeAccountID, BrandAccountID: u.HomeAccountID,
+	}, outbox.TwoFactorChanged{Name: u.Name, Change: change, Method: factor.MethodLabel(method), By: by}, now)
 }

@@ -3,9 +3,6 @@ package twofactor
 import (
 	"context"
 	"errors"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
@@ -13,9 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
-	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/role"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -93,24 +88,17 @@ func (s *Service) Choose(ctx context.Context, a actor.Actor, method string) (Set
 		return settingsOf(u, f), nil
 	}
 	now := s.clock.Now()
-	items := []types.TransactWriteItem{s.store.SetTwoFactor(u.ID, nil, method)}
+	tx := s.store.Tx().ChooseMethod(u.ID, method, errChoiceRace)
 	// The factor must still be there when the choice commits.
 	switch method {
 	case user.MethodSMS:
-		items = append(items, s.store.RequireFactor(u.ID, dynamo.FactorMobile))
+		tx.RequireFactor(u.ID, dynamo.FactorMobile, errChoiceRace)
 	case user.MethodTOTP:
-		items = append(items, s.store.RequireFactor(u.ID, dynamo.FactorTOTP))
+		tx.RequireFactor(u.ID, dynamo.FactorTOTP, errChoiceRace)
 	}
-	ev, err := s.event(u, u.ID, "user.two-factor-method-changed", now, map[string]string{"from": methodOf(u), "to": method})
-	if err != nil {
-		return Settings{}, err
-	}
-	mail, err := s.changedEmail(u, "method", method, "", now)
-	if err != nil {
-		return Settings{}, err
-	}
-	items = append(items, ev, mail)
-	if err := s.transact(ctx, items, errChoiceRace); err != nil {
+	tx.Audit(event(u, u.ID, audit.UserTwoFactorMethodChanged, now, map[string]string{"from": methodOf(u), "to": method}))
+	tx.Send(changedEmail(u, "method", method, "", now))
+	if err := s.store.Commit(ctx, tx); err != nil {
 		if errors.Is(err, errChoiceRace) {
 			// The factor went away meanwhile (or the user did): answer what is true now.
 			if f, rerr := s.store.Factors(ctx, u.ID); rerr == nil && f.Choosable(method) != nil {
@@ -174,20 +162,13 @@ func (s *Service) switchTo(ctx context.Context, a actor.Actor, u user.User, enab
 	if enabled {
 		change, action = "enabled", audit.UserTwoFactorEnabled
 	}
-	items := []types.TransactWriteItem{s.store.SwitchTwoFactor(u.ID, u.TwoFactor.Enabled, enabled)}
-	ev, err := s.event(u, a.UserID, action, now, nil)
-	if err != nil {
-		return err
-	}
-	items = append(items, ev)
+	tx := s.store.Tx().
+		SwitchTwoFactor(u.ID, u.TwoFactor.Enabled, enabled, errSwitchRace).
+		Audit(event(u, a.UserID, action, now, nil))
 	if u.Status != user.Disabled { // a user whose access was removed hears nothing more
-		mail, err := s.changedEmail(u, change, methodOf(u), by, now)
-		if err != nil {
-			return err
-		}
-		items = append(items, mail)
+		tx.Send(changedEmail(u, change, methodOf(u), by, now))
 	}
-	err = s.transact(ctx, items, errSwitchRace)
+	err := s.store.Commit(ctx, tx)
 	if errors.Is(err, errSwitchRace) {
 		// Another administrator switched first. If they made the same change, it is done; otherwise the
 		// caller should look again.
@@ -206,15 +187,3 @@ var (
 	errSwitchRace = errors.New("two-factor setting changed since it was read")
 	errChoiceRace = errors.New("second factor changed since it was read")
 )
-
-// changedEmail is the outbox item of the "twofactor-changed" email to u.
-func (s *Service) changedEmail(u user.User, change, method, by string, now time.Time) (types.TransactWriteItem, error) {
-	data := map[string]string{"name": u.Name, "change": change, "method": factor.MethodLabel(method)}
-	if by != "" {
-		data["by"] = by
-	}
-	return outbox.Put(s.store.Table, outbox.Message{
-		ID: secret.NewID(), Template: "twofactor-changed", To: u.Email, UserID: u.ID, AccountID: u.HomeAccountID,
-		Data: data, BrandAccountID: u.HomeAccountID, CreatedAt: now,
-	})
-}
