@@ -38,54 +38,39 @@ func (s Store) ResetTokenOf(ctx context.Context, userID string) (string, error) 
 	return p.TokenID, nil
 }
 
-// PointResetAt is the transaction item that makes tokenID the user's current reset token, replacing any
-// earlier one. Its TTL follows the token's.
-func (s Store) PointResetAt(userID, tokenID string, at, garbageAfter time.Time) (types.TransactWriteItem, error) {
+// PointResetAt adds the write that makes tokenID the user's current reset token, replacing any earlier one.
+// Its TTL follows the token's.
+func (t *Tx) PointResetAt(userID, tokenID string, at, garbageAfter time.Time) *Tx {
 	item, err := Record(resetPointer{UserID: userID, TokenID: tokenID, At: at}, table.TypeReset, table.ResetKey(userID))
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		t.Fail(fmt.Errorf("encode reset pointer: %w", err))
+		return t
 	}
-	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: WithTTL(item, garbageAfter)}}, nil
+	return t.Replace(WithTTL(item, garbageAfter))
 }
 
-// RequireCurrentReset is the transaction item that checks tokenID is still the user's current reset token.
-func (s Store) RequireCurrentReset(userID, tokenID string) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName:                 aws.String(s.Table),
+// RequireCurrentReset adds the check that tokenID is still the user's current reset token; onFail is what it
+// means if not.
+func (t *Tx) RequireCurrentReset(userID, tokenID string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                 aws.String(t.table),
 		Key:                       table.ResetKey(userID).AV(),
 		ConditionExpression:       aws.String("tokenId = :t"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": S(tokenID)},
-	}}
+	}}, onFail)
 }
 
-// UseToken is the transaction item that consumes a pending link token of purpose before its deadline: status
-// used, off the expiry index (the statuses are onboarding's TokenPending and TokenUsed). Its condition is the single use: of many requests with one token, at most one
-// commits.
-func (s Store) UseToken(tokenID, purpose string, now time.Time) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:           aws.String(s.Table),
-		Key:                 table.TokenKey(tokenID).AV(),
-		UpdateExpression:    aws.String("SET #status = :used, closedAt = :now, #version = #version + :one REMOVE #xpk, #xsk"),
-		ConditionExpression: aws.String("#status = :pending AND purpose = :purpose AND expiresAt > :nowUnix"),
-		ExpressionAttributeNames: map[string]string{
-			"#status": "status", "#version": table.AttrVersion, "#xpk": table.AttrXPK, "#xsk": table.AttrXSK,
-		},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":used": S("used"), ":pending": S("pending"), ":purpose": S(purpose),
-			":now": S(now.UTC().Format(time.RFC3339Nano)), ":nowUnix": N(now.Unix()), ":one": N(1),
-		},
-	}}
-}
-
-// SetPassword is the transaction item that gives an active user a new password hash at at, and clears the
-// sign-in failure budget (the user just proved who they are). It holds only while the user is active.
-func (s Store) SetPassword(userID, hash string, at time.Time) (types.TransactWriteItem, error) {
+// SetPassword adds the write that gives an active user a new password hash at at, and clears the sign-in
+// failure budget (the user just proved who they are). It holds only while the user is active; onFail is what
+// it means if not.
+func (t *Tx) SetPassword(userID, hash string, at time.Time, onFail error) *Tx {
 	when, err := attributevalue.Marshal(at)
 	if err != nil {
-		return types.TransactWriteItem{}, fmt.Errorf("encode time: %w", err)
+		t.Fail(fmt.Errorf("encode time: %w", err))
+		return t
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.Table),
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(t.table),
 		Key:       table.UserKey(userID).AV(),
 		UpdateExpression: aws.String("SET passwordHash = :pw, passwordChangedAt = :at, failures = :zero, " +
 			"#version = if_not_exists(#version, :zero) + :one REMOVE failuresSince, lockedUntil"),
@@ -94,17 +79,16 @@ func (s Store) SetPassword(userID, hash string, at time.Time) (types.TransactWri
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pw": S(hash), ":at": when, ":zero": N(0), ":one": N(1), ":active": S(string(user.Active)),
 		},
-	}}, nil
+	}}, onFail)
 }
 
-// EndSessions are the transaction items that delete the given sessions, so a password change and the end of
-// the sessions it ends commit together. Deleting a session that is already gone is not an error.
-func (s Store) EndSessions(hashes []string) []types.TransactWriteItem {
-	out := make([]types.TransactWriteItem, len(hashes))
-	for i, h := range hashes {
-		out[i] = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: table.SessionKey(h).AV()}}
+// EndSessions adds the deletes of the given sessions, so a password change and the end of the sessions it ends
+// commit together. Deleting a session that is already gone is not an error.
+func (t *Tx) EndSessions(hashes []string) *Tx {
+	for _, h := range hashes {
+		t.Delete(table.SessionKey(h))
 	}
-	return out
+	return t
 }
 
 // CountResetAttempt spends one security-answer attempt of a pending reset token and returns how many have been
@@ -135,15 +119,15 @@ func (s Store) CountResetAttempt(ctx context.Context, tokenID string) (int, erro
 	return strconv.Atoi(n.Value)
 }
 
-// RequireActiveUser is the transaction item that checks a user exists and is active. A reset request for an
-// address that has no active user runs the same transaction against a user that does not exist, so it fails
-// here and writes nothing, after the same work as a real one.
-func (s Store) RequireActiveUser(userID string) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName:                 aws.String(s.Table),
+// RequireActiveUser adds the check that a user exists and is active; onFail is what it means if not. A reset
+// request for an address that has no active user runs the same transaction against a user that does not exist,
+// so it fails here and writes nothing, after the same work as a real one.
+func (t *Tx) RequireActiveUser(userID string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                 aws.String(t.table),
 		Key:                       table.UserKey(userID).AV(),
 		ConditionExpression:       aws.String("#status = :active"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":active": S(string(user.Active))},
-	}}
+	}}, onFail)
 }

@@ -7,8 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -177,19 +175,16 @@ func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, sourc
 	for _, ss := range sessions[:min(len(sessions), maxSessionDeletes)] {
 		hashes = append(hashes, ss.Hash)
 	}
-	items, err := s.resetItems(l, hash, hashes, now)
-	if err != nil {
+	if err := s.store.Commit(ctx, s.resetTx(l, hash, hashes, now)); err != nil {
+		// The token was used, replaced or expired meanwhile, or the user changed, or concurrent resets with
+		// this link kept colliding: say which.
+		if _, oerr := s.open(ctx, raw); oerr != nil {
+			return Done{}, oerr
+		}
+		if errors.Is(err, errLinkMoved) || errors.Is(err, fault.ErrConflict) {
+			return Done{}, errLinkUsed
+		}
 		return Done{}, err
-	}
-	if err := s.store.Transact(ctx, items); err != nil {
-		if !dynamo.ConditionFailed(err) && !dynamo.Contended(err) {
-			return Done{}, err
-		}
-		// The token was used, replaced or expired meanwhile, or the user changed: say which.
-		if _, err := s.open(ctx, raw); err != nil {
-			return Done{}, err
-		}
-		return Done{}, errLinkUsed
 	}
 	// The owner proved who they are: a lock of sign-in from where they are ends too (SetPassword ended the
 	// user's own failure budget in the transaction).
@@ -207,31 +202,24 @@ func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, sourc
 	return Done{Status: "password-changed", Email: l.user.Email, SessionsEnded: ended}, nil
 }
 
-// resetItems is the reset's transaction.
-func (s *Service) resetItems(l link, hash string, sessions []string, now time.Time) ([]types.TransactWriteItem, error) {
-	setPassword, err := s.store.SetPassword(l.user.ID, hash, now)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := dynamo.AuditPut(s.store.Table, audit.Event{
-		ID: secret.NewID(), AccountID: l.user.HomeAccountID, At: now, ActorID: l.user.ID,
-		Action: "user.password-reset", TargetType: "user", TargetID: l.user.ID,
-	})
-	if err != nil {
-		return nil, err
-	}
-	mail, err := outbox.Put(s.store.Table, outbox.Message{
-		ID: secret.NewID(), Template: "password-changed", To: l.user.Email, UserID: l.user.ID,
-		AccountID: l.user.HomeAccountID, Data: map[string]string{"name": l.user.Name},
-		BrandAccountID: l.user.HomeAccountID, CreatedAt: now,
-	})
-	if err != nil {
-		return nil, err
-	}
-	items := []types.TransactWriteItem{
-		s.store.UseToken(l.token.ID, secret.PurposeReset, now),
-		s.store.RequireCurrentReset(l.user.ID, l.token.ID),
-		setPassword, ev, mail,
-	}
-	return append(items, s.store.EndSessions(sessions)...), nil
+// errLinkMoved means the reset's transaction found the token no longer pending or no longer the user's current
+// one, or the user no longer active.
+var errLinkMoved = errors.New("reset link or its user changed since it was read")
+
+// resetTx is the reset's transaction: the token consumed, the password set, the sessions ended, the user told
+// and the change audited.
+func (s *Service) resetTx(l link, hash string, sessions []string, now time.Time) *dynamo.Tx {
+	return s.store.Tx().
+		UseToken(l.token.ID, secret.PurposeReset, now, errLinkMoved).
+		RequireCurrentReset(l.user.ID, l.token.ID, errLinkMoved).
+		SetPassword(l.user.ID, hash, now, errLinkMoved).
+		Audit(audit.Event{
+			ID: secret.NewID(), AccountID: l.user.HomeAccountID, At: now, ActorID: l.user.ID,
+			Action: audit.UserPasswordReset, TargetType: audit.TargetUser, TargetID: l.user.ID,
+		}).
+		Send(outbox.New(outbox.Envelope{
+			ID: secret.NewID(), To: l.user.Email, UserID: l.user.ID, AccountID: l.user.HomeAccountID,
+			BrandAccountID: l.user.HomeAccountID,
+		}, outbox.PasswordChanged{Name: l.user.Name}, now)).
+		EndSessions(sessions)
 }

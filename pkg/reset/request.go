@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
@@ -43,18 +41,14 @@ func (s *Service) Request(ctx context.Context, email, sourceIP string) error {
 		u = user.User{ID: noUser, Email: email, HomeAccountID: noUser}
 	}
 	now := s.clock.Now()
-	items, err := s.requestItems(u, now)
-	if err != nil {
-		return err
-	}
-	err = s.store.Transact(ctx, items)
+	err = s.store.Commit(ctx, s.requestTx(u, now))
 	switch {
 	case err == nil && real:
 		s.log.InfoContext(ctx, "password reset link sent", "userId", u.ID)
 		return nil
 	case err == nil: // the decoy's check cannot hold: a user "none" was written into the table
 		return fmt.Errorf("reset request for no user committed: %w", fault.ErrUnavailable)
-	case !dynamo.ConditionFailed(err):
+	case !errors.Is(err, errNotWritten) && !errors.Is(err, fault.ErrConflict):
 		return err
 	case real: // the user was disabled meanwhile, or a random 128-bit id collided: nothing was written
 		s.log.InfoContext(ctx, "password reset link not sent: the user changed", "userId", u.ID)
@@ -64,31 +58,28 @@ func (s *Service) Request(ctx context.Context, email, sourceIP string) error {
 	}
 }
 
-// requestItems is a reset request's transaction for u: the token, the pointer to it, the email, and the check
+// errNotWritten means a reset request's transaction found no active user (always, for the decoy), or a random
+// id taken: it wrote nothing.
+var errNotWritten = errors.New("reset request not written")
+
+// requestTx is a reset request's transaction for u: the token, the pointer to it, the email, and the check
 // that u is active.
-func (s *Service) requestItems(u user.User, now time.Time) ([]types.TransactWriteItem, error) {
+func (s *Service) requestTx(u user.User, now time.Time) *dynamo.Tx {
+	tx := s.store.Tx()
 	t := newToken(u.ID, u.HomeAccountID, now)
 	key := table.TokenKey(t.ID)
 	tok, err := dynamo.Record(t, table.TypeToken, key, dynamo.DueAt(t.ExpiresAt, key))
 	if err != nil {
-		return nil, err
+		tx.Fail(fmt.Errorf("encode reset token: %w", err))
+		return tx
 	}
-	pointer, err := s.store.PointResetAt(u.ID, t.ID, now, t.ExpiresAt.Add(retention))
-	if err != nil {
-		return nil, err
-	}
-	mail, err := outbox.Put(s.store.Table, outbox.Message{
-		ID: secret.NewID(), Template: "password-reset", To: u.Email, UserID: u.ID, AccountID: u.HomeAccountID,
-		Data: map[string]string{"name": u.Name}, SecretRef: secret.LinkRef(secret.PurposeReset, t.ID),
-		BrandAccountID: u.HomeAccountID, CreatedAt: now,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return []types.TransactWriteItem{
-		dynamo.PutNew(s.store.Table, dynamo.WithTTL(tok, t.ExpiresAt.Add(retention))), pointer, mail,
-		s.store.RequireActiveUser(u.ID),
-	}, nil
+	return tx.PutItem(dynamo.WithTTL(tok, t.ExpiresAt.Add(retention)), errNotWritten).
+		PointResetAt(u.ID, t.ID, now, t.ExpiresAt.Add(retention)).
+		Send(outbox.New(outbox.Envelope{
+			ID: secret.NewID(), To: u.Email, UserID: u.ID, AccountID: u.HomeAccountID, BrandAccountID: u.HomeAccountID,
+			SecretRef: secret.LinkRef(secret.PurposeReset, t.ID),
+		}, outbox.PasswordReset{Name: u.Name}, now)).
+		RequireActiveUser(u.ID, errNotWritten)
 }
 
 // limited counts a request under rule; past the limit the request is dropped (true) rather than refused, so
