@@ -7,6 +7,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
+	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // TestNext checks every cell of the state machine: which events move which states where, and that ended
@@ -96,5 +97,55 @@ func TestUsableAndLapsed(t *testing.T) {
 				t.Errorf("InvitationLapsed = %v", got)
 			}
 		})
+	}
+}
+
+// TestLetsAct checks the grant's part of the per-request staff check: a usable grant of the membership's account
+// that lists the user.
+func TestLetsAct(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	g := partneraccess.Grant{ID: "g", Customer: partneraccess.Party{ID: "cust"}, Status: partneraccess.Active,
+		EndsAt: now.Add(time.Hour), Staff: []partneraccess.Staff{{UserID: "sam"}}}
+	m := user.Membership{UserID: "sam", AccountID: "cust", GrantID: "g"}
+	ended := g
+	ended.Status = partneraccess.Revoked
+	cases := []struct {
+		name string
+		g    partneraccess.Grant
+		m    user.Membership
+		at   time.Time
+		want bool
+	}{
+		{"case=staff of a usable grant", g, m, now, true},
+		{"case=past the end date, not yet swept", g, m, now.Add(time.Hour), false},
+		{"case=ended", ended, m, now, false},
+		{"case=not among the staff", g, user.Membership{UserID: "eve", AccountID: "cust", GrantID: "g"}, now, false},
+		{"case=another customer", g, user.Membership{UserID: "sam", AccountID: "other", GrantID: "g"}, now, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if got := c.g.LetsAct(c.m, c.at); got != c.want {
+				t.Fatalf("LetsAct = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestRetainUntil checks how long a grant stays in the table: a live one for good, an ended one Recent.
+func TestRetainUntil(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	g, err := partneraccess.Invitation("g", partneraccess.Party{ID: "c"}, partneraccess.Party{ID: "p"}, "", partneraccess.ViaPartnerID, "u", "Grace", time.Time{}, now).
+		Ended(partneraccess.Revoke, "u", partneraccess.ReasonWithdrawn, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g.RetainUntil(); !got.Equal(now.Add(partneraccess.Recent)) {
+		t.Fatalf("ended: RetainUntil = %v", got)
+	}
+	if got := (partneraccess.Grant{Status: partneraccess.Active}).RetainUntil(); !got.IsZero() {
+		t.Fatalf("active: RetainUntil = %v", got)
 	}
 }
