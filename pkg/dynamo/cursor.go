@@ -1,27 +1,24 @@
 package dynamo
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"maps"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/cursor"
 )
 
 // Cursor is a position in a paged list: the key the previous page ended at. The zero Cursor is the first page
 // (as a start) or no next page (as a result). Clients carry it as base64url JSON of the key's string attributes
-// (String): opaque to them, and checked on the way back in (ParseCursor), so a made-up or foreign cursor is a
-// 400, never a query DynamoDB refuses.
+// (String, through package cursor, the one codec): opaque to them, and checked on the way back in
+// (ParseCursor), so a made-up or foreign cursor is a 400, never a query DynamoDB refuses.
 type Cursor struct {
 	key map[string]types.AttributeValue
 }
 
 // cursorOf is the cursor of a page's LastEvaluatedKey (none for the last page).
 func cursorOf(key map[string]types.AttributeValue) Cursor { return Cursor{key: key} }
-
-// maxCursor bounds what is decoded; real cursors are a few hundred characters.
-const maxCursor = 1024
 
 // Last reports whether c is no position: the first page as a start, the last page as a result.
 func (c Cursor) Last() bool { return len(c.key) == 0 }
@@ -39,8 +36,7 @@ func (c Cursor) String() string {
 		}
 		plain[k] = s.Value
 	}
-	b, _ := json.Marshal(plain) // a map of strings always encodes
-	return base64.RawURLEncoding.EncodeToString(b)
+	return cursor.Encode(plain)
 }
 
 // Next is the cursor as a list answer's "next" field: nil on the last page.
@@ -58,15 +54,8 @@ func ParseCursor(raw string, attrs []string, valid func(map[string]string) bool)
 	if raw == "" {
 		return Cursor{}, true
 	}
-	if len(raw) > maxCursor {
-		return Cursor{}, false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(raw)
-	if err != nil {
-		return Cursor{}, false
-	}
 	var plain map[string]string
-	if err := json.Unmarshal(b, &plain); err != nil || len(plain) != len(attrs) {
+	if !cursor.Decode(raw, &plain) || len(plain) != len(attrs) {
 		return Cursor{}, false
 	}
 	if !slices.Equal(slices.Sorted(maps.Keys(plain)), slices.Sorted(slices.Values(attrs))) || !valid(plain) {

@@ -5,9 +5,7 @@ package member
 import (
 	"cmp"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	pagecursor "github.com/partnerhub/partnerhub/pkg/cursor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
@@ -42,7 +41,6 @@ const (
 	DefaultLimit = 25
 	MaxLimit     = 100
 	maxSearch    = 100
-	maxCursor    = 1024
 	// InitialOther is the A–Z filter's "#": names that do not start with a letter A to Z.
 	InitialOther = "#"
 )
@@ -210,17 +208,12 @@ type cursor struct {
 
 // encode is the cursor as the client sees it: opaque base64url text.
 func (c cursor) encode() string {
-	b, _ := json.Marshal(c) // a struct of strings always encodes
-	return base64.RawURLEncoding.EncodeToString(b)
+	return pagecursor.Encode(c)
 }
 
 func decodeCursor(raw string) (cursor, bool) {
 	var c cursor
-	if len(raw) > maxCursor {
-		return c, false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(raw)
-	if err != nil || json.Unmarshal(b, &c) != nil {
+	if !pagecursor.Decode(raw, &c) {
 		return c, false
 	}
 	// The tie is a name key, "<name>#<user id>": the position a page of the index starts after.
