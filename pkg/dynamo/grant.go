@@ -1,9 +1,10 @@
 package dynamo
 
 // Records, reads and conditional writes of partner access (package grant, rules in package partneraccess):
-// grants with their pair guards and lists, the staff memberships a grant owns, the administrators told about a
-// grant, and partners' share links. Package grant puts the writes into one transaction each (UpdateGrant for a
-// change of a grant), with their audit events and outbox messages (see the access patterns in package table).
+// grants with their pair guards and lists, and the staff memberships a grant owns (share links: sharelink.go; the
+// administrators told about a grant: contact.go). Package grant puts the writes into one transaction each
+// (UpdateGrant for a change of a grant), with their audit events and outbox messages (see the access patterns in
+// package table).
 
 import (
 	"context"
@@ -384,77 +385,4 @@ func (s Store) GrantsPage(ctx context.Context, customer bool, accountID string, 
 		page = append(page, g)
 	}
 	return page, cursorOf(last), nil
-}
-
-// Contact is someone to email about an account: one of its administrators.
-type Contact struct {
-	UserID string      `dynamodbav:"userId"`
-	Name   string      `dynamodbav:"userName"`
-	Email  string      `dynamodbav:"userEmail"`
-	Status user.Status `dynamodbav:"userStatus"`
-}
-
-// AdminContacts lists up to limit administrators of an account who are not disabled, with the name and email
-// their memberships copy, from the sparse administrators list on gsi2.
-func (s Store) AdminContacts(ctx context.Context, accountID string, limit int) ([]Contact, error) {
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.Table),
-		IndexName:                 aws.String(table.GSI2),
-		KeyConditionExpression:    aws.String("#pk = :p"),
-		ExpressionAttributeNames:  map[string]string{"#pk": table.AttrGSI2PK, "#u": "userId", "#n": "userName", "#e": "userEmail", "#s": "userStatus"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":p": S(table.AdminsPartition(accountID))},
-		ProjectionExpression:      aws.String("#u, #n, #e, #s"),
-	}
-	var out []Contact
-	for {
-		page, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return nil, Unavailable("query admin contacts", err)
-		}
-		var got []Contact
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &got); err != nil {
-			return nil, fmt.Errorf("decode admin contacts: %w", err)
-		}
-		for _, c := range got {
-			if c.Status != user.Disabled && c.Email != "" {
-				out = append(out, c)
-			}
-			if len(out) == limit {
-				return out, nil
-			}
-		}
-		if len(page.LastEvaluatedKey) == 0 {
-			return out, nil
-		}
-		in.ExclusiveStartKey = page.LastEvaluatedKey
-	}
-}
-
-// ShareLinkRecord is a partner's share link as stored: its id (the link's token is derived from it with the HMAC
-// key and is stored nowhere), the partner it names and its deadline.
-type ShareLinkRecord struct {
-	ID               string    `dynamodbav:"id"`
-	PartnerAccountID string    `dynamodbav:"partnerAccountId"`
-	CreatedBy        string    `dynamodbav:"createdBy"`
-	CreatedAt        time.Time `dynamodbav:"createdAt"`
-	ExpiresAt        time.Time `dynamodbav:"expiresAt"`
-}
-
-// shareLinkRetention keeps an expired share link a while, so that a late click learns it expired.
-const shareLinkRetention = 30 * 24 * time.Hour
-
-// PutShareLink adds the write of a new share link; onFail is what it means if its id is taken.
-func (t *Tx) PutShareLink(l ShareLinkRecord, onFail error) *Tx {
-	item, err := Record(l, table.TypeShareLink, table.ShareLinkKey(l.ID))
-	if err != nil {
-		t.Fail(err)
-		return t
-	}
-	return t.PutItem(WithTTL(item, l.ExpiresAt.Add(shareLinkRetention)), onFail)
-}
-
-// ShareLink reads a share link by id; found is false if there is none.
-func (s Store) ShareLink(ctx context.Context, id string) (l ShareLinkRecord, found bool, err error) {
-	found, err = Get(ctx, s.DB, s.Table, table.ShareLinkKey(id), &l)
-	return l, found, err
 }
