@@ -4,6 +4,7 @@ package dynamo
 // reuses the partner tree's version-checked account update and name guards (tree.go).
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,16 +14,17 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-// AcceptLicense records on a user that they accepted a version of the license agreement at a time. It fails its
-// condition if the user is gone or has already accepted that version, so concurrent acceptances write (and
-// audit) once.
-func AcceptLicense(tableName, userID, version string, at time.Time) (types.TransactWriteItem, error) {
+// AcceptLicense adds the write that records on a user that they accepted a version of the license agreement at
+// a time. It holds only while the user exists and has not accepted that version yet, so concurrent acceptances
+// write (and audit) once; onFail is what it means if not.
+func (t *Tx) AcceptLicense(userID, version string, at time.Time, onFail error) *Tx {
 	when, err := attributevalue.Marshal(at)
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		t.Fail(fmt.Errorf("encode time: %w", err))
+		return t
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                aws.String(tableName),
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                aws.String(t.table),
 		Key:                      table.UserKey(userID).AV(),
 		UpdateExpression:         aws.String("SET licenseVersion = :v, licenseAcceptedAt = :at, #version = if_not_exists(#version, :zero) + :one"),
 		ConditionExpression:      aws.String("attribute_exists(pk) AND (attribute_not_exists(licenseVersion) OR licenseVersion <> :v)"),
@@ -30,5 +32,5 @@ func AcceptLicense(tableName, userID, version string, at time.Time) (types.Trans
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":v": S(version), ":at": when, ":zero": N(0), ":one": N(1),
 		},
-	}}, nil
+	}}, onFail)
 }

@@ -183,7 +183,10 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 		return err
 	}
 	signIn := func(copies []types.TransactWriteItem) *Tx {
-		tx := s.Tx().join(in.With)
+		tx := s.Tx()
+		if in.With != nil {
+			tx.append(in.With)
+		}
 		tx.PutItem(WithTTL(item, ss.AbsoluteExpiresAt), ErrSignInRefused)
 		tx.Add(types.TransactWriteItem{Update: &types.Update{
 			TableName: aws.String(s.Table),
@@ -209,15 +212,4 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 		err = s.Commit(ctx, signIn(nil))
 	}
 	return err
-}
-
-// join adds u's writes with their meanings, and any error met building them, to t.
-func (t *Tx) join(u *Tx) *Tx {
-	if u == nil {
-		return t
-	}
-	t.items = append(t.items, u.items...)
-	t.fails = append(t.fails, u.fails...)
-	t.Fail(u.err)
-	return t
 }

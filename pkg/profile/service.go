@@ -12,9 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
@@ -26,7 +23,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/step"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -113,21 +109,18 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, req AcceptRequest) 
 	}
 	if sub.user.LicenseVersion != current.Version {
 		now := s.clock.Now()
-		accept, err := dynamo.AcceptLicense(s.store.Table, sub.user.ID, current.Version, now)
-		if err != nil {
-			return Acceptance{}, err
-		}
-		event, err := dynamo.AuditPut(s.store.Table, audit.Event{ID: secret.NewID(), AccountID: a.AccountID, At: now, ActorID: a.UserID,
-			Action: "license.accepted", TargetType: "user", TargetID: a.UserID, Details: map[string]string{"version": current.Version}})
-		if err != nil {
-			return Acceptance{}, err
-		}
-		err = s.store.Transact(ctx, []types.TransactWriteItem{accept, event})
+		tx := s.store.Tx().
+			AcceptLicense(sub.user.ID, current.Version, now, errAcceptedMeanwhile).
+			Audit(audit.Event{
+				ID: secret.NewID(), AccountID: a.AccountID, At: now, ActorID: a.UserID, Action: audit.LicenseAccepted,
+				TargetType: audit.TargetUser, TargetID: a.UserID, Details: map[string]string{"version": current.Version},
+			})
+		err = s.store.Commit(ctx, tx)
 		switch {
 		case err == nil:
 			sub.user.LicenseVersion, sub.user.LicenseAcceptedAt = current.Version, now
 			s.log.InfoContext(ctx, "license accepted", "userId", a.UserID, "version", current.Version)
-		case dynamo.ConditionFailed(err):
+		case errors.Is(err, errAcceptedMeanwhile):
 			// A concurrent request accepted it first (or the user is gone): answer what is recorded now.
 			if sub, err = s.subject(ctx, a); err != nil {
 				return Acceptance{}, err
@@ -142,6 +135,9 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, req AcceptRequest) 
 		PendingSteps: step.Pending(sub.user, sub.account, current.Version),
 	}, nil
 }
+
+// errAcceptedMeanwhile means the user accepted the version since they were read (or is gone).
+var errAcceptedMeanwhile = errors.New("license accepted meanwhile")
 
 // CompanyRequest is the body of PUT /v1/me/company: the company details, checked as account creation checks
 // them. The name may be corrected too; left out, it stays.
@@ -176,114 +172,73 @@ var (
 	errRenameRace = fault.New(fault.ErrConflict, "conflict", "The account changed while its profile was being completed; try again.")
 )
 
-// completeAttempts bounds the retries after the account changed between the read and the write.
-const completeAttempts = 3
-
 // CompleteCompany is PUT /v1/me/company: an administrator of the session's account completes the company
 // details the short form left out, which ends the profile step for everyone in the account. The license comes
-// first, so it must be accepted before.
+// first, so it must be accepted before. The account's update seam checks the rule against the account as it
+// is when it is written, and moves the name's guard and its copies in the account's memberships if the name
+// changes.
 func (s *Service) CompleteCompany(ctx context.Context, a actor.Actor, req CompanyRequest) (CompanyDone, error) {
 	v := &fault.ValidationError{}
 	req.Validate(v)
 	if err := v.Err(); err != nil {
 		return CompanyDone{}, err
 	}
-	for attempt := 1; ; attempt++ {
-		sub, err := s.subject(ctx, a)
-		if err != nil {
-			return CompanyDone{}, err
-		}
-		acc := sub.account
+	if a.Anonymous() {
+		return CompanyDone{}, fault.ErrUnauthorized
+	}
+	u, err := s.store.User(ctx, a.UserID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return CompanyDone{}, fault.ErrUnauthorized // removed since the request was authenticated
+	}
+	if err != nil {
+		return CompanyDone{}, err
+	}
+	renamed := false
+	acc, err := s.store.UpdateAccount(ctx, a.AccountID, func(acc *account.Account, tx *dynamo.Tx) error {
 		if !a.Can(role.AccountsEdit) {
-			return CompanyDone{}, fault.New(fault.ErrForbidden, "forbidden",
+			return fault.New(fault.ErrForbidden, "forbidden",
 				fmt.Sprintf("Only an administrator of %s can complete its company profile.", acc.Company.Name))
 		}
 		if !acc.ProfilePending {
-			return CompanyDone{}, errProfileComplete
+			return errProfileComplete
 		}
-		steps := step.Pending(sub.user, acc, license.Current().Version)
-		if slices.Contains(steps, step.License) {
-			return CompanyDone{}, fault.New(fault.ErrPendingStep, "pending-step", "Accept the license agreement first.").
+		if steps := step.Pending(u, *acc, license.Current().Version); slices.Contains(steps, step.License) {
+			return fault.New(fault.ErrPendingStep, "pending-step", "Accept the license agreement first.").
 				With("step", step.License).With("steps", steps)
 		}
 		company := account.Company(req)
 		if company.Name == "" {
 			company.Name = acc.Company.Name
 		}
-		plan, err := s.completion(ctx, a, acc, company)
-		if err != nil {
-			return CompanyDone{}, err
-		}
-		err = s.store.Transact(ctx, plan.items)
-		if err == nil {
-			s.log.InfoContext(ctx, "company profile completed", "accountId", acc.ID, "renamed", plan.renamed)
-			acc.ProfilePending, acc.Company = false, company
-			return CompanyDone{AccountID: acc.ID, Company: company, PendingSteps: step.Pending(sub.user, acc, license.Current().Version)}, nil
-		}
-		if plan.guard >= 0 && dynamo.FailedAt(err, plan.guard) {
-			return CompanyDone{}, fault.New(fault.ErrConflict, "company-name-taken",
-				fmt.Sprintf("There is already an account named %q. Names are unique, whatever their case.", company.Name)).
-				With("fields", []string{"name"})
-		}
-		if !dynamo.ConditionFailed(err) && !dynamo.Contended(err) {
-			return CompanyDone{}, err
-		}
-		if attempt == completeAttempts {
-			return CompanyDone{}, errRenameRace
-		}
-	}
-}
-
-// completionPlan is the transaction that completes a profile.
-type completionPlan struct {
-	items   []types.TransactWriteItem
-	guard   int // index of the new name's guard, or -1 when the name keeps its guard
-	renamed bool
-}
-
-// completion builds the transaction: the account (version-checked, so the rule read holds for what is
-// written) with its details and without the pending mark, the name's guards and the copies of the name in the
-// account's memberships when it changes, and the audit event.
-func (s *Service) completion(ctx context.Context, a actor.Actor, acc account.Account, company account.Company) (completionPlan, error) {
-	plan := completionPlan{guard: -1, renamed: company.Name != acc.Company.Name}
-	tbl := s.store.Table
-	companyAV, err := attributevalue.Marshal(company)
-	if err != nil {
-		return plan, err
-	}
-	set := map[string]types.AttributeValue{"company": companyAV}
-	if plan.renamed && acc.ParentID != "" {
-		set[table.AttrGSI1SK] = dynamo.S(table.ChildrenGSI1(acc.ParentID, company.Name, acc.ID).SK)
-	}
-	plan.items = append(plan.items, dynamo.UpdateAccountItem(tbl, acc.ID, acc.Version, set, "profilePending"))
-	if plan.renamed {
-		if table.Fold(company.Name) == table.Fold(acc.Company.Name) {
-			respell, err := dynamo.RespellCompanyName(tbl, company.Name, acc.ID)
-			if err != nil {
-				return plan, err
-			}
-			plan.items = append(plan.items, respell)
-		} else {
-			guard, err := dynamo.CompanyGuardItem(company.Name, acc.ID)
-			if err != nil {
-				return plan, err
-			}
-			plan.guard = len(plan.items)
-			plan.items = append(plan.items, dynamo.PutNew(tbl, guard), dynamo.ReleaseCompanyName(tbl, acc.Company.Name, acc.ID))
-		}
-		members, err := s.store.MemberUserIDs(ctx, acc.ID)
-		if err != nil {
-			return plan, err
-		}
+		renamed = company.Name != acc.Company.Name
+		tx.Audit(completed(a, *acc, company, s.clock.Now()))
+		acc.Company, acc.ProfilePending = company, false
+		return nil
+	})
+	var tooMany dynamo.TooManyMembersError
+	switch {
+	case errors.Is(err, dynamo.ErrCompanyNameTaken):
+		return CompanyDone{}, fault.New(fault.ErrConflict, "company-name-taken",
+			fmt.Sprintf("There is already an account named %q. Names are unique, whatever their case.", req.Name)).
+			With("fields", []string{"name"})
+	case errors.As(err, &tooMany):
 		// A short-form account has its contact and perhaps a few more; a transaction holds 100 items.
-		if len(members) > 90 {
-			return plan, fault.New(fault.ErrConflict, "rename-too-large",
-				"This account has too many users to rename it here; complete the profile without changing the name, then rename the account in its settings.")
-		}
-		for _, uid := range members {
-			plan.items = append(plan.items, dynamo.RenameMembership(tbl, uid, acc.ID, company.Name))
-		}
+		return CompanyDone{}, fault.New(fault.ErrConflict, "rename-too-large",
+			"This account has too many users to rename it here; complete the profile without changing the name, then rename the account in its settings.")
+	case errors.Is(err, dynamo.ErrAccountMoved):
+		return CompanyDone{}, errRenameRace
+	case errors.Is(err, fault.ErrNotFound):
+		return CompanyDone{}, fault.ErrUnauthorized // removed since the request was authenticated
+	case err != nil:
+		return CompanyDone{}, err
 	}
+	s.log.InfoContext(ctx, "company profile completed", "accountId", acc.ID, "renamed", renamed)
+	return CompanyDone{AccountID: acc.ID, Company: acc.Company, PendingSteps: step.Pending(u, acc, license.Current().Version)}, nil
+}
+
+// completed is the audit event of a's completing acc's profile with company: the details, and the name change
+// if there is one.
+func completed(a actor.Actor, acc account.Account, company account.Company, now time.Time) audit.Event {
 	details := map[string]string{"address": company.Address, "country": company.Country, "city": company.City}
 	if company.State != "" {
 		details["state"] = company.State
@@ -291,14 +246,11 @@ func (s *Service) completion(ctx context.Context, a actor.Actor, acc account.Acc
 	if company.ZipCode != "" {
 		details["zipCode"] = company.ZipCode
 	}
-	if plan.renamed {
+	if company.Name != acc.Company.Name {
 		details["name"], details["previousName"] = company.Name, acc.Company.Name
 	}
-	event, err := dynamo.AuditPut(tbl, audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: s.clock.Now(), ActorID: a.UserID,
-		Action: "account.profile-completed", TargetType: "account", TargetID: acc.ID, Details: details})
-	if err != nil {
-		return plan, err
+	return audit.Event{
+		ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID,
+		Action: audit.AccountProfileCompleted, TargetType: audit.TargetAccount, TargetID: acc.ID, Details: details,
 	}
-	plan.items = append(plan.items, event)
-	return plan, nil
 }
