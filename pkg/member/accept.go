@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -68,7 +69,7 @@ var (
 
 // invitationLink is a verified membership link that still works, with what it concerns.
 type invitationLink struct {
-	token      onboarding.Token
+	token      token.Token
 	invitation dynamo.Invitation
 	user       user.User
 	account    account.Account
@@ -103,7 +104,7 @@ func (s *Service) openInvitation(ctx context.Context, raw string) (invitationLin
 				return l, err
 			}
 			if state = l.token.State(s.clock.Now()); state == "" {
-				state = onboarding.TokenReplaced // defensive: a new invitation always marks the old token
+				state = token.Replaced // defensive: a new invitation always marks the old token
 			}
 		}
 	}
@@ -126,12 +127,12 @@ func (s *Service) openInvitation(ctx context.Context, raw string) (invitationLin
 }
 
 // linkGone is the 410 answer for an invitation link that no longer works.
-func linkGone(t onboarding.Token, state string) error {
+func linkGone(t token.Token, state string) error {
 	switch state {
-	case onboarding.TokenUsed:
+	case token.Used:
 		return fault.New(fault.ErrAlreadyUsed, "link-used",
 			"This invitation has already been accepted. Sign in: the account is in your account switcher.")
-	case onboarding.TokenReplaced:
+	case token.Replaced:
 		return fault.New(fault.ErrExpired, "link-replaced",
 			"A newer invitation was sent to you, so this one no longer works. Use the latest email.")
 	}

@@ -12,11 +12,11 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/member"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -101,7 +101,7 @@ func TestAcceptMembership(t *testing.T) {
 		ms.UserName != "Olga Other" || ms.AccountName != "Acme MSP" || !ms.LastLoginAt.Equal(start) {
 		t.Fatalf("membership %+v found=%v", ms, found)
 	}
-	if tok := in.token(in.tokenID); tok.Status != onboarding.TokenUsed || in.Item(table.TokenKey(in.tokenID))[table.AttrXPK] != nil {
+	if tok := in.token(in.tokenID); tok.Status != token.Used || in.Item(table.TokenKey(in.tokenID))[table.AttrXPK] != nil {
 		t.Fatalf("token %+v", tok)
 	}
 	if in.Item(table.InvitationKey(in.olga.ID, in.msp.ID)) != nil {
@@ -157,7 +157,7 @@ func TestAcceptExpiredInvitation(t *testing.T) {
 	if err := in.app.Sweeper().Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
 		t.Fatal(err)
 	}
-	if tok := in.token(in.tokenID); tok.Status != onboarding.TokenExpired || in.Item(table.TokenKey(in.tokenID))[table.AttrXPK] != nil {
+	if tok := in.token(in.tokenID); tok.Status != token.Expired || in.Item(table.TokenKey(in.tokenID))[table.AttrXPK] != nil {
 		t.Fatalf("token after the sweep %+v", tok)
 	}
 	if _, found := in.membership(in.olga.ID, in.msp.ID); found {

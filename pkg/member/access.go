@@ -11,8 +11,8 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -51,7 +51,7 @@ func manages(a actor.Actor, acc account.Account) bool {
 
 // account reads an account the caller sees.
 func (s *Service) account(ctx context.Context, a actor.Actor, id string) (account.Account, error) {
-	if !onboarding.WellFormedID(id) {
+	if !secret.WellFormedID(id) {
 		return account.Account{}, errNoAccount
 	}
 	acc, err := s.store.Account(ctx, id)
@@ -123,7 +123,7 @@ func (t target) membership(accountID string) (user.Membership, bool) {
 // target reads a user the caller sees: a member, in their own right, of an account the caller sees. Others,
 // including a support partner's staff seen only through a grant, are errNoUser.
 func (s *Service) target(ctx context.Context, a actor.Actor, id string) (target, error) {
-	if !onboarding.WellFormedID(id) {
+	if !secret.WellFormedID(id) {
 		return target{}, errNoUser
 	}
 	var (

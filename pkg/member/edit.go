@@ -12,7 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -78,13 +78,13 @@ func (s *Service) editOnce(ctx context.Context, a actor.Actor, userID string, re
 	}
 	contact := dynamo.UserContact{Name: t.user.Name, Phone: t.user.Phone, Mobile: t.user.Mobile}
 	if req.Name != nil {
-		contact.Name = onboarding.CheckText(v, "name", *req.Name, true, onboarding.MaxPersonName)
+		contact.Name = field.Text(v, "name", *req.Name, true, field.MaxPersonName)
 	}
 	if req.Phone != nil {
-		contact.Phone = onboarding.CheckPhone(v, "phone", *req.Phone)
+		contact.Phone = field.Phone(v, "phone", *req.Phone)
 	}
 	if req.Mobile != nil {
-		contact.Mobile = onboarding.CheckPhone(v, "mobile", *req.Mobile)
+		contact.Mobile = field.Phone(v, "mobile", *req.Mobile)
 	}
 	var (
 		acc   account.Account

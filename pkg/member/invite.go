@@ -15,11 +15,13 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -47,10 +49,10 @@ type InviteRequest struct {
 
 // check checks every field for an account of kind, trimming them; it returns the roles.
 func (r *InviteRequest) check(v *fault.ValidationError, kind account.Kind) []role.Name {
-	r.Name = onboarding.CheckText(v, "name", r.Name, true, onboarding.MaxPersonName)
-	r.Email = onboarding.CheckEmail(v, "email", r.Email)
-	r.Phone = onboarding.CheckPhone(v, "phone", r.Phone)
-	r.Mobile = onboarding.CheckPhone(v, "mobile", r.Mobile)
+	r.Name = field.Text(v, "name", r.Name, true, field.MaxPersonName)
+	r.Email = field.Email(v, "email", r.Email)
+	r.Phone = field.Phone(v, "phone", r.Phone)
+	r.Mobile = field.Phone(v, "mobile", r.Mobile)
 	return checkRoles(v, "roles", r.Roles, kind)
 }
 
@@ -173,11 +175,11 @@ func (s *Service) inviteLogin(ctx context.Context, a actor.Actor, acc account.Ac
 				Detail: "This person was invited a moment ago; wait a minute before sending the invitation again."}
 		}
 		replaces = &prev
-		var old onboarding.Token
+		var old token.Token
 		switch ok, err := dynamo.Get(ctx, s.db, s.table, table.TokenKey(prev.TokenID), &old); {
 		case err != nil:
 			return Invited{}, err
-		case ok && old.Status == onboarding.TokenPending:
+		case ok && old.Status == token.Pending:
 			// The old link dies with the new one, as a resent activation link does.
 			items = append(items, onboarding.ReplaceToken(s.table, old.ID, now))
 		}
@@ -263,7 +265,7 @@ func (s *Service) inviter(ctx context.Context, a actor.Actor, acc account.Accoun
 
 // membershipMessage is the outbox message that invites an existing login into an account: the template
 // "membership", whose link opens <portal>/accept#<token>.
-func membershipMessage(u user.User, acc account.Account, roles []role.Name, tok onboarding.Token, inv inviter, now time.Time) outbox.Message {
+func membershipMessage(u user.User, acc account.Account, roles []role.Name, tok token.Token, inv inviter, now time.Time) outbox.Message {
 	data := map[string]string{
 		"name":               u.Name,
 		"email":              u.Email,

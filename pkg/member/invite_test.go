@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -40,9 +41,9 @@ func (h *harness) message(id string) outbox.Message {
 }
 
 // token reads a link token.
-func (h *harness) token(id string) onboarding.Token {
+func (h *harness) token(id string) token.Token {
 	h.t.Helper()
-	var tok onboarding.Token
+	var tok token.Token
 	item := h.Item(table.TokenKey(id))
 	if item == nil {
 		h.t.Fatalf("no token %s", id)
@@ -128,7 +129,7 @@ func TestInviteNewEmail(t *testing.T) {
 		t.Fatalf("membership %+v", ms)
 	}
 	tok := m.token(u.ActivationTokenID)
-	if tok.Purpose != secret.PurposeActivation || tok.Status != onboarding.TokenPending || !tok.ExpiresAt.Equal(start.Add(72*time.Hour)) {
+	if tok.Purpose != secret.PurposeActivation || tok.Status != token.Pending || !tok.ExpiresAt.Equal(start.Add(72*time.Hour)) {
 		t.Fatalf("token %+v", tok)
 	}
 	if m.Item(table.TokenKey(tok.ID))[table.AttrXPK] == nil {
@@ -188,7 +189,7 @@ func TestInviteExistingLogin(t *testing.T) {
 	}
 	tok := m.token(inv.TokenID)
 	if tok.Purpose != secret.PurposeMembership || tok.UserID != olga.ID || tok.AccountID != m.msp.ID ||
-		tok.Status != onboarding.TokenPending || !tok.ExpiresAt.Equal(start.Add(member.InvitationTTL)) {
+		tok.Status != token.Pending || !tok.ExpiresAt.Equal(start.Add(member.InvitationTTL)) {
 		t.Fatalf("token %+v", tok)
 	}
 	if item := m.Item(table.TokenKey(tok.ID)); item[table.AttrXPK] == nil || platformtest.Str(item[table.AttrType]) != table.TypeToken {
@@ -227,7 +228,7 @@ func TestInviteExistingLogin(t *testing.T) {
 		if next.TokenID == tok.ID || !slices.Equal(next.Roles, []role.Name{role.MSPAccounts, role.ReadOnly}) {
 			t.Fatalf("invitation %+v", next)
 		}
-		if old := m.token(tok.ID); old.Status != onboarding.TokenReplaced || m.Item(table.TokenKey(tok.ID))[table.AttrXPK] != nil {
+		if old := m.token(tok.ID); old.Status != token.Replaced || m.Item(table.TokenKey(tok.ID))[table.AttrXPK] != nil {
 			t.Fatalf("old token %+v", old)
 		}
 		platformtest.WantProblem(t, m.do(m.users, call{route: member.RouteInvitation, params: map[string]string{"token": link}}), 410, "link-replaced")

@@ -16,8 +16,8 @@ import (
 	pagecursor "github.com/partnerhub/partnerhub/pkg/cursor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
@@ -218,7 +218,7 @@ func decodeCursor(raw string) (cursor, bool) {
 	}
 	// The tie is a name key, "<name>#<user id>": the position a page of the index starts after.
 	i := strings.LastIndexByte(c.Tie, '#')
-	return c, i >= 0 && onboarding.WellFormedID(c.Tie[i+1:])
+	return c, i >= 0 && secret.WellFormedID(c.Tie[i+1:])
 }
 
 // initialOf is the A–Z letter a name is listed under: its first letter without accents (table.Collate), or "#".

@@ -13,7 +13,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -46,7 +45,7 @@ func (s *Service) Remove(ctx context.Context, a actor.Actor, accountID, userID s
 	if err != nil {
 		return Removed{}, err
 	}
-	if !onboarding.WellFormedID(userID) {
+	if !secret.WellFormedID(userID) {
 		return Removed{}, errNotMember
 	}
 	for range removeAttempts {

@@ -13,7 +13,10 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
+	"github.com/partnerhub/partnerhub/pkg/password"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -35,20 +38,20 @@ type Branding = branding.Effective
 
 // LinkInfo is what an activation link is for: the answer to GET /v1/activations/{token}.
 type LinkInfo struct {
-	Purpose           string        `json:"purpose"`
-	Email             string        `json:"email"`
-	Name              string        `json:"name"`
-	AccountName       string        `json:"accountName"`
-	AccountKind       account.Kind  `json:"accountKind"`
-	ExpiresAt         time.Time     `json:"expiresAt"`
-	SecurityQuestions []string      `json:"securityQuestions"`
-	PasswordRules     PasswordRules `json:"passwordRules"`
-	Branding          Branding      `json:"branding"`
+	Purpose           string         `json:"purpose"`
+	Email             string         `json:"email"`
+	Name              string         `json:"name"`
+	AccountName       string         `json:"accountName"`
+	AccountKind       account.Kind   `json:"accountKind"`
+	ExpiresAt         time.Time      `json:"expiresAt"`
+	SecurityQuestions []string       `json:"securityQuestions"`
+	PasswordRules     password.Rules `json:"passwordRules"`
+	Branding          Branding       `json:"branding"`
 }
 
 // link is a verified activation link that still works, with what it concerns.
 type link struct {
-	token   Token
+	token   token.Token
 	user    user.User
 	account account.Account
 }
@@ -72,13 +75,13 @@ func (s *Service) open(ctx context.Context, raw string) (link, error) {
 	if err != nil {
 		return link{}, err
 	}
-	state := tok.state(s.clock.Now())
+	state := tok.State(s.clock.Now())
 	switch {
 	case state != "":
 	case u.ActivationTokenID != tok.ID:
-		state = TokenReplaced // defensive: a resend always marks the old token, but the user record decides
+		state = token.Replaced // defensive: a resend always marks the old token, but the user record decides
 	case u.Status != user.Invited:
-		state = TokenUsed
+		state = token.Used
 	}
 	if state != "" {
 		return link{}, s.gone(ctx, tok, state)
@@ -102,7 +105,7 @@ type Contact struct {
 
 // gone is the 410 answer for a link that no longer works. It names the person who sent it, who can send a new
 // one; the platform's first administrator has no such person and is pointed at the operator.
-func (s *Service) gone(ctx context.Context, tok Token, state string) error {
+func (s *Service) gone(ctx context.Context, tok token.Token, state string) error {
 	ask := "the PartnerHub operator"
 	var contact *Contact
 	if tok.InvitedBy != "" {
@@ -120,10 +123,10 @@ func (s *Service) gone(ctx context.Context, tok Token, state string) error {
 	}
 	var e *fault.Error
 	switch state {
-	case TokenUsed:
+	case token.Used:
 		e = fault.New(fault.ErrAlreadyUsed, "link-used",
 			fmt.Sprintf("This activation link has already been used. Sign in with your email address and password; if you did not activate this account, ask %s for a new link.", ask))
-	case TokenReplaced:
+	case token.Replaced:
 		e = fault.New(fault.ErrExpired, "link-replaced",
 			fmt.Sprintf("A newer activation link was sent to you, so this one no longer works. Use the latest email, or ask %s to send a new one.", ask))
 	default:
@@ -154,7 +157,7 @@ func (s *Service) Link(ctx context.Context, raw string) (LinkInfo, error) {
 		AccountKind:       l.account.Kind,
 		ExpiresAt:         l.token.ExpiresAt.UTC(),
 		SecurityQuestions: SecurityQuestions,
-		PasswordRules:     RulesFor(l.user.TwoFactor.Enabled),
+		PasswordRules:     password.RulesFor(l.user.TwoFactor.Enabled),
 		Branding:          branding,
 	}, nil
 }
@@ -175,23 +178,23 @@ const (
 )
 
 // validate checks the request against the rules of the user it activates.
-func (r *ActivateRequest) validate(v *fault.ValidationError, rules PasswordRules, email string) {
+func (r *ActivateRequest) validate(v *fault.ValidationError, rules password.Rules, email string) {
 	switch {
 	case v.Has("password"):
 	case r.Password == "":
-		v.Add("password", CodeRequired, "This field is required.")
+		v.Add("password", field.CodeRequired, "This field is required.")
 	default:
-		CheckPassword(v, "password", r.Password, rules, email)
+		password.Check(v, "password", r.Password, rules, email)
 	}
-	r.SecurityQuestion = text(v, "securityQuestion", r.SecurityQuestion, true, maxQuestion)
+	r.SecurityQuestion = field.Text(v, "securityQuestion", r.SecurityQuestion, true, maxQuestion)
 	if n := len([]rune(r.SecurityQuestion)); n > 0 && n < minQuestion && !v.Has("securityQuestion") {
-		v.Add("securityQuestion", CodeTooShort, fmt.Sprintf("Use at least %d characters.", minQuestion))
+		v.Add("securityQuestion", field.CodeTooShort, fmt.Sprintf("Use at least %d characters.", minQuestion))
 	}
 	// The answer is compared after folding case and spaces (secret.NormalizeAnswer); check what is compared.
 	answer := secret.NormalizeAnswer(r.SecurityAnswer)
-	text(v, "securityAnswer", answer, true, maxAnswer)
+	field.Text(v, "securityAnswer", answer, true, maxAnswer)
 	if n := len([]rune(answer)); n > 0 && n < minAnswer && !v.Has("securityAnswer") {
-		v.Add("securityAnswer", CodeTooShort, fmt.Sprintf("Use at least %d characters.", minAnswer))
+		v.Add("securityAnswer", field.CodeTooShort, fmt.Sprintf("Use at least %d characters.", minAnswer))
 	}
 }
 
@@ -219,7 +222,7 @@ func (s *Service) Activate(ctx context.Context, raw string, req ActivateRequest,
 	if v == nil {
 		v = &fault.ValidationError{}
 	}
-	req.validate(v, RulesFor(l.user.TwoFactor.Enabled), l.user.Email)
+	req.validate(v, password.RulesFor(l.user.TwoFactor.Enabled), l.user.Email)
 	if err := v.Err(); err != nil {
 		return Activated{}, err
 	}
@@ -263,7 +266,7 @@ func (s *Service) activationItems(l link, change dynamo.UserActivation, now time
 	if err != nil {
 		return nil, err
 	}
-	items := []types.TransactWriteItem{closeToken(s.table, l.token.ID, TokenUsed, now, true), activate,
+	items := []types.TransactWriteItem{closeToken(s.table, l.token.ID, token.Used, now, true), activate,
 		// The membership the link joins keeps a copy of the user's status for the account's user list.
 		dynamo.MemberStatus(s.table, l.user.ID, l.token.AccountID, user.Active)}
 	events := []audit.Event{{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: l.user.ID,

@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -95,7 +96,7 @@ func TestActivate(t *testing.T) {
 		t.Fatalf("account %+v", acc)
 	}
 	item := f.item(table.TokenKey(u.ActivationTokenID))
-	if platformtest.Str(item["status"]) != onboarding.TokenUsed || item[table.AttrXPK] != nil || item[table.AttrXSK] != nil {
+	if platformtest.Str(item["status"]) != token.Used || item[table.AttrXPK] != nil || item[table.AttrXSK] != nil {
 		t.Fatal("the used token is not marked used or is still on the expiry index")
 	}
 	var actions []string

@@ -8,6 +8,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -44,9 +45,9 @@ type BootstrapResult struct {
 // Created false.
 func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapResult, error) {
 	v := &fault.ValidationError{}
-	in.AccountName = text(v, "name", defaulted(in.AccountName, DefaultProviderName), true, maxCompanyName)
-	in.AdminEmail = email(v, "email", defaulted(in.AdminEmail, DefaultAdminEmail))
-	in.AdminName = text(v, "adminName", defaulted(in.AdminName, DefaultAdminName), true, maxPersonName)
+	in.AccountName = field.Text(v, "name", defaulted(in.AccountName, DefaultProviderName), true, field.MaxCompanyName)
+	in.AdminEmail = field.Email(v, "email", defaulted(in.AdminEmail, DefaultAdminEmail))
+	in.AdminName = field.Text(v, "adminName", defaulted(in.AdminName, DefaultAdminName), true, field.MaxPersonName)
 	if err := v.Err(); err != nil {
 		return BootstrapResult{}, err
 	}

@@ -15,21 +15,12 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
-)
-
-// Limits of the account form.
-const (
-	maxCompanyName = 120
-	maxAddress     = 200
-	maxCountry     = 56
-	maxRegion      = 100 // state and city
-	maxZip         = 20
-	maxPersonName  = 100
 )
 
 // CreateAccountRequest is the body of POST /v1/accounts.
@@ -54,15 +45,8 @@ const (
 // later reports whether the request uses the short form.
 func (r *CreateAccountRequest) later() bool { return r.Profile == ProfileLater }
 
-// CompanyInput is the new account's company details.
-type CompanyInput struct {
-	Name    string `json:"name"`
-	Address string `json:"address"`
-	Country string `json:"country"`
-	State   string `json:"state"`
-	City    string `json:"city"`
-	ZipCode string `json:"zipCode"`
-}
+// CompanyInput is the new account's company details, checked as every company form is (package field).
+type CompanyInput = field.Company
 
 // ContactInput is the new account's point of contact, who becomes its administrator.
 type ContactInput struct {
@@ -84,71 +68,53 @@ func (r *CreateAccountRequest) Validate(v *fault.ValidationError) {
 	switch {
 	case v.Has("kind"):
 	case r.Kind == "":
-		v.Add("kind", CodeRequired, "This field is required.")
+		v.Add("kind", field.CodeRequired, "This field is required.")
 	case !slices.Contains(account.Kinds, account.Kind(r.Kind)):
-		v.Add("kind", CodeInvalid, "Choose msp, partner or customer.")
+		v.Add("kind", field.CodeInvalid, "Choose msp, partner or customer.")
 	}
 	r.ParentID = strings.TrimSpace(r.ParentID)
 	switch {
 	case v.Has("parentId"):
 	case r.ParentID == "":
-		v.Add("parentId", CodeRequired, "This field is required.")
+		v.Add("parentId", field.CodeRequired, "This field is required.")
 	case !secret.WellFormedID(r.ParentID):
-		v.Add("parentId", CodeInvalid, "This is not an account id.")
+		v.Add("parentId", field.CodeInvalid, "This is not an account id.")
 	}
 	r.Profile = strings.TrimSpace(r.Profile)
 	switch r.Profile {
 	case "", ProfileNow:
 	case ProfileLater:
 		if k := account.Kind(r.Kind); k != account.MSP && k != account.Partner && !v.Has("kind") {
-			v.Add("profile", CodeNotAllowed, "Only MSP and partner accounts can complete their company details at first sign-in.")
+			v.Add("profile", field.CodeNotAllowed, "Only MSP and partner accounts can complete their company details at first sign-in.")
 		}
 	default:
 		if !v.Has("profile") {
-			v.Add("profile", CodeInvalid, `Use "now" or "later".`)
+			v.Add("profile", field.CodeInvalid, `Use "now" or "later".`)
 		}
 	}
-	CheckCompany(v, "company", &r.Company, true, !r.later())
+	field.CheckCompany(v, "company", &r.Company, true, !r.later())
 	p := &r.Contact
-	p.Name = text(v, "contact.name", p.Name, !r.later(), maxPersonName)
-	p.Email = email(v, "contact.email", p.Email)
+	p.Name = field.Text(v, "contact.name", p.Name, !r.later(), field.MaxPersonName)
+	p.Email = field.Email(v, "contact.email", p.Email)
 	if p.Name == "" && r.later() && !v.Has("contact.name") && !v.Has("contact.email") {
 		// The short form needs no name: the address's local part stands in until the contact changes it.
 		local, _, _ := strings.Cut(p.Email, "@")
-		if runes := []rune(local); len(runes) > maxPersonName {
-			local = string(runes[:maxPersonName])
+		if runes := []rune(local); len(runes) > field.MaxPersonName {
+			local = string(runes[:field.MaxPersonName])
 		}
 		p.Name = local
 	}
-	p.Mobile = phone(v, "contact.mobile", p.Mobile)
-	p.Phone = phone(v, "contact.phone", p.Phone)
+	p.Mobile = field.Phone(v, "contact.mobile", p.Mobile)
+	p.Phone = field.Phone(v, "contact.phone", p.Phone)
 	if r.TwoFactor != nil && r.TwoFactor.Method != nil && !v.Has("twoFactor.method") {
 		switch m := strings.TrimSpace(*r.TwoFactor.Method); m {
 		case user.MethodEmail:
 		case user.MethodSMS, user.MethodTOTP:
-			v.Add("twoFactor.method", CodeUnsupported, fmt.Sprintf("Two-factor sign-in by %s is not available yet; use email.", m))
+			v.Add("twoFactor.method", field.CodeUnsupported, fmt.Sprintf("Two-factor sign-in by %s is not available yet; use email.", m))
 		default:
-			v.Add("twoFactor.method", CodeInvalid, "Use email.")
+			v.Add("twoFactor.method", field.CodeInvalid, "Use email.")
 		}
 	}
-}
-
-// CheckCompany checks company details the way account creation does, trimming them. prefix is the JSON path of
-// the object ("company"; "" for fields at the top level). The name is required when name is true and the
-// address, country and city when details is true; whatever is given is checked either way.
-func CheckCompany(v *fault.ValidationError, prefix string, c *CompanyInput, name, details bool) {
-	field := func(f string) string {
-		if prefix == "" {
-			return f
-		}
-		return prefix + "." + f
-	}
-	c.Name = text(v, field("name"), c.Name, name, maxCompanyName)
-	c.Address = text(v, field("address"), c.Address, details, maxAddress)
-	c.Country = text(v, field("country"), c.Country, details, maxCountry)
-	c.State = text(v, field("state"), c.State, false, maxRegion)
-	c.City = text(v, field("city"), c.City, details, maxRegion)
-	c.ZipCode = text(v, field("zipCode"), c.ZipCode, false, maxZip)
 }
 
 // twoFactor is the contact's setting: on, by email, unless the request says otherwise.
@@ -183,7 +149,7 @@ func visibleTo(a actor.Actor, acc account.Account) bool {
 
 // errUnknownParent answers a parent that does not exist and one the actor cannot see alike, so the answer does
 // not tell whether an account exists outside the actor's tree.
-var errUnknownParent = fault.Invalid("parentId", CodeUnknown, "There is no such account in your part of the tree.")
+var errUnknownParent = fault.Invalid("parentId", field.CodeUnknown, "There is no such account in your part of the tree.")
 
 // Create creates an account below parentId with its point of contact, who gets an activation email. The actor
 // must be allowed to create accounts of the kind, acting in the parent or above it.
@@ -212,7 +178,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		return Created{}, err
 	}
 	if !account.MayParent(parent.Kind, kind) {
-		return Created{}, fault.Invalid("kind", CodeNotAllowed, fmt.Sprintf("A %s account cannot have %s accounts below it.", parent.Kind, kind))
+		return Created{}, fault.Invalid("kind", field.CodeNotAllowed, fmt.Sprintf("A %s account cannot have %s accounts below it.", parent.Kind, kind))
 	}
 	if parent.Status == account.Disabled {
 		return Created{}, errParentDisabled
@@ -365,4 +331,11 @@ func (s *Service) createFailed(ctx context.Context, err error, plan accountPlan,
 		}
 	}
 	return fault.New(fault.ErrConflict, "conflict", "The account tree changed while the account was being created; try again.")
+}
+
+// CheckCompany checks company details as account creation does.
+//
+// Deprecated: use field.CheckCompany; this stays until package profile no longer calls it.
+func CheckCompany(v *fault.ValidationError, prefix string, c *CompanyInput, name, details bool) {
+	field.CheckCompany(v, prefix, c, name, details)
 }

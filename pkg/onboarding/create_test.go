@@ -20,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -54,12 +55,12 @@ func TestCreateWritesEverythingInOneGo(t *testing.T) {
 	}
 
 	t.Run("case=token", func(t *testing.T) {
-		var tok onboarding.Token
+		var tok token.Token
 		item := f.item(table.TokenKey(u.ActivationTokenID))
 		if err := attributevalue.UnmarshalMap(item, &tok); err != nil {
 			t.Fatal(err)
 		}
-		if tok.Status != onboarding.TokenPending || tok.Purpose != secret.PurposeActivation || tok.UserID != uid ||
+		if tok.Status != token.Pending || tok.Purpose != secret.PurposeActivation || tok.UserID != uid ||
 			tok.AccountID != id || !tok.ExpiresAt.Equal(start.Add(72*time.Hour)) {
 			t.Fatalf("token %+v", tok)
 		}

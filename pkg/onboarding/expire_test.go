@@ -9,6 +9,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 )
 
 func TestExpirer(t *testing.T) {
@@ -50,7 +51,7 @@ func TestExpirer(t *testing.T) {
 		}
 	}
 	tok := f.item(table.TokenKey(dueTok))
-	if platformtest.Str(tok["status"]) != onboarding.TokenExpired || tok[table.AttrXPK] != nil || tok[table.AttrXSK] != nil {
+	if platformtest.Str(tok["status"]) != token.Expired || tok[table.AttrXPK] != nil || tok[table.AttrXSK] != nil {
 		t.Fatal("the due token is not expired or still on the index")
 	}
 	if n := len(f.due(now)); n != 0 {

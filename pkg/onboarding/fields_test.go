@@ -6,6 +6,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/display"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 )
 
@@ -32,7 +33,7 @@ func TestDisplayTextFieldsRefuseInvisibleCharacters(t *testing.T) {
 	valid := func() onboarding.CreateAccountRequest {
 		return onboarding.CreateAccountRequest{
 			Kind: "customer", ParentID: "parent-1",
-			Company: onboarding.CompanyInput{Name: "Acme", Address: "1 Main Street", Country: "US", State: "WA", City: "Seattle", ZipCode: "98101"},
+			Company: field.Company{Name: "Acme", Address: "1 Main Street", Country: "US", State: "WA", City: "Seattle", ZipCode: "98101"},
 			Contact: onboarding.ContactInput{Name: "Ada Lovelace", Email: "ada@example.com"},
 		}
 	}
@@ -68,33 +69,4 @@ func TestDisplayTextFieldsRefuseInvisibleCharacters(t *testing.T) {
 			})
 		}
 	}
-}
-
-// TestSharedTextRulesRefuseInvisibleCharacters covers the helpers other packages use for a person's name
-// (user maintenance) and a company's details (the profile step).
-func TestSharedTextRulesRefuseInvisibleCharacters(t *testing.T) {
-	t.Parallel()
-	for name, r := range hidden {
-		t.Run("char="+name, func(t *testing.T) {
-			t.Parallel()
-			v := &fault.ValidationError{}
-			onboarding.CheckText(v, "name", "Ada"+string(r)+" Lovelace", true, onboarding.MaxPersonName)
-			c := onboarding.CompanyInput{Name: "Acme", Address: "1 Main" + string(r) + " Street", Country: "US", City: "Seattle"}
-			onboarding.CheckCompany(v, "", &c, false, true)
-			got := map[string]string{}
-			for _, f := range v.Fields {
-				got[f.Field] = f.Code
-			}
-			if len(got) != 2 || got["name"] != display.CodeInvisible || got["address"] != display.CodeInvisible {
-				t.Fatalf("errors %v, want invisible_character on name and address", got)
-			}
-		})
-	}
-	t.Run("char=control", func(t *testing.T) {
-		v := &fault.ValidationError{}
-		onboarding.CheckText(v, "name", "Ada\nLovelace", true, onboarding.MaxPersonName)
-		if len(v.Fields) != 1 || v.Fields[0].Code != display.CodeControl {
-			t.Fatalf("errors %+v, want the control-character code", v.Fields)
-		}
-	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -122,7 +123,7 @@ func (p accountPlan) taken(err error, companyName, email string) error {
 }
 
 // activationMessage is the outbox message that sends a user their activation link.
-func activationMessage(u user.User, acc account.Account, roles []role.Name, tok Token, inv inviterInfo, now time.Time) outbox.Message {
+func activationMessage(u user.User, acc account.Account, roles []role.Name, tok token.Token, inv inviterInfo, now time.Time) outbox.Message {
 	titles := make([]string, 0, len(roles))
 	for _, n := range roles {
 		if r, ok := role.Find(n); ok {

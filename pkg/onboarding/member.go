@@ -24,6 +24,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -207,7 +208,7 @@ func rolesDetail(roles []role.Name) map[string]string {
 
 // NewLinkToken is a fresh single-use link token of a purpose for a user and an account, valid for ttl from now
 // (whole seconds, as stored). invitedBy and inviterAccountID name who sent it.
-func NewLinkToken(purpose, userID, accountID, invitedBy, inviterAccountID string, now time.Time, ttl time.Duration) Token {
+func NewLinkToken(purpose, userID, accountID, invitedBy, inviterAccountID string, now time.Time, ttl time.Duration) token.Token {
 	t := newActivationToken(userID, accountID, invitedBy, inviterAccountID, now)
 	t.Purpose = purpose
 	t.ExpiresAt = now.Add(ttl).Truncate(time.Second)
@@ -216,38 +217,17 @@ func NewLinkToken(purpose, userID, accountID, invitedBy, inviterAccountID string
 
 // PutToken is the transaction item that writes a new pending token, on the expiry index until its deadline:
 // the sweep's TokenExpirer expires it like every token.
-func PutToken(tableName string, t Token) (types.TransactWriteItem, error) {
+func PutToken(tableName string, t token.Token) (types.TransactWriteItem, error) {
 	return putToken(tableName, t)
 }
 
 // UseToken is the transaction item that consumes a pending token before its deadline: of two requests with one
 // token at most one commits.
 func UseToken(tableName, id string, now time.Time) types.TransactWriteItem {
-	return closeToken(tableName, id, TokenUsed, now, true)
+	return closeToken(tableName, id, token.Used, now, true)
 }
 
 // ReplaceToken is the transaction item that ends a pending token because a newer one replaces it.
 func ReplaceToken(tableName, id string, now time.Time) types.TransactWriteItem {
-	return closeToken(tableName, id, TokenReplaced, now, false)
+	return closeToken(tableName, id, token.Replaced, now, false)
 }
-
-// State is why the token no longer works at now — TokenUsed, TokenReplaced or TokenExpired — or "" while it does.
-func (t Token) State(now time.Time) string { return t.state(now) }
-
-// MaxPersonName is the longest name a person may have.
-const MaxPersonName = maxPersonName
-
-// CheckText checks a free-text field as account creation does (trimmed, required or not, at most maxLen
-// characters, no control characters) and returns it trimmed.
-func CheckText(v *fault.ValidationError, field, value string, required bool, maxLen int) string {
-	return text(v, field, value, required, maxLen)
-}
-
-// CheckEmail checks a required email address as account creation does and returns it trimmed.
-func CheckEmail(v *fault.ValidationError, field, value string) string { return email(v, field, value) }
-
-// CheckPhone checks an optional phone number as account creation does and returns it trimmed.
-func CheckPhone(v *fault.ValidationError, field, value string) string { return phone(v, field, value) }
-
-// WellFormedID reports whether s could be an id the platform made.
-func WellFormedID(s string) bool { return secret.WellFormedID(s) }

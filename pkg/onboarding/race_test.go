@@ -11,6 +11,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
@@ -63,7 +64,7 @@ func TestCreateBelowADisabledParent(t *testing.T) {
 	superActor := f.auth[f.super]
 	req := func(name string) onboarding.CreateAccountRequest {
 		return onboarding.CreateAccountRequest{Kind: "customer", ParentID: parent.ID,
-			Company: onboarding.CompanyInput{Name: name, Address: "1 Road", Country: "US", City: "Austin"},
+			Company: field.Company{Name: name, Address: "1 Road", Country: "US", City: "Austin"},
 			Contact: onboarding.ContactInput{Name: "Pat", Email: testenv.UniqueEmail(t, "pat")}}
 	}
 
@@ -101,7 +102,7 @@ func TestContendedTransactionsAreRetried(t *testing.T) {
 	}}
 	s := f.serviceWith(h)
 	created, err := s.Create(context.Background(), f.auth[f.super], onboarding.CreateAccountRequest{Kind: "partner", ParentID: f.providerID,
-		Company: onboarding.CompanyInput{Name: "Persistent Partner", Address: "2 Road", Country: "US", City: "Boise"},
+		Company: field.Company{Name: "Persistent Partner", Address: "2 Road", Country: "US", City: "Boise"},
 		Contact: onboarding.ContactInput{Name: "Sam", Email: testenv.UniqueEmail(t, "sam")}})
 	if err != nil || h.calls.Load() != 3 {
 		t.Fatalf("create after two conflicts: %+v %v (%d calls)", created, err, h.calls.Load())

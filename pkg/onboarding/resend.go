@@ -15,9 +15,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -42,14 +44,14 @@ func (r *ResendRequest) Validate(v *fault.ValidationError) {
 	switch {
 	case v.Has("userIds"):
 	case len(r.UserIDs) == 0:
-		v.Add("userIds", CodeRequired, "Name at least one user.")
+		v.Add("userIds", field.CodeRequired, "Name at least one user.")
 	case len(r.UserIDs) > MaxResend:
-		v.Add("userIds", CodeTooMany, fmt.Sprintf("Name at most %d users per request.", MaxResend))
+		v.Add("userIds", field.CodeTooMany, fmt.Sprintf("Name at most %d users per request.", MaxResend))
 	}
 	for i, id := range r.UserIDs {
-		field := fmt.Sprintf("userIds[%d]", i)
-		if !v.Has(field) && !secret.WellFormedID(strings.TrimSpace(id)) {
-			v.Add(field, CodeInvalid, "This is not a user id.")
+		name := fmt.Sprintf("userIds[%d]", i)
+		if !v.Has(name) && !secret.WellFormedID(strings.TrimSpace(id)) {
+			v.Add(name, field.CodeInvalid, "This is not a user id.")
 		}
 	}
 }
@@ -183,8 +185,8 @@ func (s *Service) reissueItems(ctx context.Context, u user.User, home account.Ac
 	if u.ActivationTokenID != "" {
 		old, err := s.token(ctx, u.ActivationTokenID)
 		switch {
-		case err == nil && old.Status == TokenPending:
-			items = append(items, closeToken(s.table, old.ID, TokenReplaced, now, false))
+		case err == nil && old.Status == token.Pending:
+			items = append(items, closeToken(s.table, old.ID, token.Replaced, now, false))
 		case err != nil && !errors.Is(err, fault.ErrNotFound):
 			return nil, err
 		}

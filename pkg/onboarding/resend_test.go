@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 )
 
 func (f *fixture) resendTo(cookie string, ids ...string) platformtest.Reply {
@@ -49,7 +50,7 @@ func TestResendReplacesTheLink(t *testing.T) {
 		t.Fatalf("user %+v", u)
 	}
 	old := f.item(table.TokenKey(oldID))
-	if platformtest.Str(old["status"]) != onboarding.TokenReplaced || old[table.AttrXPK] != nil {
+	if platformtest.Str(old["status"]) != token.Replaced || old[table.AttrXPK] != nil {
 		t.Fatal("the old token is not replaced or still on the expiry index")
 	}
 	msg := f.Message(u.ActivationMessageID)

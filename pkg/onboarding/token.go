@@ -15,83 +15,27 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 )
 
 // ActivationTTL is how long an activation link works.
 const ActivationTTL = 72 * time.Hour
 
-// tokenRetention is how long a token item stays after it expired, so that a late click still learns that the
-// link expired (rather than that it never existed); TTL then collects it.
-const tokenRetention = 30 * 24 * time.Hour
-
-// Token statuses. A token is pending until it is used, replaced by a resend, or expired by its deadline.
-const (
-	TokenPending  = "pending"
-	TokenUsed     = "used"
-	TokenReplaced = "replaced"
-	TokenExpired  = "expired"
-)
-
-// Token is a single-use link token as stored. It holds no secret: the link carries "<id>.<mac>", and only the
-// HMAC key can make the mac for an id (see package secret).
-type Token struct {
-	ID        string `dynamodbav:"id"`
-	Purpose   string `dynamodbav:"purpose"`
-	UserID    string `dynamodbav:"userId"`
-	AccountID string `dynamodbav:"accountId"`
-	Status    string `dynamodbav:"status"`
-	// ExpiresAt is stored as epoch seconds so that conditions can compare it with now.
-	ExpiresAt time.Time `dynamodbav:"expiresAt,unixtime"`
-	// InvitedBy and InviterAccountID name who sent the link (empty for the bootstrap): the person to ask for a
-	// new one.
-	InvitedBy        string    `dynamodbav:"invitedBy,omitempty"`
-	InviterAccountID string    `dynamodbav:"inviterAccountId,omitempty"`
-	CreatedAt        time.Time `dynamodbav:"createdAt"`
-	Version          int       `dynamodbav:"version"`
-	// Attempts counts the security answers tried with a reset link (package reset bounds them).
-	Attempts int `dynamodbav:"attempts,omitempty"`
-}
-
 // newActivationToken is a fresh activation token for a user, valid for ActivationTTL from now. Its deadline is
 // whole seconds, as stored.
-func newActivationToken(userID, accountID, invitedBy, inviterAccountID string, now time.Time) Token {
-	return Token{
-		ID:               secret.NewID(),
-		Purpose:          secret.PurposeActivation,
-		UserID:           userID,
-		AccountID:        accountID,
-		Status:           TokenPending,
-		ExpiresAt:        now.Add(ActivationTTL).Truncate(time.Second),
-		InvitedBy:        invitedBy,
-		InviterAccountID: inviterAccountID,
-		CreatedAt:        now,
-		Version:          1,
-	}
+func newActivationToken(userID, accountID, invitedBy, inviterAccountID string, now time.Time) token.Token {
+	return token.New(secret.NewID(), secret.PurposeActivation, userID, accountID, now, ActivationTTL).SentBy(invitedBy, inviterAccountID)
 }
 
-// Expired reports whether the token's deadline has passed at now. Every read checks it: the sweep and TTL only
-// tidy up after the fact.
-func (t Token) Expired(now time.Time) bool { return now.Unix() >= t.ExpiresAt.Unix() }
-
-// state is why a link no longer works, or "" while it does.
-func (t Token) state(now time.Time) string {
-	switch {
-	case t.Status == TokenUsed:
-		return TokenUsed
-	case t.Status == TokenReplaced:
-		return TokenReplaced
-	case t.Status == TokenExpired || t.Expired(now):
-		return TokenExpired
-	}
-	return ""
-}
+// tokenRetention keeps a token item after its deadline for the late click (see dynamo.PutToken).
+const tokenRetention = 30 * 24 * time.Hour
 
 // errLinkInvalid answers a token that does not verify or names no token: it may have been mistyped.
 var errLinkInvalid = fault.New(fault.ErrNotFound, "link-invalid",
 	"This link is not valid. Open it again from your email, or ask your administrator for a new one.")
 
 // putToken is the transaction item that writes a new pending token, on the expiry index until its deadline.
-func putToken(tableName string, t Token) (types.TransactWriteItem, error) {
+func putToken(tableName string, t token.Token) (types.TransactWriteItem, error) {
 	key := table.TokenKey(t.ID)
 	item, err := dynamo.Record(t, table.TypeToken, key, dynamo.DueAt(t.ExpiresAt, key))
 	if err != nil {
@@ -108,7 +52,7 @@ func closeToken(tableName, id, status string, now time.Time, beforeDeadline bool
 	cond := "#status = :pending"
 	values := map[string]types.AttributeValue{
 		":status":  dynamo.S(status),
-		":pending": dynamo.S(TokenPending),
+		":pending": dynamo.S(token.Pending),
 		":now":     dynamo.S(now.UTC().Format(time.RFC3339Nano)),
 		":one":     dynamo.N(1),
 	}
@@ -127,8 +71,8 @@ func closeToken(tableName, id, status string, now time.Time, beforeDeadline bool
 }
 
 // token reads a token by id; a missing one is errLinkInvalid.
-func (s *Service) token(ctx context.Context, id string) (Token, error) {
-	var t Token
+func (s *Service) token(ctx context.Context, id string) (token.Token, error) {
+	var t token.Token
 	found, err := dynamo.Get(ctx, s.db, s.table, table.TokenKey(id), &t)
 	if err != nil {
 		return t, err
@@ -149,7 +93,7 @@ type TokenExpirer struct {
 // longer pending (used or replaced in the meantime) or not yet due, so a sweep that runs twice, or races with an
 // activation, is harmless.
 func (e TokenExpirer) Expire(ctx context.Context, item map[string]types.AttributeValue, now time.Time) error {
-	var t Token
+	var t token.Token
 	if err := attributevalue.UnmarshalMap(item, &t); err != nil || t.ID == "" {
 		return fmt.Errorf("expire token: not a token item")
 	}
@@ -160,8 +104,8 @@ func (e TokenExpirer) Expire(ctx context.Context, item map[string]types.Attribut
 		ConditionExpression:      aws.String("#status = :pending AND expiresAt <= :nowUnix"),
 		ExpressionAttributeNames: map[string]string{"#status": "status", "#version": table.AttrVersion, "#xpk": table.AttrXPK, "#xsk": table.AttrXSK},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":expired": dynamo.S(TokenExpired),
-			":pending": dynamo.S(TokenPending),
+			":expired": dynamo.S(token.Expired),
+			":pending": dynamo.S(token.Pending),
 			":now":     dynamo.S(now.UTC().Format(time.RFC3339Nano)),
 			":nowUnix": dynamo.N(now.Unix()),
 			":one":     dynamo.N(1),
@@ -186,7 +130,7 @@ func (e TokenExpirer) unlist(ctx context.Context, id string) error {
 		UpdateExpression:          aws.String("REMOVE #xpk, #xsk"),
 		ConditionExpression:       aws.String("attribute_exists(#xpk) AND #status <> :pending"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status", "#xpk": table.AttrXPK, "#xsk": table.AttrXSK},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pending": dynamo.S(TokenPending)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pending": dynamo.S(token.Pending)},
 	})
 	var failed *types.ConditionalCheckFailedException
 	if err != nil && !errors.As(err, &failed) {

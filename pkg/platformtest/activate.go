@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -48,14 +49,14 @@ func (p *Platform) Activate(userID string) string {
 func (tb Table) Activate(userID string, at time.Time) string {
 	tb.T.Helper()
 	u := tb.User(userID)
-	var tok onboarding.Token
+	var tok token.Token
 	found, err := dynamo.Get(tb.T.Context(), tb.DB, tb.Name, table.TokenKey(u.ActivationTokenID), &tok)
 	if err != nil || !found {
 		tb.T.Fatalf("activate %s: token %q: found=%v %v", userID, u.ActivationTokenID, found, err)
 	}
 	// Only what the link would activate: anything else answers the request with a 4xx, never a 200.
 	if u.Status != user.Invited || tok.UserID != userID || tok.Purpose != secret.PurposeActivation ||
-		tok.Status != onboarding.TokenPending || tok.Expired(at) {
+		tok.Status != token.Pending || tok.Expired(at) {
 		tb.T.Fatalf("activate %s: user %s with token %s %s (expires %s): the link would not activate them",
 			userID, u.Status, tok.Purpose, tok.Status, tok.ExpiresAt)
 	}
@@ -94,8 +95,8 @@ func useToken(tableName, id string, now time.Time) types.TransactWriteItem {
 		ConditionExpression:      aws.String("#status = :pending AND expiresAt > :nowUnix"),
 		ExpressionAttributeNames: map[string]string{"#status": "status", "#version": table.AttrVersion, "#xpk": table.AttrXPK, "#xsk": table.AttrXSK},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":status":  dynamo.S(onboarding.TokenUsed),
-			":pending": dynamo.S(onboarding.TokenPending),
+			":status":  dynamo.S(token.Used),
+			":pending": dynamo.S(token.Pending),
 			":now":     dynamo.S(now.UTC().Format(time.RFC3339Nano)),
 			":nowUnix": dynamo.N(now.Unix()),
 			":one":     dynamo.N(1),

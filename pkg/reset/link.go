@@ -10,18 +10,20 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/lockout"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/password"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // link is a verified reset link that still works, with its user.
 type link struct {
-	token onboarding.Token
+	token token.Token
 	user  user.User
 }
 
@@ -33,7 +35,7 @@ func (s *Service) open(ctx context.Context, raw string) (link, error) {
 	if !ok {
 		return link{}, errLinkInvalid
 	}
-	var t onboarding.Token
+	var t token.Token
 	found, err := dynamo.Get(ctx, s.store.DB, s.store.Table, table.TokenKey(id), &t)
 	if err != nil {
 		return link{}, err
@@ -49,13 +51,13 @@ func (s *Service) open(ctx context.Context, raw string) (link, error) {
 		return link{}, err
 	}
 	switch {
-	case t.Status == onboarding.TokenUsed:
+	case t.Status == token.Used:
 		return link{}, errLinkUsed
 	case t.Attempts >= MaxAnswers:
 		return link{}, errLinkUsedUp
-	case t.Status == onboarding.TokenReplaced:
+	case t.Status == token.Replaced:
 		return link{}, errLinkReplaced
-	case t.Status == onboarding.TokenExpired || t.Expired(s.clock.Now()) || u.Status != user.Active:
+	case t.Status == token.Expired || t.Expired(s.clock.Now()) || u.Status != user.Active:
 		return link{}, errLinkExpired
 	}
 	current, err := s.store.ResetTokenOf(ctx, u.ID)
@@ -70,11 +72,11 @@ func (s *Service) open(ctx context.Context, raw string) (link, error) {
 
 // LinkInfo is what a reset link is for: the answer to GET /v1/password-resets/{token}.
 type LinkInfo struct {
-	Email            string                   `json:"email"`
-	Name             string                   `json:"name"`
-	SecurityQuestion string                   `json:"securityQuestion"`
-	ExpiresAt        time.Time                `json:"expiresAt"`
-	PasswordRules    onboarding.PasswordRules `json:"passwordRules"`
+	Email            string         `json:"email"`
+	Name             string         `json:"name"`
+	SecurityQuestion string         `json:"securityQuestion"`
+	ExpiresAt        time.Time      `json:"expiresAt"`
+	PasswordRules    password.Rules `json:"passwordRules"`
 }
 
 // Link describes a reset link for the page that opens it.
@@ -85,7 +87,7 @@ func (s *Service) Link(ctx context.Context, raw string) (LinkInfo, error) {
 	}
 	return LinkInfo{
 		Email: l.user.Email, Name: l.user.Name, SecurityQuestion: l.user.SecurityQuestion,
-		ExpiresAt: l.token.ExpiresAt.UTC(), PasswordRules: onboarding.RulesFor(l.user.TwoFactor.Enabled),
+		ExpiresAt: l.token.ExpiresAt.UTC(), PasswordRules: password.RulesFor(l.user.TwoFactor.Enabled),
 	}, nil
 }
 
@@ -98,20 +100,20 @@ type ResetRequest struct {
 	Password       string `json:"password"`
 }
 
-func (r *ResetRequest) validate(v *fault.ValidationError, rules onboarding.PasswordRules, email string) {
+func (r *ResetRequest) validate(v *fault.ValidationError, rules password.Rules, email string) {
 	switch a := secret.NormalizeAnswer(r.SecurityAnswer); {
 	case v.Has("securityAnswer"):
 	case a == "":
-		v.Add("securityAnswer", onboarding.CodeRequired, "Answer your security question.")
+		v.Add("securityAnswer", field.CodeRequired, "Answer your security question.")
 	case utf8.RuneCountInString(a) > maxAnswer:
-		v.Add("securityAnswer", onboarding.CodeTooLong, fmt.Sprintf("Use at most %d characters.", maxAnswer))
+		v.Add("securityAnswer", field.CodeTooLong, fmt.Sprintf("Use at most %d characters.", maxAnswer))
 	}
 	switch {
 	case v.Has("password"):
 	case r.Password == "":
-		v.Add("password", onboarding.CodeRequired, "Choose a new password.")
+		v.Add("password", field.CodeRequired, "Choose a new password.")
 	default:
-		onboarding.CheckPassword(v, "password", r.Password, rules, email)
+		password.Check(v, "password", r.Password, rules, email)
 	}
 }
 
@@ -142,7 +144,7 @@ func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, sourc
 	if v == nil {
 		v = &fault.ValidationError{}
 	}
-	req.validate(v, onboarding.RulesFor(l.user.TwoFactor.Enabled), l.user.Email)
+	req.validate(v, password.RulesFor(l.user.TwoFactor.Enabled), l.user.Email)
 	if err := v.Err(); err != nil {
 		return Done{}, err
 	}

@@ -22,7 +22,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
@@ -30,6 +29,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -220,13 +220,13 @@ func (h *harness) deliver() {
 }
 
 // token reads a token item.
-func (h *harness) token(id string) (onboarding.Token, map[string]types.AttributeValue) {
+func (h *harness) token(id string) (token.Token, map[string]types.AttributeValue) {
 	h.t.Helper()
 	out, err := h.env.Dynamo.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(h.table), Key: table.TokenKey(id).AV(), ConsistentRead: aws.Bool(true)})
 	if err != nil || out.Item == nil {
 		h.t.Fatalf("token %s: %v", id, err)
 	}
-	var t onboarding.Token
+	var t token.Token
 	if _, err := dynamo.Get(context.Background(), h.env.Dynamo, h.table, table.TokenKey(id), &t); err != nil {
 		h.t.Fatal(err)
 	}

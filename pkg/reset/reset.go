@@ -18,9 +18,9 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/token"
 )
 
 // TTL is how long a reset link works.
@@ -74,10 +74,10 @@ func New(d Deps) (*Service, error) {
 }
 
 // newToken is a fresh reset token for a user, valid for TTL from now; its deadline is whole seconds, as stored.
-func newToken(userID, accountID string, now time.Time) onboarding.Token {
-	return onboarding.Token{
+func newToken(userID, accountID string, now time.Time) token.Token {
+	return token.Token{
 		ID: secret.NewID(), Purpose: secret.PurposeReset, UserID: userID, AccountID: accountID,
-		Status: onboarding.TokenPending, ExpiresAt: now.Add(TTL).Truncate(time.Second), CreatedAt: now, Version: 1,
+		Status: token.Pending, ExpiresAt: now.Add(TTL).Truncate(time.Second), CreatedAt: now, Version: 1,
 	}
 }
 

@@ -16,12 +16,12 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/lockout"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/reset"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
+	linktoken "github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -54,7 +54,7 @@ func TestRequestAnswersTheSame(t *testing.T) {
 	}
 	token := h.linkToken(known.Email)
 	tok, item := h.token(tokenID(token))
-	if tok.Purpose != secret.PurposeReset || tok.Status != onboarding.TokenPending || !tok.ExpiresAt.Equal(start.Add(time.Hour)) || item[table.AttrXPK] == nil {
+	if tok.Purpose != secret.PurposeReset || tok.Status != linktoken.Pending || !tok.ExpiresAt.Equal(start.Add(time.Hour)) || item[table.AttrXPK] == nil {
 		t.Fatalf("token = %+v (on the expiry index: %v)", tok, item[table.AttrXPK] != nil)
 	}
 
@@ -166,7 +166,7 @@ func TestResetLinkExpiresAfterAnHour(t *testing.T) {
 		t.Fatalf("sweep: %v (%+v)", err, res)
 	}
 	tok, item := h.token(tokenID(token))
-	if tok.Status != onboarding.TokenExpired || item[table.AttrXPK] != nil {
+	if tok.Status != linktoken.Expired || item[table.AttrXPK] != nil {
 		t.Fatalf("after the sweep: status %q, on the expiry index %v", tok.Status, item[table.AttrXPK] != nil)
 	}
 	platformtest.WantProblem(t, h.getLink(token), http.StatusGone, "link-expired")

@@ -9,7 +9,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/password"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -29,7 +29,7 @@ type Settings struct {
 	RecoveryCodesLeft int    `json:"recoveryCodesLeft"`
 	// PasswordRules are the rules a new password must meet: 15 characters at least while two-factor sign-in
 	// is off, 8 while it is on.
-	PasswordRules onboarding.PasswordRules `json:"passwordRules"`
+	PasswordRules password.Rules `json:"passwordRules"`
 }
 
 func settingsOf(u user.User, f factor.Factors) Settings {
@@ -40,7 +40,7 @@ func settingsOf(u user.User, f factor.Factors) Settings {
 		MobileVerified:    f.MobileVerified(),
 		TOTPEnrolled:      f.TOTPEnrolled(),
 		RecoveryCodesLeft: len(f.RecoveryCodes),
-		PasswordRules:     onboarding.RulesFor(u.TwoFactor.Enabled),
+		PasswordRules:     password.RulesFor(u.TwoFactor.Enabled),
 	}
 	if f.MobileVerified() {
 		st.Mobile = factor.MaskMobile(f.Mobile)
@@ -119,7 +119,7 @@ type Switched struct {
 	Enabled bool   `json:"enabled"`
 	Method  string `json:"method"`
 	// PasswordRules apply to the user's next password; the current one keeps working (no reset is forced).
-	PasswordRules onboarding.PasswordRules `json:"passwordRules"`
+	PasswordRules password.Rules `json:"passwordRules"`
 	// Note says what the switch means for the user's password.
 	Note string `json:"note,omitempty"`
 }
@@ -145,7 +145,7 @@ func (s *Service) Switch(ctx context.Context, a actor.Actor, userID string, enab
 		}
 		u.TwoFactor.Enabled = enabled
 	}
-	out := Switched{UserID: u.ID, Enabled: enabled, Method: methodOf(u), PasswordRules: onboarding.RulesFor(enabled)}
+	out := Switched{UserID: u.ID, Enabled: enabled, Method: methodOf(u), PasswordRules: password.RulesFor(enabled)}
 	if !enabled {
 		out.Note = noteOff
 	}

@@ -1,4 +1,8 @@
-package onboarding
+// Package password holds the rules a new password must meet, wherever it is chosen (activation, reset): a
+// length range that depends on two-factor sign-in, no composition rules, and a blocklist of common and
+// context-specific passwords (NIST SP 800-63B style). It is pure; the blocklist is embedded and unpacked on the
+// first check, not at package init.
+package password
 
 import (
 	"fmt"
@@ -7,35 +11,35 @@ import (
 	"unicode/utf8"
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 )
 
-// Password rules from the design (NIST SP 800-63B style): a length range that depends on two-factor sign-in,
-// no composition rules, and a blocklist of common and context-specific passwords.
+// The lengths: shorter passwords are allowed only behind a second factor.
 const (
 	minPasswordWith2FA    = 8
 	minPasswordWithout2FA = 15
 	maxPassword           = 128
 )
 
-// PasswordRules are what the activation page shows and enforces.
-type PasswordRules struct {
+// Rules are what the activation and reset pages show and enforce.
+type Rules struct {
 	MinLength int `json:"minLength"`
 	MaxLength int `json:"maxLength"`
 }
 
 // RulesFor returns the password rules for a user with or without two-factor sign-in.
-func RulesFor(twoFactor bool) PasswordRules {
+func RulesFor(twoFactor bool) Rules {
 	if twoFactor {
-		return PasswordRules{MinLength: minPasswordWith2FA, MaxLength: maxPassword}
+		return Rules{MinLength: minPasswordWith2FA, MaxLength: maxPassword}
 	}
-	return PasswordRules{MinLength: minPasswordWithout2FA, MaxLength: maxPassword}
+	return Rules{MinLength: minPasswordWithout2FA, MaxLength: maxPassword}
 }
 
 // Password rule codes, one field error each. CodeCommon is the blocklist's: the published list in
-// common-passwords.txt.gz (see its NOTICE) and PartnerHub's additions, after normalising (see IsCommonPassword).
+// common-passwords.txt.gz (see its NOTICE) and PartnerHub's additions, after normalising (see IsCommon).
 const (
-	CodeTooShort      = "too_short"
-	CodeTooLong       = "too_long"
+	CodeTooShort      = field.CodeTooShort
+	CodeTooLong       = field.CodeTooLong
 	CodeCommon        = "common"
 	CodeContainsEmail = "contains_email"
 	CodeBlank         = "blank"
@@ -45,12 +49,12 @@ const (
 // is used.
 var contextWords = []string{"partnerhub", "partner hub", "partner-hub"}
 
-// CheckPassword adds a field error to v for each rule the password breaks, so the user learns every reason at
+// Check adds a field error to v for each rule the password breaks, so the user learns every reason at
 // once. email is the user's address: a password that contains it (or its local part) is refused.
-func CheckPassword(v *fault.ValidationError, field, password string, rules PasswordRules, email string) {
+func Check(v *fault.ValidationError, name, password string, rules Rules, email string) {
 	add := func(code, detail string) {
 		// ValidationError.Add keeps one problem per field; a password can break several rules at once.
-		v.Fields = append(v.Fields, fault.FieldError{Field: field, Code: code, Detail: detail})
+		v.Fields = append(v.Fields, fault.FieldError{Field: name, Code: code, Detail: detail})
 	}
 	n := utf8.RuneCountInString(password)
 	if n < rules.MinLength {
@@ -67,7 +71,7 @@ func CheckPassword(v *fault.ValidationError, field, password string, rules Passw
 		add(CodeBlank, "A password cannot be only spaces or other characters that do not show.")
 		return
 	}
-	if IsCommonPassword(password) {
+	if IsCommon(password) {
 		add(CodeCommon, "This password is common or easy to guess; choose one that others would not.")
 	}
 	if containsEmail(password, email) {
@@ -78,10 +82,10 @@ func CheckPassword(v *fault.ValidationError, field, password string, rules Passw
 // leet undoes the usual look-alike substitutions.
 var leet = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s", "!", "i")
 
-// IsCommonPassword reports whether a password is on the blocklist, is one of its entries dressed up with
+// IsCommon reports whether a password is on the blocklist, is one of its entries dressed up with
 // leading or trailing digits and symbols (Summer2024!, P@ssw0rd1, trustno1!), is a run of one character, a
 // repeated short pattern or a straight sequence (aaaaaaaa, abcabcabc, 12345678, hgfedcba), or names this service.
-func IsCommonPassword(password string) bool {
+func IsCommon(password string) bool {
 	p := strings.ToLower(strings.TrimSpace(password))
 	for _, w := range contextWords {
 		if strings.Contains(p, w) {

@@ -1,4 +1,4 @@
-package onboarding
+package password
 
 import (
 	"bufio"
@@ -36,14 +36,14 @@ var blocklist = sync.OnceValue(func() map[string]struct{} {
 	zr, err := gzip.NewReader(bytes.NewReader(publishedList))
 	if err != nil {
 		// The list is embedded at build time; TestBlocklistIsThePublishedList reads it whole.
-		panic("onboarding: the embedded password blocklist is not gzip: " + err.Error())
+		panic("password: the embedded password blocklist is not gzip: " + err.Error())
 	}
 	lines := bufio.NewScanner(zr)
 	for lines.Scan() {
 		add(lines.Text())
 	}
 	if err := lines.Err(); err != nil {
-		panic("onboarding: the embedded password blocklist is damaged: " + err.Error())
+		panic("password: the embedded password blocklist is damaged: " + err.Error())
 	}
 	for line := range strings.SplitSeq(extraList, "\n") {
 		add(line)

@@ -1,26 +1,27 @@
-package onboarding_test
+package password_test
 
 import (
 	"bufio"
 	"compress/gzip"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/password"
 )
 
 func TestPasswordRules(t *testing.T) {
 	t.Parallel()
-	on, off := onboarding.RulesFor(true), onboarding.RulesFor(false)
-	if on != (onboarding.PasswordRules{MinLength: 8, MaxLength: 128}) || off != (onboarding.PasswordRules{MinLength: 15, MaxLength: 128}) {
+	on, off := password.RulesFor(true), password.RulesFor(false)
+	if on != (password.Rules{MinLength: 8, MaxLength: 128}) || off != (password.Rules{MinLength: 15, MaxLength: 128}) {
 		t.Fatalf("rules %+v %+v", on, off)
 	}
 	const email = "grace.hopper+work@example.com"
 	for _, tc := range []struct {
 		password string
-		rules    onboarding.PasswordRules
+		rules    password.Rules
 		want     []string
 	}{
 		{"violet kettle marching", on, nil},
@@ -65,7 +66,7 @@ func TestPasswordRules(t *testing.T) {
 	} {
 		t.Run("case="+tc.password, func(t *testing.T) {
 			v := &fault.ValidationError{}
-			onboarding.CheckPassword(v, "password", tc.password, tc.rules, email)
+			password.Check(v, "password", tc.password, tc.rules, email)
 			var got []string
 			for _, f := range v.Fields {
 				if f.Field != "password" || f.Detail == "" {
@@ -99,7 +100,7 @@ func TestBlocklistIsThePublishedList(t *testing.T) {
 	for lines.Scan() {
 		w := lines.Text()
 		n++
-		if !onboarding.IsCommonPassword(w) || !onboarding.IsCommonPassword(" "+strings.ToUpper(w)+" ") {
+		if !password.IsCommon(w) || !password.IsCommon(" "+strings.ToUpper(w)+" ") {
 			t.Fatalf("entry %d %q of the published list is not refused", n, w)
 		}
 	}
@@ -116,7 +117,7 @@ func TestBlocklistIsSubstantial(t *testing.T) {
 	n := 0
 	for _, w := range []string{"letmein", "monkey", "dragon", "baseball", "superman", "trustno1", "welcome", "admin", "qwerty", "starwars"} {
 		for _, suffix := range []string{"", "1", "123", "!", "2024", "@1"} {
-			if onboarding.IsCommonPassword(w + suffix) {
+			if password.IsCommon(w + suffix) {
 				n++
 			}
 		}
@@ -124,4 +125,11 @@ func TestBlocklistIsSubstantial(t *testing.T) {
 	if n != 60 {
 		t.Fatalf("%d of 60 decorated common passwords caught", n)
 	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
