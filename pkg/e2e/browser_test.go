@@ -166,8 +166,15 @@ func (p *page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, stepWait)
 	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		p.fail(what, err)
+	for {
+		err := chromedp.Do(ctx, steps...)
+		if err == nil {
+			return
+		}
+		if !again(ctx, err) {
+			p.fail(what, err)
+			return
+		}
 	}
 }
 
@@ -260,11 +267,35 @@ func run[T any](p *page, what string, action chromedp.Action[T]) T {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, stepWait)
 	defer cancel()
-	v, err := chromedp.Run(ctx, action)
-	if err != nil {
-		p.fail(what, err)
+	for {
+		v, err := chromedp.Run(ctx, action)
+		if err == nil {
+			return v
+		}
+		if !again(ctx, err) {
+			p.fail(what, err)
+			return v
+		}
 	}
-	return v
+}
+
+// staleNode is how Chromium refuses a node id that no longer names a node.
+const staleNode = "Could not find node with given id"
+
+// again reports whether a step that failed is to be run again, after a short pause, within its deadline: only
+// when it failed because the node it found went stale, which happens when chromedp fetches the document anew
+// after a navigation between finding the node and acting on it. The step has then sent nothing to the page
+// (the node's id is used before any key or click), so running it again does what it would have done.
+func again(ctx context.Context, err error) bool {
+	if !strings.Contains(err.Error(), staleNode) {
+		return false
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(10 * time.Millisecond):
+		return true
+	}
 }
 
 // snap saves a full-page screenshot as <dir>/<test>-<name>.png when PH_E2E_SCREENSHOTS names a folder, so
