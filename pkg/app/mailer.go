@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 )
 
 // SES retry policy of the mailer: throttling and 5xx answers are retried inside one delivery with jittered
@@ -27,15 +27,15 @@ func (a *App) Mailer() (StreamHandler, error) {
 }
 
 // OutboxMailer builds the mailer service itself, for the local gateway's stream poller and for tests.
-func (a *App) OutboxMailer() (*outbox.Mailer, error) {
-	// outbox.Config.Keys is an interface: a nil *secret.Keyring in it is not nil, and NewMailer would accept it.
+func (a *App) OutboxMailer() (*mailer.Mailer, error) {
+	// mailer.Config.Keys is an interface: a nil *secret.Keyring in it is not nil, and NewMailer would accept it.
 	if a.Keys == nil {
 		return nil, fmt.Errorf("build the mailer: %w", ErrNoKey)
 	}
 	ses := sesv2.New(a.Clients.SES.Options(), func(o *sesv2.Options) {
-		o.Retryer = outbox.SESRetryer(sesAttempts, sesMaxBackoff)
+		o.Retryer = mailer.SESRetryer(sesAttempts, sesMaxBackoff)
 	})
-	return outbox.NewMailer(outbox.Config{
+	return mailer.NewMailer(mailer.Config{
 		DB:               a.Clients.Dynamo,
 		SES:              ses,
 		Table:            a.Config.Table,

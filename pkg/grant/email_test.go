@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
@@ -20,7 +21,7 @@ import (
 // in its HTML and text parts, and refuses to render without the data it needs.
 func TestTemplates(t *testing.T) {
 	t.Parallel()
-	r, err := outbox.Templates()
+	r, err := mailer.Templates()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestTemplates(t *testing.T) {
 	for _, c := range cases {
 		t.Run("template="+c.template+"/"+c.data["reason"], func(t *testing.T) {
 			t.Parallel()
-			got, err := r.Render(c.template, outbox.NewView(outbox.Message{Template: c.template, Data: c.data}, outbox.DefaultBrand, "https://portal.example.com", ""))
+			got, err := r.Render(c.template, mailer.NewView(outbox.Message{Template: c.template, Data: c.data}, outbox.DefaultBrand, "https://portal.example.com", ""))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +76,7 @@ func TestTemplates(t *testing.T) {
 			for _, key := range c.required {
 				d := maps.Clone(c.data)
 				delete(d, key)
-				if _, err := r.Render(c.template, outbox.NewView(outbox.Message{Template: c.template, Data: d}, outbox.DefaultBrand, "", "")); err == nil {
+				if _, err := r.Render(c.template, mailer.NewView(outbox.Message{Template: c.template, Data: d}, outbox.DefaultBrand, "", "")); err == nil {
 					t.Errorf("rendered without %s", key)
 				}
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/member"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
@@ -75,13 +76,13 @@ func (h *harness) link(m outbox.Message) string {
 }
 
 // render renders an outbox message as the mailer would.
-func (h *harness) render(m outbox.Message) outbox.Content {
+func (h *harness) render(m outbox.Message) mailer.Content {
 	h.t.Helper()
-	tmpl, err := outbox.Templates()
+	tmpl, err := mailer.Templates()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	c, err := tmpl.Render(m.Template, outbox.NewView(m, outbox.Brand{Name: "PartnerHub", Color: "#1f5fbf"}, "http://localhost:3000", h.link(m)))
+	c, err := tmpl.Render(m.Template, mailer.NewView(m, outbox.Brand{Name: "PartnerHub", Color: "#1f5fbf"}, "http://localhost:3000", h.link(m)))
 	if err != nil {
 		h.t.Fatal(err)
 	}

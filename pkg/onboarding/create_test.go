@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
@@ -85,12 +86,12 @@ func TestCreateWritesEverythingInOneGo(t *testing.T) {
 	})
 	t.Run("case=the mailer renders it", func(t *testing.T) {
 		msg := f.Message(u.ActivationMessageID)
-		tmpl, err := outbox.Templates()
+		tmpl, err := mailer.Templates()
 		if err != nil {
 			t.Fatal(err)
 		}
 		tok := f.linkToken(uid)
-		mail, err := tmpl.Render(msg.Template, outbox.NewView(msg, outbox.Brand{Name: "PartnerHub"}, "http://localhost:3000", tok))
+		mail, err := tmpl.Render(msg.Template, mailer.NewView(msg, outbox.Brand{Name: "PartnerHub"}, "http://localhost:3000", tok))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,9 +2,6 @@ package outbox
 
 import (
 	"context"
-	"net/mail"
-	"net/url"
-	"regexp"
 
 	"github.com/partnerhub/partnerhub/pkg/branding"
 )
@@ -37,32 +34,3 @@ type Static Brand
 func (s Static) Branding(context.Context, string) (Brand, error) { return Brand(s), nil }
 
 var _ Brander = Static{}
-
-var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
-
-// safe returns the brand with anything that cannot go into an email as-is replaced or dropped: a colour that is
-// not #RRGGBB falls back to the default, a logo that is not an absolute http(s) URL and a support address that
-// does not parse are dropped. Templates escape everything anyway; this keeps a bad value from breaking the layout.
-func (b Brand) safe() Brand {
-	if b.Name == "" {
-		b.Name = DefaultBrand.Name
-	}
-	if !hexColor.MatchString(b.Color) {
-		b.Color = DefaultBrand.Color
-	}
-	if !webURL(b.LogoURL) {
-		b.LogoURL = ""
-	}
-	if !webURL(b.SupportURL) {
-		b.SupportURL = ""
-	}
-	if a, err := mail.ParseAddress(b.SupportEmail); err != nil || a.Name != "" {
-		b.SupportEmail = ""
-	}
-	return b
-}
-
-func webURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
-}

@@ -22,6 +22,12 @@ const (
 	StatusFailed  = "failed"
 )
 
+// Channels of a message.
+const (
+	ChannelEmail = "email"
+	ChannelSMS   = "sms"
+)
+
 // Message is one email to send. It holds no secret: a link's token or a sign-in code is derived by the mailer
 // from SecretRef with the HMAC key (see package secret), so the table never stores anything usable.
 type Message struct {

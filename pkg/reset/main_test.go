@@ -22,6 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
@@ -61,7 +62,7 @@ type harness struct {
 	keys   *secret.Keyring
 	store  dynamo.Store
 	db     platformtest.Table
-	mailer *outbox.Mailer
+	mailer *mailer.Mailer
 	h      map[string]httpapi.Handler
 	ips    atomic.Int64
 }
@@ -212,7 +213,7 @@ func (h *harness) deliver() {
 	h.t.Helper()
 	for _, m := range h.db.Messages() {
 		if m.Status == outbox.StatusPending {
-			if out := h.mailer.Deliver(context.Background(), table.OutboxKey(m.ID)); out != outbox.Sent {
+			if out := h.mailer.Deliver(context.Background(), table.OutboxKey(m.ID)); out != mailer.Sent {
 				h.t.Fatalf("deliver %s: %v", m.Template, out)
 			}
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/local"
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
@@ -52,7 +53,7 @@ type harness struct {
 	keys   *secret.Keyring
 	store  dynamo.Store
 	db     platformtest.Table
-	mailer *outbox.Mailer
+	mailer *mailer.Mailer
 	h      map[string]httpapi.Handler
 	ips    platformtest.Addresses
 }
@@ -159,7 +160,7 @@ func (h *harness) deliver() {
 	h.t.Helper()
 	for _, m := range h.db.Messages() {
 		if m.Status == outbox.StatusPending {
-			if out := h.mailer.Deliver(context.Background(), table.OutboxKey(m.ID)); out != outbox.Sent {
+			if out := h.mailer.Deliver(context.Background(), table.OutboxKey(m.ID)); out != mailer.Sent {
 				h.t.Fatalf("deliver %s (%s): %v", m.ID, m.Template, out)
 			}
 		}

@@ -1,4 +1,4 @@
-package outbox_test
+package mailer_test
 
 import (
 	"errors"
@@ -7,15 +7,16 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 const portal = "https://portal.example.com"
 
-func renderer(t *testing.T) *outbox.Renderer {
+func renderer(t *testing.T) *mailer.Renderer {
 	t.Helper()
-	r, err := outbox.Templates()
+	r, err := mailer.Templates()
 	if err != nil {
 		t.Fatalf("embedded templates: %v", err)
 	}
@@ -51,7 +52,7 @@ func TestNewRendererRejectsAnIncompleteTemplate(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := outbox.NewRenderer(fsys); err == nil {
+			if _, err := mailer.NewRenderer(fsys); err == nil {
 				t.Fatal("NewRenderer accepted an incomplete template")
 			}
 		})
@@ -117,7 +118,7 @@ func TestTemplatesRender(t *testing.T) {
 		t.Run("template="+tc.template, func(t *testing.T) {
 			t.Parallel()
 			m := outbox.Message{Template: tc.template, Data: tc.data, SecretRef: tc.secretRef}
-			c, err := r.Render(tc.template, outbox.NewView(m, outbox.DefaultBrand, portal, tc.secret))
+			c, err := r.Render(tc.template, mailer.NewView(m, outbox.DefaultBrand, portal, tc.secret))
 			if err != nil {
 				t.Fatalf("render: %v", err)
 			}
@@ -152,8 +153,8 @@ func TestTemplatesFailWithoutRequiredData(t *testing.T) {
 				data := maps.Clone(tc.data)
 				delete(data, key)
 				m := outbox.Message{Template: tc.template, Data: data, SecretRef: tc.secretRef}
-				_, err := r.Render(tc.template, outbox.NewView(m, outbox.DefaultBrand, portal, tc.secret))
-				if !errors.Is(err, outbox.ErrRender) || !strings.Contains(err.Error(), key) {
+				_, err := r.Render(tc.template, mailer.NewView(m, outbox.DefaultBrand, portal, tc.secret))
+				if !errors.Is(err, mailer.ErrRender) || !strings.Contains(err.Error(), key) {
 					t.Fatalf("err = %v, want ErrRender naming %q", err, key)
 				}
 			})
@@ -161,8 +162,8 @@ func TestTemplatesFailWithoutRequiredData(t *testing.T) {
 		t.Run("template="+tc.template+"/missing=secret", func(t *testing.T) {
 			t.Parallel()
 			m := outbox.Message{Template: tc.template, Data: tc.data}
-			_, err := r.Render(tc.template, outbox.NewView(m, outbox.DefaultBrand, portal, ""))
-			if !errors.Is(err, outbox.ErrRender) {
+			_, err := r.Render(tc.template, mailer.NewView(m, outbox.DefaultBrand, portal, ""))
+			if !errors.Is(err, mailer.ErrRender) {
 				t.Fatalf("err = %v, want ErrRender", err)
 			}
 		})
@@ -171,8 +172,8 @@ func TestTemplatesFailWithoutRequiredData(t *testing.T) {
 
 func TestUnknownTemplate(t *testing.T) {
 	t.Parallel()
-	_, err := renderer(t).Render("nope", outbox.View{})
-	if !errors.Is(err, outbox.ErrUnknownTemplate) {
+	_, err := renderer(t).Render("nope", mailer.View{})
+	if !errors.Is(err, mailer.ErrUnknownTemplate) {
 		t.Fatalf("err = %v, want ErrUnknownTemplate", err)
 	}
 }
@@ -185,7 +186,7 @@ func TestTemplatesEscapeData(t *testing.T) {
 		"name": evil, "accountName": "Evil & Co\r\nBcc: victim@example.com", "roles": `<img src=x onerror=alert(1)>`,
 		"expiresAt": "2026-01-18T12:00:00Z", "inviter": `"><a href="javascript:alert(1)">`,
 	}}
-	c, err := r.Render("activation", outbox.NewView(m, outbox.DefaultBrand, portal, linkToken))
+	c, err := r.Render("activation", mailer.NewView(m, outbox.DefaultBrand, portal, linkToken))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestTemplatesCarryTheBrand(t *testing.T) {
 		t.Parallel()
 		brand := outbox.Brand{Name: "Acme MSP", LogoURL: "https://cdn.acme.example/logo.png", Color: "#AA3300",
 			SupportEmail: "help@acme.example", SupportURL: "https://acme.example/support"}
-		c, err := r.Render("activation", outbox.NewView(m, brand, portal, linkToken))
+		c, err := r.Render("activation", mailer.NewView(m, brand, portal, linkToken))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +242,7 @@ func TestTemplatesCarryTheBrand(t *testing.T) {
 	})
 	t.Run("case=light-colour", func(t *testing.T) {
 		t.Parallel()
-		c, err := r.Render("activation", outbox.NewView(m, outbox.Brand{Name: "Sunny", Color: "#FFE066"}, portal, linkToken))
+		c, err := r.Render("activation", mailer.NewView(m, outbox.Brand{Name: "Sunny", Color: "#FFE066"}, portal, linkToken))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,7 +254,7 @@ func TestTemplatesCarryTheBrand(t *testing.T) {
 		t.Parallel()
 		brand := outbox.Brand{Name: "Bad", LogoURL: "javascript:alert(1)", Color: "red;background:url(https://x)",
 			SupportEmail: "not an address", SupportURL: "javascript:alert(2)"}
-		c, err := r.Render("activation", outbox.NewView(m, brand, portal, linkToken))
+		c, err := r.Render("activation", mailer.NewView(m, brand, portal, linkToken))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +279,7 @@ func TestLinkTokenTravelsInTheFragment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := outbox.NewView(outbox.Message{SecretRef: secret.LinkRef(secret.PurposeActivation, "tokid")}, outbox.DefaultBrand, portal+"/", token)
+	v := mailer.NewView(outbox.Message{SecretRef: secret.LinkRef(secret.PurposeActivation, "tokid")}, outbox.DefaultBrand, portal+"/", token)
 	link, err := v.Link()
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package outbox_test
+package mailer_test
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -68,11 +69,11 @@ func TestSESFailureIsRetriedUntilMaxAttempts(t *testing.T) {
 	ses := &fakeSES{answer: func(_ int32, w http.ResponseWriter) {
 		apiError(w, http.StatusInternalServerError, "InternalFailure", "the service is unavailable")
 	}}
-	mailer := w.mailer(t, sesClient(ses.start(t), retry.AddWithMaxAttempts(retry.NewStandard(), 1)))
+	m := w.mailer(t, sesClient(ses.start(t), retry.AddWithMaxAttempts(retry.NewStandard(), 1)))
 	token, _ := w.keys.Derive(msg.SecretRef)
 
-	for attempt := 1; attempt < outbox.MaxAttempts; attempt++ {
-		failed := handle(t, mailer, ev)
+	for attempt := 1; attempt < mailer.MaxAttempts; attempt++ {
+		failed := handle(t, m, ev)
 		if len(failed) != 1 || failed[0] != seq {
 			t.Fatalf("attempt %d: BatchItemFailures = %v, want [%s]", attempt, failed, seq)
 		}
@@ -87,18 +88,18 @@ func TestSESFailureIsRetriedUntilMaxAttempts(t *testing.T) {
 			t.Errorf("lastError = %q holds the body or the token", got.LastError)
 		}
 	}
-	if failed := handle(t, mailer, ev); len(failed) != 0 {
+	if failed := handle(t, m, ev); len(failed) != 0 {
 		t.Fatalf("last attempt: BatchItemFailures = %v, want none (failed is final)", failed)
 	}
 	got := w.message(t, msg.ID)
-	if got.Status != outbox.StatusFailed || got.Attempts != outbox.MaxAttempts {
-		t.Fatalf("status %q attempts %d, want failed after %d", got.Status, got.Attempts, outbox.MaxAttempts)
+	if got.Status != outbox.StatusFailed || got.Attempts != mailer.MaxAttempts {
+		t.Fatalf("status %q attempts %d, want failed after %d", got.Status, got.Attempts, mailer.MaxAttempts)
 	}
-	if failed := handle(t, mailer, ev); len(failed) != 0 {
+	if failed := handle(t, m, ev); len(failed) != 0 {
 		t.Fatalf("after failing: BatchItemFailures = %v, want none", failed)
 	}
-	if n := ses.calls.Load(); n != outbox.MaxAttempts {
-		t.Fatalf("SES was called %d times, want %d", n, outbox.MaxAttempts)
+	if n := ses.calls.Load(); n != mailer.MaxAttempts {
+		t.Fatalf("SES was called %d times, want %d", n, mailer.MaxAttempts)
 	}
 	if !strings.Contains(ses.bodies.String(), token) {
 		t.Fatal("the request to SES did not carry the token (the test would prove nothing)")
@@ -117,9 +118,9 @@ func TestThrottlingIsRetriedBySESRetryer(t *testing.T) {
 		}
 		fmt.Fprint(w, `{"MessageId":"ses-after-throttling"}`)
 	}}
-	mailer := w.mailer(t, sesClient(ses.start(t), outbox.SESRetryer(4, 10*time.Millisecond)))
+	m := w.mailer(t, sesClient(ses.start(t), mailer.SESRetryer(4, 10*time.Millisecond)))
 
-	if failed := handle(t, mailer, streamEvent(t, w.env, w.table)); len(failed) != 0 {
+	if failed := handle(t, m, streamEvent(t, w.env, w.table)); len(failed) != 0 {
 		t.Fatalf("BatchItemFailures = %v, want none", failed)
 	}
 	got := w.message(t, msg.ID)
@@ -177,10 +178,10 @@ func TestUndeliverableMessagesFailAtOnce(t *testing.T) {
 				}
 				fmt.Fprint(w, `{"MessageId":"x"}`)
 			}}
-			mailer := w.mailer(t, sesClient(ses.start(t), retry.AddWithMaxAttempts(retry.NewStandard(), 1)))
+			m := w.mailer(t, sesClient(ses.start(t), retry.AddWithMaxAttempts(retry.NewStandard(), 1)))
 			ev := streamEvent(t, w.env, w.table)
 
-			if failed := handle(t, mailer, ev); len(failed) != 0 {
+			if failed := handle(t, m, ev); len(failed) != 0 {
 				t.Fatalf("BatchItemFailures = %v, want none: the failure is final", failed)
 			}
 			out, err := w.env.Dynamo.GetItem(context.Background(), &dynamodb.GetItemInput{
@@ -197,7 +198,7 @@ func TestUndeliverableMessagesFailAtOnce(t *testing.T) {
 			if n := ses.calls.Load(); n != tc.wantCalls {
 				t.Fatalf("SES was called %d times, want %d", n, tc.wantCalls)
 			}
-			if failed := handle(t, mailer, ev); len(failed) != 0 || ses.calls.Load() != tc.wantCalls {
+			if failed := handle(t, m, ev); len(failed) != 0 || ses.calls.Load() != tc.wantCalls {
 				t.Fatal("a failed message was tried again")
 			}
 		})
@@ -220,7 +221,7 @@ func (p panicDB) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(
 func TestRecordsOtherThanOutboxInsertsAreIgnored(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	m, err := outbox.NewMailer(outbox.Config{
+	m, err := mailer.NewMailer(mailer.Config{
 		DB: panicDB{t}, SES: w.env.SES, Table: w.table, Clock: w.clock, Keys: w.keys,
 		PortalURL: "http://localhost:3000", From: "no-reply@partnerhub.test",
 	})
@@ -243,7 +244,7 @@ func TestRecordsOtherThanOutboxInsertsAreIgnored(t *testing.T) {
 func TestRecordsAreLeftForRedeliveryWhenTimeRunsOut(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	m, err := outbox.NewMailer(outbox.Config{
+	m, err := mailer.NewMailer(mailer.Config{
 		DB: panicDB{t}, SES: w.env.SES, Table: w.table, Clock: w.clock, Keys: w.keys,
 		PortalURL: "http://localhost:3000", From: "no-reply@partnerhub.test", MinTimeLeft: time.Minute,
 	})

@@ -1,4 +1,4 @@
-package outbox_test
+package mailer_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -16,11 +17,11 @@ import (
 // fakeSMS records texts, or fails with err.
 type fakeSMS struct {
 	mu    sync.Mutex
-	texts []outbox.SMS
+	texts []mailer.SMS
 	err   error
 }
 
-func (f *fakeSMS) SendSMS(_ context.Context, m outbox.SMS) (string, error) {
+func (f *fakeSMS) SendSMS(_ context.Context, m mailer.SMS) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
@@ -30,9 +31,9 @@ func (f *fakeSMS) SendSMS(_ context.Context, m outbox.SMS) (string, error) {
 	return fmt.Sprintf("sms-%d", len(f.texts)), nil
 }
 
-func (w *world) smsMailer(t *testing.T, sms outbox.SMSSender) *outbox.Mailer {
+func (w *world) smsMailer(t *testing.T, sms mailer.SMSSender) *mailer.Mailer {
 	t.Helper()
-	m, err := outbox.NewMailer(outbox.Config{
+	m, err := mailer.NewMailer(mailer.Config{
 		DB: w.env.Dynamo, SES: w.env.SES, SMS: sms, Table: w.table, Clock: w.clock, Keys: w.keys,
 		PortalURL: "http://localhost:3000", From: "PartnerHub <no-reply@partnerhub.test>",
 	})
@@ -58,7 +59,7 @@ func TestSMSMessagesGoToTheSMSSender(t *testing.T) {
 	msg := smsCode("+447700900123")
 	w.write(t, msg)
 
-	if out := w.smsMailer(t, sms).Deliver(context.Background(), table.OutboxKey(msg.ID)); out != outbox.Sent {
+	if out := w.smsMailer(t, sms).Deliver(context.Background(), table.OutboxKey(msg.ID)); out != mailer.Sent {
 		t.Fatalf("Deliver = %v, want sent", out)
 	}
 	if len(sms.texts) != 1 {
@@ -85,22 +86,22 @@ func TestSMSFailures(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name   string
-		sender outbox.SMSSender
+		sender mailer.SMSSender
 		to     string
-		want   outbox.Outcome
+		want   mailer.Outcome
 		status string
 	}{
-		{"case=no sender", nil, "+447700900123", outbox.Failed, outbox.StatusFailed},
-		{"case=not a mobile number", &fakeSMS{}, "ada@example.com", outbox.Failed, outbox.StatusFailed},
-		{"case=rejected", &fakeSMS{err: fmt.Errorf("%w: opted out", outbox.ErrSMSRejected)}, "+447700900123", outbox.Failed, outbox.StatusFailed},
-		{"case=transient", &fakeSMS{err: errors.New("throttled")}, "+447700900123", outbox.Retry, outbox.StatusPending},
+		{"case=no sender", nil, "+447700900123", mailer.Failed, outbox.StatusFailed},
+		{"case=not a mobile number", &fakeSMS{}, "ada@example.com", mailer.Failed, outbox.StatusFailed},
+		{"case=rejected", &fakeSMS{err: fmt.Errorf("%w: opted out", mailer.ErrSMSRejected)}, "+447700900123", mailer.Failed, outbox.StatusFailed},
+		{"case=transient", &fakeSMS{err: errors.New("throttled")}, "+447700900123", mailer.Retry, outbox.StatusPending},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
 			msg := smsCode(tc.to)
 			w.write(t, msg)
-			var sender outbox.SMSSender
+			var sender mailer.SMSSender
 			if tc.sender != nil {
 				sender = tc.sender
 			}
@@ -132,7 +133,7 @@ func TestSMSTemplatesRender(t *testing.T) {
 		t.Run("template="+tc.template, func(t *testing.T) {
 			t.Parallel()
 			m := outbox.Message{Template: tc.template, Channel: outbox.ChannelSMS, SecretRef: tc.ref, Data: tc.data}
-			text, err := outbox.RenderSMS(tc.template, outbox.NewView(m, outbox.Brand{Name: "Acme"}, portal, "042917"))
+			text, err := mailer.RenderSMS(tc.template, mailer.NewView(m, outbox.Brand{Name: "Acme"}, portal, "042917"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,12 +145,12 @@ func TestSMSTemplatesRender(t *testing.T) {
 			if len(text) > 160 {
 				t.Errorf("text is %d bytes: more than one SMS segment", len(text))
 			}
-			if _, err := outbox.RenderSMS(tc.template, outbox.NewView(m, outbox.DefaultBrand, portal, "")); !errors.Is(err, outbox.ErrRender) {
+			if _, err := mailer.RenderSMS(tc.template, mailer.NewView(m, outbox.DefaultBrand, portal, "")); !errors.Is(err, mailer.ErrRender) {
 				t.Fatalf("without a code: err = %v, want ErrRender", err)
 			}
 		})
 	}
-	if _, err := outbox.RenderSMS("activation", outbox.View{}); !errors.Is(err, outbox.ErrUnknownTemplate) {
+	if _, err := mailer.RenderSMS("activation", mailer.View{}); !errors.Is(err, mailer.ErrUnknownTemplate) {
 		t.Fatalf("an email template rendered as a text: %v", err)
 	}
 }
@@ -186,7 +187,7 @@ func TestTwoFactorAndPasswordEmailsRender(t *testing.T) {
 	} {
 		t.Run("case="+tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := r.Render(tc.template, outbox.NewView(outbox.Message{Template: tc.template, Data: tc.data}, outbox.DefaultBrand, portal, ""))
+			c, err := r.Render(tc.template, mailer.NewView(outbox.Message{Template: tc.template, Data: tc.data}, outbox.DefaultBrand, portal, ""))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,8 +203,8 @@ func TestTwoFactorAndPasswordEmailsRender(t *testing.T) {
 	}
 	t.Run("case=missing change", func(t *testing.T) {
 		t.Parallel()
-		_, err := r.Render("twofactor-changed", outbox.NewView(outbox.Message{Data: map[string]string{"method": "x"}}, outbox.DefaultBrand, portal, ""))
-		if !errors.Is(err, outbox.ErrRender) {
+		_, err := r.Render("twofactor-changed", mailer.NewView(outbox.Message{Data: map[string]string{"method": "x"}}, outbox.DefaultBrand, portal, ""))
+		if !errors.Is(err, mailer.ErrRender) {
 			t.Fatalf("err = %v, want ErrRender", err)
 		}
 	})

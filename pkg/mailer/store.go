@@ -1,4 +1,4 @@
-package outbox
+package mailer
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-// DB is the part of the DynamoDB client the mailer uses; dynamo.DB has it. (Package dynamo writes outbox
-// messages into its transactions, so outbox cannot import dynamo.)
+// DB is the part of the DynamoDB client the mailer uses; dynamo.DB has it.
 type DB interface {
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
@@ -69,8 +69,8 @@ func (s store) claim(ctx context.Context, now time.Time, d time.Duration) (claim
 		ConditionExpression:      aws.String("#status = :pending OR (#status = :sending AND #claimUntil < :now)"),
 		ExpressionAttributeNames: pick(names, "#status", "#claimId", "#claimUntil", "#attempts"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":sending": av(StatusSending),
-			":pending": av(StatusPending),
+			":sending": av(outbox.StatusSending),
+			":pending": av(outbox.StatusPending),
 			":claim":   av(claim),
 			":until":   av(table.Timestamp(now.Add(d))),
 			":now":     av(table.Timestamp(now)),
@@ -94,8 +94,8 @@ func (s store) claim(ctx context.Context, now time.Time, d time.Duration) (claim
 // sent records a successful send by the holder of the claim.
 func (s store) sent(ctx context.Context, claim string, at time.Time, sesID string) error {
 	return s.settle(ctx, claim, "SET #status = :sent, #sentAt = :at, #sesId = :id", map[string]types.AttributeValue{
-		":sent": av(StatusSent),
-		":at":   av(at.UTC().Format(time.RFC3339Nano)), // how attributevalue encodes Message.SentAt
+		":sent": av(outbox.StatusSent),
+		":at":   av(at.UTC().Format(time.RFC3339Nano)), // how attributevalue encodes outbox.Message.SentAt
 		":id":   av(sesID),
 	}, "#sentAt", "#sesId")
 }
@@ -109,7 +109,7 @@ func (s store) release(ctx context.Context, claim, status, reason string) error 
 }
 
 func (s store) settle(ctx context.Context, claim, set string, values map[string]types.AttributeValue, attrs ...string) error {
-	values[":sending"] = av(StatusSending)
+	values[":sending"] = av(outbox.StatusSending)
 	values[":claim"] = av(claim)
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
@@ -137,8 +137,8 @@ func (s store) failUnclaimed(ctx context.Context, now time.Time, reason string) 
 		ConditionExpression:      aws.String("attribute_exists(pk) AND NOT (#status IN (:sent, :failed))"),
 		ExpressionAttributeNames: pick(names, "#status", "#lastError", "#claimId", "#claimUntil"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":failed": av(StatusFailed),
-			":sent":   av(StatusSent),
+			":failed": av(outbox.StatusFailed),
+			":sent":   av(outbox.StatusSent),
 			":err":    av(reason),
 		},
 	})

@@ -1,4 +1,4 @@
-package outbox_test
+package mailer_test
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -44,12 +45,12 @@ func newWorld(t *testing.T) *world {
 }
 
 // mailer builds a mailer on the world; ses nil means the SES emulator.
-func (w *world) mailer(t *testing.T, ses outbox.SES) *outbox.Mailer {
+func (w *world) mailer(t *testing.T, ses mailer.SES) *mailer.Mailer {
 	t.Helper()
 	if ses == nil {
 		ses = w.env.SES
 	}
-	m, err := outbox.NewMailer(outbox.Config{
+	m, err := mailer.NewMailer(mailer.Config{
 		DB: w.env.Dynamo, SES: ses, Table: w.table, Clock: w.clock, Keys: w.keys,
 		PortalURL: "http://localhost:3000", From: "PartnerHub <no-reply@partnerhub.test>",
 		Log: slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -121,7 +122,7 @@ func (w *world) message(t *testing.T, id string) outbox.Message {
 	return m
 }
 
-func handle(t *testing.T, m *outbox.Mailer, ev events.DynamoDBEvent) []string {
+func handle(t *testing.T, m *mailer.Mailer, ev events.DynamoDBEvent) []string {
 	t.Helper()
 	resp, err := m.Handle(context.Background(), ev)
 	if err != nil {
@@ -303,7 +304,7 @@ func TestOTPEmailCarriesTheCode(t *testing.T) {
 
 func TestNewMailerNamesWhatIsMissing(t *testing.T) {
 	t.Parallel()
-	_, err := outbox.NewMailer(outbox.Config{Table: "t"})
+	_, err := mailer.NewMailer(mailer.Config{Table: "t"})
 	if err == nil || !strings.Contains(err.Error(), "SES") || !strings.Contains(err.Error(), "PortalURL") {
 		t.Fatalf("err = %v, want the missing fields named", err)
 	}

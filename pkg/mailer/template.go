@@ -1,4 +1,4 @@
-package outbox
+package mailer
 
 // Templates are embedded files, three per email: templates/<name>.subject.tmpl (text/template),
 // templates/<name>.html.tmpl (html/template) and templates/<name>.txt.tmpl (text/template). Adding the three
@@ -22,6 +22,7 @@ import (
 	texttemplate "text/template"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
@@ -153,7 +154,7 @@ type View struct {
 	// Data is the message's data.
 	Data map[string]string
 	// Brand is the sanitized effective branding.
-	Brand Brand
+	Brand outbox.Brand
 	link  string
 	code  string
 }
@@ -168,8 +169,8 @@ var linkPaths = map[string]string{
 
 // NewView builds the view of a message. secretValue is what the keyring derived from m.SecretRef: a link token
 // becomes .Link, a one-time code becomes .Code.
-func NewView(m Message, brand Brand, portalURL, secretValue string) View {
-	v := View{Data: m.Data, Brand: brand.safe()}
+func NewView(m outbox.Message, brand outbox.Brand, portalURL, secretValue string) View {
+	v := View{Data: m.Data, Brand: safe(brand)}
 	if v.Data == nil {
 		v.Data = map[string]string{}
 	}

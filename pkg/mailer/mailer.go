@@ -1,4 +1,8 @@
-package outbox
+// Package mailer is the invitation-email function's side of the outbox: it turns the outbox inserts the
+// table's stream hands it into emails (SES v2) and texts (an SMSSender: SNS in AWS), rendered from embedded
+// templates. Use cases write messages with package outbox and never import this one, so only the mailer
+// function links SES, SNS and the template engines.
+package mailer
 
 // The mailer turns outbox inserts from the table's stream into emails.
 //
@@ -38,6 +42,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -73,7 +78,7 @@ type Config struct {
 	Clock clock.Clock
 	Keys  Keyring
 	// Brands finds each message's branding; nil means DefaultBrand for everyone.
-	Brands Brander
+	Brands outbox.Brander
 	// SMS sends the messages of ChannelSMS; nil fails them (see sms.go).
 	SMS SMSSender
 	// Templates renders emails; nil means the embedded templates.
@@ -114,10 +119,10 @@ func NewMailer(c Config) (*Mailer, error) {
 	}
 	if len(missing) > 0 {
 		slices.Sort(missing)
-		return nil, fmt.Errorf("outbox mailer: missing %s", strings.Join(missing, ", "))
+		return nil, fmt.Errorf("mailer: missing %s", strings.Join(missing, ", "))
 	}
 	if c.Brands == nil {
-		c.Brands = Static(DefaultBrand)
+		c.Brands = outbox.Static(outbox.DefaultBrand)
 	}
 	if c.Templates == nil {
 		t, err := Templates()
@@ -235,7 +240,7 @@ func (m *Mailer) deliver(ctx context.Context, key table.Key, log *slog.Logger) (
 		log.WarnContext(ctx, "outbox message not found")
 		return Done, nil
 	}
-	msg, err := FromItem(item)
+	msg, err := outbox.FromItem(item)
 	if err != nil {
 		log.ErrorContext(ctx, "outbox message undecodable", "error", err.Error())
 		return m.fail(ctx, st, "undecodable item", log)
@@ -243,13 +248,13 @@ func (m *Mailer) deliver(ctx context.Context, key table.Key, log *slog.Logger) (
 	log = log.With("template", msg.Template)
 	now := m.c.Clock.Now()
 	switch {
-	case msg.Status == StatusSent || msg.Status == StatusFailed:
+	case msg.Status == outbox.StatusSent || msg.Status == outbox.StatusFailed:
 		log.InfoContext(ctx, "outbox message already handled", "status", msg.Status)
 		return Done, nil
-	case msg.Status == StatusSending && msg.ClaimUntil >= table.Timestamp(now):
+	case msg.Status == outbox.StatusSending && msg.ClaimUntil >= table.Timestamp(now):
 		log.InfoContext(ctx, "outbox message claimed by another delivery", "status", msg.Status)
 		return Retry, nil
-	case msg.Status != StatusPending && msg.Status != StatusSending:
+	case msg.Status != outbox.StatusPending && msg.Status != outbox.StatusSending:
 		log.ErrorContext(ctx, "outbox message in an unknown status", "status", msg.Status)
 		return Done, nil
 	}
@@ -276,16 +281,16 @@ func (m *Mailer) deliver(ctx context.Context, key table.Key, log *slog.Logger) (
 	log = log.With("attempt", attempts)
 	if attempts > m.c.MaxAttempts {
 		// Only a delivery that died while holding the claim lets attempts pass the limit.
-		return m.settle(ctx, st, claim, StatusFailed, "gave up after too many attempts", log)
+		return m.settle(ctx, st, claim, outbox.StatusFailed, "gave up after too many attempts", log)
 	}
 
 	sesID, err := m.sendMessage(ctx, msg, content)
 	if err != nil {
 		summary := sendSummary(msg, err)
 		if permanent(msg, err) || attempts >= m.c.MaxAttempts {
-			return m.settle(ctx, st, claim, StatusFailed, summary, log)
+			return m.settle(ctx, st, claim, outbox.StatusFailed, summary, log)
 		}
-		return m.settle(ctx, st, claim, StatusPending, summary, log)
+		return m.settle(ctx, st, claim, outbox.StatusPending, summary, log)
 	}
 	log = log.With("sesMessageId", sesID)
 	// Record the send even if the invocation is out of time: an unrecorded send is the one way to send twice.
@@ -293,10 +298,10 @@ func (m *Mailer) deliver(ctx context.Context, key table.Key, log *slog.Logger) (
 	defer cancel()
 	if err := st.sent(rctx, claim, m.c.Clock.Now(), sesID); err != nil {
 		// SES accepted the email; retrying would send it again. Keep the message claimed and say so loudly.
-		log.ErrorContext(ctx, "outbox message sent but not recorded", "status", StatusSending, "error", err.Error())
+		log.ErrorContext(ctx, "outbox message sent but not recorded", "status", outbox.StatusSending, "error", err.Error())
 		return Sent, nil
 	}
-	log.InfoContext(ctx, "outbox message sent", "status", StatusSent)
+	log.InfoContext(ctx, "outbox message sent", "status", outbox.StatusSent)
 	return Sent, nil
 }
 
@@ -320,7 +325,7 @@ func (m *Mailer) fail(ctx context.Context, st store, reason string, log *slog.Lo
 		}
 		return Retry, err
 	}
-	log.WarnContext(ctx, "outbox message failed", "status", StatusFailed, "lastError", reason)
+	log.WarnContext(ctx, "outbox message failed", "status", outbox.StatusFailed, "lastError", reason)
 	return Failed, nil
 }
 
@@ -332,7 +337,7 @@ func (m *Mailer) settle(ctx context.Context, st store, claim, status, reason str
 	if err := st.release(ctx, claim, status, reason); err != nil {
 		return Retry, err
 	}
-	if status == StatusFailed {
+	if status == outbox.StatusFailed {
 		log.WarnContext(ctx, "outbox message failed", "status", status, "lastError", reason)
 		return Failed, nil
 	}
@@ -346,7 +351,7 @@ type finalError struct{ reason string }
 func (e *finalError) Error() string { return e.reason }
 
 // render derives the secret and renders the message. Errors are *finalError except a failed branding lookup.
-func (m *Mailer) render(ctx context.Context, msg Message) (Content, error) {
+func (m *Mailer) render(ctx context.Context, msg outbox.Message) (Content, error) {
 	if !m.c.Templates.Has(msg.Template) {
 		return Content{}, &finalError{fmt.Sprintf("%s %q", ErrUnknownTemplate, msg.Template)}
 	}

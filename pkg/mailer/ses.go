@@ -1,4 +1,4 @@
-package outbox
+package mailer
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 )
 
 // SESRetryer is the retry policy of the mailer's SES client: the SDK's standard retryer (exponential backoff
@@ -58,7 +60,7 @@ func sesSummary(err error) string {
 }
 
 // send calls SES and returns its message id.
-func (m *Mailer) send(ctx context.Context, msg Message, c Content) (string, error) {
+func (m *Mailer) send(ctx context.Context, msg outbox.Message, c Content) (string, error) {
 	utf8 := aws.String("UTF-8")
 	in := &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(m.c.From),

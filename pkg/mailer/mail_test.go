@@ -1,10 +1,11 @@
-package outbox_test
+package mailer_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
@@ -51,7 +52,7 @@ func TestEveryMailRenders(t *testing.T) {
 			case outbox.TemplateOTP, outbox.TemplateMobileVerification:
 				msg.SecretRef, secretValue = secret.CodeRef("c", 1), "123456"
 			}
-			v := outbox.NewView(msg, outbox.DefaultBrand, portal, secretValue)
+			v := mailer.NewView(msg, outbox.DefaultBrand, portal, secretValue)
 			rendered := false
 			if r.Has(name) {
 				c, err := r.Render(name, v)
@@ -63,7 +64,7 @@ func TestEveryMailRenders(t *testing.T) {
 				}
 				rendered = true
 			}
-			if body, err := outbox.RenderSMS(name, v); err == nil {
+			if body, err := mailer.RenderSMS(name, v); err == nil {
 				if strings.Contains(body, "<no value>") || !strings.Contains(body, "123456") {
 					t.Fatalf("text %q", body)
 				}

@@ -1,6 +1,6 @@
-package outbox
+package mailer
 
-// Text messages travel through the same outbox as emails: a message with Channel ChannelSMS is claimed, sent
+// Text messages travel through the same outbox as emails: a message with Channel outbox.ChannelSMS is claimed, sent
 // and recorded exactly like an email (sesMessageId then holds the SMS service's message id), only rendered from
 // templates/<name>.sms.tmpl and handed to an SMSSender instead of SES. An SMS template sees the same View as an
 // email: .Data, .Brand, .Code.
@@ -14,12 +14,8 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
-)
 
-// Channels of a message.
-const (
-	ChannelEmail = "email"
-	ChannelSMS   = "sms"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 )
 
 // SMS is one text message as a sender gets it.
@@ -91,8 +87,8 @@ func RenderSMS(name string, v View) (string, error) {
 }
 
 // renderMessage renders a message for its channel: Content.Text is an SMS's body.
-func (m *Mailer) renderMessage(ctx context.Context, msg Message) (Content, error) {
-	if msg.Channel != ChannelSMS {
+func (m *Mailer) renderMessage(ctx context.Context, msg outbox.Message) (Content, error) {
+	if msg.Channel != outbox.ChannelSMS {
 		return m.render(ctx, msg)
 	}
 	switch {
@@ -125,24 +121,24 @@ func (m *Mailer) renderMessage(ctx context.Context, msg Message) (Content, error
 }
 
 // sendMessage sends a rendered message through its channel and returns the service's message id.
-func (m *Mailer) sendMessage(ctx context.Context, msg Message, c Content) (string, error) {
-	if msg.Channel != ChannelSMS {
+func (m *Mailer) sendMessage(ctx context.Context, msg outbox.Message, c Content) (string, error) {
+	if msg.Channel != outbox.ChannelSMS {
 		return m.send(ctx, msg, c)
 	}
 	return m.c.SMS.SendSMS(ctx, SMS{To: msg.To, Body: c.Text, Template: msg.Template, MessageID: msg.ID})
 }
 
 // permanent reports whether a failed send cannot succeed later.
-func permanent(msg Message, err error) bool {
-	if msg.Channel == ChannelSMS {
+func permanent(msg outbox.Message, err error) bool {
+	if msg.Channel == outbox.ChannelSMS {
 		return errors.Is(err, ErrSMSRejected)
 	}
 	return permanentSES(err)
 }
 
 // sendSummary is what the item's lastError keeps of a failed send. It never holds the message's text.
-func sendSummary(msg Message, err error) string {
-	if msg.Channel == ChannelSMS {
+func sendSummary(msg outbox.Message, err error) string {
+	if msg.Channel == outbox.ChannelSMS {
 		return truncate("sms: "+err.Error(), 300)
 	}
 	return sesSummary(err)

@@ -1,4 +1,4 @@
-package outbox_test
+package mailer_test
 
 import (
 	"os"
