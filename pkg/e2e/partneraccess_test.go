@@ -23,12 +23,10 @@ import (
 //   - the staff member switches to the customer with the account switcher and opens its account on the partners
 //     page; the support partners page is not theirs (no link, and it says so);
 //   - the customer's administrator revokes the partner after a dialog that names it and says access ends
-//     immediately, and the staff member's next action sends them to sign in;
-//   - the partner's administrator makes a share link; the customer's administrator, signed out and on a phone,
-//     opens it, signs in, comes back to the confirmation naming the partner, confirms, sees the new pending
-//     invitation made through the link, and withdraws it.
+//     immediately, and the staff member's next action sends them to sign in.
 //
-// The pages are checked at a phone's width on the way.
+// TestCustomerInvitesThePartnerAgainThroughAShareLink goes on from there. The pages are checked at a phone's
+// width on the way.
 func TestCustomerGivesASupportPartnerAccessAndRevokesIt(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
@@ -164,8 +162,33 @@ func TestCustomerGivesASupportPartnerAccessAndRevokesIt(t *testing.T) {
 	sp.clickCSS(`a[data-nav="users"]`)
 	acrossReload(t, sp, "the staff member is sent to sign in", `location.pathname === "/signin"`)
 	sp.visible("credentials-form")
+}
 
-	// A share link: the partner makes one; the customer's administrator, signed out, opens it on a phone.
+// TestCustomerInvitesThePartnerAgainThroughAShareLink goes on where TestCustomerGivesASupportPartnerAccessAndRevokesIt
+// ends, with a partner whose access the customer revoked (invited, accepted and revoked through the API): the
+// partner's administrator makes a share link; the customer's administrator, signed out and on a phone, opens it,
+// signs in, comes back to the confirmation naming the partner, confirms, sees the new pending invitation made
+// through the link, and withdraws it.
+func TestCustomerInvitesThePartnerAgainThroughAShareLink(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	w := newAccessWorld(t, s)
+	var partner struct {
+		PartnerID string `json:"partnerId"`
+	}
+	w.partnerAdmin.call("GET", "/v1/accounts/"+w.partnerID+"/partner-access", nil, http.StatusOK, &partner)
+	var grant struct {
+		ID string `json:"id"`
+	}
+	w.customerAdmin.call("POST", "/v1/accounts/"+w.customerID+"/partner-access",
+		map[string]string{"partnerId": strings.ReplaceAll(partner.PartnerID, "-", "")}, http.StatusCreated, &grant)
+	w.partnerAdmin.call("POST", "/v1/partner-access/"+grant.ID+"/accept", map[string]any{}, http.StatusOK, nil)
+	w.customerAdmin.call("POST", "/v1/partner-access/"+grant.ID+"/revoke", map[string]any{}, http.StatusOK, nil)
+
+	// The partner's administrator, on a phone, makes a share link on the customer access page.
+	pp := s.signedInPage(t, w.partnerAdmin)
+	pp.viewport(phoneWidth, 844, true)
+	pp.open("/partner-access", "partner")
 	pp.click("share-link")
 	pp.visible("share-box")
 	link := pp.value("share-url")
@@ -174,6 +197,9 @@ func TestCustomerGivesASupportPartnerAccessAndRevokesIt(t *testing.T) {
 	}
 	pp.snap("phone-share-link")
 
+	// The customer's administrator signs out, and opens the link on a phone.
+	cp := s.signedInPage(t, w.customerAdmin)
+	cp.open("/partner-access", "customer")
 	cp.click("signout")
 	cp.visible("credentials-form")
 	cp.viewport(phoneWidth, 844, true)
