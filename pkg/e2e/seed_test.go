@@ -13,8 +13,8 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -30,8 +30,8 @@ import (
 const securityAnswer = "Blue Lagoon"
 
 var (
-	passwordHash = sync.OnceValue(func() string { return secret.HashPassword(goodPassword) })
-	answerHash   = sync.OnceValue(func() string { return secret.HashAnswer(securityAnswer) })
+	passwordHash = sync.OnceValue(func() string { return passhash.Hash(goodPassword) })
+	answerHash   = sync.OnceValue(func() string { return passhash.HashAnswer(securityAnswer) })
 )
 
 // register makes an invited user active, as the activation page would with goodPassword, the first suggested

@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/field"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/password"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/token"
@@ -171,7 +172,7 @@ type ActivateRequest struct {
 
 // Limits of the security question and answer. An answer of one or two characters is guessed in a few tries,
 // and a question under ten characters ("Pet?") cannot say what it asks; the answer's length counts after
-// normalising (secret.NormalizeAnswer), as it is compared.
+// normalising (passhash.NormalizeAnswer), as it is compared.
 const (
 	minQuestion, maxQuestion = 10, 200
 	minAnswer, maxAnswer     = 3, 200
@@ -190,8 +191,8 @@ func (r *ActivateRequest) validate(v *fault.ValidationError, rules password.Rule
 	if n := len([]rune(r.SecurityQuestion)); n > 0 && n < minQuestion && !v.Has("securityQuestion") {
 		v.Add("securityQuestion", field.CodeTooShort, fmt.Sprintf("Use at least %d characters.", minQuestion))
 	}
-	// The answer is compared after folding case and spaces (secret.NormalizeAnswer); check what is compared.
-	answer := secret.NormalizeAnswer(r.SecurityAnswer)
+	// The answer is compared after folding case and spaces (passhash.NormalizeAnswer); check what is compared.
+	answer := passhash.NormalizeAnswer(r.SecurityAnswer)
 	field.Text(v, "securityAnswer", answer, true, maxAnswer)
 	if n := len([]rune(answer)); n > 0 && n < minAnswer && !v.Has("securityAnswer") {
 		v.Add("securityAnswer", field.CodeTooShort, fmt.Sprintf("Use at least %d characters.", minAnswer))
@@ -230,9 +231,9 @@ func (s *Service) Activate(ctx context.Context, raw string, req ActivateRequest,
 	change := dynamo.UserActivation{
 		UserID:             l.user.ID,
 		TokenID:            l.token.ID,
-		PasswordHash:       secret.HashPassword(req.Password),
+		PasswordHash:       passhash.Hash(req.Password),
 		SecurityQuestion:   req.SecurityQuestion,
-		SecurityAnswerHash: secret.HashAnswer(req.SecurityAnswer),
+		SecurityAnswerHash: passhash.HashAnswer(req.SecurityAnswer),
 	}
 	for attempt := 1; ; attempt++ {
 		now := s.clock.Now()

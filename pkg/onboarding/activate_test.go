@@ -9,6 +9,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -88,8 +89,8 @@ func TestActivate(t *testing.T) {
 	}
 	u := f.User(c.ContactUserID)
 	if u.Status != user.Active || !u.ActivatedAt.Equal(start.Add(time.Hour)) || u.Version != 2 ||
-		!secret.CheckPassword(u.PasswordHash, "violet kettle marching north") ||
-		!secret.CheckAnswer(u.SecurityAnswerHash, "captain whiskers") || u.SecurityQuestion != "What was the name of your first pet?" {
+		!passhash.Check(u.PasswordHash, "violet kettle marching north") ||
+		!passhash.CheckAnswer(u.SecurityAnswerHash, "captain whiskers") || u.SecurityQuestion != "What was the name of your first pet?" {
 		t.Fatalf("user %+v", u)
 	}
 	if acc := f.Account(c.ID); acc.Status != account.Active || acc.Version != 2 {
@@ -190,7 +191,7 @@ func TestActivationIsSingleUse(t *testing.T) {
 		t.Fatal("no request activated")
 	}
 	u := f.User(c.ContactUserID)
-	if !secret.CheckPassword(u.PasswordHash, "violet kettle marching north "+strings.Repeat("!", winner)) || u.Version != 2 {
+	if !passhash.Check(u.PasswordHash, "violet kettle marching north "+strings.Repeat("!", winner)) || u.Version != 2 {
 		t.Fatal("the stored password is not the winner's, or the user was written more than once")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -29,8 +30,8 @@ const (
 // binary: Argon2id is deliberately slow (about 0.1 s a hash on an idle core, far more on a busy one), and every
 // seeded user can share one hash that verifies as a fresh one would.
 var (
-	PasswordHash = sync.OnceValue(func() string { return secret.HashPassword(Password) })
-	AnswerHash   = sync.OnceValue(func() string { return secret.HashAnswer(SecurityAnswer) })
+	PasswordHash = sync.OnceValue(func() string { return passhash.Hash(Password) })
+	AnswerHash   = sync.OnceValue(func() string { return passhash.HashAnswer(SecurityAnswer) })
 )
 
 // Activate makes an invited user active as a successful POST /v1/activations/{token} with Password,

@@ -12,9 +12,9 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/license"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
@@ -122,7 +122,7 @@ func changes(from, to map[string]map[string]types.AttributeValue) []map[string]t
 func normalize(t *testing.T, p *platformtest.Platform, userID string, items []map[string]types.AttributeValue) []string {
 	t.Helper()
 	u := p.User(userID)
-	if !secret.CheckPassword(u.PasswordHash, platformtest.Password) || !secret.CheckAnswer(u.SecurityAnswerHash, platformtest.SecurityAnswer) {
+	if !passhash.Check(u.PasswordHash, platformtest.Password) || !passhash.CheckAnswer(u.SecurityAnswerHash, platformtest.SecurityAnswer) {
 		t.Fatalf("%s: the stored hashes do not verify the password and the answer", userID)
 	}
 	if u.SecurityQuestion != platformtest.SecurityQuestion {

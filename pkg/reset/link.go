@@ -13,6 +13,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/lockout"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/password"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -101,7 +102,7 @@ type ResetRequest struct {
 }
 
 func (r *ResetRequest) validate(v *fault.ValidationError, rules password.Rules, email string) {
-	switch a := secret.NormalizeAnswer(r.SecurityAnswer); {
+	switch a := passhash.NormalizeAnswer(r.SecurityAnswer); {
 	case v.Has("securityAnswer"):
 	case a == "":
 		v.Add("securityAnswer", field.CodeRequired, "Answer your security question.")
@@ -162,13 +163,13 @@ func (s *Service) Reset(ctx context.Context, raw string, req ResetRequest, sourc
 	if attempts > MaxAnswers {
 		return Done{}, errLinkUsedUp
 	}
-	if !secret.CheckAnswer(l.user.SecurityAnswerHash, req.SecurityAnswer) {
+	if !passhash.CheckAnswer(l.user.SecurityAnswerHash, req.SecurityAnswer) {
 		if err := s.store.RecordLoginError(ctx, l.user.ID, user.ErrWrongAnswer, now); err != nil {
 			return Done{}, err
 		}
 		return Done{}, ErrWrongAnswer(MaxAnswers - attempts)
 	}
-	hash := secret.HashPassword(req.Password) // Argon2id, once, outside any retry
+	hash := passhash.Hash(req.Password) // Argon2id, once, outside any retry
 	sessions, err := s.store.SessionsOf(ctx, l.user.ID)
 	if err != nil {
 		return Done{}, err

@@ -24,6 +24,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -46,8 +47,8 @@ const (
 )
 
 var (
-	passwordHash = sync.OnceValue(func() string { return secret.HashPassword(password) })
-	answerHash   = sync.OnceValue(func() string { return secret.HashAnswer(answer) })
+	passwordHash = sync.OnceValue(func() string { return passhash.Hash(password) })
+	answerHash   = sync.OnceValue(func() string { return passhash.HashAnswer(answer) })
 )
 
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/lockout"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/reset"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -328,7 +329,7 @@ func TestResetEndsEverySession(t *testing.T) {
 		t.Fatalf("%d sessions left (%v)", len(ss), err)
 	}
 	got := h.user(u.ID)
-	if !secret.CheckPassword(got.PasswordHash, newPassword) || !strings.HasPrefix(got.PasswordHash, "$argon2id$") {
+	if !passhash.Check(got.PasswordHash, newPassword) || !strings.HasPrefix(got.PasswordHash, "$argon2id$") {
 		t.Fatal("the new password is not set")
 	}
 	old := h.do(request{route: "POST /v1/sessions", body: map[string]string{"email": u.Email, "password": password}})

@@ -1,11 +1,11 @@
-// Package secret makes and checks PartnerHub's secrets: link tokens, one-time codes, session tokens, and
-// password and security-answer hashes. Nothing it returns for storage is usable by someone who reads the table:
+// Package secret makes and checks PartnerHub's secrets: link tokens, one-time codes, session tokens. Nothing it
+// returns for storage is usable by someone who reads the table:
 //
 //   - A link token is "<id>.<mac>" where mac = HMAC(key, purpose, id). The table keeps only the id; the mac
 //     exists in the email alone, and the mailer re-derives it from the id with the key.
 //   - A one-time code is derived from HMAC(key, "otp", challengeId, n); the table keeps the challenge, not the code.
 //   - A session token is 256 random bits; the table keeps its HMAC.
-//   - Passwords and security answers are stored as Argon2id hashes.
+//   - Passwords and security answers are stored as Argon2id hashes: package passhash.
 //
 // Every comparison is constant-time.
 package secret

@@ -79,37 +79,6 @@ func TestCode(t *testing.T) {
 	}
 }
 
-func TestPassword(t *testing.T) {
-	t.Parallel()
-	h := secret.HashPassword("correct horse battery staple")
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
-		t.Fatalf("hash %q does not carry the design's parameters", h)
-	}
-	if strings.Contains(h, "correct horse") {
-		t.Fatal("the hash contains the password")
-	}
-	if !secret.CheckPassword(h, "correct horse battery staple") {
-		t.Fatal("the right password failed")
-	}
-	if secret.CheckPassword(h, "correct horse battery stapl") || secret.CheckPassword("garbage", "x") {
-		t.Fatal("a wrong password passed")
-	}
-	if h == secret.HashPassword("correct horse battery staple") {
-		t.Fatal("two hashes of one password are equal: the salt is not random")
-	}
-}
-
-func TestAnswerIgnoresCaseAndSpacing(t *testing.T) {
-	t.Parallel()
-	h := secret.HashAnswer("  My First   Dog ")
-	if !secret.CheckAnswer(h, "my first dog") {
-		t.Fatal("the same answer in other case and spacing failed")
-	}
-	if secret.CheckAnswer(h, "my first cat") {
-		t.Fatal("a wrong answer passed")
-	}
-}
-
 func TestWellFormedLinkToken(t *testing.T) {
 	t.Parallel()
 	k := keyring(t, 1)

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
 // password is every seeded user's password. Its Argon2id hash is made once: hashing costs tens of milliseconds.
 const password = "correct horse battery staple"
 
-var passwordHash = sync.OnceValue(func() string { return secret.HashPassword(password) })
+var passwordHash = sync.OnceValue(func() string { return passhash.Hash(password) })
 
 // start is the fake clock's first instant: on a minute boundary, so rate-limit windows are predictable.
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
@@ -106,9 +107,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 	registered := known && u.PasswordHash != ""
 	var right bool
 	if registered {
-		right = secret.CheckPassword(u.PasswordHash, password)
+		right = passhash.Check(u.PasswordHash, password)
 	} else {
-		secret.SpendPasswordCheck(password)
+		passhash.SpendCheck(password)
 	}
 	if !right || u.Locked(now) {
 		reason, id := user.ErrWrongPassword, noUser // for an unknown login the write changes nothing, at the same cost

@@ -22,6 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
 // password is every seeded user's password; its Argon2id hash is made once.
 const password = "correct horse battery staple"
 
-var passwordHash = sync.OnceValue(func() string { return secret.HashPassword(password) })
+var passwordHash = sync.OnceValue(func() string { return passhash.Hash(password) })
 
 // start is the fake clock's first instant: on a minute boundary (rate-limit windows) and on a TOTP step
 // boundary, so a test knows which 30-second step it is in.

@@ -1,4 +1,4 @@
-package secret
+package passhash
 
 import (
 	"strings"
@@ -6,14 +6,14 @@ import (
 )
 
 // TestDummyHashMatchesTheParameters: the constant dummy hash must cost what a real check costs, so it must
-// carry the parameters HashPassword uses today; change them and this fails until the constant is made again.
+// carry the parameters Hash uses today; change them and this fails until the constant is made again.
 func TestDummyHashMatchesTheParameters(t *testing.T) {
 	t.Parallel()
 	params := func(h string) string { return h[:strings.LastIndex(h[:strings.LastIndex(h, "$")], "$")] }
-	if got, want := params(dummyHash), params(HashPassword("x")); got != want {
-		t.Fatalf("dummy hash parameters %q, HashPassword makes %q", got, want)
+	if got, want := params(dummyHash), params(Hash("x")); got != want {
+		t.Fatalf("dummy hash parameters %q, Hash makes %q", got, want)
 	}
-	if !CheckPassword(dummyHash, "partnerhub-dummy-password") {
+	if !Check(dummyHash, "partnerhub-dummy-password") {
 		t.Fatal("the dummy hash does not verify")
 	}
 }

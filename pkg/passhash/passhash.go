@@ -1,6 +1,10 @@
-package secret
+// Package passhash stores what a person knows, passwords and security answers, as Argon2id hashes in PHC string
+// format, and checks them in constant time. It is apart from package secret so that a function that never checks
+// a password does not link Argon2id.
+package passhash
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
@@ -20,16 +24,17 @@ const (
 
 var std = base64.RawStdEncoding
 
-// HashPassword returns the Argon2id hash of a password in PHC string format.
-func HashPassword(password string) string {
-	salt := random(argonSaltLen)
+// Hash returns the Argon2id hash of a password in PHC string format.
+func Hash(password string) string {
+	salt := make([]byte, argonSaltLen)
+	_, _ = rand.Read(salt) // crypto/rand.Read never fails on supported platforms
 	sum := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		std.EncodeToString(salt), std.EncodeToString(sum))
 }
 
-// CheckPassword reports whether password matches a hash made by HashPassword.
-func CheckPassword(encoded, password string) bool {
+// Check reports whether password matches a hash made by Hash.
+func Check(encoded, password string) bool {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false
@@ -50,13 +55,13 @@ func CheckPassword(encoded, password string) bool {
 }
 
 // dummyHash is checked against when no user exists, so a sign-in for an unknown email costs the same time as
-// one with a wrong password. It is a constant, made once with HashPassword and the current parameters (a test
-// checks both), so that no function pays for an Argon2id hash at start-up, and the first unknown email an
-// instance sees costs no more than the next.
+// one with a wrong password. It is a constant, made once with Hash and the current parameters (a test checks
+// both), so that no function pays for an Argon2id hash at start-up, and the first unknown email an instance
+// sees costs no more than the next.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$ZMsrC3k1HJ07RShORGqs4Q$f3R+17Umc7tKg9CMKeGrKtVxyu3/AusBfMOQQeqawqI"
 
-// SpendPasswordCheck does the work of one password check and discards the result.
-func SpendPasswordCheck(password string) { _ = CheckPassword(dummyHash, password) }
+// SpendCheck does the work of one password check and discards the result.
+func SpendCheck(password string) { _ = Check(dummyHash, password) }
 
 // NormalizeAnswer folds a security answer so that case and spacing do not matter.
 func NormalizeAnswer(answer string) string {
@@ -64,7 +69,7 @@ func NormalizeAnswer(answer string) string {
 }
 
 // HashAnswer hashes a security answer after normalising it.
-func HashAnswer(answer string) string { return HashPassword(NormalizeAnswer(answer)) }
+func HashAnswer(answer string) string { return Hash(NormalizeAnswer(answer)) }
 
 // CheckAnswer reports whether answer matches a hash made by HashAnswer.
-func CheckAnswer(encoded, answer string) bool { return CheckPassword(encoded, NormalizeAnswer(answer)) }
+func CheckAnswer(encoded, answer string) bool { return Check(encoded, NormalizeAnswer(answer)) }
