@@ -18,17 +18,28 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/license"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/step"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
+// store is what the first sign-in steps read and write; dynamo.Store is one.
+type store interface {
+	User(ctx context.Context, id string) (user.User, error)
+	Account(ctx context.Context, id string) (account.Account, error)
+	UpdateAccount(ctx context.Context, id string, rule func(acc *account.Account, tx *dynamo.Tx) error) (account.Account, error)
+	Tx() *dynamo.Tx
+	Commit(ctx context.Context, tx *dynamo.Tx) error
+}
+
+var _ store = dynamo.Store{}
+
 // Service runs the first sign-in steps.
 type Service struct {
-	store dynamo.Store
+	store store
 	clock clock.Clock
 	log   *slog.Logger
 }
@@ -153,8 +164,8 @@ type CompanyRequest struct {
 // Validate checks the details with account creation's rules (address, country and city required) and trims
 // them.
 func (r *CompanyRequest) Validate(v *fault.ValidationError) {
-	in := onboarding.CompanyInput(*r)
-	onboarding.CheckCompany(v, "", &in, false, true)
+	in := field.Company(*r)
+	field.CheckCompany(v, "", &in, false, true)
 	*r = CompanyRequest(in)
 }
 

@@ -17,7 +17,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/password"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -36,12 +35,14 @@ func (s *Service) open(ctx context.Context, raw string) (link, error) {
 	if !ok {
 		return link{}, errLinkInvalid
 	}
-	var t token.Token
-	found, err := dynamo.Get(ctx, s.store.DB, s.store.Table, table.TokenKey(id), &t)
+	t, err := s.store.Token(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return link{}, errLinkInvalid
+	}
 	if err != nil {
 		return link{}, err
 	}
-	if !found || t.Purpose != secret.PurposeReset {
+	if t.Purpose != secret.PurposeReset {
 		return link{}, errLinkInvalid
 	}
 	u, err := s.store.User(ctx, t.UserID)

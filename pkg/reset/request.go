@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -65,15 +66,9 @@ var errNotWritten = errors.New("reset request not written")
 // requestTx is a reset request's transaction for u: the token, the pointer to it, the email, and the check
 // that u is active.
 func (s *Service) requestTx(u user.User, now time.Time) *dynamo.Tx {
-	tx := s.store.Tx()
-	t := newToken(u.ID, u.HomeAccountID, now)
-	key := table.TokenKey(t.ID)
-	tok, err := dynamo.Record(t, table.TypeToken, key, dynamo.DueAt(t.ExpiresAt, key))
-	if err != nil {
-		tx.Fail(fmt.Errorf("encode reset token: %w", err))
-		return tx
-	}
-	return tx.PutItem(dynamo.WithTTL(tok, t.ExpiresAt.Add(retention)), errNotWritten).
+	t := token.New(secret.NewID(), secret.PurposeReset, u.ID, u.HomeAccountID, now, TTL)
+	return s.store.Tx().
+		PutToken(t, errNotWritten).
 		PointResetAt(u.ID, t.ID, now, t.ExpiresAt.Add(retention)).
 		Send(outbox.New(outbox.Envelope{
 			ID: secret.NewID(), To: u.Email, UserID: u.ID, AccountID: u.HomeAccountID, BrandAccountID: u.HomeAccountID,

@@ -10,6 +10,7 @@
 package reset
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,14 +21,16 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/token"
+	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // TTL is how long a reset link works.
 const TTL = time.Hour
 
-// retention keeps a token item after its deadline, so a late click learns the link expired rather than that
-// it never existed; TTL then collects it.
+// retention keeps the pointer to the user's current reset token as long as the token item stays after its
+// deadline (so a late click learns the link expired rather than that it never existed); TTL then collects both.
 const retention = 30 * 24 * time.Hour
 
 // Rate limits of requests for a link. Past either, requests are dropped without a word: the answer stays 202.
@@ -47,9 +50,25 @@ type Deps struct {
 	Log   *slog.Logger
 }
 
+// store is what the reset use cases read and write; dynamo.Store is one.
+type store interface {
+	User(ctx context.Context, id string) (user.User, error)
+	UserByEmail(ctx context.Context, email string) (user.User, error)
+	RecordLoginError(ctx context.Context, userID, reason string, at time.Time) error
+	Token(ctx context.Context, id string) (token.Token, error)
+	ResetTokenOf(ctx context.Context, userID string) (string, error)
+	CountResetAttempt(ctx context.Context, tokenID string) (int, error)
+	SessionsOf(ctx context.Context, userID string) ([]session.Session, error)
+	EndAllSessions(ctx context.Context, userID string) (int, error)
+	Tx() *dynamo.Tx
+	Commit(ctx context.Context, tx *dynamo.Tx) error
+}
+
+var _ store = dynamo.Store{}
+
 // Service runs the reset use cases.
 type Service struct {
-	store  dynamo.Store
+	store  store
 	keys   *secret.Keyring
 	clock  clock.Clock
 	limits ratelimit.Limiter
@@ -71,14 +90,6 @@ func New(d Deps) (*Service, error) {
 		limits: ratelimit.Limiter{DB: d.DB, Table: d.Table, Clock: d.Clock},
 		log:    d.Log,
 	}, nil
-}
-
-// newToken is a fresh reset token for a user, valid for TTL from now; its deadline is whole seconds, as stored.
-func newToken(userID, accountID string, now time.Time) token.Token {
-	return token.Token{
-		ID: secret.NewID(), Purpose: secret.PurposeReset, UserID: userID, AccountID: accountID,
-		Status: token.Pending, ExpiresAt: now.Add(TTL).Truncate(time.Second), CreatedAt: now, Version: 1,
-	}
 }
 
 // Problems of a reset link. A link that does not verify or names nothing may have been mistyped (404); one

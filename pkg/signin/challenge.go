@@ -24,7 +24,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 		return SignedIn{}, err
 	}
 	now := s.Clock.Now()
-	c, err := s.Store.Challenge(ctx, challengeID)
+	c, err := s.store.Challenge(ctx, challengeID)
 	if errors.Is(err, fault.ErrNotFound) {
 		// Unknown ids and challenges collected after their lifetime look the same.
 		return SignedIn{}, otp.ErrExpired()
@@ -32,7 +32,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 	if err != nil {
 		return SignedIn{}, err
 	}
-	u, err := s.Store.User(ctx, c.UserID)
+	u, err := s.store.User(ctx, c.UserID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return SignedIn{}, ErrInvalidCredentials()
 	}
@@ -46,7 +46,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 		return SignedIn{}, s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
 	}
 
-	c, err = s.Store.CountAttempt(ctx, c, now, func(c otp.Challenge) error { return c.Check(now) })
+	c, err = s.store.CountAttempt(ctx, c, now, func(c otp.Challenge) error { return c.Check(now) })
 	switch {
 	case errors.Is(err, fault.ErrNotFound):
 		return SignedIn{}, otp.ErrExpired() // collected after its lifetime
@@ -59,7 +59,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 		return s.verifyApp(ctx, c, u, code, now) // a TOTP code or a recovery code, in twofactor.go
 	}
 	if !s.Keys.CheckCode(c.ID, c.Seq, code) {
-		after, err := s.Store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongCode, now) })
+		after, err := s.store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongCode, now) })
 		if err != nil {
 			return SignedIn{}, err
 		}
@@ -76,7 +76,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 // moved meanwhile, a concurrent request that signed in first, a resend or expiry decide the answer; a factor
 // spent by a concurrent request answers code-used.
 func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, now time.Time, spend ...func(*dynamo.Tx)) (SignedIn, error) {
-	with := s.Store.Tx().ConsumeChallenge(c, now, errChallengeMoved)
+	with := s.store.Tx().ConsumeChallenge(c, now, errChallengeMoved)
 	for _, add := range spend {
 		add(with)
 	}
@@ -87,7 +87,7 @@ func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, now
 	case !errors.Is(err, errChallengeMoved):
 		return in, err
 	}
-	latest, err := s.Store.Challenge(ctx, c.ID)
+	latest, err := s.store.Challenge(ctx, c.ID)
 	switch {
 	case errors.Is(err, fault.ErrNotFound):
 		return SignedIn{}, otp.ErrExpired()
@@ -110,7 +110,7 @@ func (s *Service) Resend(ctx context.Context, challengeID, sourceIP string) erro
 		return err
 	}
 	now := s.Clock.Now()
-	c, err := s.Store.Challenge(ctx, challengeID)
+	c, err := s.store.Challenge(ctx, challengeID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return nil
 	}
@@ -121,7 +121,7 @@ func (s *Service) Resend(ctx context.Context, challengeID, sourceIP string) erro
 	if !ok || c.Method == user.MethodTOTP { // an authenticator app makes its own codes: nothing to send
 		return nil
 	}
-	u, err := s.Store.User(ctx, c.UserID)
+	u, err := s.store.User(ctx, c.UserID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return nil
 	}
@@ -135,11 +135,11 @@ func (s *Service) Resend(ctx context.Context, challengeID, sourceIP string) erro
 	if err != nil {
 		return err
 	}
-	tx := s.Store.Tx().ResendChallenge(c, next, errChallengeMoved)
+	tx := s.store.Tx().ResendChallenge(c, next, errChallengeMoved)
 	for _, m := range msgs {
 		tx.Send(m)
 	}
-	if err := s.Store.Commit(ctx, tx); err != nil && !errors.Is(err, errChallengeMoved) {
+	if err := s.store.Commit(ctx, tx); err != nil && !errors.Is(err, errChallengeMoved) {
 		return err // a concurrent resend, a sign-in or expiry moved the challenge: the same answer
 	}
 	return nil

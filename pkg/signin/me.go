@@ -60,19 +60,19 @@ var DefaultBranding = branding.Default
 
 // Me builds the signed-in user's view. Authenticate has just checked the user, membership and account.
 func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
-	u, err := s.Store.User(ctx, a.UserID)
+	u, err := s.store.User(ctx, a.UserID)
 	if err != nil {
 		return Me{}, err
 	}
-	ms, err := s.Store.Memberships(ctx, a.UserID)
+	ms, err := s.store.Memberships(ctx, a.UserID)
 	if err != nil {
 		return Me{}, err
 	}
-	acct, err := s.Store.Account(ctx, a.AccountID)
+	acct, err := s.store.Account(ctx, a.AccountID)
 	if err != nil {
 		return Me{}, err
 	}
-	branding, err := branding.Resolver{Store: s.Store}.EffectiveOf(ctx, acct)
+	look, err := branding.Resolver{Store: s.store}.EffectiveOf(ctx, acct)
 	if err != nil {
 		return Me{}, err
 	}
@@ -83,7 +83,7 @@ func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
 		},
 		Memberships:  make([]MeMembership, 0, len(ms)),
 		Permissions:  append([]role.Permission{}, role.Permissions(a.Roles)...),
-		Branding:     branding,
+		Branding:     look,
 		PendingSteps: step.Pending(u, acct, license.Current().Version),
 	}
 	if !u.LastLoginAt.IsZero() {

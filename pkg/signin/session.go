@@ -29,7 +29,7 @@ const maxToken = 128
 func (s *Service) startSession(ctx context.Context, u user.User, with *dynamo.Tx, now time.Time) (SignedIn, error) {
 	token := secret.NewSessionToken()
 	ss := session.New(s.Keys.Hash(token), u.ID, u.HomeAccountID, now)
-	if err := s.Store.SignIn(ctx, dynamo.SignIn{Session: ss, With: with, At: now}); err != nil {
+	if err := s.store.SignIn(ctx, dynamo.SignIn{Session: ss, With: with, At: now}); err != nil {
 		if errors.Is(err, dynamo.ErrSignInRefused) { // the user or account changed since it was checked
 			return SignedIn{}, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 		}
@@ -55,7 +55,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 		return actor.Actor{}, ErrSessionEnded()
 	}
 	now := s.Clock.Now()
-	ss, err := s.Store.Session(ctx, s.Keys.Hash(token))
+	ss, err := s.store.Session(ctx, s.Keys.Hash(token))
 	if errors.Is(err, fault.ErrNotFound) {
 		return actor.Actor{}, ErrSessionEnded()
 	}
@@ -71,7 +71,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 	}
 	steps := step.Pending(u, a, license.Current().Version)
 	if ss.NeedsTouch(now) {
-		err := s.Store.TouchSession(ctx, ss.Touched(now))
+		err := s.store.TouchSession(ctx, ss.Touched(now))
 		if errors.Is(err, fault.ErrNotFound) { // ended while this request was being checked
 			return actor.Actor{}, ErrSessionEnded()
 		}
@@ -91,9 +91,9 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 		wg               sync.WaitGroup
 		uErr, mErr, aErr error
 	)
-	wg.Go(func() { u, uErr = s.Store.User(ctx, ss.UserID) })
-	wg.Go(func() { m, mErr = s.Store.Membership(ctx, ss.UserID, ss.AccountID) })
-	wg.Go(func() { a, aErr = s.Store.Account(ctx, ss.AccountID) })
+	wg.Go(func() { u, uErr = s.store.User(ctx, ss.UserID) })
+	wg.Go(func() { m, mErr = s.store.Membership(ctx, ss.UserID, ss.AccountID) })
+	wg.Go(func() { a, aErr = s.store.Account(ctx, ss.AccountID) })
 	wg.Wait()
 	for _, err := range []error{uErr, mErr, aErr} {
 		if errors.Is(err, fault.ErrNotFound) {
@@ -108,12 +108,12 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 	if u.Status != user.Active || ss.CreatedAt.Before(u.PasswordChangedAt) {
 		return m, u, a, ErrSessionEnded()
 	}
-	usable, err := s.Store.AccountUsable(ctx, a)
+	usable, err := s.store.AccountUsable(ctx, a)
 	if err != nil {
 		return m, u, a, err
 	}
 	if !usable {
-		if err := s.Store.DeleteSession(ctx, ss.Hash); err != nil {
+		if err := s.store.DeleteSession(ctx, ss.Hash); err != nil {
 			return m, u, a, err
 		}
 		return m, u, a, ErrSessionEnded()
@@ -121,7 +121,7 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 	// A support partner's staff member acts in a customer only while the grant lets them (package grant): it is
 	// active and before its end date, and they still belong to the open partner account.
 	if m.GrantID != "" {
-		ok, err := partneraccess.StaffAccess(ctx, s.Store, m, s.Clock.Now())
+		ok, err := partneraccess.StaffAccess(ctx, s.store, m, s.Clock.Now())
 		if err != nil {
 			return m, u, a, err
 		}
@@ -134,11 +134,11 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 
 // SignOut ends the caller's session.
 func (s *Service) SignOut(ctx context.Context, a actor.Actor) error {
-	return s.Store.DeleteSession(ctx, a.SessionHash)
+	return s.store.DeleteSession(ctx, a.SessionHash)
 }
 
 // EndAllSessions ends every session of a user: on password change, removal, disable or revoke. It returns how
 // many it ended.
 func (s *Service) EndAllSessions(ctx context.Context, userID string) (int, error) {
-	return s.Store.EndAllSessions(ctx, userID)
+	return s.store.EndAllSessions(ctx, userID)
 }

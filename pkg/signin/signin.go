@@ -14,11 +14,14 @@ import (
 	"errors"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -26,9 +29,32 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
+// store is what sign-in reads and writes; dynamo.Store is one.
+type store interface {
+	branding.Store
+	partneraccess.StaffReader
+	User(ctx context.Context, id string) (user.User, error)
+	UserByEmail(ctx context.Context, email string) (user.User, error)
+	Memberships(ctx context.Context, userID string) ([]user.Membership, error)
+	Factors(ctx context.Context, userID string) (factor.Factors, error)
+	RecordLoginError(ctx context.Context, userID, reason string, at time.Time) error
+	UpdateLoginState(ctx context.Context, u user.User, change func(user.User) user.User) (user.User, error)
+	Challenge(ctx context.Context, id string) (otp.Challenge, error)
+	CountAttempt(ctx context.Context, c otp.Challenge, now time.Time, rule func(otp.Challenge) error) (otp.Challenge, error)
+	Session(ctx context.Context, hash string) (session.Session, error)
+	TouchSession(ctx context.Context, ss session.Session) error
+	DeleteSession(ctx context.Context, hash string) error
+	EndAllSessions(ctx context.Context, userID string) (int, error)
+	SignIn(ctx context.Context, in dynamo.SignIn) error
+	Tx() *dynamo.Tx
+	Commit(ctx context.Context, tx *dynamo.Tx) error
+}
+
+var _ store = dynamo.Store{}
+
 // Service runs the sign-in use cases.
 type Service struct {
-	Store  dynamo.Store
+	store  store
 	Keys   *secret.Keyring
 	Clock  clock.Clock
 	Limits ratelimit.Limiter
@@ -39,7 +65,7 @@ type Service struct {
 // New builds the service on a table.
 func New(db dynamo.DB, tableName string, keys *secret.Keyring, clk clock.Clock) *Service {
 	return &Service{
-		Store:  dynamo.Store{DB: db, Table: tableName},
+		store:  dynamo.Store{DB: db, Table: tableName},
 		Keys:   keys,
 		Clock:  clk,
 		Limits: ratelimit.Limiter{DB: db, Table: tableName, Clock: clk},
@@ -119,7 +145,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 				reason = user.ErrLocked
 			}
 		}
-		if err := s.Store.RecordLoginError(ctx, id, reason, now); err != nil {
+		if err := s.store.RecordLoginError(ctx, id, reason, now); err != nil {
 			return Outcome{}, err
 		}
 		if err := s.failed(ctx); err != nil {
@@ -142,11 +168,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 		}
 		// The challenge and the messages with its code commit together: no code is sent for a challenge that
 		// does not exist, and no challenge exists whose code was not queued.
-		tx := s.Store.Tx().PutChallenge(c)
+		tx := s.store.Tx().PutChallenge(c)
 		for _, m := range msgs {
 			tx.Send(m)
 		}
-		if err := s.Store.Commit(ctx, tx); err != nil {
+		if err := s.store.Commit(ctx, tx); err != nil {
 			return Outcome{}, err
 		}
 		return Outcome{Challenge: &c}, nil
@@ -161,9 +187,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 // lookup finds a user by email. It always makes two reads, the email guard and a user, so an unknown address
 // costs what a known one does.
 func (s *Service) lookup(ctx context.Context, email string) (user.User, bool, error) {
-	u, err := s.Store.UserByEmail(ctx, email)
+	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, fault.ErrNotFound) {
-		_, err = s.Store.User(ctx, noUser)
+		_, err = s.store.User(ctx, noUser)
 		if errors.Is(err, fault.ErrNotFound) {
 			err = nil
 		}
@@ -178,14 +204,14 @@ func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error
 	if u.Status != user.Active {
 		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
-	_, err := s.Store.Membership(ctx, u.ID, u.HomeAccountID)
+	_, err := s.store.Membership(ctx, u.ID, u.HomeAccountID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
 	if err != nil {
 		return err
 	}
-	a, err := s.Store.Account(ctx, u.HomeAccountID)
+	a, err := s.store.Account(ctx, u.HomeAccountID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
@@ -193,7 +219,7 @@ func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error
 		return err
 	}
 	// The account and every account above it must be enabled: disabling an account blocks its subtree.
-	usable, err := s.Store.AccountUsable(ctx, a)
+	usable, err := s.store.AccountUsable(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -205,7 +231,7 @@ func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error
 
 // refuse records reason as the user's last login error and returns answer.
 func (s *Service) refuse(ctx context.Context, u user.User, reason string, answer error, now time.Time) error {
-	if err := s.Store.RecordLoginError(ctx, u.ID, reason, now); err != nil {
+	if err := s.store.RecordLoginError(ctx, u.ID, reason, now); err != nil {
 		return err
 	}
 	return answer

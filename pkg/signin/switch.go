@@ -46,7 +46,7 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 	if a.Anonymous() || a.SessionHash == "" {
 		return Me{}, ErrSessionEnded()
 	}
-	m, err := s.Store.Membership(ctx, a.UserID, accountID)
+	m, err := s.store.Membership(ctx, a.UserID, accountID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return Me{}, errNotMember
 	}
@@ -54,7 +54,7 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 		return Me{}, err
 	}
 	if m.GrantID != "" { // a support partner's staff membership: only while the grant lets them act
-		ok, err := partneraccess.StaffAccess(ctx, s.Store, m, s.Clock.Now())
+		ok, err := partneraccess.StaffAccess(ctx, s.store, m, s.Clock.Now())
 		if err != nil {
 			return Me{}, err
 		}
@@ -62,14 +62,14 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 			return Me{}, errNotMember
 		}
 	}
-	acct, err := s.Store.Account(ctx, accountID)
+	acct, err := s.store.Account(ctx, accountID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return Me{}, errNotMember
 	}
 	if err != nil {
 		return Me{}, err
 	}
-	usable, err := s.Store.AccountUsable(ctx, acct)
+	usable, err := s.store.AccountUsable(ctx, acct)
 	if err != nil {
 		return Me{}, err
 	}
@@ -78,11 +78,11 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 	}
 	// The session moves only while it is still the caller's and acts where it did, the membership is there and
 	// the account not disabled: each condition answers for itself.
-	tx := s.Store.Tx().
+	tx := s.store.Tx().
 		MoveSession(a.SessionHash, a.UserID, a.AccountID, accountID, ErrSessionEnded()).
 		RequireMembership(a.UserID, accountID, errNotMember).
 		RequireOpenAccount(accountID, errAccountOff)
-	if err := s.Store.Commit(ctx, tx); err != nil {
+	if err := s.store.Commit(ctx, tx); err != nil {
 		return Me{}, err
 	}
 	moved := a

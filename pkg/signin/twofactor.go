@@ -56,7 +56,7 @@ func (s *Service) factorsFor(ctx context.Context, u user.User, method string) (f
 	if method != user.MethodSMS && method != user.MethodTOTP {
 		return factor.Factors{UserID: u.ID}, nil
 	}
-	return s.Store.Factors(ctx, u.ID)
+	return s.store.Factors(ctx, u.ID)
 }
 
 // codeMessages are the messages that carry code c.Seq: the email, and for an SMS challenge the text to the
@@ -86,7 +86,7 @@ func (s *Service) resendMessages(ctx context.Context, u user.User, next otp.Chal
 // verifyApp checks the guess at an authenticator challenge (already counted) and signs in with it: a current
 // TOTP code of a step later than the last one used, or an unused recovery code.
 func (s *Service) verifyApp(ctx context.Context, c otp.Challenge, u user.User, code string, now time.Time) (SignedIn, error) {
-	f, err := s.Store.Factors(ctx, u.ID)
+	f, err := s.store.Factors(ctx, u.ID)
 	if err != nil {
 		return SignedIn{}, err
 	}
@@ -138,7 +138,7 @@ func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend 
 
 // wrongGuess records a wrong code in u's failure budget and answers it: answer, or the lock it caused.
 func (s *Service) wrongGuess(ctx context.Context, u user.User, answer error, now time.Time) error {
-	after, err := s.Store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongCode, now) })
+	after, err := s.store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongCode, now) })
 	if err != nil {
 		return err
 	}

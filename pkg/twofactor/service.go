@@ -47,9 +47,21 @@ type Deps struct {
 	Log   *slog.Logger
 }
 
+// store is what the two-factor use cases read and write; dynamo.Store is one.
+type store interface {
+	User(ctx context.Context, id string) (user.User, error)
+	Factors(ctx context.Context, userID string) (factor.Factors, error)
+	CountVerificationAttempt(ctx context.Context, f factor.Factors, rule func(*factor.Verification) error) (factor.Verification, factor.Factors, error)
+	SetPendingTOTP(ctx context.Context, userID, sealed string, until time.Time) error
+	Tx() *dynamo.Tx
+	Commit(ctx context.Context, tx *dynamo.Tx) error
+}
+
+var _ store = dynamo.Store{}
+
 // Service runs the two-factor use cases.
 type Service struct {
-	store  dynamo.Store
+	store  store
 	keys   *secret.Keyring
 	sealer *factor.Sealer
 	clock  clock.Clock
