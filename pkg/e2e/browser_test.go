@@ -51,10 +51,11 @@ var shared struct {
 	err  error
 }
 
-// browser is the shared browser, started on first use; a browser that does not start fails the test.
+// browser is the shared browser, started on first use if TestMain has not started it; a browser that does not
+// start fails the test.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	shared.once.Do(func() { shared.ctx, shared.stop, shared.err = startBrowser() })
+	startBrowserOnce()
 	if shared.err != nil {
 		t.Fatalf("start Chromium: %v", shared.err)
 	}
@@ -105,8 +106,15 @@ func startBrowser() (context.Context, func(), error) {
 	return ctx, stop, nil
 }
 
-// stopBrowser ends the shared browser, if a test started it.
+// startBrowserOnce starts the shared browser unless it was started; it returns when the browser is up, or failed
+// to start.
+func startBrowserOnce() {
+	shared.once.Do(func() { shared.ctx, shared.stop, shared.err = startBrowser() })
+}
+
+// stopBrowser ends the shared browser, if it was started, once its start is over.
 func stopBrowser() {
+	shared.once.Do(func() {}) // waits for a start under way; starts none
 	if shared.stop != nil {
 		shared.stop()
 	}

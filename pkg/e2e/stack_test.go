@@ -24,6 +24,8 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The browser starts while the emulators do: both take seconds, and every test needs both.
+	go startBrowserOnce()
 	code := testenv.Run(m)
 	stopBrowser()
 	os.Exit(code)
