@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/sweep"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -28,7 +28,7 @@ func (a *App) Sweeper() *sweep.Sweeper {
 // A due item of a type missing here is logged and left on the index.
 func (a *App) expirers() map[string]sweep.Expirer {
 	return map[string]sweep.Expirer{
-		table.TypeToken: onboarding.TokenExpirer{DB: a.Clients.Dynamo, Table: a.Config.Table},
+		table.TypeToken: sweep.ByID(dynamo.Store{DB: a.Clients.Dynamo, Table: a.Config.Table}.ExpireToken),
 		table.TypeGrant: a.grantExpirer(),
 	}
 }

@@ -7,17 +7,12 @@ import (
 
 // Members builds the user maintenance service: lists, invitations, edits, removals and the status check.
 func (a *App) Members() (*member.Service, error) {
-	ob, err := a.Onboarding()
-	if err != nil {
-		return nil, err
-	}
 	return member.New(member.Deps{
-		DB:         a.Clients.Dynamo,
-		Table:      a.Config.Table,
-		Keys:       a.Keys,
-		Clock:      a.Clock,
-		Log:        a.Log,
-		Onboarding: ob,
+		DB:    a.Clients.Dynamo,
+		Table: a.Config.Table,
+		Keys:  a.Keys,
+		Clock: a.Clock,
+		Log:   a.Log,
 	})
 }
 

@@ -1,12 +1,11 @@
 package dynamo
 
 // Conditional writes of user maintenance: the copies of user data that memberships keep, and the
-// version-checked changes of roles, names and user status. The use cases in package member put them into one
-// TransactWriteItems each, with their audit events.
+// version-checked changes of roles and memberships. The use cases in package member add them to one Tx each,
+// with their audit events, usually through the user's update seam (UpdateUser).
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -29,16 +28,25 @@ func memberIndexes(m user.Membership) []Index {
 	return ix
 }
 
-// AdminCheck is the transaction item that holds only while userID's membership of accountID still holds the
-// administrator role admin. Removing or demoting another administrator commits only together with it.
-func AdminCheck(tableName, userID, accountID string, admin role.Name) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName:                 aws.String(tableName),
+// RequireAdmin adds the check that userID's membership of accountID still holds the administrator role admin:
+// removing or demoting another administrator commits only together with it. onFail is what it means if not.
+func (t *Tx) RequireAdmin(userID, accountID string, admin role.Name, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:                 aws.String(t.table),
 		Key:                       table.MembershipKey(userID, accountID).AV(),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND contains(#roles, :admin)"),
 		ExpressionAttributeNames:  map[string]string{"#roles": "roles"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":admin": S(string(admin))},
-	}}
+	}}, onFail)
+}
+
+// RequireNotMember adds the check that a user is not a member of an account; onFail is what it means if they are.
+func (t *Tx) RequireNotMember(userID, accountID string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName:           aws.String(t.table),
+		Key:                 table.MembershipKey(userID, accountID).AV(),
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}}, onFail)
 }
 
 // MemberCheck is the transaction item that holds only while a membership exists.
@@ -66,18 +74,24 @@ func MemberStatus(tableName, userID, accountID string, st user.Status) types.Tra
 	return memberUpdate(tableName, userID, accountID, "SET userStatus = :s", map[string]types.AttributeValue{":s": S(string(st))})
 }
 
+// MemberStatus adds the copy of a user's new status onto one of their memberships; onFail is what it means if
+// the membership is gone.
+func (t *Tx) MemberStatus(userID, accountID string, st user.Status, onFail error) *Tx {
+	return t.Add(MemberStatus(t.table, userID, accountID, st), onFail)
+}
+
 // MemberLogin is the transaction item that copies a user's last sign-in onto one of their memberships. at is
 // encoded as the user's own lastLoginAt is.
 func MemberLogin(tableName, userID, accountID string, at types.AttributeValue) types.TransactWriteItem {
 	return memberUpdate(tableName, userID, accountID, "SET lastLoginAt = :at", map[string]types.AttributeValue{":at": at})
 }
 
-// MemberName is the transaction item that copies a user's new name onto one of their memberships and moves it
-// to its new place in its account's name order.
-func MemberName(tableName, userID, accountID, name string) types.TransactWriteItem {
-	return memberUpdate(tableName, userID, accountID, "SET userName = :n, gsi1sk = :k", map[string]types.AttributeValue{
+// RenameMember adds the copy of a user's new name onto one of their memberships, which moves it to its new place
+// in its account's name order; onFail is what it means if the membership is gone.
+func (t *Tx) RenameMember(userID, accountID, name string, onFail error) *Tx {
+	return t.Add(memberUpdate(t.table, userID, accountID, "SET userName = :n, gsi1sk = :k", map[string]types.AttributeValue{
 		":n": S(name), ":k": S(table.MembersGSI1(accountID, name, userID).SK),
-	})
+	}), onFail)
 }
 
 // versionIs is the condition that an item's version is still v; an item written without a version is at 0.
@@ -88,20 +102,22 @@ func versionIs(v int) (string, map[string]types.AttributeValue) {
 	return "#version = :v", map[string]types.AttributeValue{":v": N(int64(v))}
 }
 
-// MemberRoles is the transaction item that gives a membership, read at m.Version, new roles, and puts it on or
-// takes it off its account's list of administrators.
-// A non-empty name also renames the member, as MemberName would.
-func MemberRoles(tableName string, m user.Membership, roles []role.Name, name string) (types.TransactWriteItem, error) {
+// SetMemberRoles adds the update that gives a membership, read at m.Version, new roles, and puts it on or takes
+// it off its account's list of administrators; onFail is what it means if the membership is gone or changed
+// since it was read. A non-empty name also renames the member, as RenameMember would: one transaction may touch
+// an item only once.
+func (t *Tx) SetMemberRoles(m user.Membership, roles []role.Name, name string, onFail error) *Tx {
 	list, err := attributevalue.Marshal(roles)
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		t.Fail(err)
+		return t
 	}
 	cond, values := versionIs(m.Version)
 	values[":roles"] = list
 	values[":next"] = N(int64(m.Version + 1))
 	names := map[string]string{"#roles": "roles", "#version": table.AttrVersion, "#apk": table.AttrGSI2PK, "#ask": table.AttrGSI2SK}
 	update := "SET #roles = :roles, #version = :next"
-	if name != "" { // one transaction may touch an item only once, so a rename of the same user rides along
+	if name != "" {
 		update += ", userName = :n, gsi1sk = :k"
 		values[":n"], values[":k"] = S(name), S(table.MembersGSI1(m.AccountID, name, m.UserID).SK)
 	}
@@ -112,84 +128,21 @@ func MemberRoles(tableName string, m user.Membership, roles []role.Name, name st
 	} else {
 		update += " REMOVE #apk, #ask"
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(tableName),
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.table),
 		Key:                       table.MembershipKey(m.UserID, m.AccountID).AV(),
 		UpdateExpression:          aws.String(update),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND " + cond),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,
-	}}, nil
+	}}, onFail)
 }
 
-// DeleteMember is the transaction item that deletes a membership, which must still exist.
-func DeleteMember(tableName, userID, accountID string) types.TransactWriteItem {
-	return types.TransactWriteItem{Delete: &types.Delete{
-		TableName:           aws.String(tableName),
+// DeleteMember adds the deletion of a membership, which must still exist; onFail is what it means if it does not.
+func (t *Tx) DeleteMember(userID, accountID string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Delete: &types.Delete{
+		TableName:           aws.String(t.table),
 		Key:                 table.MembershipKey(userID, accountID).AV(),
 		ConditionExpression: aws.String("attribute_exists(pk)"),
-	}}
-}
-
-// UserContact is what an administrator edits on a user: the name and the phone numbers (empty removes one).
-type UserContact struct {
-	Name, Phone, Mobile string
-}
-
-// EditUser is the transaction item that sets a user's name and phone numbers if the user is still at the
-// version read.
-func EditUser(tableName string, u user.User, c UserContact) types.TransactWriteItem {
-	values := map[string]types.AttributeValue{":v": N(int64(u.Version)), ":one": N(1), ":name": S(c.Name)}
-	names := map[string]string{"#name": "name", "#version": table.AttrVersion}
-	set := []string{"#name = :name", "#version = #version + :one"}
-	var remove []string
-	for attr, value := range map[string]string{"phone": c.Phone, "mobile": c.Mobile} {
-		names["#"+attr] = attr
-		if value == "" {
-			remove = append(remove, "#"+attr)
-			continue
-		}
-		values[":"+attr] = S(value)
-		set = append(set, "#"+attr+" = :"+attr)
-	}
-	slices.Sort(set)
-	slices.Sort(remove)
-	update := "SET " + strings.Join(set, ", ")
-	if len(remove) > 0 {
-		update += " REMOVE " + strings.Join(remove, ", ")
-	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(tableName),
-		Key:                       table.UserKey(u.ID).AV(),
-		UpdateExpression:          aws.String(update),
-		ConditionExpression:       aws.String("#version = :v"),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: values,
-	}}
-}
-
-// UserUnchanged is the transaction item that holds only while a user is still at the version read, and moves
-// the version on, so that two changes decided on the same reading (a removal that found no other account, an
-// accepted invitation) cannot both commit.
-func UserUnchanged(tableName string, u user.User) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(tableName),
-		Key:                       table.UserKey(u.ID).AV(),
-		UpdateExpression:          aws.String("SET #version = #version + :one"),
-		ConditionExpression:       aws.String("#version = :v AND #status <> :disabled"),
-		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion, "#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": N(int64(u.Version)), ":one": N(1), ":disabled": S(string(user.Disabled))},
-	}}
-}
-
-// DisableUser is the transaction item that disables a user, read at u.Version, whose last access is removed.
-func DisableUser(tableName string, u user.User) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(tableName),
-		Key:                       table.UserKey(u.ID).AV(),
-		UpdateExpression:          aws.String("SET #status = :disabled, #version = #version + :one"),
-		ConditionExpression:       aws.String("#version = :v"),
-		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion, "#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": N(int64(u.Version)), ":one": N(1), ":disabled": S(string(user.Disabled))},
-	}}
+	}}, onFail)
 }

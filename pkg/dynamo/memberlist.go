@@ -5,6 +5,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -143,8 +144,17 @@ const batchGetMax = 100
 const batchAttempts = 5
 
 // UsersByID reads users by id, up to 100 per request (eventually consistent: the details of a page of the
-// user list). Users that do not exist are missing from the answer.
-func UsersByID(ctx context.Context, db BatchGetter, tableName string, ids []string) (map[string]user.User, error) {
+// user list). Users that do not exist are missing from the answer. The store's client must also be a
+// BatchGetter, as the DynamoDB client is.
+func (s Store) UsersByID(ctx context.Context, ids []string) (map[string]user.User, error) {
+	db, ok := s.DB.(BatchGetter)
+	if !ok {
+		return nil, errors.New("users by id: the store's client cannot read in batches")
+	}
+	return usersByID(ctx, db, s.Table, ids)
+}
+
+func usersByID(ctx context.Context, db BatchGetter, tableName string, ids []string) (map[string]user.User, error) {
 	out := make(map[string]user.User, len(ids))
 	for chunk := range slices.Chunk(ids, batchGetMax) {
 		keys := make([]map[string]types.AttributeValue, len(chunk))
@@ -203,5 +213,3 @@ func (s Store) Admins(ctx context.Context, accountID string, limit int) ([]strin
 	}
 	return ids, nil
 }
-
-// adminRole is the administrator role of a membership's account.

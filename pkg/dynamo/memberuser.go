@@ -1,7 +1,6 @@
 package dynamo
 
-// A user's memberships as a whole: which accounts they belong to, the sign-in time copied onto each, and the
-// user-level writes that removing access needs.
+// A user's memberships as a whole: which accounts they belong to, and the sign-in time copied onto each.
 
 import (
 	"context"
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/table"
-	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // MemberAccounts lists the ids of the accounts a user is a member of (consistently).
@@ -73,29 +71,4 @@ func onlyCopiesFailed(err error, from int) bool {
 		failed = true
 	}
 	return failed
-}
-
-// UserAt is the transaction item that holds only while a user is still at the version read.
-func UserAt(tableName string, u user.User) types.TransactWriteItem {
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName:                 aws.String(tableName),
-		Key:                       table.UserKey(u.ID).AV(),
-		ConditionExpression:       aws.String("#version = :v"),
-		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": N(int64(u.Version))},
-	}}
-}
-
-// RehomeUser is the transaction item that moves a user, read at u.Version, to another home account (where
-// their sessions start) and moves the version on. A removal includes it, with the same home when that stays,
-// so that two removals decided on the same reading of the user's memberships cannot both commit.
-func RehomeUser(tableName string, u user.User, home string) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(tableName),
-		Key:                       table.UserKey(u.ID).AV(),
-		UpdateExpression:          aws.String("SET homeAccountId = :home, #version = #version + :one"),
-		ConditionExpression:       aws.String("#version = :v"),
-		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": N(int64(u.Version)), ":one": N(1), ":home": S(home)},
-	}}
 }

@@ -1,8 +1,8 @@
 package dynamo
 
 // Records and conditional writes of onboarding: new accounts with their point of contact, the provider account,
-// and the state changes of users and accounts when a contact activates. The use cases in package onboarding put
-// them into one TransactWriteItems each, with the audit events, the outbox message and the token.
+// and the state changes of users and accounts when a contact activates. The use cases in package onboarding add
+// them to one Tx each, with the audit events, the outbox message and the token.
 
 import (
 	"context"
@@ -41,14 +41,31 @@ func CompanyGuardItem(name, accountID string) (map[string]types.AttributeValue, 
 	return Record(companyGuard{AccountID: accountID, Name: name}, table.TypeGuard, table.CompanyNameGuard(name))
 }
 
+// ReserveCompanyName adds the guard that reserves a company name for an account; onFail is what it means if
+// another account has the name (whatever its case).
+func (t *Tx) ReserveCompanyName(name, accountID string, onFail error) *Tx {
+	item, err := CompanyGuardItem(name, accountID)
+	if err != nil {
+		t.Fail(fmt.Errorf("encode company name guard: %w", err))
+		return t
+	}
+	return t.PutItem(item, onFail)
+}
+
 // providerGuard names the provider account.
 type providerGuard struct {
 	AccountID string `dynamodbav:"accountId"`
 }
 
-// ProviderGuardItem marks the provider account as the root of the tree; there is exactly one.
-func ProviderGuardItem(accountID string) (map[string]types.AttributeValue, error) {
-	return Record(providerGuard{AccountID: accountID}, table.TypeGuard, table.ProviderGuard())
+// ReserveProvider adds the guard that marks the provider account as the root of the tree; there is exactly one,
+// and onFail is what it means if another account is it.
+func (t *Tx) ReserveProvider(accountID string, onFail error) *Tx {
+	item, err := Record(providerGuard{AccountID: accountID}, table.TypeGuard, table.ProviderGuard())
+	if err != nil {
+		t.Fail(fmt.Errorf("encode provider guard: %w", err))
+		return t
+	}
+	return t.PutItem(item, onFail)
 }
 
 // ProviderID returns the provider account's id, or fault.ErrNotFound before the platform is bootstrapped.
@@ -73,6 +90,17 @@ func AccountItem(a account.Account) (map[string]types.AttributeValue, error) {
 	return Record(a, table.TypeAccount, table.AccountKey(a.ID), ix...)
 }
 
+// PutAccount adds the write of a new account; onFail is what it means if its id is taken (nil: a fresh random id
+// does not collide).
+func (t *Tx) PutAccount(a account.Account, onFail error) *Tx {
+	item, err := AccountItem(a)
+	if err != nil {
+		t.Fail(fmt.Errorf("encode account: %w", err))
+		return t
+	}
+	return t.PutItem(item, onFail)
+}
+
 // UserItem encodes a user.
 func UserItem(u user.User) (map[string]types.AttributeValue, error) {
 	return Record(u, table.TypeUser, table.UserKey(u.ID))
@@ -84,11 +112,11 @@ func MembershipItem(m user.Membership) (map[string]types.AttributeValue, error) 
 	return Record(m, table.TypeMember, table.MembershipKey(m.UserID, m.AccountID), memberIndexes(m)...)
 }
 
-// CountChild counts a new account of kind in an ancestor's subtree counters. The ancestor must exist, so the
-// transaction also proves the tree above the new account is still there; the direct parent must moreover not
-// be disabled. It is a SET rather than an ADD because ADD works on top-level attributes only, and the counters
-// live in the counts map, which every account is written with.
-func CountChild(tableName, ancestorID string, kind account.Kind, direct bool) types.TransactWriteItem {
+// CountChild adds the count of a new account of kind in an ancestor's subtree counters. The ancestor must exist,
+// so the transaction also proves the tree above the new account is still there; the direct parent must moreover
+// not be disabled. onFail is what it means if not. It is a SET rather than an ADD because ADD works on top-level
+// attributes only, and the counters live in the counts map, which every account is written with.
+func (t *Tx) CountChild(ancestorID string, kind account.Kind, direct bool, onFail error) *Tx {
 	cond := "attribute_exists(pk)"
 	names := map[string]string{"#counts": "counts", "#kind": account.CounterFor(kind)}
 	values := map[string]types.AttributeValue{":one": N(1), ":zero": N(0)}
@@ -97,14 +125,14 @@ func CountChild(tableName, ancestorID string, kind account.Kind, direct bool) ty
 		names["#status"] = "status"
 		values[":disabled"] = S(string(account.Disabled))
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(tableName),
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.table),
 		Key:                       table.AccountKey(ancestorID).AV(),
 		UpdateExpression:          aws.String("SET #counts.#kind = if_not_exists(#counts.#kind, :zero) + :one"),
 		ConditionExpression:       aws.String(cond),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,
-	}}
+	}}, onFail)
 }
 
 // UserActivation is what a user sets through their activation link.
@@ -161,46 +189,10 @@ func ActivateAccount(tableName, accountID string) types.TransactWriteItem {
 	}}
 }
 
-// ActivationReissue replaces an invited user's activation link.
-type ActivationReissue struct {
-	UserID string
-	// OldTokenID and OldSentAt are what was read; the write fails if another resend changed them since, which
-	// enforces the resend interval under concurrent requests.
-	OldTokenID string
-	OldSentAt  time.Time
-	NewTokenID string
-	MessageID  string
-	At         time.Time
-}
-
-// ReissueActivation points an invited user at a new activation token and records when and by which outbox
-// message it was sent.
-func ReissueActivation(tableName string, r ActivationReissue) (types.TransactWriteItem, error) {
-	oldSent, err := attributevalue.Marshal(r.OldSentAt)
-	if err != nil {
-		return types.TransactWriteItem{}, err
-	}
-	at, err := attributevalue.Marshal(r.At)
-	if err != nil {
-		return types.TransactWriteItem{}, err
-	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(tableName),
-		Key:       table.UserKey(r.UserID).AV(),
-		UpdateExpression: aws.String("SET activationTokenId = :new, activationSentAt = :at, " +
-			"activationMessageId = :msg, #version = #version + :one"),
-		ConditionExpression:      aws.String("#status = :invited AND activationTokenId = :old AND activationSentAt = :sent"),
-		ExpressionAttributeNames: map[string]string{"#status": "status", "#version": table.AttrVersion},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":invited": S(string(user.Invited)),
-			":new":     S(r.NewTokenID),
-			":old":     S(r.OldTokenID),
-			":sent":    oldSent,
-			":at":      at,
-			":msg":     S(r.MessageID),
-			":one":     N(1),
-		},
-	}}, nil
+// ActivateAccount adds the update that makes a pending account active; onFail is what it means if it is no
+// longer pending (another contact activated it first, or it was disabled).
+func (t *Tx) ActivateAccount(accountID string, onFail error) *Tx {
+	return t.Add(ActivateAccount(t.table, accountID), onFail)
 }
 
 // transactAttempts bounds the retries of a transaction that lost a race (TransactionConflict).

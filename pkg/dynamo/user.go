@@ -2,7 +2,12 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -100,4 +105,132 @@ func (s Store) Account(ctx context.Context, id string) (account.Account, error) 
 		return a, fmt.Errorf("account %s: %w", id, fault.ErrNotFound)
 	}
 	return a, nil
+}
+
+// PutUser adds the writes of a new user and of the guard that reserves their email address; onEmailTaken is
+// what it means if another user has the address (whatever its case).
+func (t *Tx) PutUser(u user.User, onEmailTaken error) *Tx {
+	guard, err := EmailGuardItem(u.Email, u.ID)
+	if err != nil {
+		t.Fail(fmt.Errorf("encode email guard: %w", err))
+		return t
+	}
+	item, err := UserItem(u)
+	if err != nil {
+		t.Fail(fmt.Errorf("encode user: %w", err))
+		return t
+	}
+	return t.PutItem(guard, onEmailTaken).PutItem(item, nil) // a fresh random id: no meaning
+}
+
+// PutMembership adds the write of a new membership; onFail is what it means if the user is a member of the
+// account already.
+func (t *Tx) PutMembership(m user.Membership, onFail error) *Tx {
+	item, err := MembershipItem(m)
+	if err != nil {
+		t.Fail(fmt.Errorf("encode membership: %w", err))
+		return t
+	}
+	return t.PutItem(item, onFail)
+}
+
+// ErrUserStale is a change of a user that kept finding the user (or what the change relied on) changed since
+// it read them: a conflict to try again later. A rule of UpdateUser gives it as the meaning of the items whose
+// failure says that what it read has moved on, to be read and decided again.
+var ErrUserStale = fmt.Errorf("user changed since it was read: %w", fault.ErrConflict)
+
+// userAttempts bounds how often UpdateUser decides a change again after it lost a race.
+const userAttempts = 4
+
+// UpdateUser is the user's update seam: it reads the user, lets rule change them and add to the transaction
+// (their memberships, tokens, mail, audit events, ...), and commits the write of what the rule changed on the
+// user together with the rule's items. The user's write holds only while the user is at the version read and
+// moves the version on — even when the rule changed nothing on the user but added items — so two changes decided
+// on the same reading of a user (two removals that each saw the other's membership, a removal and an accepted
+// invitation) cannot both commit. If the user moved on meanwhile, or an item the rule added with the meaning
+// ErrUserStale fails, it reads again and asks the rule again, a few times (then ErrUserStale). An unknown user is
+// fault.ErrNotFound; an error of the rule, or any other meaning of a failed item, is returned as it is. A rule
+// that changes nothing and adds nothing writes nothing.
+//
+// The rule may change anything but the id, the email address, the creation time and the version. It answers the
+// user as written.
+func (s Store) UpdateUser(ctx context.Context, id string, rule func(u *user.User, tx *Tx) error) (user.User, error) {
+	for range userAttempts {
+		read, err := s.User(ctx, id)
+		if err != nil {
+			return user.User{}, err
+		}
+		next, ruled := read, s.Tx()
+		if err := rule(&next, ruled); err != nil {
+			return user.User{}, err
+		}
+		write, changed, err := s.userWrite(read, next)
+		if err != nil {
+			return user.User{}, err
+		}
+		if !changed && ruled.Len() == 0 {
+			return read, nil
+		}
+		// The user's own condition comes first: when it fails with others, the change is decided again.
+		switch err := s.Commit(ctx, write.then(ruled)); {
+		case errors.Is(err, ErrUserStale):
+			continue
+		case err != nil:
+			return user.User{}, err
+		}
+		next.Version = read.Version + 1
+		return next, nil
+	}
+	return user.User{}, ErrUserStale
+}
+
+// userWrite is the versioned update of a user read as old that makes them next: the attributes that differ are
+// set or removed, and the version moves on. changed reports whether any attribute but the version differs.
+func (s Store) userWrite(old, next user.User) (tx *Tx, changed bool, err error) {
+	if next.ID != old.ID || next.Email != old.Email || !next.CreatedAt.Equal(old.CreatedAt) || next.Version != old.Version {
+		return nil, false, fmt.Errorf("update user %s: the id, email, creation time and version do not change here", old.ID)
+	}
+	was, err := attributevalue.MarshalMap(old)
+	if err != nil {
+		return nil, false, fmt.Errorf("encode user: %w", err)
+	}
+	now, err := attributevalue.MarshalMap(next)
+	if err != nil {
+		return nil, false, fmt.Errorf("encode user: %w", err)
+	}
+	cond, values := versionIs(old.Version)
+	names := map[string]string{"#version": table.AttrVersion}
+	values[":next"] = N(int64(old.Version + 1))
+	set := []string{"#version = :next"}
+	var remove []string
+	for _, attr := range slices.Sorted(maps.Keys(now)) {
+		if attr == table.AttrVersion || reflect.DeepEqual(was[attr], now[attr]) {
+			continue
+		}
+		p := fmt.Sprintf("#a%d", len(names))
+		names[p] = attr
+		values[":"+p[1:]] = now[attr]
+		set = append(set, p+" = :"+p[1:])
+	}
+	for _, attr := range slices.Sorted(maps.Keys(was)) {
+		if _, kept := now[attr]; kept {
+			continue
+		}
+		p := fmt.Sprintf("#a%d", len(names))
+		names[p] = attr
+		remove = append(remove, p)
+	}
+	update := "SET " + strings.Join(set, ", ")
+	if len(remove) > 0 {
+		update += " REMOVE " + strings.Join(remove, ", ")
+	}
+	tx = s.Tx().Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(s.Table),
+		Key:                       table.UserKey(old.ID).AV(),
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND " + cond),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}}, ErrUserStale)
+	return tx, len(set) > 1 || len(remove) > 0, nil
 }

@@ -7,18 +7,15 @@ import (
 	"slices"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -65,7 +62,12 @@ var (
 		"This link is not valid. Open it again from your email, or ask the person who invited you for a new one.")
 	errWrongUser = fault.New(fault.ErrForbidden, "wrong-user",
 		"This invitation is for another sign-in. Sign out, then sign in with the email address it was sent to.")
+	errAcceptConflict = fault.New(fault.ErrConflict, "conflict", "Your login changed while the invitation was being accepted; try again.")
 )
+
+// errLinkMoved means an acceptance found its token no longer pending or its invitation no longer current: used
+// or replaced meanwhile, which the link, opened again, says.
+var errLinkMoved = errors.New("membership link used or replaced meanwhile")
 
 // invitationLink is a verified membership link that still works, with what it concerns.
 type invitationLink struct {
@@ -84,12 +86,9 @@ func (s *Service) openInvitation(ctx context.Context, raw string) (invitationLin
 		return invitationLink{}, errLinkInvalid
 	}
 	var l invitationLink
-	found, err := dynamo.Get(ctx, s.db, s.table, table.TokenKey(id), &l.token)
-	if err != nil {
+	var err error
+	if l.token, err = s.linkToken(ctx, id); err != nil {
 		return l, err
-	}
-	if !found || l.token.Purpose != secret.PurposeMembership {
-		return l, errLinkInvalid
 	}
 	state := l.token.State(s.clock.Now())
 	if state == "" {
@@ -100,7 +99,7 @@ func (s *Service) openInvitation(ctx context.Context, raw string) (invitationLin
 			return l, err
 		case !found || l.invitation.TokenID != l.token.ID:
 			// Accepted or replaced since the token was read: the token, read again, says which.
-			if _, err := dynamo.Get(ctx, s.db, s.table, table.TokenKey(id), &l.token); err != nil {
+			if l.token, err = s.linkToken(ctx, id); err != nil {
 				return l, err
 			}
 			if state = l.token.State(s.clock.Now()); state == "" {
@@ -124,6 +123,20 @@ func (s *Service) openInvitation(ctx context.Context, raw string) (invitationLin
 		return l, err
 	}
 	return l, nil
+}
+
+// linkToken reads a membership token; a missing one, or one of another purpose, is errLinkInvalid.
+func (s *Service) linkToken(ctx context.Context, id string) (token.Token, error) {
+	tok, err := s.store.Token(ctx, id)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return tok, errLinkInvalid
+	case err != nil:
+		return tok, err
+	case tok.Purpose != secret.PurposeMembership:
+		return tok, errLinkInvalid
+	}
+	return tok, nil
 }
 
 // linkGone is the 410 answer for an invitation link that no longer works.
@@ -171,72 +184,53 @@ func (s *Service) Invitation(ctx context.Context, raw string) (InvitationInfo, e
 	return info, nil
 }
 
-// acceptAttempts bounds the retries of an acceptance that raced with another change of the user.
-const acceptAttempts = 3
-
 // Accept makes the signed-in user a member of the account a membership invitation is for. Only the invited
-// user may accept (wrong-user, 403). It consumes the token and the invitation, writes the membership and the
-// audit event in one transaction: of two acceptances at most one commits, a second gets link-used (410). The
+// user may accept (wrong-user, 403). It consumes the token and the invitation and writes the membership and the
+// audit event in one transaction, through the user's update seam: of two acceptances at most one commits, a
+// second gets link-used (410), and a removal decided on the same reading of the user cannot commit with it. The
 // account then appears in the user's memberships (GET /v1/me) and account switcher.
 func (s *Service) Accept(ctx context.Context, a actor.Actor, raw string) (Accepted, error) {
 	if a.Anonymous() {
 		return Accepted{}, fault.ErrUnauthorized
 	}
-	for range acceptAttempts {
-		l, err := s.openInvitation(ctx, raw)
-		if err != nil {
-			return Accepted{}, err
-		}
-		if l.token.UserID != a.UserID {
-			return Accepted{}, errWrongUser
-		}
-		out, err := s.join(ctx, a, l)
-		if !errors.Is(err, errRace) {
-			return out, err
-		}
+	l, err := s.openInvitation(ctx, raw)
+	if err != nil {
+		return Accepted{}, err
 	}
-	return Accepted{}, fault.New(fault.ErrConflict, "conflict", "Your login changed while the invitation was being accepted; try again.")
-}
-
-func (s *Service) join(ctx context.Context, a actor.Actor, l invitationLink) (Accepted, error) {
+	if l.token.UserID != a.UserID {
+		return Accepted{}, errWrongUser
+	}
 	if l.account.Status == account.Disabled {
-		return Accepted{}, onboarding.ErrAccountDisabled
+		return Accepted{}, errAccountDisabled
 	}
 	// The catalog decides what an account of this kind may hold, now.
 	roles := slices.DeleteFunc(slices.Clone(l.invitation.Roles), func(n role.Name) bool {
 		r, ok := role.Find(n)
 		return !ok || !slices.Contains(r.Kinds, string(l.account.Kind))
 	})
-	now := s.clock.Now()
-	member, err := dynamo.MembershipItem(user.MembershipOf(l.user, l.account, roles, now))
-	if err != nil {
-		return Accepted{}, err
-	}
-	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: a.UserID,
-		Action: "membership.accepted", TargetType: "user", TargetID: a.UserID,
-		Details: map[string]string{"roles": joinRoles(roles), "tokenId": l.token.ID, "invitedBy": l.invitation.InvitedBy}})
-	if err != nil {
-		return Accepted{}, err
-	}
-	items := []types.TransactWriteItem{
-		onboarding.UseToken(s.table, l.token.ID, now),                       // 0: single use
-		dynamo.TakeInvitation(s.table, l.user.ID, l.account.ID, l.token.ID), // 1: still the current one
-		dynamo.PutNew(s.table, member),                                      // 2: not a member yet
-		dynamo.UserUnchanged(s.table, l.user),                               // 3: no removal decided meanwhile
-		onboarding.AccountOpen(s.table, l.account.ID),                       // 4
-		event,
-	}
-	switch err := s.store.Transact(ctx, items); {
-	case err == nil:
-	case dynamo.FailedAt(err, 0), dynamo.FailedAt(err, 1):
-		return Accepted{}, errRace // used or replaced meanwhile: open the link again to say which
-	case dynamo.FailedAt(err, 2):
-		return Accepted{}, errAlreadyMember
-	case dynamo.FailedAt(err, 4):
-		return Accepted{}, onboarding.ErrAccountDisabled
-	case dynamo.ConditionFailed(err):
-		return Accepted{}, errRace // the user moved: look again
-	default:
+	_, err = s.store.UpdateUser(ctx, l.user.ID, func(u *user.User, tx *dynamo.Tx) error {
+		if u.Status == user.Disabled { // removed from their last account meanwhile
+			return errAcceptConflict
+		}
+		now := s.clock.Now()
+		tx.UseToken(l.token.ID, secret.PurposeMembership, now, errLinkMoved).
+			TakeInvitation(u.ID, l.account.ID, l.token.ID, errLinkMoved).
+			PutMembership(user.MembershipOf(*u, l.account, roles, now), alreadyMember("")).
+			AccountOpen(l.account.ID, errAccountDisabled).
+			Audit(audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: a.UserID,
+				Action: audit.MembershipAccepted, TargetType: audit.TargetUser, TargetID: a.UserID,
+				Details: map[string]string{"roles": invitation.RoleNames(roles), "tokenId": l.token.ID, "invitedBy": l.invitation.InvitedBy}})
+		return nil
+	})
+	switch {
+	case errors.Is(err, errLinkMoved):
+		if _, err := s.openInvitation(ctx, raw); err != nil {
+			return Accepted{}, err
+		}
+		return Accepted{}, errAcceptConflict
+	case errors.Is(err, dynamo.ErrUserStale):
+		return Accepted{}, errAcceptConflict
+	case err != nil:
 		return Accepted{}, err
 	}
 	s.log.InfoContext(ctx, "membership accepted", "userId", l.user.ID, "accountId", l.account.ID)

@@ -127,13 +127,13 @@ func (s *Service) target(ctx context.Context, a actor.Actor, id string) (target,
 		return target{}, errNoUser
 	}
 	var (
-		t            target
-		wg           sync.WaitGroup
-		uErr, mErr   error
-		accountsErrs []error
+		u          user.User
+		ms         []user.Membership
+		wg         sync.WaitGroup
+		uErr, mErr error
 	)
-	wg.Go(func() { t.user, uErr = s.store.User(ctx, id) })
-	wg.Go(func() { t.memberships, mErr = s.store.Memberships(ctx, id) })
+	wg.Go(func() { u, uErr = s.store.User(ctx, id) })
+	wg.Go(func() { ms, mErr = s.store.Memberships(ctx, id) })
 	wg.Wait()
 	if errors.Is(uErr, fault.ErrNotFound) {
 		return target{}, errNoUser
@@ -141,16 +141,32 @@ func (s *Service) target(ctx context.Context, a actor.Actor, id string) (target,
 	if err := errors.Join(uErr, mErr); err != nil {
 		return target{}, err
 	}
+	return s.targetWith(ctx, a, u, ms)
+}
+
+// targetOf is target for a user already read: their memberships and those memberships' accounts are read now.
+func (s *Service) targetOf(ctx context.Context, a actor.Actor, u user.User) (target, error) {
+	ms, err := s.store.Memberships(ctx, u.ID)
+	if err != nil {
+		return target{}, err
+	}
+	return s.targetWith(ctx, a, u, ms)
+}
+
+// targetWith reads the accounts of a user's memberships and checks that the caller sees the user.
+func (s *Service) targetWith(ctx context.Context, a actor.Actor, u user.User, ms []user.Membership) (target, error) {
+	t := target{user: u, memberships: ms}
 	// Memberships are few (a person rarely works in more than a handful of accounts): read their accounts at once.
-	found := make([]account.Account, len(t.memberships))
-	accountsErrs = make([]error, len(t.memberships))
-	for i, m := range t.memberships {
-		wg.Go(func() { found[i], accountsErrs[i] = s.store.Account(ctx, m.AccountID) })
+	var wg sync.WaitGroup
+	found := make([]account.Account, len(ms))
+	errs := make([]error, len(ms))
+	for i, m := range ms {
+		wg.Go(func() { found[i], errs[i] = s.store.Account(ctx, m.AccountID) })
 	}
 	wg.Wait()
 	t.accounts = make(map[string]account.Account, len(found))
 	for i, acc := range found {
-		switch err := accountsErrs[i]; {
+		switch err := errs[i]; {
 		case errors.Is(err, fault.ErrNotFound):
 		case err != nil:
 			return target{}, err

@@ -136,11 +136,7 @@ func BenchmarkList(b *testing.B) {
 		acc := h.account(account.MSP, &h.provider, fmt.Sprintf("MSP of %d", size))
 		seedMembers(b, h, acc, size)
 		db := &counting{DB: h.env.Dynamo}
-		ob, err := h.app.Onboarding()
-		if err != nil {
-			b.Fatal(err)
-		}
-		svc, err := member.New(member.Deps{DB: db, Table: h.table, Keys: h.keys, Clock: h.clock, Onboarding: ob})
+		svc, err := member.New(member.Deps{DB: db, Table: h.table, Keys: h.keys, Clock: h.clock})
 		if err != nil {
 			b.Fatal(err)
 		}

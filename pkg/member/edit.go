@@ -5,14 +5,13 @@ import (
 	"errors"
 	"slices"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/field"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -37,54 +36,80 @@ var (
 	errRaiseOwn  = fault.New(fault.ErrForbidden, "cannot-raise-own-roles", "You cannot give yourself roles you do not have; ask another administrator.")
 	errLastAdmin = fault.New(fault.ErrConflict, "last-administrator",
 		"An account always keeps at least one administrator: make someone else an administrator first.")
-	errStale = fault.New(fault.ErrStaleVersion, "stale-version", "Someone else changed this user first; reload and try again.")
+	errStale        = fault.New(fault.ErrStaleVersion, "stale-version", "Someone else changed this user first; reload and try again.")
+	errEditConflict = fault.New(fault.ErrConflict, "conflict", "The user changed while being edited; try again.")
 )
-
-// editAttempts bounds the retries of an edit that raced with another change of the same user or account.
-const editAttempts = 3
 
 // Edit changes a user's name and phone numbers and their roles in one account. The caller needs
 // role.UsersManage over an account the user is a member of (and, for roles, over the account they are changed
 // in); it may grant or take away only roles it could hold, never raise its own, and never take the administrator
 // role from an account's last administrator. The user, the memberships that copy the name and the roles change
-// in one transaction with version conditions and the audit event. It answers the user's row in that account.
+// in one transaction through the user's update seam, with version conditions and the audit event; a change that
+// lost a race is decided again on what won it. It answers the user's row in that account.
 func (s *Service) Edit(ctx context.Context, a actor.Actor, userID string, req EditRequest, problems *fault.ValidationError) (Row, error) {
 	if err := need(a, role.UsersManage); err != nil {
 		return Row{}, err
 	}
-	for range editAttempts {
-		row, err := s.editOnce(ctx, a, userID, req, problems)
-		if !errors.Is(err, errRace) {
-			return row, err
-		}
-		if req.Version != nil { // the caller asked for this version exactly: it is gone
-			return Row{}, errStale
-		}
+	if !secret.WellFormedID(userID) {
+		return Row{}, errNoUser
 	}
-	return Row{}, fault.New(fault.ErrConflict, "conflict", "The user changed while being edited; try again.")
-}
-
-func (s *Service) editOnce(ctx context.Context, a actor.Actor, userID string, req EditRequest, problems *fault.ValidationError) (Row, error) {
-	t, err := s.target(ctx, a, userID)
-	if err != nil {
+	var (
+		e      edit
+		called bool
+	)
+	u, err := s.store.UpdateUser(ctx, userID, func(u *user.User, tx *dynamo.Tx) error {
+		called = true
+		var err error
+		e, err = s.decide(ctx, a, u, tx, req, problems)
+		return err
+	})
+	switch {
+	case !called && errors.Is(err, fault.ErrNotFound):
+		return Row{}, errNoUser
+	case errors.Is(err, dynamo.ErrUserStale) && req.Version != nil: // the caller asked for that version exactly: it is gone
+		return Row{}, errStale
+	case errors.Is(err, dynamo.ErrUserStale):
+		return Row{}, errEditConflict
+	case err != nil:
 		return Row{}, err
 	}
+	if e.changed {
+		s.log.InfoContext(ctx, "user updated", "userId", u.ID, "accountId", e.eventAccount)
+	}
+	return rowIn(e.target, u, e.eventAccount), nil
+}
+
+// edit is what an edit decided: the user as the caller sees them, with their roles as they become, the account
+// its audit event belongs to, and whether anything changes.
+type edit struct {
+	target       target
+	eventAccount string
+	changed      bool
+}
+
+// decide is the edit's rule on the user as read (u): it checks the request, changes u's name and phone numbers,
+// and adds the role change, the name's copies in the memberships and the audit event to tx.
+func (s *Service) decide(ctx context.Context, a actor.Actor, u *user.User, tx *dynamo.Tx, req EditRequest, problems *fault.ValidationError) (edit, error) {
+	t, err := s.targetOf(ctx, a, *u)
+	if err != nil {
+		return edit{}, err
+	}
 	if !t.managedBy(a) {
-		return Row{}, errReach
+		return edit{}, errReach
 	}
 	v := &fault.ValidationError{}
 	if problems != nil {
 		v.Fields = slices.Clone(problems.Fields)
 	}
-	contact := dynamo.UserContact{Name: t.user.Name, Phone: t.user.Phone, Mobile: t.user.Mobile}
+	name, phone, mobile := u.Name, u.Phone, u.Mobile
 	if req.Name != nil {
-		contact.Name = field.Text(v, "name", *req.Name, true, field.MaxPersonName)
+		name = field.Text(v, "name", *req.Name, true, field.MaxPersonName)
 	}
 	if req.Phone != nil {
-		contact.Phone = field.Phone(v, "phone", *req.Phone)
+		phone = field.Phone(v, "phone", *req.Phone)
 	}
 	if req.Mobile != nil {
-		contact.Mobile = field.Phone(v, "mobile", *req.Mobile)
+		mobile = field.Phone(v, "mobile", *req.Mobile)
 	}
 	var (
 		acc   account.Account
@@ -97,126 +122,96 @@ func (s *Service) editOnce(ctx context.Context, a actor.Actor, userID string, re
 			accountID = a.AccountID
 		}
 		if acc, err = s.managed(ctx, a, accountID); err != nil {
-			return Row{}, err
+			return edit{}, err
 		}
 		var ok bool
 		if m, ok = t.membership(acc.ID); !ok {
-			return Row{}, errNotMember
+			return edit{}, errNotMember
 		}
 		if m.GrantID != "" {
-			return Row{}, errGrantMembership
+			return edit{}, errGrantMembership
 		}
 		roles = checkRoles(v, "roles", *req.Roles, acc.Kind)
 	} else if req.AccountID != "" {
-		v.Add("accountId", codeNotAllowed, "Name an account only to change roles in it.")
+		v.Add("accountId", field.CodeNotAllowed, "Name an account only to change roles in it.")
 	}
 	if req.Name == nil && req.Phone == nil && req.Mobile == nil && req.Roles == nil && len(v.Fields) == 0 {
 		v.Add("body", codeEmpty, "Send at least one of name, phone, mobile and roles.")
 	}
 	if err := v.Err(); err != nil {
-		return Row{}, err
+		return edit{}, err
 	}
-	if req.Version != nil && *req.Version != t.user.Version {
-		return Row{}, errStale
+	if req.Version != nil && *req.Version != u.Version {
+		return edit{}, errStale
 	}
 
-	now := s.clock.Now()
-	var items []types.TransactWriteItem
-	details := map[string]string{}
-	contactChanged := contact != dynamo.UserContact{Name: t.user.Name, Phone: t.user.Phone, Mobile: t.user.Mobile}
-	renamed := contactChanged && contact.Name != t.user.Name
-	eventAccount := a.AccountID
-	if _, member := t.membership(eventAccount); !member {
-		eventAccount = t.seen(a)[0].AccountID
+	e := edit{target: t, eventAccount: a.AccountID}
+	if _, member := t.membership(e.eventAccount); !member {
+		e.eventAccount = t.seen(a)[0].AccountID
 	}
+	details := map[string]string{}
+	renamed := name != u.Name
 	rolesChanged := false
 	if req.Roles != nil {
-		eventAccount = acc.ID
+		e.eventAccount = acc.ID
 		newName := ""
 		if renamed {
-			newName = contact.Name
+			newName = name
 		}
-		changes, err := s.roleChange(ctx, a, t.user, m, acc, roles, newName)
-		if err != nil {
-			return Row{}, err
+		if rolesChanged, err = s.changeRoles(ctx, tx, a, *u, m, acc, roles, newName); err != nil {
+			return edit{}, err
 		}
-		items = append(items, changes...)
-		if rolesChanged = len(changes) > 0; rolesChanged {
-			details["oldRoles"], details["newRoles"] = joinRoles(m.Roles), joinRoles(roles)
+		if rolesChanged {
+			details["oldRoles"], details["newRoles"] = invitation.RoleNames(m.Roles), invitation.RoleNames(roles)
 		}
-		m.Roles = roles
+		for i := range e.target.memberships {
+			if e.target.memberships[i].AccountID == m.AccountID {
+				e.target.memberships[i].Roles = roles
+			}
+		}
 	}
-	if contactChanged {
-		items = append(items, dynamo.EditUser(s.table, t.user, contact))
+	if name != u.Name || phone != u.Phone || mobile != u.Mobile {
 		details["contact"] = "changed"
 		if renamed {
 			// Every membership copies the name and is ordered by it in its account's list; the one whose roles
 			// change was renamed with them.
 			for _, mm := range t.memberships {
-				if rolesChanged && mm.AccountID == m.AccountID {
-					continue
+				if !rolesChanged || mm.AccountID != m.AccountID {
+					tx.RenameMember(u.ID, mm.AccountID, name, dynamo.ErrUserStale)
 				}
-				items = append(items, dynamo.MemberName(s.table, t.user.ID, mm.AccountID, contact.Name))
 			}
 		}
-	} else if req.Version != nil {
-		items = append(items, dynamo.UserAt(s.table, t.user))
+		u.Name, u.Phone, u.Mobile = name, phone, mobile
 	}
 	if len(details) == 0 { // nothing changes
-		return rowIn(t, t.user, eventAccount), nil
+		return e, nil
 	}
-	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: eventAccount, At: now, ActorID: a.UserID,
-		Action: "user.updated", TargetType: "user", TargetID: t.user.ID, Details: details})
-	if err != nil {
-		return Row{}, err
-	}
-	items = append(items, event)
-	if err := s.store.Transact(ctx, items); err != nil {
-		if dynamo.ConditionFailed(err) {
-			return Row{}, errRace
-		}
-		return Row{}, err
-	}
-	if contactChanged {
-		t.user.Name, t.user.Phone, t.user.Mobile = contact.Name, contact.Phone, contact.Mobile
-		t.user.Version++
-	}
-	for i := range t.memberships {
-		if t.memberships[i].AccountID == m.AccountID {
-			t.memberships[i].Roles = m.Roles
-		}
-	}
-	s.log.InfoContext(ctx, "user updated", "userId", t.user.ID, "accountId", eventAccount)
-	return rowIn(t, t.user, eventAccount), nil
+	e.changed = true
+	tx.Audit(audit.Event{ID: secret.NewID(), AccountID: e.eventAccount, At: s.clock.Now(), ActorID: a.UserID,
+		Action: audit.UserUpdated, TargetType: audit.TargetUser, TargetID: u.ID, Details: details})
+	return e, nil
 }
 
-// roleChange is the part of an edit's transaction that gives m new roles (and, with a non-empty name, renames
-// it), or nothing if the roles are the same.
-func (s *Service) roleChange(ctx context.Context, a actor.Actor, u user.User, m user.Membership, acc account.Account, roles []role.Name, name string) ([]types.TransactWriteItem, error) {
+// changeRoles adds to tx what gives m new roles (and, with a non-empty name, renames it); it adds nothing and
+// reports false if the roles are the same.
+func (s *Service) changeRoles(ctx context.Context, tx *dynamo.Tx, a actor.Actor, u user.User, m user.Membership, acc account.Account, roles []role.Name, name string) (bool, error) {
 	added, removed := diff(m.Roles, roles)
 	if len(added) == 0 && len(removed) == 0 {
-		return nil, nil
+		return false, nil
 	}
 	if u.ID == a.UserID && grantsMore(m.Roles, roles) {
-		return nil, errRaiseOwn
+		return false, errRaiseOwn
 	}
 	if err := mayGrant(a, append(added, removed...), acc.Kind); err != nil {
-		return nil, err
+		return false, err
 	}
-	update, err := dynamo.MemberRoles(s.table, m, roles, name)
-	if err != nil {
-		return nil, err
-	}
-	items := []types.TransactWriteItem{update}
-	admin := role.AdminFor(string(acc.Kind))
-	if slices.Contains(removed, admin) {
-		check, err := s.anotherAdmin(ctx, acc, u.ID)
-		if err != nil {
-			return nil, err
+	if slices.Contains(removed, role.AdminFor(string(acc.Kind))) {
+		if err := s.requireAnotherAdmin(ctx, tx, acc, u.ID); err != nil {
+			return false, err
 		}
-		items = append(items, check)
 	}
-	return items, nil
+	tx.SetMemberRoles(m, roles, name, dynamo.ErrUserStale)
+	return true, nil
 }
 
 // grantsMore reports whether roles next allow anything that roles old do not: trading roles for ones that allow
@@ -231,19 +226,21 @@ func grantsMore(old, next []role.Name) bool {
 	return false
 }
 
-// anotherAdmin is the condition check on an administrator of acc other than userID, which a removal or
-// demotion of userID's administrator role commits with; errLastAdmin if there is none.
-func (s *Service) anotherAdmin(ctx context.Context, acc account.Account, userID string) (types.TransactWriteItem, error) {
+// requireAnotherAdmin adds to tx the check on an administrator of acc other than userID, which a removal or
+// demotion of userID's administrator role commits with; errLastAdmin if there is none. If that administrator
+// loses the role meanwhile, the change is decided again.
+func (s *Service) requireAnotherAdmin(ctx context.Context, tx *dynamo.Tx, acc account.Account, userID string) error {
 	ids, err := s.store.Admins(ctx, acc.ID, 5)
 	if err != nil {
-		return types.TransactWriteItem{}, err
+		return err
 	}
 	for _, id := range ids {
 		if id != userID {
-			return dynamo.AdminCheck(s.table, id, acc.ID, role.AdminFor(string(acc.Kind))), nil
+			tx.RequireAdmin(id, acc.ID, role.AdminFor(string(acc.Kind)), dynamo.ErrUserStale)
+			return nil
 		}
 	}
-	return types.TransactWriteItem{}, errLastAdmin
+	return errLastAdmin
 }
 
 // rowIn is the user's row in the list of an account: their roles there (none if not a member).

@@ -8,14 +8,12 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/role"
 )
 
-// Field error codes besides onboarding's (required, invalid, too_long, invalid_email, not_allowed).
+// Field error codes of user maintenance besides the common ones of package field.
 const (
-	codeRequired    = "required"
-	codeInvalid     = "invalid"
-	codeNotAllowed  = "not_allowed"
 	codeUnknownRole = "unknown_role"
 	codeDuplicate   = "duplicate"
 	codeEmpty       = "empty"
@@ -23,17 +21,17 @@ const (
 
 // checkRoles checks the roles of a form for an account of kind: at least one, each a role of the catalog that
 // this kind of account may hold, none twice. It returns them in catalog order.
-func checkRoles(v *fault.ValidationError, field string, raw []string, kind account.Kind) []role.Name {
-	if v.Has(field) {
+func checkRoles(v *fault.ValidationError, path string, raw []string, kind account.Kind) []role.Name {
+	if v.Has(path) {
 		return nil
 	}
 	if len(raw) == 0 {
-		v.Add(field, codeRequired, "Choose at least one role.")
+		v.Add(path, field.CodeRequired, "Choose at least one role.")
 		return nil
 	}
 	var out []role.Name
 	for i, name := range raw {
-		f := fmt.Sprintf("%s[%d]", field, i)
+		f := fmt.Sprintf("%s[%d]", path, i)
 		n := role.Name(strings.TrimSpace(name))
 		r, known := role.Find(n)
 		switch {
@@ -41,7 +39,7 @@ func checkRoles(v *fault.ValidationError, field string, raw []string, kind accou
 		case !known:
 			v.Add(f, codeUnknownRole, fmt.Sprintf("There is no role %q.", name))
 		case !slices.Contains(r.Kinds, string(kind)):
-			v.Add(f, codeNotAllowed, fmt.Sprintf("A %s account cannot have the role %s.", kind, r.Title))
+			v.Add(f, field.CodeNotAllowed, fmt.Sprintf("A %s account cannot have the role %s.", kind, r.Title))
 		case slices.Contains(out, n):
 			v.Add(f, codeDuplicate, "This role is listed twice.")
 		default:
@@ -92,15 +90,4 @@ func diff(old, next []role.Name) (added, removed []role.Name) {
 		}
 	}
 	return added, removed
-}
-
-// titles are the roles' titles, for emails.
-func titles(roles []role.Name) string {
-	out := make([]string, 0, len(roles))
-	for _, n := range roles {
-		if r, ok := role.Find(n); ok {
-			out = append(out, r.Title)
-		}
-	}
-	return strings.Join(out, ", ")
 }

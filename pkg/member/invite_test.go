@@ -12,9 +12,9 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/member"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/role"
@@ -222,7 +222,7 @@ func TestInviteExistingLogin(t *testing.T) {
 		m.Unchanged(before, "a rate-limited invitation")
 	})
 	t.Run("case=again later replaces the link", func(t *testing.T) {
-		m.clock.Advance(onboarding.ResendInterval + time.Second)
+		m.clock.Advance(invitation.ResendInterval + time.Second)
 		r := m.invite(m.tok, m.msp.ID, map[string]any{"name": "Olga", "email": olga.Email, "roles": []string{"read-only", "msp-accounts"}})
 		platformtest.WantStatus(t, r, 201)
 		next := m.invitation(olga.ID, m.msp.ID)

@@ -66,7 +66,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, in 
 	if err != nil {
 		return UserList{}, err
 	}
-	users, err := dynamo.UsersByID(ctx, s.db, s.table, userIDs(page))
+	users, err := s.store.UsersByID(ctx, userIDs(page))
 	if err != nil {
 		return UserList{}, err
 	}

@@ -13,18 +13,54 @@
 // (a removal or demotion commits only with a condition check on another administrator's membership), a user
 // never raises their own roles nor grants roles they could not hold, a user whose last access is removed is
 // disabled in the same transaction and their sessions end. Every change is one conditional transaction with its
-// audit event; condition failures become domain errors.
+// audit event, each condition added with the domain error its failure means. Edits, removals, acceptances and
+// re-invitations go through the user's update seam (dynamo.Store.UpdateUser) and repeated membership invitations
+// through the invitation's (dynamo.Store.UpdateInvitation): a change that lost a race is decided again on what
+// won it. What inviting means — the invited user, the links' tokens, how long they work — is package
+// invitation's, shared with onboarding.
 package member
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/token"
+	"github.com/partnerhub/partnerhub/pkg/user"
 )
+
+// store is what user maintenance reads and writes; dynamo.Store is one.
+type store interface {
+	Tx() *dynamo.Tx
+	Commit(ctx context.Context, tx *dynamo.Tx) error
+	UpdateUser(ctx context.Context, id string, rule func(u *user.User, tx *dynamo.Tx) error) (user.User, error)
+	UpdateInvitation(ctx context.Context, userID, accountID string, rule func(inv *dynamo.Invitation, found bool, tx *dynamo.Tx) error) (dynamo.Invitation, error)
+
+	Account(ctx context.Context, id string) (account.Account, error)
+	User(ctx context.Context, id string) (user.User, error)
+	UserByEmail(ctx context.Context, email string) (user.User, error)
+	UsersByID(ctx context.Context, ids []string) (map[string]user.User, error)
+	Membership(ctx context.Context, userID, accountID string) (user.Membership, error)
+	Memberships(ctx context.Context, userID string) ([]user.Membership, error)
+	MemberAccounts(ctx context.Context, userID string) ([]string, error)
+	Admins(ctx context.Context, accountID string, limit int) ([]string, error)
+	MembersPage(ctx context.Context, accountID, prefix, after string, desc bool, limit int) ([]dynamo.MemberRow, bool, error)
+	Members(ctx context.Context, accountID string) ([]dynamo.MemberRow, error)
+	Invitation(ctx context.Context, userID, accountID string) (dynamo.Invitation, bool, error)
+	Token(ctx context.Context, id string) (token.Token, error)
+	Message(ctx context.Context, id string) (outbox.Message, bool, error)
+	EndAllSessions(ctx context.Context, userID string) (int, error)
+
+	branding.Store
+}
+
+var _ store = dynamo.Store{}
 
 // DB is the part of the DynamoDB client the service uses: the stores' calls and the batch read of a page of
 // the user list.
@@ -40,36 +76,28 @@ type Deps struct {
 	Keys  *secret.Keyring
 	Clock clock.Clock
 	Log   *slog.Logger
-	// Onboarding invites people who have no login yet, exactly as account creation invites a point of contact.
-	Onboarding *onboarding.Service
 }
 
 // Service runs the user maintenance use cases.
 type Service struct {
-	db         DB
-	table      string
-	store      dynamo.Store
-	keys       *secret.Keyring
-	clock      clock.Clock
-	log        *slog.Logger
-	onboarding *onboarding.Service
+	store store
+	keys  *secret.Keyring
+	clock clock.Clock
+	log   *slog.Logger
 }
 
 // New builds the service.
 func New(d Deps) (*Service, error) {
-	if d.DB == nil || d.Table == "" || d.Keys == nil || d.Clock == nil || d.Onboarding == nil {
-		return nil, errors.New("member: DB, Table, Keys, Clock and Onboarding are required")
+	if d.DB == nil || d.Table == "" || d.Keys == nil || d.Clock == nil {
+		return nil, errors.New("member: DB, Table, Keys and Clock are required")
 	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		db:         d.DB,
-		table:      d.Table,
-		store:      dynamo.Store{DB: d.DB, Table: d.Table},
-		keys:       d.Keys,
-		clock:      d.Clock,
-		log:        d.Log,
-		onboarding: d.Onboarding,
+		store: dynamo.Store{DB: d.DB, Table: d.Table},
+		keys:  d.Keys,
+		clock: d.Clock,
+		log:   d.Log,
 	}, nil
 }

@@ -16,6 +16,7 @@ import (
 	pagecursor "github.com/partnerhub/partnerhub/pkg/cursor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -87,7 +88,7 @@ func (in ListQuery) check() (query, error) {
 	case utf8.RuneCountInString(search) > maxSearch:
 		v.Add("q", "too_long", fmt.Sprintf("Search for at most %d characters.", maxSearch))
 	case strings.ContainsFunc(search, unicode.IsControl):
-		v.Add("q", codeInvalid, "Remove line breaks and other control characters.")
+		v.Add("q", field.CodeInvalid, "Remove line breaks and other control characters.")
 	default:
 		q.search = strings.ToLower(search)
 	}
@@ -97,13 +98,13 @@ func (in ListQuery) check() (query, error) {
 	case len(initial) == 1 && initial[0] >= 'a' && initial[0] <= 'z':
 		q.initial = initial
 	default:
-		v.Add("initial", codeInvalid, "Use one letter A to Z, or # for names that start with anything else.")
+		v.Add("initial", field.CodeInvalid, "Use one letter A to Z, or # for names that start with anything else.")
 	}
 	switch st := strings.TrimSpace(in.Status); st {
 	case "", StatusRegistered, StatusUnregistered, StatusDisabled:
 		q.status = st
 	default:
-		v.Add("status", codeInvalid, "Use registered, unregistered or disabled.")
+		v.Add("status", field.CodeInvalid, "Use registered, unregistered or disabled.")
 	}
 	if r := strings.TrimSpace(in.Role); r != "" {
 		if _, ok := role.Find(role.Name(r)); ok {
@@ -117,19 +118,19 @@ func (in ListQuery) check() (query, error) {
 	case SortName, SortEmail, SortStatus, SortLastLogin:
 		q.sort = s
 	default:
-		v.Add("sort", codeInvalid, "Sort by name, email, status or lastLogin.")
+		v.Add("sort", field.CodeInvalid, "Sort by name, email, status or lastLogin.")
 	}
 	switch o := strings.TrimSpace(in.Order); o {
 	case "", "asc":
 	case "desc":
 		q.desc = true
 	default:
-		v.Add("order", codeInvalid, "Use asc or desc.")
+		v.Add("order", field.CodeInvalid, "Use asc or desc.")
 	}
 	if raw := strings.TrimSpace(in.Limit); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > MaxLimit {
-			v.Add("limit", codeInvalid, fmt.Sprintf("Use a whole number from 1 to %d.", MaxLimit))
+			v.Add("limit", field.CodeInvalid, fmt.Sprintf("Use a whole number from 1 to %d.", MaxLimit))
 		} else {
 			q.limit = n
 		}
@@ -137,7 +138,7 @@ func (in ListQuery) check() (query, error) {
 	if in.Cursor != "" && len(v.Fields) == 0 {
 		c, ok := decodeCursor(in.Cursor)
 		if !ok || c.Sort != q.sort || c.Desc != q.desc || c.Filter != q.fingerprint() {
-			v.Add("cursor", codeInvalid, "This cursor does not belong to this list; start again from the first page.")
+			v.Add("cursor", field.CodeInvalid, "This cursor does not belong to this list; start again from the first page.")
 		} else {
 			q.after = &c
 		}

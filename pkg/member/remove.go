@@ -6,13 +6,12 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -29,14 +28,15 @@ type Removed struct {
 	SessionsEnded int `json:"sessionsEnded"`
 }
 
-// removeAttempts bounds the retries of a removal that raced with another change of the same user or account.
-const removeAttempts = 3
+// errRemoveConflict answers a removal that kept losing races with other changes of the user or the account.
+var errRemoveConflict = fault.New(fault.ErrConflict, "conflict", "The user or the account changed during the removal; try again.")
 
 // Remove removes a user's access to an account: their membership is deleted in one transaction with the audit
-// event. A session acting in the account ends at its next request (authentication checks the membership every
-// time). A user with no account left is disabled in the same transaction and all their sessions end; they can
-// be invited again later (their email keeps its login, see Invite). The last administrator of an account cannot
-// be removed. The caller needs role.UsersManage over the account.
+// event, through the user's update seam. A session acting in the account ends at its next request
+// (authentication checks the membership every time). A user with no account left is disabled in the same
+// transaction and all their sessions end; they can be invited again later (their email keeps its login, see
+// Invite). The last administrator of an account cannot be removed. The caller needs role.UsersManage over the
+// account.
 func (s *Service) Remove(ctx context.Context, a actor.Actor, accountID, userID string) (Removed, error) {
 	if err := need(a, role.UsersManage); err != nil {
 		return Removed{}, err
@@ -48,79 +48,67 @@ func (s *Service) Remove(ctx context.Context, a actor.Actor, accountID, userID s
 	if !secret.WellFormedID(userID) {
 		return Removed{}, errNotMember
 	}
-	for range removeAttempts {
-		out, err := s.removeOnce(ctx, a, acc, userID)
-		if errors.Is(err, errRace) {
-			continue
-		}
-		if err != nil || out.UserStatus != StatusDisabled {
-			return out, err
-		}
+	called := false
+	u, err := s.store.UpdateUser(ctx, userID, func(u *user.User, tx *dynamo.Tx) error {
+		called = true
+		return s.removal(ctx, a, acc, u, tx)
+	})
+	switch {
+	case !called && errors.Is(err, fault.ErrNotFound): // no user, so no membership
+		return Removed{}, errNotMember
+	case errors.Is(err, dynamo.ErrUserStale):
+		return Removed{}, errRemoveConflict
+	case err != nil:
+		return Removed{}, err
+	}
+	s.log.InfoContext(ctx, "user removed", "userId", userID, "accountId", acc.ID, "userStatus", u.Status)
+	out := Removed{UserID: userID, AccountID: acc.ID, UserStatus: u.Status.Registration()}
+	if u.Status == user.Disabled {
 		// The removal stands even if ending the sessions fails: a disabled user's sessions are refused at their
 		// next request anyway (authentication checks the user's status).
 		if out.SessionsEnded, err = s.store.EndAllSessions(ctx, userID); err != nil {
 			s.log.WarnContext(ctx, "sessions of a disabled user not ended", "userId", userID, "error", err.Error())
 		}
-		return out, nil
 	}
-	return Removed{}, fault.New(fault.ErrConflict, "conflict", "The user or the account changed during the removal; try again.")
+	return out, nil
 }
 
-func (s *Service) removeOnce(ctx context.Context, a actor.Actor, acc account.Account, userID string) (Removed, error) {
-	accountID := acc.ID
-	m, err := s.store.Membership(ctx, userID, accountID)
+// removal is the removal's rule on the user as read (u): the membership's deletion, with the check on another
+// administrator when it holds the account's administrator role, and the user disabled if it was their last
+// account, or moved to another home if it was their home. The user's version moves on either way, so two
+// removals decided on the same reading of their memberships cannot both commit.
+func (s *Service) removal(ctx context.Context, a actor.Actor, acc account.Account, u *user.User, tx *dynamo.Tx) error {
+	m, err := s.store.Membership(ctx, u.ID, acc.ID)
 	if errors.Is(err, fault.ErrNotFound) {
-		return Removed{}, errNotMember
+		return errNotMember
 	}
 	if err != nil {
-		return Removed{}, err
+		return err
 	}
 	if m.GrantID != "" {
-		return Removed{}, errGrantMembership
+		return errGrantMembership
 	}
-	u, err := s.store.User(ctx, userID)
+	accounts, err := s.store.MemberAccounts(ctx, u.ID)
 	if err != nil {
-		return Removed{}, err
+		return err
 	}
-	accounts, err := s.store.MemberAccounts(ctx, userID)
-	if err != nil {
-		return Removed{}, err
-	}
-	others := slices.DeleteFunc(accounts, func(id string) bool { return id == accountID })
+	others := slices.DeleteFunc(accounts, func(id string) bool { return id == acc.ID })
 
-	items := []types.TransactWriteItem{dynamo.DeleteMember(s.table, userID, accountID)}
+	tx.DeleteMember(u.ID, acc.ID, dynamo.ErrUserStale)
 	if slices.Contains(m.Roles, role.AdminFor(string(acc.Kind))) {
-		check, err := s.anotherAdmin(ctx, acc, userID)
-		if err != nil {
-			return Removed{}, err
+		if err := s.requireAnotherAdmin(ctx, tx, acc, u.ID); err != nil {
+			return err
 		}
-		items = append(items, check)
 	}
-	status := u.Status
 	switch {
 	case len(others) == 0:
-		status = user.Disabled
-		items = append(items, dynamo.DisableUser(s.table, u))
-	case u.HomeAccountID == accountID:
+		u.Status = user.Disabled
+	case u.HomeAccountID == acc.ID:
 		// Sessions start in the home account: it moves to one the user keeps.
-		items = append(items, dynamo.RehomeUser(s.table, u, others[0]))
-	default:
-		items = append(items, dynamo.RehomeUser(s.table, u, u.HomeAccountID))
+		u.HomeAccountID = others[0]
 	}
-	now := s.clock.Now()
-	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: accountID, At: now, ActorID: a.UserID,
-		Action: "user.removed", TargetType: "user", TargetID: userID,
-		Details: map[string]string{"roles": joinRoles(m.Roles), "userDisabled": strconv.FormatBool(status == user.Disabled)}})
-	if err != nil {
-		return Removed{}, err
-	}
-	items = append(items, event)
-	if err := s.store.Transact(ctx, items); err != nil {
-		if dynamo.ConditionFailed(err) {
-			return Removed{}, errRace
-		}
-		return Removed{}, err
-	}
-	s.log.InfoContext(ctx, "user removed", "userId", userID, "accountId", accountID, "userStatus", status)
-	return Removed{UserID: userID, AccountID: accountID, UserStatus: status.Registration()}, nil
+	tx.Audit(audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: s.clock.Now(), ActorID: a.UserID,
+		Action: audit.UserRemoved, TargetType: audit.TargetUser, TargetID: u.ID,
+		Details: map[string]string{"roles": invitation.RoleNames(m.Roles), "userDisabled": strconv.FormatBool(u.Status == user.Disabled)}})
+	return nil
 }

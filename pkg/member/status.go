@@ -6,10 +6,8 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
-	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/role"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -105,8 +103,7 @@ func (s *Service) activationEmail(ctx context.Context, u user.User) (*Activation
 	if u.ActivationMessageID == "" {
 		return nil, nil
 	}
-	var m outbox.Message
-	found, err := dynamo.Get(ctx, s.db, s.table, table.OutboxKey(u.ActivationMessageID), &m)
+	m, found, err := s.store.Message(ctx, u.ActivationMessageID)
 	if err != nil {
 		return nil, err
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/branding"
@@ -205,15 +203,15 @@ type Activated struct {
 	Email  string      `json:"email"`
 }
 
-// activateAttempts bounds how often an activation is retried after its transaction lost to a concurrent
-// change that left the link usable (for instance the account's status changed in between).
-const activateAttempts = 3
+// errActivateConflict answers an activation that kept losing races with other changes of the user, the token or
+// the account while the link stayed usable.
+var errActivateConflict = fault.New(fault.ErrConflict, "conflict", "The account changed while you were activating it; try again.")
 
 // Activate registers the user of an activation link: it consumes the token, sets the password and security
-// question, makes the user active and, for an account's first contact, the account too — in one transaction.
-// problems holds what decoding the request already found wrong (nil when there is none); the rules that depend
-// on the user are added to it, so one answer names every problem. Of concurrent activations with one token
-// exactly one succeeds; the others get link-used.
+// question, makes the user active and, for an account's first contact, the account too — in one transaction,
+// through the user's update seam. problems holds what decoding the request already found wrong (nil when there
+// is none); the rules that depend on the user are added to it, so one answer names every problem. Of concurrent
+// activations with one token exactly one succeeds; the others get link-used.
 func (s *Service) Activate(ctx context.Context, raw string, req ActivateRequest, problems *fault.ValidationError) (Activated, error) {
 	l, err := s.open(ctx, raw)
 	if err != nil {
@@ -228,63 +226,41 @@ func (s *Service) Activate(ctx context.Context, raw string, req ActivateRequest,
 		return Activated{}, err
 	}
 	// Hash once, outside the retries: Argon2id is deliberately slow.
-	change := dynamo.UserActivation{
-		UserID:             l.user.ID,
-		TokenID:            l.token.ID,
-		PasswordHash:       passhash.Hash(req.Password),
-		SecurityQuestion:   req.SecurityQuestion,
-		SecurityAnswerHash: passhash.HashAnswer(req.SecurityAnswer),
-	}
-	for attempt := 1; ; attempt++ {
+	passwordHash, answerHash := passhash.Hash(req.Password), passhash.HashAnswer(req.SecurityAnswer)
+	attempt := 0
+	_, err = s.store.UpdateUser(ctx, l.user.ID, func(u *user.User, tx *dynamo.Tx) error {
+		if attempt++; attempt > 1 || u.Version != l.user.Version {
+			// Someone changed the user, the token or the account first: look again. A link that was used,
+			// replaced or expired in the meantime answers so; otherwise the activation is decided on what is there
+			// now.
+			var err error
+			if l, err = s.open(ctx, raw); err != nil {
+				return err
+			}
+		}
 		now := s.clock.Now()
-		change.At = now
-		items, err := s.activationItems(l, change, now)
-		if err != nil {
-			return Activated{}, err
-		}
-		err = s.store.Transact(ctx, items)
-		if err == nil {
-			s.log.InfoContext(ctx, "user activated", "userId", l.user.ID, "accountId", l.account.ID)
-			return Activated{Status: user.Active, Email: l.user.Email}, nil
-		}
-		if !dynamo.ConditionFailed(err) && !dynamo.Contended(err) {
-			return Activated{}, err
-		}
-		// Someone else changed the token, the user or the account first: look again. A link that was used,
-		// replaced or expired in the meantime answers so; otherwise try once more with what is there now.
-		if l, err = s.open(ctx, raw); err != nil {
-			return Activated{}, err
-		}
-		if attempt == activateAttempts {
-			return Activated{}, fault.New(fault.ErrConflict, "conflict", "The account changed while you were activating it; try again.")
-		}
-	}
-}
-
-// activationItems is the activation's transaction.
-func (s *Service) activationItems(l link, change dynamo.UserActivation, now time.Time) ([]types.TransactWriteItem, error) {
-	activate, err := dynamo.ActivateUser(s.table, change)
-	if err != nil {
-		return nil, err
-	}
-	items := []types.TransactWriteItem{closeToken(s.table, l.token.ID, token.Used, now, true), activate,
+		u.Status, u.PasswordHash, u.SecurityQuestion, u.SecurityAnswerHash, u.ActivatedAt =
+			user.Active, passwordHash, req.SecurityQuestion, answerHash, now
 		// The membership the link joins keeps a copy of the user's status for the account's user list.
-		dynamo.MemberStatus(s.table, l.user.ID, l.token.AccountID, user.Active)}
-	events := []audit.Event{{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: l.user.ID,
-		Action: "user.activated", TargetType: "user", TargetID: l.user.ID}}
-	// The first contact to activate makes a pending account active. It is read first and included only while
-	// pending, so an already active account never fails the transaction.
-	if l.account.Status == account.Pending {
-		items = append(items, dynamo.ActivateAccount(s.table, l.account.ID))
-		events = append(events, audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: l.user.ID,
-			Action: "account.activated", TargetType: "account", TargetID: l.account.ID})
-	}
-	for _, e := range events {
-		item, err := dynamo.AuditPut(s.table, e)
-		if err != nil {
-			return nil, err
+		tx.UseToken(l.token.ID, secret.PurposeActivation, now, dynamo.ErrUserStale).
+			MemberStatus(u.ID, l.token.AccountID, user.Active, dynamo.ErrUserStale).
+			Audit(audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: u.ID,
+				Action: audit.UserActivated, TargetType: audit.TargetUser, TargetID: u.ID})
+		// The first contact to activate makes a pending account active. It is read first and included only while
+		// pending, so an already active account never fails the transaction.
+		if l.account.Status == account.Pending {
+			tx.ActivateAccount(l.account.ID, dynamo.ErrUserStale).
+				Audit(audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: u.ID,
+					Action: audit.AccountActivated, TargetType: audit.TargetAccount, TargetID: l.account.ID})
 		}
-		items = append(items, item)
+		return nil
+	})
+	if errors.Is(err, dynamo.ErrUserStale) {
+		return Activated{}, errActivateConflict
 	}
-	return items, nil
+	if err != nil {
+		return Activated{}, err
+	}
+	s.log.InfoContext(ctx, "user activated", "userId", l.user.ID, "accountId", l.account.ID)
+	return Activated{Status: user.Active, Email: l.user.Email}, nil
 }

@@ -6,9 +6,9 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/audit"
-	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/field"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -68,51 +68,36 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapRe
 		ContactUserID: secret.NewID(),
 	}
 	admin := invitee{
-		User: user.User{
-			ID:            provider.ContactUserID,
-			Email:         in.AdminEmail,
-			Name:          in.AdminName,
-			Status:        user.Invited,
-			HomeAccountID: provider.ID,
-			TwoFactor:     user.TwoFactor{Enabled: true, Method: user.MethodEmail},
-			CreatedAt:     now,
-			Version:       1,
-		},
+		User: invitation.NewUser(provider.ContactUserID, invitation.Person{Name: in.AdminName, Email: in.AdminEmail},
+			provider.ID, user.TwoFactor{Enabled: true, Method: user.MethodEmail}, now),
 		Role: role.SuperAdmin,
 	}
-	// The platform invites its first administrator: there is no inviter to name.
-	plan, err := s.newAccountPlan(provider, admin, inviterInfo{AccountName: in.AccountName}, now)
-	if err != nil {
-		return BootstrapResult{}, err
-	}
-	guard, err := dynamo.ProviderGuardItem(provider.ID)
-	if err != nil {
-		return BootstrapResult{}, err
-	}
-	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: provider.ID, At: now,
-		Action: "platform.bootstrapped", TargetType: "account", TargetID: provider.ID,
-		Details: map[string]string{"name": provider.Company.Name, "adminUserId": admin.ID}})
-	if err != nil {
-		return BootstrapResult{}, err
-	}
-	guardAt := len(plan.items)
-	items := append(plan.items, dynamo.PutNew(s.table, guard), event)
-	if err := s.store.Transact(ctx, items); err != nil {
-		if !dynamo.ConditionFailed(err) {
-			return BootstrapResult{}, err
-		}
-		if dynamo.FailedAt(err, guardAt) {
-			id, rerr := s.store.ProviderID(ctx)
-			return BootstrapResult{AccountID: id}, rerr
-		}
-		if taken := plan.taken(err, provider.Company.Name, admin.Email); taken != nil {
+	// The provider's guard comes first: of two bootstraps, the second learns that the first won, not that the
+	// name it also wanted is taken. The platform invites its first administrator: there is no inviter to name.
+	tx := s.store.Tx().ReserveProvider(provider.ID, errBootstrapped)
+	s.newAccount(tx, provider, admin, invitation.Inviter{AccountName: in.AccountName}, now).
+		Audit(audit.Event{ID: secret.NewID(), AccountID: provider.ID, At: now,
+			Action: audit.PlatformBootstrapped, TargetType: audit.TargetAccount, TargetID: provider.ID,
+			Details: map[string]string{"name": provider.Company.Name, "adminUserId": admin.ID}})
+	switch err := s.store.Commit(ctx, tx); {
+	case errors.Is(err, errBootstrapped):
+		id, rerr := s.store.ProviderID(ctx)
+		return BootstrapResult{AccountID: id}, rerr
+	case err != nil:
+		if taken := s.taken(ctx, err, provider.Company.Name, admin.Email); taken != nil {
 			return BootstrapResult{}, taken
 		}
-		return BootstrapResult{}, fault.New(fault.ErrConflict, "conflict", "The bootstrap conflicted with another change; run it again.")
+		if errors.Is(err, fault.ErrConflict) {
+			return BootstrapResult{}, fault.New(fault.ErrConflict, "conflict", "The bootstrap conflicted with another change; run it again.")
+		}
+		return BootstrapResult{}, err
 	}
 	s.log.InfoContext(ctx, "platform bootstrapped", "accountId", provider.ID, "adminUserId", admin.ID)
 	return BootstrapResult{AccountID: provider.ID, AdminUserID: admin.ID, Created: true}, nil
 }
+
+// errBootstrapped means another bootstrap created the provider first.
+var errBootstrapped = errors.New("platform bootstrapped already")
 
 func defaulted(s, fallback string) string {
 	if s == "" {
@@ -132,6 +117,6 @@ func (s *Service) ResendAsOperator(ctx context.Context, addr string) (ResendResu
 	if err != nil {
 		return ResendResult{}, err
 	}
-	status, err := s.resendOne(ctx, u.ID, func(user.User, account.Account) bool { return true }, inviterInfo{})
+	status, err := s.resendOne(ctx, u.ID, func(user.User, account.Account) bool { return true }, invitation.Inviter{})
 	return ResendResult{UserID: u.ID, Status: status}, err
 }

@@ -7,19 +7,16 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/access"
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
-	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/field"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -183,7 +180,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 	if parent.Status == account.Disabled {
 		return Created{}, errParentDisabled
 	}
-	inv, err := s.inviter(ctx, a, parent)
+	by, err := s.inviter(ctx, a, parent)
 	if err != nil {
 		return Created{}, err
 	}
@@ -204,122 +201,78 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		ProfilePending: req.later(),
 	}
 	contact := invitee{
-		User: user.User{
-			ID:            acc.ContactUserID,
-			Email:         req.Contact.Email,
-			Name:          req.Contact.Name,
-			Mobile:        req.Contact.Mobile,
-			Phone:         req.Contact.Phone,
-			Status:        user.Invited,
-			HomeAccountID: acc.ID,
-			TwoFactor:     tf,
-			CreatedAt:     now,
-			Version:       1,
-		},
+		User: invitation.NewUser(acc.ContactUserID, invitation.Person{
+			Name: req.Contact.Name, Email: req.Contact.Email, Phone: req.Contact.Phone, Mobile: req.Contact.Mobile,
+		}, acc.ID, tf, now),
 		Role: role.AdminFor(string(kind)),
 	}
-	// MSPs and partners get their Partner ID with the account, reserved by a guard in the same transaction.
-	var partnerID partnerid.ID
-	if partnerid.Has(kind) {
-		if partnerID, err = partnerid.New(s.random); err != nil {
-			return Created{}, err
-		}
-		acc.PartnerID = partnerID.String()
-	}
-	plan, err := s.newAccountPlan(acc, contact, inv, now)
-	if err != nil {
-		return Created{}, err
-	}
-	items := plan.items
-	// Every ancestor counts the new account; the parent's update also proves it exists and is not disabled.
-	parentAt := len(items)
-	for _, id := range acc.Ancestors {
-		if id == parent.ID {
-			parentAt = len(items)
-		}
-		items = append(items, dynamo.CountChild(s.table, id, kind, id == parent.ID))
-	}
+	var events []audit.Event
 	for _, e := range []audit.Event{
-		{ID: secret.NewID(), AccountID: parent.ID, At: now, ActorID: a.UserID, Action: "account.created", TargetType: "account", TargetID: acc.ID,
+		{ID: secret.NewID(), AccountID: parent.ID, At: now, ActorID: a.UserID, Action: audit.AccountCreated, TargetType: audit.TargetAccount, TargetID: acc.ID,
 			Details: map[string]string{"kind": string(kind), "name": acc.Company.Name, "contactUserId": contact.ID}},
-		{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID, Action: "account.created", TargetType: "account", TargetID: acc.ID,
+		{ID: secret.NewID(), AccountID: acc.ID, At: now, ActorID: a.UserID, Action: audit.AccountCreated, TargetType: audit.TargetAccount, TargetID: acc.ID,
 			Details: map[string]string{"kind": string(kind), "name": acc.Company.Name, "parentId": parent.ID, "contactUserId": contact.ID}},
 	} {
 		if acc.ProfilePending {
 			e.Details["profile"] = ProfileLater
 		}
-		item, err := dynamo.AuditPut(s.table, e)
-		if err != nil {
-			return Created{}, err
-		}
-		items = append(items, item)
+		events = append(events, e)
 	}
-
-	partnerAt := -1
-	if partnerID != "" {
-		guard, err := dynamo.PartnerIDPut(s.table, partnerID, acc.ID)
-		if err != nil {
-			return Created{}, err
-		}
-		partnerAt = len(items)
-		items = append(items, guard)
-	}
+	// MSPs and partners get their Partner ID with the account, reserved by a guard in the same transaction; a
+	// taken one (about one chance in 10^11 per existing partner) is drawn again.
 	for attempt := 1; ; attempt++ {
-		err := s.store.Transact(ctx, items)
-		if err == nil {
-			break
+		var partnerID partnerid.ID
+		if partnerid.Has(kind) {
+			if partnerID, err = partnerid.New(s.random); err != nil {
+				return Created{}, err
+			}
+			acc.PartnerID = partnerID.String()
 		}
-		if partnerAt < 0 || !dynamo.FailedAt(err, partnerAt) || attempt == partnerid.Attempts {
-			return Created{}, s.createFailed(ctx, err, plan, parentAt, req)
+		tx := s.newAccount(s.store.Tx(), acc, contact, by, now)
+		// Every ancestor counts the new account; the parent's count also proves it exists and is not disabled.
+		for _, id := range acc.Ancestors {
+			if id == parent.ID {
+				tx.CountChild(id, kind, true, errParentMoved)
+			} else {
+				tx.CountChild(id, kind, false, errTreeMoved)
+			}
 		}
-		// The Partner ID is taken (about one chance in 10^11 per existing partner): draw another.
-		if items, err = s.redrawPartnerID(items, partnerAt, &acc); err != nil {
-			return Created{}, err
+		for _, e := range events {
+			tx.Audit(e)
 		}
+		if partnerID != "" {
+			tx.ReservePartnerID(partnerID, acc.ID, errPartnerIDTaken)
+		}
+		err := s.store.Commit(ctx, tx)
+		if errors.Is(err, errPartnerIDTaken) && attempt < partnerid.Attempts {
+			continue
+		}
+		if err != nil {
+			return Created{}, s.createFailed(ctx, err, req)
+		}
+		break
 	}
 	s.log.InfoContext(ctx, "account created", "accountId", acc.ID, "kind", kind, "parentId", parent.ID, "contactUserId", contact.ID)
 	return Created{ID: acc.ID, Status: acc.Status, ContactUserID: contact.ID}, nil
 }
 
-// redrawPartnerID replaces, in a new account's transaction, its Partner ID: the account item (found by its key)
-// and the guard at partnerAt.
-func (s *Service) redrawPartnerID(items []types.TransactWriteItem, partnerAt int, acc *account.Account) ([]types.TransactWriteItem, error) {
-	id, err := partnerid.New(s.random)
-	if err != nil {
-		return nil, err
-	}
-	acc.PartnerID = id.String()
-	accItem, err := dynamo.AccountItem(*acc)
-	if err != nil {
-		return nil, err
-	}
-	guard, err := dynamo.PartnerIDPut(s.table, id, acc.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := slices.Clone(items)
-	key := table.AccountKey(acc.ID)
-	for i, it := range out {
-		if it.Put != nil && dynamo.IsKey(it.Put.Item, key) {
-			out[i] = dynamo.PutNew(s.table, accItem)
-		}
-	}
-	out[partnerAt] = guard
-	return out, nil
-}
+// What a new account's transaction means when the tree moved under it or its Partner ID is taken.
+var (
+	errParentMoved    = errors.New("parent account gone or disabled")
+	errTreeMoved      = errors.New("an account above the parent is gone")
+	errPartnerIDTaken = errors.New("partner id taken")
+)
 
 // errParentDisabled answers an attempt to create below a disabled account.
 var errParentDisabled = fault.New(fault.ErrConflict, "parent-disabled", "The parent account is disabled; enable it before adding accounts below it.")
 
-// createFailed turns a cancelled account creation into the domain error that says why.
-func (s *Service) createFailed(ctx context.Context, err error, plan accountPlan, parentAt int, req CreateAccountRequest) error {
-	if !dynamo.ConditionFailed(err) {
-		return err
-	}
-	if e := plan.taken(err, req.Company.Name, req.Contact.Email); e != nil {
+// createFailed turns a failed account creation into the domain error that says why.
+func (s *Service) createFailed(ctx context.Context, err error, req CreateAccountRequest) error {
+	if e := s.taken(ctx, err, req.Company.Name, req.Contact.Email); e != nil {
 		return e
 	}
-	if dynamo.FailedAt(err, parentAt) {
+	switch {
+	case errors.Is(err, errParentMoved):
 		parent, rerr := s.store.Account(ctx, req.ParentID)
 		switch {
 		case errors.Is(rerr, fault.ErrNotFound):
@@ -329,13 +282,8 @@ func (s *Service) createFailed(ctx context.Context, err error, plan accountPlan,
 		case parent.Status == account.Disabled:
 			return errParentDisabled
 		}
+	case !errors.Is(err, errTreeMoved) && !errors.Is(err, errPartnerIDTaken) && !errors.Is(err, fault.ErrConflict):
+		return err
 	}
 	return fault.New(fault.ErrConflict, "conflict", "The account tree changed while the account was being created; try again.")
-}
-
-// CheckCompany checks company details as account creation does.
-//
-// Deprecated: use field.CheckCompany; this stays until package profile no longer calls it.
-func CheckCompany(v *fault.ValidationError, prefix string, c *CompanyInput, name, details bool) {
-	field.CheckCompany(v, prefix, c, name, details)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
+	"github.com/partnerhub/partnerhub/pkg/sweep"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/token"
 )
@@ -22,7 +23,7 @@ func TestExpirer(t *testing.T) {
 		t.Fatalf("activate: %d %s", r.StatusCode, r.Body)
 	}
 	dueTok := f.User(due.ContactUserID).ActivationTokenID
-	expirer := f.svc.Expirer()
+	expirer := sweep.ByID(f.store.ExpireToken)
 
 	t.Run("case=not due yet", func(t *testing.T) {
 		if items := f.due(f.clock.Now()); len(items) != 0 {

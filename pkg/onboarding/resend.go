@@ -8,15 +8,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/field"
-	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/token"
@@ -81,7 +79,7 @@ func (s *Service) Resend(ctx context.Context, a actor.Actor, req ResendRequest) 
 	if !a.Can(role.UsersManage) && !a.Can(role.AccountsEdit) {
 		return nil, fault.New(fault.ErrForbidden, "forbidden", "Your role does not allow sending activation emails.")
 	}
-	inv, err := s.inviter(ctx, a)
+	by, err := s.inviter(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +99,7 @@ func (s *Service) Resend(ctx context.Context, a actor.Actor, req ResendRequest) 
 				results[i].UserID = ids[i]
 				results[i].Status, errs[i] = s.resendOne(ctx, ids[i], func(u user.User, home account.Account) bool {
 					return visibleTo(a, home) && (a.Can(role.UsersManage) || a.Can(role.AccountsEdit) && home.ContactUserID == u.ID)
-				}, inv)
+				}, by)
 			}
 		})
 	}
@@ -116,96 +114,77 @@ func (s *Service) Resend(ctx context.Context, a actor.Actor, req ResendRequest) 
 	return results, nil
 }
 
-// resendAttempts bounds the retries of one user's resend after a concurrent change.
-const resendAttempts = 3
+// errResendConflict answers a resend that kept losing races with other changes of the user.
+var errResendConflict = fault.New(fault.ErrConflict, "conflict", "The users changed while their emails were being sent; try again.")
 
-// resendOne re-issues one user's activation link if may allows it.
-func (s *Service) resendOne(ctx context.Context, userID string, may func(user.User, account.Account) bool, inv inviterInfo) (string, error) {
-	for range resendAttempts {
-		u, err := s.store.User(ctx, userID)
-		if errors.Is(err, fault.ErrNotFound) {
-			return ResendNotFound, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		home, err := s.store.Account(ctx, u.HomeAccountID)
-		if errors.Is(err, fault.ErrNotFound) {
-			return ResendNotFound, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if !may(u, home) {
-			return ResendNotFound, nil
-		}
-		if u.Status != user.Invited {
-			return ResendNotInvited, nil
+// resendOne re-issues one user's activation link if may allows it, through the user's update seam: the user
+// points at a new token (decided again if another resend, an activation or the sweep got there first), the old
+// token is marked replaced and leaves the expiry index, the new token and its email are written, and the audit
+// log says who re-sent it.
+func (s *Service) resendOne(ctx context.Context, userID string, may func(user.User, account.Account) bool, by invitation.Inviter) (string, error) {
+	var (
+		status string
+		home   account.Account
+		called bool
+	)
+	_, err := s.store.UpdateUser(ctx, userID, func(u *user.User, tx *dynamo.Tx) error {
+		called = true
+		var err error
+		home, err = s.store.Account(ctx, u.HomeAccountID)
+		switch {
+		case errors.Is(err, fault.ErrNotFound):
+			status = ResendNotFound
+			return nil
+		case err != nil:
+			return err
+		case !may(*u, home):
+			status = ResendNotFound
+			return nil
+		case u.Status != user.Invited:
+			status = ResendNotInvited
+			return nil
 		}
 		now := s.clock.Now()
-		if now.Sub(u.ActivationSentAt) < ResendInterval {
-			return ResendRateLimited, nil
+		if now.Sub(u.ActivationSentAt) < invitation.ResendInterval {
+			status = ResendRateLimited
+			return nil
 		}
-		items, err := s.reissueItems(ctx, u, home, inv)
+		roles, err := s.rolesIn(ctx, u.ID, home.ID)
 		if err != nil {
-			return "", err
+			return err
 		}
-		err = s.store.Transact(ctx, items)
-		if err == nil {
-			s.log.InfoContext(ctx, "activation resent", "userId", u.ID, "accountId", home.ID)
-			return ResendSent, nil
+		replaced := u.ActivationTokenID
+		if replaced != "" {
+			switch old, err := s.store.Token(ctx, replaced); {
+			case err == nil && old.Status == token.Pending:
+				tx.ReplaceToken(old.ID, now, dynamo.ErrUserStale)
+			case err != nil && !errors.Is(err, fault.ErrNotFound):
+				return err
+			}
 		}
-		if !dynamo.ConditionFailed(err) && !dynamo.Contended(err) {
-			return "", err
-		}
-		// Another resend, an activation or the sweep got there first: look again.
-	}
-	return "", fault.New(fault.ErrConflict, "conflict", "The users changed while their emails were being sent; try again.")
-}
-
-// reissueItems is the transaction of one resend: the user points at a new token (only if nobody re-sent since
-// it was read), the old token is marked replaced and leaves the expiry index, the new token and its email are
-// written, and the audit log says who re-sent it.
-func (s *Service) reissueItems(ctx context.Context, u user.User, home account.Account, inv inviterInfo) ([]types.TransactWriteItem, error) {
-	now := s.clock.Now()
-	roles, err := s.rolesIn(ctx, u.ID, home.ID)
-	if err != nil {
-		return nil, err
-	}
-	tok := newActivationToken(u.ID, home.ID, inv.UserID, inv.AccountID, now)
-	msg := activationMessage(u, home, roles, tok, inv, now)
-	reissue, err := dynamo.ReissueActivation(s.table, dynamo.ActivationReissue{
-		UserID: u.ID, OldTokenID: u.ActivationTokenID, OldSentAt: u.ActivationSentAt,
-		NewTokenID: tok.ID, MessageID: msg.ID, At: now,
+		tok := invitation.ActivationToken(secret.NewID(), *u, home.ID, by, now)
+		msg := activationMail(*u, home, roles, tok, by, now)
+		*u = invitation.Activated(*u, tok, msg.ID)
+		tx.PutToken(tok, nil).
+			Send(msg).
+			Audit(audit.Event{ID: secret.NewID(), AccountID: home.ID, At: now, ActorID: by.UserID,
+				Action: audit.UserActivationResent, TargetType: audit.TargetUser, TargetID: u.ID,
+				Details: map[string]string{"replacedTokenId": replaced, "messageId": msg.ID}})
+		status = ResendSent
+		return nil
 	})
-	if err != nil {
-		return nil, err
+	switch {
+	case !called && errors.Is(err, fault.ErrNotFound):
+		return ResendNotFound, nil
+	case errors.Is(err, dynamo.ErrUserStale):
+		return "", errResendConflict
+	case err != nil:
+		return "", err
 	}
-	items := []types.TransactWriteItem{reissue}
-	if u.ActivationTokenID != "" {
-		old, err := s.token(ctx, u.ActivationTokenID)
-		switch {
-		case err == nil && old.Status == token.Pending:
-			items = append(items, closeToken(s.table, old.ID, token.Replaced, now, false))
-		case err != nil && !errors.Is(err, fault.ErrNotFound):
-			return nil, err
-		}
+	if status == ResendSent {
+		s.log.InfoContext(ctx, "activation resent", "userId", userID, "accountId", home.ID)
 	}
-	tokItem, err := putToken(s.table, tok)
-	if err != nil {
-		return nil, err
-	}
-	msgItem, err := outbox.Put(s.table, msg)
-	if err != nil {
-		return nil, err
-	}
-	event, err := dynamo.AuditPut(s.table, audit.Event{ID: secret.NewID(), AccountID: home.ID, At: now, ActorID: inv.UserID,
-		Action: "user.activation_resent", TargetType: "user", TargetID: u.ID,
-		Details: map[string]string{"replacedTokenId": u.ActivationTokenID, "messageId": msg.ID}})
-	if err != nil {
-		return nil, err
-	}
-	return append(items, tokItem, msgItem, event), nil
+	return status, nil
 }
 
 // rolesIn lists a user's roles in an account, for the email.

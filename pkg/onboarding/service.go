@@ -1,10 +1,12 @@
 // Package onboarding brings accounts and people onto the platform: the first administrator (Bootstrap), new
-// accounts with their point of contact (Create), activation links (Link, Activate), re-sent links (Resend) and
-// their expiry (TokenExpirer).
+// accounts with their point of contact (Create), activation links (Link, Activate) and re-sent links (Resend).
+// The sweep expires the links (dynamo.Store.ExpireToken).
 //
-// Every change is one DynamoDB transaction with conditions: the records, the uniqueness guards, the single-use
-// token, the outbox message that sends the email, the audit events and the subtree counters commit together or
-// not at all. Condition failures come back as domain errors from package fault.
+// Every change is one DynamoDB transaction with conditions, each added with the domain error its failure means:
+// the records, the uniqueness guards, the single-use token, the outbox message that sends the email, the audit
+// events and the subtree counters commit together or not at all. Activations and resends go through the user's
+// update seam (dynamo.Store.UpdateUser), which decides again when another change got there first. What inviting
+// means — the invited user, the link's token, how long it works — is package invitation's.
 //
 // A link token is never stored, logged or returned by the API: the table holds the token's id and state, the
 // outbox message holds a reference from which the mailer derives the link with the HMAC key, and the link puts
@@ -12,19 +14,38 @@
 package onboarding
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"io"
 	"log/slog"
-	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/token"
+	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
-// ResendInterval is the least time between two activation emails to one user.
-const ResendInterval = time.Minute
+// store is what onboarding reads and writes; dynamo.Store is one.
+type store interface {
+	Tx() *dynamo.Tx
+	Commit(ctx context.Context, tx *dynamo.Tx) error
+	UpdateUser(ctx context.Context, id string, rule func(u *user.User, tx *dynamo.Tx) error) (user.User, error)
+
+	ProviderID(ctx context.Context) (string, error)
+	Account(ctx context.Context, id string) (account.Account, error)
+	User(ctx context.Context, id string) (user.User, error)
+	UserByEmail(ctx context.Context, email string) (user.User, error)
+	Membership(ctx context.Context, userID, accountID string) (user.Membership, error)
+	Token(ctx context.Context, id string) (token.Token, error)
+
+	branding.Store
+}
+
+var _ store = dynamo.Store{}
 
 // Deps are what the service is built from.
 type Deps struct {
@@ -39,9 +60,7 @@ type Deps struct {
 
 // Service runs the onboarding use cases.
 type Service struct {
-	db     dynamo.DB
-	table  string
-	store  dynamo.Store
+	store  store
 	keys   *secret.Keyring
 	clock  clock.Clock
 	log    *slog.Logger
@@ -60,8 +79,6 @@ func New(d Deps) (*Service, error) {
 		d.Random = rand.Reader
 	}
 	return &Service{
-		db:     d.DB,
-		table:  d.Table,
 		store:  dynamo.Store{DB: d.DB, Table: d.Table},
 		keys:   d.Keys,
 		clock:  d.Clock,
@@ -69,6 +86,3 @@ func New(d Deps) (*Service, error) {
 		random: d.Random,
 	}, nil
 }
-
-// Expirer is the sweep's handler for token items.
-func (s *Service) Expirer() TokenExpirer { return TokenExpirer{DB: s.db, Table: s.table} }
