@@ -146,7 +146,9 @@ type UserActivation struct {
 }
 
 // ActivateUser registers an invited user: password, security question and answer, status active. It fails its
-// condition unless the user is still invited and the token is still their current one.
+// condition unless the user is still invited and the token is still their current one. Package onboarding's
+// activation writes the same through the user's update seam (UpdateUser); test harnesses that seed activated
+// users without a request (platformtest.Table.Activate, the e2e seed) build it with this.
 func ActivateUser(tableName string, a UserActivation) (types.TransactWriteItem, error) {
 	at, err := attributevalue.Marshal(a.At)
 	if err != nil {
