@@ -10,7 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/health"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/logctx"
-	"github.com/partnerhub/partnerhub/pkg/mailer"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
@@ -27,7 +27,7 @@ type App struct {
 	// key fails at cold start rather than at its first request.
 	Keys *secret.Keyring
 	// SMS sends texts; nil means the SMS service in AWS and none locally (see WithSMS).
-	SMS mailer.SMSSender
+	SMS outbox.SMSSender
 }
 
 // Option changes how New builds the App (tests use a fake clock).

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/partnerhub/partnerhub/pkg/mailer"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 )
 
 // SMSPath and SMSJSONPath are where the local gateway shows the texts the sink received: a page for people,
@@ -45,7 +45,7 @@ type SMSSink struct {
 }
 
 var (
-	_ mailer.SMSSender = (*SMSSink)(nil)
+	_ outbox.SMSSender = (*SMSSink)(nil)
 	_ http.Handler     = (*SMSSink)(nil)
 )
 
@@ -58,7 +58,7 @@ func NewSMSSink(log *slog.Logger) *SMSSink {
 }
 
 // SendSMS records a text.
-func (s *SMSSink) SendSMS(_ context.Context, m mailer.SMS) (string, error) {
+func (s *SMSSink) SendSMS(_ context.Context, m outbox.SMS) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.n++

@@ -9,14 +9,14 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/local"
-	"github.com/partnerhub/partnerhub/pkg/mailer"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 )
 
 // TestSMSSink: texts handed to the sink appear, per number, on its JSON endpoint and its page.
 func TestSMSSink(t *testing.T) {
 	t.Parallel()
 	sink := local.NewSMSSink(nil)
-	for _, m := range []mailer.SMS{
+	for _, m := range []outbox.SMS{
 		{To: "+447700900123", Body: "123456 is your code", Template: "otp", MessageID: "m1"},
 		{To: "+15555550100", Body: "<b>654321</b> is your code", Template: "mobile-verification", MessageID: "m2"},
 	} {

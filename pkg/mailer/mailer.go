@@ -80,7 +80,7 @@ type Config struct {
 	// Brands finds each message's branding; nil means DefaultBrand for everyone.
 	Brands outbox.Brander
 	// SMS sends the messages of ChannelSMS; nil fails them (see sms.go).
-	SMS SMSSender
+	SMS outbox.SMSSender
 	// Templates renders emails; nil means the embedded templates.
 	Templates *Renderer
 	// PortalURL is the origin of links in emails; From is the sender address.

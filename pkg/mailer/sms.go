@@ -1,9 +1,9 @@
 package mailer
 
-// Text messages travel through the same outbox as emails: a message with Channel outbox.ChannelSMS is claimed, sent
-// and recorded exactly like an email (sesMessageId then holds the SMS service's message id), only rendered from
-// templates/<name>.sms.tmpl and handed to an SMSSender instead of SES. An SMS template sees the same View as an
-// email: .Data, .Brand, .Code.
+// Text messages travel through the same outbox as emails: a message with Channel outbox.ChannelSMS is claimed,
+// sent and recorded exactly like an email (sesMessageId then holds the SMS service's message id), only rendered
+// from templates/<name>.sms.tmpl and handed to an outbox.SMSSender instead of SES. An SMS template sees the same
+// View as an email: .Data, .Brand, .Code.
 
 import (
 	"bytes"
@@ -17,25 +17,6 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 )
-
-// SMS is one text message as a sender gets it.
-type SMS struct {
-	// To is a mobile number in E.164, e.g. +447700900123.
-	To   string
-	Body string
-	// Template and MessageID name the outbox message, for the sender's logs and tags.
-	Template  string
-	MessageID string
-}
-
-// SMSSender sends text messages: the SMS service in AWS (SNSSender), an in-process sink in the local stack. It
-// returns the service's message id. An error wrapping ErrSMSRejected is final: sending again cannot succeed.
-type SMSSender interface {
-	SendSMS(ctx context.Context, m SMS) (string, error)
-}
-
-// ErrSMSRejected marks an SMS the service refused for good (an invalid number, a number that opted out).
-var ErrSMSRejected = errors.New("sms rejected")
 
 // maxSMS bounds a rendered text: ten GSM segments. Templates stay well inside one or two.
 const maxSMS = 1530
@@ -125,13 +106,13 @@ func (m *Mailer) sendMessage(ctx context.Context, msg outbox.Message, c Content)
 	if msg.Channel != outbox.ChannelSMS {
 		return m.send(ctx, msg, c)
 	}
-	return m.c.SMS.SendSMS(ctx, SMS{To: msg.To, Body: c.Text, Template: msg.Template, MessageID: msg.ID})
+	return m.c.SMS.SendSMS(ctx, outbox.SMS{To: msg.To, Body: c.Text, Template: msg.Template, MessageID: msg.ID})
 }
 
 // permanent reports whether a failed send cannot succeed later.
 func permanent(msg outbox.Message, err error) bool {
 	if msg.Channel == outbox.ChannelSMS {
-		return errors.Is(err, ErrSMSRejected)
+		return errors.Is(err, outbox.ErrSMSRejected)
 	}
 	return permanentSES(err)
 }

@@ -17,11 +17,11 @@ import (
 // fakeSMS records texts, or fails with err.
 type fakeSMS struct {
 	mu    sync.Mutex
-	texts []mailer.SMS
+	texts []outbox.SMS
 	err   error
 }
 
-func (f *fakeSMS) SendSMS(_ context.Context, m mailer.SMS) (string, error) {
+func (f *fakeSMS) SendSMS(_ context.Context, m outbox.SMS) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
@@ -31,7 +31,7 @@ func (f *fakeSMS) SendSMS(_ context.Context, m mailer.SMS) (string, error) {
 	return fmt.Sprintf("sms-%d", len(f.texts)), nil
 }
 
-func (w *world) smsMailer(t *testing.T, sms mailer.SMSSender) *mailer.Mailer {
+func (w *world) smsMailer(t *testing.T, sms outbox.SMSSender) *mailer.Mailer {
 	t.Helper()
 	m, err := mailer.NewMailer(mailer.Config{
 		DB: w.env.Dynamo, SES: w.env.SES, SMS: sms, Table: w.table, Clock: w.clock, Keys: w.keys,
@@ -86,14 +86,14 @@ func TestSMSFailures(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name   string
-		sender mailer.SMSSender
+		sender outbox.SMSSender
 		to     string
 		want   mailer.Outcome
 		status string
 	}{
 		{"case=no sender", nil, "+447700900123", mailer.Failed, outbox.StatusFailed},
 		{"case=not a mobile number", &fakeSMS{}, "ada@example.com", mailer.Failed, outbox.StatusFailed},
-		{"case=rejected", &fakeSMS{err: fmt.Errorf("%w: opted out", mailer.ErrSMSRejected)}, "+447700900123", mailer.Failed, outbox.StatusFailed},
+		{"case=rejected", &fakeSMS{err: fmt.Errorf("%w: opted out", outbox.ErrSMSRejected)}, "+447700900123", mailer.Failed, outbox.StatusFailed},
 		{"case=transient", &fakeSMS{err: errors.New("throttled")}, "+447700900123", mailer.Retry, outbox.StatusPending},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,7 +101,7 @@ func TestSMSFailures(t *testing.T) {
 			w := newWorld(t)
 			msg := smsCode(tc.to)
 			w.write(t, msg)
-			var sender mailer.SMSSender
+			var sender outbox.SMSSender
 			if tc.sender != nil {
 				sender = tc.sender
 			}

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 )
 
 // SNS is the part of the SNS client that SNSSender uses.
@@ -26,11 +28,11 @@ type SNSSender struct {
 	SenderID string
 }
 
-var _ SMSSender = SNSSender{}
+var _ outbox.SMSSender = SNSSender{}
 
 // SendSMS publishes one text. Errors no retry can fix wrap ErrSMSRejected; throttling and 5xx answers are
 // retried by the SDK's retryer before they get here.
-func (s SNSSender) SendSMS(ctx context.Context, m SMS) (string, error) {
+func (s SNSSender) SendSMS(ctx context.Context, m outbox.SMS) (string, error) {
 	str := func(v string) snstypes.MessageAttributeValue {
 		return snstypes.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
 	}
@@ -48,7 +50,7 @@ func (s SNSSender) SendSMS(ctx context.Context, m SMS) (string, error) {
 		if errors.As(err, &ae) {
 			summary := fmt.Errorf("sns %s: %s", ae.ErrorCode(), ae.ErrorMessage())
 			if rejectedBySNS(err) {
-				return "", fmt.Errorf("%w: %w", ErrSMSRejected, summary)
+				return "", fmt.Errorf("%w: %w", outbox.ErrSMSRejected, summary)
 			}
 			return "", summary
 		}
