@@ -40,7 +40,7 @@ func newTable(scope awscdk.Stack) awsdynamodb.Table {
 	return t
 }
 
-// hexAlphabet is what the HMAC key secret is made of: the key is stored hex-encoded (see app.LoadKey).
+// hexAlphabet is what the HMAC key secret is made of: the key is stored hex-encoded (see app.New, which reads it).
 const hexAlphabet = "0123456789abcdef"
 
 // hmacKeyLength is the secret's length in hex characters: 64 characters, a 256-bit key.

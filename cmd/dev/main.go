@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/logctx"
@@ -96,11 +97,11 @@ func run() error {
 
 	// Texts go to an in-process sink that the gateway shows on local.SMSPath, as the SES emulator shows emails.
 	sms := local.NewSMSSink(log.With("function", route.Mailer))
-	a, err := app.New(ctx, s.AppConfig(key), app.WithLogger(log), app.WithSMS(sms))
+	a, err := all.New(ctx, s.AppConfig(key), app.WithLogger(log), app.WithSMS(sms))
 	if err != nil {
 		return err
 	}
-	if err := table.Main.Ensure(ctx, a.Clients.Dynamo, s.Table); err != nil {
+	if err := table.Main.Ensure(ctx, a.Dynamo(), s.Table); err != nil {
 		return err
 	}
 
@@ -114,7 +115,7 @@ func run() error {
 		missing = append(missing, route.Mailer)
 	} else {
 		p := local.NewPoller(local.PollerConfig{
-			Streams: a.Clients.Streams, Table: s.Table, Region: a.Config.Region,
+			Streams: a.Streams(), Table: s.Table, Region: a.Config.Region,
 			Filter: table.OutboxInserts, Handler: mailer, Interval: *pollEvery, Log: log.With("function", route.Mailer),
 		})
 		if err := p.Open(ctx); err != nil {

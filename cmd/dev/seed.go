@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 )
 
@@ -13,7 +13,7 @@ import (
 // positioned, so the activation email it queues is sent, and before the gateway serves its first request.
 // The first time, it creates the provider account and the first super administrator; after that it changes
 // nothing.
-func seed(ctx context.Context, a *app.App, adminEmail string, out io.Writer) error {
+func seed(ctx context.Context, a *all.App, adminEmail string, out io.Writer) error {
 	res, err := a.Bootstrap(ctx, onboarding.BootstrapInput{AdminEmail: adminEmail})
 	if err != nil {
 		return err

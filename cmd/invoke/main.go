@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -81,7 +82,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // setup reads the event and builds the App against the running stack, with a clear error if it is not running.
-func setup(ctx context.Context, s *local.Settings, fn, eventPath string, logTo io.Writer) (*app.App, []byte, error) {
+func setup(ctx context.Context, s *local.Settings, fn, eventPath string, logTo io.Writer) (*all.App, []byte, error) {
 	if fn == "" || eventPath == "" {
 		return nil, nil, errors.New("usage: make invoke FN=<function> EVENT=events/<file>.json")
 	}
@@ -106,13 +107,13 @@ func setup(ctx context.Context, s *local.Settings, fn, eventPath string, logTo i
 		return nil, nil, err
 	}
 	cfg := s.AppConfig(key)
-	a, err := app.New(ctx, cfg, app.WithLogger(slog.New(slog.NewTextHandler(logTo, nil))))
+	a, err := all.New(ctx, cfg, app.WithLogger(slog.New(slog.NewTextHandler(logTo, nil))))
 	if err != nil {
 		return nil, nil, err
 	}
 	tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	_, err = a.Clients.Dynamo.DescribeTable(tctx, &dynamodb.DescribeTableInput{TableName: aws.String(cfg.Table)})
+	_, err = a.Dynamo().DescribeTable(tctx, &dynamodb.DescribeTableInput{TableName: aws.String(cfg.Table)})
 	var missing *types.ResourceNotFoundException
 	if errors.As(err, &missing) {
 		return nil, nil, fmt.Errorf("table %s does not exist on %s: is `make dev` running with the same -table?", cfg.Table, cfg.DynamoEndpoint)
@@ -135,7 +136,7 @@ func stackRunning(ctx context.Context, s *local.Settings) error {
 }
 
 // invoke runs the function's handler once with the event, decoded for the function's trigger.
-func invoke(ctx context.Context, a *app.App, fn string, raw []byte) (any, error) {
+func invoke(ctx context.Context, a *all.App, fn string, raw []byte) (any, error) {
 	f, err := route.Lookup(fn)
 	if err != nil {
 		return nil, err
@@ -185,14 +186,14 @@ func decode(raw []byte, ev any, fits func() bool, want string) error {
 	return nil
 }
 
-func streamHandler(a *app.App, fn string) (app.StreamHandler, error) {
+func streamHandler(a *all.App, fn string) (app.StreamHandler, error) {
 	if fn == route.Mailer {
 		return a.Mailer()
 	}
 	return nil, fmt.Errorf("no stream handler for %s", fn)
 }
 
-func scheduleHandler(a *app.App, fn string) (app.ScheduleHandler, error) {
+func scheduleHandler(a *all.App, fn string) (app.ScheduleHandler, error) {
 	if fn == route.Sweep {
 		return a.Sweep()
 	}

@@ -32,7 +32,10 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 )
 
@@ -112,7 +115,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "phctl:", err)
 		return exitUsage
 	}
-	a, err := app.New(ctx, cfg)
+	var opts []app.Option
+	if !cfg.Local() {
+		// An operator's credentials come from wherever the SDK finds them (a profile, SSO), not only from the
+		// environment as a function's do.
+		awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(cfg.Region))
+		if err != nil {
+			fmt.Fprintln(stderr, "phctl:", err)
+			return exitFail
+		}
+		opts = append(opts, app.WithAWS(awsCfg))
+	}
+	a, err := all.New(ctx, cfg, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "phctl:", err)
 		return exitFail

@@ -3,9 +3,7 @@ package main
 
 import (
 	"github.com/partnerhub/partnerhub/pkg/app"
-	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/app/branding"
 )
 
-func main() {
-	app.Start(func(a *app.App) (any, error) { return a.HTTP(route.Branding) })
-}
+func main() { app.Start(branding.Handler) }

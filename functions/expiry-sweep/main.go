@@ -1,8 +1,9 @@
 // Command expiry-sweep runs on a schedule and expires what was not used in time.
 package main
 
-import "github.com/partnerhub/partnerhub/pkg/app"
+import (
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/sweep"
+)
 
-func main() {
-	app.Start(func(a *app.App) (any, error) { return a.Sweep() })
-}
+func main() { app.Start(sweep.Handler) }

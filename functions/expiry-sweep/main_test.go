@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -47,7 +48,7 @@ func TestHandlerRunsOnTheFixture(t *testing.T) {
 	if _, err := env.Dynamo.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(name), Item: item}); err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(context.Background(), env.Config(name), app.WithClock(clock.NewFake(now)))
+	a, err := all.New(context.Background(), env.Config(name), app.WithClock(clock.NewFake(now)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestHandlerRunsOnTheFixture(t *testing.T) {
 func TestHandlerReportsAFailedRun(t *testing.T) {
 	t.Parallel()
 	env := testenv.Get(t)
-	a, err := app.New(context.Background(), env.Config("no-such-table"))
+	a, err := all.New(context.Background(), env.Config("no-such-table"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,9 @@
 // each outbox message through SES v2.
 package main
 
-import "github.com/partnerhub/partnerhub/pkg/app"
+import (
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/mailer"
+)
 
-func main() {
-	app.Start(func(a *app.App) (any, error) { return a.Mailer() })
-}
+func main() { app.Start(mailer.Handler) }

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -97,7 +98,7 @@ func TestHandlerSendsTheFixturesMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	sentAt := time.Date(2026, 1, 15, 12, 0, 1, 0, time.UTC)
-	a, err := app.New(context.Background(), env.Config(name), app.WithClock(clock.NewFake(sentAt)))
+	a, err := all.New(context.Background(), env.Config(name), app.WithClock(clock.NewFake(sentAt)))
 	if err != nil {
 		t.Fatal(err)
 	}

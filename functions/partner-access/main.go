@@ -4,9 +4,7 @@ package main
 
 import (
 	"github.com/partnerhub/partnerhub/pkg/app"
-	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
 )
 
-func main() {
-	app.Start(func(a *app.App) (any, error) { return a.HTTP(route.PartnerAccess) })
-}
+func main() { app.Start(partneraccess.Handler) }

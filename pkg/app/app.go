@@ -2,12 +2,17 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerhub/partnerhub/pkg/clock"
-	"github.com/partnerhub/partnerhub/pkg/health"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/logctx"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
@@ -15,20 +20,27 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
-// App is everything a function builds once per process: configuration, clients, clock and logger.
+// App is what every function builds once per process: configuration, clock, logger, the HMAC key, and the AWS
+// configuration its clients are built from, each on first use.
 type App struct {
-	Config  Config
-	Clients *Clients
-	Clock   clock.Clock
-	Log     *slog.Logger
+	Config Config
+	Clock  clock.Clock
+	Log    *slog.Logger
 	// Keys holds the HMAC key every token, code and session hash is made with. It is nil when the process was
 	// given no key (no HMAC_SECRET_ARN or PH_HMAC_KEY), as the stack starts the functions that need none (health,
-	// expiry-sweep). Every handler that needs it fails to build without it, so a function deployed without its
-	// key fails at cold start rather than at its first request.
+	// expiry-sweep). Every handler that needs it fails to build without it (see Keyring), so a function deployed
+	// without its key fails at cold start rather than at its first request.
 	Keys *secret.Keyring
 	// SMS sends texts; nil means the SMS service in AWS and none locally (see WithSMS).
 	SMS outbox.SMSSender
+
+	aws    aws.Config
+	dynamo func() *dynamodb.Client
 }
+
+// ErrNoKey is why a handler that makes or checks tokens, codes or session hashes was not built: the process has
+// no HMAC key. In AWS the function's route.Functions entry must say NeedsKey, which gives it HMAC_SECRET_ARN.
+var ErrNoKey = errors.New("no HMAC key: set HMAC_SECRET_ARN (AWS; route.Functions NeedsKey) or PH_HMAC_KEY (local)")
 
 // Option changes how New builds the App (tests use a fake clock).
 type Option func(*App)
@@ -39,21 +51,27 @@ func WithClock(c clock.Clock) Option { return func(a *App) { a.Clock = c } }
 // WithLogger replaces the JSON logger on standard error.
 func WithLogger(l *slog.Logger) Option { return func(a *App) { a.Log = l } }
 
-// New builds the App: the SDK clients (once) and, in AWS, the HMAC key from Secrets Manager when the function
-// was given one.
+// WithSMS makes the mailer send texts through s: the local stack passes its SMS sink, tests theirs.
+func WithSMS(s outbox.SMSSender) Option { return func(a *App) { a.SMS = s } }
+
+// WithAWS builds the clients from cfg instead of the environment's credentials: phctl, run by an operator whose
+// credentials come from a profile or SSO, loads the SDK's default configuration and passes it here. The local
+// stack's and the SDK's endpoint settings still apply.
+func WithAWS(cfg aws.Config) Option { return func(a *App) { a.aws = cfg } }
+
+// New builds the App. It reads the secrets the configuration names (in AWS, the HMAC key and the origin secret,
+// from Secrets Manager) and builds no client until one is asked for.
 func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	a := &App{Config: cfg, Clock: clock.System{}, Log: NewLogger(cfg.LogLevel)}
 	for _, o := range opts {
 		o(a)
 	}
-	cl, err := NewClients(ctx, cfg)
-	if err != nil {
+	var err error
+	if a.aws, err = awsConfig(a.aws, cfg); err != nil {
 		return nil, err
 	}
-	if err := cl.LoadKey(ctx, &a.Config); err != nil {
-		return nil, err
-	}
-	if err := cl.LoadOriginSecret(ctx, &a.Config); err != nil {
+	a.dynamo = sync.OnceValue(func() *dynamodb.Client { return dynamodb.NewFromConfig(a.aws) })
+	if err := loadSecrets(ctx, a.aws, &a.Config); err != nil {
 		return nil, err
 	}
 	if a.Config.Key != nil {
@@ -61,7 +79,6 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 			return nil, err
 		}
 	}
-	a.Clients = cl
 	return a, nil
 }
 
@@ -74,15 +91,33 @@ func NewLogger(level string) *slog.Logger {
 	return slog.New(logctx.Handler{Handler: slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})})
 }
 
-// HTTP builds the handler of an HTTP function.
-func (a *App) HTTP(function string) (httpapi.Handler, error) {
-	mux, err := a.Mux(function)
-	if err != nil {
-		return nil, err
+// AWS is the configuration to build a client of another service from (the mailer's SES and SNS, the local
+// stack's stream reader): the process's region and credentials, and the endpoint settings.
+func (a *App) AWS() aws.Config { return a.aws }
+
+// Dynamo is the DynamoDB client, built on first use.
+func (a *App) Dynamo() *dynamodb.Client { return a.dynamo() }
+
+// Store is the table's store.
+func (a *App) Store() dynamo.Store { return dynamo.Store{DB: a.Dynamo(), Table: a.Config.Table} }
+
+// Keyring is Keys for a handler that cannot work without them: ErrNoKey when the process has none.
+func (a *App) Keyring() (*secret.Keyring, error) {
+	if a.Keys == nil {
+		return nil, ErrNoKey
 	}
-	auth, err := a.authenticator(function)
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", function, err)
+	return a.Keys, nil
+}
+
+// HTTP puts an HTTP function's endpoints behind the API adapter. auth resolves the sessions of the function's
+// session routes: a function that has none passes nil, and so links no sign-in code and needs no key.
+func (a *App) HTTP(function string, mux httpapi.Mux, auth httpapi.Authenticator) (httpapi.Handler, error) {
+	if auth == nil {
+		for _, r := range route.Of(function) {
+			if r.NeedsSession() {
+				return nil, fmt.Errorf("build %s: %s needs a session, and the function has no authenticator", function, r.Key())
+			}
+		}
 	}
 	return httpapi.New(httpapi.Config{
 		Function:     function,
@@ -92,42 +127,4 @@ func (a *App) HTTP(function string) (httpapi.Handler, error) {
 		OriginSecret: a.Config.OriginSecret,
 		Log:          a.Log,
 	}), nil
-}
-
-// Mux builds the endpoints of an HTTP function, one per route of route.Of(function).
-func (a *App) Mux(function string) (httpapi.Mux, error) {
-	var (
-		mux httpapi.Mux
-		err error
-	)
-	switch function {
-	case route.Health:
-		mux = health.Checker{DB: a.Clients.Dynamo, Table: a.Config.Table, Clock: a.Clock}.Mux()
-	case route.Signup:
-		mux, err = a.signupMux()
-	case route.Activation:
-		mux, err = a.activationMux()
-	case route.OTP:
-		mux, err = a.otpMux()
-	case route.Accounts:
-		mux, err = a.accountsMux()
-	case route.Revoke:
-		mux, err = a.revokeMux()
-	case route.Branding:
-		mux, err = a.brandingMux()
-	case route.Profile:
-		mux, err = a.profileMux()
-	case route.Users:
-		mux, err = a.usersMux()
-	case route.TwoFactor:
-		mux, err = a.twoFactorMux()
-	case route.PartnerAccess:
-		mux, err = a.partnerAccessMux()
-	default:
-		return nil, fmt.Errorf("no http function %q", function)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", function, err)
-	}
-	return mux, nil
 }

@@ -3,88 +3,128 @@ package app
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
 
-// Clients are the AWS SDK clients, built once per process.
-type Clients struct {
-	Dynamo  *dynamodb.Client
-	Streams *dynamodbstreams.Client
-	SES     *sesv2.Client
-	Secrets *secretsmanager.Client
-	// aws is the configuration the clients were built from, for clients built later (the mailer's SNS).
-	aws aws.Config
+// awsConfig completes base (zero, or what WithAWS gave) into the configuration every client of the process is
+// built from: the region, the credentials, and the endpoint settings.
+//
+// A function does not load the SDK's default configuration (package config). In Lambda the role's credentials
+// are the environment's (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), which is what the
+// default chain finds first; package config links the shared files, SSO, STS, IMDS and login providers
+// besides, 2 MB (a third of a hello-world function) that no function uses. With the local stack's endpoints
+// set, the clients use static dummy credentials, as the emulators want.
+func awsConfig(base aws.Config, c Config) (aws.Config, error) {
+	cfg := base
+	if cfg.Region == "" {
+		cfg.Region = c.Region
+	}
+	if cfg.Credentials == nil {
+		id, key := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+		switch {
+		case c.DynamoEndpoint != "" || c.SESEndpoint != "":
+			cfg.Credentials = credentials.NewStaticCredentialsProvider("local", "local", "")
+		case id != "" && key != "":
+			cfg.Credentials = credentials.NewStaticCredentialsProvider(id, key, os.Getenv("AWS_SESSION_TOKEN"))
+		default:
+			return cfg, errors.New("no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (Lambda sets them to the role's)")
+		}
+	}
+	if u := os.Getenv("AWS_ENDPOINT_URL"); u != "" && cfg.BaseEndpoint == nil {
+		cfg.BaseEndpoint = aws.String(u)
+	}
+	local := map[string]string{}
+	if c.DynamoEndpoint != "" {
+		local["DynamoDB"], local["DynamoDB Streams"] = c.DynamoEndpoint, c.DynamoEndpoint
+	}
+	if c.SESEndpoint != "" {
+		local["SESv2"] = c.SESEndpoint
+	}
+	cfg.ConfigSources = append([]any{endpoints{local: local}}, cfg.ConfigSources...)
+	return cfg, nil
 }
 
-// NewClients builds the SDK clients. With endpoints set (the local stack and tests) they talk to the emulators
-// with static dummy credentials; otherwise they use the Lambda role.
-func NewClients(ctx context.Context, c Config) (*Clients, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRegion(c.Region)}
-	if c.DynamoEndpoint != "" || c.SESEndpoint != "" {
-		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load aws config: %w", err)
-	}
-	return &Clients{
-		Dynamo: dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-			if c.DynamoEndpoint != "" {
-				o.BaseEndpoint = aws.String(c.DynamoEndpoint)
-			}
-		}),
-		Streams: dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) {
-			if c.DynamoEndpoint != "" {
-				o.BaseEndpoint = aws.String(c.DynamoEndpoint)
-			}
-		}),
-		SES: sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
-			if c.SESEndpoint != "" {
-				o.BaseEndpoint = aws.String(c.SESEndpoint)
-			}
-		}),
-		Secrets: secretsmanager.NewFromConfig(cfg),
-		aws:     cfg,
-	}, nil
+// endpoints is where every client built from the configuration asks for its service's endpoint (the SDK's
+// configuration source interfaces for base endpoints): the local stack's emulator for the service, else the
+// SDK's own setting AWS_ENDPOINT_URL_<SERVICE ID> (upper case, spaces as underscores), read as package config
+// reads it. None means the service's endpoint in the region.
+type endpoints struct {
+	// local maps a service id (dynamodb.ServiceID, ...) to its emulator's URL.
+	local map[string]string
 }
 
-// LoadKey fills c.Key from Secrets Manager when the configuration names the secret and no key was given
-// directly. The secret holds the key hex-encoded.
-func (cl *Clients) LoadKey(ctx context.Context, c *Config) error {
-	if c.Key != nil || c.HMACSecretARN == "" {
+// GetServiceBaseEndpoint is the endpoint of the service with that SDK id, if one is set.
+func (e endpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
+	if u := e.local[sdkID]; u != "" {
+		return u, true, nil
+	}
+	if u := os.Getenv("AWS_ENDPOINT_URL_" + strings.ReplaceAll(strings.ToUpper(sdkID), " ", "_")); u != "" {
+		return u, true, nil
+	}
+	return "", false, nil
+}
+
+// GetIgnoreConfiguredEndpoints is the SDK's AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: true ignores the endpoint
+// settings.
+func (endpoints) GetIgnoreConfiguredEndpoints(context.Context) (bool, bool, error) {
+	v := os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+	return strings.EqualFold(v, "true"), v != "", nil
+}
+
+// loadSecrets fills in what the configuration names by ARN and was not given directly: the HMAC key (stored
+// hex-encoded) and the origin secret. A function given neither builds no Secrets Manager client; one given both
+// reads them side by side, so its cold start waits for one round trip, not two.
+func loadSecrets(ctx context.Context, cfg aws.Config, c *Config) error {
+	needKey := c.Key == nil && c.HMACSecretARN != ""
+	needOrigin := c.OriginSecret == "" && c.OriginSecretARN != ""
+	if !needKey && !needOrigin {
 		return nil
 	}
-	out, err := cl.Secrets.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(c.HMACSecretARN)})
-	if err != nil {
-		return fmt.Errorf("read hmac key: %w", err)
+	sm := secretsmanager.NewFromConfig(cfg)
+	var (
+		wg                sync.WaitGroup
+		key, origin       string
+		errKey, errOrigin error
+	)
+	if needKey {
+		wg.Go(func() { key, errKey = secretString(ctx, sm, c.HMACSecretARN) })
 	}
-	key, err := hex.DecodeString(strings.TrimSpace(aws.ToString(out.SecretString)))
-	if err != nil || len(key) < 32 {
-		return fmt.Errorf("the hmac key secret must hold at least 32 hex-encoded bytes")
+	if needOrigin {
+		wg.Go(func() { origin, errOrigin = secretString(ctx, sm, c.OriginSecretARN) })
 	}
-	c.Key = key
+	wg.Wait()
+	if errKey != nil {
+		return fmt.Errorf("read hmac key: %w", errKey)
+	}
+	if errOrigin != nil {
+		return fmt.Errorf("read origin secret: %w", errOrigin)
+	}
+	if needKey {
+		k, err := hex.DecodeString(key)
+		if err != nil || len(k) < 32 {
+			return errors.New("the hmac key secret must hold at least 32 hex-encoded bytes")
+		}
+		c.Key = k
+	}
+	if needOrigin {
+		c.OriginSecret = origin
+	}
 	return nil
 }
 
-// LoadOriginSecret fills c.OriginSecret from Secrets Manager when the stack named one (HTTP functions behind the
-// portal's distribution).
-func (cl *Clients) LoadOriginSecret(ctx context.Context, c *Config) error {
-	if c.OriginSecret != "" || c.OriginSecretARN == "" {
-		return nil
-	}
-	out, err := cl.Secrets.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(c.OriginSecretARN)})
+// secretString is the value of a secret, trimmed.
+func secretString(ctx context.Context, sm *secretsmanager.Client, arn string) (string, error) {
+	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
 	if err != nil {
-		return fmt.Errorf("read origin secret: %w", err)
+		return "", err
 	}
-	c.OriginSecret = strings.TrimSpace(aws.ToString(out.SecretString))
-	return nil
+	return strings.TrimSpace(aws.ToString(out.SecretString)), nil
 }

@@ -1,6 +1,11 @@
-// Package app wires PartnerHub together: it reads the configuration, builds the AWS clients once, and builds
-// each function's handler from them. Lambda entrypoints, the local gateway, `make invoke` and the tests all get
-// their handlers here, so they run the same code.
+// Package app is what every function starts from: it reads the configuration, reads the secrets the stack names,
+// builds the AWS clients a function asks for (once, on first use), and hands the Lambda runtime the handler the
+// function's own wiring builds.
+//
+// It imports no use case. Each function's wiring is a package of its own, pkg/app/<function> (the otp function's
+// is pkg/app/otp, two-factor's pkg/app/twofactor), whose Handler functions/<name>/main.go passes to Start: a
+// function links only its own use cases and clients. pkg/app/all builds every function's handler with that same
+// wiring for the local stack, `make invoke` and the tests, so they run the code Lambda runs.
 package app
 
 import (

@@ -9,9 +9,10 @@ import (
 )
 
 // Start is the whole of a Lambda entrypoint: read the configuration, build the App once, build the function's
-// handler with build, and hand it to the Lambda runtime. A function that cannot start logs why and exits, so
-// Lambda reports an init error instead of serving requests half-configured.
-func Start(build func(a *App) (any, error)) {
+// handler with build (its own wiring: functions/<name>/main.go passes the Handler of pkg/app/<name>), and hand
+// it to the Lambda runtime. A function that cannot start logs why and exits, so Lambda reports an init error
+// instead of serving requests half-configured.
+func Start[H any](build func(a *App) (H, error)) {
 	ctx := context.Background()
 	cfg, err := FromEnv()
 	if err != nil {

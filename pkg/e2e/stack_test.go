@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
@@ -41,7 +42,7 @@ const mailWait = 30 * time.Second
 // serving the API and web/ on a test server, and the stream poller driving the mailer.
 type stack struct {
 	env *testenv.Env
-	app *app.App
+	app *all.App
 	// table is the stack's own table on the emulator.
 	table string
 	// URL is the portal's origin, e.g. http://127.0.0.1:41234; emails link to it.
@@ -70,7 +71,7 @@ func newStack(t *testing.T, opts ...app.Option) *stack {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	opts = append([]app.Option{app.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))}, opts...)
-	a, err := app.New(ctx, cfg, opts...)
+	a, err := all.New(ctx, cfg, opts...)
 	if err != nil {
 		cancel()
 		t.Fatalf("build the app: %v", err)
@@ -82,7 +83,7 @@ func newStack(t *testing.T, opts ...app.Option) *stack {
 		t.Fatalf("build the mailer: %v", err)
 	}
 	poller := local.NewPoller(local.PollerConfig{
-		Streams: a.Clients.Streams, Table: cfg.Table, Region: cfg.Region,
+		Streams: a.Streams(), Table: cfg.Table, Region: cfg.Region,
 		Filter: table.OutboxInserts, Handler: mailer, Interval: 100 * time.Millisecond, Log: a.Log,
 	})
 	// Positioned before anything is written, so every email of the test is delivered.

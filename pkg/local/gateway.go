@@ -34,7 +34,7 @@ const (
 
 // GatewayConfig configures the local gateway.
 type GatewayConfig struct {
-	// Build builds an HTTP function's handler; the local stack passes (*app.App).HTTP. It is called once per
+	// Build builds an HTTP function's handler; the local stack passes (*all.App).HTTP. It is called once per
 	// function, by NewGateway.
 	Build func(function string) (httpapi.Handler, error)
 	// Routes are the API's routes; nil means route.Routes.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/local"
@@ -22,7 +23,7 @@ import (
 // serveApp runs the gateway over real HTTP in front of the real App built from cfg.
 func serveApp(t *testing.T, cfg app.Config, now time.Time) *httptest.Server {
 	t.Helper()
-	a, err := app.New(context.Background(), cfg, app.WithClock(clock.NewFake(now)))
+	a, err := all.New(context.Background(), cfg, app.WithClock(clock.NewFake(now)))
 	if err != nil {
 		t.Fatal(err)
 	}

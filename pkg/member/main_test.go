@@ -12,6 +12,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
@@ -63,7 +64,7 @@ type harness struct {
 	env   *testenv.Env
 	table string
 	clock *clock.Fake
-	app   *app.App
+	app   *all.App
 	keys  *secret.Keyring
 	store dynamo.Store
 
@@ -80,7 +81,7 @@ func newHarness(t testing.TB) *harness {
 	h := &harness{t: t, env: env, table: env.NewTable(t), clock: clock.NewFake(start)}
 	h.Table = platformtest.TableOf(t, env, h.table)
 	var err error
-	if h.app, err = app.New(context.Background(), env.Config(h.table), app.WithClock(h.clock)); err != nil {
+	if h.app, err = all.New(context.Background(), env.Config(h.table), app.WithClock(h.clock)); err != nil {
 		t.Fatal(err)
 	}
 	if h.keys, err = secret.NewKeyring(env.Key); err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
@@ -104,7 +105,7 @@ func (b *syncBuffer) Len() int { return len(b.String()) }
 func (f *fixture) useLog(w io.Writer) {
 	f.t.Helper()
 	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := app.New(context.Background(), f.env.Config(f.table), app.WithClock(f.clock), app.WithLogger(log))
+	a, err := all.New(context.Background(), f.env.Config(f.table), app.WithClock(f.clock), app.WithLogger(log))
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -42,7 +43,7 @@ type fixture struct {
 	env   *testenv.Env
 	table string
 	clock *clock.Fake
-	app   *app.App
+	app   *all.App
 	svc   *onboarding.Service
 	keys  *secret.Keyring
 	store dynamo.Store
@@ -87,7 +88,7 @@ func newBareFixture(t *testing.T) *fixture {
 	f.Table = platformtest.TableOf(t, env, f.table)
 	cfg := env.Config(f.table)
 	var err error
-	if f.app, err = app.New(ctx, cfg, app.WithClock(f.clock)); err != nil {
+	if f.app, err = all.New(ctx, cfg, app.WithClock(f.clock)); err != nil {
 		t.Fatal(err)
 	}
 	if f.svc, err = f.app.Onboarding(); err != nil {

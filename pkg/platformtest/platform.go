@@ -25,6 +25,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
@@ -48,7 +49,7 @@ type Platform struct {
 	Env   *testenv.Env
 	Table string
 	Clock *clock.Fake
-	App   *app.App
+	App   *all.App
 	Keys  *secret.Keyring
 	Store dynamo.Store
 
@@ -70,7 +71,7 @@ func New(t testing.TB) *Platform {
 	p := &Platform{T: t, Env: env, Table: env.NewTable(t), Clock: clock.NewFake(Start), handlers: map[string]httpapi.Handler{}}
 	cfg := env.Config(p.Table)
 	var err error
-	if p.App, err = app.New(t.Context(), cfg, app.WithClock(p.Clock)); err != nil {
+	if p.App, err = all.New(t.Context(), cfg, app.WithClock(p.Clock)); err != nil {
 		t.Fatal(err)
 	}
 	if p.Keys, err = secret.NewKeyring(cfg.Key); err != nil {

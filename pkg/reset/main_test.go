@@ -18,6 +18,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
@@ -59,7 +60,7 @@ type harness struct {
 	env    *testenv.Env
 	table  string
 	clock  *clock.Fake
-	app    *app.App
+	app    *all.App
 	keys   *secret.Keyring
 	store  dynamo.Store
 	db     platformtest.Table
@@ -73,7 +74,7 @@ func newHarness(t testing.TB) *harness {
 	env := testenv.Get(t)
 	name := env.NewTable(t)
 	fake := clock.NewFake(start)
-	a, err := app.New(context.Background(), env.Config(name), app.WithClock(fake))
+	a, err := all.New(context.Background(), env.Config(name), app.WithClock(fake))
 	if err != nil {
 		t.Fatal(err)
 	}

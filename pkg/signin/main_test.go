@@ -10,6 +10,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
@@ -52,7 +53,7 @@ func newHarness(t testing.TB) *harness {
 	env := testenv.Get(t)
 	name := env.NewTable(t)
 	fake := clock.NewFake(start)
-	a, err := app.New(context.Background(), env.Config(name), app.WithClock(fake))
+	a, err := all.New(context.Background(), env.Config(name), app.WithClock(fake))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -29,7 +33,9 @@ type Env struct {
 	DynamoURL string
 	SESURL    string
 	Key       []byte
-	*app.Clients
+	Dynamo    *dynamodb.Client
+	SES       *sesv2.Client
+	Streams   *dynamodbstreams.Client
 }
 
 var (
@@ -77,11 +83,12 @@ func start(ctx context.Context) (*Env, func(), error) {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	env := &Env{Root: root, DynamoURL: dyn.URL, SESURL: ses.URL, Key: key}
-	env.Clients, err = app.NewClients(ctx, env.Config(""))
+	a, err := app.New(ctx, env.Config(""))
 	if err != nil {
 		stop()
 		return nil, nil, err
 	}
+	env.Dynamo, env.SES, env.Streams = a.Dynamo(), sesv2.NewFromConfig(a.AWS()), dynamodbstreams.NewFromConfig(a.AWS())
 	return env, stop, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -44,7 +45,7 @@ type fixture struct {
 	env   *testenv.Env
 	table string
 	clock *clock.Fake
-	app   *app.App
+	app   *all.App
 	onb   *onboarding.Service
 	tree  *tree.Service
 	keys  *secret.Keyring
@@ -86,7 +87,7 @@ func newFixtureOn(t testing.TB, db dynamo.DB) *fixture {
 	f.Table = platformtest.TableOf(t, env, f.table)
 	cfg := env.Config(f.table)
 	var err error
-	if f.app, err = app.New(ctx, cfg, app.WithClock(f.clock)); err != nil {
+	if f.app, err = all.New(ctx, cfg, app.WithClock(f.clock)); err != nil {
 		t.Fatal(err)
 	}
 	if f.keys, err = secret.NewKeyring(cfg.Key); err != nil {

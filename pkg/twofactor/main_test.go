@@ -14,6 +14,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/factor"
@@ -49,7 +50,7 @@ type harness struct {
 	env    *testenv.Env
 	table  string
 	clock  *clock.Fake
-	app    *app.App
+	app    *all.App
 	sms    *local.SMSSink
 	keys   *secret.Keyring
 	store  dynamo.Store
@@ -65,7 +66,7 @@ func newHarness(t testing.TB) *harness {
 	name := env.NewTable(t)
 	fake := clock.NewFake(start)
 	sms := local.NewSMSSink(nil)
-	a, err := app.New(context.Background(), env.Config(name), app.WithClock(fake), app.WithSMS(sms))
+	a, err := all.New(context.Background(), env.Config(name), app.WithClock(fake), app.WithSMS(sms))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package app_test
+package all_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -98,7 +99,7 @@ func TestMalformedPathParametersAreNotFoundWithoutARead(t *testing.T) {
 		Key: bytes.Repeat([]byte{7}, 32), MailFrom: "x@example.com", PortalURL: "http://localhost:3000",
 		Origins: []string{platformtest.Origin}, LogLevel: "debug",
 	}
-	a, err := app.New(context.Background(), cfg, app.WithLogger(slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	a, err := all.New(context.Background(), cfg, app.WithLogger(slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package app_test
+package all_test
 
 import (
 	"os"

@@ -1,0 +1,140 @@
+// Package all builds every function of PartnerHub from one App, each with its own wiring (pkg/app/<function>,
+// what functions/<name>/main.go starts in Lambda), for what runs them side by side in one process: the local
+// stack (cmd/dev), `make invoke`, phctl, platformtest and the tests. No Lambda function imports it.
+package all
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/app/accounts"
+	"github.com/partnerhub/partnerhub/pkg/app/activation"
+	"github.com/partnerhub/partnerhub/pkg/app/auth"
+	"github.com/partnerhub/partnerhub/pkg/app/branding"
+	"github.com/partnerhub/partnerhub/pkg/app/health"
+	mailerfn "github.com/partnerhub/partnerhub/pkg/app/mailer"
+	"github.com/partnerhub/partnerhub/pkg/app/otp"
+	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
+	"github.com/partnerhub/partnerhub/pkg/app/profile"
+	"github.com/partnerhub/partnerhub/pkg/app/revoke"
+	"github.com/partnerhub/partnerhub/pkg/app/signup"
+	sweepfn "github.com/partnerhub/partnerhub/pkg/app/sweep"
+	"github.com/partnerhub/partnerhub/pkg/app/twofactor"
+	"github.com/partnerhub/partnerhub/pkg/app/users"
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/mailer"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/signin"
+	"github.com/partnerhub/partnerhub/pkg/sweep"
+)
+
+// HTTPWiring is how an HTTP function's wiring builds its endpoints and its handler.
+type HTTPWiring struct {
+	Mux     func(*app.App) (httpapi.Mux, error)
+	Handler func(*app.App) (httpapi.Handler, error)
+}
+
+// HTTPFunctions is the wiring of every HTTP function, by name.
+var HTTPFunctions = map[string]HTTPWiring{
+	route.Health:        {health.Mux, health.Handler},
+	route.Signup:        {signup.Mux, signup.Handler},
+	route.Activation:    {activation.Mux, activation.Handler},
+	route.OTP:           {otp.Mux, otp.Handler},
+	route.Accounts:      {accounts.Mux, accounts.Handler},
+	route.Revoke:        {revoke.Mux, revoke.Handler},
+	route.Branding:      {branding.Mux, branding.Handler},
+	route.Profile:       {profile.Mux, profile.Handler},
+	route.Users:         {users.Mux, users.Handler},
+	route.TwoFactor:     {twofactor.Mux, twofactor.Handler},
+	route.PartnerAccess: {partneraccess.Mux, partneraccess.Handler},
+}
+
+// App is an App that builds every function's handler.
+type App struct{ *app.App }
+
+// New builds the App (see app.New).
+func New(ctx context.Context, cfg app.Config, opts ...app.Option) (*App, error) {
+	a, err := app.New(ctx, cfg, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &App{App: a}, nil
+}
+
+// Handler builds a function's handler, of any trigger, as its functions/<name>/main.go does.
+func (a *App) Handler(function string) (any, error) {
+	switch function {
+	case route.Mailer:
+		return a.Mailer()
+	case route.Sweep:
+		return a.Sweep()
+	}
+	return a.HTTP(function)
+}
+
+// HTTP builds the handler of an HTTP function.
+func (a *App) HTTP(function string) (httpapi.Handler, error) {
+	w, ok := HTTPFunctions[function]
+	if !ok {
+		return nil, fmt.Errorf("no http function %q", function)
+	}
+	return w.Handler(a.App)
+}
+
+// Mux builds the endpoints of an HTTP function, one per route of route.Of(function).
+func (a *App) Mux(function string) (httpapi.Mux, error) {
+	w, ok := HTTPFunctions[function]
+	if !ok {
+		return nil, fmt.Errorf("no http function %q", function)
+	}
+	mux, err := w.Mux(a.App)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", function, err)
+	}
+	return mux, nil
+}
+
+// Mailer builds the handler of the mailer function.
+func (a *App) Mailer() (app.StreamHandler, error) {
+	m, err := a.OutboxMailer()
+	if err != nil {
+		return nil, err
+	}
+	return m.Handle, nil
+}
+
+// OutboxMailer builds the mailer itself, for the local stack's stream poller and for tests.
+func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.New(a.App) }
+
+// Sweep builds the handler of the expiry-sweep function.
+func (a *App) Sweep() (app.ScheduleHandler, error) { return sweepfn.Handler(a.App) }
+
+// Sweeper builds the sweep service with every registered expirer.
+func (a *App) Sweeper() *sweep.Sweeper { return sweepfn.Sweeper(a.App) }
+
+// SignIn builds the sign-in service, for tests that drive it directly; nil without the HMAC key.
+func (a *App) SignIn() *signin.Service {
+	s, _ := auth.SignIn(a.App)
+	return s
+}
+
+// Onboarding builds the onboarding use cases.
+func (a *App) Onboarding() (*onboarding.Service, error) { return signup.Onboarding(a.App) }
+
+// Bootstrap creates the provider account and its first super administrator unless the platform has them
+// already; the local stack calls it on start and phctl on an operator's request.
+func (a *App) Bootstrap(ctx context.Context, in onboarding.BootstrapInput) (onboarding.BootstrapResult, error) {
+	s, err := a.Onboarding()
+	if err != nil {
+		return onboarding.BootstrapResult{}, err
+	}
+	return s.Bootstrap(ctx, in)
+}
+
+// Streams builds a DynamoDB Streams client, for the local stack's stream poller (in AWS, Lambda reads the
+// stream for the mailer).
+func (a *App) Streams() *dynamodbstreams.Client { return dynamodbstreams.NewFromConfig(a.AWS()) }
