@@ -18,6 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -66,22 +67,22 @@ func TestFixtureIsAnOutboxInsert(t *testing.T) {
 		t.Fatal("the fixture is not one record the mailer's filter passes")
 	}
 	item := itemOf(t, ev.Records[0].Change.NewImage)
-	m, err := outbox.FromItem(item)
+	m, err := dynamo.MessageFromItem(item)
 	if err != nil {
 		t.Fatalf("the fixture's image is not a message: %v", err)
 	}
-	want, err := outbox.Item(m)
+	want, err := dynamo.MessageItem(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name := range want {
 		if _, ok := item[name]; !ok {
-			t.Errorf("the fixture lacks attribute %q that outbox.Item writes", name)
+			t.Errorf("the fixture lacks attribute %q that dynamo.MessageItem writes", name)
 		}
 	}
 	for name := range item {
 		if _, ok := want[name]; !ok {
-			t.Errorf("the fixture has attribute %q that outbox.Item does not write", name)
+			t.Errorf("the fixture has attribute %q that dynamo.MessageItem does not write", name)
 		}
 	}
 }
@@ -132,7 +133,7 @@ func TestHandlerSendsTheFixturesMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := outbox.FromItem(out.Item)
+	m, err := dynamo.MessageFromItem(out.Item)
 	if err != nil || m.Status != outbox.StatusSent || !m.SentAt.Equal(sentAt) || m.SESMessageID != mails[0].MessageID {
 		t.Fatalf("message = %+v, %v; want sent at %v", m, err, sentAt)
 	}

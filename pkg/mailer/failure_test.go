@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -162,7 +163,7 @@ func TestUndeliverableMessagesFailAtOnce(t *testing.T) {
 				tc.change(&msg)
 			}
 			if tc.raw {
-				item, err := outbox.Item(msg)
+				item, err := dynamo.MessageItem(msg)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -42,6 +42,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
@@ -240,7 +241,7 @@ func (m *Mailer) deliver(ctx context.Context, key table.Key, log *slog.Logger) (
 		log.WarnContext(ctx, "outbox message not found")
 		return Done, nil
 	}
-	msg, err := outbox.FromItem(item)
+	msg, err := dynamo.MessageFromItem(item)
 	if err != nil {
 		log.ErrorContext(ctx, "outbox message undecodable", "error", err.Error())
 		return m.fail(ctx, st, "undecodable item", log)

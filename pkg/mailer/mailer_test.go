@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/clock"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -76,24 +77,16 @@ func activation(t *testing.T) outbox.Message {
 	}
 }
 
-// write stores m the way product code does: outbox.Put in one transaction with the change that needs it.
+// write stores m the way product code does: tx.Send in one transaction with the change that needs it.
 func (w *world) write(t *testing.T, m outbox.Message) {
 	t.Helper()
-	mail, err := outbox.Put(w.table, m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := dynamo.Store{DB: w.env.Dynamo, Table: w.table}
 	change := table.TokenKey(m.ID) // stands for the token, user or challenge the message belongs to
-	_, err = w.env.Dynamo.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{
-		TransactItems: []types.TransactWriteItem{mail, {Put: &types.Put{
-			TableName: aws.String(w.table),
-			Item: map[string]types.AttributeValue{
-				table.AttrPK: &types.AttributeValueMemberS{Value: change.PK},
-				table.AttrSK: &types.AttributeValueMemberS{Value: change.SK},
-			},
-		}}},
+	tx := store.Tx().Send(m).Replace(map[string]types.AttributeValue{
+		table.AttrPK: &types.AttributeValueMemberS{Value: change.PK},
+		table.AttrSK: &types.AttributeValueMemberS{Value: change.SK},
 	})
-	if err != nil {
+	if err := store.Commit(context.Background(), tx); err != nil {
 		t.Fatalf("write outbox message: %v", err)
 	}
 }
@@ -115,7 +108,7 @@ func (w *world) message(t *testing.T, id string) outbox.Message {
 	if err != nil || out.Item == nil {
 		t.Fatalf("read message %s: %v", id, err)
 	}
-	m, err := outbox.FromItem(out.Item)
+	m, err := dynamo.MessageFromItem(out.Item)
 	if err != nil {
 		t.Fatalf("decode message %s: %v", id, err)
 	}

@@ -3,14 +3,7 @@
 package outbox
 
 import (
-	"strconv"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // Status of a message. A message starts pending; the mailer claims it (sending) while it calls SES, then
@@ -58,43 +51,5 @@ type Message struct {
 	ClaimUntil string `dynamodbav:"claimUntil,omitempty"`
 }
 
-// retention is how long a message stays in the table after it was written (for the user status check).
-const retention = 30 * 24 * time.Hour
-
-// Put is the transaction item that writes a new pending message. Put it in the same TransactWriteItems as the
-// change that needs the email.
-func Put(tableName string, m Message) (types.TransactWriteItem, error) {
-	item, err := Item(m)
-	if err != nil {
-		return types.TransactWriteItem{}, err
-	}
-	return types.TransactWriteItem{Put: &types.Put{
-		TableName:           aws.String(tableName),
-		Item:                item,
-		ConditionExpression: aws.String("attribute_not_exists(pk)"),
-	}}, nil
-}
-
-// Item encodes a message as a table item.
-func Item(m Message) (map[string]types.AttributeValue, error) {
-	if m.Status == "" {
-		m.Status = StatusPending
-	}
-	item, err := attributevalue.MarshalMap(m)
-	if err != nil {
-		return nil, err
-	}
-	key := table.OutboxKey(m.ID)
-	item[table.AttrPK] = &types.AttributeValueMemberS{Value: key.PK}
-	item[table.AttrSK] = &types.AttributeValueMemberS{Value: key.SK}
-	item[table.AttrType] = &types.AttributeValueMemberS{Value: table.TypeOutbox}
-	item[table.AttrTTL] = &types.AttributeValueMemberN{Value: strconv.FormatInt(m.CreatedAt.Add(retention).Unix(), 10)}
-	return item, nil
-}
-
-// FromItem decodes a table item (or a stream image converted to one).
-func FromItem(item map[string]types.AttributeValue) (Message, error) {
-	var m Message
-	err := attributevalue.UnmarshalMap(item, &m)
-	return m, err
-}
+// Retention is how long a message stays in the table after it was written (for the user status check).
+const Retention = 30 * 24 * time.Hour

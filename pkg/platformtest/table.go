@@ -160,7 +160,7 @@ func (tb Table) Messages() []outbox.Message {
 	tb.T.Helper()
 	var out []outbox.Message
 	for _, item := range tb.ItemsOf(table.TypeOutbox) {
-		m, err := outbox.FromItem(item)
+		m, err := dynamo.MessageFromItem(item)
 		if err != nil {
 			tb.T.Fatal(err)
 		}
