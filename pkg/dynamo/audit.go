@@ -21,14 +21,3 @@ func (t *Tx) Audit(e audit.Event) *Tx {
 func AuditItem(e audit.Event) (map[string]types.AttributeValue, error) {
 	return Record(e, table.TypeAudit, table.AuditKey(e.AccountID, e.At, e.ID))
 }
-
-// AuditPut is the transaction item that writes the event.
-//
-// Deprecated: add the event to a Tx with tx.Audit.
-func AuditPut(tableName string, e audit.Event) (types.TransactWriteItem, error) {
-	item, err := AuditItem(e)
-	if err != nil {
-		return types.TransactWriteItem{}, err
-	}
-	return PutNew(tableName, item), nil
-}

@@ -57,12 +57,6 @@ func ConditionFailed(err error) bool {
 	return false
 }
 
-// FailedAt reports whether the transaction's item at index i failed its condition.
-func FailedAt(err error, i int) bool {
-	r := Reasons(err)
-	return i < len(r) && r[i] == "ConditionalCheckFailed"
-}
-
 // Contended reports whether a transaction lost a race with another one; the caller may retry it.
 func Contended(err error) bool {
 	for _, r := range Reasons(err) {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -195,33 +194,4 @@ func ActivateAccount(tableName, accountID string) types.TransactWriteItem {
 // longer pending (another contact activated it first, or it was disabled).
 func (t *Tx) ActivateAccount(accountID string, onFail error) *Tx {
 	return t.Add(ActivateAccount(t.table, accountID), onFail)
-}
-
-// transactAttempts bounds the retries of a transaction that lost a race (TransactionConflict).
-const transactAttempts = 4
-
-// Transact runs a write transaction, retrying a few times with a short backoff while it loses races with other
-// transactions on the same items. A cancellation for a failed condition is returned as it is (dynamo.FailedAt
-// reads it), for the caller to turn into a domain error; any other failure is fault.ErrUnavailable.
-func (s Store) Transact(ctx context.Context, items []types.TransactWriteItem) error {
-	var err error
-	for attempt := range transactAttempts {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return Unavailable("transaction", ctx.Err())
-			case <-time.After(time.Duration(attempt*attempt) * 15 * time.Millisecond):
-			}
-		}
-		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		switch {
-		case err == nil:
-			return nil
-		case ConditionFailed(err):
-			return err
-		case !Contended(err):
-			return Unavailable("transaction", err)
-		}
-	}
-	return Unavailable("transaction (contended)", err)
 }

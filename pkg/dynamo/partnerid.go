@@ -50,17 +50,6 @@ func (t *Tx) SetPartnerID(accountID string, id partnerid.ID, onFail error) *Tx {
 	}}, onFail)
 }
 
-// PartnerIDPut is the transaction item that reserves id for an account.
-//
-// Deprecated: add the guard to a Tx with tx.ReservePartnerID.
-func PartnerIDPut(tableName string, id partnerid.ID, accountID string) (types.TransactWriteItem, error) {
-	item, err := partnerIDGuardItem(id, accountID)
-	if err != nil {
-		return types.TransactWriteItem{}, err
-	}
-	return PutNew(tableName, item), nil
-}
-
 // AccountByPartnerID reads the account a Partner ID names; found is false if none does.
 func (s Store) AccountByPartnerID(ctx context.Context, id partnerid.ID) (account.Account, bool, error) {
 	var g partnerIDGuard
