@@ -112,13 +112,15 @@ func (s *SMSSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case SMSPath:
 		slices.Reverse(texts)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = smsPage.Execute(w, texts)
+		_ = smsPage().Execute(w, texts)
 	default:
 		http.NotFound(w, r)
 	}
 }
 
-var smsPage = template.Must(template.New("sms").Parse(`<!DOCTYPE html>
+// smsPage is the page of received texts, parsed on first use: nothing is parsed at package init.
+var smsPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("sms").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -144,3 +146,4 @@ every 5 seconds; <a href="/local/sms.json">/local/sms.json</a> has the same as J
 {{end}}</body>
 </html>
 `))
+})
