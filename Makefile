@@ -36,6 +36,12 @@ test: deps ## Run every test: vet, unit, integration (emulators), CDK, browser
 bench: deps ## Run the benchmarks and print their figures
 	go test -run '^$$' -bench . -benchtime 20x ./...
 
+RUNS ?= 15
+
+.PHONY: bench-init
+bench-init: ## Print each function's binary size and cold init against a hello-world Lambda (RUNS=15)
+	go run ./cmd/benchinit -runs $(RUNS)
+
 .PHONY: build
 build: ## Build every function as bootstrap for linux/arm64, one folder and zip each
 	@rm -rf $(BUILD) && mkdir -p $(BUILD)
