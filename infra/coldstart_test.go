@@ -62,7 +62,7 @@ func TestEveryFunctionStartsWithItsStackEnvironment(t *testing.T) {
 	tableName := env.NewTable(t)
 	stand := newPlaceholders(t, cfn, tableName)
 	stub := standInAWS(t, stand.secrets)
-	// The SDK's own endpoint settings, which config.LoadDefaultConfig reads for every client built from it.
+	// The SDK's own endpoint settings, which every client a function builds reads (see app.New).
 	endpoints := []string{
 		"AWS_ENDPOINT_URL_DYNAMODB=" + env.DynamoURL,
 		"AWS_ENDPOINT_URL_SESV2=" + env.SESURL,

@@ -32,14 +32,14 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/sweep"
 )
 
-// HTTPWiring is how an HTTP function's wiring builds its endpoints and its handler.
-type HTTPWiring struct {
+// httpWiring is how an HTTP function's wiring builds its endpoints and its handler.
+type httpWiring struct {
 	Mux     func(*app.App) (httpapi.Mux, error)
 	Handler func(*app.App) (httpapi.Handler, error)
 }
 
-// HTTPFunctions is the wiring of every HTTP function, by name.
-var HTTPFunctions = map[string]HTTPWiring{
+// httpFunctions is the wiring of every HTTP function, by name.
+var httpFunctions = map[string]httpWiring{
 	route.Health:        {health.Mux, health.Handler},
 	route.Signup:        {signup.Mux, signup.Handler},
 	route.Activation:    {activation.Mux, activation.Handler},
@@ -78,7 +78,7 @@ func (a *App) Handler(function string) (any, error) {
 
 // HTTP builds the handler of an HTTP function.
 func (a *App) HTTP(function string) (httpapi.Handler, error) {
-	w, ok := HTTPFunctions[function]
+	w, ok := httpFunctions[function]
 	if !ok {
 		return nil, fmt.Errorf("no http function %q", function)
 	}
@@ -87,7 +87,7 @@ func (a *App) HTTP(function string) (httpapi.Handler, error) {
 
 // Mux builds the endpoints of an HTTP function, one per route of route.Of(function).
 func (a *App) Mux(function string) (httpapi.Mux, error) {
-	w, ok := HTTPFunctions[function]
+	w, ok := httpFunctions[function]
 	if !ok {
 		return nil, fmt.Errorf("no http function %q", function)
 	}
