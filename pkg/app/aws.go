@@ -2,16 +2,12 @@ package app
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
 // awsConfig completes base (zero, or what WithAWS gave) into the configuration every client of the process is
@@ -38,7 +34,7 @@ func awsConfig(base aws.Config, c Config) (aws.Config, error) {
 			return cfg, errors.New("no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (Lambda sets them to the role's)")
 		}
 	}
-	if u := os.Getenv("AWS_ENDPOINT_URL"); u != "" && cfg.BaseEndpoint == nil {
+	if u := os.Getenv("AWS_ENDPOINT_URL"); u != "" && cfg.BaseEndpoint == nil && !ignoreEndpointSettings() {
 		cfg.BaseEndpoint = aws.String(u)
 	}
 	local := map[string]string{}
@@ -75,56 +71,9 @@ func (e endpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (stri
 // GetIgnoreConfiguredEndpoints is the SDK's AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: true ignores the endpoint
 // settings.
 func (endpoints) GetIgnoreConfiguredEndpoints(context.Context) (bool, bool, error) {
-	v := os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-	return strings.EqualFold(v, "true"), v != "", nil
+	return ignoreEndpointSettings(), os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") != "", nil
 }
 
-// loadSecrets fills in what the configuration names by ARN and was not given directly: the HMAC key (stored
-// hex-encoded) and the origin secret. A function given neither builds no Secrets Manager client; one given both
-// reads them side by side, so its cold start waits for one round trip, not two.
-func loadSecrets(ctx context.Context, cfg aws.Config, c *Config) error {
-	needKey := c.Key == nil && c.HMACSecretARN != ""
-	needOrigin := c.OriginSecret == "" && c.OriginSecretARN != ""
-	if !needKey && !needOrigin {
-		return nil
-	}
-	sm := secretsmanager.NewFromConfig(cfg)
-	var (
-		wg                sync.WaitGroup
-		key, origin       string
-		errKey, errOrigin error
-	)
-	if needKey {
-		wg.Go(func() { key, errKey = secretString(ctx, sm, c.HMACSecretARN) })
-	}
-	if needOrigin {
-		wg.Go(func() { origin, errOrigin = secretString(ctx, sm, c.OriginSecretARN) })
-	}
-	wg.Wait()
-	if errKey != nil {
-		return fmt.Errorf("read hmac key: %w", errKey)
-	}
-	if errOrigin != nil {
-		return fmt.Errorf("read origin secret: %w", errOrigin)
-	}
-	if needKey {
-		k, err := hex.DecodeString(key)
-		if err != nil || len(k) < 32 {
-			return errors.New("the hmac key secret must hold at least 32 hex-encoded bytes")
-		}
-		c.Key = k
-	}
-	if needOrigin {
-		c.OriginSecret = origin
-	}
-	return nil
-}
-
-// secretString is the value of a secret, trimmed.
-func secretString(ctx context.Context, sm *secretsmanager.Client, arn string) (string, error) {
-	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(aws.ToString(out.SecretString)), nil
+func ignoreEndpointSettings() bool {
+	return strings.EqualFold(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true")
 }

@@ -86,7 +86,8 @@ func TestEachFunctionLinksOnlyItsOwnCode(t *testing.T) {
 					t.Errorf("links use case %s: %v, want %v", uc, linked, wanted)
 				}
 			}
-			never := []string{"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"}
+			never := []string{"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams",
+				"github.com/aws/aws-sdk-go-v2/service/secretsmanager"}
 			if f.Name != route.Mailer {
 				never = append(never, "github.com/aws/aws-sdk-go-v2/service/sesv2", "github.com/aws/aws-sdk-go-v2/service/sns",
 					"text/template", "html/template")
