@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -164,7 +163,7 @@ func sampleEvents(t *testing.T) map[string][]sample {
 type process struct {
 	api    *runtimeapi.Server
 	exited chan struct{}
-	log    *syncBuffer
+	log    *testenv.Buffer
 	name   string
 }
 
@@ -178,7 +177,7 @@ func startFunction(t *testing.T, path, name string, fnEnv, endpoints []string) *
 	cmd := exec.Command(path)
 	cmd.Dir = t.TempDir()
 	cmd.Env = slices.Concat(api.ServiceEnv(name, "us-east-1"), fnEnv, endpoints)
-	p := &process{api: api, exited: make(chan struct{}), log: &syncBuffer{}, name: name}
+	p := &process{api: api, exited: make(chan struct{}), log: &testenv.Buffer{}, name: name}
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	started := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -240,7 +239,7 @@ func prepare(t *testing.T, db *dynamodb.Client, tableName string, f route.Functi
 		t.Fatalf("%s is not a stream event (%v)", s.file, err)
 	}
 	for _, r := range ev.Records {
-		item := itemOf(t, r.Change.NewImage)
+		item := testenv.ItemOf(t, r.Change.NewImage)
 		item["to"] = &types.AttributeValueMemberS{Value: s.to}
 		if _, err := db.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: aws.String(tableName), Item: item}); err != nil {
 			t.Fatal(err)
@@ -275,56 +274,4 @@ func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 			t.Fatalf("%s answered %s, want null", f.Name, out)
 		}
 	}
-}
-
-// itemOf converts a stream image into the table item it shows.
-func itemOf(t *testing.T, image map[string]events.DynamoDBAttributeValue) map[string]types.AttributeValue {
-	out := make(map[string]types.AttributeValue, len(image))
-	for k, v := range image {
-		out[k] = valueOf(t, v)
-	}
-	return out
-}
-
-func valueOf(t *testing.T, v events.DynamoDBAttributeValue) types.AttributeValue {
-	switch v.DataType() {
-	case events.DataTypeString:
-		return &types.AttributeValueMemberS{Value: v.String()}
-	case events.DataTypeNumber:
-		return &types.AttributeValueMemberN{Value: v.Number()}
-	case events.DataTypeBoolean:
-		return &types.AttributeValueMemberBOOL{Value: v.Boolean()}
-	case events.DataTypeNull:
-		return &types.AttributeValueMemberNULL{Value: true}
-	case events.DataTypeStringSet:
-		return &types.AttributeValueMemberSS{Value: v.StringSet()}
-	case events.DataTypeList:
-		var l []types.AttributeValue
-		for _, el := range v.List() {
-			l = append(l, valueOf(t, el))
-		}
-		return &types.AttributeValueMemberL{Value: l}
-	case events.DataTypeMap:
-		return &types.AttributeValueMemberM{Value: itemOf(t, v.Map())}
-	}
-	t.Fatalf("attribute type %v has no conversion here", v.DataType())
-	return nil
-}
-
-// syncBuffer is a process's output, written by its pipes and read by the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -66,7 +66,7 @@ func TestFixtureIsAnOutboxInsert(t *testing.T) {
 	if len(ev.Records) != 1 || !table.OutboxInserts.Match(ev.Records[0]) {
 		t.Fatal("the fixture is not one record the mailer's filter passes")
 	}
-	item := itemOf(t, ev.Records[0].Change.NewImage)
+	item := testenv.ItemOf(t, ev.Records[0].Change.NewImage)
 	m, err := dynamo.MessageFromItem(item)
 	if err != nil {
 		t.Fatalf("the fixture's image is not a message: %v", err)
@@ -92,7 +92,7 @@ func TestHandlerSendsTheFixturesMessage(t *testing.T) {
 	env := testenv.Get(t)
 	name := env.NewTable(t)
 	_, ev := readFixture(t)
-	item := itemOf(t, ev.Records[0].Change.NewImage)
+	item := testenv.ItemOf(t, ev.Records[0].Change.NewImage)
 	to := testenv.UniqueEmail(t, "ada") // the mailbox is shared by every test
 	item["to"] = &types.AttributeValueMemberS{Value: to}
 	if _, err := env.Dynamo.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(name), Item: item}); err != nil {
@@ -137,46 +137,4 @@ func TestHandlerSendsTheFixturesMessage(t *testing.T) {
 	if err != nil || m.Status != outbox.StatusSent || !m.SentAt.Equal(sentAt) || m.SESMessageID != mails[0].MessageID {
 		t.Fatalf("message = %+v, %v; want sent at %v", m, err, sentAt)
 	}
-}
-
-// itemOf converts a stream image into a table item, as the table held it.
-func itemOf(t *testing.T, image map[string]events.DynamoDBAttributeValue) map[string]types.AttributeValue {
-	t.Helper()
-	out := make(map[string]types.AttributeValue, len(image))
-	for k, v := range image {
-		out[k] = valueOf(t, v)
-	}
-	return out
-}
-
-func valueOf(t *testing.T, v events.DynamoDBAttributeValue) types.AttributeValue {
-	t.Helper()
-	switch v.DataType() {
-	case events.DataTypeString:
-		return &types.AttributeValueMemberS{Value: v.String()}
-	case events.DataTypeNumber:
-		return &types.AttributeValueMemberN{Value: v.Number()}
-	case events.DataTypeBoolean:
-		return &types.AttributeValueMemberBOOL{Value: v.Boolean()}
-	case events.DataTypeNull:
-		return &types.AttributeValueMemberNULL{Value: true}
-	case events.DataTypeBinary:
-		return &types.AttributeValueMemberB{Value: v.Binary()}
-	case events.DataTypeStringSet:
-		return &types.AttributeValueMemberSS{Value: v.StringSet()}
-	case events.DataTypeNumberSet:
-		return &types.AttributeValueMemberNS{Value: v.NumberSet()}
-	case events.DataTypeBinarySet:
-		return &types.AttributeValueMemberBS{Value: v.BinarySet()}
-	case events.DataTypeList:
-		var l []types.AttributeValue
-		for _, el := range v.List() {
-			l = append(l, valueOf(t, el))
-		}
-		return &types.AttributeValueMemberL{Value: l}
-	case events.DataTypeMap:
-		return &types.AttributeValueMemberM{Value: itemOf(t, v.Map())}
-	}
-	t.Fatalf("unknown attribute type %v", v.DataType())
-	return nil
 }

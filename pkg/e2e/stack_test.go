@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http/httptest"
@@ -63,7 +62,7 @@ func newStack(t *testing.T, opts ...app.Option) *stack {
 	cfg := env.Config(tableName)
 	cfg.PortalURL = origin
 	cfg.Origins = []string{origin}
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	t.Cleanup(func() {
 		if t.Failed() && logs.Len() > 0 {
 			t.Logf("server log:\n%s", logs.String())
@@ -178,28 +177,4 @@ func codeIn(t *testing.T, mail emulator.Email) string {
 		t.Fatalf("no 6-digit code in the email %q:\n%s", mail.Subject, mail.Text)
 	}
 	return m[1]
-}
-
-// syncBuffer is a log destination that the server's goroutines share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Len()
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -23,13 +23,14 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
 
 // fakeSES is an SES endpoint that answers from a script, counting the calls.
 type fakeSES struct {
 	calls  atomic.Int32
 	answer func(n int32, w http.ResponseWriter)
-	bodies syncBuffer
+	bodies testenv.Buffer
 }
 
 func (f *fakeSES) start(t *testing.T) string {

@@ -1,7 +1,6 @@
 package mailer_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"regexp"
@@ -32,7 +31,7 @@ type world struct {
 	table string
 	clock *clock.Fake
 	keys  *secret.Keyring
-	logs  *syncBuffer
+	logs  *testenv.Buffer
 }
 
 func newWorld(t *testing.T) *world {
@@ -42,7 +41,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &world{env: env, table: env.NewTable(t), clock: clock.NewFake(t0), keys: keys, logs: &syncBuffer{}}
+	return &world{env: env, table: env.NewTable(t), clock: clock.NewFake(t0), keys: keys, logs: &testenv.Buffer{}}
 }
 
 // mailer builds a mailer on the world; ses nil means the SES emulator.
@@ -301,22 +300,4 @@ func TestNewMailerNamesWhatIsMissing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "SES") || !strings.Contains(err.Error(), "PortalURL") {
 		t.Fatalf("err = %v, want the missing fields named", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers (the mailer logs from several goroutines).
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,13 +1,11 @@
 package onboarding_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
@@ -16,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
 
 func TestSampleEvents(t *testing.T) {
@@ -63,7 +62,7 @@ func TestSampleEvents(t *testing.T) {
 func TestNoSecretInTheLog(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	var log syncBuffer
+	var log testenv.Buffer
 	f.useLog(&log)
 	c := f.create(f.super, "customer", f.providerID, "Quiet Co")
 	tok := f.linkToken(c.ContactUserID)
@@ -80,26 +79,6 @@ func TestNoSecretInTheLog(t *testing.T) {
 		t.Fatal("nothing was logged")
 	}
 }
-
-// syncBuffer is a log destination that handlers may write to concurrently.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) Len() int { return len(b.String()) }
 
 // useLog rebuilds the fixture's service and handlers with a debug logger writing to w.
 func (f *fixture) useLog(w io.Writer) {
