@@ -42,20 +42,19 @@ func (tb Table) Store() dynamo.Store { return dynamo.Store{DB: tb.DB, Table: tb.
 // activation would leave them.
 func (tb Table) Seed(acct account.Account, u user.User, m user.Membership) {
 	tb.T.Helper()
-	put := func(item map[string]types.AttributeValue, err error) types.TransactWriteItem {
+	tx := tb.Store().Tx()
+	put := func(item map[string]types.AttributeValue, err error) {
 		if err != nil {
 			tb.T.Fatal(err)
 		}
-		return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(tb.Name), Item: item}}
+		tx.Replace(item)
 	}
-	_, err := tb.DB.TransactWriteItems(tb.T.Context(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		put(dynamo.Record(acct, table.TypeAccount, table.AccountKey(acct.ID))),
-		put(dynamo.Record(u, table.TypeUser, table.UserKey(u.ID))),
-		put(dynamo.EmailGuardItem(u.Email, u.ID)),
-		put(dynamo.Record(m, table.TypeMember, table.MembershipKey(m.UserID, m.AccountID),
-			dynamo.OnGSI1(table.MembersGSI1(m.AccountID, m.UserName, m.UserID)))),
-	}})
-	if err != nil {
+	put(dynamo.Record(acct, table.TypeAccount, table.AccountKey(acct.ID)))
+	put(dynamo.Record(u, table.TypeUser, table.UserKey(u.ID)))
+	put(dynamo.EmailGuardItem(u.Email, u.ID))
+	put(dynamo.Record(m, table.TypeMember, table.MembershipKey(m.UserID, m.AccountID),
+		dynamo.OnGSI1(table.MembersGSI1(m.AccountID, m.UserName, m.UserID))))
+	if err := tb.Store().Commit(tb.T.Context(), tx); err != nil {
 		tb.T.Fatalf("seed %s: %v", u.Email, err)
 	}
 }
