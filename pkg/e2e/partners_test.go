@@ -22,7 +22,7 @@ import (
 // field), the new partner pending in the tree, enabling its branding from the details panel, the branding page
 // (a file that is not an image refused next to the logo field, then a real logo, colour and support address in
 // the live preview, saved), and then a customer created below the partner, whose activation email carries the
-// partner's colour and logo. The pages are checked at a phone's width too.
+// partner's colour and logo.
 func TestProviderAddsAPartnerWhoseBrandingReachesItsCustomers(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
@@ -228,10 +228,20 @@ func TestProviderAddsAPartnerWhoseBrandingReachesItsCustomers(t *testing.T) {
 	}
 	q.snap("partner-branded")
 
-	// At a phone's width: nothing needs sideways scrolling.
+}
+
+// TestPartnersPagesFitAPhone: at a phone's width the partners page, the add-partner wizard and a partner's
+// branding page need no sideways scrolling.
+func TestPartnersPagesFitAPhone(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	_, admin := s.adminSession(t, "Northwind Platform")
+	partnerID := accountByAPI(t, admin, "partner", sessionAccount(t, admin), "Harbour IT Partners", "Pat Partner", testenv.UniqueEmail(t, "pat"))
+	admin.call("PUT", "/v1/accounts/"+partnerID+"/branding/enabled", map[string]bool{"enabled": true}, http.StatusOK, nil)
+	p := s.signedInPage(t, admin)
 	p.viewport(phoneWidth, 844, true)
 	p.open("/partners", "tree")
-	p.visibleCSS(row)
+	p.visibleCSS(fmt.Sprintf(`#rows-body tr[data-id=%q]`, partnerID))
 	p.fitsWidth("the partners page")
 	p.snap("phone-tree")
 	p.click("add-account")
