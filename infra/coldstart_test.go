@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,22 +41,14 @@ const (
 // events/ on /response: a function whose stack environment lacks something its start-up needs fails here, not
 // in AWS after a deploy.
 func TestEveryFunctionStartsWithItsStackEnvironment(t *testing.T) {
-	bin := t.TempDir()
 	start := time.Now()
-	built := make(chan error, 1)
-	var building time.Duration
-	go func() { // the build and the synthesis share the wait
-		err := buildFunctions(bin)
-		building = time.Since(start)
-		built <- err
-	}()
 	_, cfn := synth(t)
-	synthesizing := time.Since(start)
-	if err := <-built; err != nil {
+	bin, err := builtFunctions()
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("synthesis %v, build of the %d bootstraps %v, side by side", synthesizing.Round(time.Millisecond),
-		len(route.Functions), building.Round(time.Millisecond))
+	t.Logf("synthesis and the build of the %d bootstraps (started with the test binary) waited for: %v",
+		len(route.Functions), time.Since(start).Round(time.Millisecond))
 
 	env := testenv.Get(t)
 	tableName := env.NewTable(t)
@@ -104,6 +97,24 @@ func TestEveryFunctionStartsWithItsStackEnvironment(t *testing.T) {
 }
 
 // buildFunctions builds every function's bootstrap for this machine, into dir/<name>, in one go build.
+// builtFunctions waits for the bootstraps that TestMain started building when the test binary started (a
+// shared fixture, like the synthesized stack), and returns their folder.
+var builtFunctions = sync.OnceValues(func() (string, error) { return <-functionsBuilt, <-functionsBuildErr })
+
+var (
+	functionsBuilt    = make(chan string, 1)
+	functionsBuildErr = make(chan error, 1)
+)
+
+// startBuildingFunctions builds every function's bootstrap into a folder of dir, in the background.
+func startBuildingFunctions(dir string) {
+	go func() {
+		bin := filepath.Join(dir, "bin")
+		functionsBuildErr <- buildFunctions(bin)
+		functionsBuilt <- bin
+	}()
+}
+
 func buildFunctions(dir string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -41,7 +41,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	workDir = dir
-	// The emulators are for TestEveryFunctionStartsWithItsStackEnvironment, which runs the real functions.
+	// The emulators and the bootstraps are for TestEveryFunctionStartsWithItsStackEnvironment, which runs the real
+	// functions; the build runs while the emulators start and the other tests synthesize.
+	startBuildingFunctions(dir)
 	code := testenv.Run(m)
 	jsii.Close()
 	os.RemoveAll(dir)
