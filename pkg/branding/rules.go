@@ -59,10 +59,14 @@ const (
 
 var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
 
+// IsHexColor reports whether s is a colour as #RRGGBB, exactly (no spaces): the one colour rule, which the
+// mailer also applies to what it puts in an email.
+func IsHexColor(s string) bool { return hexColor.MatchString(s) }
+
 // Color checks a primary colour, #RRGGBB, and returns it in lower case so equal colours compare equal.
 func Color(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if !hexColor.MatchString(s) {
+	if !IsHexColor(s) {
 		return "", false
 	}
 	return strings.ToLower(s), true

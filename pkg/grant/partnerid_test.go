@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
@@ -79,7 +80,7 @@ func TestPartnerIDCollisions(t *testing.T) {
 		}
 		created, err := ob.Create(ctx, super, onboarding.CreateAccountRequest{
 			Kind: string(account.Partner), ParentID: w.ProviderID,
-			Company: onboarding.CompanyInput{Name: "Collision Partner", Address: "1 Main Street", Country: "US", City: "Seattle"},
+			Company: field.Company{Name: "Collision Partner", Address: "1 Main Street", Country: "US", City: "Seattle"},
 			Contact: onboarding.ContactInput{Name: "Cole Lision", Email: testenv.UniqueEmail(t, "cole")},
 		})
 		if err != nil {

@@ -3,12 +3,10 @@ package mailer
 import (
 	"net/mail"
 	"net/url"
-	"regexp"
 
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 )
-
-var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
 
 // safe is the brand with anything that cannot go into an email as-is replaced or dropped: a colour that is
 // not #RRGGBB falls back to the default, a logo that is not an absolute http(s) URL and a support address that
@@ -17,7 +15,7 @@ func safe(b outbox.Brand) outbox.Brand {
 	if b.Name == "" {
 		b.Name = outbox.DefaultBrand.Name
 	}
-	if !hexColor.MatchString(b.Color) {
+	if !branding.IsHexColor(b.Color) {
 		b.Color = outbox.DefaultBrand.Color
 	}
 	if !webURL(b.LogoURL) {

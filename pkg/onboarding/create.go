@@ -24,7 +24,7 @@ import (
 type CreateAccountRequest struct {
 	Kind      string          `json:"kind"`
 	ParentID  string          `json:"parentId"`
-	Company   CompanyInput    `json:"company"`
+	Company   field.Company   `json:"company"`
 	Contact   ContactInput    `json:"contact"`
 	TwoFactor *TwoFactorInput `json:"twoFactor"`
 	// Profile is "now" (the default: the form carries the company details) or "later" (the short form, for MSP
@@ -41,9 +41,6 @@ const (
 
 // later reports whether the request uses the short form.
 func (r *CreateAccountRequest) later() bool { return r.Profile == ProfileLater }
-
-// CompanyInput is the new account's company details, checked as every company form is (package field).
-type CompanyInput = field.Company
 
 // ContactInput is the new account's point of contact, who becomes its administrator.
 type ContactInput struct {
