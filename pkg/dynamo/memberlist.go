@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -137,12 +136,6 @@ func (s Store) Members(ctx context.Context, accountID string) ([]MemberRow, erro
 	}
 }
 
-// batchGetMax is the most keys one BatchGetItem takes.
-const batchGetMax = 100
-
-// batchAttempts bounds the re-requests of keys DynamoDB left unprocessed (under throttling).
-const batchAttempts = 5
-
 // UsersByID reads users by id, up to 100 per request (eventually consistent: the details of a page of the
 // user list). Users that do not exist are missing from the answer. The store's client must also be a
 // BatchGetter, as the DynamoDB client is.
@@ -156,38 +149,19 @@ func (s Store) UsersByID(ctx context.Context, ids []string) (map[string]user.Use
 
 func usersByID(ctx context.Context, db BatchGetter, tableName string, ids []string) (map[string]user.User, error) {
 	out := make(map[string]user.User, len(ids))
-	for chunk := range slices.Chunk(ids, batchGetMax) {
-		keys := make([]map[string]types.AttributeValue, len(chunk))
-		for i, id := range chunk {
-			keys[i] = table.UserKey(id).AV()
-		}
-		req := map[string]types.KeysAndAttributes{tableName: {Keys: keys}}
-		for attempt := 0; len(req) > 0; attempt++ {
-			if attempt == batchAttempts {
-				return nil, Unavailable("batch get users", fmt.Errorf("keys left unprocessed"))
-			}
-			if attempt > 0 {
-				select {
-				case <-ctx.Done():
-					return nil, Unavailable("batch get users", ctx.Err())
-				case <-time.After(time.Duration(attempt*attempt) * 20 * time.Millisecond):
-				}
-			}
-			res, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, Unavailable("batch get users", err)
-			}
-			for _, item := range res.Responses[tableName] {
-				var u user.User
-				if err := attributevalue.UnmarshalMap(item, &u); err != nil {
-					return nil, fmt.Errorf("decode user: %w", err)
-				}
-				out[u.ID] = u
-			}
-			req = res.UnprocessedKeys
-		}
+	keys := make([]table.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = table.UserKey(id)
 	}
-	return out, nil
+	err := batchGet(ctx, db, tableName, keys, false, func(item map[string]types.AttributeValue) error {
+		var u user.User
+		if err := attributevalue.UnmarshalMap(item, &u); err != nil {
+			return fmt.Errorf("decode user: %w", err)
+		}
+		out[u.ID] = u
+		return nil
+	})
+	return out, err
 }
 
 // Admins lists up to limit ids of the users whose membership of an account holds its administrator role, from
