@@ -129,7 +129,12 @@ func TestEffectiveBrandingIsTheNearestBrandedAncestors(t *testing.T) {
 // countingDB counts the reads a lookup makes; a query of any kind is a failure.
 type countingDB struct {
 	*dynamodb.Client
-	gets, queries atomic.Int32
+	gets, batches, queries atomic.Int32
+}
+
+func (c *countingDB) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	c.batches.Add(1)
+	return c.Client.BatchGetItem(ctx, in, opts...)
 }
 
 func (c *countingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
@@ -142,23 +147,26 @@ func (c *countingDB) Query(ctx context.Context, in *dynamodb.QueryInput, opts ..
 	return c.Client.Query(ctx, in, opts...)
 }
 
-func TestResolutionReadsAtMostThreeItems(t *testing.T) {
+// An account's effective branding costs two requests whatever its depth: the account, then one batch of the
+// branding records on its path (none for the provider).
+func TestResolutionReadsTwice(t *testing.T) {
 	t.Parallel()
 	tr := newTree(t)
 	tr.brandPartner(tr.msp.ID, tr.mspAdmin, map[string]string{"color": "#111111", "supportEmail": "help@northwind.example"})
 	db := &countingDB{Client: tr.Env.Dynamo}
 	r := branding.Resolver{Store: dynamo.Store{DB: db, Table: tr.Table}}
 	for _, c := range []struct {
-		id   string
-		want int32
-	}{{tr.customer.ID, 3}, {tr.partner.ID, 3}, {tr.msp.ID, 2}, {tr.ProviderID, 1}} {
+		id      string
+		batches int32
+	}{{tr.customer.ID, 1}, {tr.partner.ID, 1}, {tr.msp.ID, 1}, {tr.ProviderID, 0}} {
 		db.gets.Store(0)
+		db.batches.Store(0)
 		e, err := r.Effective(context.Background(), c.id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := db.gets.Load(); got != c.want || db.queries.Load() != 0 {
-			t.Fatalf("%s: %d GetItems and %d queries, want %d and none", c.id, got, db.queries.Load(), c.want)
+		if gets, batches := db.gets.Load(), db.batches.Load(); gets != 1 || batches != c.batches || db.queries.Load() != 0 {
+			t.Fatalf("%s: %d GetItems, %d batches and %d queries, want 1, %d and none", c.id, gets, batches, db.queries.Load(), c.batches)
 		}
 		if c.id != tr.ProviderID && e.AccountID != tr.msp.ID {
 			t.Fatalf("%s: branding of %q", c.id, e.AccountID)

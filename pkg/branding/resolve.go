@@ -14,7 +14,7 @@ type Store interface {
 }
 
 // Resolver finds the effective branding of accounts. Resolving an account reads it and the branding records of
-// the MSPs and partners on its path (at most two, in parallel): at most three GetItems, and no query. The zero
+// the MSPs and partners on its path (at most two, in one batch): two requests at most, and no query. The zero
 // value is not usable: set Store.
 type Resolver struct {
 	Store Store
@@ -31,7 +31,7 @@ func (r Resolver) Effective(ctx context.Context, accountID string) (Effective, e
 }
 
 // EffectiveOf is the effective branding of an account already read: the branding records of the MSPs and
-// partners on its path (at most two reads, none for the provider).
+// partners on its path (one batch of at most two, none for the provider).
 func (r Resolver) EffectiveOf(ctx context.Context, acc account.Account) (Effective, error) {
 	path, err := r.Path(ctx, acc)
 	if err != nil {

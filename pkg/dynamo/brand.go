@@ -6,11 +6,9 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,29 +70,23 @@ func (s Store) Brand(ctx context.Context, accountID string) (r branding.Record, 
 	return b.record(), found, err
 }
 
-// Brands reads the branding of several accounts at once (one GetItem each, in parallel) and returns those that
-// exist, by account id. Callers pass a handful of ids: the MSPs and partners on one account's path.
+// Brands reads the branding of several accounts in one consistent batch and returns those that exist, by account
+// id. Callers pass a handful of ids: the MSPs and partners on one account's path.
 func (s Store) Brands(ctx context.Context, accountIDs []string) (map[string]branding.Record, error) {
-	var (
-		wg    sync.WaitGroup
-		out   = make(map[string]branding.Record, len(accountIDs))
-		errs  = make([]error, len(accountIDs))
-		found = make([]bool, len(accountIDs))
-		items = make([]branding.Record, len(accountIDs))
-	)
+	keys := make([]table.Key, len(accountIDs))
 	for i, id := range accountIDs {
-		wg.Go(func() { items[i], found[i], errs[i] = s.Brand(ctx, id) })
+		keys[i] = table.BrandKey(id)
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	for i, id := range accountIDs {
-		if found[i] {
-			out[id] = items[i]
+	out := make(map[string]branding.Record, len(accountIDs))
+	err := batchGet(ctx, s.DB, s.Table, keys, true, func(item map[string]types.AttributeValue) error {
+		var b brandItem
+		if err := attributevalue.UnmarshalMap(item, &b); err != nil {
+			return fmt.Errorf("decode branding: %w", err)
 		}
-	}
-	return out, nil
+		out[b.AccountID] = b.record()
+		return nil
+	})
+	return out, err
 }
 
 // Logo reads an account's logo; found is false when it has none.

@@ -1,24 +1,32 @@
 package dynamo
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // MoveSession adds the write that makes a session act in another account (the account switcher). It holds only
 // while the session is still the user's and still acts in from; onFail is what it means when the session ended
-// or moved since it was read. The account switched to is the caller's to check: RequireMembership,
+// or moved since it was read; reach is what its requests will read there (session.Reach). The account switched to is the caller's to check: RequireMembership,
 // RequireOpenAccount, and Store.AccountUsable for the accounts above it.
-func (t *Tx) MoveSession(hash, userID, from, to string, onFail error) *Tx {
+func (t *Tx) MoveSession(hash, userID, from, to string, reach session.Reach, onFail error) *Tx {
+	r, err := attributevalue.Marshal(reachRecordOf(reach))
+	if err != nil { // a struct of strings and lists of strings always encodes
+		panic(fmt.Sprintf("encode session reach: %v", err))
+	}
 	return t.Add(types.TransactWriteItem{Update: &types.Update{
 		TableName:                 aws.String(t.table),
 		Key:                       table.SessionKey(hash).AV(),
-		UpdateExpression:          aws.String("SET accountId = :to"),
+		UpdateExpression:          aws.String("SET accountId = :to, reach = :reach"),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND userId = :user AND accountId = :from"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":to": S(to), ":from": S(from), ":user": S(userID)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":to": S(to), ":from": S(from), ":user": S(userID), ":reach": r},
 	}}, onFail)
 }
 

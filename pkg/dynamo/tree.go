@@ -9,7 +9,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -21,25 +20,52 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-// AccountAncestors reads the accounts above a, root first, in parallel and consistently: at most three reads,
-// whatever the size of the tree. An ancestor that does not exist is left out (accounts are never deleted, so
-// only hand-made test data lacks one).
+// AccountAncestors reads the accounts above a, root first, in one consistent batch of at most three, whatever
+// the size of the tree; within a request whose session check read them ahead (Store.ReadAhead), from that read.
+// An ancestor that does not exist is left out (accounts are never deleted, so only hand-made test data lacks one).
 func (s Store) AccountAncestors(ctx context.Context, a account.Account) ([]account.Account, error) {
-	found := make([]account.Account, len(a.Ancestors))
-	ok := make([]bool, len(a.Ancestors))
-	errs := make([]error, len(a.Ancestors))
-	var wg sync.WaitGroup
-	for i, id := range a.Ancestors {
-		wg.Go(func() { ok[i], errs[i] = Get(ctx, s.DB, s.Table, table.AccountKey(id), &found[i]) })
+	if len(a.Ancestors) == 0 {
+		return nil, nil
 	}
-	wg.Wait()
-	out := make([]account.Account, 0, len(found))
-	for i := range found {
-		if errs[i] != nil {
-			return nil, errs[i]
+	if rs := readSetOf(ctx); rs != nil && rs.holds(s.Table, a.Ancestors) {
+		return s.accountsOneByOne(ctx, a.Ancestors)
+	}
+	keys := make([]table.Key, len(a.Ancestors))
+	for i, id := range a.Ancestors {
+		keys[i] = table.AccountKey(id)
+	}
+	byID := make(map[string]account.Account, len(keys))
+	err := batchGet(ctx, s.DB, s.Table, keys, true, func(item map[string]types.AttributeValue) error {
+		var got account.Account
+		if err := attributevalue.UnmarshalMap(item, &got); err != nil {
+			return fmt.Errorf("decode account: %w", err)
 		}
-		if ok[i] {
-			out = append(out, found[i])
+		byID[got.ID] = got
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]account.Account, 0, len(keys))
+	for _, id := range a.Ancestors {
+		if got, ok := byID[id]; ok {
+			out = append(out, got)
+		}
+	}
+	return out, nil
+}
+
+// accountsOneByOne reads accounts by id, root first, leaving out those that do not exist.
+func (s Store) accountsOneByOne(ctx context.Context, ids []string) ([]account.Account, error) {
+	out := make([]account.Account, 0, len(ids))
+	for _, id := range ids {
+		var got account.Account
+		found, err := Get(ctx, s.DB, s.Table, table.AccountKey(id), &got)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			out = append(out, got)
 		}
 	}
 	return out, nil

@@ -27,6 +27,21 @@ type Session struct {
 	LastSeenAt        time.Time
 	IdleExpiresAt     time.Time
 	AbsoluteExpiresAt time.Time
+	// Reach names what the check of every request reads besides the user, the membership and the account.
+	Reach Reach
+}
+
+// Reach names, for the check every request of a session makes, the records it reads besides the user, the
+// membership and the account the session acts in: the accounts above that account (disabling one blocks its
+// subtree) and, for a support partner's staff member, the grant they act through and the partner account with the
+// accounts above it. It is written when the session starts acting in its account, so that the check reads all of
+// it in one batch. It is a hint, never trusted: the check decides on the records it reads, and a reach that no
+// longer names what they point to only costs another read.
+type Reach struct {
+	Above        []string // ids of the accounts above the session's account, root first
+	GrantID      string   // the grant a staff member acts through; "" for the account's own people
+	PartnerID    string   // the grant's partner account
+	PartnerAbove []string // ids of the accounts above the partner, root first
 }
 
 // New starts a session at now.

@@ -76,10 +76,14 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 	if !usable {
 		return Me{}, errAccountOff
 	}
+	reach, err := s.reachOf(ctx, acct, m)
+	if err != nil {
+		return Me{}, err
+	}
 	// The session moves only while it is still the caller's and acts where it did, the membership is there and
 	// the account not disabled: each condition answers for itself.
 	tx := s.store.Tx().
-		MoveSession(a.SessionHash, a.UserID, a.AccountID, accountID, ErrSessionEnded()).
+		MoveSession(a.SessionHash, a.UserID, a.AccountID, accountID, reach, ErrSessionEnded()).
 		RequireMembership(a.UserID, accountID, errNotMember).
 		RequireOpenAccount(accountID, errAccountOff)
 	if err := s.store.Commit(ctx, tx); err != nil {
