@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -70,7 +71,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	if a.aws, err = awsConfig(a.aws, cfg); err != nil {
 		return nil, err
 	}
-	a.dynamo = sync.OnceValue(func() *dynamodb.Client { return dynamodb.NewFromConfig(a.aws) })
+	a.dynamo = sync.OnceValue(func() *dynamodb.Client { return dynamodb.NewFromConfig(a.aws, dynamo.ReadOnce) })
 	if err := loadSecrets(ctx, a.aws, &a.Config); err != nil {
 		return nil, err
 	}
@@ -95,7 +96,8 @@ func NewLogger(level string) *slog.Logger {
 // stack's stream reader): the process's region and credentials, and the endpoint settings.
 func (a *App) AWS() aws.Config { return a.aws }
 
-// Dynamo is the DynamoDB client, built on first use.
+// Dynamo is the DynamoDB client, built on first use. It answers repeated reads of a request from the request's read
+// set (dynamo.ReadOnce).
 func (a *App) Dynamo() *dynamodb.Client { return a.dynamo() }
 
 // Store is the table's store.
@@ -119,12 +121,17 @@ func (a *App) HTTP(function string, mux httpapi.Mux, auth httpapi.Authenticator)
 			}
 		}
 	}
-	return httpapi.New(httpapi.Config{
+	h := httpapi.New(httpapi.Config{
 		Function:     function,
 		Mux:          mux,
 		Auth:         auth,
 		Origins:      a.Config.Origins,
 		OriginSecret: a.Config.OriginSecret,
 		Log:          a.Log,
-	}), nil
+	})
+	// Each request reads an item at most once (dynamo.WithReadSet): the session check's batch answers the
+	// endpoint's reads of the same user, membership and accounts.
+	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		return h(dynamo.WithReadSet(ctx), ev)
+	}, nil
 }

@@ -57,6 +57,33 @@ func sessionFromItem(hash string, item map[string]types.AttributeValue) (session
 	}, nil
 }
 
+// SessionReach is the Reach of a session of a user acting in an account (session.Reach): the accounts above it
+// and, when the user acts there through a partner's grant, the grant and the partner account with the accounts
+// above it. It reads the account, the membership and those; a use case that has just checked them (a sign-in, a
+// switch) finds them in its request's read set.
+func (s Store) SessionReach(ctx context.Context, userID, accountID string) (session.Reach, error) {
+	var r session.Reach
+	acct, err := s.Account(ctx, accountID)
+	if err != nil {
+		return r, err
+	}
+	r.Above = acct.Ancestors
+	m, err := s.Membership(ctx, userID, accountID)
+	if err != nil || m.GrantID == "" {
+		return r, err
+	}
+	g, err := s.GrantByID(ctx, m.GrantID)
+	if err != nil {
+		return r, err
+	}
+	partner, err := s.Account(ctx, g.Partner.ID)
+	if err != nil {
+		return r, err
+	}
+	r.GrantID, r.PartnerID, r.PartnerAbove = g.ID, partner.ID, partner.Ancestors
+	return r, nil
+}
+
 // ReadAhead reads, in one strongly consistent batch, every record the check of a session's request reads — the
 // user, the membership, the account, and what the session's Reach names — and returns a context whose reads of
 // them are answered from that batch (see WithReadSet): the check then costs this one read, whatever it asks.

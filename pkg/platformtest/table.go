@@ -75,7 +75,13 @@ func (tb Table) Put(item map[string]types.AttributeValue, err error) {
 func (tb Table) Session(keys *secret.Keyring, userID, accountID string, at time.Time) string {
 	tb.T.Helper()
 	token := secret.NewSessionToken()
-	if err := tb.Store().SignIn(tb.T.Context(), dynamo.SignIn{Session: session.New(keys.Hash(token), userID, accountID, at), At: at}); err != nil {
+	ss := session.New(keys.Hash(token), userID, accountID, at)
+	reach, err := tb.Store().SessionReach(tb.T.Context(), userID, accountID)
+	if err != nil {
+		tb.T.Fatalf("session of %s in %s: %v", userID, accountID, err)
+	}
+	ss.Reach = reach
+	if err := tb.Store().SignIn(tb.T.Context(), dynamo.SignIn{Session: ss, At: at}); err != nil {
 		tb.T.Fatalf("session of %s in %s: %v", userID, accountID, err)
 	}
 	return token

@@ -29,13 +29,12 @@ const maxToken = 128
 func (s *Service) startSession(ctx context.Context, u user.User, with *dynamo.Tx, now time.Time) (SignedIn, error) {
 	token := secret.NewSessionToken()
 	ss := session.New(s.Keys.Hash(token), u.ID, u.HomeAccountID, now)
-	home, err := s.store.Account(ctx, u.HomeAccountID) // read by the checks of the sign-in: answered from its read set
+	// What the session's requests will read: the sign-in's checks read it, so this is answered from its read set.
+	reach, err := s.store.SessionReach(ctx, u.ID, u.HomeAccountID)
 	if err != nil {
 		return SignedIn{}, err
 	}
-	if ss.Reach, err = s.reachOf(ctx, home, user.Membership{}); err != nil {
-		return SignedIn{}, err
-	}
+	ss.Reach = reach
 	if err := s.store.SignIn(ctx, dynamo.SignIn{Session: ss, With: with, At: now}); err != nil {
 		if errors.Is(err, dynamo.ErrSignInRefused) { // the user or account changed since it was checked
 			return SignedIn{}, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
@@ -141,27 +140,6 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 		}
 	}
 	return m, u, a, nil
-}
-
-// reachOf is what the check of every request of a session acting in acct through membership m reads besides the
-// user, the membership and the account (session.Reach): the accounts above acct and, for a staff membership, the
-// grant and the partner account with those above it. The records were read by the checks that let the session act
-// there, so this reads nothing new.
-func (s *Service) reachOf(ctx context.Context, acct account.Account, m user.Membership) (session.Reach, error) {
-	r := session.Reach{Above: acct.Ancestors}
-	if m.GrantID == "" {
-		return r, nil
-	}
-	g, err := s.store.GrantByID(ctx, m.GrantID)
-	if err != nil {
-		return r, err
-	}
-	partner, err := s.store.Account(ctx, g.Partner.ID)
-	if err != nil {
-		return r, err
-	}
-	r.GrantID, r.PartnerID, r.PartnerAbove = g.ID, partner.ID, partner.Ancestors
-	return r, nil
 }
 
 // SignOut ends the caller's session.

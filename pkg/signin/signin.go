@@ -43,6 +43,7 @@ type store interface {
 	CountAttempt(ctx context.Context, c otp.Challenge, now time.Time, rule func(otp.Challenge) error) (otp.Challenge, error)
 	Session(ctx context.Context, hash string) (session.Session, error)
 	ReadAhead(ctx context.Context, ss session.Session) (context.Context, error)
+	SessionReach(ctx context.Context, userID, accountID string) (session.Reach, error)
 	TouchSession(ctx context.Context, ss session.Session) error
 	DeleteSession(ctx context.Context, hash string) error
 	EndAllSessions(ctx context.Context, userID string) (int, error)

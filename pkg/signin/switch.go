@@ -76,7 +76,7 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 	if !usable {
 		return Me{}, errAccountOff
 	}
-	reach, err := s.reachOf(ctx, acct, m)
+	reach, err := s.store.SessionReach(ctx, a.UserID, accountID) // all read above: from the read set
 	if err != nil {
 		return Me{}, err
 	}
