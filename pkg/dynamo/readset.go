@@ -227,7 +227,7 @@ func writtenKeys(params any) []itemID {
 }
 
 // readBatch reads items by key in strongly consistent batches into ctx's read set, where the store's GetItems
-// of them find them. Keys named twice are read once.
+// of them find them. Keys named twice, or already read consistently in this request, are read once.
 func (s Store) readBatch(ctx context.Context, keys []table.Key) error {
 	rs := readSetOf(ctx)
 	if rs == nil {
@@ -236,10 +236,13 @@ func (s Store) readBatch(ctx context.Context, keys []table.Key) error {
 	seen := map[table.Key]bool{}
 	unique := keys[:0:0]
 	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
+		if r, held := rs.get(itemID{s.Table, k.PK, k.SK}); !seen[k] && !(held && r.consistent) {
 			unique = append(unique, k)
 		}
+		seen[k] = true
+	}
+	if len(unique) == 0 {
+		return nil
 	}
 	found := map[itemID]map[string]types.AttributeValue{}
 	err := batchGet(ctx, s.DB, s.Table, unique, true, func(item map[string]types.AttributeValue) error {

@@ -83,23 +83,51 @@ func (l Limiter) Take(ctx context.Context, rule Rule, subject string) error {
 	return nil
 }
 
-// Count is how many requests of subject rule counted in the window that at falls in, without counting one.
-func (l Limiter) Count(ctx context.Context, rule Rule, subject string, at time.Time) (int, error) {
-	start, _ := rule.WindowAt(at)
-	out, err := l.DB.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:                aws.String(l.Table),
-		Key:                      table.RateKey(rule.Scope, subject, table.Timestamp(start)).AV(),
-		ProjectionExpression:     aws.String("#n"),
-		ExpressionAttributeNames: map[string]string{"#n": "count"},
-	})
-	if err != nil {
-		return 0, dynamo.Unavailable("rate count "+rule.Scope, err)
+// Counts is how many requests of subject rule counted in each of the windows the instants fall in, without
+// counting one: one batch read, whatever the number of windows.
+func (l Limiter) Counts(ctx context.Context, rule Rule, subject string, at ...time.Time) ([]int, error) {
+	keys := make([]map[string]types.AttributeValue, 0, len(at))
+	seen := make(map[string]bool, len(at))
+	for _, t := range at {
+		start, _ := rule.WindowAt(t)
+		if window := table.Timestamp(start); !seen[window] {
+			seen[window] = true
+			keys = append(keys, table.RateKey(rule.Scope, subject, window).AV())
+		}
 	}
-	n, _ := out.Item["count"].(*types.AttributeValueMemberN)
-	if n == nil {
-		return 0, nil
+	req := map[string]types.KeysAndAttributes{l.Table: {
+		Keys:                     keys,
+		ProjectionExpression:     aws.String("#sk, #n"),
+		ExpressionAttributeNames: map[string]string{"#sk": table.AttrSK, "#n": "count"},
+	}}
+	counts := make([]int, len(at))
+	for len(req) > 0 {
+		out, err := l.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return nil, dynamo.Unavailable("rate count "+rule.Scope, err)
+		}
+		for _, item := range out.Responses[l.Table] {
+			sk, _ := item[table.AttrSK].(*types.AttributeValueMemberS)
+			n, _ := item["count"].(*types.AttributeValueMemberN)
+			if sk == nil || n == nil {
+				continue
+			}
+			c, err := strconv.Atoi(n.Value)
+			if err != nil {
+				return nil, fmt.Errorf("rate count %s: %w", rule.Scope, err)
+			}
+			for i, t := range at { // every instant in that window
+				if start, _ := rule.WindowAt(t); table.Timestamp(start) == sk.Value {
+					counts[i] = c
+				}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, dynamo.Unavailable("rate count "+rule.Scope, err)
+		}
+		req = out.UnprocessedKeys
 	}
-	return strconv.Atoi(n.Value)
+	return counts, nil
 }
 
 // Add counts one request of subject under rule without a limit: a tally that another rule reads with Count.
@@ -120,6 +148,16 @@ func (l Limiter) Clear(ctx context.Context, rule Rule, subject string) error {
 		return dynamo.Unavailable("rate clear "+rule.Scope, err)
 	}
 	return nil
+}
+
+// ClearWith adds to tx the delete Clear makes, so that the count is forgotten by the transaction that records
+// the success that ends it, or not at all.
+func (l Limiter) ClearWith(tx *dynamo.Tx, rule Rule, subject string) *dynamo.Tx {
+	start, _ := rule.WindowAt(l.Clock.Now())
+	return tx.Add(types.TransactWriteItem{Delete: &types.Delete{
+		TableName: aws.String(l.Table),
+		Key:       table.RateKey(rule.Scope, subject, table.Timestamp(start)).AV(),
+	}}, nil)
 }
 
 // Source is the subject a per-address rule counts a source address under: an IPv4 address as it is, an IPv6

@@ -65,7 +65,7 @@ func TestSignInWithTwoFactorSendsACode(t *testing.T) {
 }
 
 // TestChallengeAndEmailAreOneTransaction records the table calls of a sign-in: the challenge and its email are
-// written by one TransactWriteItems, so neither exists without the other.
+// written by one TransactWriteItems, so neither exists without the other, and so is the end of the login's count.
 func TestChallengeAndEmailAreOneTransaction(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -82,13 +82,18 @@ func TestChallengeAndEmailAreOneTransaction(t *testing.T) {
 	}
 	var keys []string
 	for _, it := range rec.transactions[0] {
-		if it.Put == nil {
+		switch {
+		case it.Put != nil:
+			keys = append(keys, it.Put.Item[table.AttrPK].(*types.AttributeValueMemberS).Value)
+		case it.Delete != nil: // the right password ends the count of steps at this login from this source
+			keys = append(keys, it.Delete.Key[table.AttrPK].(*types.AttributeValueMemberS).Value)
+		default:
 			t.Fatalf("unexpected item %+v", it)
 		}
-		keys = append(keys, it.Put.Item[table.AttrPK].(*types.AttributeValueMemberS).Value)
 	}
-	if len(keys) != 2 || keys[0] != table.ChallengeKey(out.Challenge.ID).PK || !strings.HasPrefix(keys[1], table.OutboxPrefix) {
-		t.Fatalf("transaction writes %v, want the challenge and an outbox message", keys)
+	if len(keys) != 3 || !strings.HasPrefix(keys[0], "RATE#signin-lock#") || keys[1] != table.ChallengeKey(out.Challenge.ID).PK ||
+		!strings.HasPrefix(keys[2], table.OutboxPrefix) {
+		t.Fatalf("transaction writes %v, want the count cleared, the challenge and an outbox message", keys)
 	}
 	if rec.writes != 2 { // the two rate-limit counters; nothing else is written outside the transaction
 		t.Fatalf("%d single-item writes, want 2 (rate-limit counters)", rec.writes)

@@ -3,9 +3,9 @@ package signin
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/lockout"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
@@ -84,9 +84,10 @@ func (s *Service) limitLogin(ctx context.Context, email, ip string) error {
 	return err
 }
 
-// clearLogin forgets the password steps counted at email from ip: the right password ends the count.
-func (s *Service) clearLogin(ctx context.Context, email, ip string) error {
-	return s.Limits.Clear(ctx, passwordPerLoginSource, s.loginSource(email, ip))
+// clearLogin adds to tx the forgetting of the password steps counted at email from ip: the right password ends
+// the count, in the transaction that starts the code step or the session.
+func (s *Service) clearLogin(tx *dynamo.Tx, email, ip string) *dynamo.Tx {
+	return s.Limits.ClearWith(tx, passwordPerLoginSource, s.loginSource(email, ip))
 }
 
 // guard holds a password step back while the platform is under a spread guessing attack (see Guard).
@@ -94,25 +95,17 @@ func (s *Service) guard(ctx context.Context) error {
 	if s.Guard.Threshold <= 0 {
 		return nil
 	}
-	var (
-		wg             sync.WaitGroup
-		now, last      int
-		nowErr, lastEr error
-	)
 	at := s.Clock.Now()
-	wg.Go(func() { now, nowErr = s.Limits.Count(ctx, platformFailures, platform, at) })
-	wg.Go(func() {
-		last, lastEr = s.Limits.Count(ctx, platformFailures, platform, at.Add(-platformFailures.Window))
-	})
-	wg.Wait()
-	if err := errors.Join(nowErr, lastEr); err != nil {
+	counts, err := s.Limits.Counts(ctx, platformFailures, platform, at, at.Add(-platformFailures.Window))
+	if err != nil {
 		return err
 	}
+	now, last := counts[0], counts[1]
 	if max(now, last) < s.Guard.Threshold {
 		return nil
 	}
 	rule := ratelimit.Rule{Scope: "signin-guarded", Limit: s.Guard.Rate, Window: time.Minute}
-	err := s.Limits.Take(ctx, rule, platform)
+	err = s.Limits.Take(ctx, rule, platform)
 	var limited *fault.Error
 	if errors.As(err, &limited) && errors.Is(err, fault.ErrRateLimited) {
 		return errSlowed(limited.RetryAfter)

@@ -24,8 +24,9 @@ var _ httpapi.Authenticator = (*Service)(nil)
 // maxToken bounds the cookie value that is hashed and looked up; real tokens are 43 characters.
 const maxToken = 128
 
-// startSession creates a session for u in its home account, in one transaction with with's writes when the
-// sign-in came through a code (consuming the challenge, spending the second factor that proved it).
+// startSession creates a session for u in its home account, in one transaction with with's writes: the end of the
+// login's count after a password, or after a code, consuming the challenge and spending the second factor that
+// proved it.
 func (s *Service) startSession(ctx context.Context, u user.User, with *dynamo.Tx, now time.Time) (SignedIn, error) {
 	token := secret.NewSessionToken()
 	ss := session.New(s.Keys.Hash(token), u.ID, u.HomeAccountID, now)

@@ -157,12 +157,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 	}
 
 	// The password is right: from here on the caller may learn about the account.
-	if err := s.clearLogin(ctx, email, sourceIP); err != nil {
-		return Outcome{}, err
-	}
 	if err := s.allowed(ctx, u, now); err != nil {
 		return Outcome{}, err
 	}
+	// The right password ends the count of steps at this login from this source, with what it starts.
+	tx := s.clearLogin(s.store.Tx(), email, sourceIP)
 	if u.TwoFactor.Enabled {
 		c, msgs, err := s.secondStep(ctx, u, now) // by the user's method: email, SMS and email, or an app
 		if err != nil {
@@ -170,7 +169,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 		}
 		// The challenge and the messages with its code commit together: no code is sent for a challenge that
 		// does not exist, and no challenge exists whose code was not queued.
-		tx := s.store.Tx().PutChallenge(c)
+		tx.PutChallenge(c)
 		for _, m := range msgs {
 			tx.Send(m)
 		}
@@ -179,7 +178,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 		}
 		return Outcome{Challenge: &c}, nil
 	}
-	in, err := s.startSession(ctx, u, nil, now)
+	in, err := s.startSession(ctx, u, tx, now)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -206,7 +205,12 @@ func (s *Service) allowed(ctx context.Context, u user.User, now time.Time) error
 	if u.Status != user.Active {
 		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
-	_, err := s.store.Membership(ctx, u.ID, u.HomeAccountID)
+	// The membership and the account in one read, as the session's requests will read them.
+	ctx, err := s.store.ReadAhead(ctx, session.Session{UserID: u.ID, AccountID: u.HomeAccountID})
+	if err != nil {
+		return err
+	}
+	_, err = s.store.Membership(ctx, u.ID, u.HomeAccountID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
 	}
