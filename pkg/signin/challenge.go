@@ -9,6 +9,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -30,6 +31,10 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 		return SignedIn{}, otp.ErrExpired()
 	}
 	if err != nil {
+		return SignedIn{}, err
+	}
+	// The user, and the membership and account the session will act in, in one read.
+	if ctx, err = s.store.ReadAhead(ctx, session.Session{UserID: c.UserID, AccountID: c.AccountID}); err != nil {
 		return SignedIn{}, err
 	}
 	u, err := s.store.User(ctx, c.UserID)
