@@ -90,6 +90,9 @@ func TestEveryFunctionStartsWithItsStackEnvironment(t *testing.T) {
 					prepare(t, env.Dynamo, tableName, f, s)
 					out := p.invoke(t, s.raw)
 					checkAnswer(t, f, s, out)
+					if f.Name == route.SearchIndex {
+						checkEntries(t, env.Dynamo, tableName, s)
+					}
 				})
 			}
 		})
@@ -240,9 +243,10 @@ func (p *process) invoke(t *testing.T, event []byte) []byte {
 }
 
 // prepare puts in the table what the sample event is about, where the event alone cannot succeed: the mailer's
-// outbox message, addressed to a mailbox of this test's own.
+// outbox message, addressed to a mailbox of this test's own. (The search indexer needs nothing: the images are
+// all it reads.)
 func prepare(t *testing.T, db *dynamodb.Client, tableName string, f route.Function, s sample) {
-	if f.Trigger != route.Stream {
+	if f.Name != route.Mailer {
 		return
 	}
 	var ev events.DynamoDBEvent
@@ -255,6 +259,37 @@ func prepare(t *testing.T, db *dynamodb.Client, tableName string, f route.Functi
 		if _, err := db.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: aws.String(tableName), Item: item}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// checkEntries checks that the search indexer wrote the entries of the sample's memberships: each user is found
+// by their name in their account's partition of the index.
+func checkEntries(t *testing.T, db *dynamodb.Client, tableName string, s sample) {
+	var ev events.DynamoDBEvent
+	if err := json.Unmarshal(s.raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, r := range ev.Records {
+		img := r.Change.NewImage
+		if img["type"].String() != "membership" {
+			continue
+		}
+		checked++
+		out, err := db.Query(t.Context(), &dynamodb.QueryInput{
+			TableName:              aws.String(tableName),
+			KeyConditionExpression: aws.String("pk = :p AND begins_with(sk, :q)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":p": &types.AttributeValueMemberS{Value: "FINDUSERS#" + img["accountId"].String()},
+				":q": &types.AttributeValueMemberS{Value: strings.ToLower(img["userName"].String())},
+			},
+		})
+		if err != nil || len(out.Items) == 0 {
+			t.Fatalf("no search entry for %s in %s (%v)", img["userName"].String(), img["accountId"].String(), err)
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("%s holds no membership to check", s.file)
 	}
 }
 
@@ -276,6 +311,9 @@ func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 		var resp events.DynamoDBEventResponse
 		if err := json.Unmarshal(out, &resp); err != nil || len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("%s answered %s (%v), want no failed record", f.Name, out, err)
+		}
+		if f.Name != route.Mailer {
+			return
 		}
 		if mails := testenv.Get(t).Emails(t, s.to); len(mails) != 1 {
 			t.Fatalf("%d emails sent for %s, want 1", len(mails), s.file)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
@@ -52,8 +54,9 @@ func alarmOn(scope awscdk.Stack, id string, metric awscloudwatch.IMetric, descri
 	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
 }
 
-// newFailureQueue creates the queue where the stream mapping sends what the mailer gave up on, and its alarm:
-// a message there is an email that was never sent.
+// newFailureQueue creates the queue where the stream mappings send what their functions gave up on, and its alarm:
+// a message there is an email that was never sent, or a change the search index missed (an account or a
+// membership whose entries are stale until it changes again).
 func newFailureQueue(stack awscdk.Stack, topic awssns.ITopic) awssqs.Queue {
 	q := awssqs.NewQueue(stack, jsii.String("MailFailures"), &awssqs.QueueProps{
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
@@ -63,21 +66,26 @@ func newFailureQueue(stack awscdk.Stack, topic awssns.ITopic) awssqs.Queue {
 	alarmOn(stack, "MailFailuresAlarm", q.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
 		Period:    awscdk.Duration_Minutes(jsii.Number(5)),
 		Statistic: jsii.String("Maximum"),
-	}), "Stream records the mailer gave up on are waiting in the failure queue", topic)
+	}), "Stream records the mailer or the search indexer gave up on are waiting in the failure queue", topic)
 	return q
 }
 
-// subscribeStream connects each stream function to the table's stream, filtered to outbox inserts with the same
-// filter the local gateway applies (table.OutboxInserts), so no other change invokes the mailer.
+// subscribeStream connects each stream function to the table's stream, filtered with the same filter the local
+// stack's poller applies (table.StreamFilters: outbox inserts for the mailer, account and membership changes for
+// the search indexer), so no other change invokes them.
 func subscribeStream(data awsdynamodb.Table, failures awssqs.IQueue, fns map[string]awslambda.Function) {
 	for _, f := range route.Functions {
 		if f.Trigger != route.Stream {
 			continue
 		}
+		filter, ok := table.StreamFilters[f.Name]
+		if !ok {
+			panic(fmt.Sprintf("stream function %s has no filter in table.StreamFilters", f.Name))
+		}
 		fns[f.Name].AddEventSource(awslambdaeventsources.NewDynamoEventSource(data, &awslambdaeventsources.DynamoEventSourceProps{
 			StartingPosition:        awslambda.StartingPosition_LATEST,
 			BatchSize:               jsii.Number(streamBatch),
-			Filters:                 &[]*map[string]any{awslambda.FilterCriteria_Filter(ptr(table.OutboxInserts.Pattern()))},
+			Filters:                 &[]*map[string]any{awslambda.FilterCriteria_Filter(ptr(filter.Pattern()))},
 			BisectBatchOnError:      jsii.Bool(true),
 			RetryAttempts:           jsii.Number(streamRetries),
 			MaxRecordAge:            awscdk.Duration_Hours(jsii.Number(streamMaxAge)),

@@ -48,7 +48,7 @@ func TestStreamMapping(t *testing.T) {
 			if err := json.Unmarshal([]byte(*pattern.AsString()), &got); err != nil {
 				t.Fatal(err)
 			}
-			if err := json.Unmarshal([]byte(table.OutboxInserts.PatternJSON()), &want); err != nil {
+			if err := json.Unmarshal([]byte(table.StreamFilters[f.Name].PatternJSON()), &want); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, want) {

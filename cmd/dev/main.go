@@ -1,7 +1,7 @@
 // Command dev runs the whole of PartnerHub on this machine (`make dev`): the DynamoDB and SES emulators, the
 // table, and the local gateway that serves the portal and the API on http://localhost:3000, drives the mailer
-// from the table's stream and runs the expiry sweep on a timer. Data survives restarts in .local/; Ctrl-C stops
-// everything it started.
+// and the search indexer from the table's stream and runs the expiry sweep on a timer. Data survives restarts in
+// .local/; Ctrl-C stops everything it started.
 package main
 
 import (
@@ -109,14 +109,22 @@ func run() error {
 		wg      sync.WaitGroup
 		missing []string
 	)
-	// The poller is positioned before seeding, so the emails that seeding queues are sent.
-	if mailer, err := a.Mailer(); err != nil {
-		log.Warn("the mailer is not running: outbox messages stay unsent", "function", route.Mailer, "error", err.Error())
-		missing = append(missing, route.Mailer)
-	} else {
+	// Each stream function (the mailer, the search indexer) gets a poller with its own filter, positioned before
+	// seeding, so the emails that seeding queues are sent and the accounts and users it creates are searchable.
+	for _, f := range route.Functions {
+		if f.Trigger != route.Stream {
+			continue
+		}
+		h, err := a.Handler(f.Name)
+		handler, ok := h.(app.StreamHandler)
+		if err != nil || !ok {
+			log.Warn("a stream function is not running: the changes it follows stay unhandled", "function", f.Name, "error", fmt.Sprint(err))
+			missing = append(missing, f.Name)
+			continue
+		}
 		p := local.NewPoller(local.PollerConfig{
 			Streams: a.Streams(), Table: s.Table, Region: a.Config.Region,
-			Filter: table.OutboxInserts, Handler: mailer, Interval: *pollEvery, Log: log.With("function", route.Mailer),
+			Filter: table.StreamFilters[f.Name], Handler: handler, Interval: *pollEvery, Log: log.With("function", f.Name),
 		})
 		if err := p.Open(ctx); err != nil {
 			return fmt.Errorf("open the table's stream: %w", err)

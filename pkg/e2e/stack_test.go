@@ -85,13 +85,26 @@ func newStack(t *testing.T, opts ...app.Option) *stack {
 		Streams: a.Streams(), Table: cfg.Table, Region: cfg.Region,
 		Filter: table.OutboxInserts, Handler: mailer, Interval: 100 * time.Millisecond, Log: a.Log,
 	})
-	// Positioned before anything is written, so every email of the test is delivered.
-	if err := poller.Open(ctx); err != nil {
+	indexer, err := a.SearchIndex()
+	if err != nil {
 		cancel()
-		t.Fatalf("open the table's stream: %v", err)
+		t.Fatalf("build the search indexer: %v", err)
+	}
+	indexing := local.NewPoller(local.PollerConfig{
+		Streams: a.Streams(), Table: cfg.Table, Region: cfg.Region,
+		Filter: table.FindSources, Handler: indexer, Interval: 100 * time.Millisecond, Log: a.Log,
+	})
+	// Positioned before anything is written, so every email of the test is delivered and everything it creates
+	// is searchable.
+	for _, p := range []*local.Poller{poller, indexing} {
+		if err := p.Open(ctx); err != nil {
+			cancel()
+			t.Fatalf("open the table's stream: %v", err)
+		}
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = poller.Run(ctx) })
+	wg.Go(func() { _ = indexing.Run(ctx) })
 	t.Cleanup(func() { cancel(); wg.Wait() })
 
 	gw := local.NewGateway(local.GatewayConfig{Build: a.HTTP, Web: os.DirFS(filepath.Join(env.Root, "web")), Log: a.Log})

@@ -46,7 +46,10 @@ type PollerConfig struct {
 	Interval time.Duration
 	// Timeout bounds one invocation; default 1 minute.
 	Timeout time.Duration
-	Log     *slog.Logger
+	// FromOldest makes Open position the poller at the oldest record the stream still holds (TRIM_HORIZON)
+	// instead of its end, so a poller opened on a new table delivers everything written to it. Tests use it.
+	FromOldest bool
+	Log        *slog.Logger
 }
 
 // Poller reads the table's stream and delivers the matching records to a stream function the way Lambda's
@@ -98,6 +101,7 @@ func NewPoller(cfg PollerConfig) *Poller {
 
 // Open finds the table's stream and positions the poller at its end (LATEST), so that everything written
 // after Open returns is delivered. Call it before writing what must be delivered (the first-start seeding).
+// With FromOldest it positions the poller at the stream's oldest record instead.
 func (p *Poller) Open(ctx context.Context) error {
 	arn, err := p.findStream(ctx)
 	if err != nil {
@@ -119,12 +123,28 @@ func (p *Poller) Open(ctx context.Context) error {
 			continue // a closed parent: its children hold what comes next
 		}
 		sh := &shard{id: id, parent: aws.ToString(s.ParentShardId)}
-		if err := p.position(ctx, sh, types.ShardIteratorTypeLatest); err != nil {
+		at := types.ShardIteratorTypeLatest
+		if p.cfg.FromOldest {
+			at = types.ShardIteratorTypeTrimHorizon
+		}
+		if err := p.position(ctx, sh, at); err != nil {
 			return err
 		}
 		p.shards = append(p.shards, sh)
 	}
 	return nil
+}
+
+// Poll reads the stream once, to its current end, and delivers what it read before it returns: what Run does
+// on each tick. A test that must see the effect of everything it wrote calls it instead of waiting for Run. It
+// calls Open first if nobody did.
+func (p *Poller) Poll(ctx context.Context) error {
+	if p.arn == "" {
+		if err := p.Open(ctx); err != nil {
+			return err
+		}
+	}
+	return p.poll(ctx)
 }
 
 // Run polls until ctx ends, then returns nil. It calls Open first if nobody did. Errors while polling (the

@@ -50,6 +50,9 @@ const (
 	TwoFactor  = "two-factor"
 	// PartnerAccess is customers' support partners: invitations, answers, staff (revoking is the revoke function's).
 	PartnerAccess = "partner-access"
+	// SearchIndex keeps the search index: the table's stream hands it every change of an account or a
+	// membership, and it writes the entries that the user list's and the partner tree's searches read.
+	SearchIndex = "search-index"
 )
 
 // DynamoDB actions a function may be granted. No function is granted a wildcard.
@@ -61,13 +64,16 @@ const (
 	Query         = "dynamodb:Query"
 	ConditionItem = "dynamodb:ConditionCheckItem"
 	BatchGetItem  = "dynamodb:BatchGetItem"
+	// BatchWriteItem is authorised as itself, for the puts and deletes it carries.
+	BatchWriteItem = "dynamodb:BatchWriteItem"
 )
 
 // readWrite is what an API function that changes items through transactions needs. TransactWriteItems is
 // authorised per item action (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), so it has no action of its own.
 var readWrite = []string{GetItem, PutItem, UpdateItem, DeleteItem, Query, ConditionItem}
 
-// usersActions adds the batch read that fetches a page of the user list's users in one request.
+// usersActions adds the batch read that fetches a page of the user list's users (and a search's memberships), or a
+// page of tree search results' accounts above them, in one request.
 var usersActions = []string{GetItem, PutItem, UpdateItem, DeleteItem, Query, ConditionItem, BatchGetItem}
 
 // Function is one Lambda function.
@@ -93,13 +99,14 @@ var Functions = []Function{
 	{Name: OTP, Description: "Sign-in, one-time codes, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Mailer, Description: "Sends outbox messages through SES v2 and texts through SNS", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, SendsSMS: true, NeedsKey: true},
 	{Name: Sweep, Description: "Expires what was not used in time", Trigger: Schedule, TableActions: readWrite},
-	{Name: Accounts, Description: "The partner tree: accounts, children with counts, edits, endpoints, apps, audit", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Accounts, Description: "The partner tree: accounts, children with counts, search, edits, endpoints, apps, audit", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
 	{Name: Revoke, Description: "Ends access: disables and enables accounts, removes users' access, revokes partner access", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Branding, Description: "Partner branding: logo, colour, support channel", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Profile, Description: "First sign-in steps: license agreement and company profile", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Users, Description: "User maintenance: search, invite, edit, status check, roles", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
 	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: PartnerAccess, Description: "Partner access: Partner IDs, share links, invitations, answers, staff", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: SearchIndex, Description: "Keeps the search index of users and accounts from the table's stream", Trigger: Stream, TableActions: []string{BatchWriteItem}},
 }
 
 // Route is one HTTP route of the API.
@@ -130,6 +137,7 @@ var Routes = []Route{
 	{"GET", "/v1/accounts/{id}", Accounts, Session},
 	{"PATCH", "/v1/accounts/{id}", Accounts, Session},
 	{"GET", "/v1/accounts/{id}/children", Accounts, Session},
+	{"GET", "/v1/accounts/{id}/search", Accounts, Session},
 	{"PUT", "/v1/accounts/{id}/endpoints", Accounts, Session},
 	{"GET", "/v1/accounts/{id}/audit", Accounts, Session},
 	{"GET", "/v1/apps", Accounts, Session},

@@ -123,6 +123,9 @@ const (
 	TypeGrant = "grant"
 	// TypeShareLink is a partner's share link, which a customer opens to invite the partner.
 	TypeShareLink = "share-link"
+	// TypeFind is an entry of the search index, derived from a membership or an account by the search-index
+	// function (package indexer).
+	TypeFind = "find"
 )
 
 // Key is a primary key of the table.
@@ -164,6 +167,8 @@ const (
 	prefixGrants    = "GRANTS#"
 	prefixPGrants   = "PARTNERGRANTS#"
 	prefixShareLink = "SHARELINK#"
+	prefixFindUsers = "FINDUSERS#"
+	prefixFindAccts = "FINDACCOUNTS#"
 	expiryPartition = "EXPIRY"
 )
 
@@ -335,6 +340,22 @@ func SessionsGSI1(userID, hash string) Key { return Key{prefixSessions + userID,
 
 // SessionsPartition is the gsi1 partition that lists a user's sessions.
 func SessionsPartition(userID string) string { return prefixSessions + userID }
+
+// FindUsersPartition holds the search entries of an account's users: one per start of a word or part of one in
+// each member's name and email address (FindStarts).
+func FindUsersPartition(accountID string) string { return prefixFindUsers + accountID }
+
+// FindAccountsPartition holds the search entries of the accounts of an account's subtree, itself included: each
+// account is entered under its own partition and each of its ancestors'.
+func FindAccountsPartition(accountID string) string { return prefixFindAccts + accountID }
+
+// FindKey is the key of a search entry: in partition, the suffix a search matches (FindSuffix), then the tie
+// that orders the entries of one suffix and makes the key unique (FindTie).
+func FindKey(partition, suffix, tie string) Key { return Key{partition, suffix + findSep + tie} }
+
+// FindTie orders the entries of one suffix by name and tells them apart by id: the same value as the user list's
+// name key (MembersGSI1), so a member's entries and its membership sort alike.
+func FindTie(name, id string) string { return Collate(name) + "#" + id }
 
 // ExpiryIndexKey puts an item on the sparse expiry index, due at the given time. The item's own key ends the
 // sort key so that two items due at the same instant stay distinct.

@@ -2,11 +2,17 @@ package testenv
 
 import (
 	"bytes"
+	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/local"
+	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
 // ItemOf converts a stream image (as Lambda delivers it) into the table item it shows.
@@ -77,4 +83,39 @@ func (b *Buffer) Len() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Len()
+}
+
+// Stream hands a table's stream to a stream function when a test asks (Flush), the way the local stack's
+// poller does on a timer: a test that needs what the function derives from its writes (the search index) sees
+// it without waiting or polling.
+type Stream struct {
+	t  testing.TB
+	mu sync.Mutex
+	p  *local.Poller
+}
+
+// Stream delivers the records of a table's stream that filter selects to h, from the oldest on (the whole stream
+// of a table the test created), each time the test calls Flush.
+func (e *Env) Stream(t testing.TB, tableName string, filter table.StreamFilter, h app.StreamHandler) *Stream {
+	t.Helper()
+	p := local.NewPoller(local.PollerConfig{
+		Streams: e.Streams, Table: tableName, Region: "us-east-1", Filter: filter, Handler: h,
+		FromOldest: true, Backoff: time.Millisecond, MaxRetries: -1,
+	})
+	if err := p.Open(t.Context()); err != nil {
+		t.Fatalf("open the stream of %s: %v", tableName, err)
+	}
+	return &Stream{t: t, p: p}
+}
+
+// Flush delivers every record written to the table so far. It is safe for concurrent use.
+func (s *Stream) Flush() {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.p.Poll(ctx); err != nil {
+		s.t.Fatalf("read the table's stream: %v", err)
+	}
 }

@@ -12,6 +12,7 @@ const (
 	RouteGetAccount  = "GET /v1/accounts/{id}"
 	RouteEditAccount = "PATCH /v1/accounts/{id}"
 	RouteChildren    = "GET /v1/accounts/{id}/children"
+	RouteSearch      = "GET /v1/accounts/{id}/search"
 	RouteEndpoints   = "PUT /v1/accounts/{id}/endpoints"
 	RouteAudit       = "GET /v1/accounts/{id}/audit"
 	RouteApps        = "GET /v1/apps"
@@ -24,6 +25,7 @@ const (
 //	GET   /v1/accounts/{id}                      → 200 AccountView | 404 account-not-found | 403 forbidden
 //	PATCH /v1/accounts/{id}            EditRequest → 200 AccountView | 400 | 403 | 404 | 409 company-name-taken, stale-version
 //	GET   /v1/accounts/{id}/children?cursor=&limit= → 200 ChildList | 400 cursor, limit | 403 | 404
+//	GET   /v1/accounts/{id}/search?q=&kind=&status=&sort=&order=&cursor=&limit= → 200 SearchList | 400 | 403 | 404
 //	PUT   /v1/accounts/{id}/endpoints  EndpointsRequest → 200 EndpointCount | 400 | 403 | 404 | 409 not-a-customer
 //	GET   /v1/accounts/{id}/audit?cursor=&limit=    → 200 AuditList | 400 | 403 | 404
 //	GET   /v1/apps                                  → 200 AppList
@@ -32,6 +34,7 @@ func (s *Service) AccountsMux() httpapi.Mux {
 		RouteGetAccount:  s.getAccount,
 		RouteEditAccount: s.editAccount,
 		RouteChildren:    s.children,
+		RouteSearch:      s.search,
 		RouteEndpoints:   s.endpoints,
 		RouteAudit:       s.auditLog,
 		RouteApps:        listApps,
@@ -71,6 +74,17 @@ func (s *Service) editAccount(ctx context.Context, r *httpapi.Request) (httpapi.
 
 func (s *Service) children(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	list, err := s.Children(ctx, r.Actor, r.Param("id"), pageOf(r))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, list), nil
+}
+
+func (s *Service) search(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	list, err := s.Search(ctx, r.Actor, r.Param("id"), SearchRequest{
+		Q: r.Query("q"), Kind: r.Query("kind"), Status: r.Query("status"), Sort: r.Query("sort"),
+		Order: r.Query("order"), Cursor: r.Query("cursor"), Limit: r.Query("limit"),
+	})
 	if err != nil {
 		return httpapi.Response{}, err
 	}

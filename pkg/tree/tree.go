@@ -1,7 +1,7 @@
 // Package tree is the partner tree as its administrators use it: an account with the counts of its whole
-// subtree (Get), its children one page at a time (Children), company details and app toggles (Edit), a
-// customer's endpoint count (ReportEndpoints), disabling and enabling (Disable, Enable) and the audit log
-// (AuditLog).
+// subtree (Get), its children one page at a time (Children), a search of the whole subtree by name or Partner ID
+// (Search), company details and app toggles (Edit), a customer's endpoint count (ReportEndpoints), disabling and
+// enabling (Disable, Enable) and the audit log (AuditLog).
 //
 // Who may do what is decided in one place, Decide, which every use case asks: an administrator views its whole
 // subtree, but edits and disables only the accounts directly below it unless it holds the Account Actions
@@ -23,6 +23,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -34,6 +35,10 @@ type store interface {
 	ChildrenPage(ctx context.Context, parentID string, limit int, start dynamo.Cursor) ([]account.Account, dynamo.Cursor, error)
 	AuditPage(ctx context.Context, accountID string, limit int, start dynamo.Cursor) ([]audit.Event, dynamo.Cursor, error)
 	UpdateAccount(ctx context.Context, id string, rule func(acc *account.Account, tx *dynamo.Tx) error) (account.Account, error)
+
+	SearchAccountsPage(ctx context.Context, rootID string, q table.FindQuery, after string, desc bool, limit int, keep func(dynamo.FindEntry) bool) (dynamo.FindPage, error)
+	SearchAccounts(ctx context.Context, rootID string, q table.FindQuery, most int) ([]dynamo.FindEntry, error)
+	AccountsByID(ctx context.Context, ids []string) (map[string]account.Account, error)
 }
 
 var _ store = dynamo.Store{}
@@ -44,6 +49,7 @@ type BrandingFunc func(ctx context.Context, a account.Account) (any, error)
 
 // Deps are what the service is built from.
 type Deps struct {
+	// DB is the table's client. Search also reads in batches (dynamo.BatchGetter), as the DynamoDB client does.
 	DB    dynamo.DB
 	Table string
 	Clock clock.Clock

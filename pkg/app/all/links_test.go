@@ -37,6 +37,7 @@ var links = map[string]struct {
 	route.Users:         {"users", nil, []string{"member", "signin"}},
 	route.TwoFactor:     {"twofactor", nil, []string{"twofactor", "signin"}},
 	route.PartnerAccess: {"partneraccess", nil, []string{"grant", "signin"}},
+	route.SearchIndex:   {"searchindex", nil, nil},
 }
 
 // TestEachFunctionLinksOnlyItsOwnCode reads the packages each function's binary links (go list -deps, with the

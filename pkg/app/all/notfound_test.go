@@ -30,6 +30,12 @@ var validBodies = map[string]any{
 	"PUT /v1/partner-access/{grantId}/staff": map[string]any{"userIds": []string{}},
 }
 
+// validQueries are query strings that pass each route's own checks, for the same reason; routes not listed get
+// none.
+var validQueries = map[string]map[string]string{
+	"GET /v1/accounts/{id}/search": {"q": "acme"},
+}
+
 // TestMalformedPathParametersAnswerAsUnknownOnes holds the adapter's answers (httpapi.NotFound) to the
 // endpoints': for every route with a path parameter, a well-formed value that names nothing and a value that
 // cannot name anything get the same status, problem type and detail, for the provider's super administrator.
@@ -64,7 +70,7 @@ func TestMalformedPathParametersAnswerAsUnknownOnes(t *testing.T) {
 				if !ok {
 					cookie = p.Super
 				}
-				req := platformtest.Request{Function: rt.Function, Route: rt.Key(), Params: params, Cookie: cookie, Body: body}
+				req := platformtest.Request{Function: rt.Function, Route: rt.Key(), Params: params, Query: validQueries[rt.Key()], Cookie: cookie, Body: body}
 				if types := rt.MediaTypes(); types != nil {
 					req.Headers = map[string]string{"origin": platformtest.Origin, "content-type": types[0]}
 				}
