@@ -33,8 +33,9 @@ test: deps ## Run every test: vet, unit, integration (emulators), CDK, browser
 	go test -count=1 -timeout 20m ./...
 
 .PHONY: bench
-bench: deps ## Run the benchmarks and print their figures
+bench: deps ## Run the benchmarks and print their figures, then the hot paths' cost tables (cmd/bench)
 	go test -run '^$$' -bench . -benchtime 20x ./...
+	go run ./cmd/bench
 
 RUNS ?= 15
 

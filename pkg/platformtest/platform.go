@@ -64,14 +64,15 @@ type Platform struct {
 }
 
 // New bootstraps a platform through the real bootstrap, activates its super administrator (see Activate) and
-// gives them a session.
-func New(t testing.TB) *Platform {
+// gives them a session. Options change how the handlers' App is built after the fake clock is set (cmd/bench
+// passes app.WithAWS with a testenv.Meter, to count what the real handlers send).
+func New(t testing.TB, opts ...app.Option) *Platform {
 	t.Helper()
 	env := testenv.Get(t)
 	p := &Platform{T: t, Env: env, Table: env.NewTable(t), Clock: clock.NewFake(Start), handlers: map[string]httpapi.Handler{}}
 	cfg := env.Config(p.Table)
 	var err error
-	if p.App, err = all.New(t.Context(), cfg, app.WithClock(p.Clock)); err != nil {
+	if p.App, err = all.New(t.Context(), cfg, append([]app.Option{app.WithClock(p.Clock)}, opts...)...); err != nil {
 		t.Fatal(err)
 	}
 	if p.Keys, err = secret.NewKeyring(cfg.Key); err != nil {

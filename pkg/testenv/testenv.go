@@ -45,15 +45,24 @@ var (
 
 // Run starts the emulators, runs the tests and stops the emulators.
 func Run(m *testing.M) int {
-	ctx := context.Background()
-	env, stop, err := start(ctx)
+	_, stop, err := Start(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testenv:", err)
 		return 1
 	}
 	defer stop()
-	current = env
 	return m.Run()
+}
+
+// Start starts the emulators as Run does, for a program that is not a test binary but seeds its worlds with the
+// test kit (cmd/bench): until stop, Get returns them.
+func Start(ctx context.Context) (*Env, func(), error) {
+	env, stopEmulators, err := start(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	current = env
+	return env, func() { current = nil; stopEmulators() }, nil
 }
 
 func start(ctx context.Context) (*Env, func(), error) {

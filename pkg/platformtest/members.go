@@ -1,0 +1,109 @@
+package platformtest
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/user"
+)
+
+// SeedMembers writes n users of an account, each with their membership, encoded by the store (dynamo.UserItem,
+// dynamo.MembershipItem, so the membership carries whatever index keys the store gives it) and written with
+// BatchWriteItem (BatchPut): 10,000 users take seconds, where inviting them would take an hour of transactions.
+// It writes no email guards, which only a new login reads.
+//
+// The users vary as a real account's do, much as pkg/member's BenchmarkList seeds them: names from a few dozen
+// first and last names with a number (so searches match inside words), emails user00042.<tag>@example.com; one
+// in 10 invited (never signed in), one in 50 disabled, the others active, signed in a minute apart going back
+// from at; one in 10 an administrator, the others read-only. So every filter of the list fills a page of 10 rows
+// even in an account of 100.
+func (tb Table) SeedMembers(acc account.Account, n int, tag string, at time.Time) {
+	tb.T.Helper()
+	first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Niklaus", "Radia", "Tim", "Émile", "Zoë", "3M"}
+	last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Hamilton", "Wirth", "Perlman", "Berners-Lee"}
+	items := make([]map[string]types.AttributeValue, 0, 2*n)
+	for i := range n {
+		u := user.User{
+			ID: secret.NewID(), Email: fmt.Sprintf("user%05d.%s@example.com", i, tag),
+			Name:   fmt.Sprintf("%s %s %d", first[i%len(first)], last[(i/len(first))%len(last)], i),
+			Status: user.Active, HomeAccountID: acc.ID, TwoFactor: user.TwoFactor{Enabled: true, Method: user.MethodEmail},
+			PasswordHash: "argon2id$seeded", LastLoginAt: at.Add(-time.Duration(i) * time.Minute), CreatedAt: at, Version: 1,
+		}
+		switch {
+		case i%10 == 0:
+			u.Status, u.PasswordHash, u.LastLoginAt = user.Invited, "", time.Time{}
+		case i%50 == 5:
+			u.Status = user.Disabled
+		}
+		roles := []role.Name{role.ReadOnly}
+		if i%10 == 1 {
+			roles = []role.Name{role.AccountAdmin}
+		}
+		ui, err := dynamo.UserItem(u)
+		if err != nil {
+			tb.T.Fatal(err)
+		}
+		mi, err := dynamo.MembershipItem(user.Membership{
+			UserID: u.ID, AccountID: acc.ID, Roles: roles, AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
+			UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, LastLoginAt: u.LastLoginAt, CreatedAt: at,
+		})
+		if err != nil {
+			tb.T.Fatal(err)
+		}
+		items = append(items, ui, mi)
+	}
+	tb.BatchPut(items)
+}
+
+// BatchPut writes items with BatchWriteItem, 25 a request from 4 workers, retrying what DynamoDB leaves
+// unprocessed and, a few times, a request that failed (the clients' per-attempt bound is short, and an emulator
+// busy with a large seeding can exceed it). It is for seeding large worlds; product code writes through
+// transactions.
+func (tb Table) BatchPut(items []map[string]types.AttributeValue) {
+	tb.T.Helper()
+	const workers, tries = 4, 5
+	batches := make(chan []types.WriteRequest)
+	var (
+		wg       sync.WaitGroup
+		failOnce sync.Once
+		failed   error
+	)
+	for range workers {
+		wg.Go(func() {
+			for batch := range batches {
+				for try := 1; len(batch) > 0; try++ {
+					out, err := tb.DB.BatchWriteItem(tb.T.Context(), &dynamodb.BatchWriteItemInput{
+						RequestItems: map[string][]types.WriteRequest{tb.Name: batch},
+					})
+					switch {
+					case err == nil:
+						batch = out.UnprocessedItems[tb.Name]
+					case try == tries || tb.T.Context().Err() != nil:
+						failOnce.Do(func() { failed = err })
+						batch = nil
+					}
+				}
+			}
+		})
+	}
+	for i := 0; i < len(items); i += 25 {
+		batch := make([]types.WriteRequest, 0, 25)
+		for _, item := range items[i:min(i+25, len(items))] {
+			batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+		}
+		batches <- batch
+	}
+	close(batches)
+	wg.Wait()
+	if failed != nil {
+		tb.T.Fatalf("batch write: %v", failed)
+	}
+}
