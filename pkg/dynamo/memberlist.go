@@ -1,7 +1,8 @@
 package dynamo
 
-// Reads of user maintenance: an account's user list, read from the memberships on gsi1, and the sparse list of
-// an account's administrators on gsi2 (see the access patterns in package table).
+// Reads of user maintenance: an account's whole user list, read from the memberships on gsi1 (a page of it is
+// memberpage.go's), the page's users, and the sparse list of an account's administrators on gsi2 (see the
+// access patterns in package table).
 
 import (
 	"context"
@@ -37,12 +38,31 @@ type MemberRow struct {
 	Status      user.Status `dynamodbav:"userStatus"`
 	LastLoginAt time.Time   `dynamodbav:"lastLoginAt"`
 	Roles       []role.Name `dynamodbav:"roles"`
-	// NameKey is the row's place in name order, its gsi1 sort key: the folded name, "#", the user id.
+	// NameKey is the row's place in name order, which every order falls back on for ties: the collated name,
+	// "#", the user id (table.ListRow.NameKey). A membership item holds it as its gsi1 sort key; the list's
+	// queries do not project it but compute it (decodeRows), as role entries do not hold it.
 	NameKey string `dynamodbav:"gsi1sk"`
 }
 
+// listRow is what places the row in its account's user list.
+func (r MemberRow) listRow() table.ListRow {
+	return table.ListRow{UserID: r.UserID, Name: r.Name, Email: r.Email, Status: r.Status.Registration(), LastLoginAt: r.LastLoginAt}
+}
+
 // memberRowAttrs are the attributes a MemberRow is read from; queries project nothing else.
-var memberRowAttrs = []string{"userId", "userName", "userEmail", "userStatus", "lastLoginAt", "roles", table.AttrGSI1SK}
+var memberRowAttrs = []string{"userId", "userName", "userEmail", "userStatus", "lastLoginAt", "roles"}
+
+// decodeRows decodes the items of the user list (memberships and role entries) as rows.
+func decodeRows(items []map[string]types.AttributeValue) ([]MemberRow, error) {
+	var rows []MemberRow
+	if err := attributevalue.UnmarshalListOfMaps(items, &rows); err != nil {
+		return nil, fmt.Errorf("decode members: %w", err)
+	}
+	for i := range rows {
+		rows[i].NameKey = rows[i].listRow().NameKey()
+	}
+	return rows, nil
+}
 
 // projection is a ProjectionExpression of attrs with a placeholder name for each, so reserved words are safe.
 func projection(attrs []string) (string, map[string]string) {
@@ -70,50 +90,6 @@ func (s Store) membersQuery(accountID string) *dynamodb.QueryInput {
 	}
 }
 
-// MembersPage reads up to limit rows of an account's user list in name order (descending if desc), whose name
-// key starts with prefix ("" for all: the A–Z filter is a prefix of collated names), starting after the row whose
-// name key is after ("" for the first page). more reports whether rows follow. It reads one row more than it
-// returns to know that, and no more.
-func (s Store) MembersPage(ctx context.Context, accountID, prefix, after string, desc bool, limit int) (rows []MemberRow, more bool, err error) {
-	in := s.membersQuery(accountID)
-	in.ScanIndexForward = aws.Bool(!desc)
-	if prefix != "" {
-		in.KeyConditionExpression = aws.String("#gpk = :p AND begins_with(#gsk, :prefix)")
-		in.ExpressionAttributeNames["#gsk"] = table.AttrGSI1SK
-		in.ExpressionAttributeValues[":prefix"] = S(prefix)
-	}
-	if after != "" {
-		i := strings.LastIndexByte(after, '#')
-		if i < 0 {
-			return nil, false, fmt.Errorf("members page: bad position")
-		}
-		k := table.MembershipKey(after[i+1:], accountID)
-		in.ExclusiveStartKey = map[string]types.AttributeValue{
-			table.AttrGSI1PK: S(table.MembersPartition(accountID)), table.AttrGSI1SK: S(after),
-			table.AttrPK: S(k.PK), table.AttrSK: S(k.SK),
-		}
-	}
-	for {
-		in.Limit = aws.Int32(int32(limit + 1 - len(rows)))
-		page, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return nil, false, Unavailable("query members", err)
-		}
-		var got []MemberRow
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &got); err != nil {
-			return nil, false, fmt.Errorf("decode members: %w", err)
-		}
-		rows = append(rows, got...)
-		if len(rows) > limit {
-			return rows[:limit], true, nil
-		}
-		if len(page.LastEvaluatedKey) == 0 {
-			return rows, false, nil
-		}
-		in.ExclusiveStartKey = page.LastEvaluatedKey
-	}
-}
-
 // Members reads every row of an account's user list, in name order: one Query per megabyte of memberships
 // (about 2,500 of them).
 func (s Store) Members(ctx context.Context, accountID string) ([]MemberRow, error) {
@@ -124,9 +100,9 @@ func (s Store) Members(ctx context.Context, accountID string) ([]MemberRow, erro
 		if err != nil {
 			return nil, Unavailable("query members", err)
 		}
-		var got []MemberRow
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &got); err != nil {
-			return nil, fmt.Errorf("decode members: %w", err)
+		got, err := decodeRows(page.Items)
+		if err != nil {
+			return nil, err
 		}
 		rows = append(rows, got...)
 		if len(page.LastEvaluatedKey) == 0 {

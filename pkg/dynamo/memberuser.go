@@ -4,12 +4,15 @@ package dynamo
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // MemberAccounts lists the ids of the accounts a user is a member of (consistently).
@@ -36,39 +39,77 @@ func (s Store) MemberAccounts(ctx context.Context, userID string) ([]string, err
 	return ids, nil
 }
 
-// maxLoginCopies bounds how many other memberships a sign-in copies its time to in its transaction (which holds
-// at most 100 items); a user with more memberships than that has the rest copied at their next sign-ins.
-const maxLoginCopies = 50
+// maxLoginCopyItems bounds the items a sign-in's transaction (which holds at most 100) spends on copying its
+// time onto the user's memberships other than the session's: one per membership and one per role entry of a
+// membership that holds several roles. A user with more memberships than fit has the rest copied at their next
+// sign-ins.
+const maxLoginCopyItems = 50
 
-// loginCopies are the transaction items of a sign-in that copy its time onto the user's memberships other than
-// the one of the session's account, which the sign-in updates anyway. They are read consistently just before.
-func (s Store) loginCopies(ctx context.Context, userID, sessionAccountID string, at types.AttributeValue) ([]types.TransactWriteItem, error) {
-	ids, err := s.MemberAccounts(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	var items []types.TransactWriteItem
-	for _, id := range ids {
-		if id != sessionAccountID && len(items) < maxLoginCopies {
-			items = append(items, MemberLogin(s.Table, userID, id, at))
-		}
-	}
-	return items, nil
+// loginAttempts bounds how often a sign-in reads the user's memberships again after one of them changed or went
+// between its read and its transaction.
+const loginAttempts = 3
+
+// loginWrites are a sign-in's copies of its time onto the user's memberships (changeMember, so each moves to
+// its place in its account's user list by last sign-in): own is the membership of the session's account, which
+// the sign-in needs, others the user's other memberships.
+type loginWrites struct {
+	own, others []types.TransactWriteItem
 }
 
-// onlyCopiesFailed reports whether a cancelled transaction failed only on items from index from on: the
-// copies to other memberships, one of which was removed meanwhile.
-func onlyCopiesFailed(err error, from int) bool {
-	reasons := Reasons(err)
-	failed := false
-	for i, r := range reasons {
-		if r == "None" {
-			continue
-		}
-		if i < from {
-			return false
-		}
-		failed = true
+// add adds the copies to a sign-in's transaction. Each membership's update holds only while the membership is
+// at the version read; its failure means errCopyGone, and the sign-in reads them again (commitLogin).
+func (w loginWrites) add(tx *Tx, others bool) {
+	tx.addMemberItems(w.own, nil, errCopyGone)
+	if !others {
+		return
 	}
-	return failed
+	// Each membership's items start with its update, the one with a condition: every item here carries the
+	// meaning, which only items with a condition can fail.
+	for _, item := range w.others {
+		tx.Add(item, errCopyGone)
+	}
+}
+
+// loginCopies reads the user's memberships (consistently) and builds the copies of a sign-in's time at onto
+// them. A user who is no longer a member of the session's account is refused (ErrSignInRefused).
+func (s Store) loginCopies(ctx context.Context, userID, sessionAccountID string, at time.Time) (loginWrites, error) {
+	ms, err := s.Memberships(ctx, userID)
+	if err != nil {
+		return loginWrites{}, err
+	}
+	var w loginWrites
+	found := false
+	for _, m := range ms {
+		items, err := changeMember(s.Table, m, changeOf(m, func(n *user.Membership) { n.LastLoginAt = at }))
+		switch {
+		case err != nil:
+			return loginWrites{}, err
+		case m.AccountID == sessionAccountID:
+			w.own, found = items, true
+		case len(w.others)+len(items) <= maxLoginCopyItems:
+			w.others = append(w.others, items...)
+		}
+	}
+	if !found {
+		return loginWrites{}, ErrSignInRefused
+	}
+	return w, nil
+}
+
+// commitLogin commits a sign-in built by signIn around the copies of its time onto the user's memberships. If
+// one of them changed or went between their read and the commit (errCopyGone), it reads them again and tries
+// again; the last attempt copies onto the session's membership only, so a user whose other memberships keep
+// changing still signs in.
+func (s Store) commitLogin(ctx context.Context, userID, sessionAccountID string, at time.Time, signIn func(w loginWrites, others bool) *Tx) error {
+	var err error
+	for attempt := range loginAttempts {
+		var w loginWrites
+		if w, err = s.loginCopies(ctx, userID, sessionAccountID, at); err != nil {
+			return err
+		}
+		if err = s.Commit(ctx, signIn(w, attempt < loginAttempts-1)); !errors.Is(err, errCopyGone) {
+			return err
+		}
+	}
+	return err
 }

@@ -105,10 +105,29 @@ func UserItem(u user.User) (map[string]types.AttributeValue, error) {
 	return Record(u, table.TypeUser, table.UserKey(u.ID))
 }
 
-// MembershipItem encodes a membership, listed among its account's users on gsi1 and, if it holds the account's
-// administrator role, among its administrators on gsi2.
+// MembershipItem encodes a membership, listed in its account's user list (the list's indexes) and, if it holds
+// the account's administrator role, among its administrators on gsi2. A membership that holds several roles is
+// also listed under each by a role entry: MembershipItems gives those too.
 func MembershipItem(m user.Membership) (map[string]types.AttributeValue, error) {
-	return Record(m, table.TypeMember, table.MembershipKey(m.UserID, m.AccountID), memberIndexes(m)...)
+	return memberItem(m)
+}
+
+// MembershipItems encodes a membership and its role entries (none unless it holds several roles): what a
+// harness that seeds memberships outside a transaction writes, as PutMembership would.
+func MembershipItems(m user.Membership) ([]map[string]types.AttributeValue, error) {
+	item, err := memberItem(m)
+	if err != nil {
+		return nil, err
+	}
+	out := []map[string]types.AttributeValue{item}
+	for _, r := range entryRoles(m) {
+		entry, err := roleEntryItem(m, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, entry)
+	}
+	return out, nil
 }
 
 // CountChild adds the count of a new account of kind in an ancestor's subtree counters. The ancestor must exist,

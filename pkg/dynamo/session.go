@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -221,15 +220,16 @@ type SignIn struct {
 // account is disabled: the sign-in wrote nothing.
 var ErrSignInRefused = fmt.Errorf("sign-in refused by the user, membership or account: %w", fault.ErrUnauthorized)
 
-// errCopyGone says one of the user's other memberships, which a sign-in copies its time onto, was removed.
+// errCopyGone says one of the user's memberships, which a sign-in copies its time onto, changed or was removed
+// since read.
 var errCopyGone = fmt.Errorf("membership removed during sign-in: %w", fault.ErrConflict)
 
 // SignIn creates a session in one transaction with in.With's writes, which also records the login on the user
 // (last login time; failures and last error cleared) and checks that the user is active, the membership exists
 // and the account is not disabled. A write of in.With whose condition fails answers its own meaning; a refused
 // user, membership or account answers ErrSignInRefused. The login time is copied onto the user's memberships
-// too (the user list filters and sorts on it); if one of the others was removed meanwhile, the sign-in commits
-// without the copies.
+// too (the user list filters and sorts on it); if one of them changed or was removed meanwhile, they are read
+// again, and at last the sign-in commits with the copy onto the session's membership only.
 func (s Store) SignIn(ctx context.Context, in SignIn) error {
 	ss := in.Session
 	item, err := Record(sessionRecord{
@@ -245,12 +245,8 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 	if err != nil {
 		return fmt.Errorf("encode time: %w", err)
 	}
-	// The user's other memberships get the copy too, in the same transaction.
-	copies, err := s.loginCopies(ctx, ss.UserID, ss.AccountID, at)
-	if err != nil {
-		return err
-	}
-	signIn := func(copies []types.TransactWriteItem) *Tx {
+	// The user's memberships get the copy too, in the same transaction (loginCopies).
+	signIn := func(copies loginWrites, others bool) *Tx {
 		tx := s.Tx()
 		if in.With != nil {
 			tx.append(in.With)
@@ -267,17 +263,10 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 				":at": at, ":zero": N(0), ":active": S(string(user.Active)),
 			},
 		}}, ErrSignInRefused)
-		// The membership must still exist; it keeps a copy of the sign-in time for the account's user list.
-		tx.Add(MemberLogin(s.Table, ss.UserID, ss.AccountID, at), ErrSignInRefused)
 		tx.RequireOpenAccount(ss.AccountID, ErrSignInRefused)
-		for _, c := range copies {
-			tx.Add(c, errCopyGone)
-		}
+		// The membership must still exist; it keeps a copy of the sign-in time for the account's user list.
+		copies.add(tx, others)
 		return tx
 	}
-	err = s.Commit(ctx, signIn(copies))
-	if errors.Is(err, errCopyGone) { // only a copy failed: one of the other memberships was removed meanwhile
-		err = s.Commit(ctx, signIn(nil))
-	}
-	return err
+	return s.commitLogin(ctx, ss.UserID, ss.AccountID, in.At, signIn)
 }

@@ -107,7 +107,7 @@ func TestSignIn(t *testing.T) {
 		w := newSignInWorld(t, func(db dynamo.DB) dynamo.DB { hook.DB = db; return hook })
 		removed := false
 		hook.then = func() {
-			if err := w.store.Commit(ctx, w.store.Tx().DeleteMember(w.u.ID, w.other.ID, nil)); err != nil {
+			if err := w.store.Commit(ctx, w.store.Tx().DeleteMember(user.Membership{UserID: w.u.ID, AccountID: w.other.ID}, nil)); err != nil {
 				t.Error(err)
 			}
 			removed = true

@@ -123,15 +123,11 @@ func (t *Tx) PutUser(u user.User, onEmailTaken error) *Tx {
 	return t.PutItem(guard, onEmailTaken).PutItem(item, nil) // a fresh random id: no meaning
 }
 
-// PutMembership adds the write of a new membership; onFail is what it means if the user is a member of the
-// account already.
+// PutMembership adds the write of a new membership, with its role entries if it holds several roles; onFail is
+// what it means if the user is a member of the account already.
 func (t *Tx) PutMembership(m user.Membership, onFail error) *Tx {
-	item, err := MembershipItem(m)
-	if err != nil {
-		t.Fail(fmt.Errorf("encode membership: %w", err))
-		return t
-	}
-	return t.PutItem(item, onFail)
+	items, err := newMember(t.table, m)
+	return t.addMemberItems(items, err, onFail)
 }
 
 // ErrUserStale is a change of a user that kept finding the user (or what the change relied on) changed since

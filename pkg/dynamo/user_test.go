@@ -157,7 +157,7 @@ func TestUpdateUser(t *testing.T) {
 		calls := 0
 		_, err := store.UpdateUser(ctx, u.ID, func(_ *user.User, tx *dynamo.Tx) error {
 			calls++
-			tx.DeleteMember(u.ID, secret.NewID(), dynamo.ErrUserStale) // no such membership: always fails
+			tx.DeleteMember(user.Membership{UserID: u.ID, AccountID: secret.NewID()}, dynamo.ErrUserStale) // no such membership: always fails
 			return nil
 		})
 		if !errors.Is(err, dynamo.ErrUserStale) || !errors.Is(err, fault.ErrConflict) || calls < 2 {

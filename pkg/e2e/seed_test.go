@@ -57,7 +57,15 @@ func (s *stack) register(t *testing.T, email string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items := []types.TransactWriteItem{activate, dynamo.MemberStatus(s.table, u.ID, acc.ID, user.Active)}
+	m, err := store.Membership(t.Context(), u.ID, acc.ID)
+	if err != nil {
+		t.Fatalf("register %s: membership: %v", email, err)
+	}
+	copies, err := dynamo.MemberStatus(s.table, m, user.Active)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := append([]types.TransactWriteItem{activate}, copies...)
 	if acc.Status == account.Pending {
 		items = append(items, dynamo.ActivateAccount(s.table, acc.ID))
 	}

@@ -177,7 +177,7 @@ func (s *Service) decide(ctx context.Context, a actor.Actor, u *user.User, tx *d
 			// change was renamed with them.
 			for _, mm := range t.memberships {
 				if !rolesChanged || mm.AccountID != m.AccountID {
-					tx.RenameMember(u.ID, mm.AccountID, name, dynamo.ErrUserStale)
+					tx.RenameMember(mm, name, dynamo.ErrUserStale)
 				}
 			}
 		}

@@ -32,9 +32,10 @@ type UserList struct {
 }
 
 // List lists one page of an account's users. The caller needs role.UsersView, acting in the account or above
-// it; any other account is not found. In name order without search or filter (an A–Z letter aside) it
-// reads one page of the account's members from the index; otherwise it reads all of them (projected) and filters and sorts in memory (see package
-// table). Either way the page's users are read in one batch, for what rows show that memberships do not copy.
+// it; any other account is not found. In any order, filtered by status, A–Z letter or role, it reads the page
+// from the list's index that holds it (one Query of the page's rows, see package table); a search reads every
+// member and searches in memory. Either way the page's users are read in one batch, for what rows show that
+// memberships do not copy.
 func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, in ListQuery) (UserList, error) {
 	if err := need(a, role.UsersView); err != nil {
 		return UserList{}, err
@@ -51,17 +52,13 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, in 
 		page []dynamo.MemberRow
 		more bool
 	)
-	if q.indexed() {
-		after := ""
-		if q.after != nil {
-			after = q.after.Tie
-		}
-		page, more, err = s.store.MembersPage(ctx, acc.ID, q.initial, after, q.desc, q.limit)
-	} else {
+	if q.search != "" {
 		var all []dynamo.MemberRow
 		if all, err = s.store.Members(ctx, acc.ID); err == nil {
 			page, more = q.apply(all)
 		}
+	} else {
+		page, more, err = s.store.MembersPage(ctx, q.page(acc.ID))
 	}
 	if err != nil {
 		return UserList{}, err
@@ -80,6 +77,18 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, in 
 		out.Next = &next
 	}
 	return out, nil
+}
+
+// page is the index's page of the query (which has no search) in an account's user list.
+func (q query) page(accountID string) dynamo.ListPage {
+	p := dynamo.ListPage{
+		AccountID: accountID, Order: q.sort, Desc: q.desc,
+		Status: q.status, Initial: q.initial, Role: string(q.role), Limit: q.limit,
+	}
+	if q.after != nil {
+		p.After = &dynamo.ListPosition{Value: q.after.Key, NameKey: q.after.Tie}
+	}
+	return p
 }
 
 // apply filters all of an account's rows, sorts them and cuts the page after the cursor. more reports whether

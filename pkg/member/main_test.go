@@ -144,13 +144,19 @@ func (h *harness) add(acc account.Account, w who) user.User {
 	return u
 }
 
-// join writes a membership of u in acc.
+// join writes a membership of u in acc, with its role entries if it holds several roles.
 func (h *harness) join(u user.User, acc account.Account, roles ...role.Name) {
 	h.t.Helper()
-	h.Put(dynamo.MembershipItem(user.Membership{
+	items, err := dynamo.MembershipItems(user.Membership{
 		UserID: u.ID, AccountID: acc.ID, Roles: roles, AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
 		UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, LastLoginAt: u.LastLoginAt, CreatedAt: start,
-	}))
+	})
+	for _, item := range items {
+		h.Put(item, nil)
+	}
+	if err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // session signs u in, acting in acc, through the real sign-in transaction, and returns the session token.

@@ -50,7 +50,7 @@ type store interface {
 	Memberships(ctx context.Context, userID string) ([]user.Membership, error)
 	MemberAccounts(ctx context.Context, userID string) ([]string, error)
 	Admins(ctx context.Context, accountID string, limit int) ([]string, error)
-	MembersPage(ctx context.Context, accountID, prefix, after string, desc bool, limit int) ([]dynamo.MemberRow, bool, error)
+	MembersPage(ctx context.Context, p dynamo.ListPage) ([]dynamo.MemberRow, bool, error)
 	Members(ctx context.Context, accountID string) ([]dynamo.MemberRow, error)
 	Invitation(ctx context.Context, userID, accountID string) (dynamo.Invitation, bool, error)
 	Token(ctx context.Context, id string) (token.Token, error)

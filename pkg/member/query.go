@@ -22,19 +22,19 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-// Orders of the user list.
+// Orders of the user list: the orders of its indexes.
 const (
-	SortName      = "name"
-	SortEmail     = "email"
-	SortStatus    = "status"
-	SortLastLogin = "lastLogin"
+	SortName      = table.OrderName
+	SortEmail     = table.OrderEmail
+	SortStatus    = table.OrderStatus
+	SortLastLogin = table.OrderLastLogin
 )
 
 // Row statuses, as the list shows and filters them.
 const (
-	StatusRegistered   = "registered"
-	StatusUnregistered = "unregistered"
-	StatusDisabled     = "disabled"
+	StatusRegistered   = table.ListRegistered
+	StatusUnregistered = table.ListUnregistered
+	StatusDisabled     = table.ListDisabled
 )
 
 // Page sizes and bounds of the list.
@@ -43,7 +43,7 @@ const (
 	MaxLimit     = 100
 	maxSearch    = 100
 	// InitialOther is the A–Z filter's "#": names that do not start with a letter A to Z.
-	InitialOther = "#"
+	InitialOther = table.InitialOther
 )
 
 // ListQuery is the user list's query string, as sent: every parameter is optional.
@@ -70,12 +70,6 @@ type query struct {
 	desc    bool
 	limit   int
 	after   *cursor
-}
-
-// indexed reports whether the index serves the query page by page without reading the rest: name order, no
-// search or filter but an A–Z letter (a prefix of the collated names the index is sorted by; "#" is not one).
-func (q query) indexed() bool {
-	return q.search == "" && q.initial != InitialOther && q.status == "" && q.role == "" && q.sort == SortName
 }
 
 // check checks every parameter and names every bad one in one answer.
@@ -137,7 +131,7 @@ func (in ListQuery) check() (query, error) {
 	}
 	if in.Cursor != "" && len(v.Fields) == 0 {
 		c, ok := decodeCursor(in.Cursor)
-		if !ok || c.Sort != q.sort || c.Desc != q.desc || c.Filter != q.fingerprint() {
+		if !ok || c.Sort != q.sort || c.Desc != q.desc || c.Filter != q.fingerprint() || !q.holds(c) {
 			v.Add("cursor", field.CodeInvalid, "This cursor does not belong to this list; start again from the first page.")
 		} else {
 			q.after = &c
@@ -150,6 +144,24 @@ func (in ListQuery) check() (query, error) {
 func (q query) fingerprint() string {
 	sum := sha256.Sum256([]byte(strings.Join([]string{q.search, q.initial, q.status, string(q.role)}, "\x00")))
 	return hex.EncodeToString(sum[:6])
+}
+
+// holds reports whether a cursor's position is one a row of the query's list can have. The index reads on from
+// it, within the letter's range of name keys and, in status order, from its status's partition: a position
+// outside them was not handed out by this list.
+func (q query) holds(c cursor) bool {
+	if q.initial != "" && keyInitial(c.Tie) != q.initial {
+		return false
+	}
+	return q.sort != SortStatus || slices.Contains(table.ListStatuses, c.Key) && (q.status == "" || c.Key == q.status)
+}
+
+// keyInitial is the A–Z letter of a name key (already collated), as initialOf is of a name.
+func keyInitial(nameKey string) string {
+	if nameKey != "" && nameKey[0] >= 'a' && nameKey[0] <= 'z' {
+		return nameKey[:1]
+	}
+	return InitialOther
 }
 
 // matches reports whether a row passes the query's search and filters.
@@ -223,9 +235,4 @@ func decodeCursor(raw string) (cursor, bool) {
 }
 
 // initialOf is the A–Z letter a name is listed under: its first letter without accents (table.Collate), or "#".
-func initialOf(name string) string {
-	if c := table.Collate(name); c != "" && c[0] >= 'a' && c[0] <= 'z' {
-		return c[:1]
-	}
-	return InitialOther
-}
+func initialOf(name string) string { return table.NameInitial(name) }

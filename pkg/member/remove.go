@@ -94,7 +94,7 @@ func (s *Service) removal(ctx context.Context, a actor.Actor, acc account.Accoun
 	}
 	others := slices.DeleteFunc(accounts, func(id string) bool { return id == acc.ID })
 
-	tx.DeleteMember(u.ID, acc.ID, dynamo.ErrUserStale)
+	tx.DeleteMember(m, dynamo.ErrUserStale)
 	if slices.Contains(m.Roles, role.AdminFor(string(acc.Kind))) {
 		if err := s.requireAnotherAdmin(ctx, tx, acc, u.ID); err != nil {
 			return err

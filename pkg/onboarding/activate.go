@@ -238,12 +238,20 @@ func (s *Service) Activate(ctx context.Context, raw string, req ActivateRequest,
 				return err
 			}
 		}
+		// The membership the link joins keeps a copy of the user's status for the account's user list: the copy
+		// moves it in the list's indexes, so it is written from the membership as read.
+		m, err := s.store.Membership(ctx, u.ID, l.token.AccountID)
+		if errors.Is(err, fault.ErrNotFound) { // removed from the account meanwhile
+			return dynamo.ErrUserStale
+		}
+		if err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		u.Status, u.PasswordHash, u.SecurityQuestion, u.SecurityAnswerHash, u.ActivatedAt =
 			user.Active, passwordHash, req.SecurityQuestion, answerHash, now
-		// The membership the link joins keeps a copy of the user's status for the account's user list.
 		tx.UseToken(l.token.ID, secret.PurposeActivation, now, dynamo.ErrUserStale).
-			MemberStatus(u.ID, l.token.AccountID, user.Active, dynamo.ErrUserStale).
+			MemberStatus(m, user.Active, dynamo.ErrUserStale).
 			Audit(audit.Event{ID: secret.NewID(), AccountID: l.account.ID, At: now, ActorID: u.ID,
 				Action: audit.UserActivated, TargetType: audit.TargetUser, TargetID: u.ID})
 		// The first contact to activate makes a pending account active. It is read first and included only while

@@ -72,7 +72,15 @@ func (tb Table) Activate(userID string, at time.Time) string {
 	})
 	tx.Fail(err)
 	tx.Add(activate, errors.New("user no longer invited with this token"))
-	tx.Add(dynamo.MemberStatus(tb.Name, userID, tok.AccountID, user.Active), errors.New("membership missing"))
+	m, err := store.Membership(tb.T.Context(), userID, tok.AccountID)
+	if err != nil {
+		tb.T.Fatalf("activate %s: membership in %s: %v", userID, tok.AccountID, err)
+	}
+	copies, err := dynamo.MemberStatus(tb.Name, m, user.Active)
+	tx.Fail(err)
+	for _, item := range copies {
+		tx.Add(item, errors.New("membership changed"))
+	}
 	tx.Audit(audit.Event{ID: secret.NewID(), AccountID: acct.ID, At: at, ActorID: userID,
 		Action: audit.UserActivated, TargetType: audit.TargetUser, TargetID: userID})
 	if acct.Status == account.Pending {

@@ -52,8 +52,13 @@ func (tb Table) Seed(acct account.Account, u user.User, m user.Membership) {
 	put(dynamo.Record(acct, table.TypeAccount, table.AccountKey(acct.ID)))
 	put(dynamo.Record(u, table.TypeUser, table.UserKey(u.ID)))
 	put(dynamo.EmailGuardItem(u.Email, u.ID))
-	put(dynamo.Record(m, table.TypeMember, table.MembershipKey(m.UserID, m.AccountID),
-		dynamo.OnGSI1(table.MembersGSI1(m.AccountID, m.UserName, m.UserID))))
+	items, err := dynamo.MembershipItems(m)
+	if err != nil {
+		tb.T.Fatal(err)
+	}
+	for _, item := range items {
+		put(item, nil)
+	}
 	if err := tb.Store().Commit(tb.T.Context(), tx); err != nil {
 		tb.T.Fatalf("seed %s: %v", u.Email, err)
 	}

@@ -59,11 +59,12 @@ const (
 var Main = Definition{
 	PartitionKey: AttrPK,
 	SortKey:      AttrSK,
-	Indexes: []Index{
+	// gsi1, gsi2, the user list's gsi3 to gsi14 (ListIndexes) and the expiry index: 15 of DynamoDB's 20.
+	Indexes: append(append([]Index{
 		{Name: GSI1, PartitionKey: AttrGSI1PK, SortKey: AttrGSI1SK},
 		{Name: GSI2, PartitionKey: AttrGSI2PK, SortKey: AttrGSI2SK},
-		{Name: Expiry, PartitionKey: AttrXPK, SortKey: AttrXSK},
-	},
+	}, listIndexesOnly()...),
+		Index{Name: Expiry, PartitionKey: AttrXPK, SortKey: AttrXSK}),
 	TTLAttribute: AttrTTL,
 	StreamView:   types.StreamViewTypeNewAndOldImages,
 }
