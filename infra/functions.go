@@ -39,10 +39,6 @@ type backend struct {
 // well within the API timeout.
 const memoryMB = 256
 
-// timeout per trigger, in seconds: API calls answer well within API Gateway's 30-second limit; the mailer sends a
-// batch of streamBatch emails, with SES retries; the sweep has part of its period to drain what is due.
-var timeout = map[route.Trigger]float64{route.HTTP: 10, route.Stream: 60, route.Schedule: 120}
-
 // newFunctions creates one Lambda function per route.Functions entry, keyed by name.
 func newFunctions(stack awscdk.Stack, props *StackProps, b *backend) map[string]awslambda.Function {
 	fns := make(map[string]awslambda.Function, len(route.Functions))
@@ -101,7 +97,7 @@ func newFunction(stack awscdk.Stack, assetDir string, f route.Function, b *backe
 		Handler:      jsii.String("bootstrap"),
 		Code:         awslambda.Code_FromAsset(jsii.String(code), nil),
 		MemorySize:   jsii.Number(memoryMB),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeout[f.Trigger])),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(f.Trigger.Timeout().Seconds())), // route.Trigger says why
 		Tracing:      awslambda.Tracing_ACTIVE,
 		LogGroup:     logs,
 		Environment:  &env,

@@ -71,7 +71,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	if a.aws, err = awsConfig(a.aws, cfg); err != nil {
 		return nil, err
 	}
-	a.dynamo = sync.OnceValue(func() *dynamodb.Client { return dynamodb.NewFromConfig(a.aws, dynamo.ReadOnce) })
+	a.dynamo = sync.OnceValue(func() *dynamodb.Client { return dynamodb.NewFromConfig(a.aws, dynamo.ReadOnce, dynamoBounds) })
 	if err := loadSecrets(ctx, a.aws, &a.Config); err != nil {
 		return nil, err
 	}
@@ -132,6 +132,8 @@ func (a *App) HTTP(function string, mux httpapi.Mux, auth httpapi.Authenticator)
 	// Each request reads an item at most once (dynamo.WithReadSet): the session check's batch answers the
 	// endpoint's reads of the same user, membership and accounts.
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		ctx, cancel := Budget(ctx, route.HTTP) // every call of the request ends in time for it to answer
+		defer cancel()
 		return h(dynamo.WithReadSet(ctx), ev)
 	}, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // awsConfig completes base (zero, or what WithAWS gave) into the configuration every client of the process is
-// built from: the region, the credentials, and the endpoint settings.
+// built from: the region, the credentials, the endpoint settings, and the bounds of every call (bounds.go).
 //
 // A function does not load the SDK's default configuration (package config). In Lambda the role's credentials
 // are the environment's (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), which is what the
@@ -45,7 +45,7 @@ func awsConfig(base aws.Config, c Config) (aws.Config, error) {
 		local["SESv2"] = c.SESEndpoint
 	}
 	cfg.ConfigSources = append([]any{endpoints{local: local}}, cfg.ConfigSources...)
-	return cfg, nil
+	return bounded(cfg), nil
 }
 
 // endpoints is where every client built from the configuration asks for its service's endpoint (the SDK's

@@ -5,7 +5,8 @@ package app
 // fifth of it, measured by `make bench-init`), for the one call a function makes once. The request is the one
 // the SDK makes: the JSON 1.1 protocol, signed by the SDK's SigV4 signer with the function's credentials, sent
 // to the endpoint every client would use (AWS_ENDPOINT_URL_SECRETS_MANAGER, else the region's), and retried
-// as the SDK's standard retryer would on throttling, 5xx answers and connection errors.
+// as the SDK's standard retryer would on throttling, 5xx answers and connection errors, within the bounds every
+// client has (BoundsOf(ServiceSecrets)).
 
 import (
 	"bytes"
@@ -29,12 +30,6 @@ import (
 const (
 	secretsServiceID = "Secrets Manager" // secretsmanager.ServiceID, the key of AWS_ENDPOINT_URL_SECRETS_MANAGER
 	secretsSigningID = "secretsmanager"
-)
-
-// Bounds of one secret read: attempts (the SDK's standard retryer's) and each attempt's time.
-const (
-	secretAttempts = 3
-	secretTimeout  = 3 * time.Second
 )
 
 // loadSecrets fills in what the configuration names by ARN and was not given directly: the HMAC key (stored
@@ -87,7 +82,7 @@ type secretsReader struct {
 	region   string
 	creds    aws.Credentials
 	signer   *v4.Signer
-	client   *http.Client
+	client   aws.HTTPClient
 }
 
 func newSecretsReader(ctx context.Context, cfg aws.Config) (*secretsReader, error) {
@@ -100,7 +95,7 @@ func newSecretsReader(ctx context.Context, cfg aws.Config) (*secretsReader, erro
 		region:   cfg.Region,
 		creds:    creds,
 		signer:   v4.NewSigner(),
-		client:   &http.Client{Timeout: secretTimeout},
+		client:   httpClient().WithTimeout(BoundsOf(ServiceSecrets).Attempt),
 	}, nil
 }
 
@@ -132,11 +127,13 @@ func (r *secretsReader) read(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	bounds := BoundsOf(ServiceSecrets)
 	var last error
-	for attempt := range secretAttempts {
+	for attempt := range bounds.Attempts {
 		if attempt > 0 {
+			wait, _ := bounds.BackoffDelay(attempt, last)
 			select {
-			case <-time.After(time.Duration(50<<attempt) * time.Millisecond):
+			case <-time.After(wait):
 			case <-ctx.Done():
 				return "", ctx.Err()
 			}

@@ -8,11 +8,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,7 +72,12 @@ func New(cfg Config) Handler {
 		}
 		if err != nil {
 			resp = ProblemResponse(err, ev.RequestContext.RequestID)
-			if resp.Status >= 500 {
+			switch {
+			case resp.Status == http.StatusServiceUnavailable:
+				// A dependency that failed or did not answer in time (throttling, an outage, a call out of attempts
+				// or of the request's time): an operational event, answered with Retry-After, not a bug.
+				log.WarnContext(ctx, "dependency unavailable", "status", resp.Status, "error", err.Error())
+			case resp.Status >= 500:
 				log.ErrorContext(ctx, "request failed", "status", resp.Status, "error", err.Error())
 			}
 		}
@@ -106,6 +111,9 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 		a, err := cfg.Auth.Authenticate(ctx, token)
 		if err != nil {
 			resp := ProblemResponse(err, ev.RequestContext.RequestID)
+			if resp.Status >= 500 {
+				return Response{}, err // answered and logged with its cause, as any endpoint's failure
+			}
 			if resp.Status == http.StatusUnauthorized {
 				resp.Cookies = append(resp.Cookies, ClearSessionCookie(cfg.secureCookies()))
 			}
@@ -165,14 +173,14 @@ func (cfg Config) secureCookies() bool {
 }
 
 // ProblemResponse turns an error into a problem document response. Its instance names the request, not the
-// path: paths can hold a link's token, which must never be echoed or logged.
+// path: paths can hold a link's token, which must never be echoed or logged. When the caller may try again
+// later (a rate limit, a lock, any 503), the answer says when in Retry-After.
 func ProblemResponse(err error, requestID string) Response {
 	doc := problem.From(err)
 	doc.Instance = problem.Instance(requestID)
 	resp := Response{Status: doc.Status, Body: doc, ContentType: problem.ContentType}
-	var fe *fault.Error
-	if errors.As(err, &fe) && fe.RetryAfter > 0 {
-		resp.Headers = map[string]string{"Retry-After": fmt.Sprint(int(fe.RetryAfter.Seconds() + 0.999))}
+	if secs := doc.RetryAfterSeconds(); secs > 0 {
+		resp.Headers = map[string]string{"Retry-After": strconv.Itoa(secs)}
 	}
 	return resp
 }

@@ -32,6 +32,11 @@ const (
 	IntegrationTimeout = 30 * time.Second
 )
 
+// InvokeTimeout is how long an invocation may run: what AWS gives it, its Lambda timeout (shorter than API
+// Gateway's IntegrationTimeout). The handler itself stops its work a little earlier, so that it still answers
+// (app.Budget).
+var InvokeTimeout = min(IntegrationTimeout, route.HTTP.Timeout())
+
 // GatewayConfig configures the local gateway.
 type GatewayConfig struct {
 	// Build builds an HTTP function's handler; the local stack passes (*all.App).HTTP. It is called once per
@@ -45,7 +50,7 @@ type GatewayConfig struct {
 	Log *slog.Logger
 	// Now stamps the events; nil means time.Now.
 	Now func() time.Time
-	// Timeout bounds one invocation; zero means IntegrationTimeout.
+	// Timeout bounds one invocation; zero means InvokeTimeout.
 	Timeout time.Duration
 }
 
@@ -72,7 +77,7 @@ func NewGateway(cfg GatewayConfig) *Gateway {
 		cfg.Now = time.Now
 	}
 	if cfg.Timeout == 0 {
-		cfg.Timeout = IntegrationTimeout
+		cfg.Timeout = InvokeTimeout
 	}
 	g := &Gateway{cfg: cfg, handlers: map[string]httpapi.Handler{}, missing: map[string]error{}}
 	for _, rt := range cfg.Routes {
@@ -140,7 +145,8 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 	ev := apiEvent(r, rt, params, body, g.cfg.Now(), id)
 	resp, err := g.invoke(r.Context(), h, ev)
 	if err != nil {
-		// API Gateway answers 500 when the function fails and 503 when it times out; neither shows the cause.
+		// API Gateway answers 500 when the function fails and 503 when it times out; neither shows the cause. (A
+		// handler that ran out of time answers its own 503 first: see app.Budget.)
 		g.cfg.Log.Error("function failed", "function", rt.Function, "requestId", id, "route", rt.Key(), "error", err.Error())
 		cause := err
 		if errors.Is(err, context.DeadlineExceeded) {

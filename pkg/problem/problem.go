@@ -3,8 +3,11 @@
 package problem
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
 )
@@ -24,6 +27,9 @@ type Document struct {
 	Instance string             `json:"instance,omitempty"`
 	Errors   []fault.FieldError `json:"errors,omitempty"`
 	Extra    map[string]any     `json:"-"`
+	// RetryAfter, when set, is when the caller may try again: the Retry-After header of the answer, and its
+	// retryAfterSeconds member.
+	RetryAfter time.Duration `json:"-"`
 }
 
 type kind struct {
@@ -59,9 +65,22 @@ func Instance(requestID string) string {
 	return "urn:partnerhub:request:" + requestID
 }
 
+// UnavailableRetryAfter is when a caller answered 503 may try again, unless the error says otherwise. A
+// dependency that stalled or slowed down (a DynamoDB partition moving, the emulator busy seeding) is usually
+// back within seconds; a caller that waits this long no longer adds its retry to a backlog the failed call
+// (about 3 s of attempts) has just met, and a person barely notices the wait.
+const UnavailableRetryAfter = 5 * time.Second
+
 // From maps an error to its problem document. Unknown errors become a bare 500 whose detail says nothing about
 // the cause; the caller logs the cause with the request id.
+//
+// An error that is a timeout or a cancellation — a call to AWS that ran out of attempts or of the request's
+// time, whether or not its store wrapped it as fault.ErrUnavailable — is a dependency that did not answer in
+// time: 503 with Retry-After, never a 500.
 func From(err error) Document {
+	if !isKnown(err) && timedOut(err) {
+		err = fmt.Errorf("%w: %w", fault.ErrUnavailable, err)
+	}
 	for _, k := range kinds {
 		if !errors.Is(err, k.err) {
 			continue
@@ -74,12 +93,16 @@ func From(err error) Document {
 			}
 			doc.Detail = fe.Detail
 			doc.Extra = fe.Extra
-			if fe.RetryAfter > 0 {
-				if doc.Extra == nil {
-					doc.Extra = map[string]any{}
-				}
-				doc.Extra["retryAfterSeconds"] = int(fe.RetryAfter.Seconds() + 0.999)
+			doc.RetryAfter = fe.RetryAfter
+		}
+		if doc.RetryAfter <= 0 && doc.Status == http.StatusServiceUnavailable {
+			doc.RetryAfter = UnavailableRetryAfter
+		}
+		if doc.RetryAfter > 0 {
+			if doc.Extra == nil {
+				doc.Extra = map[string]any{}
 			}
+			doc.Extra["retryAfterSeconds"] = doc.RetryAfterSeconds()
 		}
 		var ve *fault.ValidationError
 		if errors.As(err, &ve) {
@@ -91,6 +114,34 @@ func From(err error) Document {
 		return doc
 	}
 	return Document{Type: TypeBase + "internal", Title: "Something went wrong on our side.", Status: http.StatusInternalServerError}
+}
+
+// RetryAfterSeconds is RetryAfter in whole seconds, rounded up, as the Retry-After header carries it; 0 if unset.
+func (d Document) RetryAfterSeconds() int {
+	if d.RetryAfter <= 0 {
+		return 0
+	}
+	return int((d.RetryAfter + time.Second - 1) / time.Second)
+}
+
+// isKnown reports whether err is one of the domain's kinds, which decide its answer themselves.
+func isKnown(err error) bool {
+	for _, k := range kinds {
+		if errors.Is(err, k.err) {
+			return true
+		}
+	}
+	return false
+}
+
+// timedOut reports whether err is a deadline or a cancellation of the request's context, or a network timeout
+// (an AWS call's attempt that got no answer in its bound, a dial or TLS handshake that did not finish).
+func timedOut(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
 }
 
 // MarshalJSON flattens Extra next to the standard members.

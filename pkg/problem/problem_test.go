@@ -1,6 +1,7 @@
 package problem_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +26,9 @@ func TestFrom(t *testing.T) {
 		{"case=domain error with slug", fault.New(fault.ErrExpired, "link-expired", "Ask for a new link."), http.StatusGone, "link-expired"},
 		{"case=validation", fault.Invalid("email", "invalid_email", "Not an email."), http.StatusBadRequest, "validation"},
 		{"case=unavailable", fmt.Errorf("get: %w: %w", fault.ErrUnavailable, errors.New("dial tcp 10.1.2.3")), http.StatusServiceUnavailable, "unavailable"},
+		{"case=deadline", fmt.Errorf("get 10.1.2.3: %w", context.DeadlineExceeded), http.StatusServiceUnavailable, "unavailable"},
+		{"case=canceled", fmt.Errorf("query: %w", context.Canceled), http.StatusServiceUnavailable, "unavailable"},
+		{"case=timeout beside a domain error", fmt.Errorf("%w: %w", fault.ErrConflict, context.DeadlineExceeded), http.StatusConflict, "conflict"},
 		{"case=unknown", errors.New("nil pointer somewhere"), http.StatusInternalServerError, "internal"},
 	}
 	for _, c := range cases {
@@ -55,5 +59,21 @@ func TestExtraMembersAndRetryAfter(t *testing.T) {
 	}
 	if m["until"] != "soon" || m["retryAfterSeconds"] != float64(90) {
 		t.Fatalf("extra members missing: %s", b)
+	}
+}
+
+// TestUnavailableSaysWhenToRetry: every 503 carries a retry time, the error's own if it has one.
+func TestUnavailableSaysWhenToRetry(t *testing.T) {
+	t.Parallel()
+	doc := problem.From(fmt.Errorf("get: %w", fault.ErrUnavailable))
+	if doc.RetryAfter != problem.UnavailableRetryAfter || doc.Extra["retryAfterSeconds"] != int(problem.UnavailableRetryAfter/time.Second) {
+		t.Fatalf("RetryAfter %v, extra %v", doc.RetryAfter, doc.Extra)
+	}
+	own := &fault.Error{Kind: fault.ErrUnavailable, Slug: "unavailable", RetryAfter: 1500 * time.Millisecond}
+	if doc := problem.From(own); doc.RetryAfterSeconds() != 2 {
+		t.Fatalf("RetryAfterSeconds %d, want 1.5 s rounded up", doc.RetryAfterSeconds())
+	}
+	if doc := problem.From(fault.ErrNotFound); doc.RetryAfter != 0 || doc.Extra["retryAfterSeconds"] != nil {
+		t.Fatalf("a 404 says when to retry: %+v", doc)
 	}
 }

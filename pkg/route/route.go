@@ -6,6 +6,7 @@ package route
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Auth says whether a route needs a signed-in session.
@@ -33,6 +34,20 @@ const (
 	// Schedule functions run on a timer.
 	Schedule
 )
+
+// Timeout is how long Lambda lets a function of this trigger run, which the stack sets and the local stack
+// mirrors: an API call answers well within API Gateway's 30-second limit; the mailer sends a batch of emails,
+// with SES retries; the sweep has part of its period to drain what is due. Every AWS call a function makes is
+// bounded far below it (see pkg/app's call bounds), so a stalled dependency fails the call, not the function.
+func (t Trigger) Timeout() time.Duration {
+	switch t {
+	case Stream:
+		return 60 * time.Second
+	case Schedule:
+		return 120 * time.Second
+	}
+	return 10 * time.Second
+}
 
 // Function names. They are the folder names under functions/ and the Lambda functions' logical names.
 const (

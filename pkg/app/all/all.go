@@ -20,7 +20,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/app/profile"
 	"github.com/partnerhub/partnerhub/pkg/app/revoke"
-	"github.com/partnerhub/partnerhub/pkg/app/searchindex"
 	"github.com/partnerhub/partnerhub/pkg/app/signup"
 	sweepfn "github.com/partnerhub/partnerhub/pkg/app/sweep"
 	"github.com/partnerhub/partnerhub/pkg/app/twofactor"
@@ -73,8 +72,6 @@ func (a *App) Handler(function string) (any, error) {
 		return a.Mailer()
 	case route.Sweep:
 		return a.Sweep()
-	case route.SearchIndex:
-		return a.SearchIndex()
 	}
 	return a.HTTP(function)
 }
@@ -102,19 +99,10 @@ func (a *App) Mux(function string) (httpapi.Mux, error) {
 }
 
 // Mailer builds the handler of the mailer function.
-func (a *App) Mailer() (app.StreamHandler, error) {
-	m, err := a.OutboxMailer()
-	if err != nil {
-		return nil, err
-	}
-	return m.Handle, nil
-}
+func (a *App) Mailer() (app.StreamHandler, error) { return mailerfn.Handler(a.App) }
 
 // OutboxMailer builds the mailer itself, for the local stack's stream poller and for tests.
 func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.New(a.App) }
-
-// SearchIndex builds the handler of the search-index function.
-func (a *App) SearchIndex() (app.StreamHandler, error) { return searchindex.Handler(a.App) }
 
 // Sweep builds the handler of the expiry-sweep function.
 func (a *App) Sweep() (app.ScheduleHandler, error) { return sweepfn.Handler(a.App) }
@@ -143,4 +131,8 @@ func (a *App) Bootstrap(ctx context.Context, in onboarding.BootstrapInput) (onbo
 
 // Streams builds a DynamoDB Streams client, for the local stack's stream poller (in AWS, Lambda reads the
 // stream for the mailer).
-func (a *App) Streams() *dynamodbstreams.Client { return dynamodbstreams.NewFromConfig(a.AWS()) }
+func (a *App) Streams() *dynamodbstreams.Client {
+	return dynamodbstreams.NewFromConfig(a.AWS(), func(o *dynamodbstreams.Options) {
+		o.Retryer = app.BoundsOf(app.ServiceStreams).Retryer()
+	})
+}

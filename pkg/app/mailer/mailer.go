@@ -4,9 +4,10 @@
 package mailer
 
 import (
+	"context"
 	"fmt"
-	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
@@ -14,24 +15,37 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/brand"
 	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
+	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
-// SES retry policy of the mailer: throttling and 5xx answers are retried inside one delivery with jittered
-// exponential backoff capped at sesMaxBackoff (at most 8 s of waiting in all, well inside the mailer's
-// 60-second timeout); past sesAttempts the delivery counts as one failed attempt and the stream retries the
-// record. Texts through SNS follow the same policy.
-const (
-	sesAttempts   = 5
-	sesMaxBackoff = 2 * time.Second
-)
-
-// Handler builds the function's handler.
+// Handler builds the function's handler. It delivers a batch within the invocation's Budget, so a stalled SES
+// or table fails its records' deliveries, which the answer reports for redelivery, before Lambda's timeout
+// would fail the whole batch.
 func Handler(a *app.App) (app.StreamHandler, error) {
 	m, err := New(a)
 	if err != nil {
 		return nil, err
 	}
-	return m.Handle, nil
+	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		ctx, cancel := app.Budget(ctx, route.Stream)
+		defer cancel()
+		return m.Handle(ctx, ev)
+	}, nil
+}
+
+// SES is the mailer's SES client. Throttling, 5xx answers and attempts that get no answer in time are retried
+// inside one delivery within the bounds of app.BoundsOf(app.ServiceSES) (5 attempts of at most 3 s, jittered
+// backoff of at most 2 s: at most 23 s, well inside the mailer's 60-second timeout); past them the delivery
+// counts as one failed attempt and the stream retries the record.
+func SES(a *app.App) *sesv2.Client {
+	b := app.BoundsOf(app.ServiceSES)
+	return sesv2.NewFromConfig(a.AWS(), func(o *sesv2.Options) { o.Retryer = mailer.SESRetryer(b.Attempts, b.MaxBackoff) })
+}
+
+// SNS is the client that sends texts in AWS, with the same policy as SES within its own bounds.
+func SNS(a *app.App) *sns.Client {
+	b := app.BoundsOf(app.ServiceSNS)
+	return sns.NewFromConfig(a.AWS(), func(o *sns.Options) { o.Retryer = mailer.SESRetryer(b.Attempts, b.MaxBackoff) })
 }
 
 // New builds the mailer itself. It sends texts through a.SMS (app.WithSMS: the local stack's sink, a test's);
@@ -45,15 +59,11 @@ func New(a *app.App) (*mailer.Mailer, error) {
 	}
 	sms := a.SMS
 	if sms == nil && !a.Config.Local() {
-		sms = mailer.SNSSender{Client: sns.NewFromConfig(a.AWS(), func(o *sns.Options) {
-			o.Retryer = mailer.SESRetryer(sesAttempts, sesMaxBackoff)
-		})}
+		sms = mailer.SNSSender{Client: SNS(a)}
 	}
 	return mailer.NewMailer(mailer.Config{
-		DB: a.Dynamo(),
-		SES: sesv2.NewFromConfig(a.AWS(), func(o *sesv2.Options) {
-			o.Retryer = mailer.SESRetryer(sesAttempts, sesMaxBackoff)
-		}),
+		DB:    a.Dynamo(),
+		SES:   SES(a),
 		Table: a.Config.Table,
 		Clock: a.Clock,
 		Keys:  keys,

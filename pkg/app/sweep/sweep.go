@@ -6,16 +6,26 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/grant"
+	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/sweep"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
-// Handler builds the function's handler.
-func Handler(a *app.App) (app.ScheduleHandler, error) { return Sweeper(a).Handle, nil }
+// Handler builds the function's handler. It sweeps within the invocation's Budget: a stalled table fails the
+// run, which the schedule records, within seconds of the first call, not at Lambda's timeout.
+func Handler(a *app.App) (app.ScheduleHandler, error) {
+	s := Sweeper(a)
+	return func(ctx context.Context, ev events.EventBridgeEvent) error {
+		ctx, cancel := app.Budget(ctx, route.Schedule)
+		defer cancel()
+		return s.Handle(ctx, ev)
+	}, nil
+}
 
 // Sweeper builds the sweep service with every registered expirer.
 func Sweeper(a *app.App) *sweep.Sweeper {
