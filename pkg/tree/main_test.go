@@ -56,6 +56,9 @@ type fixture struct {
 
 	providerID, adminID string
 	super               string // session of the super administrator
+
+	indexOnce sync.Once
+	index     *testenv.Stream // the table's stream handed to the search indexer (see indexed)
 }
 
 // fakeAuth stands in for the session store: the cookie value names the actor.
