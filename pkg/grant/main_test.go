@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/license"
@@ -35,9 +36,9 @@ type world struct {
 	mspAdmin, partnerAdmin, customerAdmin, otherAdmin string
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...app.Option) *world {
 	t.Helper()
-	p := platformtest.New(t)
+	p := platformtest.New(t, opts...)
 	w := &world{Platform: p}
 	w.msp = p.CreateAccount(p.Super, account.MSP, p.ProviderID, "Northwind MSP")
 	w.partner = p.CreateAccount(p.Super, account.Partner, w.msp.ID, "Contoso Support")
