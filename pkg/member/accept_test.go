@@ -132,6 +132,7 @@ func TestAcceptMembership(t *testing.T) {
 		}
 	})
 	t.Run("case=the list shows the new member", func(t *testing.T) {
+		in.indexed()
 		list := in.do(in.users, call{route: member.RouteList, params: map[string]string{"id": in.msp.ID}, token: in.tok, query: url.Values{"q": {"olga"}}})
 		if got := ids(list); !slices.Equal(got, []string{in.olga.ID}) {
 			t.Fatalf("list %s", list.Body)

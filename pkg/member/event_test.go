@@ -34,6 +34,7 @@ func TestEventFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	h.indexed() // the search reads the search index, which the stream keeps
 	r, err := platformtest.Invoke(h.users, ev)
 	if err != nil {
 		t.Fatal(err)

@@ -33,9 +33,9 @@ type UserList struct {
 
 // List lists one page of an account's users. The caller needs role.UsersView, acting in the account or above
 // it; any other account is not found. In any order, filtered by status, A–Z letter or role, it reads the page
-// from the list's index that holds it (one Query of the page's rows, see package table); a search reads every
-// member and searches in memory. Either way the page's users are read in one batch, for what rows show that
-// memberships do not copy.
+// from the list's index that holds it (one Query of the page's rows, see package table); a search reads the
+// search index (searchPage: a page of it in match order, every match when filtered or sorted). Either way the
+// page's users are read in one batch, for what rows show that memberships do not copy.
 func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, in ListQuery) (UserList, error) {
 	if err := need(a, role.UsersView); err != nil {
 		return UserList{}, err
@@ -49,14 +49,12 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, in 
 		return UserList{}, err
 	}
 	var (
-		page []dynamo.MemberRow
-		more bool
+		page   []dynamo.MemberRow
+		more   bool
+		resume *position // where the next page starts, when not after the page's last row
 	)
 	if q.search != "" {
-		var all []dynamo.MemberRow
-		if all, err = s.store.Members(ctx, acc.ID); err == nil {
-			page, more = q.apply(all)
-		}
+		page, more, resume, err = s.searchPage(ctx, acc.ID, q)
 	} else {
 		page, more, err = s.store.MembersPage(ctx, q.page(acc.ID))
 	}
@@ -72,7 +70,11 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, in 
 		out.Users = append(out.Users, rowOf(r, users[r.UserID]))
 	}
 	if more {
-		last := positionOf(page[len(page)-1], q.sort)
+		last := resume
+		if last == nil {
+			p := positionOf(page[len(page)-1], q.sort)
+			last = &p
+		}
 		next := cursor{Sort: q.sort, Desc: q.desc, Key: last.key, Tie: last.tie, Filter: q.fingerprint()}.encode()
 		out.Next = &next
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,6 +74,24 @@ type harness struct {
 	provider account.Account
 	super    user.User // the provider's super administrator
 	superTok string    // and a session of theirs
+
+	indexOnce sync.Once
+	index     *testenv.Stream // the table's stream handed to the search indexer (see indexed)
+}
+
+// indexed brings the search index up to date with everything written so far: the table's stream, from its
+// first record, handed to the real search-index function, as the stream's event source mapping would. A search
+// of the list reads the index.
+func (h *harness) indexed() {
+	h.t.Helper()
+	h.indexOnce.Do(func() {
+		fn, err := h.app.SearchIndex()
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		h.index = h.env.Stream(h.t, h.table, table.FindSources, fn)
+	})
+	h.index.Flush()
 }
 
 func newHarness(t testing.TB) *harness {

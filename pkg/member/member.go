@@ -31,6 +31,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -51,7 +52,8 @@ type store interface {
 	MemberAccounts(ctx context.Context, userID string) ([]string, error)
 	Admins(ctx context.Context, accountID string, limit int) ([]string, error)
 	MembersPage(ctx context.Context, p dynamo.ListPage) ([]dynamo.MemberRow, bool, error)
-	Members(ctx context.Context, accountID string) ([]dynamo.MemberRow, error)
+	SearchMembersPage(ctx context.Context, accountID string, q table.FindQuery, after string, limit int) ([]dynamo.MemberRow, string, error)
+	SearchMembers(ctx context.Context, accountID string, q table.FindQuery, most int) ([]dynamo.MemberRow, error)
 	Invitation(ctx context.Context, userID, accountID string) (dynamo.Invitation, bool, error)
 	Token(ctx context.Context, id string) (token.Token, error)
 	Message(ctx context.Context, id string) (outbox.Message, bool, error)

@@ -28,6 +28,9 @@ const (
 	SortEmail     = table.OrderEmail
 	SortStatus    = table.OrderStatus
 	SortLastLogin = table.OrderLastLogin
+	// SortMatch is a search's own order, when it names no other, no direction and no filter: the search
+	// index's, by the text from where the search matches, then by name. It is never asked for by name.
+	SortMatch = "match"
 )
 
 // Row statuses, as the list shows and filters them.
@@ -48,7 +51,10 @@ const (
 
 // ListQuery is the user list's query string, as sent: every parameter is optional.
 //
-//	q        text found anywhere in the name or the email address, whatever its case
+//	q        text found in the name or the email address where a word or a part of one starts, any case,
+//	         accents ignored; at least one letter or digit. Alone, a search lists in match order (the text from
+//	         where it matches, then the name); with a filter, an order or a direction it reads every match (at
+//	         most MaxSearched) and filters and sorts them in memory
 //	initial  a letter A–Z: names starting with it (accents ignored: É is under E); # for the others
 //	status   registered, unregistered or disabled
 //	role     a role name: users holding it
@@ -62,7 +68,8 @@ type ListQuery struct {
 
 // query is a checked ListQuery.
 type query struct {
-	search  string // folded
+	search  string // table.FindText of the search
+	find    table.FindQuery
 	initial string // "a".."z", "#" or ""
 	status  string
 	role    role.Name
@@ -83,8 +90,13 @@ func (in ListQuery) check() (query, error) {
 		v.Add("q", "too_long", fmt.Sprintf("Search for at most %d characters.", maxSearch))
 	case strings.ContainsFunc(search, unicode.IsControl):
 		v.Add("q", field.CodeInvalid, "Remove line breaks and other control characters.")
-	default:
-		q.search = strings.ToLower(search)
+	case search != "":
+		var ok bool
+		if q.find, ok = table.ParseFind(search); ok {
+			q.search = q.find.Text
+		} else {
+			v.Add("q", field.CodeInvalid, "Type at least one letter or digit.")
+		}
 	}
 	switch initial := strings.ToLower(strings.TrimSpace(in.Initial)); {
 	case initial == "" || initial == InitialOther:
@@ -129,6 +141,9 @@ func (in ListQuery) check() (query, error) {
 			q.limit = n
 		}
 	}
+	if q.search != "" && strings.TrimSpace(in.Sort) == "" && !q.desc && q.initial == "" && q.status == "" && q.role == "" {
+		q.sort = SortMatch
+	}
 	if in.Cursor != "" && len(v.Fields) == 0 {
 		c, ok := decodeCursor(in.Cursor)
 		if !ok || c.Sort != q.sort || c.Desc != q.desc || c.Filter != q.fingerprint() || !q.holds(c) {
@@ -150,6 +165,9 @@ func (q query) fingerprint() string {
 // it, within the letter's range of name keys and, in status order, from its status's partition: a position
 // outside them was not handed out by this list.
 func (q query) holds(c cursor) bool {
+	if q.sort == SortMatch {
+		return q.find.InRange(c.Key)
+	}
 	if q.initial != "" && keyInitial(c.Tie) != q.initial {
 		return false
 	}
@@ -167,7 +185,7 @@ func keyInitial(nameKey string) string {
 // matches reports whether a row passes the query's search and filters.
 func (q query) matches(r dynamo.MemberRow) bool {
 	switch {
-	case q.search != "" && !strings.Contains(strings.ToLower(r.Name), q.search) && !strings.Contains(strings.ToLower(r.Email), q.search):
+	case q.search != "" && !q.find.Has(r.Name) && !q.find.Has(r.Email):
 		return false
 	case q.initial != "" && initialOf(r.Name) != q.initial:
 		return false

@@ -110,3 +110,10 @@ func (q FindQuery) Has(t string) bool { return strings.Contains(FindText(t), q.T
 func (q FindQuery) InRange(sk string) bool {
 	return strings.HasPrefix(sk, q.Prefix) && utf8.ValidString(sk)
 }
+
+// FindTieOf is the tie of an entry's sort key (FindTie: the row's name key): a page that ends at an entry
+// continues from the name key of its row.
+func FindTieOf(sk string) string {
+	_, tie, _ := strings.Cut(sk, findSep)
+	return tie
+}

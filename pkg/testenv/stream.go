@@ -100,7 +100,7 @@ func (e *Env) Stream(t testing.TB, tableName string, filter table.StreamFilter, 
 	t.Helper()
 	p := local.NewPoller(local.PollerConfig{
 		Streams: e.Streams, Table: tableName, Region: "us-east-1", Filter: filter, Handler: h,
-		FromOldest: true, Backoff: time.Millisecond, MaxRetries: -1,
+		FromOldest: true, Backoff: 10 * time.Millisecond, // a busy emulator may time a write out: retried, as in Lambda
 	})
 	if err := p.Open(t.Context()); err != nil {
 		t.Fatalf("open the stream of %s: %v", tableName, err)
@@ -113,7 +113,7 @@ func (s *Stream) Flush() {
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := s.p.Poll(ctx); err != nil {
 		s.t.Fatalf("read the table's stream: %v", err)
