@@ -260,3 +260,27 @@ func (s Store) readBatch(ctx context.Context, keys []table.Key) error {
 	}
 	return nil
 }
+
+// Ref names a record a request is about to read, for Prefetch.
+type Ref table.Key
+
+// UserRef names a user.
+func UserRef(id string) Ref { return Ref(table.UserKey(id)) }
+
+// AccountRef names an account.
+func AccountRef(id string) Ref { return Ref(table.AccountKey(id)) }
+
+// MembershipRef names a user's membership of an account.
+func MembershipRef(userID, accountID string) Ref { return Ref(table.MembershipKey(userID, accountID)) }
+
+// Prefetch reads records a use case is about to read one after the other (a link names a user and an account)
+// in one strongly consistent batch, and returns a context whose reads of them are answered from it (see
+// WithReadSet). Records the request has already read are not read again.
+func (s Store) Prefetch(ctx context.Context, refs ...Ref) (context.Context, error) {
+	ctx = WithReadSet(ctx)
+	keys := make([]table.Key, len(refs))
+	for i, r := range refs {
+		keys[i] = table.Key(r)
+	}
+	return ctx, s.readBatch(ctx, keys)
+}

@@ -67,6 +67,10 @@ func (s *Service) open(ctx context.Context, raw string) (link, error) {
 	if err != nil {
 		return link{}, err
 	}
+	// The user and the account the token names, in one read.
+	if ctx, err = s.store.Prefetch(ctx, dynamo.UserRef(tok.UserID), dynamo.AccountRef(tok.AccountID)); err != nil {
+		return link{}, err
+	}
 	u, err := s.store.User(ctx, tok.UserID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return link{}, errLinkInvalid

@@ -38,6 +38,7 @@ type store interface {
 	ProviderID(ctx context.Context) (string, error)
 	Account(ctx context.Context, id string) (account.Account, error)
 	User(ctx context.Context, id string) (user.User, error)
+	Prefetch(ctx context.Context, refs ...dynamo.Ref) (context.Context, error)
 	UserByEmail(ctx context.Context, email string) (user.User, error)
 	Membership(ctx context.Context, userID, accountID string) (user.Membership, error)
 	Token(ctx context.Context, id string) (token.Token, error)
