@@ -10,6 +10,11 @@ package table
 //	                                         its <= 3 ancestors, in parallel
 //	the provider (root) account's id       pk=PROVIDER, sk=GUARD                           table
 //	children of an account, by name        gsi1pk=CHILDREN#<parentId>, gsi1sk=<name>#<id>    gsi1
+//	accounts of a subtree found by q       pk=FINDACCOUNTS#<id>, begins_with(sk, <q>), about  table
+//	  (tree search, match order)             2 × the page of entries (<= FindBudget); then one
+//	                                         BatchGetItem of the accounts on the page's paths
+//	  the same by name, or filtered only     every match (<= 1,000 accounts), sorted in memory  table
+//	                                         (filters are read with the page in match order)
 //	account's audit events, newest first   pk=ACCOUNT#<id>, sk begins_with AUDIT#  (desc)    table
 //	company name taken?                    pk=COMPANY#<lower(name)>, sk=GUARD               table
 //	user by id                             pk=USER#<id>, sk=USER                           table
@@ -18,7 +23,12 @@ package table
 //	account's users, by name               gsi1pk=MEMBERS#<accountId>, gsi1sk=<name>#<uid>   gsi1
 //	  a page in name order, no filter      gsi1pk=MEMBERS#<id>, gsi1sk > <cursor>, Limit n  gsi1
 //	  the same, one A–Z letter             ... AND begins_with(gsi1sk, <letter>)            gsi1
-//	  searched, filtered, other orders     gsi1pk=MEMBERS#<id>, every page, projected        gsi1
+//	  searched (match order)               pk=FINDUSERS#<id>, begins_with(sk, <q>), about 2 ×  table
+//	                                         the page of entries (<= FindBudget); then one
+//	                                         consistent BatchGetItem of the page's memberships
+//	  searched and filtered or sorted      every match (<= 2,000 users) and their memberships, table
+//	                                         filtered and sorted in memory: O(matches)
+//	  filtered, other orders               gsi1pk=MEMBERS#<id>, every page, projected        gsi1
 //	  the page's users (2FA, login error)  BatchGetItem pk=USER#<id>, sk=USER, <= 100 keys  table
 //	account's administrators               gsi2pk=ADMINS#<accountId>, gsi2sk=<userId>       gsi2 (sparse)
 //	user's invitation into an account      pk=USER#<id>, sk=INVITE#<accountId>              table
@@ -61,11 +71,40 @@ package table
 // user's name, email, status and last sign-in, and the roles — and the transactions that change those on the
 // user change every membership too (activation, sign-in, edits, re-invitation). A list in name order without
 // a filter, or with an A–Z letter (a prefix of the collated name key), reads one page of the account's gsi1
-// partition and no more. A search, a filter (#, status, role) or another order (email, status, last sign-in)
-// reads the account's whole gsi1 partition, projected to those attributes, and filters and sorts in memory:
-// about one Query per 2,500 members and no Scan. What changes too often to copy (the last login error, the
+// partition and no more. A search reads the search index (below). A filter (#, status, role) or another order
+// (email, status, last sign-in) reads the account's whole gsi1 partition, projected to those attributes, and
+// filters and sorts in memory: about one Query per 2,500 members and no Scan. What changes too often to copy (the last login error, the
 // two-factor method) is read for the page's rows only, in one BatchGetItem. Cursors are keyset positions (sort
 // value and name key of the last row), so paging never repeats or skips a row, even while rows come and go.
+//
+// The search index. The user list's search (name and email address) and the partner tree's search (name, and
+// the start of a Partner ID) read entries derived from memberships and accounts: one small item per start of a
+// word or a part of one — each letter or digit within a text's first FindTextRunes runes (FindStarts) — whose
+// sort key is the text from there, cut to FindSuffixRunes runes, then \x1f and the row's name key (FindKey,
+// FindTie). A member's entries are in FINDUSERS#<accountId>; an account's are in FINDACCOUNTS#<id> of itself and
+// of each account above it (up to four sets), carrying its kind, status, Partner ID (shown and canonical, found
+// by their start only) and the ids of the accounts above it. A search for q is a Query of pk=FIND...#<id> AND
+// begins_with(sk, q) (q from its first letter or digit, cut to FindSuffixRunes runes; the rest is checked in
+// memory against the texts the entry carries), read in key order: match order, the text from where q matches,
+// then the name. A row that holds q twice has two entries; a search lists it at the first (dynamo.FindEntry.First)
+// and skips the other, so it comes once, on one page, and a page continues after the sort key it ended at. A page
+// reads about twice its rows of entries (more when q occurs in a row several times; at most dynamo.FindBudget,
+// after which it ends short, with a cursor), then one BatchGetItem: the page's memberships, consistently, so a
+// removed member is gone at once and one renamed away from q is left out before the index catches up; or the
+// accounts on the results' paths, for their names. Sorted by name (tree), or filtered or sorted (user list), a
+// search reads every match, at most 1,000 accounts or 2,000 users (past that it answers 400, asking for a
+// narrower search), and sorts in memory.
+//
+// What the index costs to keep: a member has about 35 entries (a 15-letter name and a 25-character address), an
+// account about 15 in each of up to four partitions; an entry is some 200 bytes, one write unit. They are not
+// written in the change's transaction (staff assignment's 50 memberships would be 2,000 entries, past the
+// 100-item limit) but by the search-index function (package indexer), from the table's stream (NEW_AND_OLD_IMAGES,
+// filter FindSources): the difference between the entries of the old image and the new, with BatchWriteItem. A
+// sign-in, a role, a count or a version changes no entry; a rename replaces all of the row's entries (deletes and
+// puts); an account's status rewrites its entries in place; a new or removed row puts or deletes them all. The
+// index is eventually consistent, as a GSI is: it follows a change by the stream's delivery to the function,
+// usually well under a second (locally, the poller's tick, 250 ms). The entries are table items rather than gsi1
+// entries: a GSI would cost a second write unit per entry for nothing a table partition does not give.
 //
 // Administrator memberships are also on gsi2 under ADMINS#<accountId>, a sparse list that finds another
 // administrator of an account in one small Query. Removing or demoting an administrator commits only with a
