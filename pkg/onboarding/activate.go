@@ -67,8 +67,9 @@ func (s *Service) open(ctx context.Context, raw string) (link, error) {
 	if err != nil {
 		return link{}, err
 	}
-	// The user and the account the token names, in one read.
-	if ctx, err = s.store.Prefetch(ctx, dynamo.UserRef(tok.UserID), dynamo.AccountRef(tok.AccountID)); err != nil {
+	// The user, the account and the membership the token names (activation updates all three), in one read.
+	refs := []dynamo.Ref{dynamo.UserRef(tok.UserID), dynamo.AccountRef(tok.AccountID), dynamo.MembershipRef(tok.UserID, tok.AccountID)}
+	if ctx, err = s.store.Prefetch(ctx, refs...); err != nil {
 		return link{}, err
 	}
 	u, err := s.store.User(ctx, tok.UserID)
