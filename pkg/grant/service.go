@@ -42,6 +42,7 @@ type store interface {
 	AdminContacts(ctx context.Context, accountID string, limit int) ([]dynamo.Contact, error)
 	User(ctx context.Context, id string) (user.User, error)
 	Membership(ctx context.Context, userID, accountID string) (user.Membership, error)
+	Prefetch(ctx context.Context, refs ...dynamo.Ref) (context.Context, error)
 }
 
 var _ store = dynamo.Store{}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
@@ -136,24 +135,26 @@ func (s *Service) checkStaff(ctx context.Context, g partneraccess.Grant, req Sta
 		}
 		seen[id] = true
 	}
+	// Each asked-for user with their memberships of the partner and the customer: one batch per 33 users.
+	var refs []dynamo.Ref
+	for i, id := range req.UserIDs {
+		if !v.Has(fmt.Sprintf("userIds[%d]", i)) {
+			refs = append(refs, dynamo.UserRef(id), dynamo.MembershipRef(id, g.Partner.ID), dynamo.MembershipRef(id, g.Customer.ID))
+		}
+	}
+	ctx, err := s.store.Prefetch(ctx, refs...)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]candidate, len(req.UserIDs))
 	problems := make([]string, len(req.UserIDs))
-	errs := make([]error, len(req.UserIDs))
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
 	for i, id := range req.UserIDs {
 		if v.Has(fmt.Sprintf("userIds[%d]", i)) {
 			continue
 		}
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out[i], problems[i], errs[i] = s.candidate(ctx, g, id)
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		if out[i], problems[i], err = s.candidate(ctx, g, id); err != nil {
+			return nil, err
+		}
 	}
 	for i, p := range problems {
 		field := fmt.Sprintf("userIds[%d]", i)
@@ -202,27 +203,21 @@ func (s *Service) candidate(ctx context.Context, g partneraccess.Grant, id strin
 // is no longer the grant's — a customer administrator removed it, and the user may since have joined in their own
 // right — is left alone; one that stops being the grant's before the commit makes the change decide again.
 func (c *core) drops(ctx context.Context, tx *dynamo.Tx, grantID, customerID string, staff []partneraccess.Staff) error {
-	ours := make([]bool, len(staff))
-	errs := make([]error, len(staff))
-	var wg sync.WaitGroup
+	refs := make([]dynamo.Ref, len(staff))
 	for i, st := range staff {
-		wg.Go(func() {
-			m, err := c.store.Membership(ctx, st.UserID, customerID)
-			switch {
-			case errors.Is(err, fault.ErrNotFound):
-			case err != nil:
-				errs[i] = err
-			default:
-				ours[i] = m.GrantID == grantID
-			}
-		})
+		refs[i] = dynamo.MembershipRef(st.UserID, customerID)
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	ctx, err := c.store.Prefetch(ctx, refs...) // every staff membership in one read
+	if err != nil {
 		return err
 	}
-	for i, st := range staff {
-		if ours[i] {
+	for _, st := range staff {
+		m, err := c.store.Membership(ctx, st.UserID, customerID)
+		switch {
+		case errors.Is(err, fault.ErrNotFound):
+		case err != nil:
+			return err
+		case m.GrantID == grantID:
 			tx.DropStaffMember(st.UserID, customerID, grantID, dynamo.ErrGrantStale)
 		}
 	}
