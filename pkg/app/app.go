@@ -132,7 +132,7 @@ func (a *App) HTTP(function string, mux httpapi.Mux, auth httpapi.Authenticator)
 	// Each request reads an item at most once (dynamo.WithReadSet): the session check's batch answers the
 	// endpoint's reads of the same user, membership and accounts.
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		ctx, cancel := Budget(ctx, route.HTTP) // every call of the request ends in time for it to answer
+		ctx, cancel := Budget(ctx) // every call of the request ends in time for it to answer
 		defer cancel()
 		return h(dynamo.WithReadSet(ctx), ev)
 	}, nil

@@ -45,7 +45,7 @@ func awsConfig(base aws.Config, c Config) (aws.Config, error) {
 		local["SESv2"] = c.SESEndpoint
 	}
 	cfg.ConfigSources = append([]any{endpoints{local: local}}, cfg.ConfigSources...)
-	return bounded(cfg), nil
+	return bounded(cfg, slackOf(c)), nil
 }
 
 // endpoints is where every client built from the configuration asks for its service's endpoint (the SDK's

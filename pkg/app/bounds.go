@@ -13,7 +13,8 @@ package app
 // after 10.
 //
 // Now every client built from the App's configuration (aws.Config: DynamoDB, DynamoDB Streams, SES v2, SNS, and
-// Secrets Manager's one signed request) is bounded by the figures of serviceBounds:
+// Secrets Manager's one signed request) is bounded by the figures of serviceBounds (stretched by emulatorSlack
+// for the local emulators):
 //
 //   - each attempt has its own timeout (attemptBounds), far below the invocation's time and capped by the time
 //     the caller has left; a timed-out attempt is retried, on a new connection, while the caller's deadline can
@@ -21,8 +22,8 @@ package app
 //   - the retryer makes few attempts with a small, capped, jittered backoff;
 //   - the HTTP transport bounds dialling, the TLS handshake and the wait for response headers, even for a call
 //     made without a deadline;
-//   - each handler works within a budget (Budget): the invocation's deadline less answerReserve, or where no
-//     one set a deadline, the function's Lambda timeout from now, less the same reserve.
+//   - each handler works within a budget (Budget): the invocation's deadline (Lambda's, or the local gateway's,
+//     which mirrors it) less answerReserve.
 //
 // A call that runs out of attempts or of time fails with an error that is a timeout (errors.Is
 // context.DeadlineExceeded); package problem answers it as a 503 problem with Retry-After, within seconds.
@@ -42,8 +43,6 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
-
-	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
 // Service ids of the clients the functions build (the SDK's <service>.ServiceID constants, spelled out here so
@@ -67,8 +66,8 @@ type Bounds struct {
 // serviceBounds are the bounds of each service's calls.
 //
 //   - DynamoDB answers in single-digit milliseconds at p99 (a transaction of 100 items in tens), so an attempt
-//     with no answer after 1 s is stuck (a lost connection, an overloaded partition, a busy emulator) and the
-//     next one, on a new connection, is the better bet. 3 attempts and backoffs of at most 200 ms make a
+//     with no answer after 1 s is stuck (a lost connection, an overloaded partition, a process thawed with a
+//     dead keep-alive connection) and the next one, on a new connection, is the better bet. 3 attempts and backoffs of at most 200 ms make a
 //     stalled table a failure in about 3.4 s: a 503 well inside the 10 s of an HTTP function, even for the few
 //     requests that make a second call after the first one failed.
 //   - DynamoDB Streams' GetRecords reads up to 1 MB: 2 s.
@@ -82,6 +81,32 @@ var serviceBounds = map[string]Bounds{
 	ServiceSES:      {Attempt: 3 * time.Second, Attempts: 5, MaxBackoff: 2 * time.Second},
 	ServiceSNS:      {Attempt: 3 * time.Second, Attempts: 5, MaxBackoff: 2 * time.Second},
 	ServiceSecrets:  {Attempt: 2 * time.Second, Attempts: 3, MaxBackoff: 200 * time.Millisecond},
+}
+
+// emulatorSlack stretches every attempt bound where the clients talk to the local emulators (Config.Local: the
+// local stack and the tests). An emulator is not DynamoDB: one process sharing a two-core machine with the test
+// suite, which blocks every request for seconds while a test seeds thousands of items (measured: single
+// GetItems of 1.7 s, and three 1 s attempts all timing out, in the partner tree's search tests). With the AWS
+// figures the suite would fail on a busy emulator; with these it waits for one, and a stalled one still fails
+// an HTTP request with a 503 after one 5 s attempt (the next cannot fit the request's budget), not after 30 s.
+const emulatorSlack = 5
+
+// slackOf is the stretch of the bounds of a process with that configuration.
+func slackOf(c Config) int {
+	if c.Local() {
+		return emulatorSlack
+	}
+	return 1
+}
+
+// Bounds are the bounds of this process's calls to the service with that SDK service id: BoundsOf's, stretched
+// for the emulators locally.
+func (a *App) Bounds(service string) Bounds { return BoundsOf(service).stretched(slackOf(a.Config)) }
+
+// stretched are the bounds with each attempt given slack times as long.
+func (b Bounds) stretched(slack int) Bounds {
+	b.Attempt *= time.Duration(slack)
+	return b
 }
 
 // defaultBounds bound a client of a service serviceBounds does not name yet: a few seconds per attempt, which
@@ -142,12 +167,13 @@ const (
 	headerMargin        = time.Second
 )
 
-// httpClient is the HTTP client every AWS client of the process shares.
-func httpClient() *awshttp.BuildableClient {
+// httpClient is the HTTP client every AWS client of the process shares, for bounds stretched by slack.
+func httpClient(slack int) *awshttp.BuildableClient {
 	longest := defaultBounds.Attempt
 	for _, b := range serviceBounds {
 		longest = max(longest, b.Attempt)
 	}
+	longest *= time.Duration(slack)
 	return awshttp.NewBuildableClient().
 		WithDialerOptions(func(d *net.Dialer) { d.Timeout = dialTimeout }).
 		WithTransportOptions(func(tr *http.Transport) {
@@ -156,18 +182,20 @@ func httpClient() *awshttp.BuildableClient {
 		})
 }
 
-// bounded completes an AWS configuration with the bounds: the shared HTTP client, the default retryer, and the
-// per-attempt timeout, which every client built from the configuration runs after its retryer.
-func bounded(cfg aws.Config) aws.Config {
+// bounded completes an AWS configuration with the bounds, stretched by slack: the shared HTTP client, the
+// default retryer, and the per-attempt timeout, which every client built from the configuration runs after its
+// retryer.
+func bounded(cfg aws.Config, slack int) aws.Config {
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = httpClient()
+		cfg.HTTPClient = httpClient(slack)
 	}
+	m := attemptBounds{slack: slack}
 	cfg.Retryer = func() aws.Retryer { return defaultBounds.Retryer() }
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		if _, ok := stack.Finalize.Get("Retry"); !ok {
-			return stack.Finalize.Add(attemptBounds{}, middleware.Before)
+			return stack.Finalize.Add(m, middleware.Before)
 		}
-		return stack.Finalize.Insert(attemptBounds{}, "Retry", middleware.After)
+		return stack.Finalize.Insert(m, "Retry", middleware.After)
 	})
 	return cfg
 }
@@ -178,17 +206,19 @@ func bounded(cfg aws.Config) aws.Config {
 //
 // The attempt's context ends when the attempt returns, which is right for every operation PartnerHub calls:
 // none streams its answer's body past the call.
-type attemptBounds struct{}
+type attemptBounds struct {
+	slack int // see emulatorSlack
+}
 
 // ID names the middleware in the stack.
 func (attemptBounds) ID() string { return "PartnerHubAttemptBounds" }
 
 // HandleFinalize makes one attempt within its bound.
-func (attemptBounds) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+func (m attemptBounds) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
 	middleware.FinalizeOutput, middleware.Metadata, error,
 ) {
 	service := awsmiddle.GetServiceID(ctx)
-	b := BoundsOf(service)
+	b := BoundsOf(service).stretched(m.slack)
 	limit := b.Attempt
 	deadline, hasDeadline := ctx.Deadline()
 	if hasDeadline {
@@ -252,13 +282,16 @@ func (e *lastAttemptError) RetryableError() bool { return false }
 // room for a frozen-and-thawed or CPU-starved process).
 const answerReserve = time.Second
 
-// Budget is the context a handler of a function of that trigger does its work in: it ends answerReserve
-// before the invocation's deadline (Lambda's), or where nothing set one (a test, `make invoke`), before the
-// function's Lambda timeout from now. Every AWS call's attempts are capped by what it leaves.
-func Budget(ctx context.Context, trigger route.Trigger) (context.Context, context.CancelFunc) {
+// Budget is the context a handler does its work in: it ends answerReserve before the invocation's deadline —
+// Lambda's, or the one the local stack sets on every invocation (the gateway's mirrors an HTTP function's
+// Lambda timeout) — so every AWS call's attempts are capped by what the handler needs to answer. A
+// context without a deadline (a test that calls a handler directly, `make invoke`) gets none: its calls are
+// still bounded, attempt by attempt, and a test that makes twenty Argon2id hashes at once on two cores is not
+// failed for being slower than one Lambda sandbox.
+func Budget(ctx context.Context) (context.Context, context.CancelFunc) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
-		deadline = time.Now().Add(trigger.Timeout())
+		return context.WithCancel(ctx)
 	}
 	return context.WithDeadline(ctx, deadline.Add(-answerReserve))
 }

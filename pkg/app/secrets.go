@@ -95,7 +95,7 @@ func newSecretsReader(ctx context.Context, cfg aws.Config) (*secretsReader, erro
 		region:   cfg.Region,
 		creds:    creds,
 		signer:   v4.NewSigner(),
-		client:   httpClient().WithTimeout(BoundsOf(ServiceSecrets).Attempt),
+		client:   httpClient(1).WithTimeout(BoundsOf(ServiceSecrets).Attempt), // only read in AWS,
 	}, nil
 }
 

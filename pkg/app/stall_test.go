@@ -32,6 +32,7 @@ import (
 	mailerfn "github.com/partnerhub/partnerhub/pkg/app/mailer"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/logctx"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/problem"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
@@ -115,22 +116,28 @@ func slowDynamo(t *testing.T, delay time.Duration) string {
 	return srv.URL
 }
 
-// stackApp builds every function as its functions/<name>/main.go does, with the configuration the local stack
-// gives it, its DynamoDB and SES at those URLs. The bounds of its calls do not depend on the environment: in
-// AWS the same clients are built with the same bounds (app.New), only the endpoints and credentials differ.
+// stackApp builds every function as its functions/<name>/main.go does in AWS (Env "aws": the bounds of AWS, not
+// the emulators' stretched ones), with its DynamoDB and SES at those URLs and no other way out of the machine:
+// texts go to a sender that refuses them, not to SNS.
 func stackApp(t *testing.T, dynamoURL, sesURL string, log *testenv.Buffer) *all.App {
 	t.Helper()
 	cfg := app.Config{
-		Env: "local", Table: "partnerhub", Region: "us-east-1", DynamoEndpoint: dynamoURL, SESEndpoint: sesURL,
+		Env: "aws", Table: "partnerhub", Region: "us-east-1", DynamoEndpoint: dynamoURL, SESEndpoint: sesURL,
 		Key: bytes.Repeat([]byte{7}, 32), MailFrom: "PartnerHub <no-reply@partnerhub.test>",
 		PortalURL: "http://localhost:3000", Origins: []string{"http://localhost:3000"}, LogLevel: "info",
 	}
-	a, err := all.New(t.Context(), cfg, app.WithLogger(slog.New(logctx.Handler{Handler: slog.NewJSONHandler(log, nil)})))
+	a, err := all.New(t.Context(), cfg, app.WithSMS(noSMS{}),
+		app.WithLogger(slog.New(logctx.Handler{Handler: slog.NewJSONHandler(log, nil)})))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return a
 }
+
+// noSMS refuses every text.
+type noSMS struct{}
+
+func (noSMS) SendSMS(context.Context, outbox.SMS) (string, error) { return "", outbox.ErrSMSRejected }
 
 // sample reads a sample event of events/ into v.
 func sample(t *testing.T, name string, v any) {

@@ -15,7 +15,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/brand"
 	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
-	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
 // Handler builds the function's handler. It delivers a batch within the invocation's Budget, so a stalled SES
@@ -27,24 +26,24 @@ func Handler(a *app.App) (app.StreamHandler, error) {
 		return nil, err
 	}
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		ctx, cancel := app.Budget(ctx, route.Stream)
+		ctx, cancel := app.Budget(ctx)
 		defer cancel()
 		return m.Handle(ctx, ev)
 	}, nil
 }
 
 // SES is the mailer's SES client. Throttling, 5xx answers and attempts that get no answer in time are retried
-// inside one delivery within the bounds of app.BoundsOf(app.ServiceSES) (5 attempts of at most 3 s, jittered
+// inside one delivery within SES's bounds (App.Bounds: in AWS 5 attempts of at most 3 s, jittered
 // backoff of at most 2 s: at most 23 s, well inside the mailer's 60-second timeout); past them the delivery
 // counts as one failed attempt and the stream retries the record.
 func SES(a *app.App) *sesv2.Client {
-	b := app.BoundsOf(app.ServiceSES)
+	b := a.Bounds(app.ServiceSES)
 	return sesv2.NewFromConfig(a.AWS(), func(o *sesv2.Options) { o.Retryer = mailer.SESRetryer(b.Attempts, b.MaxBackoff) })
 }
 
 // SNS is the client that sends texts in AWS, with the same policy as SES within its own bounds.
 func SNS(a *app.App) *sns.Client {
-	b := app.BoundsOf(app.ServiceSNS)
+	b := a.Bounds(app.ServiceSNS)
 	return sns.NewFromConfig(a.AWS(), func(o *sns.Options) { o.Retryer = mailer.SESRetryer(b.Attempts, b.MaxBackoff) })
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/grant"
-	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/sweep"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
@@ -21,7 +20,7 @@ import (
 func Handler(a *app.App) (app.ScheduleHandler, error) {
 	s := Sweeper(a)
 	return func(ctx context.Context, ev events.EventBridgeEvent) error {
-		ctx, cancel := app.Budget(ctx, route.Schedule)
+		ctx, cancel := app.Budget(ctx)
 		defer cancel()
 		return s.Handle(ctx, ev)
 	}, nil
