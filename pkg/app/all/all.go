@@ -20,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/app/profile"
 	"github.com/partnerhub/partnerhub/pkg/app/revoke"
+	"github.com/partnerhub/partnerhub/pkg/app/searchindex"
 	"github.com/partnerhub/partnerhub/pkg/app/signup"
 	sweepfn "github.com/partnerhub/partnerhub/pkg/app/sweep"
 	"github.com/partnerhub/partnerhub/pkg/app/twofactor"
@@ -72,6 +73,8 @@ func (a *App) Handler(function string) (any, error) {
 		return a.Mailer()
 	case route.Sweep:
 		return a.Sweep()
+	case route.SearchIndex:
+		return a.SearchIndex()
 	}
 	return a.HTTP(function)
 }
@@ -103,6 +106,9 @@ func (a *App) Mailer() (app.StreamHandler, error) { return mailerfn.Handler(a.Ap
 
 // OutboxMailer builds the mailer itself, for the local stack's stream poller and for tests.
 func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.New(a.App) }
+
+// SearchIndex builds the handler of the search-index function.
+func (a *App) SearchIndex() (app.StreamHandler, error) { return searchindex.Handler(a.App) }
 
 // Sweep builds the handler of the expiry-sweep function.
 func (a *App) Sweep() (app.ScheduleHandler, error) { return sweepfn.Handler(a.App) }
