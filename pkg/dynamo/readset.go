@@ -15,7 +15,8 @@ package dynamo
 //   - a strongly consistent GetItem is only served from a strongly consistent read;
 //   - a write of an item (Put, Update, Delete, a transaction or batch naming it, even one that fails) forgets
 //     it, so a use case that writes and reads again, or retries a lost race, reads the table;
-//   - reads with a projection are neither served nor remembered.
+//   - reads with a projection are neither served nor remembered;
+//   - a read made to see what another request changed meanwhile says so (Fresh).
 
 import (
 	"context"
@@ -54,6 +55,13 @@ func WithReadSet(ctx context.Context) context.Context {
 		return ctx
 	}
 	return context.WithValue(ctx, readSetKey{}, &readSet{items: map[itemID]remembered{}})
+}
+
+// Fresh is a context whose reads go to the table, whatever the request read before: for a read that looks for
+// what another request changed meanwhile (an invitation gone since its token was read: accepted, or replaced?).
+// A read that follows the request's own write needs nothing: the write already sent it to the table.
+func Fresh(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readSetKey{}, (*readSet)(nil))
 }
 
 func readSetOf(ctx context.Context) *readSet {

@@ -20,7 +20,8 @@ var errExists = errors.New("exists")
 
 // TestARequestReadsAnItemOnce: within a request's read set, the product's client answers a repeated read from
 // memory, and anything that may have changed the item — a write, a transaction naming it, even one that fails —
-// sends the next read to the table. Without a read set every read goes to the table. Counted on the wire.
+// sends the next read to the table, and so does a read that asks to be fresh. Without a read set every read goes to
+// the table. Counted on the wire.
 func TestARequestReadsAnItemOnce(t *testing.T) {
 	t.Parallel()
 	env := testenv.Get(t)
@@ -82,6 +83,15 @@ func TestARequestReadsAnItemOnce(t *testing.T) {
 		get(ctx, k, false) // a consistent read serves an eventually consistent one
 		if n := wire(); n != 1 {
 			t.Fatalf("%d requests, want 1", n)
+		}
+	})
+	t.Run("case=a fresh read goes to the table", func(t *testing.T) {
+		ctx := dynamo.WithReadSet(t.Context())
+		get(ctx, k, true)
+		get(dynamo.Fresh(ctx), k, true)
+		get(ctx, k, true)
+		if n := wire(); n != 2 {
+			t.Fatalf("%d requests, want 2", n)
 		}
 	})
 	t.Run("case=an eventually consistent read does not serve a consistent one", func(t *testing.T) {

@@ -99,7 +99,7 @@ func (s *Service) openInvitation(ctx context.Context, raw string) (invitationLin
 			return l, err
 		case !found || l.invitation.TokenID != l.token.ID:
 			// Accepted or replaced since the token was read: the token, read again, says which.
-			if l.token, err = s.linkToken(ctx, id); err != nil {
+			if l.token, err = s.linkToken(dynamo.Fresh(ctx), id); err != nil {
 				return l, err
 			}
 			if state = l.token.State(s.clock.Now()); state == "" {

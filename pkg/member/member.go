@@ -40,6 +40,7 @@ import (
 type store interface {
 	Tx() *dynamo.Tx
 	Commit(ctx context.Context, tx *dynamo.Tx) error
+	Prefetch(ctx context.Context, refs ...dynamo.Ref) (context.Context, error)
 	UpdateUser(ctx context.Context, id string, rule func(u *user.User, tx *dynamo.Tx) error) (user.User, error)
 	UpdateInvitation(ctx context.Context, userID, accountID string, rule func(inv *dynamo.Invitation, found bool, tx *dynamo.Tx) error) (dynamo.Invitation, error)
 

@@ -48,6 +48,10 @@ func (s *Service) Remove(ctx context.Context, a actor.Actor, accountID, userID s
 	if !secret.WellFormedID(userID) {
 		return Removed{}, errNotMember
 	}
+	// The user and the membership the removal decides on, in one read.
+	if ctx, err = s.store.Prefetch(ctx, dynamo.UserRef(userID), dynamo.MembershipRef(userID, acc.ID)); err != nil {
+		return Removed{}, err
+	}
 	called := false
 	u, err := s.store.UpdateUser(ctx, userID, func(u *user.User, tx *dynamo.Tx) error {
 		called = true
