@@ -23,6 +23,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/all"
+	"github.com/partnerhub/partnerhub/pkg/app/searchindex"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/logctx"
@@ -134,6 +135,9 @@ func run() error {
 	if err := seed(ctx, a, s.AdminEmail, os.Stdout); err != nil {
 		return fmt.Errorf("seed the local stack: %w", err)
 	}
+	if err := backfill(ctx, a, log); err != nil {
+		log.Warn("the search index could not be filled: searches miss what predates it", "function", route.SearchIndex, "error", err.Error())
+	}
 	if sweep, err := a.Sweep(); err != nil {
 		log.Warn("the expiry sweep is not running", "function", route.Sweep, "error", err.Error())
 		missing = append(missing, route.Sweep)
@@ -169,6 +173,28 @@ func run() error {
 	_ = srv.Shutdown(shutdown)
 	wg.Wait()
 	return nil // the deferred Stops end the emulators
+}
+
+// backfill fills the search index from the tree once, when the provider has no entry: a database from before
+// the index holds accounts and users whose creation the indexer never saw.
+func backfill(ctx context.Context, a *all.App, log *slog.Logger) error {
+	x, err := searchindex.New(a.App)
+	if err != nil {
+		return err
+	}
+	root, err := a.Store().ProviderID(ctx)
+	if err != nil {
+		return err
+	}
+	if indexed, err := x.Indexed(ctx, a.Dynamo(), root); err != nil || indexed {
+		return err
+	}
+	filled, err := x.Backfill(ctx, a.Dynamo(), root)
+	if err != nil {
+		return err
+	}
+	log.Info("filled the search index", "function", route.SearchIndex, "accounts", filled.Accounts, "memberships", filled.Members, "entries", filled.Entries)
+	return nil
 }
 
 func banner(w io.Writer, s *local.Settings, missing []string) {

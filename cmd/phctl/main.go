@@ -2,6 +2,7 @@
 //
 //	phctl bootstrap [--name "PartnerHub"] [--email admin@example.com] [--admin-name Administrator]
 //	phctl resend-activation --email admin@example.com
+//	phctl reindex
 //
 // bootstrap creates the provider account (named --name) and its first super administrator (--email,
 // --admin-name), and queues that administrator's activation email. It is idempotent: once the platform has its
@@ -10,6 +11,10 @@
 // resend-activation sends a new activation link to an invited user, on the operator's authority: it is how the
 // first super administrator gets a new link when theirs expired (72 hours), since nobody can sign in yet to
 // send one. The old link stops working.
+//
+// reindex writes the search index's entries of every account and membership of the tree, from the provider
+// down (indexer.Backfill): run it once after the first deploy of the search-index function onto a table that
+// already holds accounts and users, whose entries the function never saw created. Running it again is harmless.
 //
 // phctl reads the same environment as the functions (app.FromEnv). In AWS, run it once after `make deploy`
 // with the stack's outputs and credentials allowed to use the table and read the key:
@@ -36,6 +41,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/all"
+	"github.com/partnerhub/partnerhub/pkg/app/searchindex"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 )
 
@@ -55,6 +61,7 @@ const (
 const usage = `usage:
   phctl bootstrap [--name NAME] [--email EMAIL] [--admin-name NAME]
   phctl resend-activation --email EMAIL
+  phctl reindex
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -65,7 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd, args := args[0], args[1:]
 	flags := flag.NewFlagSet("phctl "+cmd, flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	var do func(*onboarding.Service) error
+	var (
+		do      func(*onboarding.Service) error
+		doIndex func(*all.App) error // for what needs no key: the search index
+	)
 	switch cmd {
 	case "bootstrap":
 		name := flags.String("name", onboarding.DefaultProviderName, "the provider account's company name")
@@ -100,6 +110,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			return nil
 		}
+	case "reindex":
+		doIndex = func(a *all.App) error {
+			x, err := searchindex.New(a.App)
+			if err != nil {
+				return err
+			}
+			root, err := a.Store().ProviderID(ctx)
+			if err != nil {
+				return fmt.Errorf("find the provider account: %w", err)
+			}
+			filled, err := x.Backfill(ctx, a.Dynamo(), root)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "indexed %d accounts and %d memberships: %d search entries written\n", filled.Accounts, filled.Members, filled.Entries)
+			return nil
+		}
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -130,6 +157,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "phctl:", err)
 		return exitFail
+	}
+	if doIndex != nil {
+		if err := doIndex(a); err != nil {
+			fmt.Fprintln(stderr, "phctl "+cmd+":", err)
+			return exitFail
+		}
+		return exitOK
 	}
 	s, err := a.Onboarding()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
 
@@ -56,6 +57,20 @@ func TestBootstrapCommand(t *testing.T) {
 	}
 	if code, _, errOut := phctl("bootstrap", "--email", "not-an-email"); code != 1 || !strings.Contains(errOut, "email: invalid_email") {
 		t.Fatalf("bad email: %d %q", code, errOut)
+	}
+	// reindex writes the search entries of what the bootstrap created, which no indexer saw: the provider is
+	// found by its name, its administrator by theirs.
+	code, out, errOut = phctl("reindex")
+	if code != 0 || !strings.HasPrefix(out, "indexed 1 accounts and 1 memberships: ") {
+		t.Fatalf("reindex: %d %q %q", code, out, errOut)
+	}
+	fq, _ := table.ParseFind("contoso")
+	if found, err := store.SearchAccounts(ctx, id, fq, 10); err != nil || len(found) != 1 || found[0].ID != id {
+		t.Fatalf("the provider after reindex: %+v %v", found, err)
+	}
+	fq, _ = table.ParseFind("administrator")
+	if found, err := store.SearchMembers(ctx, id, fq, 10); err != nil || len(found) != 1 || found[0].Email != "ops@example.com" {
+		t.Fatalf("the administrator after reindex: %+v %v", found, err)
 	}
 	if code, _, _ := phctl("frobnicate"); code != 2 {
 		t.Fatalf("unknown command: exit %d", code)

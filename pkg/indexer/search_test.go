@@ -26,7 +26,7 @@ var queries = []string{"an", "ann", "ada", "e", "son", "émile", "EMILE", "hoppe
 
 // model is what the table holds, kept in memory: the reference a search is held to.
 type model struct {
-	members  map[string]user.Membership  // by user id, all in one account
+	members  map[string]user.Membership // by user id, all in one account
 	accounts map[string]account.Account // by id
 }
 
