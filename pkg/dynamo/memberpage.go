@@ -231,12 +231,17 @@ func (s Store) segmentQuery(p ListPage, seg listSegment, filter map[string]strin
 }
 
 // startAfter is the start key of a segment's Query that continues after p.After: the index's key of that
-// position and the key of the membership of its user. In a role's partition the row may be a role entry rather
-// than the membership; both have the same index key, so the Query starts at the right place either way, and
-// beyond drops the entry if it comes again.
+// position, and a table key in its user's partition. The index key alone places it: one user has one item in a
+// partition, so no other item has that index key. In a role's partition that item may be the membership or a
+// role entry, and the start key cannot tell which, so it names a table key at or after both (the membership's)
+// reading forward, at or before both (the bare prefix of role entries) reading backward: where the index orders
+// one index key's items by their table key, that item does not come again, and where it does, beyond drops it.
 func startAfter(p ListPage, seg listSegment) map[string]types.AttributeValue {
 	userID := p.After.NameKey[strings.LastIndexByte(p.After.NameKey, '#')+1:]
 	k := table.MembershipKey(userID, p.AccountID)
+	if p.Desc {
+		k = table.MemberRoleKey(userID, p.AccountID, "")
+	}
 	return map[string]types.AttributeValue{
 		seg.ix.PartitionKey: S(seg.partition),
 		seg.ix.SortKey:      S(table.ListSortKey(seg.ix.Order, p.After.Value, p.After.NameKey)),

@@ -93,8 +93,12 @@ func listIndexesOnly() []Index {
 }
 
 // ListIndexFor is the index that holds facet's partitions in order; ok is false for the two pairs that have
-// none (see ListIndexes).
+// none (see ListIndexes). A status's partition in status order is the same partition in name order: every row
+// in it has that status, so name order breaks the tie.
 func ListIndexFor(facet ListFacet, order string) (ListIndex, bool) {
+	if facet == FacetStatus && order == OrderStatus {
+		order = OrderName
+	}
 	for _, ix := range ListIndexes {
 		if ix.Facet == facet && ix.Order == order {
 			return ix, true
