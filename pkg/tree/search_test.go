@@ -79,7 +79,7 @@ func paths(r platformtest.Reply) map[string]string {
 type forest struct {
 	*fixture
 	msp, partner, fabrikam, lights, adatum, wingtip string
-	names                                          map[string]string
+	names                                           map[string]string
 }
 
 func newForest(t *testing.T) *forest {
