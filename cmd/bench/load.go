@@ -33,7 +33,7 @@ type target struct {
 type loadResult struct {
 	clients   int
 	name      string
-	latencies []time.Duration // of the answered requests, sorted
+	latencies []time.Duration // of the answered requests, sorted (by underLoad)
 	errors    int
 	elapsed   time.Duration
 }
@@ -144,38 +144,60 @@ func (s *stack) targets(tableName, cookie, userID string, conns int) []target {
 	}
 }
 
-// closedLoop has clients callers each send a request as soon as their previous one is answered, for d, after a
-// warm-up of a quarter of d that is not counted.
-func closedLoop(ctx context.Context, t target, clients int, d time.Duration) loadResult {
-	run := func(d time.Duration) loadResult {
-		res := loadResult{clients: clients, name: t.name}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		began := time.Now()
-		deadline := began.Add(d)
-		for range clients {
-			wg.Go(func() {
-				var mine []time.Duration
-				errs := 0
-				for time.Now().Before(deadline) && ctx.Err() == nil {
-					start := time.Now()
-					if err := t.send(ctx); err != nil {
-						errs++
-						continue
-					}
-					mine = append(mine, time.Since(start))
-				}
-				mu.Lock()
-				res.latencies = append(res.latencies, mine...)
-				res.errors += errs
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		res.elapsed = time.Since(began)
-		slices.Sort(res.latencies)
-		return res
+// pieces is how many pieces each target's time at a load is cut into, interleaved with the other targets'.
+const pieces = 3
+
+// underLoad puts each target under the load of clients closed-loop callers (each sends its next request as soon
+// as its previous one is answered) for d in all: first a warm-up of d/4 each, not counted, then d in pieces of
+// d/pieces, the targets taking turns and the order rotating each round, so that a busy moment of the shared
+// machine falls on all of them alike.
+func underLoad(ctx context.Context, targets []target, clients int, d time.Duration) []loadResult {
+	out := make([]loadResult, len(targets))
+	for i, t := range targets {
+		closedLoop(ctx, t, clients, d/4)
+		out[i] = loadResult{clients: clients, name: t.name}
 	}
-	run(d / 4)
-	return run(d)
+	for round := range pieces {
+		for k := range targets {
+			i := (round + k) % len(targets)
+			r := closedLoop(ctx, targets[i], clients, d/pieces)
+			out[i].latencies = append(out[i].latencies, r.latencies...)
+			out[i].errors += r.errors
+			out[i].elapsed += r.elapsed
+		}
+	}
+	for i := range out {
+		slices.Sort(out[i].latencies)
+	}
+	return out
+}
+
+// closedLoop has clients callers each send a request as soon as their previous one is answered, for d.
+func closedLoop(ctx context.Context, t target, clients int, d time.Duration) loadResult {
+	res := loadResult{clients: clients, name: t.name}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	began := time.Now()
+	deadline := began.Add(d)
+	for range clients {
+		wg.Go(func() {
+			var mine []time.Duration
+			errs := 0
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				start := time.Now()
+				if err := t.send(ctx); err != nil {
+					errs++
+					continue
+				}
+				mine = append(mine, time.Since(start))
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, mine...)
+			res.errors += errs
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(began)
+	return res
 }

@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, out, log io.Writer) error {
 	sizes := flags.String("sizes", "100,10000", "users in the user list's accounts, smallest first (part 2)")
 	pages := flags.Int("pages", 3, "at least this many pages of each user list case (part 2)")
 	pageTime := flags.Duration("page-time", 500*time.Millisecond, "and at least this long on each (part 2)")
-	load := flags.Duration("load", 3*time.Second, "duration of each load row, after a warm-up of a quarter of it (part 3)")
+	load := flags.Duration("load", 3*time.Second, "time of each load row, in 3 pieces interleaved with the other rows', after a warm-up of a quarter of it (part 3)")
 	clients := flags.String("clients", "10,50", "concurrent clients of the load rows (part 3)")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -88,9 +88,7 @@ func run(ctx context.Context, args []string, out, log io.Writer) error {
 		defer s.stop()
 		var results []loadResult
 		for _, n := range loads {
-			for _, tg := range s.targets(w.Table, cookie, userID, conns) {
-				results = append(results, closedLoop(ctx, tg, n, *load))
-			}
+			results = append(results, underLoad(ctx, s.targets(w.Table, cookie, userID, conns), n, *load)...)
 		}
 		reportLoad(out, results, *load)
 		fmt.Fprintf(out, "\nbench: %.0f s in all\n", time.Since(began).Seconds())

@@ -95,8 +95,9 @@ func reportLists(out io.Writer, lists map[string]map[int]listCost, sizes []int) 
 // reportLoad prints part 3: latency and throughput of each target at each load, and their ratios to the raw
 // GetItem at the same load.
 func reportLoad(out io.Writer, results []loadResult, d time.Duration) {
-	fmt.Fprintf(out, "3. Closed-loop load: each client sends its next request as soon as the last is answered, %s per row\n"+
-		"   after a %s warm-up; the API over HTTP on 127.0.0.1 through the local gateway (pkg/local) and the real handlers\n\n", d, d/4)
+	fmt.Fprintf(out, "3. Closed-loop load: each client sends its next request as soon as the last is answered; %s per row after a\n"+
+		"   %s warm-up, in %d pieces taking turns with the other rows of its load; the API over HTTP on 127.0.0.1 through\n"+
+		"   the local gateway (pkg/local) and the real handlers\n\n", d, d/4, pieces)
 	fmt.Fprintf(out, "%7s  %-16s %9s %6s %8s %8s %8s | %7s %7s %7s\n", "clients", "target", "requests", "errors", "p50 ms", "p99 ms", "req/s", "p50 ×", "p99 ×", "cost ×")
 	base := map[int]loadResult{}
 	for _, r := range results {
