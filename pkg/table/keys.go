@@ -20,15 +20,27 @@ package table
 //	user by id                             pk=USER#<id>, sk=USER                           table
 //	user id by email (sign-in)             pk=EMAIL#<lower(email)>, sk=GUARD                table
 //	user's memberships                     pk=USER#<id>, sk begins_with MEMBER#              table
-//	account's users, by name               gsi1pk=MEMBERS#<accountId>, gsi1sk=<name>#<uid>   gsi1
-//	  a page in name order, no filter      gsi1pk=MEMBERS#<id>, gsi1sk > <cursor>, Limit n  gsi1
-//	  the same, one A–Z letter             ... AND begins_with(gsi1sk, <letter>)            gsi1
+//	account's users (the user list): a page is one Query of its n rows + 1, from the cursor on (userlist.go)
+//	  everyone, by name                    gsi1pk=MEMBERS#<id>, gsi1sk=<name key>           gsi1
+//	  everyone, by email / last sign-in    gsi3pk | gsi4pk=MEMBERS#<id>                     gsi3, gsi4
+//	  everyone, by status                  gsi5pk=MEMBERS#<id>#status#<s>, each s in turn    gsi5
+//	  one status, by name (or status),     gsi5pk | gsi6pk | gsi7pk=MEMBERS#<id>#status#<s>  gsi5-gsi7
+//	    email, last sign-in
+//	  one A–Z letter, by name              gsi1 AND begins_with(gsi1sk, <letter>); "#":     gsi1
+//	                                         gsi1sk < "a", then gsi1sk >= "{"
+//	  one letter, by email, status,        gsi8pk | gsi9pk | gsi10pk=MEMBERS#<id>#initial#<l> gsi8-gsi10
+//	    last sign-in
+//	  one role, by name, email, status,    gsi11pk..gsi14pk=MEMBERS#<id>#role#<r>: the       gsi11-gsi14
+//	    last sign-in                         memberships with that one role, and the role
+//	                                         entries of those with several
+//	  two or three of those filters        the role's partition, else the letter's (by name: gsi1-gsi14
+//	                                         a key condition on any), else the status's, with
+//	                                         a FilterExpression on listStatus, listInitial
 //	  searched (match order)               pk=FINDUSERS#<id>, begins_with(sk, <q>), about 2 ×  table
 //	                                         the page of entries (<= FindBudget); then one
 //	                                         consistent BatchGetItem of the page's memberships
 //	  searched and filtered or sorted      every match (<= 2,000 users) and their memberships, table
 //	                                         filtered and sorted in memory: O(matches)
-//	  filtered, other orders               gsi1pk=MEMBERS#<id>, every page, projected        gsi1
 //	  the page's users (2FA, login error)  BatchGetItem pk=USER#<id>, sk=USER, <= 100 keys  table
 //	account's administrators               gsi2pk=ADMINS#<accountId>, gsi2sk=<userId>       gsi2 (sparse)
 //	user's invitation into an account      pk=USER#<id>, sk=INVITE#<accountId>              table
@@ -72,13 +84,39 @@ package table
 //
 // The user list. Each membership carries what a row of an account's user list shows and filters on — the
 // user's name, email, status and last sign-in, and the roles — and the transactions that change those on the
-// user change every membership too (activation, sign-in, edits, re-invitation). A list in name order without
-// a filter, or with an A–Z letter (a prefix of the collated name key), reads one page of the account's gsi1
-// partition and no more. A search reads the search index (below). A filter (#, status, role) or another order
-// (email, status, last sign-in) reads the account's whole gsi1 partition, projected to those attributes, and
-// filters and sorts in memory: about one Query per 2,500 members and no Scan. What changes too often to copy (the last login error, the
-// two-factor method) is read for the page's rows only, in one BatchGetItem. Cursors are keyset positions (sort
-// value and name key of the last row), so paging never repeats or skips a row, even while rows come and go.
+// user change every membership too (activation, sign-in, edits, re-invitation). Every order and every
+// single-valued filter is a partition of a GSI that the membership item itself sits in (ListIndexes: gsi1 and
+// gsi3 to gsi14, 15 GSIs with gsi2 and the expiry index, of DynamoDB's 20), under a sort key that is the row's
+// value in that order, "#" and its name key (Collate(name)#<uid>; in name order the name key alone), so rows
+// that tie fall to name order and every row has one place. So any order, alone or with a status, an A–Z letter
+// or a role, reads one page of one partition: one Query of the page's rows and one more (the whole list by
+// status reads the three status partitions in turn, "#" by name its two ranges: a few Queries, as many items),
+// whatever the size of the account. Roles are many-valued: a membership that holds one role (nearly all, and
+// always a grant's staff) sits in that role's partitions itself; one that holds several is listed under each by
+// a role entry (pk=USER#<uid>, sk=LIST#<acct>#role#<role>), a small item that copies the row and sits in the
+// role's partitions, while the membership sits in none. Two filters at once read the narrower facet's partition
+// — the role's, else the letter's, else the status's; a letter by name is a key condition — with a
+// FilterExpression on the item's listStatus and listInitial for the other: such a page reads until it has its
+// rows, about its size divided by the share of the partition that passes, at least 100 items a Query. A search
+// reads the search index (below). What changes too often to copy (the last login error, the two-factor method)
+// is read for the page's rows only, in one BatchGetItem. Cursors are keyset positions (sort value and name key
+// of the last row), so paging never repeats or skips a row, even while rows come and go.
+//
+// What the user list costs to keep. Every write of a membership's row goes through one function (package
+// dynamo's listing.go), which sets the membership's copies and every index key from the row and puts and
+// deletes its role entries: a new membership is 1 item of its transaction (1 + k with k >= 2 roles); a copy of
+// the user's change onto a membership (sign-in time, activation, rename) or a change of its roles is 1 update,
+// held to the membership's version and moving it on (the keys it writes are computed from the copies and roles
+// it read), plus a put of each role entry (k with k >= 2 roles) and a delete of each entry whose role it lost;
+// a removal is 1 delete + k. GSI writes do not count toward a transaction's 100 items, which is why orders and
+// single-valued filters are GSIs rather than items: a membership write updates the index entries whose keys it
+// changes (a sign-in moves its 3 or 4 last-sign-in entries, a rename all its 9 to 13 list entries; a write
+// unit each, two for one that moves). A sign-in spends at most 50 items on the other memberships' copies (a user in more accounts
+// has the rest copied at later sign-ins); a grant's staff membership holds one role, 1 item, so a grant's 50
+// staff fit its transaction; an account's rename copies only its name into memberships, which no list key
+// holds. A table that had memberships before these indexes lists them once each is rewritten (its next sign-in,
+// edit or copy); and CloudFormation adds one GSI per deployment, so deploying them onto a live table takes
+// twelve.
 //
 // The search index. The user list's search (name and email address) and the partner tree's search (name, and
 // the start of a Partner ID) read entries derived from memberships and accounts: one small item per start of a
