@@ -135,6 +135,9 @@ func run() error {
 	if err := seed(ctx, a, s.AdminEmail, os.Stdout); err != nil {
 		return fmt.Errorf("seed the local stack: %w", err)
 	}
+	if err := relist(ctx, a, log); err != nil {
+		log.Warn("memberships from before the user list's indexes could not be listed: the users page misses them until they change", "error", err.Error())
+	}
 	if err := backfill(ctx, a, log); err != nil {
 		log.Warn("the search index could not be filled: searches miss what predates it", "function", route.SearchIndex, "error", err.Error())
 	}
@@ -173,6 +176,24 @@ func run() error {
 	_ = srv.Shutdown(shutdown)
 	wg.Wait()
 	return nil // the deferred Stops end the emulators
+}
+
+// relist puts the memberships of a database from before the user list's indexes in them (dynamo.Store.Relist;
+// table.Main.Ensure has added the indexes). On a database that has them it reads the memberships and writes
+// nothing.
+func relist(ctx context.Context, a *all.App, log *slog.Logger) error {
+	root, err := a.Store().ProviderID(ctx)
+	if err != nil {
+		return err
+	}
+	done, err := a.Store().Relist(ctx, root)
+	if err != nil {
+		return err
+	}
+	if done.Rewritten > 0 {
+		log.Info("listed memberships from before the user list's indexes", "accounts", done.Accounts, "memberships", done.Rewritten)
+	}
+	return nil
 }
 
 // backfill fills the search index from the tree once, when the provider has no entry: a database from before

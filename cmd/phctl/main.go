@@ -3,6 +3,7 @@
 //	phctl bootstrap [--name "PartnerHub"] [--email admin@example.com] [--admin-name Administrator]
 //	phctl resend-activation --email admin@example.com
 //	phctl reindex
+//	phctl relist
 //
 // bootstrap creates the provider account (named --name) and its first super administrator (--email,
 // --admin-name), and queues that administrator's activation email. It is idempotent: once the platform has its
@@ -15,6 +16,11 @@
 // reindex writes the search index's entries of every account and membership of the tree, from the provider
 // down (indexer.Backfill): run it once after the first deploy of the search-index function onto a table that
 // already holds accounts and users, whose entries the function never saw created. Running it again is harmless.
+//
+// relist puts every membership of the tree, from the provider down, in the user list's indexes
+// (dynamo.Store.Relist): run it once after the deploys that add those indexes (gsi3 to gsi14) to a table that
+// already holds users, whose memberships carry none of their keys until rewritten. It rewrites only memberships
+// that are not in place, so running it again is harmless.
 //
 // phctl reads the same environment as the functions (app.FromEnv). In AWS, run it once after `make deploy`
 // with the stack's outputs and credentials allowed to use the table and read the key:
@@ -62,6 +68,7 @@ const usage = `usage:
   phctl bootstrap [--name NAME] [--email EMAIL] [--admin-name NAME]
   phctl resend-activation --email EMAIL
   phctl reindex
+  phctl relist
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -74,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	var (
 		do      func(*onboarding.Service) error
-		doIndex func(*all.App) error // for what needs no key: the search index
+		doIndex func(*all.App) error // for what needs no key: the search index, the user list's indexes
 	)
 	switch cmd {
 	case "bootstrap":
@@ -125,6 +132,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return err
 			}
 			fmt.Fprintf(stdout, "indexed %d accounts and %d memberships: %d search entries written\n", filled.Accounts, filled.Members, filled.Entries)
+			return nil
+		}
+	case "relist":
+		doIndex = func(a *all.App) error {
+			root, err := a.Store().ProviderID(ctx)
+			if err != nil {
+				return fmt.Errorf("find the provider account: %w", err)
+			}
+			done, err := a.Store().Relist(ctx, root)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "listed %d of the %d memberships of %d accounts in the user list's indexes; the others were in place\n",
+				done.Rewritten, done.Members, done.Accounts)
 			return nil
 		}
 	case "-h", "--help", "help":

@@ -114,9 +114,9 @@ package table
 // unit each, two for one that moves). A sign-in spends at most 50 items on the other memberships' copies (a user in more accounts
 // has the rest copied at later sign-ins); a grant's staff membership holds one role, 1 item, so a grant's 50
 // staff fit its transaction; an account's rename copies only its name into memberships, which no list key
-// holds. A table that had memberships before these indexes lists them once each is rewritten (its next sign-in,
-// edit or copy); and CloudFormation adds one GSI per deployment, so deploying them onto a live table takes
-// twelve.
+// holds. Memberships written before these indexes carry none of their keys: `phctl relist` (and make dev on a
+// database from before them, after Ensure has added the indexes) rewrites them (dynamo.Store.Relist). In AWS,
+// CloudFormation adds one GSI per deployment, so adding gsi3 to gsi14 to a live table takes twelve.
 //
 // The search index. The user list's search (name and email address) and the partner tree's search (name, and
 // the start of a Partner ID) read entries derived from memberships and accounts: one small item per start of a

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -109,19 +110,22 @@ func (d Definition) CreateTableInput(name string) *dynamodb.CreateTableInput {
 type Admin interface {
 	DescribeTable(ctx context.Context, in *dynamodb.DescribeTableInput, opts ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error)
 	CreateTable(ctx context.Context, in *dynamodb.CreateTableInput, opts ...func(*dynamodb.Options)) (*dynamodb.CreateTableOutput, error)
+	UpdateTable(ctx context.Context, in *dynamodb.UpdateTableInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateTableOutput, error)
 	UpdateTimeToLive(ctx context.Context, in *dynamodb.UpdateTimeToLiveInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateTimeToLiveOutput, error)
 }
 
 var _ Admin = (*dynamodb.Client)(nil)
 
-// Ensure creates the table if it is missing, waits until it is active and turns TTL on. It is for the local
-// stack and the tests; in AWS the CDK stack owns the table. Calling it twice changes nothing.
+// Ensure creates the table if it is missing, waits until it is active and turns TTL on; a table that exists
+// gets the indexes it lacks (a local database from before they were added), one at a time as DynamoDB allows.
+// It is for the local stack and the tests; in AWS the CDK stack owns the table. Calling it twice changes
+// nothing.
 func (d Definition) Ensure(ctx context.Context, db Admin, name string) error {
-	_, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
 	var missing *types.ResourceNotFoundException
 	switch {
 	case err == nil:
-		return nil
+		return d.addIndexes(ctx, db, name, out.Table)
 	case !errors.As(err, &missing):
 		return fmt.Errorf("describe table %s: %w", name, err)
 	}
@@ -131,16 +135,8 @@ func (d Definition) Ensure(ctx context.Context, db Admin, name string) error {
 			return fmt.Errorf("create table %s: %w", name, err)
 		}
 	}
-	for {
-		out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
-		if err == nil && out.Table.TableStatus == types.TableStatusActive {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+	if err := active(ctx, db, name); err != nil {
+		return err
 	}
 	_, err = db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
 		TableName: aws.String(name),
@@ -153,4 +149,55 @@ func (d Definition) Ensure(ctx context.Context, db Admin, name string) error {
 		return fmt.Errorf("enable ttl on %s: %w", name, err)
 	}
 	return nil
+}
+
+// active waits until the table and every index of it are active.
+func active(ctx context.Context, db Admin, name string) error {
+	for {
+		out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+		if err == nil && out.Table.TableStatus == types.TableStatusActive && !slices.ContainsFunc(out.Table.GlobalSecondaryIndexes,
+			func(ix types.GlobalSecondaryIndexDescription) bool { return ix.IndexStatus != types.IndexStatusActive }) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// addIndexes adds to an existing table the indexes of the definition it lacks, one UpdateTable each (DynamoDB
+// builds one new index at a time), waiting for each to be built. Items written before carry no keys of a new
+// index, so they are not on it until rewritten (dynamo.Store.Relist does that for the user list's).
+func (d Definition) addIndexes(ctx context.Context, db Admin, name string, desc *types.TableDescription) error {
+	for _, ix := range d.Indexes {
+		if slices.ContainsFunc(desc.GlobalSecondaryIndexes, func(g types.GlobalSecondaryIndexDescription) bool {
+			return aws.ToString(g.IndexName) == ix.Name
+		}) {
+			continue
+		}
+		if err := active(ctx, db, name); err != nil {
+			return err
+		}
+		_, err := db.UpdateTable(ctx, &dynamodb.UpdateTableInput{
+			TableName: aws.String(name),
+			AttributeDefinitions: []types.AttributeDefinition{
+				{AttributeName: aws.String(ix.PartitionKey), AttributeType: types.ScalarAttributeTypeS},
+				{AttributeName: aws.String(ix.SortKey), AttributeType: types.ScalarAttributeTypeS},
+			},
+			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
+				IndexName: aws.String(ix.Name),
+				KeySchema: []types.KeySchemaElement{
+					{AttributeName: aws.String(ix.PartitionKey), KeyType: types.KeyTypeHash},
+					{AttributeName: aws.String(ix.SortKey), KeyType: types.KeyTypeRange},
+				},
+				Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+			}}},
+		})
+		if err != nil {
+			return fmt.Errorf("add index %s to %s: %w", ix.Name, name, err)
+		}
+	}
+	return active(ctx, db, name)
 }
