@@ -17,11 +17,11 @@ import (
 )
 
 // SeedMembers writes n users of an account, each with their membership and the membership's search-index
-// entries, encoded by the store (dynamo.UserItem; dynamo.MembershipItem, so the membership carries whatever
-// index keys the store gives it; dynamo.MemberFinds, the entries the search-index function derives from the
-// membership on the table's stream), and written with BatchWriteItem (BatchPut), where inviting them would take
-// a transaction each and the stream a pass of the indexer. It writes no email guards, which only a new login
-// reads.
+// entries, encoded by the store (dynamo.UserItem; dynamo.MembershipItems, so the membership carries whatever
+// index keys and role entries the store gives it; dynamo.MemberFinds, the entries the search-index function
+// derives from the membership on the table's stream), and written with BatchWriteItem (BatchPut), where
+// inviting them would take a transaction each and the stream a pass of the indexer. It writes no email guards,
+// which only a new login reads.
 //
 // The users vary as a real account's do, much as pkg/member's BenchmarkList seeds them: names from a few dozen
 // first and last names with a number (so searches match inside words), emails user00042.<tag>@example.com; one
@@ -58,11 +58,11 @@ func (tb Table) SeedMembers(acc account.Account, n int, tag string, at time.Time
 			UserID: u.ID, AccountID: acc.ID, Roles: roles, AccountName: acc.Company.Name, AccountKind: string(acc.Kind),
 			UserName: u.Name, UserEmail: u.Email, UserStatus: u.Status, LastLoginAt: u.LastLoginAt, CreatedAt: at,
 		}
-		mi, err := dynamo.MembershipItem(m)
+		mi, err := dynamo.MembershipItems(m)
 		if err != nil {
 			tb.T.Fatal(err)
 		}
-		items = append(items, ui, mi)
+		items = append(append(items, ui), mi...)
 		for _, e := range dynamo.MemberFinds(m) {
 			fi, err := dynamo.FindItem(e)
 			if err != nil {
