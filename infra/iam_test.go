@@ -10,8 +10,9 @@ import (
 )
 
 // TestLeastPrivilege checks every statement our functions' roles carry: exactly their route.Function table
-// actions on the table and its indexes, SES and the key only where listed, and nothing else but tracing and,
-// for stream functions, reading the stream and writing the failure queue.
+// actions on the table and its indexes, SES and the key only where listed, and nothing else but tracing, writing
+// to the function's own log group (no managed policy) and, for stream functions, reading the stream and writing
+// the failure queue.
 func TestLeastPrivilege(t *testing.T) {
 	_, cfn := synth(t)
 	for _, s := range cfn.allStatements() {
@@ -33,7 +34,11 @@ func TestLeastPrivilege(t *testing.T) {
 	for _, f := range route.Functions {
 		t.Run("fn="+f.Name, func(t *testing.T) {
 			roleID, _ := getAtt(cfn.Resources[fns[f.Name]].Properties["Role"])
-			var tableActions, ses, sms, secrets []string
+			if managed := cfn.Resources[roleID].Properties["ManagedPolicyArns"]; managed != nil {
+				t.Errorf("role %s has managed policies %v", roleID, managed)
+			}
+			logsID := ref(prop(cfn.Resources[fns[f.Name]].Properties, "LoggingConfig", "LogGroup"))
+			var tableActions, ses, sms, secrets, logs []string
 			for _, s := range cfn.statements(roleID) {
 				if s.Effect != "Allow" {
 					continue
@@ -64,12 +69,22 @@ func TestLeastPrivilege(t *testing.T) {
 								t.Errorf("%s on %v, want the HMAC key or the origin secret", a, r)
 							}
 						}
+					case a == "logs:CreateLogStream" || a == "logs:PutLogEvents":
+						for _, r := range s.Resources {
+							if !sameAtt(r, logsID, "Arn") {
+								t.Errorf("%s on %v, want the function's own log group", a, r)
+							}
+						}
+						logs = append(logs, a)
 					case a == "xray:PutTraceSegments" || a == "xray:PutTelemetryRecords":
 					case f.Trigger == route.Stream && streamAction(a, s.Resources, tableID, queueID):
 					default:
 						t.Errorf("unexpected %s on %v", a, s.Resources)
 					}
 				}
+			}
+			if want := []string{"logs:CreateLogStream", "logs:PutLogEvents"}; !reflect.DeepEqual(sorted(logs), want) {
+				t.Errorf("log actions %v, want %v on the function's log group", sorted(logs), want)
 			}
 			if want := sorted(f.TableActions); !reflect.DeepEqual(sorted(tableActions), want) {
 				t.Errorf("table actions %v, want exactly %v", sorted(tableActions), want)

@@ -10,9 +10,12 @@ import (
 type mail struct {
 	from string
 	set  awsses.ConfigurationSet
-	// sendARNs may be sent from. In the SES sandbox, SES also authorizes the recipients' identities, so this
-	// is every identity of the account in the region; the action stays ses:SendEmail and nothing else.
+	// sendARNs may be sent from: the sender's identity and the configuration set. In the SES sandbox, SES also
+	// authorizes the recipients' (verified) identities, so StackProps.SESSandbox adds every identity of the
+	// account in the region; the action stays ses:SendEmail and nothing else.
 	sendARNs []*string
+	// sandbox is StackProps.SESSandbox.
+	sandbox bool
 	// dkim lists the CNAME records to publish for a domain identity, "name CNAME value".
 	dkim []string
 }
@@ -36,12 +39,16 @@ func newMail(stack awscdk.Stack, props *StackProps) *mail {
 		ConfigurationSet: set,
 	})
 	m := &mail{
-		from: props.From(),
-		set:  set,
+		from:    props.From(),
+		set:     set,
+		sandbox: props.SESSandbox,
 		sendARNs: []*string{
-			stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String("*")}),
+			stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(senderIdentity(props))}),
 			stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: set.ConfigurationSetName()}),
 		},
+	}
+	if props.SESSandbox {
+		m.sendARNs = append(m.sendARNs, stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String("*")}))
 	}
 	if props.SenderDomain != "" {
 		m.dkim = []string{
@@ -51,4 +58,13 @@ func newMail(stack awscdk.Stack, props *StackProps) *mail {
 		}
 	}
 	return m
+}
+
+// senderIdentity is the name of the SES identity the From address is verified through: the domain, or the
+// address itself when there is no domain.
+func senderIdentity(props *StackProps) string {
+	if props.SenderDomain != "" {
+		return props.SenderDomain
+	}
+	return props.senderAddress()
 }

@@ -7,6 +7,7 @@
 //	PH_SENDER_DOMAIN       partnerhub:senderDomain       SES domain identity, e.g. example.com
 //	PH_SENDER_EMAIL        partnerhub:senderEmail        From address (no-reply@<sender domain>)
 //	PH_SENDER_NAME         partnerhub:senderName         From display name (PartnerHub)
+//	PH_SES_SANDBOX         partnerhub:sesSandbox         true while the account is in the SES sandbox (false)
 //	PH_PORTAL_DOMAIN       partnerhub:portalDomain       optional custom domain of the portal
 //	PH_PORTAL_CERT_ARN     partnerhub:portalCertArn      its ACM certificate, in us-east-1
 //	PH_ALARM_EMAIL         partnerhub:alarmEmail         optional address subscribed to the alarms
@@ -55,6 +56,7 @@ func run() error {
 		SenderDomain:         setting("PH_SENDER_DOMAIN", "partnerhub:senderDomain", ""),
 		SenderEmail:          setting("PH_SENDER_EMAIL", "partnerhub:senderEmail", ""),
 		SenderName:           setting("PH_SENDER_NAME", "partnerhub:senderName", ""),
+		SESSandbox:           setting("PH_SES_SANDBOX", "partnerhub:sesSandbox", "false") == "true",
 		PortalDomain:         setting("PH_PORTAL_DOMAIN", "partnerhub:portalDomain", ""),
 		PortalCertificateARN: setting("PH_PORTAL_CERT_ARN", "partnerhub:portalCertArn", ""),
 		AlarmEmail:           setting("PH_ALARM_EMAIL", "partnerhub:alarmEmail", ""),

@@ -27,6 +27,10 @@ type StackProps struct {
 	SenderEmail string
 	// SenderName is the display name in the From header. Empty: PartnerHub.
 	SenderName string
+	// SESSandbox is for an account still in the SES sandbox, where SES also authorizes the sending function
+	// against each recipient's verified identity: the mailer may then send through every identity of the
+	// account in the region, not only the sender's. Leave it off once the account has production access.
+	SESSandbox bool
 	// PortalDomain is an optional custom domain for the portal, e.g. portal.example.com. It needs
 	// PortalCertificateARN, an ACM certificate in us-east-1 that covers it; its DNS record is not managed here.
 	PortalDomain         string

@@ -11,7 +11,9 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
@@ -24,6 +26,7 @@ var (
 	once     sync.Once
 	shared   assertions.Template
 	cfn      *template
+	findings []string
 	synthErr error
 	workDir  string
 )
@@ -53,7 +56,7 @@ func TestMain(m *testing.M) {
 // synth returns the synthesized stack, built once for the whole test binary.
 func synth(t *testing.T) (assertions.Template, *template) {
 	t.Helper()
-	once.Do(func() { shared, cfn, synthErr = build(workDir) })
+	once.Do(func() { shared, cfn, findings, synthErr = build(workDir) })
 	if synthErr != nil {
 		t.Fatalf("synthesize the stack: %v", synthErr)
 	}
@@ -61,8 +64,9 @@ func synth(t *testing.T) (assertions.Template, *template) {
 }
 
 // build synthesizes the stack with a dummy bootstrap per function and a one-page web client, using the feature
-// flags of cdk.json so the tests see what `cdk synth` produces.
-func build(dir string) (tmpl assertions.Template, doc *template, err error) {
+// flags of cdk.json so the tests see what `cdk synth` produces. The same synthesis runs cdk-nag's AwsSolutions
+// pack and returns what the stack was annotated with: every error and warning, as "path: message".
+func build(dir string) (tmpl assertions.Template, doc *template, annotations []string, err error) {
 	defer func() {
 		if r := recover(); r != nil { // jsii reports construct errors as panics
 			err = fmt.Errorf("%v", r)
@@ -71,22 +75,22 @@ func build(dir string) (tmpl assertions.Template, doc *template, err error) {
 	assets := filepath.Join(dir, "build")
 	for _, f := range route.Functions {
 		if err := os.MkdirAll(filepath.Join(assets, f.Name), 0o755); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if err := os.WriteFile(filepath.Join(assets, f.Name, "bootstrap"), []byte("#!/bin/sh\n# "+f.Name+"\n"), 0o755); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	web := filepath.Join(dir, "web")
 	if err := os.MkdirAll(web, 0o755); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html><title>PartnerHub</title>"), 0o644); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ctx, err := cdkContext("../cdk.json")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(dir, "cdk.out")), Context: &ctx})
 	stack := NewPartnerHubStack(app, "PartnerHub", &StackProps{
@@ -95,16 +99,30 @@ func build(dir string) (tmpl assertions.Template, doc *template, err error) {
 		SenderDomain: testDomain,
 		SenderEmail:  testSender,
 	})
-	tmpl = assertions.Template_FromStack(stack, nil)
+	// Suppressed findings leave no annotation; the CSV report is not needed.
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Reports: jsii.Bool(false)}), nil)
+	// One synthesis for both the template and the annotations (Template_FromStack and Annotations_FromStack
+	// would each synthesize the app again).
+	artifact := app.Synth(nil).GetStackArtifact(stack.ArtifactId())
+	for _, m := range *artifact.Messages() {
+		if m.Level == cxapi.SynthesisMessageLevel_ERROR || m.Level == cxapi.SynthesisMessageLevel_WARNING {
+			annotations = append(annotations, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+		}
+	}
+	body, ok := artifact.Template().(map[string]any)
+	if !ok {
+		return nil, nil, nil, fmt.Errorf("the stack's template is a %T", artifact.Template())
+	}
+	tmpl = assertions.Template_FromJSON(&body, nil)
 	raw, err := json.Marshal(tmpl.ToJSON())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	doc = &template{}
 	if err := json.Unmarshal(raw, doc); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return tmpl, doc, nil
+	return tmpl, doc, annotations, nil
 }
 
 // cdkContext reads the context (feature flags) of cdk.json.
