@@ -106,7 +106,8 @@ func (w *world) serve(ctx context.Context, conns int) (*stack, error) {
 	}}, nil
 }
 
-// targets are the raw GetItem of userID's item, GET /v1/health, and GET /v1/me with a session of userID.
+// targets are the raw GetItem of userID's item, GET /v1/health, GET /v1/apps (the session check alone: what any
+// signed-in request costs before its endpoint reads anything) and GET /v1/me with a session of userID.
 func (s *stack) targets(tableName, cookie, userID string, conns int) []target {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns}, Timeout: 35 * time.Second}
 	get := func(path string, header http.Header) func(context.Context) error {
@@ -140,6 +141,7 @@ func (s *stack) targets(tableName, cookie, userID string, conns int) []target {
 			return err
 		}},
 		{"GET /v1/health", get("/v1/health", http.Header{})},
+		{"GET /v1/apps", get("/v1/apps", http.Header{"Cookie": {httpapi.SessionCookie + "=" + cookie}})},
 		{"GET /v1/me", get("/v1/me", http.Header{"Cookie": {httpapi.SessionCookie + "=" + cookie}})},
 	}
 }

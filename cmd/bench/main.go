@@ -9,7 +9,7 @@
 //  2. The user list at 100 and 10,000 users for every filter and order: requests, items read, capacity and
 //     latency per page, and the ratio of the large account's to the small one's (the goal is ≤ 1.5). The users are
 //     seeded through the store with BatchWriteItem (platformtest.SeedMembers), never over HTTP.
-//  3. GET /v1/me and GET /v1/health over HTTP through the local gateway under closed-loop load (10 and 50
+//  3. GET /v1/me, GET /v1/apps and GET /v1/health over HTTP through the local gateway under closed-loop load (10 and 50
 //     clients), beside a raw GetItem on the same emulator under the same load: p50, p99, throughput and ratios.
 //
 // It measures whatever the code does today and prints figures, not a verdict (each part names its goal).

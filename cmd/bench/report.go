@@ -115,7 +115,9 @@ func reportLoad(out io.Writer, results []loadResult, d time.Duration) {
    Baseline: raw GetItem is one strongly consistent GetItem of the signed-in user's item, sent by the same number
    of goroutines straight to the same emulator through the SDK client the handlers use (same configuration and
    connection pool), no HTTP hop of ours. × is the row's figure over raw GetItem's at the same load; cost × is
-   raw GetItem's req/s over the row's. Goal: GET /v1/me cost ≤ 3×.`)
+   raw GetItem's req/s over the row's. GET /v1/apps is the session check alone (the session, then one batch of
+   the user, membership, account and the accounts above): what every signed-in request costs before its
+   endpoint reads anything. Goal: GET /v1/me cost ≤ 3×.`)
 }
 
 func ratio(a, b time.Duration) float64 {
