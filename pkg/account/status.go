@@ -25,6 +25,16 @@ func (a Account) Enable(contactActive bool) Account {
 	return a
 }
 
+// Blockers are the ids of the accounts above a whose being disabled blocks it: its ancestors but the root. Only an
+// account above may disable another (package tree), and nothing is above the root, so the root is never disabled
+// and checking it would be a read for nothing.
+func (a Account) Blockers() []string {
+	if len(a.Ancestors) <= 1 {
+		return nil
+	}
+	return a.Ancestors[1:]
+}
+
 // Usable reports whether the people of account a may sign in and act: neither a nor any account above it (above
 // are a's ancestors, in any order) is disabled. Disabling an account blocks its whole subtree, and enabling it
 // unblocks it.

@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -72,5 +73,25 @@ func TestUsable(t *testing.T) {
 				t.Fatalf("blocked by %q %v", b.ID, ok)
 			}
 		})
+	}
+}
+
+// TestBlockersLeaveOutTheRoot: the accounts whose being disabled blocks an account are its ancestors but the
+// root, which nothing is above and nothing can disable.
+func TestBlockersLeaveOutTheRoot(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		ancestors []string
+		want      []string
+	}{
+		{nil, nil},
+		{[]string{"root"}, nil},
+		{[]string{"root", "msp"}, []string{"msp"}},
+		{[]string{"root", "msp", "partner"}, []string{"msp", "partner"}},
+	} {
+		got := account.Account{ID: "a", Ancestors: c.ancestors}.Blockers()
+		if !slices.Equal(got, c.want) {
+			t.Errorf("Blockers of an account below %v = %v, want %v", c.ancestors, got, c.want)
+		}
 	}
 }

@@ -66,7 +66,7 @@ func (s Store) SessionReach(ctx context.Context, userID, accountID string) (sess
 	if err != nil {
 		return r, err
 	}
-	r.Above = acct.Ancestors
+	r.Above = acct.Blockers()
 	m, err := s.Membership(ctx, userID, accountID)
 	if err != nil || m.GrantID == "" {
 		return r, err
@@ -79,7 +79,7 @@ func (s Store) SessionReach(ctx context.Context, userID, accountID string) (sess
 	if err != nil {
 		return r, err
 	}
-	r.GrantID, r.PartnerID, r.PartnerAbove = g.ID, partner.ID, partner.Ancestors
+	r.GrantID, r.PartnerID, r.PartnerAbove = g.ID, partner.ID, partner.Blockers()
 	return r, nil
 }
 

@@ -21,17 +21,23 @@ import (
 )
 
 // AccountAncestors reads the accounts above a, root first, in one consistent batch of at most three, whatever
-// the size of the tree; within a request whose session check read them ahead (Store.ReadAhead), from that read.
-// An ancestor that does not exist is left out (accounts are never deleted, so only hand-made test data lacks one).
+// the size of the tree; within a request that has read them already (Store.ReadAhead), from that read. An
+// ancestor that does not exist is left out (accounts are never deleted, so only hand-made test data lacks one).
 func (s Store) AccountAncestors(ctx context.Context, a account.Account) ([]account.Account, error) {
-	if len(a.Ancestors) == 0 {
+	return s.accounts(ctx, a.Ancestors)
+}
+
+// accounts reads accounts by id, in the order given, in one consistent batch, or from the request's read set
+// when it holds them all; those that do not exist are left out.
+func (s Store) accounts(ctx context.Context, ids []string) ([]account.Account, error) {
+	if len(ids) == 0 {
 		return nil, nil
 	}
-	if rs := readSetOf(ctx); rs != nil && rs.holds(s.Table, a.Ancestors) {
-		return s.accountsOneByOne(ctx, a.Ancestors)
+	if rs := readSetOf(ctx); rs != nil && rs.holds(s.Table, ids) {
+		return s.accountsOneByOne(ctx, ids)
 	}
-	keys := make([]table.Key, len(a.Ancestors))
-	for i, id := range a.Ancestors {
+	keys := make([]table.Key, len(ids))
+	for i, id := range ids {
 		keys[i] = table.AccountKey(id)
 	}
 	byID := make(map[string]account.Account, len(keys))
@@ -47,7 +53,7 @@ func (s Store) AccountAncestors(ctx context.Context, a account.Account) ([]accou
 		return nil, err
 	}
 	out := make([]account.Account, 0, len(keys))
-	for _, id := range a.Ancestors {
+	for _, id := range ids {
 		if got, ok := byID[id]; ok {
 			out = append(out, got)
 		}
@@ -55,7 +61,7 @@ func (s Store) AccountAncestors(ctx context.Context, a account.Account) ([]accou
 	return out, nil
 }
 
-// accountsOneByOne reads accounts by id, root first, leaving out those that do not exist.
+// accountsOneByOne reads accounts by id, in the order given, leaving out those that do not exist.
 func (s Store) accountsOneByOne(ctx context.Context, ids []string) ([]account.Account, error) {
 	out := make([]account.Account, 0, len(ids))
 	for _, id := range ids {
@@ -72,12 +78,13 @@ func (s Store) accountsOneByOne(ctx context.Context, ids []string) ([]account.Ac
 }
 
 // AccountUsable is the one answer to "may the people of this account sign in and act now?": the account is not
-// disabled and no account above it is (account.Usable). Sign-in and every session request ask it.
+// disabled and no account above it that could be is (account.Usable over a.Blockers(): the root never is). Sign-in
+// and every session request ask it.
 func (s Store) AccountUsable(ctx context.Context, a account.Account) (bool, error) {
 	if a.Status == account.Disabled {
 		return false, nil
 	}
-	above, err := s.AccountAncestors(ctx, a)
+	above, err := s.accounts(ctx, a.Blockers())
 	if err != nil {
 		return false, err
 	}

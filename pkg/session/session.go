@@ -38,10 +38,10 @@ type Session struct {
 // it in one batch. It is a hint, never trusted: the check decides on the records it reads, and a reach that no
 // longer names what they point to only costs another read.
 type Reach struct {
-	Above        []string // ids of the accounts above the session's account, root first
+	Above        []string // ids of the accounts above the session's account whose disabling blocks it (account.Blockers)
 	GrantID      string   // the grant a staff member acts through; "" for the account's own people
 	PartnerID    string   // the grant's partner account
-	PartnerAbove []string // ids of the accounts above the partner, root first
+	PartnerAbove []string // the same for the partner
 }
 
 // New starts a session at now.

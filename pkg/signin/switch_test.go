@@ -22,7 +22,9 @@ import (
 // otherAccount writes another account, below parent if it is not empty, and makes u a member of it with roles.
 func (h *harness) otherAccount(u user.User, name string, status account.Status, parent *account.Account, roles ...role.Name) account.Account {
 	h.t.Helper()
-	acct := account.Account{ID: secret.NewID(), Kind: account.Customer, Company: account.Company{Name: name}, Status: status, CreatedAt: start}
+	// Below the (unread) root, as seedUser's accounts are, or below parent.
+	acct := account.Account{ID: secret.NewID(), Kind: account.Customer, Company: account.Company{Name: name}, Status: status, CreatedAt: start,
+		ParentID: "root", Ancestors: []string{"root"}}
 	if parent != nil {
 		acct.ParentID, acct.Ancestors = parent.ID, parent.Path()
 	}
