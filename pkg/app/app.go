@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"sync"
@@ -16,9 +17,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/logctx"
+	"github.com/partnerhub/partnerhub/pkg/metrics"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 )
 
 // App is what every function builds once per process: configuration, clock, logger, the HMAC key, and the AWS
@@ -34,9 +37,14 @@ type App struct {
 	Keys *secret.Keyring
 	// SMS sends texts; nil means the SMS service in AWS and none locally (see WithSMS).
 	SMS outbox.SMSSender
+	// Count counts the business events as CloudWatch metrics: EMF lines on standard output in Lambda, nowhere
+	// elsewhere unless WithMetrics says where (see package metrics). The use cases get it in their dependencies;
+	// they never see the adapter.
+	Count tally.Counter
 
-	aws    aws.Config
-	dynamo func() *dynamodb.Client
+	aws     aws.Config
+	dynamo  func() *dynamodb.Client
+	metrics io.Writer
 }
 
 // ErrNoKey is why a handler that makes or checks tokens, codes or session hashes was not built: the process has
@@ -52,6 +60,9 @@ func WithClock(c clock.Clock) Option { return func(a *App) { a.Clock = c } }
 // WithLogger replaces the JSON logger on standard error.
 func WithLogger(l *slog.Logger) Option { return func(a *App) { a.Log = l } }
 
+// WithMetrics writes the metric lines to w instead of standard output (tests capture them).
+func WithMetrics(w io.Writer) Option { return func(a *App) { a.metrics = w } }
+
 // WithSMS makes the mailer send texts through s: the local stack passes its SMS sink, tests theirs.
 func WithSMS(s outbox.SMSSender) Option { return func(a *App) { a.SMS = s } }
 
@@ -63,10 +74,11 @@ func WithAWS(cfg aws.Config) Option { return func(a *App) { a.aws = cfg } }
 // New builds the App. It reads the secrets the configuration names (in AWS, the HMAC key and the origin secret,
 // from Secrets Manager) and builds no client until one is asked for.
 func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
-	a := &App{Config: cfg, Clock: clock.System{}, Log: NewLogger(cfg.LogLevel)}
+	a := &App{Config: cfg, Clock: clock.System{}, Log: NewLogger(cfg.LogLevel), metrics: metricsOutput()}
 	for _, o := range opts {
 		o(a)
 	}
+	a.Count = metrics.New(a.metrics, functionName(), a.Clock).Counter()
 	var err error
 	if a.aws, err = awsConfig(a.aws, cfg); err != nil {
 		return nil, err
@@ -83,13 +95,17 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	return a, nil
 }
 
-// NewLogger is the structured JSON logger every function uses.
-func NewLogger(level string) *slog.Logger {
+// NewLogger is the structured JSON logger every function uses, on standard error.
+func NewLogger(level string) *slog.Logger { return NewLoggerTo(os.Stderr, level) }
+
+// NewLoggerTo is NewLogger writing to w. Every line carries the attributes of its context (package logctx) and,
+// within an invocation, its trace id and Lambda request id (see invocation).
+func NewLoggerTo(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo
 	}
-	return slog.New(logctx.Handler{Handler: slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})})
+	return slog.New(invocation{logctx.Handler{Handler: slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})}})
 }
 
 // AWS is the configuration to build a client of another service from (the mailer's SES and SNS, the local

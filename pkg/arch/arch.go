@@ -29,6 +29,7 @@ var Packages = map[string]Layer{
 	"license": Domain, "lockout": Domain, "otp": Domain, "outbox": Domain, "partneraccess": Domain,
 	"partnerid": Domain, "passhash": Domain, "password": Domain, "role": Domain, "route": Domain, "secret": Domain,
 	"session": Domain, "step": Domain, "token": Domain, "totp": Domain, "user": Domain, "logctx": Domain,
+	"tally": Domain,
 
 	// The use cases: one per area of the product.
 	"onboarding": UseCase, "signin": UseCase, "tree": UseCase, "member": UseCase, "brand": UseCase,
@@ -37,6 +38,7 @@ var Packages = map[string]Layer{
 	// The adapters: the edges of the system.
 	"table": Adapter, "dynamo": Adapter, "ratelimit": Adapter, "httpapi": Adapter, "problem": Adapter,
 	"mailer": Adapter, "sweep": Adapter, "health": Adapter, "emulator": Adapter, "indexer": Adapter,
+	"metrics": Adapter,
 
 	// Wiring and what tests share.
 	"app": Wiring, "arch": Wiring, "local": Wiring,

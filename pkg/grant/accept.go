@@ -11,6 +11,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 )
 
 // errPartnerOnly answers a customer who tries what only the partner does.
@@ -59,6 +60,7 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, id string) (View, e
 		return View{}, err
 	}
 	s.log.InfoContext(ctx, "partner access accepted", "grantId", g.ID)
+	s.count.Count(ctx, tally.GrantsAccepted)
 	return viewOf(g, PartnerSide), nil
 }
 

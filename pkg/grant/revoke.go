@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/role"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 )
 
 // Revoke ends a grant: the customer revokes it (or withdraws a pending invitation), or the partner ends an
@@ -58,5 +59,6 @@ func (s *Service) Revoke(ctx context.Context, a actor.Actor, id string) (View, e
 		return View{}, err
 	}
 	s.log.InfoContext(ctx, "partner access revoked", "grantId", g.ID, "by", side, "reason", g.EndReason)
+	s.count.Count(ctx, tally.GrantsRevoked)
 	return viewOf(g, side), nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -59,6 +60,8 @@ type Deps struct {
 	PortalURL string
 	// Random draws Partner IDs; crypto/rand when nil.
 	Random io.Reader
+	// Count counts grants accepted and revoked (see package tally); nil counts nothing.
+	Count tally.Counter
 }
 
 // core is what the service and the expirer share: the table, the clock, and how grants change, are audited and
@@ -69,6 +72,7 @@ type core struct {
 	log    *slog.Logger
 	portal string
 	random io.Reader
+	count  tally.Counter
 }
 
 func newCore(d Deps) (core, error) {
@@ -81,7 +85,7 @@ func newCore(d Deps) (core, error) {
 	if d.Random == nil {
 		d.Random = rand.Reader
 	}
-	return core{store: d.Store, clock: d.Clock, log: d.Log, portal: strings.TrimRight(d.PortalURL, "/"), random: d.Random}, nil
+	return core{store: d.Store, clock: d.Clock, log: d.Log, portal: strings.TrimRight(d.PortalURL, "/"), random: d.Random, count: d.Count}, nil
 }
 
 // Service runs the partner access use cases.

@@ -46,6 +46,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 )
 
 // SES is the part of the SES v2 client the mailer uses.
@@ -90,6 +91,8 @@ type Config struct {
 	// ConfigurationSet is the SES configuration set, if any.
 	ConfigurationSet string
 	Log              *slog.Logger
+	// Count counts messages sent and failed (see package tally); nil counts nothing.
+	Count tally.Counter
 	// MaxAttempts is how many sends are attempted before a message is failed; 0 means MaxAttempts.
 	MaxAttempts int
 	// ClaimFor bounds how long a delivery holds a message; 0 means DefaultClaimFor. It should exceed the
@@ -300,9 +303,11 @@ func (m *Mailer) deliver(ctx context.Context, key table.Key, log *slog.Logger) (
 	if err := st.sent(rctx, claim, m.c.Clock.Now(), sesID); err != nil {
 		// SES accepted the email; retrying would send it again. Keep the message claimed and say so loudly.
 		log.ErrorContext(ctx, "outbox message sent but not recorded", "status", outbox.StatusSending, "error", err.Error())
+		m.c.Count.Count(ctx, tally.EmailsSent)
 		return Sent, nil
 	}
 	log.InfoContext(ctx, "outbox message sent", "status", outbox.StatusSent)
+	m.c.Count.Count(ctx, tally.EmailsSent)
 	return Sent, nil
 }
 
@@ -327,6 +332,7 @@ func (m *Mailer) fail(ctx context.Context, st store, reason string, log *slog.Lo
 		return Retry, err
 	}
 	log.WarnContext(ctx, "outbox message failed", "status", outbox.StatusFailed, "lastError", reason)
+	m.c.Count.Count(ctx, tally.EmailsFailed)
 	return Failed, nil
 }
 
@@ -340,6 +346,7 @@ func (m *Mailer) settle(ctx context.Context, st store, claim, status, reason str
 	}
 	if status == outbox.StatusFailed {
 		log.WarnContext(ctx, "outbox message failed", "status", status, "lastError", reason)
+		m.c.Count.Count(ctx, tally.EmailsFailed)
 		return Failed, nil
 	}
 	log.WarnContext(ctx, "outbox message send failed, will retry", "status", status, "lastError", reason)

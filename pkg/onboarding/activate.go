@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/passhash"
 	"github.com/partnerhub/partnerhub/pkg/password"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -275,5 +276,6 @@ func (s *Service) Activate(ctx context.Context, raw string, req ActivateRequest,
 		return Activated{}, err
 	}
 	s.log.InfoContext(ctx, "user activated", "userId", l.user.ID, "accountId", l.account.ID)
+	s.count.Count(ctx, tally.Activations)
 	return Activated{Status: user.Active, Email: l.user.Email}, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -250,6 +251,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		break
 	}
 	s.log.InfoContext(ctx, "account created", "accountId", acc.ID, "kind", kind, "parentId", parent.ID, "contactUserId", contact.ID)
+	s.count.Count(ctx, tally.AccountsCreated)
 	return Created{ID: acc.ID, Status: acc.Status, ContactUserID: contact.ID}, nil
 }
 

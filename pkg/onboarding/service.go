@@ -25,6 +25,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -57,6 +58,8 @@ type Deps struct {
 	Log   *slog.Logger
 	// Random draws new MSPs' and partners' Partner IDs; crypto/rand when nil.
 	Random io.Reader
+	// Count counts accounts created and activations (see package tally); nil counts nothing.
+	Count tally.Counter
 }
 
 // Service runs the onboarding use cases.
@@ -66,6 +69,7 @@ type Service struct {
 	clock  clock.Clock
 	log    *slog.Logger
 	random io.Reader
+	count  tally.Counter
 }
 
 // New builds the service.
@@ -85,5 +89,6 @@ func New(d Deps) (*Service, error) {
 		clock:  d.Clock,
 		log:    d.Log,
 		random: d.Random,
+		count:  d.Count,
 	}, nil
 }

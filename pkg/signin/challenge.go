@@ -64,14 +64,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 		return s.verifyApp(ctx, c, u, code, now) // a TOTP code or a recovery code, in twofactor.go
 	}
 	if !s.Keys.CheckCode(c.ID, c.Seq, code) {
-		after, err := s.store.UpdateLoginState(ctx, u, func(u user.User) user.User { return s.Budget.Fail(u, user.ErrWrongCode, now) })
-		if err != nil {
-			return SignedIn{}, err
-		}
-		if after.Locked(now) {
-			return SignedIn{}, ErrLocked(after.LockedUntil, now)
-		}
-		return SignedIn{}, otp.ErrWrong(c.AttemptsLeft())
+		return SignedIn{}, s.wrongGuess(ctx, u, otp.ErrWrong(c.AttemptsLeft()), now)
 	}
 	return s.consume(ctx, c, u, now)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/step"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -43,6 +44,7 @@ func (s *Service) startSession(ctx context.Context, u user.User, with *dynamo.Tx
 		return SignedIn{}, err
 	}
 	u.LastLoginAt, u.LastLoginError, u.Failures = now, "", 0
+	s.Count.Count(ctx, tally.SignIns)
 	return SignedIn{Token: token, Session: ss, User: u}, nil
 }
 

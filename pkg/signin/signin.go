@@ -26,6 +26,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -62,6 +63,8 @@ type Service struct {
 	Limits ratelimit.Limiter
 	Budget Budget
 	Guard  Guard
+	// Count counts sign-ins, wrong codes and the lockouts they cause (see package tally); nil counts nothing.
+	Count tally.Counter
 }
 
 // New builds the service on a table.

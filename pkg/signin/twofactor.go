@@ -24,6 +24,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/tally"
 	"github.com/partnerhub/partnerhub/pkg/totp"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -142,7 +143,11 @@ func (s *Service) wrongGuess(ctx context.Context, u user.User, answer error, now
 	if err != nil {
 		return err
 	}
+	s.Count.Count(ctx, tally.OTPFailures)
 	if after.Locked(now) {
+		if after.LockedUntil.Equal(now.Add(s.Budget.Lock)) { // this guess spent the budget, not an earlier one
+			s.Count.Count(ctx, tally.Lockouts)
+		}
 		return ErrLocked(after.LockedUntil, now)
 	}
 	return answer

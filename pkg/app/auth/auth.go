@@ -16,7 +16,9 @@ func SignIn(a *app.App) (*signin.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return signin.New(a.Dynamo(), a.Config.Table, keys, a.Clock), nil
+	s := signin.New(a.Dynamo(), a.Config.Table, keys, a.Clock)
+	s.Count = a.Count
+	return s, nil
 }
 
 // HTTP builds the handler of an HTTP function with session routes: the endpoints mux builds, behind the API

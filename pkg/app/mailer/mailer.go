@@ -78,5 +78,6 @@ func New(a *app.App) (*mailer.Mailer, error) {
 		From:             a.Config.MailFrom,
 		ConfigurationSet: a.Config.ConfigurationSet,
 		Log:              a.Log.With("function", "invitation-email"),
+		Count:            a.Count,
 	})
 }

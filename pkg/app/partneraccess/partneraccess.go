@@ -13,7 +13,7 @@ import (
 // Grants builds partner access: customers' support partners, invitations by Partner ID or share link, answers,
 // staff, revokes.
 func Grants(a *app.App) (*grant.Service, error) {
-	return grant.New(grant.Deps{Store: a.Store(), Keys: a.Keys, Clock: a.Clock, Log: a.Log, PortalURL: a.Config.PortalURL})
+	return grant.New(grant.Deps{Store: a.Store(), Keys: a.Keys, Clock: a.Clock, Log: a.Log, PortalURL: a.Config.PortalURL, Count: a.Count})
 }
 
 // Mux builds the function's endpoints.

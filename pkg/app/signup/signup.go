@@ -18,6 +18,7 @@ func Onboarding(a *app.App) (*onboarding.Service, error) {
 		Keys:  a.Keys,
 		Clock: a.Clock,
 		Log:   a.Log,
+		Count: a.Count,
 	})
 }
 
