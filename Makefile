@@ -54,8 +54,11 @@ build: ## Build every function as bootstrap for linux/arm64, one folder and zip 
 	done
 
 .PHONY: synth
+# The stack needs an alarm email. synth deploys nothing, so when neither PH_ALARM_EMAIL nor partnerhub:alarmEmail in
+# cdk.json or cdk.context.json sets one, it writes the template with a placeholder; deploy has none and stops until one is set.
+SYNTH_ALARM_EMAIL = $(if $(PH_ALARM_EMAIL)$(shell grep -s '"partnerhub:alarmEmail"' cdk.json cdk.context.json),,PH_ALARM_EMAIL=alarms@example.com)
 synth: build deps ## Write the CloudFormation template to cdk.out
-	$(CDK) synth --quiet
+	$(SYNTH_ALARM_EMAIL) $(CDK) synth --quiet
 
 .PHONY: deploy
 deploy: build deps ## Deploy the stack to the AWS account of your credentials

@@ -4,15 +4,11 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
@@ -29,35 +25,9 @@ const (
 	sweepEvery    = 5 // minutes
 )
 
-// newAlarms creates the topic every alarm notifies, with an email subscription when one is configured.
-func newAlarms(stack awscdk.Stack, email string) awssns.Topic {
-	topic := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{
-		DisplayName: jsii.String("PartnerHub alarms"),
-		EnforceSSL:  jsii.Bool(true),
-	})
-	if email != "" {
-		topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
-	}
-	return topic
-}
-
-// alarmOn raises an alarm as soon as the metric is above zero in a five-minute window.
-func alarmOn(scope awscdk.Stack, id string, metric awscloudwatch.IMetric, description string, topic awssns.ITopic) {
-	alarm := awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
-		Metric:             metric,
-		Threshold:          jsii.Number(0),
-		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
-		EvaluationPeriods:  jsii.Number(1),
-		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-		AlarmDescription:   jsii.String(description),
-	})
-	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(topic))
-}
-
-// newFailureQueue creates the queue where the stream mappings send what their functions gave up on, and its alarm:
-// a message there is an email that was never sent, or a change the search index missed (an account or a
-// membership whose entries are stale until it changes again).
-func newFailureQueue(stack awscdk.Stack, topic awssns.ITopic) awssqs.Queue {
+// newFailureQueue creates the queue where the stream mappings send what their functions gave up on (its alarm is
+// in alarms.go).
+func newFailureQueue(stack awscdk.Stack) awssqs.Queue {
 	q := awssqs.NewQueue(stack, jsii.String("MailFailures"), &awssqs.QueueProps{
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
@@ -65,10 +35,6 @@ func newFailureQueue(stack awscdk.Stack, topic awssns.ITopic) awssqs.Queue {
 	})
 	waive(q, waiver{rule: "SQS3", reason: "This queue is itself a dead-letter queue: the stream mappings' on-failure destination (subscribeStream), " +
 		"which cdk-nag does not recognize as one because no queue's redrive policy names it; nothing consumes it, an operator reads it after the alarm."})
-	alarmOn(stack, "MailFailuresAlarm", q.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
-		Period:    awscdk.Duration_Minutes(jsii.Number(5)),
-		Statistic: jsii.String("Maximum"),
-	}), "Stream records the mailer or the search indexer gave up on are waiting in the failure queue", topic)
 	return q
 }
 

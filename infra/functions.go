@@ -7,13 +7,11 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -32,7 +30,6 @@ type backend struct {
 	originSecret awssecretsmanager.Secret
 	mail         *mail
 	portal       string
-	alarms       awssns.ITopic
 	logLevel     string
 }
 
@@ -113,10 +110,6 @@ func newFunction(stack awscdk.Stack, assetDir string, f route.Function, b *backe
 	awscdk.Tags_Of(fn).Add(jsii.String(FunctionTag), jsii.String(f.Name), nil)
 	awscdk.Tags_Of(role).Add(jsii.String(FunctionTag), jsii.String(f.Name), nil)
 	grant(stack, fn, f, b)
-	alarmOn(stack, id+"Errors", fn.MetricErrors(&awscloudwatch.MetricOptions{
-		Period:    awscdk.Duration_Minutes(jsii.Number(5)),
-		Statistic: jsii.String("Sum"),
-	}), fmt.Sprintf("%s returned errors", f.Name), b.alarms)
 	return fn
 }
 

@@ -10,10 +10,14 @@
 //	PH_SES_SANDBOX         partnerhub:sesSandbox         true while the account is in the SES sandbox (false)
 //	PH_PORTAL_DOMAIN       partnerhub:portalDomain       optional custom domain of the portal
 //	PH_PORTAL_CERT_ARN     partnerhub:portalCertArn      its ACM certificate, in us-east-1
-//	PH_ALARM_EMAIL         partnerhub:alarmEmail         optional address subscribed to the alarms
+//	PH_ALARM_EMAIL         partnerhub:alarmEmail         required: the address subscribed to the alarms
 //	PH_LOG_LEVEL           partnerhub:logLevel           functions' LOG_LEVEL (info)
 //	PH_ASSET_DIR           partnerhub:assetDir           where make build wrote <function>/bootstrap (build)
 //	PH_WEB_DIR             partnerhub:webDir             the web client (web)
+//
+// The alarm email has no default: the app refuses to synthesize without one, so no deploy has alarms that reach
+// no one. Only `make synth`, which writes the template and deploys nothing, stands in alarms@example.com when
+// PH_ALARM_EMAIL is unset.
 //
 // The account and region are those of the CLI's credentials (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
 package main

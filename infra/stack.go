@@ -35,7 +35,7 @@ type StackProps struct {
 	// PortalCertificateARN, an ACM certificate in us-east-1 that covers it; its DNS record is not managed here.
 	PortalDomain         string
 	PortalCertificateARN string
-	// AlarmEmail, if set, is subscribed to the alarm topic.
+	// AlarmEmail is subscribed to the alarm topic. Required: an alarm that reaches no one is not an alarm.
 	AlarmEmail string
 	// LogLevel is the functions' LOG_LEVEL. Empty: info.
 	LogLevel string
@@ -73,13 +73,13 @@ func (p *StackProps) validate() error {
 	case (p.PortalDomain == "") != (p.PortalCertificateARN == ""):
 		return fmt.Errorf("a portal domain needs its certificate ARN, and a certificate ARN its domain")
 	}
-	return nil
+	return checkAlarmEmail(p.AlarmEmail)
 }
 
 // NewPartnerHubStack builds the whole PartnerHub backend: the table, one function per route.Functions entry,
 // the HTTP API with one route per route.Routes entry, the stream mapping and schedule, SES, the HMAC key, the
-// portal on S3 and CloudFront (sharing one origin with the API), alarms and outputs. It panics on invalid props,
-// like every CDK construct.
+// portal on S3 and CloudFront (sharing one origin with the API), the alarms and their dashboard (monitor), and
+// outputs. It panics on invalid props, like every CDK construct.
 func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps) awscdk.Stack {
 	if props == nil {
 		props = &StackProps{}
@@ -92,8 +92,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	data := newTable(stack)
 	key := newHMACKey(stack)
 	mail := newMail(stack, props)
-	alarms := newAlarms(stack, props.AlarmEmail)
-	failures := newFailureQueue(stack, alarms)
+	failures := newFailureQueue(stack)
 	api := newAPI(stack, props)
 	originSecret := newOriginSecret(stack)
 	portal := newPortal(stack, props, api, originSecret)
@@ -104,12 +103,12 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 		originSecret: originSecret,
 		mail:         mail,
 		portal:       portal.url,
-		alarms:       alarms,
 		logLevel:     props.LogLevel,
 	})
 	api.addRoutes(fns)
 	subscribeStream(data, failures, fns)
 	schedule(stack, fns)
+	monitor(stack, props.AlarmEmail, &watched{api: api, table: data, fns: fns, failures: failures})
 	outputs(stack, api, portal, data, failures, mail, key)
 	return stack
 }

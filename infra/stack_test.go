@@ -300,35 +300,10 @@ for (const uri of process.argv.slice(1)) console.log(handler({request: {uri}}).u
 	}
 }
 
-func TestAlarms(t *testing.T) {
-	tmpl, cfn := synth(t)
-	alarm := func(metric string, dimension any) obj {
-		return obj{
-			"MetricName":         metric,
-			"Dimensions":         arrayWith(dimension),
-			"Threshold":          0,
-			"ComparisonOperator": "GreaterThanThreshold",
-			"Period":             300,
-			"AlarmActions":       arrayWith(obj{"Ref": cfn.only(t, "AWS::SNS::Topic")}),
-		}
-	}
-	for name, id := range cfn.functions() {
-		t.Run("fn="+name, func(t *testing.T) {
-			check(t, func() {
-				tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), alarm("Errors", obj{"Name": "FunctionName", "Value": obj{"Ref": id}}))
-			})
-		})
-	}
-	check(t, func() {
-		tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), alarm("ApproximateNumberOfMessagesVisible",
-			obj{"Name": "QueueName", "Value": obj{"Fn::GetAtt": []any{cfn.only(t, "AWS::SQS::Queue"), "QueueName"}}}))
-	})
-}
-
 func TestOutputs(t *testing.T) {
 	tmpl, _ := synth(t)
 	// The test stack has a sender domain, so the DKIM records to publish are outputs too.
-	for _, name := range []string{"ApiUrl", "PortalUrl", "TableName", "FailureQueueUrl", "HmacKeySecretArn", "DkimRecord1", "DkimRecord2", "DkimRecord3"} {
+	for _, name := range []string{"ApiUrl", "PortalUrl", "TableName", "FailureQueueUrl", "HmacKeySecretArn", "DkimRecord1", "DkimRecord2", "DkimRecord3", "DashboardUrl"} {
 		check(t, func() { tmpl.HasOutput(jsii.String(name), obj{"Value": assertions.Match_AnyValue()}) })
 	}
 }
@@ -339,8 +314,9 @@ func TestStackPropsValidate(t *testing.T) {
 		props StackProps
 		ok    bool
 	}{
-		"case=domain":              {StackProps{AssetDir: "build", SenderDomain: "example.com"}, true},
-		"case=email":               {StackProps{AssetDir: "build", SenderEmail: "a@example.com"}, true},
+		"case=domain":              {StackProps{AssetDir: "build", SenderDomain: "example.com", AlarmEmail: testAlarms}, true},
+		"case=email":               {StackProps{AssetDir: "build", SenderEmail: "a@example.com", AlarmEmail: testAlarms}, true},
+		"case=no-alarm-email":      {StackProps{AssetDir: "build", SenderDomain: "example.com"}, false},
 		"case=no-assets":           {StackProps{SenderDomain: "example.com"}, false},
 		"case=no-sender":           {StackProps{AssetDir: "build"}, false},
 		"case=email-outside":       {StackProps{AssetDir: "build", SenderDomain: "example.com", SenderEmail: "a@other.org"}, false},

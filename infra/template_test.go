@@ -35,6 +35,7 @@ var (
 const (
 	testDomain = "example.com"
 	testSender = "no-reply@example.com"
+	testAlarms = "alarms@example.com"
 )
 
 func TestMain(m *testing.M) {
@@ -98,6 +99,7 @@ func build(dir string) (tmpl assertions.Template, doc *template, annotations []s
 		WebDir:       web,
 		SenderDomain: testDomain,
 		SenderEmail:  testSender,
+		AlarmEmail:   testAlarms,
 	})
 	// Suppressed findings leave no annotation; the CSV report is not needed.
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Reports: jsii.Bool(false)}), nil)
