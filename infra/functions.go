@@ -100,7 +100,11 @@ func newFunction(stack awscdk.Stack, assetDir string, f route.Function, b *backe
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(f.Trigger.Timeout().Seconds())), // route.Trigger says why
 		Tracing:      awslambda.Tracing_ACTIVE,
 		LogGroup:     logs,
-		Environment:  &env,
+		// JSON lines as the functions write them (slog's JSON, with traceId and awsRequestId, and the EMF metric
+		// lines), kept as written: Logs Insights reads their fields, CloudWatch the metrics.
+		LoggingFormat:         awslambda.LoggingFormat_JSON,
+		ApplicationLogLevelV2: applicationLogLevel(or(b.logLevel, "info")),
+		Environment:           &env,
 	}
 	if f.Trigger == route.Schedule {
 		// Invoked asynchronously by EventBridge: a failed run is not retried, the next run does the work.
