@@ -173,6 +173,9 @@ func (g *Gateway) invoke(ctx context.Context, h httpapi.Handler, ev events.APIGa
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
 	defer cancel()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: newUUID()})
+	// The trace header goes into the context under aws-lambda-go's own key, as the runtime puts it there, so the
+	// function's log lines carry the traceId they carry in AWS.
+	ctx = context.WithValue(ctx, "x-amzn-trace-id", ev.Headers["x-amzn-trace-id"]) //nolint:staticcheck // aws-lambda-go's key
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)

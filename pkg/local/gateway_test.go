@@ -37,12 +37,15 @@ var testRoutes = []route.Route{
 type recorder struct {
 	mu     sync.Mutex
 	events []events.APIGatewayV2HTTPRequest
+	traces []string // the trace header each call's context carried, as aws-lambda-go puts it there
 	answer func(events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 }
 
-func (r *recorder) handle(_ context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+func (r *recorder) handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	r.mu.Lock()
 	r.events = append(r.events, ev)
+	trace, _ := ctx.Value("x-amzn-trace-id").(string)
+	r.traces = append(r.traces, trace)
 	r.mu.Unlock()
 	if r.answer != nil {
 		return r.answer(ev)
@@ -164,6 +167,9 @@ func TestGatewayTurnsRequestsIntoPayloadV2Events(t *testing.T) {
 		}
 		if !strings.HasPrefix(ev.Headers["x-amzn-trace-id"], "Root=1-") {
 			t.Errorf("x-amzn-trace-id = %q", ev.Headers["x-amzn-trace-id"])
+		}
+		if trace := rec.traces[len(rec.traces)-1]; trace != ev.Headers["x-amzn-trace-id"] {
+			t.Errorf("the context's trace header %q, the event's %q", trace, ev.Headers["x-amzn-trace-id"])
 		}
 		ev.Headers = nil
 		if !reflect.DeepEqual(ev, want) {
