@@ -105,27 +105,29 @@ func newAlarmTopic(stack awscdk.Stack, email string) awssns.Topic {
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 		PendingWindow: awscdk.Duration_Days(jsii.Number(7)),
 	})
+	// CloudWatch may use the key and the topic on behalf of this account's alarms only (no confused deputy).
 	cloudwatch := awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)
+	ownAlarms := &map[string]any{
+		"ArnLike":      map[string]any{"aws:SourceArn": stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("cloudwatch"), Resource: jsii.String("alarm"), ResourceName: jsii.String("*"), ArnFormat: awscdk.ArnFormat_COLON_RESOURCE_NAME})},
+		"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+	}
 	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Principals: &[]awsiam.IPrincipal{cloudwatch},
 		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
 		Resources:  jsii.Strings("*"),
+		Conditions: ownAlarms,
 	}), jsii.Bool(false))
 	topic := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{
 		DisplayName: jsii.String("PartnerHub alarms"),
 		EnforceSSL:  jsii.Bool(true),
 		MasterKey:   key,
 	})
-	// The topic's policy (EnforceSSL writes one) replaces SNS's default one, so it says that CloudWatch may
-	// publish, for this account's alarms only.
+	// The topic's policy (EnforceSSL writes one) replaces SNS's default one, so it says that CloudWatch may publish.
 	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Principals: &[]awsiam.IPrincipal{cloudwatch},
 		Actions:    jsii.Strings("sns:Publish"),
 		Resources:  &[]*string{topic.TopicArn()},
-		Conditions: &map[string]any{
-			"ArnLike":      map[string]any{"aws:SourceArn": stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("cloudwatch"), Resource: jsii.String("alarm"), ResourceName: jsii.String("*"), ArnFormat: awscdk.ArnFormat_COLON_RESOURCE_NAME})},
-			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
-		},
+		Conditions: ownAlarms,
 	}))
 	topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
 	return topic

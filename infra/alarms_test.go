@@ -79,10 +79,13 @@ func TestAlarmTopic(t *testing.T) {
 	if prop(cfn.Resources[key].Properties, "EnableKeyRotation") != true {
 		t.Error("the topic's key does not rotate")
 	}
+	// cloudwatchMay: a statement lets CloudWatch take the action, for this account's alarms only.
 	cloudwatchMay := func(doc any, action string) bool {
-		for _, s := range policyStatements(doc) {
-			principal := fmt.Sprint(prop(doc, "Statement"))
-			if s.Effect == "Allow" && strings.Contains(strings.Join(s.Actions, " "), action) && strings.Contains(principal, "cloudwatch.amazonaws.com") {
+		for _, st := range asList(prop(doc, "Statement")) {
+			s := policyStatements(obj{"Statement": []any{st}})[0]
+			if s.Effect == "Allow" && strings.Contains(strings.Join(s.Actions, " "), action) &&
+				fmt.Sprint(prop(st, "Principal", "Service")) == "cloudwatch.amazonaws.com" &&
+				prop(st, "Condition", "StringEquals", "aws:SourceAccount") != nil && prop(st, "Condition", "ArnLike", "aws:SourceArn") != nil {
 				return true
 			}
 		}
