@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	netmail "net/mail"
 	"strings"
@@ -33,7 +34,7 @@ const (
 	// apiLatencyP99: a p99 over 3 s for 15 minutes. pkg/app's call bounds fail a stalled table in about 3.4 s, so
 	// this is many requests waiting on a slow dependency, not one cold start.
 	apiLatencyP99 = 3 * time.Second
-	// iteratorAge: a sign-in code is valid for 60 seconds (DESIGN.md §6) and reaches its user through the
+	// iteratorAge: a sign-in code is valid for 60 seconds (DESIGN.md §2) and reaches its user through the
 	// mailer's stream, so once the oldest record waits a minute, codes arrive dead; the search index is then as
 	// stale. Held for 5 minutes, so one slow batch (SES retries) does not page anyone.
 	iteratorAge = time.Minute
@@ -56,7 +57,7 @@ var tableOperations = []awsdynamodb.Operation{
 
 // errNoAlarmEmail is the error of a stack without an alarm address: an alarm that reaches no one is not an alarm,
 // so the stack refuses to synthesize rather than deploy one.
-var errNoAlarmEmail = fmt.Errorf("an alarm email is required: set PH_ALARM_EMAIL (or cdk -c partnerhub:alarmEmail=...) " +
+var errNoAlarmEmail = errors.New("an alarm email is required: set PH_ALARM_EMAIL (or cdk -c partnerhub:alarmEmail=...) " +
 	"to the address that receives the stack's alarms; it gets a confirmation email from SNS after the deploy")
 
 // checkAlarmEmail accepts a bare address, as SNS's email protocol takes it: "ops@example.com", not
@@ -67,7 +68,7 @@ func checkAlarmEmail(email string) error {
 	}
 	addr, err := netmail.ParseAddress(email)
 	if err != nil || addr.Name != "" || addr.Address != email || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
-		return fmt.Errorf("alarm email %q is not an email address (PH_ALARM_EMAIL or partnerhub:alarmEmail, e.g. ops@example.com)", email)
+		return fmt.Errorf("alarm email %q is not a bare email address (PH_ALARM_EMAIL or partnerhub:alarmEmail, e.g. ops@example.com)", email)
 	}
 	return nil
 }
