@@ -53,16 +53,39 @@ build: ## Build every function as bootstrap for linux/arm64, one folder and zip 
 		(cd $(BUILD)/$$fn && zip -q -X ../$$fn.zip bootstrap) || exit 1; \
 	done
 
+# The stage every CDK target works on: one stack per stage, PartnerHub-$(PH_STAGE), side by side in one account.
+export PH_STAGE ?= dev
+OUTPUTS := cdk.out/outputs-$(PH_STAGE).json
+
+# The stack needs a sender and an alarm email. synth, bootstrap and destroy deploy nothing, so when neither the
+# environment nor cdk.json / cdk.context.json sets one, they run the app with a placeholder; deploy has none and
+# sets PH_DEPLOY=1, under which the app refuses placeholders (infra/stage.go) before anything is created.
+in_context = $(shell grep -s '"partnerhub:$(1)"' cdk.json cdk.context.json)
+SYNTH_ALARM_EMAIL = $(if $(PH_ALARM_EMAIL)$(call in_context,alarmEmail),,PH_ALARM_EMAIL=alarms@example.com)
+SYNTH_SENDER = $(if $(PH_SENDER_DOMAIN)$(PH_SENDER_EMAIL)$(call in_context,senderDomain)$(call in_context,senderEmail),,PH_SENDER_EMAIL=no-reply@example.com)
+PLACEHOLDERS = $(SYNTH_ALARM_EMAIL) $(SYNTH_SENDER)
+
 .PHONY: synth
-# The stack needs an alarm email. synth deploys nothing, so when neither PH_ALARM_EMAIL nor partnerhub:alarmEmail in
-# cdk.json or cdk.context.json sets one, it writes the template with a placeholder; deploy has none and stops until one is set.
-SYNTH_ALARM_EMAIL = $(if $(PH_ALARM_EMAIL)$(shell grep -s '"partnerhub:alarmEmail"' cdk.json cdk.context.json),,PH_ALARM_EMAIL=alarms@example.com)
-synth: build deps ## Write the CloudFormation template to cdk.out
-	$(SYNTH_ALARM_EMAIL) $(CDK) synth --quiet
+synth: build deps ## Write the CloudFormation template of PH_STAGE (dev) to cdk.out
+	$(PLACEHOLDERS) $(CDK) synth --quiet
+
+.PHONY: bootstrap
+bootstrap: build deps ## Prepare the account and region of your AWS credentials for CDK (cdk bootstrap, once each)
+	$(PLACEHOLDERS) $(CDK) bootstrap --ci --yes
 
 .PHONY: deploy
-deploy: build deps ## Deploy the stack to the AWS account of your credentials
-	$(CDK) deploy
+deploy: build deps ## Deploy PartnerHub-$PH_STAGE to your AWS account, no prompt; outputs to cdk.out/outputs-<stage>.json
+	PH_DEPLOY=1 $(CDK) deploy --ci --require-approval never --outputs-file $(OUTPUTS)
+
+.PHONY: destroy
+destroy: confirm-destroy build deps ## Delete PartnerHub-$PH_STAGE (CONFIRM=<stage>); the table and the HMAC key stay (docs/deploy.md)
+	$(PLACEHOLDERS) $(CDK) destroy --ci --force
+
+# confirm-destroy stops make destroy, before it builds anything, unless CONFIRM names the stage it would delete.
+.PHONY: confirm-destroy
+confirm-destroy:
+	@if [ "$(CONFIRM)" != "$(PH_STAGE)" ]; then \
+		echo "make destroy deletes the stack of stage $(PH_STAGE): run make destroy PH_STAGE=$(PH_STAGE) CONFIRM=$(PH_STAGE)" >&2; exit 1; fi
 
 .PHONY: invoke
 invoke: ## Run one function against the local stack: make invoke FN=health EVENT=events/health.json

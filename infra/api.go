@@ -33,6 +33,8 @@ type httpAPI struct {
 // at it.
 func newAPI(stack awscdk.Stack, props *StackProps) *httpAPI {
 	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+		// Named after the stack, so the APIs of stages side by side in one account tell apart in the console.
+		ApiName:     stack.StackName(),
 		Description: jsii.String("PartnerHub API"),
 		// The default stage has no throttling settings of its own; the stage below replaces it.
 		CreateDefaultStage: jsii.Bool(false),

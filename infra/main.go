@@ -3,7 +3,9 @@
 //
 // Settings come from an environment variable if set, else from CDK context (cdk.json, or -c key=value):
 //
-//	PH_STACK_NAME          partnerhub:stackName          CloudFormation stack name (PartnerHub)
+//	PH_STAGE               partnerhub:stage              the deployment's stage: dev, staging, prod... (dev)
+//	PH_STACK_NAME          partnerhub:stackName          CloudFormation stack name (PartnerHub-<stage>)
+//	PH_DEPLOY              partnerhub:deploy             1 or true when the template is about to be deployed
 //	PH_SENDER_DOMAIN       partnerhub:senderDomain       SES domain identity, e.g. example.com
 //	PH_SENDER_EMAIL        partnerhub:senderEmail        From address (no-reply@<sender domain>)
 //	PH_SENDER_NAME         partnerhub:senderName         From display name (PartnerHub)
@@ -17,7 +19,12 @@
 //
 // The alarm email has no default: the app refuses to synthesize without one, so no deploy has alarms that reach
 // no one. Only `make synth`, which writes the template and deploys nothing, stands in alarms@example.com when
-// PH_ALARM_EMAIL is unset.
+// PH_ALARM_EMAIL is unset (and no-reply@example.com when no sender is set). `make deploy` sets PH_DEPLOY=1, under
+// which the app refuses those placeholders and any sender or alarm address at a placeholder domain (example.com,
+// .test, localhost...), before CloudFormation creates anything.
+//
+// Each stage is its own stack, PartnerHub-<stage>, so stages deploy side by side in one account; prod has
+// termination protection.
 //
 // The account and region are those of the CLI's credentials (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
 package main
@@ -49,12 +56,16 @@ func run() error {
 		}
 		return fallback
 	}
+	stage := setting("PH_STAGE", "partnerhub:stage", DefaultStage)
+	deploy := setting("PH_DEPLOY", "partnerhub:deploy", "")
 	props := &StackProps{
 		StackProps: awscdk.StackProps{
-			StackName:   jsii.String(setting("PH_STACK_NAME", "partnerhub:stackName", "PartnerHub")),
-			Description: jsii.String("PartnerHub: partner onboarding and delegated access"),
+			StackName:   jsii.String(setting("PH_STACK_NAME", "partnerhub:stackName", StackName(stage))),
+			Description: jsii.String("PartnerHub (" + stage + "): partner onboarding and delegated access"),
 			Env:         env(),
 		},
+		Stage:                stage,
+		Deploy:               deploy == "1" || deploy == "true",
 		AssetDir:             setting("PH_ASSET_DIR", "partnerhub:assetDir", "build"),
 		WebDir:               setting("PH_WEB_DIR", "partnerhub:webDir", "web"),
 		SenderDomain:         setting("PH_SENDER_DOMAIN", "partnerhub:senderDomain", ""),
@@ -72,7 +83,9 @@ func run() error {
 	if err := checkBuild(props.AssetDir); err != nil {
 		return err
 	}
-	NewPartnerHubStack(app, "PartnerHub", props)
+	// The construct id is the stack name too: it names the template in cdk.out and the stack on the CLI
+	// (cdk deploy PartnerHub-staging).
+	NewPartnerHubStack(app, *props.StackName, props)
 	app.Synth(nil)
 	return nil
 }

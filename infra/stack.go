@@ -15,6 +15,13 @@ import (
 // StackProps configures the PartnerHub stack.
 type StackProps struct {
 	awscdk.StackProps
+	// Stage names the deployment, e.g. staging or prod. Empty: DefaultStage. Without a StackName in StackProps,
+	// the stack is named StackName(Stage), so stages deploy side by side in one account; ProdStage also gets
+	// termination protection.
+	Stage string
+	// Deploy says the template is about to be deployed (make deploy sets PH_DEPLOY=1): placeholder settings that
+	// a plain synthesis accepts are then refused (checkDeploy).
+	Deploy bool
 	// AssetDir holds one folder per function with its bootstrap binary, as `make build` writes them:
 	// AssetDir/<function>/bootstrap.
 	AssetDir string
@@ -65,13 +72,21 @@ func (p *StackProps) validate() error {
 	case p.AssetDir == "":
 		return fmt.Errorf("AssetDir is required (run make build; it writes build/<function>/bootstrap)")
 	case p.SenderDomain == "" && p.SenderEmail == "":
-		return fmt.Errorf("set a sender domain or a sender email for SES")
+		return fmt.Errorf("set a sender for SES: PH_SENDER_DOMAIN (e.g. mail.acme.io) or PH_SENDER_EMAIL (context partnerhub:senderDomain, partnerhub:senderEmail)")
 	case p.SenderEmail != "" && !strings.Contains(p.SenderEmail, "@"):
 		return fmt.Errorf("sender email %q is not an address", p.SenderEmail)
 	case p.SenderDomain != "" && p.SenderEmail != "" && !strings.HasSuffix(p.SenderEmail, "@"+p.SenderDomain):
 		return fmt.Errorf("sender email %q is not in the sender domain %q", p.SenderEmail, p.SenderDomain)
 	case (p.PortalDomain == "") != (p.PortalCertificateARN == ""):
 		return fmt.Errorf("a portal domain needs its certificate ARN, and a certificate ARN its domain")
+	}
+	if err := checkStage(p.Stage); err != nil {
+		return err
+	}
+	if p.Deploy {
+		if err := checkDeploy(p); err != nil {
+			return err
+		}
 	}
 	return checkAlarmEmail(p.AlarmEmail)
 }
@@ -87,7 +102,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	if err := props.validate(); err != nil {
 		panic(fmt.Sprintf("PartnerHub stack: %v", err))
 	}
-	stack := awscdk.NewStack(scope, jsii.String(id), &props.StackProps)
+	stack := awscdk.NewStack(scope, jsii.String(id), stageProps(props))
 
 	data := newTable(stack)
 	key := newHMACKey(stack)
@@ -111,6 +126,20 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	monitor(stack, props.AlarmEmail, &watched{api: api, table: data, fns: fns, failures: failures})
 	outputs(stack, api, portal, data, failures, mail, key)
 	return stack
+}
+
+// stageProps are props' stack properties with the stage's defaults: the stack name StackName(stage) unless one
+// is set, and termination protection for ProdStage.
+func stageProps(props *StackProps) *awscdk.StackProps {
+	sp := props.StackProps
+	stage := stageOf(props)
+	if sp.StackName == nil {
+		sp.StackName = jsii.String(StackName(stage))
+	}
+	if stage == ProdStage {
+		sp.TerminationProtection = jsii.Bool(true)
+	}
+	return &sp
 }
 
 func outputs(stack awscdk.Stack, api *httpAPI, portal *portal, data awsdynamodb.Table, failures awssqs.Queue, mail *mail, key awssecretsmanager.Secret) {
