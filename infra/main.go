@@ -6,7 +6,7 @@
 //	PH_STAGE               partnerhub:stage              the deployment's stage: dev, staging, prod... (dev)
 //	PH_STACK_NAME          partnerhub:stackName          CloudFormation stack name (PartnerHub-<stage>)
 //	PH_DEPLOY              partnerhub:deploy             1 or true when the template is about to be deployed
-//	PH_SENDER_DOMAIN       partnerhub:senderDomain       SES domain identity, e.g. example.com
+//	PH_SENDER_DOMAIN       partnerhub:senderDomain       SES domain identity, e.g. mail.acme.io
 //	PH_SENDER_EMAIL        partnerhub:senderEmail        From address (no-reply@<sender domain>)
 //	PH_SENDER_NAME         partnerhub:senderName         From display name (PartnerHub)
 //	PH_SES_SANDBOX         partnerhub:sesSandbox         true while the account is in the SES sandbox (false)
@@ -18,8 +18,8 @@
 //	PH_WEB_DIR             partnerhub:webDir             the web client (web)
 //
 // The alarm email has no default: the app refuses to synthesize without one, so no deploy has alarms that reach
-// no one. Only `make synth`, which writes the template and deploys nothing, stands in alarms@example.com when
-// PH_ALARM_EMAIL is unset (and no-reply@example.com when no sender is set). `make deploy` sets PH_DEPLOY=1, under
+// no one. Only the make targets that deploy nothing (synth, bootstrap, destroy) stand in alarms@example.com when
+// PH_ALARM_EMAIL is unset, and no-reply@example.com when no sender is set. `make deploy` sets PH_DEPLOY=1, under
 // which the app refuses those placeholders and any sender or alarm address at a placeholder domain (example.com,
 // .test, localhost...), before CloudFormation creates anything.
 //
