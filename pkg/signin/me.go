@@ -2,6 +2,8 @@ package signin
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -60,11 +62,9 @@ var DefaultBranding = branding.Default
 
 // Me builds the signed-in user's view. Authenticate has just checked the user, membership and account.
 func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
+	// The user and the account come from the session check's read; the memberships (the account switcher) and the
+	// branding records on the path are what Me reads itself, side by side.
 	u, err := s.store.User(ctx, a.UserID)
-	if err != nil {
-		return Me{}, err
-	}
-	ms, err := s.store.Memberships(ctx, a.UserID)
 	if err != nil {
 		return Me{}, err
 	}
@@ -72,8 +72,16 @@ func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
 	if err != nil {
 		return Me{}, err
 	}
-	look, err := branding.Resolver{Store: s.store}.EffectiveOf(ctx, acct)
-	if err != nil {
+	var (
+		wg             sync.WaitGroup
+		ms             []user.Membership
+		look           Branding
+		msErr, lookErr error
+	)
+	wg.Go(func() { ms, msErr = s.store.Memberships(ctx, a.UserID) })
+	wg.Go(func() { look, lookErr = branding.Resolver{Store: s.store}.EffectiveOf(ctx, acct) })
+	wg.Wait()
+	if err := errors.Join(msErr, lookErr); err != nil {
 		return Me{}, err
 	}
 	me := Me{
