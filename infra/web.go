@@ -110,6 +110,7 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret
 		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(viewerIP)),
 		Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
 	})
+	headers := newSecurityHeaders(stack)
 	dist := &awscloudfront.DistributionProps{
 		Comment:                jsii.String("PartnerHub portal and API"),
 		DefaultRootObject:      jsii.String("index.html"),
@@ -122,7 +123,7 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret
 			Origin:                awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, nil),
 			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
 			CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
-			ResponseHeadersPolicy: awscloudfront.ResponseHeadersPolicy_SECURITY_HEADERS(),
+			ResponseHeadersPolicy: headers,
 			Compress:              jsii.Bool(true),
 			FunctionAssociations: &[]*awscloudfront.FunctionAssociation{{
 				Function:  rewrite,
@@ -146,7 +147,7 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret
 				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
 				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
 				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
-				ResponseHeadersPolicy: awscloudfront.ResponseHeadersPolicy_SECURITY_HEADERS(),
+				ResponseHeadersPolicy: headers,
 			},
 		},
 	}

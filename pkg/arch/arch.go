@@ -29,7 +29,7 @@ var Packages = map[string]Layer{
 	"license": Domain, "lockout": Domain, "otp": Domain, "outbox": Domain, "partneraccess": Domain,
 	"partnerid": Domain, "passhash": Domain, "password": Domain, "role": Domain, "route": Domain, "secret": Domain,
 	"session": Domain, "step": Domain, "token": Domain, "totp": Domain, "user": Domain, "logctx": Domain,
-	"tally": Domain,
+	"tally": Domain, "webpolicy": Domain,
 
 	// The use cases: one per area of the product.
 	"onboarding": UseCase, "signin": UseCase, "tree": UseCase, "member": UseCase, "brand": UseCase,

@@ -22,6 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/problem"
 	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/webpolicy"
 )
 
 // API Gateway's limits that the local gateway mirrors.
@@ -109,8 +110,10 @@ func (g *Gateway) Missing() []string {
 	return out
 }
 
-// ServeHTTP routes /v1 to the functions and everything else to the web client.
+// ServeHTTP routes /v1 to the functions and everything else to the web client. Every answer carries the
+// security headers, as CloudFront's response headers policy adds them in AWS.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	secure(w.Header())
 	if r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/") {
 		g.serveAPI(w, r)
 		return
@@ -216,6 +219,7 @@ func (g *Gateway) write(w http.ResponseWriter, r *http.Request, resp events.APIG
 	for _, c := range resp.Cookies {
 		h.Add("Set-Cookie", c)
 	}
+	secure(h) // the policy overrides what a function sent, as CloudFront's does
 	h.Set("Apigw-Requestid", id)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if h.Get("Content-Type") == "" && len(body) > 0 {
@@ -225,6 +229,14 @@ func (g *Gateway) write(w http.ResponseWriter, r *http.Request, resp events.APIG
 	w.WriteHeader(resp.StatusCode)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
+	}
+}
+
+// secure sets the security headers of webpolicy. Strict-Transport-Security is left out: the local gateway serves
+// plain HTTP, over which browsers ignore it.
+func secure(h http.Header) {
+	for _, sh := range webpolicy.Headers(false) {
+		h.Set(sh.Name, sh.Value)
 	}
 }
 
