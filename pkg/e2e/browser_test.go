@@ -344,13 +344,17 @@ func (p *page) consoleText() string {
 	return strings.Join(lines, "\n")
 }
 
-// checkNoExceptions fails the test if a page script threw and nothing caught it.
+// checkNoExceptions fails the test if a page script threw and nothing caught it, or if the browser refused
+// something under the Content Security Policy (see csp_test.go).
 func (p *page) checkNoExceptions() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, m := range p.console {
 		if m.IsException() {
 			p.t.Errorf("uncaught exception in the page: %s (%s:%d)", m.Text, m.URL, m.Line)
+		}
+		if isCSPViolation(m) {
+			p.t.Errorf("Content Security Policy violation in the page: %s (%s:%d)", m.Text, m.URL, m.Line)
 		}
 	}
 }
