@@ -32,7 +32,9 @@ func TestRelistATableFromBeforeTheListIndexes(t *testing.T) {
 	if err := before.Ensure(ctx, env.Dynamo, name); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = env.Dynamo.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(name)}) })
+	t.Cleanup(func() {
+		_, _ = env.Dynamo.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(name)})
+	})
 	store := dynamo.Store{DB: env.Dynamo, Table: name}
 
 	root := account.Account{ID: secret.NewID(), Kind: account.MSP, Company: account.Company{Name: "Root"}, Status: account.Active, Version: 1}
