@@ -95,10 +95,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 	return actor.Actor{UserID: ss.UserID, AccountID: ss.AccountID, Roles: m.Roles, SessionHash: ss.Hash, PendingSteps: steps}, nil
 }
 
-// access reads the user, the membership and the account of a session in parallel and checks that they still
-// allow it; then it reads the accounts above (at most three, in parallel), since disabling an account blocks its
-// whole subtree. A session whose account is blocked is deleted: it stays ended when the account comes back. It
-// returns the membership, whose roles the actor gets, the user and the account.
+// access checks that the user, the membership and the account of a session still allow it, and the accounts
+// above that could block it, since disabling an account blocks its whole subtree (and, for staff, the grant and
+// the partner). Authenticate has read them all in one batch (Store.ReadAhead): the reads here are answered from
+// the request's read set, and only what a stale reach left out goes to the table. A session whose account is
+// blocked is deleted: it stays ended when the account comes back. It returns the membership, whose roles the
+// actor gets, the user and the account.
 func (s *Service) access(ctx context.Context, ss session.Session) (m user.Membership, u user.User, a account.Account, err error) {
 	var (
 		wg               sync.WaitGroup
