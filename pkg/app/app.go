@@ -83,6 +83,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	if a.aws, err = awsConfig(a.aws, cfg); err != nil {
 		return nil, err
 	}
+	a.aws = traced(a.aws)
 	a.dynamo = sync.OnceValue(func() *dynamodb.Client { return dynamodb.NewFromConfig(a.aws, dynamo.ReadOnce, dynamoBounds) })
 	if err := loadSecrets(ctx, a.aws, &a.Config); err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ var Packages = map[string]Layer{
 	// The adapters: the edges of the system.
 	"table": Adapter, "dynamo": Adapter, "ratelimit": Adapter, "httpapi": Adapter, "problem": Adapter,
 	"mailer": Adapter, "sweep": Adapter, "health": Adapter, "emulator": Adapter, "indexer": Adapter,
-	"metrics": Adapter,
+	"metrics": Adapter, "xray": Adapter,
 
 	// Wiring and what tests share.
 	"app": Wiring, "arch": Wiring, "local": Wiring,
