@@ -14,12 +14,14 @@ import (
 
 // MoveSession adds the write that makes a session act in another account (the account switcher). It holds only
 // while the session is still the user's and still acts in from; onFail is what it means when the session ended
-// or moved since it was read; reach is what its requests will read there (session.Reach). The account switched to is the caller's to check: RequireMembership,
-// RequireOpenAccount, and Store.AccountUsable for the accounts above it.
+// or moved since it was read; reach is what its requests will read there (session.Reach). The account switched
+// to is the caller's to check: RequireMembership, RequireOpenAccount, and Store.AccountUsable for the accounts
+// above it.
 func (t *Tx) MoveSession(hash, userID, from, to string, reach session.Reach, onFail error) *Tx {
 	r, err := attributevalue.Marshal(reachRecordOf(reach))
-	if err != nil { // a struct of strings and lists of strings always encodes
-		panic(fmt.Sprintf("encode session reach: %v", err))
+	if err != nil {
+		t.Fail(fmt.Errorf("encode session reach: %w", err))
+		return t
 	}
 	return t.Add(types.TransactWriteItem{Update: &types.Update{
 		TableName:                 aws.String(t.table),

@@ -3,7 +3,6 @@ package signin
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -102,14 +101,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 // blocked is deleted: it stays ended when the account comes back. It returns the membership, whose roles the
 // actor gets, the user and the account.
 func (s *Service) access(ctx context.Context, ss session.Session) (m user.Membership, u user.User, a account.Account, err error) {
-	var (
-		wg               sync.WaitGroup
-		uErr, mErr, aErr error
-	)
-	wg.Go(func() { u, uErr = s.store.User(ctx, ss.UserID) })
-	wg.Go(func() { m, mErr = s.store.Membership(ctx, ss.UserID, ss.AccountID) })
-	wg.Go(func() { a, aErr = s.store.Account(ctx, ss.AccountID) })
-	wg.Wait()
+	u, uErr := s.store.User(ctx, ss.UserID)
+	m, mErr := s.store.Membership(ctx, ss.UserID, ss.AccountID)
+	a, aErr := s.store.Account(ctx, ss.AccountID)
 	for _, err := range []error{uErr, mErr, aErr} {
 		if errors.Is(err, fault.ErrNotFound) {
 			return m, u, a, ErrSessionEnded()
