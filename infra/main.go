@@ -9,6 +9,9 @@
 //	PH_SENDER_DOMAIN       partnerhub:senderDomain       SES domain identity, e.g. mail.acme.io
 //	PH_SENDER_EMAIL        partnerhub:senderEmail        From address (no-reply@<sender domain>)
 //	PH_SENDER_NAME         partnerhub:senderName         From display name (PartnerHub)
+//	PH_MAIL_FROM_DOMAIN    partnerhub:mailFromDomain     the sender domain's MAIL FROM domain (bounce.<sender domain>)
+//	PH_HOSTED_ZONE_ID      partnerhub:hostedZoneId       optional Route 53 public zone holding the sender domain:
+//	PH_HOSTED_ZONE_NAME    partnerhub:hostedZoneName     the stack then publishes its DKIM and MAIL FROM records
 //	PH_SES_SANDBOX         partnerhub:sesSandbox         true while the account is in the SES sandbox (false)
 //	PH_PORTAL_DOMAIN       partnerhub:portalDomain       optional custom domain of the portal
 //	PH_PORTAL_CERT_ARN     partnerhub:portalCertArn      its ACM certificate, in us-east-1
@@ -71,6 +74,9 @@ func run() error {
 		SenderDomain:         setting("PH_SENDER_DOMAIN", "partnerhub:senderDomain", ""),
 		SenderEmail:          setting("PH_SENDER_EMAIL", "partnerhub:senderEmail", ""),
 		SenderName:           setting("PH_SENDER_NAME", "partnerhub:senderName", ""),
+		MailFromDomain:       setting("PH_MAIL_FROM_DOMAIN", "partnerhub:mailFromDomain", ""),
+		HostedZoneID:         setting("PH_HOSTED_ZONE_ID", "partnerhub:hostedZoneId", ""),
+		HostedZoneName:       setting("PH_HOSTED_ZONE_NAME", "partnerhub:hostedZoneName", ""),
 		SESSandbox:           setting("PH_SES_SANDBOX", "partnerhub:sesSandbox", "false") == "true",
 		PortalDomain:         setting("PH_PORTAL_DOMAIN", "partnerhub:portalDomain", ""),
 		PortalCertificateARN: setting("PH_PORTAL_CERT_ARN", "partnerhub:portalCertArn", ""),

@@ -34,6 +34,13 @@ type StackProps struct {
 	SenderEmail string
 	// SenderName is the display name in the From header. Empty: PartnerHub.
 	SenderName string
+	// MailFromDomain is the sender domain identity's MAIL FROM domain, a subdomain of SenderDomain that receives
+	// no mail. Empty: bounce.<SenderDomain>. Unused without a SenderDomain.
+	MailFromDomain string
+	// HostedZoneID and HostedZoneName name an optional Route 53 public hosted zone that holds SenderDomain: the
+	// stack then publishes the DKIM and MAIL FROM records itself. Empty: they are outputs to publish by hand.
+	HostedZoneID   string
+	HostedZoneName string
 	// SESSandbox is for an account still in the SES sandbox, where SES also authorizes the sending function
 	// against each recipient's verified identity: the mailer may then send through every identity of the
 	// account in the region, not only the sender's. Leave it off once the account has production access.
@@ -79,6 +86,14 @@ func (p *StackProps) validate() error {
 		return fmt.Errorf("sender email %q is not in the sender domain %q", p.SenderEmail, p.SenderDomain)
 	case (p.PortalDomain == "") != (p.PortalCertificateARN == ""):
 		return fmt.Errorf("a portal domain needs its certificate ARN, and a certificate ARN its domain")
+	case (p.HostedZoneID == "") != (p.HostedZoneName == ""):
+		return fmt.Errorf("a hosted zone needs both its id and its name (PH_HOSTED_ZONE_ID, PH_HOSTED_ZONE_NAME)")
+	case p.HostedZoneID != "" && p.SenderDomain == "":
+		return fmt.Errorf("a hosted zone is for the sender domain's records: set PH_SENDER_DOMAIN too")
+	case p.HostedZoneID != "" && !inDomain(p.SenderDomain, p.HostedZoneName):
+		return fmt.Errorf("sender domain %q is not in the hosted zone %q", p.SenderDomain, p.HostedZoneName)
+	case p.MailFromDomain != "" && (p.SenderDomain == "" || !strings.HasSuffix(p.MailFromDomain, "."+p.SenderDomain)):
+		return fmt.Errorf("MAIL FROM domain %q must be a subdomain of the sender domain %q", p.MailFromDomain, p.SenderDomain)
 	}
 	if err := checkStage(p.Stage); err != nil {
 		return err
@@ -89,6 +104,13 @@ func (p *StackProps) validate() error {
 		}
 	}
 	return checkAlarmEmail(p.AlarmEmail)
+}
+
+// inDomain reports whether name is domain or below it, ignoring case and a trailing dot.
+func inDomain(name, domain string) bool {
+	name = strings.TrimSuffix(strings.ToLower(name), ".")
+	domain = strings.TrimSuffix(strings.ToLower(domain), ".")
+	return name == domain || strings.HasSuffix(name, "."+domain)
 }
 
 // NewPartnerHubStack builds the whole PartnerHub backend: the table, one function per route.Functions entry,
@@ -156,5 +178,11 @@ func outputs(stack awscdk.Stack, api *httpAPI, portal *portal, data awsdynamodb.
 	out("HmacKeySecretArn", *key.SecretArn(), "The HMAC key of tokens and codes")
 	for i, rec := range mail.dkim {
 		out(fmt.Sprintf("DkimRecord%d", i+1), rec, "DKIM record to publish in the sender domain's DNS")
+	}
+	for i, rec := range mail.mailFrom {
+		out(fmt.Sprintf("MailFromRecord%d", i+1), rec, "MAIL FROM record to publish in the sender domain's DNS")
+	}
+	if mail.dmarc != "" {
+		out("DmarcRecord", mail.dmarc, "The DMARC record suggested for the sender domain (the stack never creates it)")
 	}
 }

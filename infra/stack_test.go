@@ -303,7 +303,7 @@ for (const uri of process.argv.slice(1)) console.log(handler({request: {uri}}).u
 func TestOutputs(t *testing.T) {
 	tmpl, _ := synth(t)
 	// The test stack has a sender domain, so the DKIM records to publish are outputs too.
-	for _, name := range []string{"ApiUrl", "PortalUrl", "TableName", "FailureQueueUrl", "HmacKeySecretArn", "DkimRecord1", "DkimRecord2", "DkimRecord3", "DashboardUrl"} {
+	for _, name := range []string{"ApiUrl", "PortalUrl", "TableName", "FailureQueueUrl", "HmacKeySecretArn", "DkimRecord1", "DkimRecord2", "DkimRecord3", "MailFromRecord1", "MailFromRecord2", "DmarcRecord", "DashboardUrl"} {
 		check(t, func() { tmpl.HasOutput(jsii.String(name), obj{"Value": assertions.Match_AnyValue()}) })
 	}
 }
@@ -321,6 +321,13 @@ func TestStackPropsValidate(t *testing.T) {
 		"case=no-sender":           {StackProps{AssetDir: "build"}, false},
 		"case=email-outside":       {StackProps{AssetDir: "build", SenderDomain: "example.com", SenderEmail: "a@other.org"}, false},
 		"case=domain-without-cert": {StackProps{AssetDir: "build", SenderDomain: "example.com", PortalDomain: "p.example.com"}, false},
+		"case=zone":                {StackProps{AssetDir: "build", SenderDomain: "mail.acme.io", HostedZoneID: "Z1", HostedZoneName: "acme.io.", AlarmEmail: testAlarms}, true},
+		"case=zone-without-name":   {StackProps{AssetDir: "build", SenderDomain: "mail.acme.io", HostedZoneID: "Z1", AlarmEmail: testAlarms}, false},
+		"case=zone-elsewhere":      {StackProps{AssetDir: "build", SenderDomain: "mail.acme.io", HostedZoneID: "Z1", HostedZoneName: "other.io", AlarmEmail: testAlarms}, false},
+		"case=zone-not-a-suffix":   {StackProps{AssetDir: "build", SenderDomain: "mail.notacme.io", HostedZoneID: "Z1", HostedZoneName: "acme.io", AlarmEmail: testAlarms}, false},
+		"case=zone-without-domain": {StackProps{AssetDir: "build", SenderEmail: "a@acme.io", HostedZoneID: "Z1", HostedZoneName: "acme.io", AlarmEmail: testAlarms}, false},
+		"case=mail-from":           {StackProps{AssetDir: "build", SenderDomain: "mail.acme.io", MailFromDomain: "mf.mail.acme.io", AlarmEmail: testAlarms}, true},
+		"case=mail-from-outside":   {StackProps{AssetDir: "build", SenderDomain: "mail.acme.io", MailFromDomain: "mf.acme.io", AlarmEmail: testAlarms}, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
