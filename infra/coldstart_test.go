@@ -88,7 +88,11 @@ func TestEveryFunctionStartsWithItsStackEnvironment(t *testing.T) {
 			for _, s := range samples[f.Name] {
 				t.Run("event="+s.file, func(t *testing.T) {
 					prepare(t, env.Dynamo, tableName, f, s)
-					out := p.invoke(t, s.raw)
+					raw := s.raw
+					if f.Trigger == route.HTTP {
+						raw = throughDistribution(t, raw)
+					}
+					out := p.invoke(t, raw)
 					checkAnswer(t, f, s, out)
 					if f.Name == route.SearchIndex {
 						checkEntries(t, env.Dynamo, tableName, s)

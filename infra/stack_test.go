@@ -321,6 +321,9 @@ func TestStackPropsValidate(t *testing.T) {
 		"case=no-sender":           {StackProps{AssetDir: "build"}, false},
 		"case=email-outside":       {StackProps{AssetDir: "build", SenderDomain: "example.com", SenderEmail: "a@other.org"}, false},
 		"case=domain-without-cert": {StackProps{AssetDir: "build", SenderDomain: "example.com", PortalDomain: "p.example.com"}, false},
+		"case=api-domain":          {StackProps{AssetDir: "build", SenderDomain: "example.com", AlarmEmail: testAlarms, APIDomain: "api.example.com", APICertificateARN: testAPICert}, true},
+		"case=api-domain-no-cert":  {StackProps{AssetDir: "build", SenderDomain: "example.com", AlarmEmail: testAlarms, APIDomain: "api.example.com"}, false},
+		"case=api-cert-no-domain":  {StackProps{AssetDir: "build", SenderDomain: "example.com", AlarmEmail: testAlarms, APICertificateARN: testAPICert}, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
