@@ -187,7 +187,8 @@ func checkWebACLLogging(t *testing.T, cfn *template, acl string) {
 		}
 	}
 	filter, _ := json.Marshal(p["LoggingFilter"])
-	if !strings.Contains(string(filter), `"Action":"BLOCK"`) || !strings.Contains(string(filter), `"Action":"COUNT"`) {
+	if !strings.Contains(string(filter), `"DefaultBehavior":"DROP"`) || !strings.Contains(string(filter), `"Behavior":"KEEP"`) ||
+		!strings.Contains(string(filter), `"Action":"BLOCK"`) || !strings.Contains(string(filter), `"Action":"COUNT"`) {
 		t.Errorf("logging filter %s, want blocked and counted requests kept", filter)
 	}
 }
@@ -332,7 +333,8 @@ func TestEdgeStackAndAPIDomain(t *testing.T) {
 		t.Errorf("API domain %v, want api.portal.acme.io, regional, TLS 1.2, with its certificate", domain)
 	}
 	mapping := main.Resources[main.only(t, "AWS::ApiGatewayV2::ApiMapping")].Properties
-	if ref(mapping["ApiId"]) != apiID || ref(mapping["DomainName"]) != domainID || ref(mapping["Stage"]) != main.only(t, "AWS::ApiGatewayV2::Stage") {
+	stage := main.Resources[main.only(t, "AWS::ApiGatewayV2::Stage")].Properties
+	if ref(mapping["ApiId"]) != apiID || ref(mapping["DomainName"]) != domainID || mapping["Stage"] != stage["StageName"] {
 		t.Errorf("API mapping %v, want the API's stage on its domain", mapping)
 	}
 	origins, _ := prop(dist, "DistributionConfig", "Origins").([]any)

@@ -150,14 +150,15 @@ func logWebACL(stack awscdk.Stack, acl awswafv2.CfnWebACL) {
 			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{UriPath: jsonObj{}},
 			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{QueryString: jsonObj{}},
 		},
-		LoggingFilter: &awswafv2.CfnLoggingConfiguration_LoggingFilterProperty{
-			DefaultBehavior: jsii.String("DROP"),
-			Filters: []any{&awswafv2.CfnLoggingConfiguration_FilterProperty{
-				Behavior:    jsii.String("KEEP"),
-				Requirement: jsii.String("MEETS_ANY"),
-				Conditions: []any{
-					&awswafv2.CfnLoggingConfiguration_ConditionProperty{ActionCondition: jsonObj{"Action": "BLOCK"}},
-					&awswafv2.CfnLoggingConfiguration_ConditionProperty{ActionCondition: jsonObj{"Action": "COUNT"}},
+		// LoggingFilter is untyped JSON to CDK, written to the template as given: CloudFormation's names.
+		LoggingFilter: jsonObj{
+			"DefaultBehavior": "DROP",
+			"Filters": []any{jsonObj{
+				"Behavior":    "KEEP",
+				"Requirement": "MEETS_ANY",
+				"Conditions": []any{
+					jsonObj{"ActionCondition": jsonObj{"Action": "BLOCK"}},
+					jsonObj{"ActionCondition": jsonObj{"Action": "COUNT"}},
 				},
 			}},
 		},
