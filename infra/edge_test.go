@@ -352,6 +352,30 @@ func TestEdgeStackAndAPIDomain(t *testing.T) {
 	}
 }
 
+// TestDeployNeedsAnEnvironment: make deploy refuses a region-agnostic template, whose web ACL would land in
+// whatever region it is deployed to; a plain synthesis (make synth, no credentials) accepts it.
+func TestDeployNeedsAnEnvironment(t *testing.T) {
+	t.Parallel()
+	env := &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("eu-west-1")}
+	for name, tc := range map[string]struct {
+		props StackProps
+		ok    bool
+	}{
+		"case=deploy-without-env": {StackProps{Deploy: true}, false},
+		"case=deploy-no-region":   {StackProps{Deploy: true, StackProps: awscdk.StackProps{Env: &awscdk.Environment{Account: env.Account}}}, false},
+		"case=deploy-with-env":    {StackProps{Deploy: true, StackProps: awscdk.StackProps{Env: env}}, true},
+		"case=synth-without-env":  {StackProps{}, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := checkDeployEnv(&tc.props)
+			if (err == nil) != tc.ok || (err != nil && !strings.Contains(err.Error(), "CDK_DEFAULT_REGION")) {
+				t.Errorf("checkDeployEnv() = %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+}
+
 // stackTemplate is one synthesized stack of an app.
 type stackTemplate struct {
 	*template

@@ -87,10 +87,8 @@ func run() error {
 	if err := props.validate(); err != nil {
 		return err
 	}
-	if props.Deploy && props.Env == nil {
-		// An environment-agnostic template would put the CloudFront web ACL in whatever region it is deployed
-		// to, and WAF accepts it only in us-east-1.
-		return fmt.Errorf("deploy: the account and region of your AWS credentials are unknown (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION): configure a profile with a region, or set AWS_REGION")
+	if err := checkDeployEnv(props); err != nil {
+		return err
 	}
 	if err := checkBuild(props.AssetDir); err != nil {
 		return err
@@ -99,6 +97,15 @@ func run() error {
 	// (cdk deploy PartnerHub-staging).
 	NewPartnerHubStack(app, *props.StackName, props)
 	app.Synth(nil)
+	return nil
+}
+
+// checkDeployEnv refuses a deploy whose account and region are unknown: an environment-agnostic template would
+// put the CloudFront web ACL in whatever region it is deployed to, and WAF accepts one only in us-east-1 (waf.go).
+func checkDeployEnv(p *StackProps) error {
+	if p.Deploy && (p.Env == nil || p.Env.Region == nil || p.Env.Account == nil) {
+		return fmt.Errorf("deploy: the account and region of your AWS credentials are unknown (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION): configure a profile with a region, or set AWS_REGION")
+	}
 	return nil
 }
 
