@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -199,7 +200,7 @@ func rateRule(c route.RateClass, l rateLimit) *awswafv2.CfnWebACL_RuleProperty {
 			EvaluationWindowSec: jsii.Number(l.window.Seconds()),
 			ScopeDownStatement:  anyRoute(route.RateLimited(c)),
 		}},
-		Action:           block(http429, ratePrefix+string(c), l.window),
+		Action:           block(http.StatusTooManyRequests, ratePrefix+string(c), l.window),
 		VisibilityConfig: visibility(name),
 	}
 }
@@ -216,16 +217,10 @@ func bodyLimit() *awswafv2.CfnWebACL_RuleProperty {
 		Statement: &awswafv2.CfnWebACL_StatementProperty{AndStatement: &awswafv2.CfnWebACL_AndStatementProperty{
 			Statements: []any{oversize, notUpload},
 		}},
-		Action:           block(http413, bodyTooLarge, 0),
+		Action:           block(http.StatusRequestEntityTooLarge, bodyTooLarge, 0),
 		VisibilityConfig: visibility(bodyTooLarge),
 	}
 }
-
-// Statuses of the web ACL's own answers.
-const (
-	http413 = 413
-	http429 = 429
-)
 
 // block is a Block action answering status with the custom body of that key, and Retry-After when retry is set.
 func block(status int, body string, retry time.Duration) *awswafv2.CfnWebACL_RuleActionProperty {
@@ -316,7 +311,7 @@ func rateProblem(l rateLimit) problem.Document {
 // tooLargeProblem is the problem bodyLimit answers with.
 func tooLargeProblem() problem.Document {
 	return problem.Document{
-		Type: problem.TypeBase + bodyTooLarge, Title: "The request is too large.", Status: http413,
+		Type: problem.TypeBase + bodyTooLarge, Title: "The request is too large.", Status: http.StatusRequestEntityTooLarge,
 		Detail: "The request body is larger than the API accepts.",
 	}
 }
