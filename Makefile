@@ -74,12 +74,14 @@ bootstrap: build deps ## Prepare the account and region of your AWS credentials 
 	$(PLACEHOLDERS) $(CDK) bootstrap --ci --yes
 
 .PHONY: deploy
-deploy: build deps ## Deploy PartnerHub-$PH_STAGE to your AWS account, no prompt; outputs to cdk.out/outputs-<stage>.json
-	PH_DEPLOY=1 $(CDK) deploy --ci --require-approval never --outputs-file $(OUTPUTS)
+# --all: outside us-east-1 the app has a second stack, PartnerHub-<stage>-edge (the distribution's web ACL, which
+# lives in us-east-1 only), which cdk deploy deploys first and cdk destroy deletes last.
+deploy: build deps ## Deploy PartnerHub-$PH_STAGE (and its -edge stack) to your AWS account, no prompt; outputs to cdk.out/outputs-<stage>.json
+	PH_DEPLOY=1 $(CDK) deploy --all --ci --require-approval never --outputs-file $(OUTPUTS)
 
 .PHONY: destroy
-destroy: confirm-destroy build deps ## Delete PartnerHub-$PH_STAGE (CONFIRM=<stage>); the table and the HMAC key stay (docs/deploy.md)
-	$(PLACEHOLDERS) $(CDK) destroy --ci --force
+destroy: confirm-destroy build deps ## Delete PartnerHub-$PH_STAGE and its -edge stack (CONFIRM=<stage>); the table and the HMAC key stay (docs/deploy.md)
+	$(PLACEHOLDERS) $(CDK) destroy --all --ci --force
 
 # confirm-destroy stops make destroy, before it builds anything, unless CONFIRM names the stage it would delete.
 .PHONY: confirm-destroy

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
@@ -24,8 +25,11 @@ const (
 type httpAPI struct {
 	api   awsapigatewayv2.HttpApi
 	stage awsapigatewayv2.HttpStage
-	// domain is the API's execute-api host name, the portal distribution's origin for /v1/*.
+	// domain is the portal distribution's origin for /v1/*: the API's custom domain when it has one, else its
+	// execute-api host name.
 	domain string
+	// customDomain is the API's custom domain (StackProps.APIDomain), nil without one.
+	customDomain awsapigatewayv2.DomainName
 }
 
 // newAPI creates the HTTP API with a throttled $default stage. Its routes are added once the functions exist
@@ -38,6 +42,10 @@ func newAPI(stack awscdk.Stack, props *StackProps) *httpAPI {
 		Description: jsii.String("PartnerHub API"),
 		// The default stage has no throttling settings of its own; the stage below replaces it.
 		CreateDefaultStage: jsii.Bool(false),
+		// With a custom domain, the distribution reaches the API through it, and nothing else needs the default
+		// endpoint, which would let a caller skip the distribution's web ACL. Without one the functions refuse
+		// every request that lacks the distribution's origin secret (httpapi.Config.OriginSecret).
+		DisableExecuteApiEndpoint: jsii.Bool(props.APIDomain != ""),
 	})
 	rate, burst := props.ThrottleRate, props.ThrottleBurst
 	if rate == 0 {
@@ -60,11 +68,32 @@ func newAPI(stack awscdk.Stack, props *StackProps) *httpAPI {
 			BurstLimit: jsii.Number(burst),
 		},
 	})
-	return &httpAPI{
+	h := &httpAPI{
 		api:    api,
 		stage:  stage,
 		domain: *api.ApiId() + ".execute-api." + *stack.Region() + "." + *stack.UrlSuffix(),
 	}
+	if props.APIDomain != "" {
+		h.customDomain = newAPIDomain(stack, props, api, stage)
+		h.domain = props.APIDomain
+	}
+	return h
+}
+
+// newAPIDomain gives the API its custom domain (regional, TLS 1.2) and maps the stage to its root.
+func newAPIDomain(stack awscdk.Stack, props *StackProps, api awsapigatewayv2.HttpApi, stage awsapigatewayv2.HttpStage) awsapigatewayv2.DomainName {
+	domain := awsapigatewayv2.NewDomainName(stack, jsii.String("ApiDomain"), &awsapigatewayv2.DomainNameProps{
+		DomainName:     jsii.String(props.APIDomain),
+		Certificate:    awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("ApiCertificate"), jsii.String(props.APICertificateARN)),
+		EndpointType:   awsapigatewayv2.EndpointType_REGIONAL,
+		SecurityPolicy: awsapigatewayv2.SecurityPolicy_TLS_1_2,
+	})
+	awsapigatewayv2.NewApiMapping(stack, jsii.String("ApiMapping"), &awsapigatewayv2.ApiMappingProps{
+		Api:        api,
+		DomainName: domain,
+		Stage:      stage,
+	})
+	return domain
 }
 
 // accessLogFormat is one JSON line per request. It logs the route key, never the path: a path can hold an

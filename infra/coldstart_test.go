@@ -88,8 +88,15 @@ func TestEveryFunctionStartsWithItsStackEnvironment(t *testing.T) {
 			for _, s := range samples[f.Name] {
 				t.Run("event="+s.file, func(t *testing.T) {
 					prepare(t, env.Dynamo, tableName, f, s)
-					out := p.invoke(t, s.raw)
+					raw := s.raw
+					if f.Trigger == route.HTTP {
+						raw = throughDistribution(t, raw)
+					}
+					out := p.invoke(t, raw)
 					checkAnswer(t, f, s, out)
+					if f.Trigger == route.HTTP {
+						checkRefusedAround(t, p.invoke(t, s.raw))
+					}
 					if f.Name == route.SearchIndex {
 						checkEntries(t, env.Dynamo, tableName, s)
 					}
@@ -290,6 +297,19 @@ func checkEntries(t *testing.T, db *dynamodb.Client, tableName string, s sample)
 	}
 	if checked == 0 {
 		t.Fatalf("%s holds no membership to check", s.file)
+	}
+}
+
+// checkRefusedAround checks the answer to a sample sent without the origin secret, as to API Gateway's own
+// endpoint: the function, given the secret by its stack environment, refuses it with 403 not-through-portal.
+func checkRefusedAround(t *testing.T, out []byte) {
+	t.Helper()
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatalf("answered %s, not an API Gateway v2 response (%v)", out, err)
+	}
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(resp.Body, "/problems/not-through-portal") {
+		t.Fatalf("without the origin secret: %d %s, want 403 not-through-portal", resp.StatusCode, resp.Body)
 	}
 }
 

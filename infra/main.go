@@ -15,6 +15,8 @@
 //	PH_SES_SANDBOX         partnerhub:sesSandbox         true while the account is in the SES sandbox (false)
 //	PH_PORTAL_DOMAIN       partnerhub:portalDomain       optional custom domain of the portal
 //	PH_PORTAL_CERT_ARN     partnerhub:portalCertArn      its ACM certificate, in us-east-1
+//	PH_API_DOMAIN          partnerhub:apiDomain          optional custom domain of the API, the distribution's origin
+//	PH_API_CERT_ARN        partnerhub:apiCertArn         its ACM certificate, in the stack's region
 //	PH_ALARM_EMAIL         partnerhub:alarmEmail         required: the address subscribed to the alarms
 //	PH_LOG_LEVEL           partnerhub:logLevel           functions' LOG_LEVEL (info)
 //	PH_ASSET_DIR           partnerhub:assetDir           where make build wrote <function>/bootstrap (build)
@@ -29,7 +31,10 @@
 // Each stage is its own stack, PartnerHub-<stage>, so stages deploy side by side in one account; prod has
 // termination protection.
 //
-// The account and region are those of the CLI's credentials (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
+// The account and region are those of the CLI's credentials (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION). A stack
+// outside us-east-1 comes with a companion stack, PartnerHub-<stage>-edge, in us-east-1: the portal
+// distribution's web ACL can live nowhere else (waf.go). Without credentials (make synth) the region is unknown
+// and the web ACL is in the stack itself; make deploy refuses to run without a known account and region.
 package main
 
 import (
@@ -80,10 +85,15 @@ func run() error {
 		SESSandbox:           setting("PH_SES_SANDBOX", "partnerhub:sesSandbox", "false") == "true",
 		PortalDomain:         setting("PH_PORTAL_DOMAIN", "partnerhub:portalDomain", ""),
 		PortalCertificateARN: setting("PH_PORTAL_CERT_ARN", "partnerhub:portalCertArn", ""),
+		APIDomain:            setting("PH_API_DOMAIN", "partnerhub:apiDomain", ""),
+		APICertificateARN:    setting("PH_API_CERT_ARN", "partnerhub:apiCertArn", ""),
 		AlarmEmail:           setting("PH_ALARM_EMAIL", "partnerhub:alarmEmail", ""),
 		LogLevel:             setting("PH_LOG_LEVEL", "partnerhub:logLevel", "info"),
 	}
 	if err := props.validate(); err != nil {
+		return err
+	}
+	if err := checkDeployEnv(props); err != nil {
 		return err
 	}
 	if err := checkBuild(props.AssetDir); err != nil {
@@ -93,6 +103,15 @@ func run() error {
 	// (cdk deploy PartnerHub-staging).
 	NewPartnerHubStack(app, *props.StackName, props)
 	app.Synth(nil)
+	return nil
+}
+
+// checkDeployEnv refuses a deploy whose account and region are unknown: an environment-agnostic template would
+// put the CloudFront web ACL in whatever region it is deployed to, and WAF accepts one only in us-east-1 (waf.go).
+func checkDeployEnv(p *StackProps) error {
+	if p.Deploy && (p.Env == nil || p.Env.Region == nil || p.Env.Account == nil) {
+		return fmt.Errorf("deploy: the account and region of your AWS credentials are unknown (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION): configure a profile with a region, or set AWS_REGION")
+	}
 	return nil
 }
 

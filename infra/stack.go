@@ -49,6 +49,12 @@ type StackProps struct {
 	// PortalCertificateARN, an ACM certificate in us-east-1 that covers it; its DNS record is not managed here.
 	PortalDomain         string
 	PortalCertificateARN string
+	// APIDomain is an optional custom domain of the HTTP API, e.g. api.portal.example.com, which the portal's
+	// distribution then uses as the origin of /v1/*, so the API's execute-api endpoint can be switched off
+	// (DisableExecuteApiEndpoint needs another way in). It needs APICertificateARN, an ACM certificate in the
+	// stack's own region that covers it; its DNS record (a CNAME to the ApiDomainTarget output) is not managed here.
+	APIDomain         string
+	APICertificateARN string
 	// AlarmEmail is subscribed to the alarm topic. Required: an alarm that reaches no one is not an alarm.
 	AlarmEmail string
 	// LogLevel is the functions' LOG_LEVEL. Empty: info.
@@ -94,6 +100,8 @@ func (p *StackProps) validate() error {
 		return fmt.Errorf("sender domain %q is not in the hosted zone %q", p.SenderDomain, p.HostedZoneName)
 	case p.MailFromDomain != "" && (p.SenderDomain == "" || !strings.HasSuffix(p.MailFromDomain, "."+p.SenderDomain)):
 		return fmt.Errorf("MAIL FROM domain %q must be a subdomain of the sender domain %q", p.MailFromDomain, p.SenderDomain)
+	case (p.APIDomain == "") != (p.APICertificateARN == ""):
+		return fmt.Errorf("an API domain (PH_API_DOMAIN) needs its regional certificate ARN (PH_API_CERT_ARN), and a certificate ARN its domain")
 	}
 	if err := checkStage(p.Stage); err != nil {
 		return err
@@ -115,8 +123,9 @@ func inDomain(name, domain string) bool {
 
 // NewPartnerHubStack builds the whole PartnerHub backend: the table, one function per route.Functions entry,
 // the HTTP API with one route per route.Routes entry, the stream mapping and schedule, SES, the HMAC key, the
-// portal on S3 and CloudFront (sharing one origin with the API), the alarms and their dashboard (monitor), and
-// outputs. It panics on invalid props, like every CDK construct.
+// portal on S3 and CloudFront (sharing one origin with the API) behind a WAF web ACL (newEdge: in this stack, or
+// in a companion stack in us-east-1), the alarms and their dashboard (monitor), and outputs. It panics on invalid
+// props, like every CDK construct.
 func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps) awscdk.Stack {
 	if props == nil {
 		props = &StackProps{}
@@ -132,7 +141,8 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	failures := newFailureQueue(stack)
 	api := newAPI(stack, props)
 	originSecret := newOriginSecret(stack)
-	portal := newPortal(stack, props, api, originSecret)
+	webACL := newEdge(scope, stack, props)
+	portal := newPortal(stack, props, api, originSecret, webACL)
 
 	fns := newFunctions(stack, props, &backend{
 		table:        data,
@@ -161,6 +171,10 @@ func stageProps(props *StackProps) *awscdk.StackProps {
 	if stage == ProdStage {
 		sp.TerminationProtection = jsii.Bool(true)
 	}
+	// The web ACL of a stack outside us-east-1 is in its edge stack, whose ARN it reads across regions.
+	if needsEdgeStackFor(sp.Env) {
+		sp.CrossRegionReferences = jsii.Bool(true)
+	}
 	return &sp
 }
 
@@ -171,7 +185,12 @@ func outputs(stack awscdk.Stack, api *httpAPI, portal *portal, data awsdynamodb.
 			Description: jsii.String(description),
 		})
 	}
-	out("ApiUrl", *api.stage.Url(), "The HTTP API's own endpoint; browsers use the portal URL, which serves /v1/* too")
+	if api.customDomain != nil {
+		out("ApiUrl", "https://"+api.domain, "The HTTP API's custom domain (its execute-api endpoint is off); browsers use the portal URL, which serves /v1/* too")
+		out("ApiDomainTarget", *api.customDomain.RegionalDomainName(), "Publish a CNAME record from the API domain to this name: the distribution reaches the API through it")
+	} else {
+		out("ApiUrl", *api.stage.Url(), "The HTTP API's own endpoint, which answers only requests that carry the distribution's origin secret; browsers use the portal URL, which serves /v1/* too")
+	}
 	out("PortalUrl", portal.url, "The portal and the API on one origin")
 	out("TableName", *data.TableName(), "The DynamoDB table")
 	out("FailureQueueUrl", *failures.QueueUrl(), "Stream records the mailer gave up on")

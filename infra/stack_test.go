@@ -328,6 +328,9 @@ func TestStackPropsValidate(t *testing.T) {
 		"case=zone-without-domain": {StackProps{AssetDir: "build", SenderEmail: "a@acme.io", HostedZoneID: "Z1", HostedZoneName: "acme.io", AlarmEmail: testAlarms}, false},
 		"case=mail-from":           {StackProps{AssetDir: "build", SenderDomain: "mail.acme.io", MailFromDomain: "mf.mail.acme.io", AlarmEmail: testAlarms}, true},
 		"case=mail-from-outside":   {StackProps{AssetDir: "build", SenderDomain: "mail.acme.io", MailFromDomain: "mf.acme.io", AlarmEmail: testAlarms}, false},
+		"case=api-domain":          {StackProps{AssetDir: "build", SenderDomain: "example.com", AlarmEmail: testAlarms, APIDomain: "api.example.com", APICertificateARN: testAPICert}, true},
+		"case=api-domain-no-cert":  {StackProps{AssetDir: "build", SenderDomain: "example.com", AlarmEmail: testAlarms, APIDomain: "api.example.com"}, false},
+		"case=api-cert-no-domain":  {StackProps{AssetDir: "build", SenderDomain: "example.com", AlarmEmail: testAlarms, APICertificateARN: testAPICert}, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -18,8 +18,8 @@ const ProdStage = "prod"
 // letter) and short enough that the names CloudFormation derives from the stack name stay readable.
 var stagePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,15}$`)
 
-// StackName is the CloudFormation stack name of a stage. The stack names only the dashboard and the API
-// explicitly, both after the stack name, and CloudFormation derives every other physical name from the stack
+// StackName is the CloudFormation stack name of a stage. The stack names only the dashboard, the API and the web
+// ACL's log group (aws-waf-logs-<stack name>) explicitly, all after the stack name, and CloudFormation derives every other physical name from the stack
 // name, so stages side by side in one account do not collide (but for the SES identity: docs/deploy.md).
 func StackName(stage string) string {
 	return "PartnerHub-" + stage

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
 )
 
 // placeholders stand in for what CloudFormation resolves at deploy time.
@@ -27,8 +29,32 @@ func newPlaceholders(t *testing.T, cfn *template, table string) *placeholders {
 	_, _ = rand.Read(key)
 	return &placeholders{cfn: cfn, table: table, secrets: map[string]string{
 		secretARN(cfn.hmacKey(t)):      hex.EncodeToString(key),
-		secretARN(cfn.originSecret(t)): "stand-in-origin-secret",
+		secretARN(cfn.originSecret(t)): standInOriginSecret,
 	}}
+}
+
+// standInOriginSecret is the stand-in value of the origin secret, which the distribution adds to every API request.
+const standInOriginSecret = "stand-in-origin-secret"
+
+// throughDistribution adds the origin secret header to an API Gateway event, as the distribution does to every
+// request it forwards: without it the API functions refuse the request.
+func throughDistribution(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	var ev map[string]any
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	headers, _ := ev["headers"].(map[string]any)
+	if headers == nil {
+		headers = map[string]any{}
+	}
+	headers[httpapi.OriginSecretHeader] = standInOriginSecret
+	ev["headers"] = headers
+	out, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // secretARN is the stand-in ARN of the secret with that logical id; Ref of a secret is its ARN.

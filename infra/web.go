@@ -88,8 +88,9 @@ type portal struct {
 }
 
 // newPortal creates the private bucket of the web client and the CloudFront distribution in front of it and of
-// the API. One origin for both means the session cookie can be SameSite=Strict and no CORS is needed.
-func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret awssecretsmanager.Secret) *portal {
+// the API, behind the web ACL of that ARN (newEdge). One origin for both means the session cookie can be
+// SameSite=Strict and no CORS is needed.
+func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret awssecretsmanager.Secret, webACL *string) *portal {
 	logs := newAccessLogs(stack)
 	bucket := awss3.NewBucket(stack, jsii.String("Web"), &awss3.BucketProps{
 		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
@@ -114,6 +115,7 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret
 	dist := &awscloudfront.DistributionProps{
 		Comment:                jsii.String("PartnerHub portal and API"),
 		DefaultRootObject:      jsii.String("index.html"),
+		WebAclId:               webACL,
 		MinimumProtocolVersion: awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021,
 		HttpVersion:            awscloudfront.HttpVersion_HTTP2_AND_3,
 		EnableLogging:          jsii.Bool(true),
@@ -204,8 +206,6 @@ func newDeploymentRole(stack awscdk.Stack, logs awslogs.LogGroup) awsiam.Role {
 func waivePortal(d awscloudfront.Distribution, props *StackProps) {
 	ws := []waiver{
 		{rule: "CFR1", reason: "Partners and their customers sign in from any country; the portal has no geographic restriction to enforce."},
-		{rule: "CFR2", reason: "No web ACL yet (issue 12, Edge): the API stage is throttled, and sign-in, OTP, resend and password reset are rate-limited " +
-			"per viewer address (the one this distribution forwards) and per user in the table (pkg/ratelimit, used by pkg/signin and pkg/reset)."},
 	}
 	if props.PortalDomain == "" {
 		ws = append(ws, waiver{rule: "CFR4", reason: "Without PortalDomain the distribution serves the default *.cloudfront.net certificate, whose TLS policy CloudFront fixes; " +

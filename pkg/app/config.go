@@ -34,8 +34,9 @@ type Config struct {
 	Key           []byte
 	HMACSecretARN string // HMAC_SECRET_ARN
 	// OriginSecret is the header value the portal's CloudFront distribution adds to API requests, so a function
-	// may trust the viewer's address it forwards (rate limits per address). In AWS it comes from the secret named
-	// by ORIGIN_SECRET_ARN, read once at cold start; locally there is no distribution and it stays empty.
+	// may trust the viewer's address it forwards (rate limits per address) and refuses any request without it
+	// (one sent around the distribution and its web ACL). In AWS it comes from the secret named by
+	// ORIGIN_SECRET_ARN, read once at cold start; locally there is no distribution and it stays empty.
 	OriginSecret    string
 	OriginSecretARN string // ORIGIN_SECRET_ARN
 	// MailFrom is the sender address of every email.

@@ -48,7 +48,8 @@ type Config struct {
 	// Origins that may send state-changing requests, e.g. "http://localhost:3000".
 	Origins []string
 	// OriginSecret is the value of OriginSecretHeader that CloudFront adds to the requests it forwards; empty
-	// where there is no distribution (locally), and then no viewer address header is trusted.
+	// where there is no distribution (locally), and then no viewer address header is trusted. When it is set, a
+	// request without it is refused (refuseDirect): the API answers only through the distribution and its WAF.
 	OriginSecret string
 	Log          *slog.Logger
 }
@@ -88,6 +89,9 @@ func New(cfg Config) Handler {
 }
 
 func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
+	if err := cfg.refuseDirect(req); err != nil {
+		return Response{}, err
+	}
 	ev := req.Event
 	rt, ok := route.ByKey(ev.RouteKey)
 	endpoint, served := cfg.Mux[ev.RouteKey]
@@ -132,6 +136,18 @@ func (cfg Config) serve(ctx context.Context, req *Request) (Response, error) {
 		}
 	}
 	return endpoint(ctx, req)
+}
+
+// refuseDirect refuses, before anything else (route, session, table), a request that did not come through the
+// portal's distribution: one sent to API Gateway's own endpoint, which skips the distribution's web ACL and its
+// rate rules. Without a custom API domain that endpoint cannot be switched off (infra: DisableExecuteApiEndpoint
+// needs one), so this check is what closes it; with one it stays as a second lock. The secret was compared in
+// constant time (New). Locally there is no distribution and no secret, and nothing is refused.
+func (cfg Config) refuseDirect(req *Request) error {
+	if cfg.OriginSecret == "" || req.viaProxy {
+		return nil
+	}
+	return fault.New(fault.ErrForbidden, "not-through-portal", "Call the PartnerHub API through the portal's address.")
 }
 
 func changesState(method string) bool {

@@ -271,6 +271,8 @@ func TestUseCaseLogLinesNameTheRequestAndTheUser(t *testing.T) {
 	}
 }
 
+// TestSourceIPBehindTheDistribution: the viewer's address is trusted only beside the origin secret; without a
+// secret configured (locally) the request is its own source.
 func TestSourceIPBehindTheDistribution(t *testing.T) {
 	t.Parallel()
 	const secret = "s3cret-from-secrets-manager"
@@ -281,8 +283,6 @@ func TestSourceIPBehindTheDistribution(t *testing.T) {
 		want    string
 	}{
 		{"case=through the distribution", secret, map[string]string{"x-partnerhub-origin": secret, "x-partnerhub-viewer-ip": "203.0.113.7"}, "203.0.113.7"},
-		{"case=straight to API Gateway with a forged address", secret, map[string]string{"x-partnerhub-viewer-ip": "203.0.113.7"}, "198.51.100.1"},
-		{"case=wrong origin secret", secret, map[string]string{"x-partnerhub-origin": "guess", "x-partnerhub-viewer-ip": "203.0.113.7"}, "198.51.100.1"},
 		{"case=no distribution configured", "", map[string]string{"x-partnerhub-origin": "", "x-partnerhub-viewer-ip": "203.0.113.7"}, "198.51.100.1"},
 		{"case=distribution without the address", secret, map[string]string{"x-partnerhub-origin": secret}, "198.51.100.1"},
 	}
@@ -298,11 +298,80 @@ func TestSourceIPBehindTheDistribution(t *testing.T) {
 			})
 			ev := post("POST /v1/sessions", "", c.headers)
 			ev.RequestContext.HTTP.SourceIP = "198.51.100.1"
-			if _, err := h(context.Background(), ev); err != nil {
+			resp, err := h(context.Background(), ev)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if seen != c.want {
-				t.Fatalf("SourceIP = %q, want %q", seen, c.want)
+			if resp.StatusCode != http.StatusNoContent || seen != c.want {
+				t.Fatalf("answer %d, SourceIP = %q, want 204 and %q", resp.StatusCode, seen, c.want)
+			}
+		})
+	}
+}
+
+// countingAuth counts the session checks it is asked for.
+type countingAuth struct{ calls *int }
+
+func (a countingAuth) Authenticate(context.Context, string) (actor.Actor, error) {
+	*a.calls++
+	return actor.Actor{UserID: "u1"}, nil
+}
+
+// TestRequestsMustComeThroughTheDistribution: with an origin secret configured (every function in AWS), a
+// request without it, or with a wrong one, is refused with a 403 problem document before its route, its session
+// or its endpoint is looked at; with the right one it is served. Without a secret (locally) nothing is refused.
+func TestRequestsMustComeThroughTheDistribution(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cret-from-secrets-manager"
+	cases := []struct {
+		name    string
+		config  string
+		key     string
+		headers map[string]string
+		refused bool
+	}{
+		{"case=no header", secret, "POST /v1/accounts", nil, true},
+		{"case=empty header", secret, "POST /v1/accounts", map[string]string{"x-partnerhub-origin": ""}, true},
+		{"case=wrong header", secret, "POST /v1/accounts", map[string]string{"x-partnerhub-origin": "s3cret-from-secrets-managex"}, true},
+		{"case=prefix of the secret", secret, "POST /v1/accounts", map[string]string{"x-partnerhub-origin": secret[:10]}, true},
+		{"case=secret and more", secret, "POST /v1/accounts", map[string]string{"x-partnerhub-origin": secret + "x"}, true},
+		{"case=viewer address forged, no secret", secret, "POST /v1/accounts", map[string]string{"x-partnerhub-viewer-ip": "203.0.113.7"}, true},
+		{"case=unknown route, no header", secret, "POST /v1/nowhere", nil, true},
+		{"case=right header", secret, "POST /v1/accounts", map[string]string{"x-partnerhub-origin": secret}, false},
+		{"case=right header, other case of its name", secret, "POST /v1/accounts", map[string]string{"X-PartnerHub-Origin": secret}, false},
+		{"case=no secret configured", "", "POST /v1/accounts", nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			calls, ran := 0, false
+			h := httpapi.New(httpapi.Config{
+				Function: route.Signup, Origins: []string{origin}, OriginSecret: c.config, Auth: countingAuth{&calls},
+				Log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+				Mux: httpapi.Mux{"POST /v1/accounts": func(context.Context, *httpapi.Request) (httpapi.Response, error) {
+					ran = true
+					return httpapi.JSON(http.StatusCreated, map[string]string{"id": "a1"}), nil
+				}},
+			})
+			resp, err := h(context.Background(), post(c.key, `{"name":"Acme"}`, c.headers, "ph_session=tok"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.refused {
+				if resp.StatusCode != http.StatusCreated || !ran || calls != 1 {
+					t.Fatalf("answer %d %s (endpoint ran: %v, session checks: %d), want 201 after one session check", resp.StatusCode, resp.Body, ran, calls)
+				}
+				return
+			}
+			p := decodeProblem(t, resp)
+			if resp.StatusCode != http.StatusForbidden || p.Type != "https://partnerhub.dev/problems/not-through-portal" {
+				t.Fatalf("answer %d %s, want 403 not-through-portal", resp.StatusCode, resp.Body)
+			}
+			if ran || calls != 0 {
+				t.Fatalf("a refused request ran its endpoint (%v) or checked its session (%d times)", ran, calls)
+			}
+			if strings.Contains(resp.Body, secret) {
+				t.Fatalf("the answer echoes the secret: %s", resp.Body)
 			}
 		})
 	}

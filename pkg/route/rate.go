@@ -1,0 +1,59 @@
+package route
+
+// RateClass names a group of public routes that the edge (the portal distribution's web ACL) limits per viewer
+// address, before a request reaches a function: they answer anyone, and each request costs a password hash, an
+// email, a text or a table write. The functions keep their own, finer limits per user and per address
+// (pkg/signin, pkg/reset); the edge's ceiling stops a flood before it costs anything.
+type RateClass string
+
+// The rate classes. A class is one rate-based rule, with one limit shared by all its routes.
+const (
+	// Unlimited routes have no rate rule of their own at the edge.
+	Unlimited RateClass = ""
+	// SignIn is a password or a one-time code checked.
+	SignIn RateClass = "sign-in"
+	// Reset is a password reset asked for or completed.
+	Reset RateClass = "reset"
+	// Resend is a one-time code or an activation email sent again.
+	Resend RateClass = "resend"
+)
+
+// RateClasses lists the classes that have a rule, in the order the web ACL evaluates them.
+var RateClasses = []RateClass{SignIn, Reset, Resend}
+
+// rateClasses marks routes of Routes with their class, by route key, like uploads: one place that says which
+// routes the edge limits, which the web ACL's rules are generated from.
+var rateClasses = map[string]RateClass{
+	"POST /v1/sessions":                SignIn,
+	"POST /v1/sessions/otp":            SignIn,
+	"POST /v1/password-resets":         Reset,
+	"POST /v1/password-resets/{token}": Reset,
+	"POST /v1/sessions/otp/resend":     Resend,
+	"POST /v1/activation-emails":       Resend,
+}
+
+// RateClass is the route's class at the edge, Unlimited for most routes.
+func (r Route) RateClass() RateClass { return rateClasses[r.Key()] }
+
+// RateLimited lists the routes of a class, in the order of Routes.
+func RateLimited(c RateClass) []Route {
+	var out []Route
+	for _, r := range Routes {
+		if c != Unlimited && r.RateClass() == c {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Uploads lists the routes whose body is a file (MediaTypes is not nil), in the order of Routes: their bodies
+// are larger than any JSON request's, which the edge's body-size rule must let through.
+func Uploads() []Route {
+	var out []Route
+	for _, r := range Routes {
+		if r.MediaTypes() != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}

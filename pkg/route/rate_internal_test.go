@@ -1,0 +1,23 @@
+package route
+
+import "testing"
+
+// TestEveryRateMarkNamesARoute: a mark whose route was renamed or removed would silently drop a rule at the edge.
+func TestEveryRateMarkNamesARoute(t *testing.T) {
+	t.Parallel()
+	for key, class := range rateClasses {
+		r, ok := ByKey(key)
+		if !ok {
+			t.Errorf("rateClasses marks %q, which is not in Routes", key)
+			continue
+		}
+		if r.Function != Activation && r.Function != OTP {
+			t.Errorf("%s (%s) is in class %q but is served by %s, not sign-in, OTP or activation", key, class, class, r.Function)
+		}
+	}
+	for key := range uploads {
+		if _, ok := ByKey(key); !ok {
+			t.Errorf("uploads names %q, which is not in Routes", key)
+		}
+	}
+}
