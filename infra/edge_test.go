@@ -73,8 +73,14 @@ func checkWebACL(t *testing.T, cfn *template) {
 			}
 			continue
 		}
-		if len(overrides) != 1 || prop(overrides[0], "Name") != "SizeRestrictions_BODY" || prop(overrides[0], "ActionToUse", "Count") == nil {
-			t.Errorf("CommonRuleSet overrides %v, want SizeRestrictions_BODY counting (logo uploads are larger than 8 KB)", overrides)
+		var counting []string
+		for _, o := range overrides {
+			if prop(o, "ActionToUse", "Count") != nil {
+				counting = append(counting, fmt.Sprint(prop(o, "Name")))
+			}
+		}
+		if want := append([]string{"SizeRestrictions_BODY"}, bodyPatternRules...); len(overrides) != len(want) || !slices.Equal(counting, want) {
+			t.Errorf("CommonRuleSet overrides %v, want %v counting (logo uploads are larger than 8 KB; passwords may hold any text)", overrides, want)
 		}
 	}
 
@@ -91,6 +97,31 @@ func checkWebACL(t *testing.T, cfn *template) {
 		t.Errorf("%s spares %v, want the uploads %v", bodyTooLarge, got, want)
 	}
 	checkBlock(t, bodies, limit, 413, "body-too-large", false)
+
+	patterns, ok := byName[bodyNotAllowed]
+	if !ok {
+		t.Fatalf("no rule %s", bodyNotAllowed)
+	}
+	parts, _ = prop(patterns, "Statement", "AndStatement", "Statements").([]any)
+	if len(parts) != 2 {
+		t.Fatalf("%s matches %v, want a body pattern label and not a route carrying a password", bodyNotAllowed, prop(patterns, "Statement"))
+	}
+	var labels []string
+	ors, _ := prop(parts[0], "OrStatement", "Statements").([]any)
+	for _, l := range ors {
+		labels = append(labels, fmt.Sprint(prop(l, "LabelMatchStatement", "Key")))
+	}
+	if !slices.Equal(labels, bodyPatternLabels) || len(labels) != len(bodyPatternRules) {
+		t.Errorf("%s blocks the labels %v, want %v", bodyNotAllowed, labels, bodyPatternLabels)
+	}
+	if got, want := routesOf(t, prop(parts[1], "NotStatement", "Statement")), keys(route.SecretBodies()); !slices.Equal(got, want) || len(want) == 0 {
+		t.Errorf("%s spares %v, want the routes carrying a password %v", bodyNotAllowed, got, want)
+	}
+	checkBlock(t, bodies, patterns, 403, bodyNotAllowed, false)
+	// The rules that judge a body run after the group that labels it.
+	if prop(patterns, "Priority").(float64) < prop(byName["AWSManagedRulesCommonRuleSet"], "Priority").(float64) {
+		t.Errorf("%s runs before CommonRuleSet, whose labels it reads", bodyNotAllowed)
+	}
 
 	for _, c := range route.RateClasses {
 		rule, ok := byName["rate-"+string(c)]

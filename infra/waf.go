@@ -55,10 +55,25 @@ var rateLimits = map[route.RateClass]rateLimit{
 // oversizeBody is the label CommonRuleSet's SizeRestrictions_BODY puts on a body over 8 KB.
 const oversizeBody = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"
 
+// bodyPatternRules are CommonRuleSet's rules that look for attack patterns (script tags, path traversal, remote
+// includes, the instance metadata address) in a request body, and bodyPatternLabels the labels they put on a
+// match. They only count inside the group; bodyPatterns blocks what they label on every route but those whose
+// body holds a password or a security answer (route.SecretBodies).
+var (
+	bodyPatternRules  = []string{"CrossSiteScripting_BODY", "GenericLFI_BODY", "GenericRFI_BODY", "EC2MetaDataSSRF_BODY"}
+	bodyPatternLabels = []string{
+		"awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body",
+		"awswaf:managed:aws:core-rule-set:GenericLFI_Body",
+		"awswaf:managed:aws:core-rule-set:GenericRFI_Body",
+		"awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body",
+	}
+)
+
 // Custom response bodies of the web ACL, by key.
 const (
-	bodyTooLarge = "body-too-large"
-	ratePrefix   = "rate-limited-"
+	bodyTooLarge   = "body-too-large"
+	bodyNotAllowed = "request-blocked"
+	ratePrefix     = "rate-limited-"
 )
 
 // wafLogRetention is how long the web ACL's log (blocked and counted requests) is kept.
@@ -96,7 +111,7 @@ func needsEdgeStackFor(env *awscdk.Environment) bool {
 // region-agnostic.
 func newWebACL(stack awscdk.Stack) awswafv2.CfnWebACL {
 	name := *stack.StackName()
-	bodies := map[string]any{bodyTooLarge: problemBody(tooLargeProblem())}
+	bodies := map[string]any{bodyTooLarge: problemBody(tooLargeProblem()), bodyNotAllowed: problemBody(blockedProblem())}
 	rules := []any{
 		managedGroup("AWSManagedRulesAmazonIpReputationList", nil),
 		managedGroup("AWSManagedRulesKnownBadInputsRuleSet", nil),
@@ -106,10 +121,12 @@ func newWebACL(stack awscdk.Stack) awswafv2.CfnWebACL {
 		bodies[ratePrefix+string(c)] = problemBody(rateProblem(rateLimits[c]))
 	}
 	// SizeRestrictions_BODY blocks any body over 8 KB, and a branding logo may be up to branding.MaxLogoBytes
-	// (100 KiB): it only counts (and labels) here, and bodyLimit blocks what it labels on every other route.
+	// (100 KiB): it only counts (and labels) here, and bodyLimit blocks what it labels on every other route. The
+	// body pattern rules count too, and bodyPatterns blocks what they label but on the routes carrying a password.
 	rules = append(rules,
-		managedGroup("AWSManagedRulesCommonRuleSet", []string{"SizeRestrictions_BODY"}),
+		managedGroup("AWSManagedRulesCommonRuleSet", append([]string{"SizeRestrictions_BODY"}, bodyPatternRules...)),
 		bodyLimit(),
+		bodyPatterns(),
 	)
 	for i, r := range rules {
 		r.(*awswafv2.CfnWebACL_RuleProperty).Priority = jsii.Number(float64(i))
@@ -222,6 +239,30 @@ func bodyLimit() *awswafv2.CfnWebACL_RuleProperty {
 	}
 }
 
+// bodyPatterns blocks, with 403 and a problem document, a body CommonRuleSet's pattern rules labelled, on every
+// route but route.SecretBodies: a password or a security answer is the person's own free text, only ever hashed
+// and compared, and refusing it would lock someone out for choosing "<script>" or "../" in a passphrase.
+func bodyPatterns() *awswafv2.CfnWebACL_RuleProperty {
+	labels := make([]any, 0, len(bodyPatternLabels))
+	for _, l := range bodyPatternLabels {
+		labels = append(labels, &awswafv2.CfnWebACL_StatementProperty{LabelMatchStatement: &awswafv2.CfnWebACL_LabelMatchStatementProperty{
+			Scope: jsii.String("LABEL"), Key: jsii.String(l),
+		}})
+	}
+	notSecret := &awswafv2.CfnWebACL_StatementProperty{NotStatement: &awswafv2.CfnWebACL_NotStatementProperty{Statement: anyRoute(route.SecretBodies())}}
+	return &awswafv2.CfnWebACL_RuleProperty{
+		Name: jsii.String(bodyNotAllowed),
+		Statement: &awswafv2.CfnWebACL_StatementProperty{AndStatement: &awswafv2.CfnWebACL_AndStatementProperty{
+			Statements: []any{
+				&awswafv2.CfnWebACL_StatementProperty{OrStatement: &awswafv2.CfnWebACL_OrStatementProperty{Statements: labels}},
+				notSecret,
+			},
+		}},
+		Action:           block(http.StatusForbidden, bodyNotAllowed, 0),
+		VisibilityConfig: visibility(bodyNotAllowed),
+	}
+}
+
 // block is a Block action answering status with the custom body of that key, and Retry-After when retry is set.
 func block(status int, body string, retry time.Duration) *awswafv2.CfnWebACL_RuleActionProperty {
 	resp := &awswafv2.CfnWebACL_CustomResponseProperty{ResponseCode: jsii.Number(float64(status)), CustomResponseBodyKey: jsii.String(body)}
@@ -313,6 +354,14 @@ func tooLargeProblem() problem.Document {
 	return problem.Document{
 		Type: problem.TypeBase + bodyTooLarge, Title: "The request is too large.", Status: http.StatusRequestEntityTooLarge,
 		Detail: "The request body is larger than the API accepts.",
+	}
+}
+
+// blockedProblem is the problem bodyPatterns answers with.
+func blockedProblem() problem.Document {
+	return problem.Document{
+		Type: problem.TypeBase + bodyNotAllowed, Title: "The request was blocked.", Status: http.StatusForbidden,
+		Detail: "The request holds text that looks like an attack (a script, a file path or an internal address). Remove it and try again.",
 	}
 }
 

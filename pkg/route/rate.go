@@ -57,3 +57,23 @@ func Uploads() []Route {
 	}
 	return out
 }
+
+// secretBodies are the routes whose JSON body carries a password or a security answer: free text a person chose,
+// which may well hold "<script" or "../". The edge does not judge those bodies by attack patterns (the functions
+// never echo, render or resolve them: they only hash and compare), so no one is locked out by their password.
+var secretBodies = map[string]bool{
+	"POST /v1/sessions":                true, // the password
+	"POST /v1/activations/{token}":     true, // the new password and security answer
+	"POST /v1/password-resets/{token}": true, // the security answer and the new password
+}
+
+// SecretBodies lists the routes whose body carries a password or a security answer, in the order of Routes.
+func SecretBodies() []Route {
+	var out []Route
+	for _, r := range Routes {
+		if secretBodies[r.Key()] {
+			out = append(out, r)
+		}
+	}
+	return out
+}

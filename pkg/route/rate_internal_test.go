@@ -15,6 +15,11 @@ func TestEveryRateMarkNamesARoute(t *testing.T) {
 			t.Errorf("%s (%s) is in class %q but is served by %s, not sign-in, OTP or activation", key, class, class, r.Function)
 		}
 	}
+	for key := range secretBodies {
+		if r, ok := ByKey(key); !ok || r.Method != "POST" || r.Auth != Public {
+			t.Errorf("secretBodies names %q, which is not a public POST of Routes", key)
+		}
+	}
 	for key := range uploads {
 		if _, ok := ByKey(key); !ok {
 			t.Errorf("uploads names %q, which is not in Routes", key)
