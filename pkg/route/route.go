@@ -40,7 +40,8 @@ const (
 
 // Timeout is how long Lambda lets a function of this trigger run, which the stack sets and the local stack
 // mirrors: an API call answers well within API Gateway's 30-second limit; the mailer sends a batch of emails,
-// with SES retries; the sweep has part of its period to drain what is due. Every AWS call a function makes is
+// with SES retries; the sweep has part of its period to drain what is due; an operator function (the bootstrap:
+// two reads and one transaction) has an API call's time. Every AWS call a function makes is
 // bounded far below it (see pkg/app's call bounds), so a stalled dependency fails the call, not the function.
 func (t Trigger) Timeout() time.Duration {
 	switch t {
