@@ -342,5 +342,16 @@ func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 		if string(bytes.TrimSpace(out)) != "null" {
 			t.Fatalf("%s answered %s, want null", f.Name, out)
 		}
+	case route.Operator:
+		// The bootstrap function's answer: the provider and its first administrator, created now or found.
+		var res struct {
+			AccountID, UserID string
+			Problem           any
+		}
+		if err := json.Unmarshal(out, &res); err != nil || res.AccountID == "" || res.UserID == "" || res.Problem != nil {
+			t.Fatalf("%s answered %s (%v), want the provider and its administrator", f.Name, out, err)
+		}
+	default:
+		t.Fatalf("%s has a trigger checkAnswer does not know", f.Name)
 	}
 }

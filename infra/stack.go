@@ -157,6 +157,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	schedule(stack, fns)
 	monitor(stack, props.AlarmEmail, &watched{api: api, table: data, fns: fns, failures: failures})
 	outputs(stack, api, portal, data, failures, mail, key)
+	operatorOutputs(stack, fns)
 	return stack
 }
 

@@ -18,7 +18,7 @@ func seed(ctx context.Context, a *all.App, adminEmail string, out io.Writer) err
 	if err != nil {
 		return err
 	}
-	if res.AdminUserID != "" {
+	if res.Created {
 		fmt.Fprintf(out, "created the provider account and the super administrator %s: the activation email is in the mailbox\n", adminEmail)
 	}
 	return nil

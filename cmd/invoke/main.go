@@ -2,8 +2,9 @@
 //
 //	make invoke FN=health EVENT=events/health.json
 //
-// The event comes from the file and must fit the function's trigger (API Gateway v2, DynamoDB Streams or
-// EventBridge). The function's result goes to standard output as indented JSON; its logs go to standard error.
+// The event comes from the file and must fit the function's trigger (API Gateway v2, DynamoDB Streams,
+// EventBridge, or an operator function's own payload). The function's result goes to standard output as indented
+// JSON; its logs go to standard error.
 // A function error is printed as Lambda reports it, {"errorMessage", "errorType"}, with exit status 1.
 package main
 
@@ -173,6 +174,15 @@ func invoke(ctx context.Context, a *all.App, fn string, raw []byte) (any, error)
 			return nil, err
 		}
 		return nil, h(ctx, ev) // a scheduled function returns nothing: Lambda reports null
+	case route.Operator:
+		if fn != route.Bootstrap {
+			return nil, fmt.Errorf("no operator handler for %s", fn)
+		}
+		h, err := a.BootstrapHandler()
+		if err != nil {
+			return nil, err
+		}
+		return h(ctx, raw) // the payload as the operator sent it: the handler decodes it strictly
 	}
 	return nil, fmt.Errorf("function %s has no trigger invoke knows", fn)
 }

@@ -1,6 +1,6 @@
 // Command phctl is the operator's command line for PartnerHub.
 //
-//	phctl bootstrap [--name "PartnerHub"] [--email admin@example.com] [--admin-name Administrator]
+//	phctl bootstrap --email you@example.com [--admin-name NAME] [--name "PartnerHub"] [--stage dev] [--profile P] [--region R] [--function F]
 //	phctl resend-activation --email admin@example.com
 //	phctl reindex
 //	phctl relist
@@ -8,6 +8,19 @@
 // bootstrap creates the provider account (named --name) and its first super administrator (--email,
 // --admin-name), and queues that administrator's activation email. It is idempotent: once the platform has its
 // provider account it changes nothing and says "already bootstrapped", so it is safe to run after every deploy.
+//
+// In AWS, bootstrap invokes the stage's bootstrap function (lambda:InvokeFunction), which runs the use case inside
+// AWS: phctl never reads the HMAC key and never writes to the table. It finds the function in the outputs of the
+// stage's stack, PartnerHub-<stage> (--stage, else PH_STAGE, else dev; cloudformation:DescribeStacks), unless
+// --function names it. The AWS settings are the SDK's defaults: the profile (--profile, else AWS_PROFILE) gives
+// the credentials, SSO included, and the region, which --region or AWS_REGION override.
+//
+//	phctl bootstrap --stage prod --profile ops --email you@example.com
+//
+// Locally (PH_ENV=local, the stack from `make dev` running), bootstrap runs the same function's handler in this
+// process against the emulator, with admin@example.com unless --email names someone:
+//
+//	PH_ENV=local TABLE_NAME=<table> DYNAMODB_ENDPOINT=http://127.0.0.1:<port> go run ./cmd/phctl bootstrap
 //
 // resend-activation sends a new activation link to an invited user, on the operator's authority: it is how the
 // first super administrator gets a new link when theirs expired (72 hours), since nobody can sign in yet to
@@ -22,14 +35,9 @@
 // already holds users, whose memberships carry none of their keys until rewritten. It rewrites only memberships
 // that are not in place, so running it again is harmless.
 //
-// phctl reads the same environment as the functions (app.FromEnv). In AWS, run it once after `make deploy`
-// with the stack's outputs and credentials allowed to use the table and read the key:
-//
-//	TABLE_NAME=<table> HMAC_SECRET_ARN=<secret arn> AWS_REGION=<region> go run ./cmd/phctl bootstrap --email you@example.com
-//
-// Locally (the stack from `make dev` running), point it at the emulator instead:
-//
-//	PH_ENV=local TABLE_NAME=<table> DYNAMODB_ENDPOINT=http://127.0.0.1:<port> PH_HMAC_KEY=<hex> go run ./cmd/phctl bootstrap
+// resend-activation, reindex and relist still work on the table from where phctl runs: they read the same
+// environment as the functions (app.FromEnv), with the SDK's default credentials and region (AWS_PROFILE,
+// AWS_REGION), and resend-activation reads the key it needs (HMAC_SECRET_ARN in AWS, PH_HMAC_KEY locally).
 //
 // The activation email leaves through the outbox like every other email (the mailer function sends it); phctl
 // never prints a link or a token.
@@ -65,7 +73,7 @@ const (
 )
 
 const usage = `usage:
-  phctl bootstrap [--name NAME] [--email EMAIL] [--admin-name NAME]
+  phctl bootstrap --email EMAIL [--admin-name NAME] [--name NAME] [--stage STAGE] [--profile PROFILE] [--region REGION] [--function NAME]
   phctl resend-activation --email EMAIL
   phctl reindex
   phctl relist
@@ -77,6 +85,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmd, args := args[0], args[1:]
+	if cmd == "bootstrap" {
+		return bootstrapCmd(ctx, args, stdout, stderr)
+	}
 	flags := flag.NewFlagSet("phctl "+cmd, flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	var (
@@ -84,23 +95,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		doIndex func(*all.App) error // for what needs no key: the search index, the user list's indexes
 	)
 	switch cmd {
-	case "bootstrap":
-		name := flags.String("name", onboarding.DefaultProviderName, "the provider account's company name")
-		email := flags.String("email", onboarding.DefaultAdminEmail, "the first super administrator's email address")
-		adminName := flags.String("admin-name", onboarding.DefaultAdminName, "the first super administrator's name")
-		do = func(s *onboarding.Service) error {
-			res, err := s.Bootstrap(ctx, onboarding.BootstrapInput{AccountName: *name, AdminEmail: *email, AdminName: *adminName})
-			if err != nil {
-				return err
-			}
-			if !res.Created {
-				fmt.Fprintf(stdout, "already bootstrapped: provider account %s; nothing changed\n", res.AccountID)
-				return nil
-			}
-			fmt.Fprintf(stdout, "bootstrapped: provider account %s (%s), super administrator %s (user %s); the activation email is queued\n",
-				res.AccountID, *name, *email, res.AdminUserID)
-			return nil
-		}
 	case "resend-activation":
 		email := flags.String("email", "", "the invited user's email address")
 		do = func(s *onboarding.Service) error {
@@ -166,8 +160,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var opts []app.Option
 	if !cfg.Local() {
 		// An operator's credentials come from wherever the SDK finds them (a profile, SSO), not only from the
-		// environment as a function's do.
-		awsCfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(cfg.Region))
+		// environment as a function's do, and so does the region: the profile's, unless AWS_REGION is set
+		// (app.New falls back to app.FromEnv's default when neither gives one).
+		awsCfg, err := config.LoadDefaultConfig(ctx)
 		if err != nil {
 			fmt.Fprintln(stderr, "phctl:", err)
 			return exitFail

@@ -33,7 +33,8 @@ type BootstrapInput struct {
 // BootstrapResult says what the bootstrap found or made.
 type BootstrapResult struct {
 	AccountID string
-	// AdminUserID is the super administrator created now; empty when the platform was already bootstrapped.
+	// AdminUserID is the first super administrator: created now, or, when the platform was already bootstrapped,
+	// the provider account's point of contact, who was (an account's contact never changes).
 	AdminUserID string
 	// Created is false when the platform was already bootstrapped and nothing was written.
 	Created bool
@@ -52,7 +53,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapRe
 		return BootstrapResult{}, err
 	}
 	if id, err := s.store.ProviderID(ctx); err == nil {
-		return BootstrapResult{AccountID: id}, nil
+		return s.bootstrapped(ctx, id)
 	} else if !errors.Is(err, fault.ErrNotFound) {
 		return BootstrapResult{}, err
 	}
@@ -82,7 +83,10 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapRe
 	switch err := s.store.Commit(ctx, tx); {
 	case errors.Is(err, errBootstrapped):
 		id, rerr := s.store.ProviderID(ctx)
-		return BootstrapResult{AccountID: id}, rerr
+		if rerr != nil {
+			return BootstrapResult{}, rerr
+		}
+		return s.bootstrapped(ctx, id)
 	case err != nil:
 		if taken := s.taken(ctx, err, provider.Company.Name, admin.Email); taken != nil {
 			return BootstrapResult{}, taken
@@ -94,6 +98,16 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapRe
 	}
 	s.log.InfoContext(ctx, "platform bootstrapped", "accountId", provider.ID, "adminUserId", admin.ID)
 	return BootstrapResult{AccountID: provider.ID, AdminUserID: admin.ID, Created: true}, nil
+}
+
+// bootstrapped is the answer of a bootstrap that found the provider account: nothing created, and who its first
+// administrator is.
+func (s *Service) bootstrapped(ctx context.Context, providerID string) (BootstrapResult, error) {
+	provider, err := s.store.Account(ctx, providerID)
+	if err != nil {
+		return BootstrapResult{}, err
+	}
+	return BootstrapResult{AccountID: providerID, AdminUserID: provider.ContactUserID}, nil
 }
 
 // errBootstrapped means another bootstrap created the provider first.

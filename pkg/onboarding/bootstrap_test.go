@@ -46,7 +46,7 @@ func TestBootstrap(t *testing.T) {
 		before := f.Snapshot()
 		for range 2 {
 			res, err := f.svc.Bootstrap(ctx, onboarding.BootstrapInput{AccountName: "Another Name", AdminEmail: "someone.else@example.com"})
-			if err != nil || res.Created || res.AccountID != f.providerID {
+			if err != nil || res.Created || res.AccountID != f.providerID || res.AdminUserID != f.adminID {
 				t.Fatalf("again: %+v %v", res, err)
 			}
 		}
@@ -81,8 +81,8 @@ func TestBootstrapRace(t *testing.T) {
 		if res.Created {
 			created++
 		}
-		if res.AccountID != results[0].AccountID {
-			t.Fatalf("bootstraps disagree on the provider: %s and %s", res.AccountID, results[0].AccountID)
+		if res.AccountID != results[0].AccountID || res.AdminUserID != results[0].AdminUserID || res.AdminUserID == "" {
+			t.Fatalf("bootstraps disagree on the provider or its administrator: %+v and %+v", res, results[0])
 		}
 	}
 	if created != 1 || len(f.ItemsOf(table.TypeAccount)) != 1 || len(f.ItemsOf(table.TypeOutbox)) != 1 {

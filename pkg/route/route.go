@@ -33,11 +33,15 @@ const (
 	Stream
 	// Schedule functions run on a timer.
 	Schedule
+	// Operator functions are invoked directly (lambda:InvokeFunction) by an operator's own AWS credentials, as
+	// phctl does: no route, no event source and no resource policy, so nobody else can call them.
+	Operator
 )
 
 // Timeout is how long Lambda lets a function of this trigger run, which the stack sets and the local stack
 // mirrors: an API call answers well within API Gateway's 30-second limit; the mailer sends a batch of emails,
-// with SES retries; the sweep has part of its period to drain what is due. Every AWS call a function makes is
+// with SES retries; the sweep has part of its period to drain what is due; an operator function (the bootstrap:
+// two reads and one transaction) has an API call's time. Every AWS call a function makes is
 // bounded far below it (see pkg/app's call bounds), so a stalled dependency fails the call, not the function.
 func (t Trigger) Timeout() time.Duration {
 	switch t {
@@ -68,7 +72,13 @@ const (
 	// SearchIndex keeps the search index: the table's stream hands it every change of an account or a
 	// membership, and it writes the entries that the user list's and the partner tree's searches read.
 	SearchIndex = "search-index"
+	// Bootstrap creates the provider's first administrator on an operator's invoke (phctl bootstrap), in AWS,
+	// so the HMAC key and the table never leave it.
+	Bootstrap = "bootstrap"
 )
+
+// BootstrapOutput is the stack output that names the bootstrap function: phctl finds the function of a stage by it.
+const BootstrapOutput = "BootstrapFunctionName"
 
 // DynamoDB actions a function may be granted. No function is granted a wildcard.
 const (
@@ -122,6 +132,7 @@ var Functions = []Function{
 	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: PartnerAccess, Description: "Partner access: Partner IDs, share links, invitations, answers, staff", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: SearchIndex, Description: "Keeps the search index of users and accounts from the table's stream", Trigger: Stream, TableActions: []string{BatchWriteItem}},
+	{Name: Bootstrap, Description: "Creates the provider account and its first administrator, on an operator's invoke", Trigger: Operator, TableActions: []string{GetItem, PutItem}},
 }
 
 // Route is one HTTP route of the API.

@@ -13,6 +13,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/accounts"
 	"github.com/partnerhub/partnerhub/pkg/app/activation"
 	"github.com/partnerhub/partnerhub/pkg/app/auth"
+	bootstrapfn "github.com/partnerhub/partnerhub/pkg/app/bootstrap"
 	"github.com/partnerhub/partnerhub/pkg/app/branding"
 	"github.com/partnerhub/partnerhub/pkg/app/health"
 	mailerfn "github.com/partnerhub/partnerhub/pkg/app/mailer"
@@ -75,6 +76,8 @@ func (a *App) Handler(function string) (any, error) {
 		return a.Sweep()
 	case route.SearchIndex:
 		return a.SearchIndex()
+	case route.Bootstrap:
+		return a.BootstrapHandler()
 	}
 	return a.HTTP(function)
 }
@@ -134,6 +137,9 @@ func (a *App) Bootstrap(ctx context.Context, in onboarding.BootstrapInput) (onbo
 	}
 	return s.Bootstrap(ctx, in)
 }
+
+// BootstrapHandler builds the handler of the bootstrap function, which an operator invokes (phctl bootstrap).
+func (a *App) BootstrapHandler() (bootstrapfn.Func, error) { return bootstrapfn.Handler(a.App) }
 
 // Streams builds a DynamoDB Streams client, for the local stack's stream poller (in AWS, Lambda reads the
 // stream for the mailer).
