@@ -30,47 +30,68 @@ const defaultStage = "dev"
 // stackName is the CloudFormation stack of a stage, as infra's StackName names it.
 func stackName(stage string) string { return "PartnerHub-" + stage }
 
-// bootstrapCmd runs phctl bootstrap. In AWS it invokes the stage's bootstrap function with the operator's own
-// credentials; locally (PH_ENV=local) it runs that function's handler in this process against the local table.
-// Either way the same handler runs the same use case, and its answer is printed the same way.
+// operatorFlags are the flags of the commands that run in the stage's bootstrap function: where to find it, and
+// with which AWS settings.
+func operatorFlags(flags *flag.FlagSet) *remote {
+	r := &remote{}
+	flags.StringVar(&r.stage, "stage", or(os.Getenv("PH_STAGE"), defaultStage), "the stage whose stack names the function (PH_STAGE)")
+	flags.StringVar(&r.function, "function", "", "the bootstrap function's name or ARN, instead of the stack's "+route.BootstrapOutput+" output")
+	flags.StringVar(&r.profile, "profile", "", "the AWS profile whose credentials and region to use (default: AWS_PROFILE, else the default profile)")
+	flags.StringVar(&r.region, "region", "", "the AWS region (default: AWS_REGION, else the profile's)")
+	return r
+}
+
+// parseOperator parses an operator command's flags; false means it has already said why not.
+func parseOperator(flags *flag.FlagSet, args []string, stderr io.Writer) bool {
+	if err := flags.Parse(args); err != nil {
+		return false
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", flags.Name(), flags.Args())
+		return false
+	}
+	return true
+}
+
+// runOperator runs ev in the bootstrap function: invoked in AWS with the operator's own credentials, or locally
+// (PH_ENV=local) its handler in this process against the local table. Either way the same handler runs the same
+// use case. A refusal (the function's problem document) is an error.
+func runOperator(ctx context.Context, r *remote, ev bootstrap.Event) (bootstrap.Result, error) {
+	var (
+		res bootstrap.Result
+		err error
+	)
+	if os.Getenv("PH_ENV") == "local" {
+		res, err = bootstrapLocally(ctx, ev)
+	} else {
+		res, err = bootstrapInAWS(ctx, *r, ev)
+	}
+	if err == nil && res.Problem != nil {
+		err = problemError(*res.Problem)
+	}
+	return res, err
+}
+
+// bootstrapCmd runs phctl bootstrap (see runOperator).
 func bootstrapCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("phctl bootstrap", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	email := flags.String("email", "", "the first super administrator's email address (required in AWS; locally "+onboarding.DefaultAdminEmail+")")
 	adminName := flags.String("admin-name", "", "the first super administrator's name (default "+onboarding.DefaultAdminName+")")
 	name := flags.String("name", "", "the provider account's company name (default "+onboarding.DefaultProviderName+")")
-	stage := flags.String("stage", or(os.Getenv("PH_STAGE"), defaultStage), "the stage whose stack names the function (PH_STAGE)")
-	function := flags.String("function", "", "the bootstrap function's name or ARN, instead of the stack's "+route.BootstrapOutput+" output")
-	profile := flags.String("profile", "", "the AWS profile whose credentials and region to use (default: AWS_PROFILE, else the default profile)")
-	region := flags.String("region", "", "the AWS region (default: AWS_REGION, else the profile's)")
-	if err := flags.Parse(args); err != nil {
+	r := operatorFlags(flags)
+	if !parseOperator(flags, args, stderr) {
 		return exitUsage
 	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "phctl bootstrap: unexpected arguments %q\n", flags.Args())
-		return exitUsage
-	}
-	ev := bootstrap.Event{Email: *email, AdminName: *adminName, Name: *name}
-
-	var (
-		res bootstrap.Result
-		err error
-	)
-	if os.Getenv("PH_ENV") == "local" {
-		if ev.Email == "" {
-			ev.Email = onboarding.DefaultAdminEmail
-		}
-		res, err = bootstrapLocally(ctx, ev)
-	} else {
-		if ev.Email == "" {
+	ev := bootstrap.Event{Action: bootstrap.ActionBootstrap, Email: *email, AdminName: *adminName, Name: *name}
+	if ev.Email == "" {
+		if os.Getenv("PH_ENV") != "local" {
 			fmt.Fprintln(stderr, "phctl bootstrap: --email is required: the first administrator's address, who gets the activation link")
 			return exitUsage
 		}
-		res, err = bootstrapInAWS(ctx, remote{stage: *stage, function: *function, profile: *profile, region: *region}, ev)
+		ev.Email = onboarding.DefaultAdminEmail
 	}
-	if err == nil && res.Problem != nil {
-		err = problemError(*res.Problem)
-	}
+	res, err := runOperator(ctx, r, ev)
 	if err != nil {
 		fmt.Fprintln(stderr, "phctl bootstrap:", err)
 		return exitFail
@@ -81,6 +102,33 @@ func bootstrapCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "bootstrapped: provider account %s (%s), super administrator %s (user %s); the activation email is queued\n",
 		res.AccountID, or(ev.Name, onboarding.DefaultProviderName), ev.Email, res.UserID)
+	return exitOK
+}
+
+// resendCmd runs phctl resend-activation in the bootstrap function (see runOperator): a new activation link for
+// an invited user, the old one void. It prints the outcome and fails when nothing was sent.
+func resendCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("phctl resend-activation", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	email := flags.String("email", "", "the invited user's email address")
+	r := operatorFlags(flags)
+	if !parseOperator(flags, args, stderr) {
+		return exitUsage
+	}
+	if *email == "" {
+		fmt.Fprintln(stderr, "phctl resend-activation: --email is required")
+		return exitUsage
+	}
+	res, err := runOperator(ctx, r, bootstrap.Event{Action: bootstrap.ActionResendActivation, Email: *email})
+	if err != nil {
+		fmt.Fprintln(stderr, "phctl resend-activation:", err)
+		return exitFail
+	}
+	fmt.Fprintf(stdout, "%s: %s\n", *email, res.Status)
+	if res.Status != onboarding.ResendSent {
+		fmt.Fprintf(stderr, "phctl resend-activation: no activation email was sent (%s)\n", res.Status)
+		return exitFail
+	}
 	return exitOK
 }
 

@@ -1,7 +1,7 @@
 // Command phctl is the operator's command line for PartnerHub.
 //
 //	phctl bootstrap --email you@example.com [--admin-name NAME] [--name "PartnerHub"] [--stage dev] [--profile P] [--region R] [--function F]
-//	phctl resend-activation --email admin@example.com
+//	phctl resend-activation --email admin@example.com [--stage dev] [--profile P] [--region R] [--function F]
 //	phctl reindex
 //	phctl relist
 //
@@ -24,7 +24,8 @@
 //
 // resend-activation sends a new activation link to an invited user, on the operator's authority: it is how the
 // first super administrator gets a new link when theirs expired (72 hours), since nobody can sign in yet to
-// send one. The old link stops working.
+// send one. The old link stops working. It runs in the same function as bootstrap, found and invoked the same
+// way, so it needs no key either.
 //
 // reindex writes the search index's entries of every account and membership of the tree, from the provider
 // down (indexer.Backfill): run it once after the first deploy of the search-index function onto a table that
@@ -35,9 +36,9 @@
 // already holds users, whose memberships carry none of their keys until rewritten. It rewrites only memberships
 // that are not in place, so running it again is harmless.
 //
-// resend-activation, reindex and relist still work on the table from where phctl runs: they read the same
-// environment as the functions (app.FromEnv), with the SDK's default credentials and region (AWS_PROFILE,
-// AWS_REGION), and resend-activation reads the key it needs (HMAC_SECRET_ARN in AWS, PH_HMAC_KEY locally).
+// reindex and relist work on the table from where phctl runs: they read the same environment as the functions
+// (app.FromEnv: TABLE_NAME...), with the SDK's default credentials and region (AWS_PROFILE, AWS_REGION). They
+// write index entries only, and neither reads the key.
 //
 // The activation email leaves through the outbox like every other email (the mailer function sends it); phctl
 // never prints a link or a token.
@@ -56,7 +57,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/app/searchindex"
-	"github.com/partnerhub/partnerhub/pkg/onboarding"
 )
 
 func main() {
@@ -74,7 +74,7 @@ const (
 
 const usage = `usage:
   phctl bootstrap --email EMAIL [--admin-name NAME] [--name NAME] [--stage STAGE] [--profile PROFILE] [--region REGION] [--function NAME]
-  phctl resend-activation --email EMAIL
+  phctl resend-activation --email EMAIL [--stage STAGE] [--profile PROFILE] [--region REGION] [--function NAME]
   phctl reindex
   phctl relist
 `
@@ -85,32 +85,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmd, args := args[0], args[1:]
-	if cmd == "bootstrap" {
+	switch cmd {
+	case "bootstrap":
 		return bootstrapCmd(ctx, args, stdout, stderr)
+	case "resend-activation":
+		return resendCmd(ctx, args, stdout, stderr)
 	}
 	flags := flag.NewFlagSet("phctl "+cmd, flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	var (
-		do      func(*onboarding.Service) error
-		doIndex func(*all.App) error // for what needs no key: the search index, the user list's indexes
-	)
+	var doIndex func(*all.App) error // the search index, the user list's indexes
 	switch cmd {
-	case "resend-activation":
-		email := flags.String("email", "", "the invited user's email address")
-		do = func(s *onboarding.Service) error {
-			if *email == "" {
-				return fmt.Errorf("--email is required")
-			}
-			res, err := s.ResendAsOperator(ctx, *email)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "%s: %s\n", *email, res.Status)
-			if res.Status != onboarding.ResendSent {
-				return fmt.Errorf("no activation email was sent (%s)", res.Status)
-			}
-			return nil
-		}
 	case "reindex":
 		doIndex = func(a *all.App) error {
 			x, err := searchindex.New(a.App)
@@ -174,19 +158,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "phctl:", err)
 		return exitFail
 	}
-	if doIndex != nil {
-		if err := doIndex(a); err != nil {
-			fmt.Fprintln(stderr, "phctl "+cmd+":", err)
-			return exitFail
-		}
-		return exitOK
-	}
-	s, err := a.Onboarding()
-	if err != nil {
-		fmt.Fprintln(stderr, "phctl:", err)
-		return exitFail
-	}
-	if err := do(s); err != nil {
+	if err := doIndex(a); err != nil {
 		fmt.Fprintln(stderr, "phctl "+cmd+":", err)
 		return exitFail
 	}

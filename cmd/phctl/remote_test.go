@@ -18,7 +18,9 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/bootstrap"
+	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
@@ -160,6 +162,8 @@ func TestBootstrapInvokesTheFunction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	clk := clock.NewFake(platformtest.Start)
+	a.Clock = clk
 	h, err := bootstrap.Handler(a)
 	if err != nil {
 		t.Fatal(err)
@@ -224,6 +228,35 @@ func TestBootstrapInvokesTheFunction(t *testing.T) {
 	if strings.Contains(out, msgs[0].SecretRef) {
 		t.Fatalf("phctl printed the link's reference: %q", out)
 	}
+
+	t.Run("case=resend-activation", func(t *testing.T) {
+		// Right after the bootstrap, the resend interval has not passed: nothing is sent.
+		before := tbl.Snapshot()
+		code, out, errOut := phctl("resend-activation", "--profile", "ops", "--stage", "staging", "--email", to)
+		if code != 1 || out != to+": rate_limited\n" || !strings.Contains(errOut, "no activation email was sent") {
+			t.Fatalf("early resend: %d %q %q", code, out, errOut)
+		}
+		if got := aws.took(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("calls %v, want %v", got, want)
+		}
+		tbl.Unchanged(before, "a rate-limited resend")
+
+		clk.Advance(invitation.ResendInterval)
+		if code, out, errOut := phctl("resend-activation", "--profile", "ops", "--function", fnName, "--email", to); code != 0 || out != to+": sent\n" {
+			t.Fatalf("resend: %d %q %q", code, out, errOut)
+		}
+		if got := aws.took(); len(got) != 1 || got[0].op != "Invoke" {
+			t.Fatalf("calls %v, want one invoke", got)
+		}
+		msgs := tbl.Messages()
+		if len(msgs) != 2 || msgs[1].To != to || msgs[1].Template != "activation" || msgs[1].SecretRef == msgs[0].SecretRef {
+			t.Fatalf("outbox after the resend %+v", msgs)
+		}
+		if code, out, _ := phctl("resend-activation", "--profile", "ops", "--function", fnName, "--email", "nobody@example.com"); code != 1 || out != "nobody@example.com: not_found\n" {
+			t.Fatalf("resend to nobody: %d %q", code, out)
+		}
+		aws.took()
+	})
 
 	t.Run("case=repeated, stage from PH_STAGE, profile from AWS_PROFILE", func(t *testing.T) {
 		t.Setenv("PH_STAGE", "staging")

@@ -47,3 +47,13 @@ func (o *Operator) Bootstrap(ctx context.Context, in BootstrapInput) (BootstrapR
 	}
 	return o.s.Bootstrap(ctx, in)
 }
+
+// ResendActivation is Service.ResendAsOperator with the address required: a new activation link for an invited
+// user, on the operator's authority (how the first administrator gets a new link when theirs expired, since no one
+// can sign in yet to send one). Like Bootstrap it reads no key: the mailer derives the link from the token's id.
+func (o *Operator) ResendActivation(ctx context.Context, email string) (ResendResult, error) {
+	if email == "" {
+		return ResendResult{}, fault.Invalid("email", "required", "Name the invited user's email address.")
+	}
+	return o.s.ResendAsOperator(ctx, email)
+}

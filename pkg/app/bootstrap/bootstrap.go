@@ -24,9 +24,19 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
-// Event is what the operator sends. Its fields are phctl bootstrap's flags and the names the use case reports
-// invalid fields under.
+// The actions the function runs, named by Event.Action.
+const (
+	// ActionBootstrap creates the provider account and its first super administrator (the default).
+	ActionBootstrap = "bootstrap"
+	// ActionResendActivation sends an invited user a new activation link.
+	ActionResendActivation = "resend-activation"
+)
+
+// Event is what the operator sends. Its fields are phctl's flags and the names the use case reports invalid
+// fields under.
 type Event struct {
+	// Action is ActionBootstrap (when empty) or ActionResendActivation.
+	Action string `json:"action,omitempty"`
 	// Email is the first super administrator's address, who gets the activation link. Required.
 	Email string `json:"email"`
 	// AdminName is the administrator's name; empty: onboarding.DefaultAdminName.
@@ -44,6 +54,8 @@ type Result struct {
 	UserID string `json:"userId,omitempty"`
 	// Created is false when the platform was bootstrapped already and nothing was written.
 	Created bool `json:"created"`
+	// Status is a resend's outcome (onboarding.ResendSent, ResendNotFound...); empty for a bootstrap.
+	Status string `json:"status,omitempty"`
 	// Problem says why nothing was done for a request the operator can fix (a missing or bad address, a name or
 	// address another account or user has): the problem document the API would answer, without its HTTP.
 	Problem *problem.Document `json:"problem,omitempty"`
@@ -80,11 +92,24 @@ func Handler(a *app.App) (Func, error) {
 		if err != nil {
 			return refused(ctx, log, err)
 		}
-		res, err := op.Bootstrap(ctx, onboarding.BootstrapInput{AccountName: ev.Name, AdminEmail: ev.Email, AdminName: ev.AdminName})
-		if err != nil {
-			return refused(ctx, log, err)
+		switch ev.Action {
+		case "", ActionBootstrap:
+			res, err := op.Bootstrap(ctx, onboarding.BootstrapInput{AccountName: ev.Name, AdminEmail: ev.Email, AdminName: ev.AdminName})
+			if err != nil {
+				return refused(ctx, log, err)
+			}
+			return Result{AccountID: res.AccountID, UserID: res.AdminUserID, Created: res.Created}, nil
+		case ActionResendActivation:
+			if ev.Name != "" || ev.AdminName != "" {
+				return refused(ctx, log, fault.Invalid("name", "unknown_field", "A resend takes the email address only."))
+			}
+			res, err := op.ResendActivation(ctx, ev.Email)
+			if err != nil {
+				return refused(ctx, log, err)
+			}
+			return Result{UserID: res.UserID, Status: res.Status}, nil
 		}
-		return Result{AccountID: res.AccountID, UserID: res.AdminUserID, Created: res.Created}, nil
+		return refused(ctx, log, fault.Invalid("action", "unknown_action", "Send action bootstrap or resend-activation."))
 	}, nil
 }
 
@@ -108,7 +133,7 @@ func decode(payload json.RawMessage) (Event, error) {
 		return ev, fault.Invalid("event", "wrong_type", `The event must be a JSON object: {"email": ..., "adminName": ..., "name": ...}.`)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return ev, fault.Invalid(name, "unknown_field", "This field is not accepted: send email, adminName and name.")
+		return ev, fault.Invalid(name, "unknown_field", "This field is not accepted: send action, email, adminName and name.")
 	}
 	return ev, fault.Invalid("event", "invalid_json", "The event is not valid JSON.")
 }
@@ -123,10 +148,10 @@ func refused(ctx context.Context, log *slog.Logger, err error) (Result, error) {
 	}
 	doc.Instance = problem.Instance(requestID)
 	if doc.Status >= http.StatusInternalServerError {
-		log.ErrorContext(ctx, "bootstrap failed", "error", err.Error())
+		log.ErrorContext(ctx, "operator action failed", "error", err.Error())
 		return Result{}, fmt.Errorf("%s (%s)", doc.Title, or(doc.Instance, "no request id"))
 	}
-	log.InfoContext(ctx, "bootstrap refused", "problem", doc.Type)
+	log.InfoContext(ctx, "operator action refused", "problem", doc.Type)
 	return Result{Problem: &doc}, nil
 }
 

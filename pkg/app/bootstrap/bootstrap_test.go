@@ -131,16 +131,19 @@ func TestBootstrapRefusesBadInput(t *testing.T) {
 	for name, tc := range map[string]struct {
 		payload, field, code string
 	}{
-		"case=no email":       {`{"name": "Contoso Cloud"}`, "email", "required"},
-		"case=empty email":    {`{"email": ""}`, "email", "required"},
-		"case=bad address":    {`{"email": "not-an-email"}`, "email", "invalid_email"},
-		"case=unknown field":  {`{"email": "a@example.com", "mail": "b@example.com"}`, "mail", "unknown_field"},
-		"case=wrong type":     {`{"email": 42}`, "email", "wrong_type"},
-		"case=not an object":  {`["a@example.com"]`, "event", "wrong_type"},
-		"case=two objects":    {`{"email": "a@example.com"} {}`, "event", "invalid_json"},
-		"case=null":           {`null`, "email", "required"},
-		"case=long name":      {`{"email": "a@example.com", "adminName": "` + strings.Repeat("x", 500) + `"}`, "adminName", "too_long"},
-		"case=blank provider": {`{"email": "a@example.com", "name": "   "}`, "name", "required"},
+		"case=no email":         {`{"name": "Contoso Cloud"}`, "email", "required"},
+		"case=empty email":      {`{"email": ""}`, "email", "required"},
+		"case=bad address":      {`{"email": "not-an-email"}`, "email", "invalid_email"},
+		"case=unknown field":    {`{"email": "a@example.com", "mail": "b@example.com"}`, "mail", "unknown_field"},
+		"case=wrong type":       {`{"email": 42}`, "email", "wrong_type"},
+		"case=not an object":    {`["a@example.com"]`, "event", "wrong_type"},
+		"case=two objects":      {`{"email": "a@example.com"} {}`, "event", "invalid_json"},
+		"case=null":             {`null`, "email", "required"},
+		"case=long name":        {`{"email": "a@example.com", "adminName": "` + strings.Repeat("x", 500) + `"}`, "adminName", "too_long"},
+		"case=blank provider":   {`{"email": "a@example.com", "name": "   "}`, "name", "required"},
+		"case=unknown action":   {`{"action": "delete-everything", "email": "a@example.com"}`, "action", "unknown_action"},
+		"case=resend, no email": {`{"action": "resend-activation"}`, "email", "required"},
+		"case=resend, a name":   {`{"action": "resend-activation", "email": "a@example.com", "name": "x"}`, "name", "unknown_field"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, err := f.invoke(tc.payload)
