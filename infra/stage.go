@@ -2,13 +2,14 @@ package main
 
 import (
 	"fmt"
+	"github.com/partnerhub/partnerhub/pkg/route"
 	netmail "net/mail"
 	"regexp"
 	"strings"
 )
 
 // DefaultStage is the stage of a stack whose settings name none: a developer's own deployment.
-const DefaultStage = "dev"
+const DefaultStage = route.DefaultStage
 
 // ProdStage is the stage whose stack has termination protection: deleting it takes a deliberate console or CLI
 // step before `make destroy` can do anything.
@@ -22,7 +23,7 @@ var stagePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,15}$`)
 // ACL's log group (aws-waf-logs-<stack name>) explicitly, all after the stack name, and CloudFormation derives every other physical name from the stack
 // name, so stages side by side in one account do not collide (but for the SES identity: docs/deploy.md).
 func StackName(stage string) string {
-	return "PartnerHub-" + stage
+	return route.StackName(stage)
 }
 
 // stageOf is the stage of props, DefaultStage when none is set.

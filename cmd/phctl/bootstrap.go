@@ -24,17 +24,11 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
-// defaultStage is the stage phctl works on when neither --stage nor PH_STAGE names one: infra's DefaultStage.
-const defaultStage = "dev"
-
-// stackName is the CloudFormation stack of a stage, as infra's StackName names it.
-func stackName(stage string) string { return "PartnerHub-" + stage }
-
 // operatorFlags are the flags of the commands that run in the stage's bootstrap function: where to find it, and
 // with which AWS settings.
 func operatorFlags(flags *flag.FlagSet) *remote {
 	r := &remote{}
-	flags.StringVar(&r.stage, "stage", or(os.Getenv("PH_STAGE"), defaultStage), "the stage whose stack names the function (PH_STAGE)")
+	flags.StringVar(&r.stage, "stage", or(os.Getenv("PH_STAGE"), route.DefaultStage), "the stage whose stack names the function (PH_STAGE)")
 	flags.StringVar(&r.function, "function", "", "the bootstrap function's name or ARN, instead of the stack's "+route.BootstrapOutput+" output")
 	flags.StringVar(&r.profile, "profile", "", "the AWS profile whose credentials and region to use (default: AWS_PROFILE, else the default profile)")
 	flags.StringVar(&r.region, "region", "", "the AWS region (default: AWS_REGION, else the profile's)")
@@ -213,7 +207,7 @@ func loadAWS(ctx context.Context, profile, region string) (aws.Config, error) {
 
 // bootstrapFunction reads the bootstrap function's name from the stage's stack outputs.
 func bootstrapFunction(ctx context.Context, cfn stacks, stage string) (string, error) {
-	name := stackName(stage)
+	name := route.StackName(stage)
 	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
 	if err != nil {
 		return "", fmt.Errorf("read the outputs of stack %s (stage %s; --stage or PH_STAGE): %w", name, stage, err)

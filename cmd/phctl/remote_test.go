@@ -170,8 +170,8 @@ func TestBootstrapInvokesTheFunction(t *testing.T) {
 	}
 	const fnName = "PartnerHub-staging-Bootstrap1A2B3C4D-x1y2z3"
 	aws := &standIn{t: t, handler: h, broken: "broken-function", outputs: map[string]string{
-		stackName("staging"): fnName,
-		stackName("old"):     "",
+		route.StackName("staging"): fnName,
+		route.StackName("old"):     "",
 	}}
 	srv := httptest.NewServer(aws)
 	t.Cleanup(srv.Close)

@@ -80,6 +80,15 @@ const (
 // BootstrapOutput is the stack output that names the bootstrap function: phctl finds the function of a stage by it.
 const BootstrapOutput = "BootstrapFunctionName"
 
+// DefaultStage is the stage of a deployment whose settings name none: a developer's own.
+const DefaultStage = "dev"
+
+// StackName is the CloudFormation stack of a stage: the CDK app names it so (infra), and phctl finds a stage's
+// outputs by it.
+func StackName(stage string) string {
+	return "PartnerHub-" + stage
+}
+
 // DynamoDB actions a function may be granted. No function is granted a wildcard.
 const (
 	GetItem       = "dynamodb:GetItem"
