@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/partnerhub/partnerhub/pkg/route"
 	netmail "net/mail"
 	"regexp"
 	"strings"
+
+	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
 // DefaultStage is the stage of a stack whose settings name none: a developer's own deployment.
