@@ -133,6 +133,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	api := newAPI(stack, props)
 	originSecret := newOriginSecret(stack)
 	portal := newPortal(stack, props, api, originSecret)
+	events := newEventBus(stack, props)
 
 	fns := newFunctions(stack, props, &backend{
 		table:        data,
@@ -141,6 +142,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 		mail:         mail,
 		portal:       portal.url,
 		logLevel:     props.LogLevel,
+		events:       events,
 	})
 	api.addRoutes(fns)
 	subscribeStream(data, failures, fns)
