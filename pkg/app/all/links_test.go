@@ -38,6 +38,7 @@ var links = map[string]struct {
 	route.TwoFactor:     {"twofactor", nil, []string{"twofactor", "signin"}},
 	route.PartnerAccess: {"partneraccess", nil, []string{"grant", "signin"}},
 	route.SearchIndex:   {"searchindex", nil, nil},
+	route.Events:        {"lifecycleevents", nil, nil},
 }
 
 // TestEachFunctionLinksOnlyItsOwnCode reads the packages each function's binary links (go list -deps, with the
