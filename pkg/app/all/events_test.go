@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/lifecycle"
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
@@ -44,7 +46,8 @@ func (b *lossyBus) Publish(ctx context.Context, events []lifecycle.Event) error 
 }
 
 // TestLifecycleEventsFromRealActions performs real actions through the functions' handlers on the emulators
-// (create an account, its contact activated, disable it, enable it), delivers the table's stream to the
+// (create a customer and a partner, their contacts activated; the customer invites the partner by Partner ID,
+// the partner accepts, the customer revokes the access; the customer disabled, then enabled), delivers the table's stream to the
 // lifecycle-events function's real handler, and reads what the local event log serves on /local/events: one
 // event per published audit record, with the audit record's id, of the type the catalog maps, in order; the
 // event whose first publish failed is delivered again with the same id and listed once.
@@ -60,7 +63,19 @@ func TestLifecycleEventsFromRealActions(t *testing.T) {
 	stream := p.Env.Stream(t, p.Table, table.AuditInserts, handler)
 
 	created := p.CreateAccount(p.Super, account.Customer, p.ProviderID, "Evented Customer "+p.Table)
-	p.Activate(created.ContactUserID)
+	partner := p.CreateAccount(p.Super, account.Partner, p.ProviderID, "Evented Partner "+p.Table)
+	customerAdmin, partnerAdmin := admin(p, created), admin(p, partner)
+
+	// The customer invites the partner by its Partner ID, the partner accepts, the customer revokes the access.
+	invited := p.Call(platformtest.Request{Function: route.PartnerAccess, Route: "POST /v1/accounts/{id}/partner-access", Cookie: customerAdmin,
+		Params: map[string]string{"id": created.ID}, Body: map[string]any{"partnerId": p.Account(partner.ID).PartnerID}})
+	platformtest.WantStatus(t, invited, http.StatusCreated)
+	grant := map[string]string{"grantId": invited.Str("id")}
+	platformtest.WantStatus(t, p.Call(platformtest.Request{Function: route.PartnerAccess, Route: "POST /v1/partner-access/{grantId}/accept",
+		Cookie: partnerAdmin, Params: grant}), http.StatusOK)
+	platformtest.WantStatus(t, p.Call(platformtest.Request{Function: route.Revoke, Route: "POST /v1/partner-access/{grantId}/revoke",
+		Cookie: customerAdmin, Params: grant}), http.StatusOK)
+
 	for _, action := range []string{"disable", "enable"} {
 		platformtest.WantStatus(t, p.Call(platformtest.Request{Function: route.Revoke, Route: "POST /v1/accounts/{id}/" + action,
 			Cookie: p.Super, Params: map[string]string{"id": created.ID}}), http.StatusOK)
@@ -131,16 +146,34 @@ func TestLifecycleEventsFromRealActions(t *testing.T) {
 	if bus.failed == "" {
 		t.Error("no Account Disabled event was published, so none was redelivered")
 	}
-	// Each of these changes is written on the account's audit log and its parent's (the provider's); the super
-	// administrator's and the contact's activations each publish Account Activated and User Activated.
-	for _, typ := range []lifecycle.Type{lifecycle.AccountCreated, lifecycle.AccountActivated, lifecycle.UserActivated,
-		lifecycle.AccountDisabled, lifecycle.AccountEnabled} {
-		if counts[typ] != 2 {
-			t.Errorf("%d events %s, want 2 (by type: %v)", counts[typ], typ, counts)
+	// An account created, disabled or enabled is written on the account's audit log and its parent's (the
+	// provider's), a partner access change on the customer's and the partner's; the super administrator's and the
+	// two contacts' activations each publish Account Activated and User Activated.
+	wantCounts := map[lifecycle.Type]int{
+		lifecycle.AccountCreated: 4, lifecycle.AccountActivated: 3, lifecycle.UserActivated: 3,
+		lifecycle.PartnerAccessInvited: 2, lifecycle.PartnerAccessAccepted: 2, lifecycle.PartnerAccessRevoked: 2,
+		lifecycle.AccountDisabled: 2, lifecycle.AccountEnabled: 2,
+	}
+	for typ, n := range wantCounts {
+		if counts[typ] != n {
+			t.Errorf("%d events %s, want %d (by type: %v)", counts[typ], typ, n, counts)
 		}
 	}
-	last := order[len(order)-2:]
-	if last[0] != lifecycle.AccountDisabled || last[1] != lifecycle.AccountEnabled {
-		t.Errorf("events in the order %v, want disabled then enabled last", order)
+	if len(counts) != len(wantCounts) {
+		t.Errorf("events by type %v, want %v", counts, wantCounts)
 	}
+	last := []lifecycle.Type{lifecycle.PartnerAccessInvited, lifecycle.PartnerAccessAccepted, lifecycle.PartnerAccessRevoked,
+		lifecycle.AccountDisabled, lifecycle.AccountEnabled}
+	if len(order) < len(last) || !slices.Equal(order[len(order)-len(last):], last) {
+		t.Errorf("events in the order %v, want the partner access's invitation, acceptance and revocation, then the disable and the enable last", order)
+	}
+}
+
+// admin activates an account's contact and gives them a session in the account that has taken the license step.
+func admin(p *platformtest.Platform, c platformtest.Created) string {
+	p.T.Helper()
+	p.Activate(c.ContactUserID)
+	cookie := p.Session(c.ContactUserID, c.ID)
+	p.AcceptLicense(cookie, license.Current().Version)
+	return cookie
 }
