@@ -60,6 +60,7 @@ func TestEveryFunctionStartsWithItsStackEnvironment(t *testing.T) {
 		"AWS_ENDPOINT_URL_SESV2=" + env.SESURL,
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + stub.URL,
 		"AWS_ENDPOINT_URL_SNS=" + stub.URL,
+		"AWS_ENDPOINT_URL_EVENTBRIDGE=" + stub.URL,
 	}
 	samples := sampleEvents(t)
 	fns := cfn.functions()

@@ -31,6 +31,8 @@ type backend struct {
 	mail         *mail
 	portal       string
 	logLevel     string
+	// events is the lifecycle events' bus, for the functions that publish (route.Function.PublishesEvents).
+	events *bus
 }
 
 // memoryMB is every function's memory. Lambda gives CPU in proportion; 256 MB runs an Argon2id hash (19 MiB)
@@ -87,6 +89,10 @@ func newFunction(stack awscdk.Stack, assetDir string, f route.Function, b *backe
 	}
 	if f.Trigger == route.HTTP {
 		env["ORIGIN_SECRET_ARN"] = b.originSecret.SecretArn()
+	}
+	if f.PublishesEvents {
+		env["EVENT_BUS_NAME"] = b.events.bus.EventBusName()
+		env["EVENT_SOURCE"] = jsii.String(b.events.source)
 	}
 	role := newFunctionRole(stack, id, f, logs, b.table)
 	props := &awslambda.FunctionProps{
@@ -188,6 +194,13 @@ func grant(stack awscdk.Stack, fn awslambda.Function, f route.Function, b *backe
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
 			Resources: &[]*string{b.originSecret.SecretArn()},
+		}))
+	}
+	if f.PublishesEvents {
+		// PutEvents on the stack's bus only: never the account's default bus or another stage's.
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("events:PutEvents"),
+			Resources: &[]*string{b.events.bus.EventBusArn()},
 		}))
 	}
 }

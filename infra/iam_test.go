@@ -25,6 +25,7 @@ func TestLeastPrivilege(t *testing.T) {
 	tableID := cfn.only(t, "AWS::DynamoDB::Table")
 	keyID, originID := cfn.hmacKey(t), cfn.originSecret(t)
 	queueID := cfn.only(t, "AWS::SQS::Queue")
+	busID := cfn.only(t, "AWS::Events::EventBus")
 	isTable := func(r any) bool { return sameAtt(r, tableID, "Arn") }
 	isIndexes := func(r any) bool {
 		parts := joined(r)
@@ -38,7 +39,7 @@ func TestLeastPrivilege(t *testing.T) {
 				t.Errorf("role %s has managed policies %v", roleID, managed)
 			}
 			logsID := ref(prop(cfn.Resources[fns[f.Name]].Properties, "LoggingConfig", "LogGroup"))
-			var tableActions, ses, sms, secrets, logs []string
+			var tableActions, ses, sms, secrets, logs, events []string
 			for _, s := range cfn.statements(roleID) {
 				if s.Effect != "Allow" {
 					continue
@@ -76,6 +77,13 @@ func TestLeastPrivilege(t *testing.T) {
 							}
 						}
 						logs = append(logs, a)
+					case a == "events:PutEvents":
+						for _, r := range s.Resources {
+							if !sameAtt(r, busID, "Arn") {
+								t.Errorf("%s on %v, want the stack's event bus only", a, r)
+							}
+						}
+						events = append(events, a)
 					case a == "xray:PutTraceSegments" || a == "xray:PutTelemetryRecords":
 					case f.Trigger == route.Stream && streamAction(a, s.Resources, tableID, queueID):
 					default:
@@ -94,6 +102,9 @@ func TestLeastPrivilege(t *testing.T) {
 			}
 			if want := map[bool][]string{true: {"sns:Publish"}}[f.SendsSMS]; !reflect.DeepEqual(sms, want) {
 				t.Errorf("SNS actions %v, SendsSMS=%v", sms, f.SendsSMS)
+			}
+			if want := map[bool][]string{true: {"events:PutEvents"}}[f.PublishesEvents]; !reflect.DeepEqual(events, want) {
+				t.Errorf("EventBridge actions %v, PublishesEvents=%v", events, f.PublishesEvents)
 			}
 			// The HMAC key for the functions that need it; the origin secret for every API function.
 			var want []string

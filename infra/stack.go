@@ -143,6 +143,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	originSecret := newOriginSecret(stack)
 	webACL := newEdge(scope, stack, props)
 	portal := newPortal(stack, props, api, originSecret, webACL)
+	events := newEventBus(stack, props)
 
 	fns := newFunctions(stack, props, &backend{
 		table:        data,
@@ -151,6 +152,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 		mail:         mail,
 		portal:       portal.url,
 		logLevel:     props.LogLevel,
+		events:       events,
 	})
 	api.addRoutes(fns)
 	subscribeStream(data, failures, fns)

@@ -77,7 +77,7 @@ func (p *placeholders) resolve(v any) (string, error) {
 				return "", fmt.Errorf("no stand-in value for secret %s", id)
 			}
 			return secretARN(id), nil
-		case "AWS::SES::ConfigurationSet":
+		case "AWS::SES::ConfigurationSet", "AWS::Events::EventBus":
 			return id, nil
 		default:
 			return "", fmt.Errorf("no stand-in for a Ref to %s (%s)", id, typ)
@@ -106,11 +106,15 @@ func (p *placeholders) resolve(v any) (string, error) {
 }
 
 // standInAWS answers the AWS calls no emulator serves: Secrets Manager's GetSecretValue (JSON 1.1 protocol)
-// from secrets, keyed by ARN. Any other call fails the test, as nothing at start-up or on a sample event should
+// from secrets, keyed by ARN, and EventBridge's PutEvents (the lifecycle-events sample). Any other call fails the test, as nothing at start-up or on a sample event should
 // make one.
 func standInAWS(t *testing.T, secrets map[string]string) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		target := r.Header.Get("X-Amz-Target")
+		if target == "AWSEvents.PutEvents" {
+			putEvents(w, r)
+			return
+		}
 		if target != "secretsmanager.GetSecretValue" {
 			t.Errorf("unexpected AWS call %s %s (target %q)", r.Method, r.URL.Path, target)
 			http.Error(w, "not stood in for", http.StatusNotImplemented)
@@ -135,4 +139,16 @@ func standInAWS(t *testing.T, secrets map[string]string) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// putEvents answers EventBridge's PutEvents: every entry accepted.
+func putEvents(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Entries []json.RawMessage }
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	out := make([]map[string]string, len(in.Entries))
+	for i := range out {
+		out[i] = map[string]string{"EventId": fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1)}
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_ = json.NewEncoder(w).Encode(map[string]any{"FailedEntryCount": 0, "Entries": out})
 }

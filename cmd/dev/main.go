@@ -98,7 +98,10 @@ func run() error {
 
 	// Texts go to an in-process sink that the gateway shows on local.SMSPath, as the SES emulator shows emails.
 	sms := local.NewSMSSink(log.With("function", route.Mailer))
-	a, err := all.New(ctx, s.AppConfig(key), app.WithLogger(log), app.WithSMS(sms))
+	// Lifecycle events go to an in-process log that the gateway lists on local.EventsPath, as EventBridge would
+	// deliver them.
+	evlog := local.NewEventLog(s.AppConfig(key).Region, log.With("function", route.Events))
+	a, err := all.New(ctx, s.AppConfig(key), app.WithLogger(log), app.WithSMS(sms), app.WithEvents(evlog))
 	if err != nil {
 		return err
 	}
@@ -150,7 +153,7 @@ func run() error {
 	}
 
 	gw := local.NewGateway(local.GatewayConfig{Build: a.HTTP, Web: os.DirFS(filepath.Join(root, "web")), Log: log})
-	srv := &http.Server{Handler: sms.Mount(gw), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: evlog.Mount(sms.Mount(gw)), ReadHeaderTimeout: 10 * time.Second}
 	listeners := []net.Listener{ln}
 	// Browsers may resolve localhost to ::1 first; answer there too when the machine has IPv6.
 	if ln6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", s.APIPort)); err == nil {
@@ -223,6 +226,7 @@ func banner(w io.Writer, s *local.Settings, missing []string) {
 	fmt.Fprintf(w, "  portal and API  %s\n", s.PortalURL())
 	fmt.Fprintf(w, "  mailbox         %s\n", s.MailboxURL())
 	fmt.Fprintf(w, "  texts (SMS)     %s%s\n", s.PortalURL(), local.SMSPath)
+	fmt.Fprintf(w, "  events          %s%s\n", s.PortalURL(), local.EventsPath)
 	fmt.Fprintf(w, "  table           %s on %s\n", s.Table, s.DynamoURL())
 	fmt.Fprintf(w, "  data            %s (delete it, or run `make clean`, to start afresh)\n", s.DataDir)
 	if len(missing) > 0 {

@@ -108,7 +108,9 @@ func setup(ctx context.Context, s *local.Settings, fn, eventPath string, logTo i
 		return nil, nil, err
 	}
 	cfg := s.AppConfig(key)
-	a, err := all.New(ctx, cfg, app.WithLogger(slog.New(slog.NewTextHandler(logTo, nil))))
+	logger := slog.New(slog.NewTextHandler(logTo, nil))
+	// The lifecycle events an invocation publishes are logged here: they reach no bus and no running stack.
+	a, err := all.New(ctx, cfg, app.WithLogger(logger), app.WithEvents(local.NewEventLog(cfg.Region, logger)))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -197,8 +199,11 @@ func decode(raw []byte, ev any, fits func() bool, want string) error {
 }
 
 func streamHandler(a *all.App, fn string) (app.StreamHandler, error) {
-	if fn == route.Mailer {
+	switch fn {
+	case route.Mailer:
 		return a.Mailer()
+	case route.Events:
+		return a.LifecycleEvents()
 	}
 	return nil, fmt.Errorf("no stream handler for %s", fn)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/lifecycle"
 	"github.com/partnerhub/partnerhub/pkg/logctx"
 	"github.com/partnerhub/partnerhub/pkg/metrics"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
@@ -41,6 +42,8 @@ type App struct {
 	// elsewhere unless WithMetrics says where (see package metrics). The use cases get it in their dependencies;
 	// they never see the adapter.
 	Count tally.Counter
+	// Events publishes the lifecycle events; nil means EventBridge in AWS (see WithEvents).
+	Events lifecycle.Publisher
 
 	aws     aws.Config
 	dynamo  func() *dynamodb.Client
@@ -65,6 +68,10 @@ func WithMetrics(w io.Writer) Option { return func(a *App) { a.metrics = w } }
 
 // WithSMS makes the mailer send texts through s: the local stack passes its SMS sink, tests theirs.
 func WithSMS(s outbox.SMSSender) Option { return func(a *App) { a.SMS = s } }
+
+// WithEvents makes the lifecycle-events function publish through p: the local stack passes its event log, tests
+// theirs.
+func WithEvents(p lifecycle.Publisher) Option { return func(a *App) { a.Events = p } }
 
 // WithAWS builds the clients from cfg instead of the environment's credentials: phctl, run by an operator whose
 // credentials come from a profile or SSO, loads the SDK's default configuration and passes it here. The local

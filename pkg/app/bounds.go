@@ -53,6 +53,8 @@ const (
 	ServiceSES      = "SESv2"
 	ServiceSNS      = "SNS"
 	ServiceSecrets  = secretsServiceID
+	// ServiceEventBridge is eventbridge.ServiceID.
+	ServiceEventBridge = "EventBridge"
 )
 
 // Bounds are how long one call to a service may take: how long each attempt may wait for its answer, how many
@@ -75,12 +77,16 @@ type Bounds struct {
 //     5 attempts with backoffs of up to 2 s, to ride out throttling within one delivery: at most 23 s per send,
 //     so a batch (two rounds of concurrent sends) gives up within the mailer's 60 s.
 //   - Secrets Manager is read once per cold start, within Lambda's 10 s init phase: 3 attempts of 2 s.
+//   - EventBridge's PutEvents takes ten small entries: 3 attempts of 2 s, backoffs of at most 500 ms.
 var serviceBounds = map[string]Bounds{
 	ServiceDynamoDB: {Attempt: time.Second, Attempts: 3, MaxBackoff: 200 * time.Millisecond},
 	ServiceStreams:  {Attempt: 2 * time.Second, Attempts: 3, MaxBackoff: 200 * time.Millisecond},
 	ServiceSES:      {Attempt: 3 * time.Second, Attempts: 5, MaxBackoff: 2 * time.Second},
 	ServiceSNS:      {Attempt: 3 * time.Second, Attempts: 5, MaxBackoff: 2 * time.Second},
 	ServiceSecrets:  {Attempt: 2 * time.Second, Attempts: 3, MaxBackoff: 200 * time.Millisecond},
+	// EventBridge's PutEvents answers in tens of milliseconds; the lifecycle-events function also resends the
+	// entries an answer reports as failed, within the same bounds (package eventbus).
+	ServiceEventBridge: {Attempt: 2 * time.Second, Attempts: 3, MaxBackoff: 500 * time.Millisecond},
 }
 
 // emulatorSlack stretches every attempt bound where the clients talk to the local emulators (Config.Local: the

@@ -49,6 +49,10 @@ type Config struct {
 	Origins []string // ALLOWED_ORIGINS, comma-separated
 	// LogLevel is debug, info, warn or error.
 	LogLevel string // LOG_LEVEL
+	// EventBus is the EventBridge bus the lifecycle events go to (AWS only; locally they go to the local log).
+	EventBus string // EVENT_BUS_NAME
+	// EventSource is the lifecycle events' source, lifecycle.Source of the stage; empty: by Env.
+	EventSource string // EVENT_SOURCE
 }
 
 // Local reports whether this is the local stack.
@@ -68,6 +72,8 @@ func FromEnv() (Config, error) {
 		ConfigurationSet: os.Getenv("SES_CONFIGURATION_SET"),
 		PortalURL:        strings.TrimRight(getenv("PORTAL_URL", "http://localhost:3000"), "/"),
 		LogLevel:         getenv("LOG_LEVEL", "info"),
+		EventBus:         os.Getenv("EVENT_BUS_NAME"),
+		EventSource:      os.Getenv("EVENT_SOURCE"),
 	}
 	c.Origins = []string{c.PortalURL}
 	for _, o := range strings.Split(os.Getenv("ALLOWED_ORIGINS"), ",") {

@@ -30,6 +30,7 @@ var Packages = map[string]Layer{
 	"partnerid": Domain, "passhash": Domain, "password": Domain, "role": Domain, "route": Domain, "secret": Domain,
 	"session": Domain, "step": Domain, "token": Domain, "totp": Domain, "user": Domain, "logctx": Domain,
 	"tally": Domain, "webpolicy": Domain,
+	"lifecycle": Domain,
 
 	// The use cases: one per area of the product.
 	"onboarding": UseCase, "signin": UseCase, "tree": UseCase, "member": UseCase, "brand": UseCase,
@@ -39,6 +40,7 @@ var Packages = map[string]Layer{
 	"table": Adapter, "dynamo": Adapter, "ratelimit": Adapter, "httpapi": Adapter, "problem": Adapter,
 	"mailer": Adapter, "sweep": Adapter, "health": Adapter, "emulator": Adapter, "indexer": Adapter,
 	"metrics": Adapter, "xray": Adapter,
+	"eventbus": Adapter,
 
 	// Wiring and what tests share.
 	"app": Wiring, "arch": Wiring, "local": Wiring,

@@ -72,9 +72,13 @@ const (
 	// SearchIndex keeps the search index: the table's stream hands it every change of an account or a
 	// membership, and it writes the entries that the user list's and the partner tree's searches read.
 	SearchIndex = "search-index"
-	// Bootstrap creates the provider's first administrator on an operator's invoke (phctl bootstrap), in AWS,
-	// so the HMAC key and the table never leave it.
+	// Bootstrap creates the provider's first administrator, and resends an invited user's activation link, on an
+	// operator's invoke (phctl bootstrap, phctl resend-activation), in AWS, so the HMAC key and the table never
+	// leave it.
 	Bootstrap = "bootstrap"
+	// Events publishes the lifecycle events: the table's stream hands it every audit record inserted, and it
+	// puts those of package lifecycle's catalog on the stack's EventBridge bus.
+	Events = "lifecycle-events"
 )
 
 // BootstrapOutput is the stack output that names the bootstrap function: phctl finds the function of a stage by it.
@@ -123,6 +127,8 @@ type Function struct {
 	SendsSMS bool
 	// NeedsKey grants read access to the HMAC key secret.
 	NeedsKey bool
+	// PublishesEvents grants events:PutEvents on the stack's event bus, and names the bus and the events' source.
+	PublishesEvents bool
 }
 
 // Functions lists every function of the stack.
@@ -141,7 +147,8 @@ var Functions = []Function{
 	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: PartnerAccess, Description: "Partner access: Partner IDs, share links, invitations, answers, staff", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: SearchIndex, Description: "Keeps the search index of users and accounts from the table's stream", Trigger: Stream, TableActions: []string{BatchWriteItem}},
-	{Name: Bootstrap, Description: "Creates the provider account and its first administrator, on an operator's invoke", Trigger: Operator, TableActions: []string{GetItem, PutItem}},
+	{Name: Bootstrap, Description: "Creates the provider account and its first administrator, and resends activation links, on an operator's invoke", Trigger: Operator, TableActions: []string{GetItem, PutItem, UpdateItem}},
+	{Name: Events, Description: "Publishes lifecycle events to the event bus from the audit records in the table's stream", Trigger: Stream, PublishesEvents: true},
 }
 
 // Route is one HTTP route of the API.

@@ -35,6 +35,7 @@ var FindSources = StreamFilter{SKs: []string{AccountKey("").SK}, SKPrefixes: []s
 var StreamFilters = map[string]StreamFilter{
 	route.Mailer:      OutboxInserts,
 	route.SearchIndex: FindSources,
+	route.Events:      AuditInserts,
 }
 
 // Pattern is the EventBridge-style filter pattern used by Lambda event source mappings.
@@ -98,3 +99,7 @@ func stringKey(r events.DynamoDBEventRecord, attr string) (string, bool) {
 	}
 	return v.String(), true
 }
+
+// AuditInserts is the lifecycle-events function's filter: new audit records, each written in the transaction of
+// the change it describes.
+var AuditInserts = StreamFilter{EventNames: []string{"INSERT"}, SKPrefixes: []string{AuditPrefix}}

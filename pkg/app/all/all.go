@@ -16,6 +16,7 @@ import (
 	bootstrapfn "github.com/partnerhub/partnerhub/pkg/app/bootstrap"
 	"github.com/partnerhub/partnerhub/pkg/app/branding"
 	"github.com/partnerhub/partnerhub/pkg/app/health"
+	"github.com/partnerhub/partnerhub/pkg/app/lifecycleevents"
 	mailerfn "github.com/partnerhub/partnerhub/pkg/app/mailer"
 	"github.com/partnerhub/partnerhub/pkg/app/otp"
 	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
@@ -78,6 +79,8 @@ func (a *App) Handler(function string) (any, error) {
 		return a.SearchIndex()
 	case route.Bootstrap:
 		return a.BootstrapHandler()
+	case route.Events:
+		return a.LifecycleEvents()
 	}
 	return a.HTTP(function)
 }
@@ -112,6 +115,9 @@ func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.New(a.App
 
 // SearchIndex builds the handler of the search-index function.
 func (a *App) SearchIndex() (app.StreamHandler, error) { return searchindex.Handler(a.App) }
+
+// LifecycleEvents builds the handler of the lifecycle-events function.
+func (a *App) LifecycleEvents() (app.StreamHandler, error) { return lifecycleevents.Handler(a.App) }
 
 // Sweep builds the handler of the expiry-sweep function.
 func (a *App) Sweep() (app.ScheduleHandler, error) { return sweepfn.Handler(a.App) }

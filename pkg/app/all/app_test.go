@@ -52,6 +52,7 @@ func localConfig(key []byte) app.Config {
 		Env: "local", Table: "t", Region: "us-east-1", DynamoEndpoint: "http://127.0.0.1:1", SESEndpoint: "http://127.0.0.1:1",
 		Key: key, MailFrom: "x@example.com", PortalURL: "http://localhost:3000",
 		Origins: []string{"http://localhost:3000"}, LogLevel: "error",
+		EventBus: "PartnerHub-test", // lifecycle-events needs a bus (or app.WithEvents) to build
 	}
 }
 

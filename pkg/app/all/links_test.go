@@ -39,6 +39,7 @@ var links = map[string]struct {
 	route.PartnerAccess: {"partneraccess", nil, []string{"grant", "signin"}},
 	route.SearchIndex:   {"searchindex", nil, nil},
 	route.Bootstrap:     {"bootstrap", nil, []string{"onboarding"}},
+	route.Events:        {"lifecycleevents", nil, nil},
 }
 
 // TestEachFunctionLinksOnlyItsOwnCode reads the packages each function's binary links (go list -deps, with the

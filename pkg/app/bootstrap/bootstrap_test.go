@@ -17,7 +17,10 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/app/bootstrap"
+	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/invitation"
+	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/problem"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -37,6 +40,7 @@ type fixture struct {
 	name    string
 	handler bootstrap.Func
 	actions *actions
+	clock   *clock.Fake
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -50,11 +54,13 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	clk := clock.NewFake(platformtest.Start)
+	a.Clock = clk
 	h, err := bootstrap.Handler(a)
 	if err != nil {
 		t.Fatalf("the handler does not build without the HMAC key: %v", err)
 	}
-	return &fixture{Table: platformtest.TableOf(t, env, name), env: env, name: name, handler: h, actions: acts}
+	return &fixture{Table: platformtest.TableOf(t, env, name), env: env, name: name, handler: h, actions: acts, clock: clk}
 }
 
 // invoke hands the handler a payload as Lambda would.
@@ -109,6 +115,26 @@ func TestBootstrap(t *testing.T) {
 			t.Fatalf("second invoke: %+v %v", again, err)
 		}
 		f.Unchanged(before, "a repeated bootstrap")
+	})
+
+	t.Run("case=resend-activation", func(t *testing.T) {
+		resend := `{"action": "resend-activation", "email": "` + to + `"}`
+		before := f.Snapshot()
+		if got, err := f.invoke(resend); err != nil || got.Status != onboarding.ResendRateLimited || got.UserID != res.UserID {
+			t.Fatalf("resend at once: %+v %v", got, err)
+		}
+		f.Unchanged(before, "a rate-limited resend")
+		f.clock.Advance(invitation.ResendInterval)
+		got, err := f.invoke(resend)
+		if err != nil || got.Status != onboarding.ResendSent || got.UserID != res.UserID || got.Problem != nil {
+			t.Fatalf("resend: %+v %v", got, err)
+		}
+		if u := f.User(res.UserID); u.ActivationMessageID == msgs[0].ID {
+			t.Fatalf("the administrator still points at the first email: %+v", u)
+		}
+		if got, err := f.invoke(`{"action": "resend-activation", "email": "nobody@example.com"}`); err != nil || got.Status != onboarding.ResendNotFound {
+			t.Fatalf("resend to nobody: %+v %v", got, err)
+		}
 	})
 
 	t.Run("case=least privilege", func(t *testing.T) {
@@ -172,6 +198,8 @@ func TestBootstrapFailureSaysNothingOfItsCause(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	clk := clock.NewFake(platformtest.Start)
+	a.Clock = clk
 	h, err := bootstrap.Handler(a)
 	if err != nil {
 		t.Fatal(err)

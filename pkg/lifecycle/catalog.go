@@ -1,0 +1,141 @@
+package lifecycle
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/partnerhub/partnerhub/pkg/audit"
+)
+
+// Type is an event's detail-type. Integrators' rules match these strings: add new ones, never rename one.
+type Type string
+
+// The event types.
+const (
+	AccountCreated   Type = "Account Created"
+	AccountActivated Type = "Account Activated"
+	AccountDisabled  Type = "Account Disabled"
+	AccountEnabled   Type = "Account Enabled"
+
+	UserInvited   Type = "User Invited"
+	UserActivated Type = "User Activated"
+	UserRemoved   Type = "User Removed"
+	// TwoFactorChanged stands for every change of a user's two-factor settings; Detail.Change says which.
+	TwoFactorChanged Type = "Two-Factor Changed"
+	// EmailBounced is an email to a user that bounced (SES bounce feedback).
+	EmailBounced Type = "Email Bounced"
+
+	PartnerAccessInvited  Type = "Partner Access Invited"
+	PartnerAccessAccepted Type = "Partner Access Accepted"
+	PartnerAccessDeclined Type = "Partner Access Declined"
+	PartnerAccessRevoked  Type = "Partner Access Revoked"
+	PartnerAccessExpired  Type = "Partner Access Expired"
+)
+
+// Types lists every event type, for the schemas, the stack and the documentation.
+func Types() []Type {
+	return []Type{
+		AccountCreated, AccountActivated, AccountDisabled, AccountEnabled,
+		UserInvited, UserActivated, UserRemoved, TwoFactorChanged, EmailBounced,
+		PartnerAccessInvited, PartnerAccessAccepted, PartnerAccessDeclined, PartnerAccessRevoked, PartnerAccessExpired,
+	}
+}
+
+// Slug is the type in lower case with hyphens, "account-created": its schema's file name.
+func (t Type) Slug() string { return strings.ToLower(strings.ReplaceAll(string(t), " ", "-")) }
+
+// SchemaName is the type's schema name in the EventBridge schema registry, "partnerhub@AccountCreated".
+func (t Type) SchemaName() string {
+	return BaseSource + "@" + strings.NewReplacer(" ", "", "-", "").Replace(string(t))
+}
+
+// mapping is what an audit action becomes: its event type and, for a type that stands for several actions,
+// the change it names.
+type mapping struct {
+	Type   Type
+	Change string
+}
+
+// catalog maps the audit actions that are published, one line each; every other action stays internal.
+// EmailBounced's action (SES bounce feedback) is added here when that action exists.
+var catalog = map[audit.Action]mapping{
+	audit.AccountCreated:   {AccountCreated, ""},
+	audit.AccountActivated: {AccountActivated, ""},
+	audit.AccountDisabled:  {AccountDisabled, ""},
+	audit.AccountEnabled:   {AccountEnabled, ""},
+
+	audit.UserInvited:   {UserInvited, ""},
+	audit.UserActivated: {UserActivated, ""},
+	audit.UserRemoved:   {UserRemoved, ""},
+
+	audit.UserTwoFactorEnabled:       {TwoFactorChanged, "enabled"},
+	audit.UserTwoFactorDisabled:      {TwoFactorChanged, "disabled"},
+	audit.UserTwoFactorMethodChanged: {TwoFactorChanged, "method-changed"},
+	audit.UserTOTPEnrolled:           {TwoFactorChanged, "authenticator-added"},
+	audit.UserTOTPRemoved:            {TwoFactorChanged, "authenticator-removed"},
+	audit.UserRecoveryCodesReplaced:  {TwoFactorChanged, "recovery-codes-replaced"},
+
+	audit.GrantInvited:  {PartnerAccessInvited, ""},
+	audit.GrantAccepted: {PartnerAccessAccepted, ""},
+	audit.GrantDeclined: {PartnerAccessDeclined, ""},
+	audit.GrantRevoked:  {PartnerAccessRevoked, ""},
+	audit.GrantExpired:  {PartnerAccessExpired, ""},
+}
+
+// grantFields are the facts every partner access event carries: both sides of the grant.
+var grantFields = []string{"customerId", "customerName", "partnerAccountId", "partnerName"}
+
+// fields lists, per type, the audit details an event copies into Detail.Details. Anything else the audit record
+// holds (a token's id, a proof's kind, a masked mobile) stays in the audit log: an allow list, so a detail added
+// to an audit record later is never published by accident.
+var fields = map[Type][]string{
+	AccountCreated:        {"kind", "name", "parentId", "contactUserId"},
+	AccountDisabled:       {"name", "status"},
+	AccountEnabled:        {"name", "status"},
+	UserInvited:           {"roles"},
+	UserRemoved:           {"roles", "userDisabled"},
+	TwoFactorChanged:      {"from", "to"},
+	EmailBounced:          {"bounceType", "bounceSubType"},
+	PartnerAccessInvited:  grantFields,
+	PartnerAccessAccepted: append(slices.Clone(grantFields), "endsAt"),
+	PartnerAccessDeclined: grantFields,
+	PartnerAccessRevoked:  append(slices.Clone(grantFields), "by", "reason"),
+	PartnerAccessExpired:  append(slices.Clone(grantFields), "reason"),
+}
+
+// Fields lists the detail fields a type may carry, for its schema and the documentation.
+func (t Type) Fields() []string { return slices.Clone(fields[t]) }
+
+// Actions lists the audit actions published as events of type t, in catalog order.
+func (t Type) Actions() []audit.Action {
+	var out []audit.Action
+	for _, a := range slices.Sorted(maps.Keys(catalog)) {
+		if catalog[a].Type == t {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// FromAudit is the event an audit record is published as, with source; false for an action that is not
+// published.
+func FromAudit(e audit.Event, source string) (Event, bool) {
+	m, ok := catalog[e.Action]
+	if !ok {
+		return Event{}, false
+	}
+	d := Detail{
+		ID: e.ID, OccurredAt: e.At.UTC(), AccountID: e.AccountID, ActorID: e.ActorID,
+		TargetType: string(e.TargetType), TargetID: e.TargetID, Change: m.Change,
+	}
+	for _, k := range fields[m.Type] {
+		if v, ok := e.Details[k]; ok && v != "" {
+			if d.Details == nil {
+				d.Details = map[string]string{}
+			}
+			d.Details[k] = v
+		}
+	}
+	return Event{Source: source, Type: m.Type, Time: d.OccurredAt, Detail: d}, true
+}
