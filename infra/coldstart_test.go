@@ -318,7 +318,7 @@ func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 		if mails := testenv.Get(t).Emails(t, s.to); len(mails) != 1 {
 			t.Fatalf("%d emails sent for %s, want 1", len(mails), s.file)
 		}
-	case route.Schedule:
+	case route.Schedule, route.MailEvents:
 		if string(bytes.TrimSpace(out)) != "null" {
 			t.Fatalf("%s answered %s, want null", f.Name, out)
 		}

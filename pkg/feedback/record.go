@@ -18,6 +18,21 @@ const (
 	TypeDelivery  = "Delivery"
 )
 
+// DetailTypes maps each event type PartnerHub follows to the detail-type of the EventBridge event SES sends it in;
+// the stack's rule matches these, and the local stack names its simulated events with them.
+var DetailTypes = map[string]string{
+	TypeBounce:    "Email Bounced",
+	TypeComplaint: "Email Complaint Received",
+	TypeDelivery:  "Email Delivered",
+}
+
+// Source is the source of SES's events on EventBridge.
+const Source = "aws.ses"
+
+// TagConfigurationSet is the tag SES adds to every email sent through a configuration set, naming it; the stack's
+// rule matches it, so a stage receives only its own emails' events.
+const TagConfigurationSet = "ses:configuration-set"
+
 // Bounce types of a Bounce record. Only a Permanent bounce marks the address; a Transient one is SES giving up
 // on a mailbox that is full or a server that is down, which says nothing lasting about the address, and an
 // Undetermined one is SES not knowing.

@@ -33,6 +33,9 @@ const (
 	Stream
 	// Schedule functions run on a timer.
 	Schedule
+	// MailEvents functions receive the email service's events (bounces, complaints, deliveries) from EventBridge,
+	// asynchronously: a failed event is retried by Lambda, then kept in the failure queue.
+	MailEvents
 )
 
 // Timeout is how long Lambda lets a function of this trigger run, which the stack sets and the local stack
@@ -45,6 +48,8 @@ func (t Trigger) Timeout() time.Duration {
 		return 60 * time.Second
 	case Schedule:
 		return 120 * time.Second
+	case MailEvents:
+		return 30 * time.Second // one event: a few reads and a conditional write per recipient
 	}
 	return 10 * time.Second
 }
@@ -68,6 +73,8 @@ const (
 	// SearchIndex keeps the search index: the table's stream hands it every change of an account or a
 	// membership, and it writes the entries that the user list's and the partner tree's searches read.
 	SearchIndex = "search-index"
+	// MailFeedback records SES's bounces, complaints and deliveries on the users they concern (package feedback).
+	MailFeedback = "mail-feedback"
 )
 
 // DynamoDB actions a function may be granted. No function is granted a wildcard.
@@ -122,6 +129,7 @@ var Functions = []Function{
 	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: PartnerAccess, Description: "Partner access: Partner IDs, share links, invitations, answers, staff", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: SearchIndex, Description: "Keeps the search index of users and accounts from the table's stream", Trigger: Stream, TableActions: []string{BatchWriteItem}},
+	{Name: MailFeedback, Description: "Records SES bounces, complaints and deliveries on the users they concern", Trigger: MailEvents, TableActions: []string{GetItem, UpdateItem}},
 }
 
 // Route is one HTTP route of the API.

@@ -16,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/branding"
 	"github.com/partnerhub/partnerhub/pkg/app/health"
 	mailerfn "github.com/partnerhub/partnerhub/pkg/app/mailer"
+	"github.com/partnerhub/partnerhub/pkg/app/mailfeedback"
 	"github.com/partnerhub/partnerhub/pkg/app/otp"
 	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/app/profile"
@@ -75,6 +76,8 @@ func (a *App) Handler(function string) (any, error) {
 		return a.Sweep()
 	case route.SearchIndex:
 		return a.SearchIndex()
+	case route.MailFeedback:
+		return a.MailFeedback()
 	}
 	return a.HTTP(function)
 }
@@ -109,6 +112,9 @@ func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.New(a.App
 
 // SearchIndex builds the handler of the search-index function.
 func (a *App) SearchIndex() (app.StreamHandler, error) { return searchindex.Handler(a.App) }
+
+// MailFeedback builds the handler of the mail-feedback function.
+func (a *App) MailFeedback() (app.EventHandler, error) { return mailfeedback.Handler(a.App) }
 
 // Sweep builds the handler of the expiry-sweep function.
 func (a *App) Sweep() (app.ScheduleHandler, error) { return sweepfn.Handler(a.App) }
