@@ -180,7 +180,8 @@ func nonEmpty(parts ...string) []string {
 // MaxReason is the longest reason kept on a user.
 const MaxReason = 160
 
-var address = regexp.MustCompile(`[^\s<>"';,:()\[\]]+@[^\s<>"';,:()\[\]]+`)
+// address matches an email address, with the angle brackets around it if any.
+var address = regexp.MustCompile(`<?[^\s<>"';,:()\[\]]+@[^\s<>"';,:()\[\]]+>?`)
 
 // Sanitize is the reason a report gives, fit to show to administrators and keep on the user: addresses (a
 // remote server's diagnostic often repeats the recipient's) replaced by "<address>", control characters and

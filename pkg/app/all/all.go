@@ -27,6 +27,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/twofactor"
 	"github.com/partnerhub/partnerhub/pkg/app/users"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -104,11 +105,28 @@ func (a *App) Mux(function string) (httpapi.Mux, error) {
 	return mux, nil
 }
 
-// Mailer builds the handler of the mailer function.
-func (a *App) Mailer() (app.StreamHandler, error) { return mailerfn.Handler(a.App) }
+// Mailer builds the handler of the mailer function. Locally its emails to the test domains bounce or complain
+// (see ses).
+func (a *App) Mailer() (app.StreamHandler, error) { return mailerfn.HandlerWith(a.App, a.ses()) }
 
 // OutboxMailer builds the mailer itself, for the local stack's stream poller and for tests.
-func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.New(a.App) }
+func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.NewWith(a.App, a.ses()) }
+
+// ses is the mailer's SES client. Locally (the SES emulator, which delivers everything) it also plays the email
+// service's feedback: a recipient at local.BounceDomain bounces and one at local.ComplaintDomain complains, through
+// the mail-feedback function's own handler, as EventBridge would invoke it in AWS.
+func (a *App) ses() mailer.SES {
+	ses := mailerfn.SES(a.App)
+	if !a.Config.Local() {
+		return ses
+	}
+	feed, err := mailfeedback.Handler(a.App)
+	if err != nil {
+		return ses
+	}
+	return local.FeedbackSES{SES: ses, Feed: feed, Clock: a.Clock, Region: a.Config.Region, Account: "000000000000",
+		Log: a.Log.With("function", route.MailFeedback)}
+}
 
 // SearchIndex builds the handler of the search-index function.
 func (a *App) SearchIndex() (app.StreamHandler, error) { return searchindex.Handler(a.App) }
