@@ -127,6 +127,7 @@ func (t *Tx) PutUser(u user.User, onEmailTaken error) *Tx {
 // only if no one holds that address (else the commit fails with onTaken), the guard of from is deleted only while
 // it is still the user's. An address that differs only in case keeps its guard.
 func (t *Tx) MoveEmailGuard(userID, from, to string, onTaken error) *Tx {
+	t.emailTo = to
 	if table.Fold(from) == table.Fold(to) {
 		return t
 	}
@@ -181,6 +182,9 @@ func (s Store) UpdateUser(ctx context.Context, id string, rule func(u *user.User
 		next, ruled := read, s.Tx()
 		if err := rule(&next, ruled); err != nil {
 			return user.User{}, err
+		}
+		if next.Email != read.Email && ruled.emailTo != next.Email {
+			return user.User{}, fmt.Errorf("update user %s: the address changes only with its guard (Tx.MoveEmailGuard)", id)
 		}
 		write, changed, err := s.userWrite(read, next)
 		if err != nil {
