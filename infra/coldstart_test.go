@@ -144,7 +144,8 @@ type sample struct {
 }
 
 // sampleEvents maps each function to its sample events: an API event belongs to the function of its routeKey
-// (events/revoke-partner-access.json is the revoke function's), any other to the function it is named after.
+// (events/revoke-partner-access.json is the revoke function's), an SES event to mail-feedback, any other to the
+// function it is named after.
 func sampleEvents(t *testing.T) map[string][]sample {
 	files, err := filepath.Glob(filepath.Join("..", "events", "*.json"))
 	if err != nil || len(files) == 0 {
@@ -156,7 +157,7 @@ func sampleEvents(t *testing.T) map[string][]sample {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var head struct{ RouteKey string }
+		var head struct{ RouteKey, Source string }
 		if err := json.Unmarshal(raw, &head); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
@@ -167,6 +168,9 @@ func sampleEvents(t *testing.T) map[string][]sample {
 				t.Fatalf("%s: no route %q", file, head.RouteKey)
 			}
 			fn = r.Function
+		}
+		if head.Source == "aws.ses" { // events/mail-feedback-complaint.json and the like
+			fn = route.MailFeedback
 		}
 		out[fn] = append(out[fn], sample{file: filepath.Base(file), raw: raw, to: testenv.UniqueEmail(t, "coldstart")})
 	}
