@@ -129,7 +129,7 @@ func (s *Service) decide(ctx context.Context, a actor.Actor, u *user.User, tx *d
 			v.Add("email", field.CodeNotAllowed, "Only the address of a user who has not activated yet can be corrected.")
 		case readdressed && req.Roles != nil:
 			v.Add("email", field.CodeNotAllowed, "Correct the address and change the roles in two requests.")
-		case v.Has("email"):
+		case !readdressed: // invalid, or the same address (whatever its case): nothing changes
 			email = u.Email
 		}
 	}
