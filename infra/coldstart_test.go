@@ -152,7 +152,8 @@ type sample struct {
 }
 
 // sampleEvents maps each function to its sample events: an API event belongs to the function of its routeKey
-// (events/revoke-partner-access.json is the revoke function's), any other to the function it is named after.
+// (events/revoke-partner-access.json is the revoke function's), an SES event to mail-feedback, any other to the
+// function it is named after.
 func sampleEvents(t *testing.T) map[string][]sample {
 	files, err := filepath.Glob(filepath.Join("..", "events", "*.json"))
 	if err != nil || len(files) == 0 {
@@ -164,7 +165,7 @@ func sampleEvents(t *testing.T) map[string][]sample {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var head struct{ RouteKey string }
+		var head struct{ RouteKey, Source string }
 		if err := json.Unmarshal(raw, &head); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
@@ -175,6 +176,9 @@ func sampleEvents(t *testing.T) map[string][]sample {
 				t.Fatalf("%s: no route %q", file, head.RouteKey)
 			}
 			fn = r.Function
+		}
+		if head.Source == "aws.ses" { // events/mail-feedback-complaint.json and the like
+			fn = route.MailFeedback
 		}
 		out[fn] = append(out[fn], sample{file: filepath.Base(file), raw: raw, to: testenv.UniqueEmail(t, "coldstart")})
 	}
@@ -339,7 +343,7 @@ func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 		if mails := testenv.Get(t).Emails(t, s.to); len(mails) != 1 {
 			t.Fatalf("%d emails sent for %s, want 1", len(mails), s.file)
 		}
-	case route.Schedule:
+	case route.Schedule, route.MailEvents:
 		if string(bytes.TrimSpace(out)) != "null" {
 			t.Fatalf("%s answered %s, want null", f.Name, out)
 		}

@@ -86,6 +86,7 @@ func TestLeastPrivilege(t *testing.T) {
 						events = append(events, a)
 					case a == "xray:PutTraceSegments" || a == "xray:PutTelemetryRecords":
 					case f.Trigger == route.Stream && streamAction(a, s.Resources, tableID, queueID):
+					case f.Trigger == route.MailEvents && failureAction(a, s.Resources, queueID):
 					default:
 						t.Errorf("unexpected %s on %v", a, s.Resources)
 					}
@@ -134,6 +135,16 @@ func streamAction(a string, resources []any, tableID, queueID string) bool {
 		return all(func(r any) bool { return sameAtt(r, tableID, "StreamArn") })
 	case "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl":
 		return all(func(r any) bool { return sameAtt(r, queueID, "Arn") })
+	}
+	return false
+}
+
+// failureAction reports whether a is what an asynchronously invoked function needs to send a failed event to the
+// failure queue (its on-failure destination).
+func failureAction(a string, resources []any, queueID string) bool {
+	switch a {
+	case "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl":
+		return len(resources) > 0 && !slices.ContainsFunc(resources, func(r any) bool { return !sameAtt(r, queueID, "Arn") })
 	}
 	return false
 }

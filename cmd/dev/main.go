@@ -227,6 +227,7 @@ func banner(w io.Writer, s *local.Settings, missing []string) {
 	fmt.Fprintf(w, "  mailbox         %s\n", s.MailboxURL())
 	fmt.Fprintf(w, "  texts (SMS)     %s%s\n", s.PortalURL(), local.SMSPath)
 	fmt.Fprintf(w, "  events          %s%s\n", s.PortalURL(), local.EventsPath)
+	fmt.Fprintf(w, "  email feedback  any address @%s bounces, @%s complains\n", local.BounceDomain, local.ComplaintDomain)
 	fmt.Fprintf(w, "  table           %s on %s\n", s.Table, s.DynamoURL())
 	fmt.Fprintf(w, "  data            %s (delete it, or run `make clean`, to start afresh)\n", s.DataDir)
 	if len(missing) > 0 {

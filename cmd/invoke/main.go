@@ -185,6 +185,16 @@ func invoke(ctx context.Context, a *all.App, fn string, raw []byte) (any, error)
 			return nil, err
 		}
 		return h(ctx, raw) // the payload as the operator sent it: the handler decodes it strictly
+	case route.MailEvents:
+		var ev events.EventBridgeEvent
+		if err := decode(raw, &ev, func() bool { return ev.Source == "aws.ses" && len(ev.Detail) > 0 }, "an SES event from EventBridge (source aws.ses, with its detail)"); err != nil {
+			return nil, err
+		}
+		h, err := a.MailFeedback()
+		if err != nil {
+			return nil, err
+		}
+		return nil, h(ctx, ev) // an asynchronous function returns nothing: Lambda reports null
 	}
 	return nil, fmt.Errorf("function %s has no trigger invoke knows", fn)
 }

@@ -11,3 +11,7 @@ type StreamHandler func(ctx context.Context, ev events.DynamoDBEvent) (events.Dy
 
 // ScheduleHandler handles a scheduled event.
 type ScheduleHandler func(ctx context.Context, ev events.EventBridgeEvent) error
+
+// EventHandler handles one event from EventBridge other than a schedule (the email service's events). An error
+// asks Lambda to retry it; past the retries it goes to the failure queue.
+type EventHandler func(ctx context.Context, ev events.EventBridgeEvent) error

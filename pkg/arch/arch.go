@@ -35,6 +35,7 @@ var Packages = map[string]Layer{
 	// The use cases: one per area of the product.
 	"onboarding": UseCase, "signin": UseCase, "tree": UseCase, "member": UseCase, "brand": UseCase,
 	"profile": UseCase, "twofactor": UseCase, "reset": UseCase, "grant": UseCase,
+	"feedback": UseCase,
 
 	// The adapters: the edges of the system.
 	"table": Adapter, "dynamo": Adapter, "ratelimit": Adapter, "httpapi": Adapter, "problem": Adapter,

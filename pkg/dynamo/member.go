@@ -71,6 +71,14 @@ func (t *Tx) RenameMember(m user.Membership, name string, onFail error) *Tx {
 	return t.addMemberItems(items, err, onFail)
 }
 
+// CopyMemberContact adds the copies of a user's new name and address onto one of their memberships, read as m,
+// which moves it to its new places in its account's user list; onFail is what it means if the membership is gone
+// or changed since it was read.
+func (t *Tx) CopyMemberContact(m user.Membership, name, email string, onFail error) *Tx {
+	items, err := changeMember(t.table, m, changeOf(m, func(n *user.Membership) { n.UserName, n.UserEmail = name, email }))
+	return t.addMemberItems(items, err, onFail)
+}
+
 // versionIs is the condition that an item's version is still v; an item written without a version is at 0.
 func versionIs(v int) (string, map[string]types.AttributeValue) {
 	if v == 0 {

@@ -26,6 +26,8 @@ type Tx struct {
 	items []types.TransactWriteItem
 	fails []error
 	err   error
+	// emailTo is the address MoveEmailGuard moved a guard to: the one change of a user's address UpdateUser writes.
+	emailTo string
 }
 
 // Tx starts a transaction on the store's table.

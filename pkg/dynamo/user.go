@@ -123,6 +123,28 @@ func (t *Tx) PutUser(u user.User, onEmailTaken error) *Tx {
 	return t.PutItem(guard, onEmailTaken).PutItem(item, nil) // a fresh random id: no meaning
 }
 
+// MoveEmailGuard adds the move of a user's address guard from one address to another: the guard of to is written
+// only if no one holds that address (else the commit fails with onTaken), the guard of from is deleted only while
+// it is still the user's. An address that differs only in case keeps its guard.
+func (t *Tx) MoveEmailGuard(userID, from, to string, onTaken error) *Tx {
+	t.emailTo = to
+	if table.Fold(from) == table.Fold(to) {
+		return t
+	}
+	guard, err := EmailGuardItem(to, userID)
+	if err != nil {
+		t.Fail(fmt.Errorf("encode email guard: %w", err))
+		return t
+	}
+	t.Add(types.TransactWriteItem{Delete: &types.Delete{
+		TableName:                 aws.String(t.table),
+		Key:                       table.EmailGuard(from).AV(),
+		ConditionExpression:       aws.String("userId = :u"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":u": S(userID)},
+	}}, ErrUserStale)
+	return t.PutItem(guard, onTaken)
+}
+
 // PutMembership adds the write of a new membership, with its role entries if it holds several roles; onFail is
 // what it means if the user is a member of the account already.
 func (t *Tx) PutMembership(m user.Membership, onFail error) *Tx {
@@ -148,8 +170,9 @@ const userAttempts = 4
 // fault.ErrNotFound; an error of the rule, or any other meaning of a failed item, is returned as it is. A rule
 // that changes nothing and adds nothing writes nothing.
 //
-// The rule may change anything but the id, the email address, the creation time and the version. It answers the
-// user as written.
+// The rule may change anything but the id, the creation time and the version; it changes the email address only
+// together with the move of its guard (Tx.MoveEmailGuard) and of the memberships' copies (Tx.CopyMemberContact).
+// It answers the user as written.
 func (s Store) UpdateUser(ctx context.Context, id string, rule func(u *user.User, tx *Tx) error) (user.User, error) {
 	for range userAttempts {
 		read, err := s.User(ctx, id)
@@ -159,6 +182,9 @@ func (s Store) UpdateUser(ctx context.Context, id string, rule func(u *user.User
 		next, ruled := read, s.Tx()
 		if err := rule(&next, ruled); err != nil {
 			return user.User{}, err
+		}
+		if next.Email != read.Email && ruled.emailTo != next.Email {
+			return user.User{}, fmt.Errorf("update user %s: the address changes only with its guard (Tx.MoveEmailGuard)", id)
 		}
 		write, changed, err := s.userWrite(read, next)
 		if err != nil {
@@ -183,8 +209,8 @@ func (s Store) UpdateUser(ctx context.Context, id string, rule func(u *user.User
 // userWrite is the versioned update of a user read as old that makes them next: the attributes that differ are
 // set or removed, and the version moves on. changed reports whether any attribute but the version differs.
 func (s Store) userWrite(old, next user.User) (tx *Tx, changed bool, err error) {
-	if next.ID != old.ID || next.Email != old.Email || !next.CreatedAt.Equal(old.CreatedAt) || next.Version != old.Version {
-		return nil, false, fmt.Errorf("update user %s: the id, email, creation time and version do not change here", old.ID)
+	if next.ID != old.ID || !next.CreatedAt.Equal(old.CreatedAt) || next.Version != old.Version {
+		return nil, false, fmt.Errorf("update user %s: the id, creation time and version do not change here", old.ID)
 	}
 	was, err := attributevalue.MarshalMap(old)
 	if err != nil {

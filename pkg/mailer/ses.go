@@ -72,7 +72,7 @@ func (m *Mailer) send(ctx context.Context, msg outbox.Message, c Content) (strin
 				Text: &sestypes.Content{Data: aws.String(c.Text), Charset: utf8},
 			},
 		}},
-		EmailTags: []sestypes.MessageTag{{Name: aws.String("template"), Value: aws.String(tagValue(msg.Template))}},
+		EmailTags: tags(msg),
 	}
 	if m.c.ConfigurationSet != "" {
 		in.ConfigurationSetName = aws.String(m.c.ConfigurationSet)
@@ -82,6 +82,21 @@ func (m *Mailer) send(ctx context.Context, msg outbox.Message, c Content) (strin
 		return "", err
 	}
 	return aws.ToString(out.MessageId), nil
+}
+
+// tags are the email's SES tags, which SES repeats in every bounce, complaint and delivery event about it: the
+// template, and the outbox message and the user it was sent to (package feedback's TagMessage and TagUser), so
+// that the feedback names the user without a lookup by address. Names match feedback's constants; this package
+// does not import a use case.
+func tags(msg outbox.Message) []sestypes.MessageTag {
+	out := []sestypes.MessageTag{{Name: aws.String("template"), Value: aws.String(tagValue(msg.Template))}}
+	if msg.ID != "" {
+		out = append(out, sestypes.MessageTag{Name: aws.String("messageId"), Value: aws.String(tagValue(msg.ID))})
+	}
+	if msg.UserID != "" {
+		out = append(out, sestypes.MessageTag{Name: aws.String("userId"), Value: aws.String(tagValue(msg.UserID))})
+	}
+	return out
 }
 
 // tagValue keeps an SES tag value to the characters SES accepts.

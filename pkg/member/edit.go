@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
@@ -14,6 +16,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/invitation"
 	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/token"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
@@ -22,6 +25,10 @@ type EditRequest struct {
 	Name   *string `json:"name"`
 	Phone  *string `json:"phone"`  // "" removes it
 	Mobile *string `json:"mobile"` // "" removes it
+	// Email corrects the address of a user who has not activated yet (an address that bounced, or a typo): what
+	// the email service reported about the old one is cleared, the pending activation link (sent to the old
+	// address) stops working, and a resend may follow at once. A registered user's login does not change here.
+	Email *string `json:"email"`
 	// Roles are the user's new roles in AccountID: the account the caller acts in unless it names another one
 	// whose users it manages.
 	Roles     *[]string `json:"roles"`
@@ -38,6 +45,7 @@ var (
 		"An account always keeps at least one administrator: make someone else an administrator first.")
 	errStale        = fault.New(fault.ErrStaleVersion, "stale-version", "Someone else changed this user first; reload and try again.")
 	errEditConflict = fault.New(fault.ErrConflict, "conflict", "The user changed while being edited; try again.")
+	errAddressTaken = fault.New(fault.ErrConflict, "email-taken", "Another user already has this email address.")
 )
 
 // Edit changes a user's name and phone numbers and their roles in one account. The caller needs
@@ -70,6 +78,8 @@ func (s *Service) Edit(ctx context.Context, a actor.Actor, userID string, req Ed
 		return Row{}, errStale
 	case errors.Is(err, dynamo.ErrUserStale):
 		return Row{}, errEditConflict
+	case errors.Is(err, errAddressTaken):
+		return Row{}, errAddressTaken
 	case err != nil:
 		return Row{}, err
 	}
@@ -111,6 +121,18 @@ func (s *Service) decide(ctx context.Context, a actor.Actor, u *user.User, tx *d
 	if req.Mobile != nil {
 		mobile = field.Phone(v, "mobile", *req.Mobile)
 	}
+	email := u.Email
+	if req.Email != nil {
+		email = field.Email(v, "email", *req.Email)
+		switch readdressed := !v.Has("email") && !strings.EqualFold(email, u.Email); {
+		case readdressed && u.Status != user.Invited:
+			v.Add("email", field.CodeNotAllowed, "Only the address of a user who has not activated yet can be corrected.")
+		case readdressed && req.Roles != nil:
+			v.Add("email", field.CodeNotAllowed, "Correct the address and change the roles in two requests.")
+		case !readdressed: // invalid, or the same address (whatever its case): nothing changes
+			email = u.Email
+		}
+	}
 	var (
 		acc   account.Account
 		m     user.Membership
@@ -135,8 +157,8 @@ func (s *Service) decide(ctx context.Context, a actor.Actor, u *user.User, tx *d
 	} else if req.AccountID != "" {
 		v.Add("accountId", field.CodeNotAllowed, "Name an account only to change roles in it.")
 	}
-	if req.Name == nil && req.Phone == nil && req.Mobile == nil && req.Roles == nil && len(v.Fields) == 0 {
-		v.Add("body", codeEmpty, "Send at least one of name, phone, mobile and roles.")
+	if req.Name == nil && req.Phone == nil && req.Mobile == nil && req.Email == nil && req.Roles == nil && len(v.Fields) == 0 {
+		v.Add("body", codeEmpty, "Send at least one of name, phone, mobile, email and roles.")
 	}
 	if err := v.Err(); err != nil {
 		return edit{}, err
@@ -170,6 +192,14 @@ func (s *Service) decide(ctx context.Context, a actor.Actor, u *user.User, tx *d
 			}
 		}
 	}
+	if email != u.Email {
+		if err := s.readdress(ctx, u, tx, name, email); err != nil {
+			return edit{}, err
+		}
+		details["email"] = "changed"
+		renamed = false // readdress copied the name too
+		u.Name = name
+	}
 	if name != u.Name || phone != u.Phone || mobile != u.Mobile {
 		details["contact"] = "changed"
 		if renamed {
@@ -190,6 +220,32 @@ func (s *Service) decide(ctx context.Context, a actor.Actor, u *user.User, tx *d
 	tx.Audit(audit.Event{ID: secret.NewID(), AccountID: e.eventAccount, At: s.clock.Now(), ActorID: a.UserID,
 		Action: audit.UserUpdated, TargetType: audit.TargetUser, TargetID: u.ID, Details: details})
 	return e, nil
+}
+
+// readdress adds to tx what gives an invited user u a new address: the guard moves (errAddressTaken if another user
+// has the address), every membership copies the address (and name), the pending activation link dies, and u
+// forgets what the email service said about the old address (user.ChangeEmail) and the last activation email,
+// which went to the old address, so that a resend to the new address may follow at once.
+func (s *Service) readdress(ctx context.Context, u *user.User, tx *dynamo.Tx, name, email string) error {
+	memberships, err := s.store.Memberships(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	tx.MoveEmailGuard(u.ID, u.Email, email, errAddressTaken)
+	for _, m := range memberships {
+		tx.CopyMemberContact(m, name, email, dynamo.ErrUserStale)
+	}
+	if u.ActivationTokenID != "" {
+		switch old, err := s.store.Token(ctx, u.ActivationTokenID); {
+		case err == nil && old.Status == token.Pending:
+			tx.ReplaceToken(old.ID, s.clock.Now(), dynamo.ErrUserStale)
+		case err != nil && !errors.Is(err, fault.ErrNotFound):
+			return err
+		}
+	}
+	u.ChangeEmail(email)
+	u.ActivationTokenID, u.ActivationSentAt, u.ActivationMessageID = "", time.Time{}, ""
+	return nil
 }
 
 // changeRoles adds to tx what gives m new roles (and, with a non-empty name, renames it); it adds nothing and

@@ -74,8 +74,9 @@ func TestEditContact(t *testing.T) {
 		fields []string
 	}{
 		{"case=empty name", m.tok, rita.ID, map[string]any{"name": " "}, 400, "validation", []string{"name:required"}},
-		{"case=bad numbers and an unknown field", m.tok, rita.ID, map[string]any{"phone": "x", "mobile": "1", "email": "new@example.com"}, 400, "validation",
-			[]string{"email:unknown_field", "mobile:invalid", "phone:invalid"}},
+		// A registered user's address is their login: only an invited user's can be corrected.
+		{"case=bad numbers and a registered user's address", m.tok, rita.ID, map[string]any{"phone": "x", "mobile": "1", "email": "new@example.com"}, 400, "validation",
+			[]string{"email:not_allowed", "mobile:invalid", "phone:invalid"}},
 		{"case=nothing to change", m.tok, rita.ID, map[string]any{}, 400, "validation", []string{"body:empty"}},
 		{"case=an account without roles", m.tok, rita.ID, map[string]any{"name": "R", "accountId": customer.ID}, 400, "validation", []string{"accountId:not_allowed"}},
 		{"case=stale version", m.tok, rita.ID, map[string]any{"name": "R", "version": rita.Version}, 409, "stale-version", nil},

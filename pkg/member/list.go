@@ -22,6 +22,9 @@ type Row struct {
 	LastLoginAt    *time.Time     `json:"lastLoginAt"`
 	LastLoginError *string        `json:"lastLoginError"`
 	TwoFactor      user.TwoFactor `json:"twoFactor"`
+	// EmailStatus is set when the address bounced or its owner complained (the list shows only what needs an
+	// administrator's attention; the status check shows deliveries too), from the user item the page reads anyway.
+	EmailStatus *EmailStatus `json:"emailStatus"`
 }
 
 // UserList is the answer of GET /v1/accounts/{id}/users: one page of rows, and the cursor of the next page
@@ -140,6 +143,9 @@ func rowOf(r dynamo.MemberRow, u user.User) Row {
 	if u.LastLoginError != "" {
 		e := u.LastLoginError
 		out.LastLoginError = &e
+	}
+	if u.Undeliverable() {
+		out.EmailStatus = emailStatusOf(u)
 	}
 	return out
 }

@@ -28,9 +28,28 @@ type StatusCheck struct {
 	LockedUntil      *time.Time     `json:"lockedUntil"`
 	TwoFactor        user.TwoFactor `json:"twoFactor"`
 	// LastActivationEmail is the latest activation email and what became of it; null if none was sent.
-	LastActivationEmail *ActivationEmail   `json:"lastActivationEmail"`
-	Memberships         []StatusMembership `json:"memberships"`
-	Version             int                `json:"version"`
+	LastActivationEmail *ActivationEmail `json:"lastActivationEmail"`
+	// EmailStatus is what the email service last reported about the address: bounced (a hard bounce),
+	// complained (marked as spam) or delivered, with its time and a short reason; null when it reported nothing
+	// since the address was set. Activation emails are not resent to a bounced or complained address.
+	EmailStatus *EmailStatus       `json:"emailStatus"`
+	Memberships []StatusMembership `json:"memberships"`
+	Version     int                `json:"version"`
+}
+
+// EmailStatus is the email service's last report about a user's address.
+type EmailStatus struct {
+	Status string    `json:"status"` // bounced, complained or delivered (user.EmailBounced, ...)
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// emailStatusOf is the user's EmailStatus, nil if none.
+func emailStatusOf(u user.User) *EmailStatus {
+	if u.EmailState == nil {
+		return nil
+	}
+	return &EmailStatus{Status: u.EmailState.State, At: u.EmailState.At.UTC(), Reason: u.EmailState.Reason}
 }
 
 // Delivery states of an activation email.
@@ -74,7 +93,7 @@ func (s *Service) Status(ctx context.Context, a actor.Actor, userID string) (Sta
 		ID: u.ID, Name: u.Name, Email: u.Email, Phone: u.Phone, Mobile: u.Mobile,
 		Registered: u.Registered(), Status: u.Status.Registration(),
 		LastLoginAt: timeOrNil(u.LastLoginAt), TwoFactor: u.TwoFactor,
-		Locked: u.Locked(now), Memberships: []StatusMembership{}, Version: u.Version,
+		Locked: u.Locked(now), Memberships: []StatusMembership{}, Version: u.Version, EmailStatus: emailStatusOf(u),
 	}
 	if u.LastLoginError != "" {
 		e := u.LastLoginError

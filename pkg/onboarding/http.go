@@ -29,6 +29,7 @@ func (s *Service) SignupMux() httpapi.Mux {
 //	GET  /v1/activations/{token}   → 200 LinkInfo | 404 link-invalid | 410 link-used, link-replaced, link-expired
 //	POST /v1/activations/{token}   ActivateRequest → 200 Activated | 400 | 404 | 410
 //	POST /v1/activation-emails     ResendRequest → 202 {"results": [ResendResult]}
+//	                               | 409 email-bounced, email-complained (one user named, whose address cannot take mail)
 //
 // The resend answers 202 Accepted, as every resend endpoint does (DESIGN §5): the emails leave through the
 // outbox after the answer. Its body still lists the outcome for each user.

@@ -30,7 +30,31 @@ const (
 	ResendNotInvited  = "not_invited"  // the user has already activated (or was disabled): nothing to resend
 	ResendNotFound    = "not_found"    // no such user, or not one the actor administers
 	ResendRateLimited = "rate_limited" // an activation email went out less than ResendInterval ago
+	// ResendBounced and ResendComplained: the user's address bounced permanently, or its owner reported an email
+	// as spam (user.Undeliverable); nothing is sent until the address changes or an email to it is delivered.
+	ResendBounced    = "email_bounced"
+	ResendComplained = "email_complained"
 )
+
+// Problems of a resend that names a single user whose address cannot take mail: such a request gets the problem
+// rather than a list of one result, so the portal can say why.
+var (
+	errBounced = fault.New(fault.ErrConflict, "email-bounced",
+		"This user's email address bounced: no email is sent to it. Correct the address first.")
+	errComplained = fault.New(fault.ErrConflict, "email-complained",
+		"This user reported our email as spam: no email is sent to them. Correct the address, or ask them to, first.")
+)
+
+// undeliverable is the resend outcome of a user whose address cannot take mail, or "".
+func undeliverable(u user.User) string {
+	switch {
+	case !u.Undeliverable():
+		return ""
+	case u.EmailState.State == user.EmailComplained:
+		return ResendComplained
+	}
+	return ResendBounced
+}
 
 // ResendRequest is the body of POST /v1/activation-emails.
 type ResendRequest struct {
@@ -63,7 +87,9 @@ type ResendResult struct {
 // resendWorkers bounds how many users one request handles at once.
 const resendWorkers = 8
 
-// Resend sends new activation links to invited users, one result per distinct user id, in the order given.
+// Resend sends new activation links to invited users, one result per distinct user id, in the order given. A user
+// whose address bounced or complained gets nothing (email_bounced, email_complained; a request naming only that
+// user is refused with the email-bounced or email-complained problem), and nothing about them changes.
 // A new link replaces the old one, which stops working, and its 72 hours start again. The actor must be allowed
 // to manage users (or to edit accounts, for an account's point of contact) in an account at or above the
 // user's home account; users outside that are reported not_found, so the answer reveals nothing about them.
@@ -111,6 +137,14 @@ func (s *Service) Resend(ctx context.Context, a actor.Actor, req ResendRequest) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if len(results) == 1 {
+		switch results[0].Status {
+		case ResendBounced:
+			return nil, errBounced
+		case ResendComplained:
+			return nil, errComplained
+		}
+	}
 	return results, nil
 }
 
@@ -142,6 +176,9 @@ func (s *Service) resendOne(ctx context.Context, userID string, may func(user.Us
 			return nil
 		case u.Status != user.Invited:
 			status = ResendNotInvited
+			return nil
+		case undeliverable(*u) != "":
+			status = undeliverable(*u)
 			return nil
 		}
 		now := s.clock.Now()

@@ -36,6 +36,9 @@ const (
 	// Operator functions are invoked directly (lambda:InvokeFunction) by an operator's own AWS credentials, as
 	// phctl does: no route, no event source and no resource policy, so nobody else can call them.
 	Operator
+	// MailEvents functions receive the email service's events (bounces, complaints, deliveries) from EventBridge,
+	// asynchronously: a failed event is retried by Lambda, then kept in the failure queue.
+	MailEvents
 )
 
 // Timeout is how long Lambda lets a function of this trigger run, which the stack sets and the local stack
@@ -49,6 +52,8 @@ func (t Trigger) Timeout() time.Duration {
 		return 60 * time.Second
 	case Schedule:
 		return 120 * time.Second
+	case MailEvents:
+		return 30 * time.Second // one event: a few reads and a conditional write per recipient
 	}
 	return 10 * time.Second
 }
@@ -79,6 +84,8 @@ const (
 	// Events publishes the lifecycle events: the table's stream hands it every audit record inserted, and it
 	// puts those of package lifecycle's catalog on the stack's EventBridge bus.
 	Events = "lifecycle-events"
+	// MailFeedback records SES's bounces, complaints and deliveries on the users they concern (package feedback).
+	MailFeedback = "mail-feedback"
 )
 
 // BootstrapOutput is the stack output that names the bootstrap function: phctl finds the function of a stage by it.
@@ -149,6 +156,7 @@ var Functions = []Function{
 	{Name: SearchIndex, Description: "Keeps the search index of users and accounts from the table's stream", Trigger: Stream, TableActions: []string{BatchWriteItem}},
 	{Name: Bootstrap, Description: "Creates the provider account and its first administrator, and resends activation links, on an operator's invoke", Trigger: Operator, TableActions: []string{GetItem, PutItem, UpdateItem}},
 	{Name: Events, Description: "Publishes lifecycle events to the event bus from the audit records in the table's stream", Trigger: Stream, PublishesEvents: true},
+	{Name: MailFeedback, Description: "Records SES bounces, complaints and deliveries on the users they concern", Trigger: MailEvents, TableActions: []string{GetItem, UpdateItem}},
 }
 
 // Route is one HTTP route of the API.

@@ -21,10 +21,14 @@ const (
 	GrantsRevoked   Name = "GrantsRevoked"   // a grant was revoked by the customer or ended by the partner
 	EmailsSent      Name = "EmailsSent"      // the mailer handed a message to SES (or SMS) and recorded it sent
 	EmailsFailed    Name = "EmailsFailed"    // the mailer gave a message up and recorded it failed
+	// EmailsBounced and EmailsComplained count the email service's reports of a hard bounce and of a complaint,
+	// once each, when package feedback records them on the user (a repeated or stale report is not counted).
+	EmailsBounced    Name = "EmailsBounced"
+	EmailsComplained Name = "EmailsComplained"
 )
 
 // Names lists every event, for a dashboard or a test that wants them all.
-var Names = []Name{AccountsCreated, Activations, SignIns, OTPFailures, Lockouts, GrantsAccepted, GrantsRevoked, EmailsSent, EmailsFailed}
+var Names = []Name{AccountsCreated, Activations, SignIns, OTPFailures, Lockouts, GrantsAccepted, GrantsRevoked, EmailsSent, EmailsFailed, EmailsBounced, EmailsComplained}
 
 // Counter counts one occurrence of a business event. It must not fail the change it counts: a counter that cannot
 // write drops the count (metrics are best effort; the audit trail is the record).

@@ -67,6 +67,10 @@ type User struct {
 	// ActivationMessageID is the outbox message of the last activation email, for the status check.
 	ActivationMessageID string `dynamodbav:"activationMessageId,omitempty"`
 
+	// EmailState is what the email service last reported about the address (bounced, complained, delivered);
+	// nil until it reports anything, and again once the address changes. Package feedback writes it.
+	EmailState *EmailState `dynamodbav:"emailState,omitempty"`
+
 	LastLoginAt    time.Time `dynamodbav:"lastLoginAt,omitempty"`
 	LastLoginError string    `dynamodbav:"lastLoginError,omitempty"`
 	LastLoginErrAt time.Time `dynamodbav:"lastLoginErrorAt,omitempty"`

@@ -12,6 +12,7 @@ const inputs = { name: "u-name", email: "u-email", phone: "u-phone", mobile: "u-
 // Problems the server names without a field, shown next to the field they are about.
 const slugFields = {
   "already-member": "email",
+  "email-taken": "email",
   "user-disabled": "email",
   "role-not-assignable": "roles",
   "cannot-raise-own-roles": "roles",
@@ -25,7 +26,7 @@ export function createUserForms({ account, roles, onDone }) {
   const form = $("user-form");
   const alertBox = $("user-alert");
   const accountName = account.name || "this account";
-  const edit = { row: null, version: undefined, numbersKnown: false, phone: "", mobile: "", kept: [] };
+  const edit = { row: null, version: undefined, numbersKnown: false, phone: "", mobile: "", kept: [], emailEditable: false };
   let mode = "add";
   let returnTo = null;
 
@@ -109,8 +110,14 @@ export function createUserForms({ account, roles, onDone }) {
       // The form still works without them: the server then does not check the version.
     }
     $("user-title").textContent = `Edit ${row.name}`;
-    $("user-hint").textContent = `${row.email} · the email address is the login and cannot be changed here.`;
-    $("u-email-field").hidden = true;
+    // The address of someone who has not registered yet can be corrected (one that bounced, a typo): their
+    // pending link stops working, and a new one can be sent at once. A registered person's login stays.
+    edit.emailEditable = row.status === "unregistered";
+    $("user-hint").textContent = edit.emailEditable
+      ? "Correcting the email address stops the link already sent; send a new activation link afterwards."
+      : `${row.email} · the email address is the login and cannot be changed here.`;
+    $("u-email-field").hidden = !edit.emailEditable;
+    $("u-email").value = edit.emailEditable ? row.email || "" : "";
     $("u-numbers-hint").hidden = edit.numbersKnown;
     $("u-name").value = row.name || "";
     $("u-save").textContent = "Save changes";
@@ -123,7 +130,7 @@ export function createUserForms({ account, roles, onDone }) {
   function check() {
     const errors = [];
     if (!$("u-name").value.trim()) errors.push([$("u-name"), "Enter the person's full name."]);
-    if (mode === "add") {
+    if (mode === "add" || edit.emailEditable) {
       const email = $("u-email").value.trim();
       if (!email) errors.push([$("u-email"), "Enter the person's email address."]);
       else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push([$("u-email"), "Enter an email address like name@example.com."]);
@@ -188,9 +195,12 @@ export function createUserForms({ account, roles, onDone }) {
       // Without the numbers on file, an empty field means "keep", never "remove".
       if (edit.numbersKnown ? value !== edit[field] : value) body[field] = value;
     }
+    const email = $("u-email").value.trim();
+    if (edit.emailEditable && email.toLowerCase() !== String(row.email || "").toLowerCase()) body.email = email;
     if (!Object.keys(body).length) return `Nothing changed for ${row.name}.`;
     if (edit.version !== undefined) body.version = edit.version;
     const { data } = await patch(`/v1/users/${encodeURIComponent(row.id)}`, body);
+    if (body.email) return `Saved the changes to ${data?.name || name}. Their email address is now ${body.email}: send them a new activation link.`;
     return `Saved the changes to ${data?.name || name}.`;
   }
 
@@ -203,10 +213,10 @@ export function createUserForms({ account, roles, onDone }) {
     const errors = [];
     for (const { field, detail } of err.errors) {
       const name = field.replace(/\[\d+\]$/, ""); // roles[1] is about the roles
-      if (inputs[name] && (mode === "add" || name !== "email")) errors.push([$(inputs[name]), detail]);
+      if (inputs[name] && (mode === "add" || edit.emailEditable || name !== "email")) errors.push([$(inputs[name]), detail]);
     }
     const about = slugFields[err.slug];
-    if (!errors.length && about && (mode === "add" || about !== "email")) errors.push([$(inputs[about]), err.detail || err.message]);
+    if (!errors.length && about && (mode === "add" || edit.emailEditable || about !== "email")) errors.push([$(inputs[about]), err.detail || err.message]);
     if (!errors.length) {
       const extra = err.slug === "stale-version" ? " Close this form and open it again to see the latest details." : "";
       showAlert(alertBox, `${err.message}${extra}`);

@@ -11,7 +11,7 @@ import { get, post } from "./api.js";
 import { $, announce, busy, dateTime, el, plural, roleTitle, showAlert, showView } from "./ui.js";
 import { can, leaving, signedIn } from "./session.js";
 import { createUserForms } from "./userforms.js";
-import { createStatusCheck, loginErrors } from "./userstatus.js";
+import { createStatusCheck, emailBadge, loginErrors } from "./userstatus.js";
 
 const sorts = ["name", "email", "status", "lastLogin"];
 const statuses = ["registered", "unregistered", "disabled"];
@@ -32,6 +32,8 @@ const resendResults = {
   rate_limited: "Not sent: an activation email went out less than a minute ago. Try again in a minute.",
   not_invited: "Not sent: this person has already registered, or their access was removed.",
   not_found: "Not sent: this person is not in your part of the account tree.",
+  email_bounced: "Not sent: the email address bounced. Correct it first (Edit).",
+  email_complained: "Not sent: this person marked our email as spam. Correct the address first (Edit).",
 };
 
 const state = {
@@ -272,7 +274,7 @@ function rowFor(u) {
   return el("tr", { dataset: { id: u.id, status: u.status, name: u.name }, className: u.status === "disabled" ? "is-disabled" : "" },
     el("td", { className: "select-col", hidden: !state.manage }, box),
     el("th", { scope: "row", className: "cell-name", tabIndex: -1 }, u.name, mine ? el("span", { className: "you" }, " (you)") : null),
-    el("td", { className: "cell-email" }, ...emailParts(u.email)),
+    el("td", { className: "cell-email" }, ...emailParts(u.email), ...(emailBadge(u.emailStatus) ? [" ", emailBadge(u.emailStatus)] : [])),
     el("td", { className: "cell-status" },
       el("span", { className: "reg", dataset: { status: u.status } }, el("span", { className: "reg-icon", "aria-hidden": "true" }, label.icon), label.text)),
     el("td", { className: "cell-roles" }, (u.roles || []).map(roleTitle).join(", ") || "No role"),

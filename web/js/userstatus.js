@@ -25,6 +25,25 @@ const deliveries = {
   unknown: "Sent; its delivery is no longer on record",
 };
 
+// What the email service last reported about an address (member.EmailStatus), in words: a badge for the two
+// reports that stop activation emails (an icon for decoration, the words carry the meaning), and the fact line.
+const emailStates = {
+  bounced: { icon: "!", badge: "Email bounced", fact: "Bounced: the address does not exist or refuses mail. Correct it before sending a new link." },
+  complained: { icon: "!", badge: "Complained", fact: "Marked our email as spam. No email is sent to this address until it changes." },
+  delivered: { icon: "✓", badge: "", fact: "Delivered" },
+};
+
+// emailBadge is the badge of an address that bounced or complained, or null: the users list shows it next to the
+// address, and the status check under it.
+export function emailBadge(status) {
+  const s = status && emailStates[status.status];
+  if (!s || !s.badge) return null;
+  const when = dateTime(status.at);
+  return el("span", { className: "email-badge", dataset: { emailStatus: status.status }, title: status.reason || "" },
+    el("span", { className: "email-badge-icon", "aria-hidden": "true" }, s.icon),
+    s.badge, when ? el("span", { className: "sr-only" }, `, ${when}`) : null);
+}
+
 // createStatusCheck wires the dialog. manage says the caller may change users here, superAdmin that it may
 // switch two-step sign-in; onEdit(row, from) opens the edit form.
 export function createStatusCheck({ manage, superAdmin, onEdit }) {
@@ -94,11 +113,13 @@ export function createStatusCheck({ manage, superAdmin, onEdit }) {
       ["locked", "Locked", c.locked ? `Yes, until ${dateTime(c.lockedUntil) || "later"} (too many failed attempts)` : "No"],
       ["two-factor", "Two-step sign-in", twoFactorText(c.twoFactor) || "—"],
       ["activation-email", "Last activation email", mail ? `${deliveries[mail.status] || mail.status}: ${dateTime(mail.sentAt)}` : "None sent"],
+      ["email-status", "Email address", emailFact(c.emailStatus)],
     ];
     $("status-facts").replaceChildren(...facts.flatMap(([key, k, v]) => [
       el("dt", {}, k),
-      el("dd", { dataset: { fact: key, state: key === "activation-email" ? mail?.status || "none" : "" } }, v),
+      el("dd", { dataset: { fact: key, state: key === "activation-email" ? mail?.status || "none" : key === "email-status" ? c.emailStatus?.status || "none" : "" } }, v),
     ]));
+    $("status-email").replaceChildren(row.email, ...(emailBadge(c.emailStatus) ? [" ", emailBadge(c.emailStatus)] : []));
     const ms = Array.isArray(c.memberships) ? c.memberships : [];
     $("status-memberships").replaceChildren(...(ms.length ? ms.map((m) => el("li", {},
       el("strong", {}, m.accountName || m.accountId),
@@ -109,6 +130,14 @@ export function createStatusCheck({ manage, superAdmin, onEdit }) {
     $("status-2fa-switch").checked = Boolean(c.twoFactor?.enabled);
     $("status-resend").hidden = !(manage && c.status === "unregistered");
     $("status-edit").hidden = !manage;
+  }
+
+  // emailFact is the status check's line about the address: what the email service last said, when, and why.
+  function emailFact(status) {
+    const s = status && emailStates[status.status];
+    if (!s) return "No delivery report yet";
+    const when = dateTime(status.at);
+    return [s.fact, when, status.reason].filter(Boolean).join(" · ");
   }
 
   async function resend() {

@@ -18,6 +18,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/health"
 	"github.com/partnerhub/partnerhub/pkg/app/lifecycleevents"
 	mailerfn "github.com/partnerhub/partnerhub/pkg/app/mailer"
+	"github.com/partnerhub/partnerhub/pkg/app/mailfeedback"
 	"github.com/partnerhub/partnerhub/pkg/app/otp"
 	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/app/profile"
@@ -28,6 +29,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/twofactor"
 	"github.com/partnerhub/partnerhub/pkg/app/users"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/mailer"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -81,6 +83,8 @@ func (a *App) Handler(function string) (any, error) {
 		return a.BootstrapHandler()
 	case route.Events:
 		return a.LifecycleEvents()
+	case route.MailFeedback:
+		return a.MailFeedback()
 	}
 	return a.HTTP(function)
 }
@@ -107,17 +111,37 @@ func (a *App) Mux(function string) (httpapi.Mux, error) {
 	return mux, nil
 }
 
-// Mailer builds the handler of the mailer function.
-func (a *App) Mailer() (app.StreamHandler, error) { return mailerfn.Handler(a.App) }
+// Mailer builds the handler of the mailer function. Locally its emails to the test domains bounce or complain
+// (see ses).
+func (a *App) Mailer() (app.StreamHandler, error) { return mailerfn.HandlerWith(a.App, a.ses()) }
 
 // OutboxMailer builds the mailer itself, for the local stack's stream poller and for tests.
-func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.New(a.App) }
+func (a *App) OutboxMailer() (*mailer.Mailer, error) { return mailerfn.NewWith(a.App, a.ses()) }
+
+// ses is the mailer's SES client. Locally (the SES emulator, which delivers everything) it also plays the email
+// service's feedback: a recipient at local.BounceDomain bounces and one at local.ComplaintDomain complains, through
+// the mail-feedback function's own handler, as EventBridge would invoke it in AWS.
+func (a *App) ses() mailer.SES {
+	ses := mailerfn.SES(a.App)
+	if !a.Config.Local() {
+		return ses
+	}
+	feed, err := mailfeedback.Handler(a.App)
+	if err != nil {
+		return ses
+	}
+	return local.FeedbackSES{SES: ses, Feed: feed, Clock: a.Clock, Region: a.Config.Region, Account: "000000000000",
+		Log: a.Log.With("function", route.MailFeedback)}
+}
 
 // SearchIndex builds the handler of the search-index function.
 func (a *App) SearchIndex() (app.StreamHandler, error) { return searchindex.Handler(a.App) }
 
 // LifecycleEvents builds the handler of the lifecycle-events function.
 func (a *App) LifecycleEvents() (app.StreamHandler, error) { return lifecycleevents.Handler(a.App) }
+
+// MailFeedback builds the handler of the mail-feedback function.
+func (a *App) MailFeedback() (app.EventHandler, error) { return mailfeedback.Handler(a.App) }
 
 // Sweep builds the handler of the expiry-sweep function.
 func (a *App) Sweep() (app.ScheduleHandler, error) { return sweepfn.Handler(a.App) }

@@ -14,7 +14,7 @@ const module = "github.com/partnerhub/partnerhub/"
 
 // useCases are the use-case packages. A function links exactly the ones its routes (or its trigger) need.
 var useCases = []string{"onboarding", "signin", "tree", "member", "brand", "profile", "twofactor", "reset", "grant",
-	"health", "sweep", "mailer"}
+	"health", "sweep", "mailer", "feedback"}
 
 // links says, per function, its wiring package (pkg/app/<wiring>), the other wiring packages it builds a shared
 // service with (besides auth, every session function's), and the use cases it links: each HTTP function with
@@ -40,6 +40,7 @@ var links = map[string]struct {
 	route.SearchIndex:   {"searchindex", nil, nil},
 	route.Bootstrap:     {"bootstrap", nil, []string{"onboarding"}},
 	route.Events:        {"lifecycleevents", nil, nil},
+	route.MailFeedback:  {"mailfeedback", nil, []string{"feedback"}},
 }
 
 // TestEachFunctionLinksOnlyItsOwnCode reads the packages each function's binary links (go list -deps, with the

@@ -20,8 +20,12 @@ import (
 // Handler builds the function's handler. It delivers a batch within the invocation's Budget, so a stalled SES
 // or table fails its records' deliveries, which the answer reports for redelivery, before Lambda's timeout
 // would fail the whole batch.
-func Handler(a *app.App) (app.StreamHandler, error) {
-	m, err := New(a)
+func Handler(a *app.App) (app.StreamHandler, error) { return HandlerWith(a, SES(a)) }
+
+// HandlerWith is Handler sending emails through ses: the local stack's passes SES's feedback for its test domains
+// back to the mail-feedback function (package local).
+func HandlerWith(a *app.App, ses mailer.SES) (app.StreamHandler, error) {
+	m, err := NewWith(a, ses)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +54,10 @@ func SNS(a *app.App) *sns.Client {
 // New builds the mailer itself. It sends texts through a.SMS (app.WithSMS: the local stack's sink, a test's);
 // without one, through SNS in AWS (which delivers through AWS End User Messaging SMS, with the function's role)
 // and none locally, so that texts fail and say so on their outbox item rather than leave the machine.
-func New(a *app.App) (*mailer.Mailer, error) {
+func New(a *app.App) (*mailer.Mailer, error) { return NewWith(a, SES(a)) }
+
+// NewWith is New sending emails through ses.
+func NewWith(a *app.App, ses mailer.SES) (*mailer.Mailer, error) {
 	// mailer.Config.Keys is an interface: a nil *secret.Keyring in it is not nil, and NewMailer would accept it.
 	keys, err := a.Keyring()
 	if err != nil {
@@ -62,7 +69,7 @@ func New(a *app.App) (*mailer.Mailer, error) {
 	}
 	return mailer.NewMailer(mailer.Config{
 		DB:    a.Dynamo(),
-		SES:   SES(a),
+		SES:   ses,
 		Table: a.Config.Table,
 		Clock: a.Clock,
 		Keys:  keys,
