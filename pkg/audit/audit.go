@@ -70,6 +70,10 @@ const (
 	UserRecoveryCodesReplaced  Action = "user.recovery-codes-replaced"
 	UserMobileVerified         Action = "user.mobile-verified"
 	UserMobileRemoved          Action = "user.mobile-removed"
+	// UserEmailBounced and UserEmailComplained are the email service's reports on a user's address: a hard
+	// bounce, or the recipient marking an email as spam. The system records them (no actor).
+	UserEmailBounced    Action = "user.email-bounced"
+	UserEmailComplained Action = "user.email-complained"
 
 	MembershipInvited  Action = "membership.invited"
 	MembershipAccepted Action = "membership.accepted"
@@ -92,7 +96,7 @@ func Actions() []Action {
 		LicenseAccepted,
 		UserInvited, UserReinvited, UserActivationResent, UserActivated, UserUpdated, UserRemoved, UserPasswordReset,
 		UserTwoFactorEnabled, UserTwoFactorDisabled, UserTwoFactorMethodChanged, UserTOTPEnrolled, UserTOTPRemoved,
-		UserRecoveryCodesReplaced, UserMobileVerified, UserMobileRemoved,
+		UserRecoveryCodesReplaced, UserMobileVerified, UserMobileRemoved, UserEmailBounced, UserEmailComplained,
 		MembershipInvited, MembershipAccepted,
 		GrantInvited, GrantAccepted, GrantDeclined, GrantRevoked, GrantExpired, GrantStaffChanged, GrantShareLinkCreated,
 	}

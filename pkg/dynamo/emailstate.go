@@ -28,16 +28,24 @@ var errEmailStateMoved = errors.New("email state changed since it was read")
 //
 // The state's time is stored as a table.Timestamp (fixed width), so that the condition compares what was read.
 func (s Store) UpdateEmailState(ctx context.Context, userID string, decide func(user.User) (*user.EmailState, bool)) (bool, error) {
+	return s.RecordEmailState(ctx, userID, func(u user.User, _ *Tx) (*user.EmailState, bool) { return decide(u) })
+}
+
+// RecordEmailState is UpdateEmailState with a transaction beside the write: what decide adds to tx (the audit
+// record of a bounce, say) is written with the new state, all or nothing. Without such items the state is one
+// conditional UpdateItem.
+func (s Store) RecordEmailState(ctx context.Context, userID string, decide func(u user.User, tx *Tx) (*user.EmailState, bool)) (bool, error) {
 	for range emailStateTries {
 		u, err := s.User(ctx, userID)
 		if err != nil {
 			return false, err
 		}
-		next, changed := decide(u)
+		also := s.Tx()
+		next, changed := decide(u, also)
 		if !changed || next == nil {
 			return false, nil
 		}
-		switch err := s.writeEmailState(ctx, u, *next); {
+		switch err := s.writeEmailState(ctx, u, *next, also); {
 		case errors.Is(err, errEmailStateMoved):
 			continue
 		case err != nil:
@@ -48,8 +56,9 @@ func (s Store) UpdateEmailState(ctx context.Context, userID string, decide func(
 	return false, fmt.Errorf("email state of user %s: %w", userID, fault.ErrConflict)
 }
 
-// writeEmailState sets a user's email state, on condition that their address and state are still those of u.
-func (s Store) writeEmailState(ctx context.Context, u user.User, st user.EmailState) error {
+// writeEmailState sets a user's email state, on condition that their address and state are still those of u,
+// with the items of also in the same transaction when it has any.
+func (s Store) writeEmailState(ctx context.Context, u user.User, st user.EmailState, also *Tx) error {
 	state := map[string]types.AttributeValue{"state": S(st.State), "at": S(table.Timestamp(st.At))}
 	if st.Reason != "" {
 		state["reason"] = S(st.Reason)
@@ -62,13 +71,26 @@ func (s Store) writeEmailState(ctx context.Context, u user.User, st user.EmailSt
 		names["#at"] = "at"
 		values[":was"] = S(table.Timestamp(u.EmailState.At))
 	}
-	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	update := &types.Update{
 		TableName:                 aws.String(s.Table),
 		Key:                       table.UserKey(u.ID).AV(),
 		UpdateExpression:          aws.String("SET #state = :next"),
 		ConditionExpression:       aws.String(cond),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,
+	}
+	if also.Len() > 0 || also.err != nil {
+		tx := s.Tx().Add(types.TransactWriteItem{Update: update}, errEmailStateMoved)
+		tx.append(also)
+		return s.Commit(ctx, tx)
+	}
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 update.TableName,
+		Key:                       update.Key,
+		UpdateExpression:          update.UpdateExpression,
+		ConditionExpression:       update.ConditionExpression,
+		ExpressionAttributeNames:  update.ExpressionAttributeNames,
+		ExpressionAttributeValues: update.ExpressionAttributeValues,
 	})
 	if ConditionFailed(err) {
 		return errEmailStateMoved

@@ -17,6 +17,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/tally"
@@ -27,8 +29,9 @@ import (
 type Store interface {
 	// UserByEmail finds the user an address belongs to (through its uniqueness guard), for an email without tags.
 	UserByEmail(ctx context.Context, email string) (user.User, error)
-	// UpdateEmailState applies decide to a user's email state and writes it if it changed (see dynamo.Store).
-	UpdateEmailState(ctx context.Context, userID string, decide func(user.User) (*user.EmailState, bool)) (bool, error)
+	// RecordEmailState applies decide to a user's email state and writes it, with what decide added to tx, if it
+	// changed (see dynamo.Store).
+	RecordEmailState(ctx context.Context, userID string, decide func(u user.User, tx *dynamo.Tx) (*user.EmailState, bool)) (bool, error)
 }
 
 // Service records the email service's reports.
@@ -72,9 +75,13 @@ func (s *Service) one(ctx context.Context, r Report, f user.Feedback) error {
 	}
 	log = log.With("userId", userID)
 	var next *user.EmailState
-	wrote, err := s.store.UpdateEmailState(ctx, userID, func(u user.User) (*user.EmailState, bool) {
+	wrote, err := s.store.RecordEmailState(ctx, userID, func(u user.User, tx *dynamo.Tx) (*user.EmailState, bool) {
 		st, changed := user.ApplyFeedback(u.Email, u.EmailState, f)
 		next = st
+		if action, ok := audited[f.Kind]; ok && changed && st != nil {
+			tx.Audit(audit.Event{ID: secret.NewID(), AccountID: u.HomeAccountID, At: f.At, Action: action,
+				TargetType: audit.TargetUser, TargetID: u.ID, Details: details(r, f)})
+		}
 		return st, changed
 	})
 	switch {
@@ -95,6 +102,29 @@ func (s *Service) one(ctx context.Context, r Report, f user.Feedback) error {
 		s.count.Count(ctx, tally.EmailsComplained)
 	}
 	return nil
+}
+
+// audited are the reports the audit log records (and the lifecycle events publish): an address that stopped
+// working, or whose owner called our email spam. A delivery only clears a mark: the email's own log says it left.
+var audited = map[string]audit.Action{
+	user.FeedbackBounce:    audit.UserEmailBounced,
+	user.FeedbackComplaint: audit.UserEmailComplained,
+}
+
+// details are the audit record's facts about a report: which email it was about, and the bounce's kind as SES
+// names it. Never the address (the target names the user) nor the diagnostic text, which can quote it.
+func details(r Report, f user.Feedback) map[string]string {
+	d := map[string]string{}
+	if r.MessageID != "" {
+		d["messageId"] = r.MessageID
+	}
+	if f.BounceType != "" {
+		d["bounceType"] = f.BounceType
+	}
+	if f.BounceSubType != "" {
+		d["bounceSubType"] = f.BounceSubType
+	}
+	return d
 }
 
 // userOf is the user an email went to: the one its tag names, or else the one who has the address.

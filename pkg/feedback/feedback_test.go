@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/feedback"
 	"github.com/partnerhub/partnerhub/pkg/tally"
@@ -20,6 +21,8 @@ type memStore struct {
 	users  map[string]user.User
 	err    error // every call fails with it when set
 	byMail int   // lookups by address
+	// written counts the items written beside the states (the audit records).
+	written int
 }
 
 func (m *memStore) UserByEmail(_ context.Context, email string) (user.User, error) {
@@ -34,7 +37,7 @@ func (m *memStore) UserByEmail(_ context.Context, email string) (user.User, erro
 	return user.User{}, fmt.Errorf("user by email: %w", fault.ErrNotFound)
 }
 
-func (m *memStore) UpdateEmailState(_ context.Context, id string, decide func(user.User) (*user.EmailState, bool)) (bool, error) {
+func (m *memStore) RecordEmailState(_ context.Context, id string, decide func(user.User, *dynamo.Tx) (*user.EmailState, bool)) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.err != nil {
@@ -44,10 +47,12 @@ func (m *memStore) UpdateEmailState(_ context.Context, id string, decide func(us
 	if !ok {
 		return false, fmt.Errorf("user %s: %w", id, fault.ErrNotFound)
 	}
-	next, changed := decide(u)
+	tx := dynamo.Store{Table: "memory"}.Tx()
+	next, changed := decide(u, tx)
 	if !changed {
 		return false, nil
 	}
+	m.written += tx.Len()
 	u.EmailState = next
 	m.users[id] = u
 	return true, nil
@@ -75,8 +80,16 @@ func TestRecord(t *testing.T) {
 		if err := s.Record(context.Background(), feedback.Report{UserID: "u1", Feedback: []user.Feedback{bounce("ada@example.com", t0)}}); err != nil {
 			t.Fatal(err)
 		}
-		if st := store.users["u1"].EmailState; st == nil || st.State != user.EmailBounced || store.byMail != 0 || counts[tally.EmailsBounced] != 1 {
-			t.Fatalf("state %+v, %d lookups by address, counts %v", st, store.byMail, counts)
+		if st := store.users["u1"].EmailState; st == nil || st.State != user.EmailBounced || store.byMail != 0 || counts[tally.EmailsBounced] != 1 || store.written != 1 {
+			t.Fatalf("state %+v, %d lookups by address, counts %v, %d audit records", st, store.byMail, counts, store.written)
+		}
+		// A later delivery clears the mark and is not audited.
+		d := user.Feedback{Kind: user.FeedbackDelivery, Address: "ada@example.com", At: t0.Add(time.Minute)}
+		if err := s.Record(context.Background(), feedback.Report{UserID: "u1", Feedback: []user.Feedback{d}}); err != nil {
+			t.Fatal(err)
+		}
+		if st := store.users["u1"].EmailState; st == nil || st.State != user.EmailDelivered || store.written != 1 {
+			t.Fatalf("after a delivery: state %+v, %d audit records", st, store.written)
 		}
 	})
 	t.Run("case=untagged falls back to the address", func(t *testing.T) {
@@ -86,8 +99,8 @@ func TestRecord(t *testing.T) {
 		if err := s.Record(context.Background(), feedback.Report{Feedback: []user.Feedback{f, f}}); err != nil {
 			t.Fatal(err)
 		}
-		if st := store.users["u2"].EmailState; st == nil || st.State != user.EmailComplained || store.byMail != 2 || counts[tally.EmailsComplained] != 1 {
-			t.Fatalf("state %+v, %d lookups by address, counts %v (the repeat is not counted)", st, store.byMail, counts)
+		if st := store.users["u2"].EmailState; st == nil || st.State != user.EmailComplained || store.byMail != 2 || counts[tally.EmailsComplained] != 1 || store.written != 1 {
+			t.Fatalf("state %+v, %d lookups by address, counts %v, %d audit records (the repeat is neither counted nor audited)", st, store.byMail, counts, store.written)
 		}
 	})
 	t.Run("case=transient and unknown recipients change nothing", func(t *testing.T) {

@@ -138,7 +138,8 @@ func Parse(detail []byte) (Report, error) {
 		}
 		for _, rc := range r.Bounce.BouncedRecipients {
 			out.Feedback = append(out.Feedback, user.Feedback{Kind: kind, Address: rc.EmailAddress, At: at(r.Bounce.Timestamp),
-				Reason: Sanitize(strings.Join(nonEmpty(r.Bounce.BounceType, r.Bounce.BounceSubType, rc.Status, rc.DiagnosticCode), " "))})
+				Reason:     Sanitize(strings.Join(nonEmpty(r.Bounce.BounceType, r.Bounce.BounceSubType, rc.Status, rc.DiagnosticCode), " ")),
+				BounceType: r.Bounce.BounceType, BounceSubType: r.Bounce.BounceSubType})
 		}
 	case TypeComplaint:
 		if r.Complaint == nil {

@@ -58,8 +58,9 @@ type mapping struct {
 }
 
 // catalog maps the audit actions that are published, one line each; every other action stays internal.
-// EmailBounced's action (SES bounce feedback) is added here when that action exists.
 var catalog = map[audit.Action]mapping{
+	audit.UserEmailBounced: {EmailBounced, ""},
+
 	audit.AccountCreated:   {AccountCreated, ""},
 	audit.AccountActivated: {AccountActivated, ""},
 	audit.AccountDisabled:  {AccountDisabled, ""},

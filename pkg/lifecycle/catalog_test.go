@@ -15,9 +15,8 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/lifecycle"
 )
 
-// awaitingAction are the types defined before the audit action they are published from exists: Email Bounced
-// waits for SES bounce feedback's action, which adds its line to the catalog.
-var awaitingAction = map[lifecycle.Type]bool{lifecycle.EmailBounced: true}
+// awaitingAction are the types defined before the audit action they are published from exists (none now).
+var awaitingAction = map[lifecycle.Type]bool{}
 
 // sample is an audit record of action as the use cases write it, with every detail any of them writes for it
 // and some that must never be published.

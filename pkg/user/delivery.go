@@ -37,6 +37,9 @@ type Feedback struct {
 	Address string
 	At      time.Time
 	Reason  string
+	// BounceType and BounceSubType are a bounce's kind as the email service names it (Permanent, General...),
+	// for the audit record; empty for other reports.
+	BounceType, BounceSubType string
 }
 
 // ApplyFeedback decides what a report does to the state of an address. It is nil, false when the report

@@ -2,6 +2,7 @@ package all_test
 
 import (
 	"context"
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"slices"
 	"strings"
 	"testing"
@@ -162,6 +163,10 @@ func TestEmailFeedback(t *testing.T) {
 	if s, _ := w.row(t, ada.ID, ada.ContactUserID)["emailStatus"].(map[string]any); s["status"] != user.EmailBounced {
 		t.Fatalf("list row emailStatus %v, want bounced", s)
 	}
+	// The bounce is in the audit log, written with the state, which is what the lifecycle events publish.
+	if got := countOf(w.Data().AuditAbout(ada.ContactUserID), string(audit.UserEmailBounced)); got != 1 {
+		t.Fatalf("%d %s audit records about the user, want 1", got, audit.UserEmailBounced)
+	}
 
 	t.Run("case=resend refused", func(t *testing.T) {
 		w.Clock.Advance(invitation.ResendInterval + time.Minute) // a resend is due, but for the bounce
@@ -192,6 +197,9 @@ func TestEmailFeedback(t *testing.T) {
 		if got := w.counted(t); got["EmailsBounced"] != 2 {
 			t.Fatalf("EmailsBounced counted %d times, want 2 (the first bounce and the later one, not the repeat)", got["EmailsBounced"])
 		}
+		if got := countOf(w.Data().AuditAbout(ada.ContactUserID), string(audit.UserEmailBounced)); got != 2 {
+			t.Fatalf("%d %s audit records, want 2 (the repeat writes none)", got, audit.UserEmailBounced)
+		}
 	})
 
 	t.Run("case=complaint by address", func(t *testing.T) {
@@ -213,6 +221,9 @@ func TestEmailFeedback(t *testing.T) {
 		}
 		if got := w.counted(t); got["EmailsComplained"] != 1 {
 			t.Fatalf("EmailsComplained counted %d times, want 1", got["EmailsComplained"])
+		}
+		if got := w.Data().AuditAbout(grace.ContactUserID); countOf(got, string(audit.UserEmailComplained)) != 1 {
+			t.Fatalf("audit about the complaining user %v, want one %s (and none for the delivery)", got, audit.UserEmailComplained)
 		}
 	})
 
@@ -265,4 +276,15 @@ func results(r platformtest.Reply) map[string]string {
 		out[m["userId"].(string)] = m["status"].(string)
 	}
 	return out
+}
+
+// countOf is how many times v is in list.
+func countOf(list []string, v string) int {
+	n := 0
+	for _, x := range list {
+		if x == v {
+			n++
+		}
+	}
+	return n
 }
