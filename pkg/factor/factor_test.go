@@ -2,6 +2,7 @@ package factor_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -63,24 +64,26 @@ func TestSealer(t *testing.T) {
 	if sealed == s.Seal("user-1", plain) {
 		t.Fatal("two seals of one secret are equal: the nonce is not fresh")
 	}
-	got, err := s.Open("user-1", sealed)
+	got, err := s.Open(context.Background(), "user-1", sealed)
 	if err != nil || !bytes.Equal(got, plain) {
 		t.Fatalf("Open = %q, %v", got, err)
 	}
 	other, _ := secret.NewKeyring(bytes.Repeat([]byte{2}, 32))
 	tampered := sealed[:len(sealed)-2] + "AA"
 	for name, open := range map[string]func() ([]byte, error){
-		"other user": func() ([]byte, error) { return s.Open("user-2", sealed) },
+		"other user": func() ([]byte, error) { return s.Open(context.Background(), "user-2", sealed) },
 		"other key": func() ([]byte, error) {
 			o, err := factor.NewSealer(other)
 			if err != nil {
 				return nil, err
 			}
-			return o.Open("user-1", sealed)
+			return o.Open(context.Background(), "user-1", sealed)
 		},
-		"tampered":   func() ([]byte, error) { return s.Open("user-1", tampered) },
-		"garbage":    func() ([]byte, error) { return s.Open("user-1", "v1.!!") },
-		"no version": func() ([]byte, error) { return s.Open("user-1", strings.TrimPrefix(sealed, "v1.")) },
+		"tampered": func() ([]byte, error) { return s.Open(context.Background(), "user-1", tampered) },
+		"garbage":  func() ([]byte, error) { return s.Open(context.Background(), "user-1", "v1.!!") },
+		"no version": func() ([]byte, error) {
+			return s.Open(context.Background(), "user-1", strings.TrimPrefix(sealed, "v1."))
+		},
 	} {
 		if _, err := open(); !errors.Is(err, factor.ErrUnsealable) {
 			t.Errorf("case=%s: err = %v, want ErrUnsealable", name, err)

@@ -165,7 +165,7 @@ func TestOutboxMessageReachesSESThroughTheStream(t *testing.T) {
 	}
 	_, token, _ := strings.Cut(link, "#")
 	wantID := strings.TrimPrefix(msg.SecretRef, "activation:")
-	if id, ok := w.keys.ParseLinkToken(secret.PurposeActivation, token); !ok || id != wantID {
+	if id, ok := w.keys.ParseLinkToken(context.Background(), secret.PurposeActivation, token); !ok || id != wantID {
 		t.Fatalf("the link's fragment is not the activation token of %s", wantID)
 	}
 	for _, want := range []string{"Ada Lovelace", "Charles Babbage", "Account administrator"} {
@@ -272,7 +272,7 @@ func TestOTPEmailCarriesTheCode(t *testing.T) {
 	challenge := secret.NewID()
 	msg := outbox.Message{
 		ID: secret.NewID(), Template: "otp", To: testenv.UniqueEmail(t, "otp"), CreatedAt: t0,
-		Data: map[string]string{"name": "Ada"}, SecretRef: secret.CodeRef(challenge, 3),
+		Data: map[string]string{"name": "Ada"}, SecretRef: secret.CodeRef(1, challenge, 3),
 	}
 	w.write(t, msg)
 	if failed := handle(t, w.mailer(t, nil), streamEvent(t, w.env, w.table)); len(failed) != 0 {
