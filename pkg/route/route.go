@@ -33,6 +33,8 @@ const (
 	Stream
 	// Schedule functions run on a timer.
 	Schedule
+	// Rotation functions are invoked by Secrets Manager to rotate a secret, one step of its protocol at a time.
+	Rotation
 )
 
 // Timeout is how long Lambda lets a function of this trigger run, which the stack sets and the local stack
@@ -45,6 +47,8 @@ func (t Trigger) Timeout() time.Duration {
 		return 60 * time.Second
 	case Schedule:
 		return 120 * time.Second
+	case Rotation:
+		return 30 * time.Second // a step is two or three Secrets Manager calls
 	}
 	return 10 * time.Second
 }
@@ -68,6 +72,8 @@ const (
 	// SearchIndex keeps the search index: the table's stream hands it every change of an account or a
 	// membership, and it writes the entries that the user list's and the partner tree's searches read.
 	SearchIndex = "search-index"
+	// KeyRotation rotates the HMAC keyring secret for Secrets Manager: a new current key, the old ones kept.
+	KeyRotation = "key-rotation"
 )
 
 // DynamoDB actions a function may be granted. No function is granted a wildcard.
@@ -122,6 +128,7 @@ var Functions = []Function{
 	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: PartnerAccess, Description: "Partner access: Partner IDs, share links, invitations, answers, staff", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: SearchIndex, Description: "Keeps the search index of users and accounts from the table's stream", Trigger: Stream, TableActions: []string{BatchWriteItem}},
+	{Name: KeyRotation, Description: "Rotates the HMAC keyring secret: a new current key, the old ones kept", Trigger: Rotation},
 }
 
 // Route is one HTTP route of the API.

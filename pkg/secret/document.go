@@ -107,3 +107,27 @@ func (d Document) Same(o Document) bool {
 
 // NewKey returns KeySize fresh random bytes from crypto/rand: a new key for Next.
 func NewKey() []byte { return random(KeySize) }
+
+// CheckSuccessor says whether next can replace prev as the keyring: it holds every key of prev unchanged, and
+// its current key is a version newer than every key of prev. Functions holding either keyring then verify all
+// that the other mints. nil, or what is wrong.
+func CheckSuccessor(prev, next Document) error {
+	p, err := prev.Keyring()
+	if err != nil {
+		return fmt.Errorf("the previous keyring: %w", err)
+	}
+	n, err := next.Keyring()
+	if err != nil {
+		return fmt.Errorf("the next keyring: %w", err)
+	}
+	for v, key := range prev.Keys {
+		if !strings.EqualFold(next.Keys[v], key) {
+			return fmt.Errorf("the next keyring does not keep key %s", v)
+		}
+	}
+	versions := p.Versions()
+	if newest := versions[len(versions)-1]; n.Current() <= newest {
+		return fmt.Errorf("the next keyring's current version %d is not newer than %d", n.Current(), newest)
+	}
+	return nil
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/auth"
 	"github.com/partnerhub/partnerhub/pkg/app/branding"
 	"github.com/partnerhub/partnerhub/pkg/app/health"
+	"github.com/partnerhub/partnerhub/pkg/app/keyrotation"
 	mailerfn "github.com/partnerhub/partnerhub/pkg/app/mailer"
 	"github.com/partnerhub/partnerhub/pkg/app/otp"
 	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
@@ -75,6 +76,8 @@ func (a *App) Handler(function string) (any, error) {
 		return a.Sweep()
 	case route.SearchIndex:
 		return a.SearchIndex()
+	case route.KeyRotation:
+		return keyrotation.Handler(a.App)
 	}
 	return a.HTTP(function)
 }
