@@ -295,7 +295,7 @@ func checkEntries(t *testing.T, db *dynamodb.Client, tableName string, s sample)
 
 // checkAnswer reads the answer as the function's trigger would: an API Gateway v2 response that is not a 5xx (health:
 // 200, since its table is there), a stream response with no failed record and the email in the mailbox, a
-// schedule's null.
+// schedule's or a rotation step's null.
 func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 	switch f.Trigger {
 	case route.HTTP:
@@ -318,7 +318,7 @@ func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 		if mails := testenv.Get(t).Emails(t, s.to); len(mails) != 1 {
 			t.Fatalf("%d emails sent for %s, want 1", len(mails), s.file)
 		}
-	case route.Schedule:
+	case route.Schedule, route.Rotation:
 		if string(bytes.TrimSpace(out)) != "null" {
 			t.Fatalf("%s answered %s, want null", f.Name, out)
 		}

@@ -123,6 +123,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	api.addRoutes(fns)
 	subscribeStream(data, failures, fns)
 	schedule(stack, fns)
+	rotateHMACKey(key, fns)
 	monitor(stack, props.AlarmEmail, &watched{api: api, table: data, fns: fns, failures: failures})
 	outputs(stack, api, portal, data, failures, mail, key)
 	return stack
