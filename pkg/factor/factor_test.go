@@ -169,3 +169,38 @@ func TestVerificationCheck(t *testing.T) {
 		t.Fatalf("no verification: %v", err)
 	}
 }
+
+// TestSealerVersions: a secret sealed with key 1 opens after a rotation to key 2; what the new key seals names
+// version 2 and opens only where key 2 is held; a changed version does not open.
+func TestSealerVersions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	k1 := bytes.Repeat([]byte{1}, 32)
+	v1, _ := secret.NewKeyring(k1)
+	v2, err := secret.NewVersionedKeyring(2, map[secret.Version][]byte{1: k1, 2: bytes.Repeat([]byte{2}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := factor.NewSealer(v1)
+	fresh, _ := factor.NewSealer(v2)
+	plain := []byte("12345678901234567890")
+	sealed1, sealed2 := old.Seal("user-1", plain), fresh.Seal("user-1", plain)
+	if strings.Count(sealed1, ".") != 1 || !strings.HasPrefix(sealed2, "v1.") || !strings.HasSuffix(sealed2, ".2") {
+		t.Fatalf("sealed %q (key 1), %q (key 2)", sealed1, sealed2)
+	}
+	for name, sealed := range map[string]string{"key 1": sealed1, "key 2": sealed2} {
+		if got, err := fresh.Open(ctx, "user-1", sealed); err != nil || !bytes.Equal(got, plain) {
+			t.Errorf("%s: Open after rotation = %q, %v", name, got, err)
+		}
+	}
+	for name, bad := range map[string]func() ([]byte, error){
+		"key 2 on a key-1 keyring": func() ([]byte, error) { return old.Open(ctx, "user-1", sealed2) },
+		"version changed to 1":     func() ([]byte, error) { return fresh.Open(ctx, "user-1", strings.TrimSuffix(sealed2, ".2")) },
+		"version added":            func() ([]byte, error) { return fresh.Open(ctx, "user-1", sealed1+".2") },
+		"version made up":          func() ([]byte, error) { return fresh.Open(ctx, "user-1", strings.TrimSuffix(sealed2, ".2")+".3") },
+	} {
+		if _, err := bad(); !errors.Is(err, factor.ErrUnsealable) {
+			t.Errorf("%s: err = %v, want ErrUnsealable", name, err)
+		}
+	}
+}
