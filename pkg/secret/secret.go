@@ -7,7 +7,9 @@
 //   - A session token is 256 random bits; the table keeps its HMAC.
 //   - Passwords and security answers are stored as Argon2id hashes: package passhash.
 //
-// Every comparison is constant-time.
+// The key is a versioned keyring (Keyring, keyring.go): the current key mints, every kept key verifies, and each of
+// these values names the version it was made with, so a check uses one key, never each in turn. Every
+// comparison is constant-time.
 package secret
 
 import (
