@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/totp"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -35,7 +36,7 @@ func (h *harness) process(change func(*app.Config)) *process {
 		h.t.Fatal(err)
 	}
 	p := &process{h: h, keys: a.Keys, handlers: map[string]httpapi.Handler{}}
-	for _, fn := range []string{route.TwoFactor, route.OTP, route.Activation} {
+	for _, fn := range []string{route.TwoFactor, route.OTP, route.Activation, route.Signup} {
 		if p.handlers[fn], err = a.HTTP(fn); err != nil {
 			h.t.Fatal(err)
 		}
@@ -98,8 +99,33 @@ func (p *process) resetLink(u user.User, keys *secret.Keyring) string {
 	return tok
 }
 
-// TestKeyRotation is issue 12's test: sessions, links, authenticator secrets, recovery codes and one-time codes
-// made with key 1 stay valid after the keyring rotates to key 2, both in a process started with the new keyring
+// activationLink creates an MSP under the provider account of the super administrator whose session cookie is,
+// and returns its contact's activation link token, derived as the mailer derives it with keys.
+func (p *process) activationLink(cookie, providerID string, keys *secret.Keyring) string {
+	p.h.t.Helper()
+	r := p.do(request{route: "POST /v1/accounts", cookie: cookie, body: map[string]any{
+		"kind": "msp", "parentId": providerID,
+		"company":   map[string]any{"name": "MSP " + secret.NewID(), "address": "1 Main Street", "country": "US", "state": "WA", "city": "Seattle", "zipCode": "98101"},
+		"contact":   map[string]any{"name": "Grace Hopper", "email": testenv.UniqueEmail(p.h.t, "contact")},
+		"twoFactor": map[string]any{"enabled": false},
+	}})
+	platformtest.WantStatus(p.h.t, r, http.StatusCreated)
+	msg := p.h.db.Message(p.h.db.User(r.Str("contactUserId")).ActivationMessageID)
+	tok, err := keys.Derive(context.Background(), msg.SecretRef)
+	if err != nil {
+		p.h.t.Fatal(err)
+	}
+	return tok
+}
+
+// opens checks that a link token opens its link: GET /v1/activations/{token} or /v1/password-resets/{token}.
+func (p *process) opens(linkRoute, token string) {
+	p.h.t.Helper()
+	platformtest.WantStatus(p.h.t, p.do(request{route: linkRoute, params: map[string]string{"token": token}}), http.StatusOK)
+}
+
+// TestKeyRotation is issue 12's test: sessions, activation and reset links, authenticator secrets, recovery
+// codes and one-time codes made with key 1 stay valid after the keyring rotates to key 2, both in a process started with the new keyring
 // and in one still holding key 1 alone, which reads the secret again when it meets key 2; what the new process
 // mints carries version 2 and verifies in both.
 func TestKeyRotation(t *testing.T) {
@@ -108,12 +134,15 @@ func TestKeyRotation(t *testing.T) {
 	ctx := context.Background()
 	v1 := h.process(func(*app.Config) {}) // the harness's configuration: the plain key, version 1
 
-	// Before: a session, a reset link, an authenticator app with recovery codes, all made with key 1.
+	// Before: a session, an authenticator app with recovery codes, a reset and an activation link, all key 1.
 	u := h.seedUser(member)
 	oldCookie := h.session(u)
 	key, codes := h.enrol(u, oldCookie)
 	h.choose(oldCookie, user.MethodTOTP)
 	oldLink := v1.resetLink(u, h.keys)
+	admin := h.seedUser(super)
+	adminCookie := h.session(admin)
+	oldActivation := v1.activationLink(adminCookie, admin.HomeAccountID, h.keys)
 	f := h.factors(u.ID)
 	if strings.Contains(oldCookie, ".") || strings.Count(oldLink, ".") != 1 || strings.Count(f.TOTP, ".") != 1 || strings.Contains(f.RecoveryCodes[0], ".") {
 		t.Fatalf("key-1 values carry a version: cookie %q, link %q, sealed %q, recovery %q", oldCookie, oldLink, f.TOTP, f.RecoveryCodes[0])
@@ -138,7 +167,8 @@ func TestKeyRotation(t *testing.T) {
 	// After: both processes accept what key 1 made.
 	for name, p := range map[string]*process{"new": v2, "stale": stale} {
 		p.me(oldCookie)
-		platformtest.WantStatus(t, p.do(request{route: "GET /v1/password-resets/{token}", params: map[string]string{"token": oldLink}}), http.StatusOK)
+		p.opens("GET /v1/password-resets/{token}", oldLink)
+		p.opens("GET /v1/activations/{token}", oldActivation)
 		h.clock.Advance(totp.Period) // a fresh step: the last one's code was spent
 		if c := p.signIn(u, user.MethodTOTP, func(string) string { return totp.At(key, h.clock.Now()) }); c == "" {
 			t.Fatalf("%s process: no session from a key-1 authenticator secret", name)
@@ -153,7 +183,7 @@ func TestKeyRotation(t *testing.T) {
 		t.Fatalf("the stale process read the secret %d times for key-1 values", n)
 	}
 
-	// The new process mints with key 2: a session, a link, a sealed secret with recovery codes, a sign-in code.
+	// The new process mints with key 2: a session, links, a sealed secret with recovery codes, a sign-in code.
 	u2 := h.seedUser(member)
 	newCookie := h.db.Session(v2.keys, u2.ID, u2.HomeAccountID, h.clock.Now())
 	r := v2.do(request{route: "POST /v1/me/totp", cookie: newCookie})
@@ -168,8 +198,9 @@ func TestKeyRotation(t *testing.T) {
 	codes2 := toStrings(r.JSON["recoveryCodes"])
 	platformtest.WantStatus(t, v2.do(request{route: "PUT /v1/me/two-factor", body: map[string]string{"method": user.MethodTOTP}, cookie: newCookie}), http.StatusOK)
 	newLink := v2.resetLink(u2, v2.keys)
+	newActivation := v2.activationLink(h.db.Session(v2.keys, admin.ID, admin.HomeAccountID, h.clock.Now()), admin.HomeAccountID, v2.keys)
 	f2 := h.factors(u2.ID)
-	for what, v := range map[string]string{"cookie": newCookie, "link": newLink, "sealed secret": f2.TOTP, "recovery hash": f2.RecoveryCodes[0]} {
+	for what, v := range map[string]string{"cookie": newCookie, "link": newLink, "activation link": newActivation, "sealed secret": f2.TOTP, "recovery hash": f2.RecoveryCodes[0]} {
 		if !strings.HasSuffix(v, ".2") {
 			t.Errorf("the new process's %s %q does not name key 2", what, v)
 		}
@@ -198,7 +229,8 @@ func TestKeyRotation(t *testing.T) {
 	}
 	for _, p := range []*process{stale, v2} {
 		p.me(newCookie)
-		platformtest.WantStatus(t, p.do(request{route: "GET /v1/password-resets/{token}", params: map[string]string{"token": newLink}}), http.StatusOK)
+		p.opens("GET /v1/password-resets/{token}", newLink)
+		p.opens("GET /v1/activations/{token}", newActivation)
 		h.clock.Advance(totp.Period)
 		p.signIn(u2, user.MethodTOTP, func(string) string { return totp.At(key2, h.clock.Now()) })
 	}
