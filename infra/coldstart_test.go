@@ -320,7 +320,7 @@ func checkRefusedAround(t *testing.T, out []byte) {
 
 // checkAnswer reads the answer as the function's trigger would: an API Gateway v2 response that is not a 5xx (health:
 // 200, since its table is there), a stream response with no failed record and the email in the mailbox, a
-// schedule's null.
+// schedule's or a rotation step's null.
 func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 	switch f.Trigger {
 	case route.HTTP:
@@ -343,7 +343,7 @@ func checkAnswer(t *testing.T, f route.Function, s sample, out []byte) {
 		if mails := testenv.Get(t).Emails(t, s.to); len(mails) != 1 {
 			t.Fatalf("%d emails sent for %s, want 1", len(mails), s.file)
 		}
-	case route.Schedule, route.MailEvents:
+	case route.Schedule, route.MailEvents, route.Rotation:
 		if string(bytes.TrimSpace(out)) != "null" {
 			t.Fatalf("%s answered %s, want null", f.Name, out)
 		}

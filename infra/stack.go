@@ -158,6 +158,7 @@ func NewPartnerHubStack(scope constructs.Construct, id string, props *StackProps
 	subscribeStream(data, failures, fns)
 	schedule(stack, fns)
 	mailFeedback(stack, mail, failures, fns)
+	rotateHMACKey(key, fns)
 	monitor(stack, props.AlarmEmail, &watched{api: api, table: data, fns: fns, failures: failures})
 	outputs(stack, api, portal, data, failures, mail, key)
 	operatorOutputs(stack, fns)

@@ -180,6 +180,44 @@ func TestHMACKey(t *testing.T) {
 	}
 }
 
+// TestHMACKeyRotation: the HMAC key rotates every 90 days through the key-rotation function, which Secrets
+// Manager may invoke, and the key is no longer waived from cdk-nag's rotation rule (TestNag holds the rest).
+func TestHMACKeyRotation(t *testing.T) {
+	tmpl, cfn := synth(t)
+	keyID, fnID := cfn.hmacKey(t), cfn.functions()[route.KeyRotation]
+	var schedules []obj
+	for _, r := range cfn.Resources {
+		if r.Type == "AWS::SecretsManager::RotationSchedule" {
+			schedules = append(schedules, r.Properties)
+		}
+	}
+	if len(schedules) != 1 {
+		t.Fatalf("%d rotation schedules, want 1 (the HMAC key's)", len(schedules))
+	}
+	s := schedules[0]
+	if ref(s["SecretId"]) != keyID || !sameAtt(s["RotationLambdaARN"], fnID, "Arn") {
+		t.Errorf("rotation schedule %v, want the HMAC key rotated by the key-rotation function", s)
+	}
+	if rules, _ := s["RotationRules"].(obj); rules["ScheduleExpression"] != "rate(90 days)" {
+		t.Errorf("rotation rules %v, want every 90 days", rules)
+	}
+	check(t, func() {
+		tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), obj{
+			"Action": "lambda:InvokeFunction", "Principal": "secretsmanager.amazonaws.com",
+			"FunctionName": obj{"Fn::GetAtt": []any{fnID, "Arn"}},
+		})
+	})
+	if meta, _ := cfn.Resources[keyID].Metadata["cdk_nag"].(obj); meta != nil {
+		if rules, _ := meta["rules_to_suppress"].([]any); len(rules) > 0 {
+			for _, r := range rules {
+				if m, _ := r.(obj); m["id"] == "AwsSolutions-SMG4" {
+					t.Error("the HMAC key still waives SMG4 (no rotation)")
+				}
+			}
+		}
+	}
+}
+
 func TestMail(t *testing.T) {
 	tmpl, _ := synth(t)
 	check(t, func() {

@@ -106,13 +106,25 @@ func (p *placeholders) resolve(v any) (string, error) {
 }
 
 // standInAWS answers the AWS calls no emulator serves: Secrets Manager's GetSecretValue (JSON 1.1 protocol)
-// from secrets, keyed by ARN, and EventBridge's PutEvents (the lifecycle-events sample). Any other call fails the test, as nothing at start-up or on a sample event should
-// make one.
+// from secrets, keyed by ARN; DescribeSecret, which the key-rotation function's sample event makes (its version is
+// the one current version of every secret here, so the step has nothing to do); and EventBridge's PutEvents (the
+// lifecycle-events sample). Any other call fails the test, as nothing at start-up or on a sample event should make
+// one.
 func standInAWS(t *testing.T, secrets map[string]string) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		target := r.Header.Get("X-Amz-Target")
 		if target == "AWSEvents.PutEvents" {
 			putEvents(w, r)
+			return
+		}
+		if target == "secretsmanager.DescribeSecret" {
+			var in struct{ SecretId string }
+			_ = json.NewDecoder(r.Body).Decode(&in)
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			_ = json.NewEncoder(w).Encode(map[string]any{
+				"ARN": in.SecretId, "RotationEnabled": true,
+				"VersionIdsToStages": map[string][]string{"00000000-0000-4000-8000-000000000001": {"AWSCURRENT"}},
+			})
 			return
 		}
 		if target != "secretsmanager.GetSecretValue" {

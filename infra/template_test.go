@@ -173,6 +173,7 @@ type resource struct {
 	Type           string `json:"Type"`
 	Properties     obj    `json:"Properties"`
 	DeletionPolicy string `json:"DeletionPolicy"`
+	Metadata       obj    `json:"Metadata"`
 }
 
 // ofType lists the logical ids of the resources of a type.

@@ -169,7 +169,7 @@ func (w *world) hotPaths(rounds int) (c costs, cookie, userID string) {
 			return w.call("", "POST /v1/sessions", nil, map[string]string{"email": email, "password": platformtest.Password})
 		})
 		challenge := r.Str("challengeId")
-		code, err := w.Keys.Derive(secret.CodeRef(challenge, 1)) // as the mailer derives the emailed code
+		code, err := w.Keys.Derive(context.Background(), secret.CodeRef(w.Keys.Current(), challenge, 1)) // as the mailer derives the emailed code
 		if err != nil {
 			w.T.Fatal(err)
 		}

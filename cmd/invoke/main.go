@@ -31,6 +31,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/all"
+	"github.com/partnerhub/partnerhub/pkg/app/keyrotation"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/route"
@@ -195,6 +196,17 @@ func invoke(ctx context.Context, a *all.App, fn string, raw []byte) (any, error)
 			return nil, err
 		}
 		return nil, h(ctx, ev) // an asynchronous function returns nothing: Lambda reports null
+	case route.Rotation:
+		// Secrets Manager's steps against the secret the event names: locally, wherever the SDK's settings point.
+		var ev events.SecretsManagerSecretRotationEvent
+		if err := decode(raw, &ev, func() bool { return ev.Step != "" && ev.SecretID != "" }, "a Secrets Manager rotation event (Step, SecretId)"); err != nil {
+			return nil, err
+		}
+		h, err := keyrotation.Handler(a.App)
+		if err != nil {
+			return nil, err
+		}
+		return nil, h(ctx, ev)
 	}
 	return nil, fmt.Errorf("function %s has no trigger invoke knows", fn)
 }

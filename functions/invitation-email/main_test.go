@@ -124,7 +124,7 @@ func TestHandlerSendsTheFixturesMessage(t *testing.T) {
 	link := regexp.MustCompile(`http://localhost:3000/activate#[A-Za-z0-9_.-]+`).FindString(mails[0].Text)
 	_, token, _ := strings.Cut(link, "#")
 	keys, _ := secret.NewKeyring(env.Key)
-	if id, ok := keys.ParseLinkToken(secret.PurposeActivation, token); !ok || id != "Zk3q9vXbT0m2cR8yLw5aHg" {
+	if id, ok := keys.ParseLinkToken(context.Background(), secret.PurposeActivation, token); !ok || id != "Zk3q9vXbT0m2cR8yLw5aHg" {
 		t.Fatalf("link %q does not carry the fixture's activation token", link)
 	}
 	out, err := env.Dynamo.GetItem(context.Background(), &dynamodb.GetItemInput{

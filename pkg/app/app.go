@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,12 +96,37 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*App, error) {
 	if err := loadSecrets(ctx, a.aws, &a.Config); err != nil {
 		return nil, err
 	}
-	if a.Config.Key != nil {
-		if a.Keys, err = secret.NewKeyring(a.Config.Key); err != nil {
-			return nil, err
-		}
+	if a.Keys, err = keyring(a.Config); err != nil {
+		return nil, err
+	}
+	if a.Keys != nil && a.Config.HMACSecretARN != "" && a.Config.Key == nil {
+		a.Keys.ReloadWith(func(ctx context.Context) (*secret.Keyring, error) {
+			k, err := readKeyring(ctx, a.aws, a.Config.HMACSecretARN)
+			if err != nil {
+				a.Log.WarnContext(ctx, "hmac keyring not read again", "error", err.Error())
+				return nil, err
+			}
+			a.Log.InfoContext(ctx, "hmac keyring read again", "current", int(k.Current()), "versions", len(k.Versions()))
+			return k, nil
+		}, KeyReloadInterval, a.Clock.Now)
 	}
 	return a, nil
+}
+
+// KeyReloadInterval is the least time between two readings of the HMAC keyring's secret by one warm function
+// that meets newer key versions: short next to a rotation's rollout, long enough that requests with made-up
+// versions cost at most one GetSecretValue a minute per process.
+const KeyReloadInterval = time.Minute
+
+// keyring is the HMAC keyring the configuration holds, or nil when it holds none.
+func keyring(c Config) (*secret.Keyring, error) {
+	switch {
+	case c.KeyText != "":
+		return secret.ParseKeyring(c.KeyText)
+	case c.Key != nil:
+		return secret.NewKeyring(c.Key)
+	}
+	return nil, nil
 }
 
 // NewLogger is the structured JSON logger every function uses, on standard error.

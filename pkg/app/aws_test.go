@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // awsEnv is the environment of a function in Lambda, as far as the AWS configuration goes: the role's
@@ -146,8 +147,8 @@ func TestSecretsAreReadOnlyWhenNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Keys == nil || len(a.Config.Key) != 32 || a.Config.OriginSecret != "origin-value" || calls.Load() != 2 {
-		t.Fatalf("key %x, origin secret %q, %d calls", a.Config.Key, a.Config.OriginSecret, calls.Load())
+	if a.Keys == nil || a.Keys.Current() != 1 || a.Config.KeyText != key || a.Config.OriginSecret != "origin-value" || calls.Load() != 2 {
+		t.Fatalf("keyring %q, origin secret %q, %d calls", a.Config.KeyText, a.Config.OriginSecret, calls.Load())
 	}
 
 	for name, cfg := range map[string]app.Config{
@@ -159,5 +160,37 @@ func TestSecretsAreReadOnlyWhenNamed(t *testing.T) {
 		if _, err := app.New(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), strings.Split(name, ":")[0]) {
 			t.Errorf("%s: err = %v, want one naming it", name, err)
 		}
+	}
+}
+
+// TestWarmKeyringReadsTheSecretAgain: a function started before a rotation holds only key 1; a token of key 2
+// makes it read the secret again, once, and verify; a made-up version right after reads nothing.
+func TestWarmKeyringReadsTheSecretAgain(t *testing.T) {
+	awsEnv(t)
+	key1, key2 := strings.Repeat("ab", 32), strings.Repeat("cd", 32)
+	secrets := map[string]string{"arn:key": key1}
+	srv, calls := secretsManager(t, secrets)
+	t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", srv.URL)
+	a, err := app.New(context.Background(), app.Config{Env: "aws", Table: "t", Region: "us-east-1", HMACSecretARN: "arn:key"})
+	if err != nil || a.Keys.Current() != 1 || calls.Load() != 1 {
+		t.Fatalf("cold start: %v, %d calls", err, calls.Load())
+	}
+
+	rotated := `{"current":2,"keys":{"1":"` + key1 + `","2":"` + key2 + `"}}`
+	secrets["arn:key"] = rotated // read by the stand-in's handler only after this write, on the next request
+	elsewhere, err := secret.ParseKeyring(rotated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := elsewhere.LinkToken(secret.PurposeActivation, "link-id")
+	if id, ok := a.Keys.ParseLinkToken(context.Background(), secret.PurposeActivation, tok); !ok || id != "link-id" {
+		t.Fatal("the warm function refused a token of the rotated key")
+	}
+	if calls.Load() != 2 || a.Keys.Current() != 2 {
+		t.Fatalf("%d calls, current %d; want one more read and key 2 current", calls.Load(), a.Keys.Current())
+	}
+	made := strings.TrimSuffix(tok, ".2") + ".3"
+	if _, ok := a.Keys.ParseLinkToken(context.Background(), secret.PurposeActivation, made); ok || calls.Load() != 2 {
+		t.Fatalf("a made-up version: verified %v, %d calls (want no read within the interval)", ok, calls.Load())
 	}
 }

@@ -11,8 +11,11 @@ package app
 import (
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
+
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // Config is what a function needs to know about its environment. Every field comes from an environment
@@ -27,11 +30,14 @@ type Config struct {
 	// DynamoEndpoint and SESEndpoint point the SDK clients at the emulators (local only).
 	DynamoEndpoint string // DYNAMODB_ENDPOINT
 	SESEndpoint    string // SES_ENDPOINT
-	// Key is the HMAC key for tokens, codes and sessions. Locally it comes from PH_HMAC_KEY (hex); in AWS from
-	// the Secrets Manager secret named by HMAC_SECRET_ARN, read once at cold start. It is optional here: the
-	// stack gives the secret only to the functions whose route.Functions entry says NeedsKey, and a handler that
-	// needs the key refuses to be built without it (see App.Keys), so the others start without one.
+	// Key is the HMAC key for tokens, codes and sessions as one plain key, version 1 of the keyring: locally
+	// PH_HMAC_KEY in hex, or what a test gives. KeyText is the keyring as its secret holds it (secret.Document:
+	// JSON, or the plain hex key): in AWS the Secrets Manager secret named by HMAC_SECRET_ARN, read at cold start
+	// and again when a newer key version turns up (see App.Keys); locally PH_HMAC_KEY when it is a JSON keyring.
+	// Both are optional here: the stack gives the secret only to the functions whose route.Functions entry says
+	// NeedsKey, and a handler that needs the key refuses to be built without it, so the others start without one.
 	Key           []byte
+	KeyText       string
 	HMACSecretARN string // HMAC_SECRET_ARN
 	// OriginSecret is the header value the portal's CloudFront distribution adds to API requests, so a function
 	// may trust the viewer's address it forwards (rate limits per address) and refuses any request without it
@@ -81,7 +87,12 @@ func FromEnv() (Config, error) {
 			c.Origins = append(c.Origins, o)
 		}
 	}
-	if k := os.Getenv("PH_HMAC_KEY"); k != "" {
+	if k := os.Getenv("PH_HMAC_KEY"); strings.HasPrefix(strings.TrimSpace(k), "{") {
+		if _, err := secret.ParseKeyring(k); err != nil {
+			return c, fmt.Errorf("PH_HMAC_KEY: %w", err)
+		}
+		c.KeyText = k
+	} else if k != "" {
 		key, err := hex.DecodeString(k)
 		if err != nil || len(key) < 32 {
 			return c, errors.New("PH_HMAC_KEY must be at least 32 bytes, hex-encoded")

@@ -24,6 +24,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // Secrets Manager's identity for endpoints and signing.
@@ -32,11 +34,11 @@ const (
 	secretsSigningID = "secretsmanager"
 )
 
-// loadSecrets fills in what the configuration names by ARN and was not given directly: the HMAC key (stored
-// hex-encoded) and the origin secret. A function given neither makes no call; one given both reads them side
+// loadSecrets fills in what the configuration names by ARN and was not given directly: the HMAC keyring (a
+// secret.Document) and the origin secret. A function given neither makes no call; one given both reads them side
 // by side, so its cold start waits for one round trip, not two.
 func loadSecrets(ctx context.Context, cfg aws.Config, c *Config) error {
-	needKey := c.Key == nil && c.HMACSecretARN != ""
+	needKey := c.Key == nil && c.KeyText == "" && c.HMACSecretARN != ""
 	needOrigin := c.OriginSecret == "" && c.OriginSecretARN != ""
 	if !needKey && !needOrigin {
 		return nil
@@ -64,16 +66,29 @@ func loadSecrets(ctx context.Context, cfg aws.Config, c *Config) error {
 		return fmt.Errorf("read origin secret: %w", errOrigin)
 	}
 	if needKey {
-		k, err := hex.DecodeString(key)
-		if err != nil || len(k) < 32 {
-			return errors.New("the hmac key secret must hold at least 32 hex-encoded bytes")
+		if _, err := secret.ParseKeyring(key); err != nil {
+			return fmt.Errorf("the hmac key secret: %w", err) // names no key: ParseKeyring's errors never do
 		}
-		c.Key = k
+		c.KeyText = key
 	}
 	if needOrigin {
 		c.OriginSecret = origin
 	}
 	return nil
+}
+
+// readKeyring reads the HMAC keyring from its secret again: what a warm function's keyring calls when it meets
+// a key version newer than its own (secret.Keyring.ReloadWith), after a rotation.
+func readKeyring(ctx context.Context, cfg aws.Config, arn string) (*secret.Keyring, error) {
+	sm, err := newSecretsReader(ctx, cfg) // credentials as they are now, not as at cold start
+	if err != nil {
+		return nil, err
+	}
+	text, err := sm.read(ctx, arn)
+	if err != nil {
+		return nil, fmt.Errorf("read hmac key: %w", err)
+	}
+	return secret.ParseKeyring(text)
 }
 
 // secretsReader reads secrets' string values from Secrets Manager.

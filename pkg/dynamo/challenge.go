@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/otp"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 )
 
@@ -31,12 +32,14 @@ type challengeRecord struct {
 	ExpiresAt string `dynamodbav:"expiresAt"`
 	CreatedAt string `dynamodbav:"createdAt"`
 	UsedAt    string `dynamodbav:"usedAt,omitempty"`
+	// KeyVersion is absent in a challenge stored before keys had versions: version 1.
+	KeyVersion int `dynamodbav:"keyVersion,omitempty"`
 }
 
 func challengeToRecord(c otp.Challenge) challengeRecord {
 	r := challengeRecord{
 		ID: c.ID, UserID: c.UserID, AccountID: c.AccountID, Method: c.Method, Status: string(c.Status),
-		Seq: c.Seq, Attempts: c.Attempts, Resends: c.Resends,
+		Seq: c.Seq, Attempts: c.Attempts, Resends: c.Resends, KeyVersion: int(c.KeyVersion),
 		IssuedAt: table.Timestamp(c.IssuedAt), ExpiresAt: table.Timestamp(c.ExpiresAt), CreatedAt: table.Timestamp(c.CreatedAt),
 	}
 	if !c.UsedAt.IsZero() {
@@ -52,7 +55,7 @@ func challengeFromItem(item map[string]types.AttributeValue) (otp.Challenge, err
 	}
 	return otp.Challenge{
 		ID: r.ID, UserID: r.UserID, AccountID: r.AccountID, Method: r.Method, Status: otp.Status(r.Status),
-		Seq: r.Seq, Attempts: r.Attempts, Resends: r.Resends,
+		Seq: r.Seq, Attempts: r.Attempts, Resends: r.Resends, KeyVersion: secret.Version(r.KeyVersion),
 		IssuedAt: parseStamp(r.IssuedAt), ExpiresAt: parseStamp(r.ExpiresAt), CreatedAt: parseStamp(r.CreatedAt),
 		UsedAt: parseStamp(r.UsedAt),
 	}, nil

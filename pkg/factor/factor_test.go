@@ -2,6 +2,7 @@ package factor_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -63,24 +64,26 @@ func TestSealer(t *testing.T) {
 	if sealed == s.Seal("user-1", plain) {
 		t.Fatal("two seals of one secret are equal: the nonce is not fresh")
 	}
-	got, err := s.Open("user-1", sealed)
+	got, err := s.Open(context.Background(), "user-1", sealed)
 	if err != nil || !bytes.Equal(got, plain) {
 		t.Fatalf("Open = %q, %v", got, err)
 	}
 	other, _ := secret.NewKeyring(bytes.Repeat([]byte{2}, 32))
 	tampered := sealed[:len(sealed)-2] + "AA"
 	for name, open := range map[string]func() ([]byte, error){
-		"other user": func() ([]byte, error) { return s.Open("user-2", sealed) },
+		"other user": func() ([]byte, error) { return s.Open(context.Background(), "user-2", sealed) },
 		"other key": func() ([]byte, error) {
 			o, err := factor.NewSealer(other)
 			if err != nil {
 				return nil, err
 			}
-			return o.Open("user-1", sealed)
+			return o.Open(context.Background(), "user-1", sealed)
 		},
-		"tampered":   func() ([]byte, error) { return s.Open("user-1", tampered) },
-		"garbage":    func() ([]byte, error) { return s.Open("user-1", "v1.!!") },
-		"no version": func() ([]byte, error) { return s.Open("user-1", strings.TrimPrefix(sealed, "v1.")) },
+		"tampered": func() ([]byte, error) { return s.Open(context.Background(), "user-1", tampered) },
+		"garbage":  func() ([]byte, error) { return s.Open(context.Background(), "user-1", "v1.!!") },
+		"no version": func() ([]byte, error) {
+			return s.Open(context.Background(), "user-1", strings.TrimPrefix(sealed, "v1."))
+		},
 	} {
 		if _, err := open(); !errors.Is(err, factor.ErrUnsealable) {
 			t.Errorf("case=%s: err = %v, want ErrUnsealable", name, err)
@@ -164,5 +167,40 @@ func TestVerificationCheck(t *testing.T) {
 	var none *factor.Verification
 	if err := none.Check(now); !errors.Is(err, fault.ErrConflict) {
 		t.Fatalf("no verification: %v", err)
+	}
+}
+
+// TestSealerVersions: a secret sealed with key 1 opens after a rotation to key 2; what the new key seals names
+// version 2 and opens only where key 2 is held; a changed version does not open.
+func TestSealerVersions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	k1 := bytes.Repeat([]byte{1}, 32)
+	v1, _ := secret.NewKeyring(k1)
+	v2, err := secret.NewVersionedKeyring(2, map[secret.Version][]byte{1: k1, 2: bytes.Repeat([]byte{2}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := factor.NewSealer(v1)
+	fresh, _ := factor.NewSealer(v2)
+	plain := []byte("12345678901234567890")
+	sealed1, sealed2 := old.Seal("user-1", plain), fresh.Seal("user-1", plain)
+	if strings.Count(sealed1, ".") != 1 || !strings.HasPrefix(sealed2, "v1.") || !strings.HasSuffix(sealed2, ".2") {
+		t.Fatalf("sealed %q (key 1), %q (key 2)", sealed1, sealed2)
+	}
+	for name, sealed := range map[string]string{"key 1": sealed1, "key 2": sealed2} {
+		if got, err := fresh.Open(ctx, "user-1", sealed); err != nil || !bytes.Equal(got, plain) {
+			t.Errorf("%s: Open after rotation = %q, %v", name, got, err)
+		}
+	}
+	for name, bad := range map[string]func() ([]byte, error){
+		"key 2 on a key-1 keyring": func() ([]byte, error) { return old.Open(ctx, "user-1", sealed2) },
+		"version changed to 1":     func() ([]byte, error) { return fresh.Open(ctx, "user-1", strings.TrimSuffix(sealed2, ".2")) },
+		"version added":            func() ([]byte, error) { return fresh.Open(ctx, "user-1", sealed1+".2") },
+		"version made up":          func() ([]byte, error) { return fresh.Open(ctx, "user-1", strings.TrimSuffix(sealed2, ".2")+".3") },
+	} {
+		if _, err := bad(); !errors.Is(err, factor.ErrUnsealable) {
+			t.Errorf("%s: err = %v, want ErrUnsealable", name, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package factor
 
 import (
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,13 +18,16 @@ const (
 )
 
 // Verification is a mobile number waiting for the code that was texted to it. The code is not stored: it is
-// derived from ID with the HMAC key (secret.Keyring.Code(ID, 1)), as the mailer derives it to send it.
+// derived from ID with the HMAC key (secret.Keyring.CheckCode with KeyVersion), as the mailer derives it to send it.
 type Verification struct {
 	ID        string    `dynamodbav:"id"`
 	Mobile    string    `dynamodbav:"mobile"`
 	SentAt    time.Time `dynamodbav:"sentAt"`
 	ExpiresAt time.Time `dynamodbav:"expiresAt"`
 	Attempts  int       `dynamodbav:"attempts"`
+	// KeyVersion is the version of the HMAC key its code is made with; 0, as stored before keys had versions,
+	// is version 1.
+	KeyVersion secret.Version `dynamodbav:"keyVersion,omitempty"`
 }
 
 // NewVerification starts the verification of mobile, whose code is texted now.

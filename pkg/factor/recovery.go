@@ -1,7 +1,11 @@
 package factor
 
 import (
+	"context"
+	"slices"
+
 	"crypto/rand"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"strings"
 )
 
@@ -51,4 +55,21 @@ func NormalizeRecoveryCode(s string) (string, bool) {
 // code is no use to another.
 func RecoveryHashInput(userID, normalized string) string {
 	return "recovery:" + userID + ":" + normalized
+}
+
+// RecoveryHash is what the table keeps for a user's recovery code (normalized): its HMAC under the keyring's
+// current key, suffixed with the key's version (secret.Keyring.VersionedHash).
+func RecoveryHash(keys *secret.Keyring, userID, normalized string) string {
+	return keys.VersionedHash(RecoveryHashInput(userID, normalized))
+}
+
+// MatchRecoveryCode returns the stored hash of f's unused recovery code normalized, when it is one. A user's
+// codes are made together, with one key, so the code is hashed once, with the version the stored hashes name,
+// not once per key: codes stored before versions existed are version 1.
+func (f Factors) MatchRecoveryCode(ctx context.Context, keys *secret.Keyring, normalized string) (hash string, ok bool) {
+	if len(f.RecoveryCodes) == 0 {
+		return "", false
+	}
+	hash, ok = keys.HashAs(ctx, RecoveryHashInput(f.UserID, normalized), f.RecoveryCodes[0])
+	return hash, ok && slices.Contains(f.RecoveryCodes, hash)
 }

@@ -80,7 +80,7 @@ type ShareLinkInfo struct {
 // linkPartner reads the partner a share link names: errLinkBad for a token this key did not make or that names
 // no link, errLinkOld past its deadline, errNoPartner if the partner can no longer be invited.
 func (s *Service) linkPartner(ctx context.Context, token string, now time.Time) (account.Account, time.Time, error) {
-	id, ok := s.keys.ParseLinkToken(secret.PurposeShare, token)
+	id, ok := s.keys.ParseLinkToken(ctx, secret.PurposeShare, token)
 	if !ok { // a token that verifies has a well-formed id
 		return account.Account{}, time.Time{}, errLinkBad
 	}

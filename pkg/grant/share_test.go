@@ -1,6 +1,7 @@
 package grant_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -34,7 +35,7 @@ func TestShareLink(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	token := w.shareLink()
-	linkID, ok := w.Keys.ParseLinkToken(secret.PurposeShare, token)
+	linkID, ok := w.Keys.ParseLinkToken(context.Background(), secret.PurposeShare, token)
 	if !ok {
 		t.Fatal("the link's token does not verify as a share link")
 	}

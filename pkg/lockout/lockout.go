@@ -28,7 +28,9 @@ var PasswordPerLoginSource = Rule{Scope: "signin-lock", Limit: 10, Window: 15 * 
 
 // LoginSource is the subject of PasswordPerLoginSource for a login and a source — the address as the rate
 // limiter counts it (ratelimit.Source: an IPv4 address, or an IPv6 /64). It is an HMAC of the email, folded as
-// logins are, and the source, so the table keeps no trace of addresses people typed that do not exist.
+// logins are, and the source, so the table keeps no trace of addresses people typed that do not exist. It uses
+// the current HMAC key with no version (secret.Keyring.Hash): a key rotation restarts the count, at worst giving
+// a source one fresh window per rotation, which is cheaper than a versioned lookup on every sign-in.
 func LoginSource(keys *secret.Keyring, email, source string) string {
 	return keys.Hash("signin-lock:" + strings.ToLower(strings.TrimSpace(email)) + "|" + source)
 }

@@ -72,7 +72,7 @@ func TestSESFailureIsRetriedUntilMaxAttempts(t *testing.T) {
 		apiError(w, http.StatusInternalServerError, "InternalFailure", "the service is unavailable")
 	}}
 	m := w.mailer(t, sesClient(ses.start(t), retry.AddWithMaxAttempts(retry.NewStandard(), 1)))
-	token, _ := w.keys.Derive(msg.SecretRef)
+	token, _ := w.keys.Derive(context.Background(), msg.SecretRef)
 
 	for attempt := 1; attempt < mailer.MaxAttempts; attempt++ {
 		failed := handle(t, m, ev)

@@ -50,7 +50,7 @@ func TestEveryMailRenders(t *testing.T) {
 					msg.SecretRef = secret.LinkRef(secret.PurposeReset, "x")
 				}
 			case outbox.TemplateOTP, outbox.TemplateMobileVerification:
-				msg.SecretRef, secretValue = secret.CodeRef("c", 1), "123456"
+				msg.SecretRef, secretValue = secret.CodeRef(1, "c", 1), "123456"
 			}
 			v := mailer.NewView(msg, outbox.DefaultBrand, portal, secretValue)
 			rendered := false

@@ -58,7 +58,7 @@ var _ SES = (*sesv2.Client)(nil)
 
 // Keyring derives the secret an email carries from a message's SecretRef.
 type Keyring interface {
-	Derive(ref string) (string, error)
+	Derive(ctx context.Context, ref string) (string, error)
 }
 
 var _ Keyring = (*secret.Keyring)(nil)
@@ -368,7 +368,11 @@ func (m *Mailer) render(ctx context.Context, msg outbox.Message) (Content, error
 	}
 	var value string
 	if msg.SecretRef != "" {
-		v, err := m.c.Keys.Derive(msg.SecretRef)
+		v, err := m.c.Keys.Derive(ctx, msg.SecretRef)
+		if errors.Is(err, secret.ErrUnknownVersion) {
+			// A key newer than this process's: a retry finds it once the keyring has read the secret again.
+			return Content{}, fmt.Errorf("derive the secret: %w", err)
+		}
 		if err != nil {
 			return Content{}, &finalError{"bad secret reference"} // the ref's text stays out of the item and the log
 		}

@@ -1,6 +1,7 @@
 package mailer_test
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"regexp"
@@ -165,7 +166,7 @@ func TestOutboxMessageReachesSESThroughTheStream(t *testing.T) {
 	}
 	_, token, _ := strings.Cut(link, "#")
 	wantID := strings.TrimPrefix(msg.SecretRef, "activation:")
-	if id, ok := w.keys.ParseLinkToken(secret.PurposeActivation, token); !ok || id != wantID {
+	if id, ok := w.keys.ParseLinkToken(context.Background(), secret.PurposeActivation, token); !ok || id != wantID {
 		t.Fatalf("the link's fragment is not the activation token of %s", wantID)
 	}
 	for _, want := range []string{"Ada Lovelace", "Charles Babbage", "Account administrator"} {
@@ -272,7 +273,7 @@ func TestOTPEmailCarriesTheCode(t *testing.T) {
 	challenge := secret.NewID()
 	msg := outbox.Message{
 		ID: secret.NewID(), Template: "otp", To: testenv.UniqueEmail(t, "otp"), CreatedAt: t0,
-		Data: map[string]string{"name": "Ada"}, SecretRef: secret.CodeRef(challenge, 3),
+		Data: map[string]string{"name": "Ada"}, SecretRef: secret.CodeRef(1, challenge, 3),
 	}
 	w.write(t, msg)
 	if failed := handle(t, w.mailer(t, nil), streamEvent(t, w.env, w.table)); len(failed) != 0 {
@@ -291,6 +292,43 @@ func TestOTPEmailCarriesTheCode(t *testing.T) {
 	}
 	if strings.Contains(w.logs.String(), code) {
 		t.Error("the code is in the logs")
+	}
+}
+
+// TestCodeOfANewerKeyIsRetried: a mailer whose keyring predates a rotation meets a code reference of key 2; it
+// sends nothing, reports the record for a retry (not a failure) and leaves the message pending; once its keyring
+// holds key 2, the retry sends the code made with key 2.
+func TestCodeOfANewerKeyIsRetried(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	challenge := secret.NewID()
+	msg := outbox.Message{
+		ID: secret.NewID(), Template: "otp", To: testenv.UniqueEmail(t, "otp"), CreatedAt: t0,
+		Data: map[string]string{"name": "Ada"}, SecretRef: secret.CodeRef(2, challenge, 1),
+	}
+	w.write(t, msg)
+	ev := streamEvent(t, w.env, w.table)
+	if failed := handle(t, w.mailer(t, nil), ev); len(failed) != 1 {
+		t.Fatalf("BatchItemFailures = %v, want the record back for a retry", failed)
+	}
+	if n := len(w.env.Emails(t, msg.To)); n != 0 {
+		t.Fatalf("%d emails sent without the key", n)
+	}
+	if got := w.message(t, msg.ID); got.Status != outbox.StatusPending {
+		t.Fatalf("status %q, want pending", got.Status)
+	}
+
+	rotated, err := secret.NewVersionedKeyring(2, map[secret.Version][]byte{1: w.env.Key, 2: bytes.Repeat([]byte{7}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.keys = rotated
+	if failed := handle(t, w.mailer(t, nil), ev); len(failed) != 0 {
+		t.Fatalf("BatchItemFailures = %v after the keyring holds key 2", failed)
+	}
+	mails := w.env.Emails(t, msg.To)
+	if code := rotated.Code(challenge, 1); len(mails) != 1 || !strings.Contains(mails[0].Text, code) {
+		t.Fatalf("%d emails; want one with key 2's code", len(mails))
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	texttemplate "text/template"
 
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // maxSMS bounds a rendered text: ten GSM segments. Templates stay well inside one or two.
@@ -80,7 +81,10 @@ func (m *Mailer) renderMessage(ctx context.Context, msg outbox.Message) (Content
 	}
 	var value string
 	if msg.SecretRef != "" {
-		v, err := m.c.Keys.Derive(msg.SecretRef)
+		v, err := m.c.Keys.Derive(ctx, msg.SecretRef)
+		if errors.Is(err, secret.ErrUnknownVersion) {
+			return Content{}, fmt.Errorf("derive the code: %w", err) // retried, as in render
+		}
 		if err != nil {
 			return Content{}, &finalError{"bad secret reference"}
 		}

@@ -46,7 +46,7 @@ func (w *world) smsMailer(t *testing.T, sms outbox.SMSSender) *mailer.Mailer {
 func smsCode(to string) outbox.Message {
 	return outbox.Message{
 		ID: secret.NewID(), Template: "otp", Channel: outbox.ChannelSMS, To: to, UserID: "u1", AccountID: "a1",
-		Data: map[string]string{"expiresInSeconds": "60"}, SecretRef: secret.CodeRef("chal", 1), CreatedAt: t0,
+		Data: map[string]string{"expiresInSeconds": "60"}, SecretRef: secret.CodeRef(1, "chal", 1), CreatedAt: t0,
 	}
 }
 

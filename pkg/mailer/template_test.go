@@ -1,6 +1,7 @@
 package mailer_test
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"strings"
@@ -275,7 +276,7 @@ func TestLinkTokenTravelsInTheFragment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := keys.Derive(secret.LinkRef(secret.PurposeActivation, "tokid"))
+	token, err := keys.Derive(context.Background(), secret.LinkRef(secret.PurposeActivation, "tokid"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +289,7 @@ func TestLinkTokenTravelsInTheFragment(t *testing.T) {
 	if !ok || path != portal+"/activate" || strings.Contains(path, token) {
 		t.Fatalf("link = %q, want the token after # on %s/activate", link, portal)
 	}
-	if id, ok := keys.ParseLinkToken(secret.PurposeActivation, fragment); !ok || id != "tokid" {
+	if id, ok := keys.ParseLinkToken(context.Background(), secret.PurposeActivation, fragment); !ok || id != "tokid" {
 		t.Fatalf("fragment does not parse as the activation token")
 	}
 	if _, err := v.Code(); err == nil {

@@ -81,7 +81,7 @@ type invitationLink struct {
 // verify or names nothing is link-invalid (404); one that no longer works is link-used, link-replaced or
 // link-expired (410).
 func (s *Service) openInvitation(ctx context.Context, raw string) (invitationLink, error) {
-	id, ok := s.keys.ParseLinkToken(secret.PurposeMembership, raw)
+	id, ok := s.keys.ParseLinkToken(ctx, secret.PurposeMembership, raw)
 	if !ok {
 		return invitationLink{}, errLinkInvalid
 	}

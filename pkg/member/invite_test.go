@@ -68,7 +68,7 @@ func (h *harness) invitation(userID, accountID string) dynamo.Invitation {
 // link is the link token an outbox message carries, derived as the mailer derives it.
 func (h *harness) link(m outbox.Message) string {
 	h.t.Helper()
-	tok, err := h.keys.Derive(m.SecretRef)
+	tok, err := h.keys.Derive(context.Background(), m.SecretRef)
 	if err != nil {
 		h.t.Fatal(err)
 	}

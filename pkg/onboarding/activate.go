@@ -60,7 +60,7 @@ type link struct {
 // names nothing is link-invalid (404); one that no longer works is link-used, link-replaced or link-expired
 // (410), which says whom to ask for a new one.
 func (s *Service) open(ctx context.Context, raw string) (link, error) {
-	id, ok := s.keys.ParseLinkToken(secret.PurposeActivation, raw)
+	id, ok := s.keys.ParseLinkToken(ctx, secret.PurposeActivation, raw)
 	if !ok {
 		return link{}, errLinkInvalid
 	}

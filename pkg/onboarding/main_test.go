@@ -168,7 +168,7 @@ func (f *fixture) create(cookie string, kind account.Kind, parentID, name string
 func (f *fixture) linkToken(userID string) string {
 	f.t.Helper()
 	m := f.Message(f.User(userID).ActivationMessageID)
-	tok, err := f.keys.Derive(m.SecretRef)
+	tok, err := f.keys.Derive(context.Background(), m.SecretRef)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -14,6 +14,7 @@
 package otp
 
 import (
+	"github.com/partnerhub/partnerhub/pkg/secret"
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -56,9 +57,13 @@ type Challenge struct {
 	Status    Status
 	// Seq is the number of the current code: 1 for the first, n+1 after n-1 resends. Only the current code
 	// checks, so a resend kills the previous one.
-	Seq      int
-	Attempts int // guesses at the current code
-	Resends  int
+	Seq int
+	// KeyVersion is the version of the HMAC key its codes are made with, the keyring's current one when it
+	// started; 0, as stored before keys had versions, is version 1. The mailer derives the codes with it (the
+	// outbox's secret.CodeRef names it) and the verifier checks with it, whatever key is current by then.
+	KeyVersion secret.Version
+	Attempts   int // guesses at the current code
+	Resends    int
 	// IssuedAt is when the current code was issued (and sent); ExpiresAt is IssuedAt+CodeTTL.
 	IssuedAt  time.Time
 	ExpiresAt time.Time

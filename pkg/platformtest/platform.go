@@ -169,7 +169,7 @@ func (p *Platform) Create(cookie string, body map[string]any) Created {
 func (p *Platform) LinkToken(userID string) string {
 	p.T.Helper()
 	m := p.Message(p.User(userID).ActivationMessageID)
-	tok, err := p.Keys.Derive(m.SecretRef)
+	tok, err := p.Keys.Derive(p.T.Context(), m.SecretRef)
 	if err != nil {
 		p.T.Fatal(err)
 	}

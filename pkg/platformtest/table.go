@@ -79,8 +79,8 @@ func (tb Table) Put(item map[string]types.AttributeValue, err error) {
 // successful sign-in writes it, and returns its cookie value.
 func (tb Table) Session(keys *secret.Keyring, userID, accountID string, at time.Time) string {
 	tb.T.Helper()
-	token := secret.NewSessionToken()
-	ss := session.New(keys.Hash(token), userID, accountID, at)
+	token, hash := keys.NewSession()
+	ss := session.New(hash, userID, accountID, at)
 	reach, err := tb.Store().SessionReach(tb.T.Context(), userID, accountID)
 	if err != nil {
 		tb.T.Fatalf("session of %s in %s: %v", userID, accountID, err)

@@ -31,7 +31,7 @@ type link struct {
 // does not verify or names nothing, and link-used, link-replaced or link-expired (410) for a link that no
 // longer works.
 func (s *Service) open(ctx context.Context, raw string) (link, error) {
-	id, ok := s.keys.ParseLinkToken(secret.PurposeReset, raw)
+	id, ok := s.keys.ParseLinkToken(ctx, secret.PurposeReset, raw)
 	if !ok {
 		return link{}, errLinkInvalid
 	}

@@ -39,6 +39,8 @@ const (
 	// MailEvents functions receive the email service's events (bounces, complaints, deliveries) from EventBridge,
 	// asynchronously: a failed event is retried by Lambda, then kept in the failure queue.
 	MailEvents
+	// Rotation functions are invoked by Secrets Manager to rotate a secret, one step of its protocol at a time.
+	Rotation
 )
 
 // Timeout is how long Lambda lets a function of this trigger run, which the stack sets and the local stack
@@ -54,6 +56,8 @@ func (t Trigger) Timeout() time.Duration {
 		return 120 * time.Second
 	case MailEvents:
 		return 30 * time.Second // one event: a few reads and a conditional write per recipient
+	case Rotation:
+		return 30 * time.Second // a step is two or three Secrets Manager calls
 	}
 	return 10 * time.Second
 }
@@ -86,6 +90,8 @@ const (
 	Events = "lifecycle-events"
 	// MailFeedback records SES's bounces, complaints and deliveries on the users they concern (package feedback).
 	MailFeedback = "mail-feedback"
+	// KeyRotation rotates the HMAC keyring secret for Secrets Manager: a new current key, the old ones kept.
+	KeyRotation = "key-rotation"
 )
 
 // BootstrapOutput is the stack output that names the bootstrap function: phctl finds the function of a stage by it.
@@ -157,6 +163,7 @@ var Functions = []Function{
 	{Name: Bootstrap, Description: "Creates the provider account and its first administrator, and resends activation links, on an operator's invoke", Trigger: Operator, TableActions: []string{GetItem, PutItem, UpdateItem}},
 	{Name: Events, Description: "Publishes lifecycle events to the event bus from the audit records in the table's stream", Trigger: Stream, PublishesEvents: true},
 	{Name: MailFeedback, Description: "Records SES bounces, complaints and deliveries on the users they concern", Trigger: MailEvents, TableActions: []string{GetItem, UpdateItem, PutItem}},
+	{Name: KeyRotation, Description: "Rotates the HMAC keyring secret: a new current key, the old ones kept", Trigger: Rotation},
 }
 
 // Route is one HTTP route of the API.

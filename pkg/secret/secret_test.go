@@ -2,6 +2,7 @@ package secret_test
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -24,30 +25,30 @@ func TestLinkToken(t *testing.T) {
 	tok := k.LinkToken(secret.PurposeActivation, id)
 
 	t.Run("case=valid", func(t *testing.T) {
-		got, ok := k.ParseLinkToken(secret.PurposeActivation, tok)
+		got, ok := k.ParseLinkToken(context.Background(), secret.PurposeActivation, tok)
 		if !ok || got != id {
 			t.Fatalf("ParseLinkToken = %q, %v", got, ok)
 		}
 	})
 	t.Run("case=other purpose", func(t *testing.T) {
-		if _, ok := k.ParseLinkToken(secret.PurposeReset, tok); ok {
+		if _, ok := k.ParseLinkToken(context.Background(), secret.PurposeReset, tok); ok {
 			t.Fatal("an activation token verified as a reset token")
 		}
 	})
 	t.Run("case=other key", func(t *testing.T) {
-		if _, ok := keyring(t, 2).ParseLinkToken(secret.PurposeActivation, tok); ok {
+		if _, ok := keyring(t, 2).ParseLinkToken(context.Background(), secret.PurposeActivation, tok); ok {
 			t.Fatal("a token verified under another key")
 		}
 	})
 	t.Run("case=tampered", func(t *testing.T) {
 		for _, bad := range []string{"", ".", id, id + ".", tok + "x", "x" + tok, strings.Repeat("a", 300)} {
-			if _, ok := k.ParseLinkToken(secret.PurposeActivation, bad); ok {
+			if _, ok := k.ParseLinkToken(context.Background(), secret.PurposeActivation, bad); ok {
 				t.Fatalf("token %q verified", bad)
 			}
 		}
 	})
 	t.Run("case=derived by the mailer", func(t *testing.T) {
-		got, err := k.Derive(secret.LinkRef(secret.PurposeActivation, id))
+		got, err := k.Derive(context.Background(), secret.LinkRef(secret.PurposeActivation, id))
 		if err != nil || got != tok {
 			t.Fatalf("Derive = %q, %v; want %q", got, err, tok)
 		}
@@ -61,20 +62,20 @@ func TestCode(t *testing.T) {
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
 		t.Fatalf("code %q is not six digits", code)
 	}
-	if !k.CheckCode("challenge", 1, code) {
+	if !k.CheckCode(context.Background(), 1, "challenge", 1, code) {
 		t.Fatal("the right code failed")
 	}
-	if k.CheckCode("challenge", 2, code) && k.Code("challenge", 2) != code {
+	if k.CheckCode(context.Background(), 1, "challenge", 2, code) && k.Code("challenge", 2) != code {
 		t.Fatal("code 1 passed as code 2")
 	}
-	if k.CheckCode("challenge", 1, code+"0") || k.CheckCode("challenge", 1, "") {
+	if k.CheckCode(context.Background(), 1, "challenge", 1, code+"0") || k.CheckCode(context.Background(), 1, "challenge", 1, "") {
 		t.Fatal("a malformed code passed")
 	}
-	got, err := k.Derive(secret.CodeRef("challenge", 1))
+	got, err := k.Derive(context.Background(), secret.CodeRef(1, "challenge", 1))
 	if err != nil || got != code {
 		t.Fatalf("Derive = %q, %v", got, err)
 	}
-	if _, err := k.Derive("otp:challenge:x"); err == nil {
+	if _, err := k.Derive(context.Background(), "otp:challenge:x"); err == nil {
 		t.Fatal("a bad ref derived a code")
 	}
 }

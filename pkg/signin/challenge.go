@@ -63,7 +63,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 	if c.Method == user.MethodTOTP {
 		return s.verifyApp(ctx, c, u, code, now) // a TOTP code or a recovery code, in twofactor.go
 	}
-	if !s.Keys.CheckCode(c.ID, c.Seq, code) {
+	if !s.Keys.CheckCode(ctx, c.KeyVersion, c.ID, c.Seq, code) {
 		return SignedIn{}, s.wrongGuess(ctx, u, otp.ErrWrong(c.AttemptsLeft()), now)
 	}
 	return s.consume(ctx, c, u, now)

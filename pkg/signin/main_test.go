@@ -191,7 +191,7 @@ func (h *harness) otpMessages(challengeID string) []outbox.Message {
 	}
 	var out []outbox.Message
 	for n := 1; ; n++ {
-		m, ok := byRef[secret.CodeRef(challengeID, n)]
+		m, ok := byRef[secret.CodeRef(1, challengeID, n)]
 		if !ok {
 			return out
 		}
@@ -206,7 +206,7 @@ func (h *harness) code(challengeID string) string {
 	if len(ms) == 0 {
 		h.t.Fatalf("no otp email for challenge %s", challengeID)
 	}
-	code, err := h.keys.Derive(ms[len(ms)-1].SecretRef)
+	code, err := h.keys.Derive(context.Background(), ms[len(ms)-1].SecretRef)
 	if err != nil {
 		h.t.Fatal(err)
 	}

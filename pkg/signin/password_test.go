@@ -45,7 +45,7 @@ func TestSignInWithTwoFactorSendsACode(t *testing.T) {
 	}
 	m := ms[0]
 	if m.Template != "otp" || m.To != u.Email || m.UserID != u.ID || m.BrandAccountID != u.HomeAccountID ||
-		m.Data["name"] != u.Name || m.Data["expiresInSeconds"] != "60" || m.SecretRef != secret.CodeRef(id, 1) {
+		m.Data["name"] != u.Name || m.Data["expiresInSeconds"] != "60" || m.SecretRef != secret.CodeRef(1, id, 1) {
 		t.Fatalf("otp email = %+v", m)
 	}
 	code := h.code(id)

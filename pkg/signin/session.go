@@ -12,7 +12,6 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
-	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/step"
 	"github.com/partnerhub/partnerhub/pkg/tally"
@@ -21,15 +20,15 @@ import (
 
 var _ httpapi.Authenticator = (*Service)(nil)
 
-// maxToken bounds the cookie value that is hashed and looked up; real tokens are 43 characters.
+// maxToken bounds the cookie value that is hashed and looked up; real tokens are 43 characters and a version.
 const maxToken = 128
 
 // startSession creates a session for u in its home account, in one transaction with with's writes: the end of the
 // login's count after a password, or after a code, consuming the challenge and spending the second factor that
 // proved it.
 func (s *Service) startSession(ctx context.Context, u user.User, with *dynamo.Tx, now time.Time) (SignedIn, error) {
-	token := secret.NewSessionToken()
-	ss := session.New(s.Keys.Hash(token), u.ID, u.HomeAccountID, now)
+	token, hash := s.Keys.NewSession() // the cookie names the key version of its hash
+	ss := session.New(hash, u.ID, u.HomeAccountID, now)
 	// What the session's requests will read: the sign-in's checks read it, so this is answered from its read set.
 	reach, err := s.store.SessionReach(ctx, u.ID, u.HomeAccountID)
 	if err != nil {
@@ -62,8 +61,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 	if token == "" || len(token) > maxToken {
 		return actor.Actor{}, ErrSessionEnded()
 	}
+	hash, ok := s.Keys.SessionHash(ctx, token) // one key, the one the cookie names: one read
+	if !ok {
+		return actor.Actor{}, ErrSessionEnded()
+	}
 	now := s.Clock.Now()
-	ss, err := s.store.Session(ctx, s.Keys.Hash(token))
+	ss, err := s.store.Session(ctx, hash)
 	if errors.Is(err, fault.ErrNotFound) {
 		return actor.Actor{}, ErrSessionEnded()
 	}

@@ -251,6 +251,6 @@ func (s *Service) refuse(ctx context.Context, u user.User, reason string, answer
 func codeEmail(u user.User, c otp.Challenge, now time.Time) outbox.Message {
 	return outbox.New(outbox.Envelope{
 		ID: secret.NewID(), To: u.Email, UserID: u.ID, AccountID: c.AccountID, BrandAccountID: u.HomeAccountID,
-		SecretRef: secret.CodeRef(c.ID, c.Seq),
+		SecretRef: secret.CodeRef(c.KeyVersion, c.ID, c.Seq),
 	}, outbox.OTPCode{Name: u.Name, ExpiresIn: otp.CodeTTL}, now)
 }

@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +36,7 @@ const TOTPChallengeTTL = 5 * time.Minute
 // carry its code (none for an authenticator app).
 func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (otp.Challenge, []outbox.Message, error) {
 	c := otp.New(secret.NewID(), u.ID, u.HomeAccountID, now)
+	c.KeyVersion = s.Keys.Current() // its codes are made, and checked, with the key current now
 	f, err := s.factorsFor(ctx, u, u.TwoFactor.Method)
 	if err != nil {
 		return c, nil, err
@@ -69,7 +69,7 @@ func codeMessages(u user.User, f factor.Factors, c otp.Challenge, now time.Time)
 	}
 	text := outbox.Text(outbox.Envelope{
 		ID: secret.NewID(), To: f.Mobile, UserID: u.ID, AccountID: c.AccountID, BrandAccountID: u.HomeAccountID,
-		SecretRef: secret.CodeRef(c.ID, c.Seq),
+		SecretRef: secret.CodeRef(c.KeyVersion, c.ID, c.Seq),
 	}, outbox.OTPCode{ExpiresIn: otp.CodeTTL}, now) // a text does not name the user
 	return []outbox.Message{mail, text}
 }
@@ -91,7 +91,7 @@ func (s *Service) verifyApp(ctx context.Context, c otp.Challenge, u user.User, c
 	if err != nil {
 		return SignedIn{}, err
 	}
-	spend, replayed, err := s.appProof(f, code, now)
+	spend, replayed, err := s.appProof(ctx, f, code, now)
 	if err != nil {
 		return SignedIn{}, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) verifyApp(ctx context.Context, c otp.Challenge, u user.User, c
 
 // appProof is what adds the write that spends what code proves for f — a TOTP step or a recovery code —, or nil
 // when it proves nothing. replayed says the code is one the app showed but that was already used.
-func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend func(*dynamo.Tx), replayed bool, err error) {
+func (s *Service) appProof(ctx context.Context, f factor.Factors, code string, now time.Time) (spend func(*dynamo.Tx), replayed bool, err error) {
 	if !f.TOTPEnrolled() {
 		return nil, false, nil
 	}
@@ -116,7 +116,7 @@ func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend 
 		if err != nil {
 			return nil, false, err
 		}
-		key, err := sealer.Open(f.UserID, f.TOTP)
+		key, err := sealer.Open(ctx, f.UserID, f.TOTP)
 		if err != nil {
 			return nil, false, fmt.Errorf("open totp secret of %s: %w", f.UserID, err)
 		}
@@ -130,8 +130,8 @@ func (s *Service) appProof(f factor.Factors, code string, now time.Time) (spend 
 	if !ok {
 		return nil, false, nil
 	}
-	hash := s.Keys.Hash(factor.RecoveryHashInput(f.UserID, normalized))
-	if !slices.Contains(f.RecoveryCodes, hash) {
+	hash, ok := f.MatchRecoveryCode(ctx, s.Keys, normalized)
+	if !ok {
 		return nil, false, nil
 	}
 	return func(tx *dynamo.Tx) { tx.SpendRecoveryCode(f.UserID, hash, errFactorSpent) }, false, nil

@@ -158,7 +158,7 @@ func (f *fixture) activate(userID string) {
 	if found, err := dynamo.Get(ctx, f.env.Dynamo, f.table, table.OutboxKey(u.ActivationMessageID), &msg); err != nil || !found {
 		f.t.Fatalf("activation message: %v %v", found, err)
 	}
-	token, err := f.keys.Derive(msg.SecretRef)
+	token, err := f.keys.Derive(context.Background(), msg.SecretRef)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func (s *Service) ConfirmApp(ctx context.Context, a actor.Actor, code string) (C
 	if !f.PendingTOTPAt(now) {
 		return Confirmed{}, errNoEnrolment
 	}
-	key, err := s.sealer.Open(u.ID, f.PendingTOTP)
+	key, err := s.sealer.Open(ctx, u.ID, f.PendingTOTP)
 	if err != nil {
 		return Confirmed{}, fmt.Errorf("open pending totp secret of %s: %w", u.ID, err)
 	}

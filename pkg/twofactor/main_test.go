@@ -259,7 +259,7 @@ func (h *harness) otpMessages(challengeID string, n int) []outbox.Message {
 	h.t.Helper()
 	var out []outbox.Message
 	for _, m := range h.db.Messages() {
-		if m.SecretRef == secret.CodeRef(challengeID, n) {
+		if m.SecretRef == secret.CodeRef(1, challengeID, n) {
 			out = append(out, m)
 		}
 	}

@@ -39,9 +39,10 @@ func (s *Service) SendVerification(ctx context.Context, a actor.Actor, mobile st
 	}
 	now := s.clock.Now()
 	v := factor.NewVerification(secret.NewID(), number, now)
+	v.KeyVersion = s.keys.Current() // its code is made, and checked, with the key current now
 	text := outbox.Text(outbox.Envelope{
 		ID: secret.NewID(), To: number, UserID: u.ID, AccountID: u.HomeAccountID, BrandAccountID: u.HomeAccountID,
-		SecretRef: secret.CodeRef(v.ID, factor.CodeSeq),
+		SecretRef: secret.CodeRef(v.KeyVersion, v.ID, factor.CodeSeq),
 	}, outbox.MobileVerification{}, now)
 	if err := s.store.Commit(ctx, s.store.Tx().StartVerification(u.ID, v).Send(text)); err != nil {
 		return CodeSent{}, err
@@ -66,7 +67,7 @@ func (s *Service) ConfirmMobile(ctx context.Context, a actor.Actor, code string)
 	if err != nil {
 		return Settings{}, err
 	}
-	if !s.keys.CheckCode(v.ID, factor.CodeSeq, code) {
+	if !s.keys.CheckCode(ctx, v.KeyVersion, v.ID, factor.CodeSeq, code) {
 		return Settings{}, factor.ErrWrongCode(v.AttemptsLeft())
 	}
 	used := fault.New(fault.ErrAlreadyUsed, "code-used", "This code was already used, or a newer one was sent.")

@@ -42,7 +42,7 @@ func (s *Service) RemoveApp(ctx context.Context, a actor.Actor, code string) (Se
 		return Settings{}, err
 	}
 	now := s.clock.Now()
-	p, err := s.prove(f, code, now, true)
+	p, err := s.prove(ctx, f, code, now, true)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -72,7 +72,7 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, a actor.Actor, code stri
 		return Confirmed{}, err
 	}
 	now := s.clock.Now()
-	p, err := s.prove(f, code, now, false)
+	p, err := s.prove(ctx, f, code, now, false)
 	if err != nil {
 		return Confirmed{}, err
 	}
@@ -134,9 +134,9 @@ func (s *Service) appOwner(ctx context.Context, a actor.Actor) (user.User, facto
 
 // prove checks code against f's enrolled app: a current code of a step later than the last one used, or, when
 // recovery allows it, an unused recovery code. The answer is a proof to spend, or errWrongAppCode.
-func (s *Service) prove(f factor.Factors, code string, now time.Time, recovery bool) (factor.Proof, error) {
+func (s *Service) prove(ctx context.Context, f factor.Factors, code string, now time.Time, recovery bool) (factor.Proof, error) {
 	if len(code) == totp.Digits && strings.Trim(code, "0123456789") == "" {
-		key, err := s.sealer.Open(f.UserID, f.TOTP)
+		key, err := s.sealer.Open(ctx, f.UserID, f.TOTP)
 		if err != nil {
 			return factor.Proof{}, fmt.Errorf("open totp secret of %s: %w", f.UserID, err)
 		}
@@ -146,7 +146,7 @@ func (s *Service) prove(f factor.Factors, code string, now time.Time, recovery b
 		return factor.Proof{}, errWrongAppCode
 	}
 	if n, ok := factor.NormalizeRecoveryCode(code); ok && recovery {
-		if h := s.keys.Hash(factor.RecoveryHashInput(f.UserID, n)); slices.Contains(f.RecoveryCodes, h) {
+		if h, ok := f.MatchRecoveryCode(ctx, s.keys, n); ok {
 			return factor.Proof{RecoveryHash: h}, nil
 		}
 	}
@@ -159,7 +159,7 @@ func (s *Service) recoveryCodes(userID string) (codes, hashes []string) {
 	hashes = make([]string, len(codes))
 	for i, c := range codes {
 		n, _ := factor.NormalizeRecoveryCode(c) // NewRecoveryCodes makes only valid codes
-		hashes[i] = s.keys.Hash(factor.RecoveryHashInput(userID, n))
+		hashes[i] = factor.RecoveryHash(s.keys, userID, n)
 	}
 	return codes, hashes
 }

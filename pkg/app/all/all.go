@@ -16,6 +16,7 @@ import (
 	bootstrapfn "github.com/partnerhub/partnerhub/pkg/app/bootstrap"
 	"github.com/partnerhub/partnerhub/pkg/app/branding"
 	"github.com/partnerhub/partnerhub/pkg/app/health"
+	"github.com/partnerhub/partnerhub/pkg/app/keyrotation"
 	"github.com/partnerhub/partnerhub/pkg/app/lifecycleevents"
 	mailerfn "github.com/partnerhub/partnerhub/pkg/app/mailer"
 	"github.com/partnerhub/partnerhub/pkg/app/mailfeedback"
@@ -85,6 +86,8 @@ func (a *App) Handler(function string) (any, error) {
 		return a.LifecycleEvents()
 	case route.MailFeedback:
 		return a.MailFeedback()
+	case route.KeyRotation:
+		return keyrotation.Handler(a.App)
 	}
 	return a.HTTP(function)
 }
