@@ -15,7 +15,7 @@ var linkProblems = []contract.Problem{
 // Contract is what password reset's routes accept and answer (see Mux).
 var Contract = []contract.Operation{
 	{Route: RouteRequest, Summary: "Ask for a password reset email; the same answer whatever the address", Body: requestBody{},
-		Answers: []contract.Answer{contract.OK(http.StatusAccepted, Accepted{}, "Accepted.")},
+		Answers:  []contract.Answer{contract.OK(http.StatusAccepted, Accepted{}, "Accepted.")},
 		Problems: []contract.Problem{contract.Fails(http.StatusTooManyRequests, "rate-limited")}},
 	{Route: RouteLink, Summary: "What a reset link is for",
 		Answers: []contract.Answer{contract.OK(http.StatusOK, LinkInfo{}, "The link's user and expiry.")}, Problems: linkProblems},

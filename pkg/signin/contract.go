@@ -8,8 +8,7 @@ import (
 
 // signInProblems is what a sign-in step can fail with, whatever the step.
 var signInProblems = []contract.Problem{
-	contract.Fails(http.StatusUnauthorized, "invalid-credentials", "code-replayed"),
-	contract.Fails(http.StatusBadRequest, "wrong-code"),
+	contract.Fails(http.StatusUnauthorized, "invalid-credentials", "code-replayed", "wrong-code"),
 	contract.Fails(http.StatusConflict, "account-disabled"),
 	contract.Fails(http.StatusGone, "code-used", "code-expired", "code-dead"),
 	contract.Fails(http.StatusLocked, "sign-in-locked"),
