@@ -23,7 +23,7 @@ var Contract = []contract.Operation{
 	{Route: RouteEditAccount, Summary: "Edit an account's company details", Body: EditRequest{},
 		Answers: []contract.Answer{contract.OK(http.StatusOK, AccountView{}, "The edited account.")},
 		Problems: []contract.Problem{
-			contract.Fails(http.StatusForbidden, "not-direct-child"),
+			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
 			contract.Fails(http.StatusNotFound, "account-not-found"),
 			contract.Fails(http.StatusConflict, "company-name-taken", "stale-version", "rename-too-large", "conflict")}},
 	{Route: RouteChildren, Summary: "An account's children, one level of the tree, a page at a time", Query: contract.Page,
@@ -35,7 +35,7 @@ var Contract = []contract.Operation{
 	{Route: RouteEndpoints, Summary: "Report a customer's endpoint count", Body: EndpointsRequest{},
 		Answers: []contract.Answer{contract.OK(http.StatusOK, EndpointCount{}, "The count now recorded.")},
 		Problems: []contract.Problem{
-			contract.Fails(http.StatusForbidden, "not-direct-child"),
+			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
 			contract.Fails(http.StatusNotFound, "account-not-found"),
 			contract.Fails(http.StatusConflict, "not-a-customer", "stale-version", "conflict")}},
 	{Route: RouteAudit, Summary: "An account's audit trail, newest first", Query: contract.Page,
