@@ -120,3 +120,22 @@ func exchange(rt route.Route, ev events.APIGatewayV2HTTPRequest, out events.APIG
 	}
 	return req, resp, nil
 }
+
+// ConformsHTTP is Conforms for an answer that came over HTTP (the local gateway's test client): the route is the
+// one of route.Routes that the request's method and path match, and a path that none matches (the web client's
+// files, a route the gateway answers itself) has no contract.
+func ConformsHTTP(res *http.Response, body []byte) error {
+	for _, rt := range route.Routes {
+		params, ok := rt.Match(res.Request.Method, res.Request.URL.Path)
+		if !ok {
+			continue
+		}
+		ev := events.APIGatewayV2HTTPRequest{RouteKey: rt.Key(), RawPath: res.Request.URL.Path, PathParameters: params}
+		out := events.APIGatewayV2HTTPResponse{StatusCode: res.StatusCode, Headers: map[string]string{}, Body: string(body)}
+		for k := range res.Header {
+			out.Headers[k] = res.Header.Get(k)
+		}
+		return Conforms(ev, out)
+	}
+	return nil
+}
