@@ -23,7 +23,7 @@ func TestConformsHoldsAnswersToTheDescription(t *testing.T) {
 		out  events.APIGatewayV2HTTPResponse
 		want string // "" for a conforming answer
 	}{
-		"case=conforms": {health, events.APIGatewayV2HTTPResponse{StatusCode: 200, Headers: json, Body: ok}, ""},
+		"case=conforms":          {health, events.APIGatewayV2HTTPResponse{StatusCode: 200, Headers: json, Body: ok}, ""},
 		"case=undeclared status": {health, events.APIGatewayV2HTTPResponse{StatusCode: 418, Headers: json, Body: ok}, "418"},
 		"case=missing field": {health, events.APIGatewayV2HTTPResponse{StatusCode: 200, Headers: json,
 			Body: `{"status":"ok","time":"2026-12-02T20:00:00Z"}`}, "table"},
