@@ -117,6 +117,15 @@ func Event(r Request) (events.APIGatewayV2HTTPRequest, error) {
 // handler error, a JSON answer whose body is not JSON, or an answer that does not match the API description
 // (Conforms), so every answer the test suite sees is held to the published contract.
 func Invoke(h httpapi.Handler, ev events.APIGatewayV2HTTPRequest) (Reply, error) {
+	reply, err := decode(h, ev)
+	if err != nil {
+		return reply, err
+	}
+	return reply, Conforms(ev, reply.APIGatewayV2HTTPResponse)
+}
+
+// decode is Invoke without the check against the API description.
+func decode(h httpapi.Handler, ev events.APIGatewayV2HTTPRequest) (Reply, error) {
 	out, err := h(context.Background(), ev)
 	if err != nil {
 		return Reply{}, fmt.Errorf("%s: handler error %w", ev.RouteKey, err)
@@ -127,7 +136,7 @@ func Invoke(h httpapi.Handler, ev events.APIGatewayV2HTTPRequest) (Reply, error)
 			return reply, fmt.Errorf("%s: body %q: %w", ev.RouteKey, out.Body, err)
 		}
 	}
-	return reply, Conforms(ev, out)
+	return reply, nil
 }
 
 // WantStatus fails the test unless the reply has the status.
