@@ -43,6 +43,11 @@ RUNS ?= 15
 bench-init: ## Print each function's binary size and cold init against a hello-world Lambda (RUNS=15)
 	go run ./cmd/benchinit -runs $(RUNS)
 
+.PHONY: openapi
+openapi: deps ## Regenerate docs/openapi.json from the code and lint it with Redocly
+	go generate ./pkg/apispec
+	$(NPM_DIR)/node_modules/.bin/redocly lint docs/openapi.json
+
 .PHONY: build
 build: ## Build every function as bootstrap for linux/arm64, one folder and zip each
 	@rm -rf $(BUILD) && mkdir -p $(BUILD)

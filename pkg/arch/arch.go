@@ -29,7 +29,7 @@ var Packages = map[string]Layer{
 	"license": Domain, "lockout": Domain, "otp": Domain, "outbox": Domain, "partneraccess": Domain,
 	"partnerid": Domain, "passhash": Domain, "password": Domain, "role": Domain, "route": Domain, "secret": Domain,
 	"session": Domain, "step": Domain, "token": Domain, "totp": Domain, "user": Domain, "logctx": Domain,
-	"tally": Domain, "webpolicy": Domain,
+	"tally": Domain, "webpolicy": Domain, "contract": Domain,
 	"lifecycle": Domain,
 
 	// The use cases: one per area of the product.
@@ -44,6 +44,6 @@ var Packages = map[string]Layer{
 	"eventbus": Adapter,
 
 	// Wiring and what tests share.
-	"app": Wiring, "arch": Wiring, "local": Wiring,
+	"app": Wiring, "arch": Wiring, "local": Wiring, "apispec": Wiring,
 	"testenv": TestKit, "platformtest": TestKit, "e2e": TestKit, "runtimeapi": TestKit,
 }

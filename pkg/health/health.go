@@ -1,14 +1,16 @@
-// Package health answers whether the API can reach its table.
+// Package health answers whether the API can reach its table, and serves the API's OpenAPI description.
 package health
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/partnerhub/partnerhub/docs"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
@@ -40,7 +42,8 @@ func (c Checker) Check(ctx context.Context) error {
 	return nil
 }
 
-// Mux is the health function's routes.
+// Mux is the health function's routes: the liveness check, and the API's description (docs/openapi.json,
+// embedded at build time, so serving it reads nothing).
 func (c Checker) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		"GET /v1/health": func(ctx context.Context, _ *httpapi.Request) (httpapi.Response, error) {
@@ -48,6 +51,9 @@ func (c Checker) Mux() httpapi.Mux {
 				return httpapi.Response{}, err
 			}
 			return httpapi.JSON(http.StatusOK, Status{Status: "ok", Table: "reachable", Time: c.Clock.Now()}), nil
+		},
+		"GET /v1/openapi.json": func(context.Context, *httpapi.Request) (httpapi.Response, error) {
+			return httpapi.JSON(http.StatusOK, json.RawMessage(docs.OpenAPI)), nil
 		},
 	}
 }

@@ -11,11 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnerhub/partnerhub/docs"
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
 	"github.com/partnerhub/partnerhub/pkg/local"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/problem"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
@@ -32,6 +34,7 @@ func serveApp(t *testing.T, cfg app.Config, now time.Time) *httptest.Server {
 	return srv
 }
 
+// get is the gateway's test client: every answer of an API route is held to the API description.
 func get(t *testing.T, url string) (*http.Response, []byte) {
 	t.Helper()
 	res, err := http.Get(url)
@@ -43,7 +46,36 @@ func get(t *testing.T, url string) (*http.Response, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := platformtest.ConformsHTTP(res, body); err != nil {
+		t.Fatal(err)
+	}
 	return res, body
+}
+
+// TestGatewayServesTheDescription: GET /v1/openapi.json goes through the route table like every route, and
+// answers docs/openapi.json, an OpenAPI 3.1 description of every route.
+func TestGatewayServesTheDescription(t *testing.T) {
+	t.Parallel()
+	env := testenv.Get(t)
+	srv := serveApp(t, env.Config(env.NewTable(t)), time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+
+	res, body := get(t, srv.URL+"/v1/openapi.json")
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("status = %d, content type %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	var got, want map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(docs.OpenAPI, &want); err != nil {
+		t.Fatal(err)
+	}
+	if got["openapi"] != "3.1.0" || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the gateway served another description (openapi %v)", got["openapi"])
+	}
+	if paths := got["paths"].(map[string]any); len(paths) < 40 {
+		t.Fatalf("only %d paths described", len(paths))
+	}
 }
 
 func TestGatewayServesHealthFromTheTable(t *testing.T) {

@@ -114,8 +114,18 @@ func Event(r Request) (events.APIGatewayV2HTTPRequest, error) {
 
 // Invoke hands an event to a handler and decodes the answer when its content type is JSON (a logo, say, is
 // not). It returns what went wrong instead of failing a test, so goroutines other than the test's may call it: a
-// handler error, or a JSON answer whose body is not JSON.
+// handler error, a JSON answer whose body is not JSON, or an answer that does not match the API description
+// (Conforms), so every answer the test suite sees is held to the published contract.
 func Invoke(h httpapi.Handler, ev events.APIGatewayV2HTTPRequest) (Reply, error) {
+	reply, err := decode(h, ev)
+	if err != nil {
+		return reply, err
+	}
+	return reply, Conforms(ev, reply.APIGatewayV2HTTPResponse)
+}
+
+// decode is Invoke without the check against the API description.
+func decode(h httpapi.Handler, ev events.APIGatewayV2HTTPRequest) (Reply, error) {
 	out, err := h(context.Background(), ev)
 	if err != nil {
 		return Reply{}, fmt.Errorf("%s: handler error %w", ev.RouteKey, err)

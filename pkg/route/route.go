@@ -177,6 +177,7 @@ type Route struct {
 // Routes is the API.
 var Routes = []Route{
 	{"GET", "/v1/health", Health, Public},
+	{"GET", "/v1/openapi.json", Health, Public},
 
 	{"POST", "/v1/accounts", Signup, Session},
 

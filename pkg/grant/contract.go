@@ -1,0 +1,66 @@
+package grant
+
+import (
+	"net/http"
+
+	"github.com/partnerhub/partnerhub/pkg/contract"
+)
+
+// answering is what accepting or declining an invitation can fail with.
+var answering = []contract.Problem{
+	contract.Fails(http.StatusForbidden, "partner-only"),
+	contract.Fails(http.StatusNotFound, "grant-not-found"),
+	contract.Fails(http.StatusConflict, "grant-not-pending", "grant-ended", "grant-changed"),
+	contract.Fails(http.StatusGone, "invitation-expired"),
+}
+
+// Contract is what partner access's routes accept and answer (see Mux and RevokeMux).
+var Contract = []contract.Operation{
+	{Route: RouteList, Summary: "A customer's partner access, a page at a time", Query: contract.Page,
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, List{}, "A page of grants.")},
+		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},
+	{Route: RouteInvite, Summary: "Invite a support partner by Partner ID", Body: InviteRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusCreated, View{}, "The invitation.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "not-a-customer"),
+			contract.Fails(http.StatusNotFound, "account-not-found", "partner-not-found"),
+			contract.Fails(http.StatusConflict, "grant-exists", "account-disabled", "conflict")}},
+	{Route: RouteShareLink, Summary: "A share link a partner sends to a customer", Body: noBody{},
+		Answers: []contract.Answer{contract.OK(http.StatusCreated, ShareLink{}, "The link.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "not-a-partner"),
+			contract.Fails(http.StatusNotFound, "account-not-found")}},
+	{Route: RouteOpenLink, Summary: "What a share link is for",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, ShareLinkInfo{}, "The partner behind the link.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "not-a-customer"),
+			contract.Fails(http.StatusNotFound, "link-invalid", "partner-not-found"),
+			contract.Fails(http.StatusGone, "link-expired")}},
+	{Route: RouteInviteLink, Summary: "Invite the partner behind a share link", Body: ShareInviteRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusCreated, View{}, "The invitation.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "not-a-customer"),
+			contract.Fails(http.StatusNotFound, "account-not-found", "partner-not-found", "link-invalid"),
+			contract.Fails(http.StatusConflict, "grant-exists", "account-disabled", "conflict"),
+			contract.Fails(http.StatusGone, "link-expired")}},
+	{Route: RouteGet, Summary: "One partner access grant",
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant.")},
+		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "grant-not-found")}},
+	{Route: RouteAccept, Summary: "The partner accepts an invitation", Body: noBody{},
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant, now active.")},
+		Problems: answering},
+	{Route: RouteDecline, Summary: "The partner declines an invitation", Body: noBody{},
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant, now declined.")},
+		Problems: answering},
+	{Route: RouteStaff, Summary: "The partner's staff who act in the customer account", Body: StaffRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant with its staff.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "partner-only"),
+			contract.Fails(http.StatusNotFound, "grant-not-found", "user-not-found", "not-member"),
+			contract.Fails(http.StatusConflict, "grant-not-active", "grant-ended", "already-member", "grant-changed")}},
+	{Route: RouteRevokeGrant, Summary: "End a partner's access (the customer or the partner)", Body: noBody{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant, now revoked.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusNotFound, "grant-not-found"),
+			contract.Fails(http.StatusConflict, "grant-ended", "grant-not-active", "grant-changed")}},
+}

@@ -1,0 +1,40 @@
+package signin
+
+import (
+	"net/http"
+
+	"github.com/partnerhub/partnerhub/pkg/contract"
+)
+
+// signInProblems is what a sign-in step can fail with, whatever the step.
+var signInProblems = []contract.Problem{
+	contract.Fails(http.StatusUnauthorized, "invalid-credentials", "code-replayed", "wrong-code"),
+	contract.Fails(http.StatusConflict, "account-disabled"),
+	contract.Fails(http.StatusGone, "code-used", "code-expired", "code-dead"),
+	contract.Fails(http.StatusLocked, "sign-in-locked"),
+	contract.Fails(http.StatusTooManyRequests, "sign-in-slowed", "rate-limited"),
+}
+
+// Contract is what sign-in's routes accept and answer (see Mux).
+var Contract = []contract.Operation{
+	{Route: "POST /v1/sessions", Summary: "Sign in with email and password", Body: signInRequest{},
+		Answers: []contract.Answer{
+			contract.OK(http.StatusOK, OTPRequired{}, "The password is right; a one-time code was sent."),
+			contract.OK(http.StatusCreated, SignedInBody{}, "Signed in: the session cookie is set.")},
+		Problems: signInProblems},
+	{Route: "POST /v1/sessions/otp", Summary: "Finish signing in with the one-time code", Body: codeRequest{},
+		Answers:  []contract.Answer{contract.OK(http.StatusCreated, SignedInBody{}, "Signed in: the session cookie is set.")},
+		Problems: signInProblems},
+	{Route: "POST /v1/sessions/otp/resend", Summary: "Send the one-time code again", Body: resendRequest{},
+		Answers:  []contract.Answer{contract.OK(http.StatusAccepted, Accepted{}, "Accepted, whatever happened.")},
+		Problems: signInProblems},
+	{Route: "DELETE /v1/sessions/current", Summary: "Sign out",
+		Answers: []contract.Answer{contract.OK(http.StatusNoContent, nil, "Signed out: the cookie is cleared.")}},
+	{Route: "GET /v1/me", Summary: "The signed-in user: memberships, current account, permissions, branding, pending steps",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, Me{}, "The user.")}},
+	{Route: RouteSwitchAccount, Summary: "Act in another account the user belongs to", Body: switchRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, Me{}, "The user, in the new account.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusNotFound, "not-member", "account-not-found"),
+			contract.Fails(http.StatusConflict, "account-disabled")}},
+}

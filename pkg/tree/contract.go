@@ -1,0 +1,58 @@
+package tree
+
+import (
+	"net/http"
+
+	"github.com/partnerhub/partnerhub/pkg/contract"
+)
+
+// searchQuery is the query of the tree search, as SearchRequest documents it.
+var searchQuery = append([]contract.Param{
+	{Name: "q", Description: "Text in an account's name where a word starts, or the beginning of its Partner ID. Required."},
+	{Name: "kind", Description: "Only accounts of this kind.", Enum: []string{"provider", "msp", "partner", "customer"}},
+	{Name: "status", Description: "Only accounts in this status.", Enum: []string{"pending", "active", "disabled"}},
+	{Name: "sort", Description: "match (default) or name.", Enum: []string{"match", "name"}},
+	{Name: "order", Description: "asc (default) or desc.", Enum: []string{"asc", "desc"}},
+}, contract.Page...)
+
+// Contract is what the partner tree's routes accept and answer (see AccountsMux and RevokeMux).
+var Contract = []contract.Operation{
+	{Route: RouteGetAccount, Summary: "An account's details with its subtree counts",
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, AccountView{}, "The account.")},
+		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},
+	{Route: RouteEditAccount, Summary: "Edit an account's company details", Body: EditRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, AccountView{}, "The edited account.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
+			contract.Fails(http.StatusNotFound, "account-not-found"),
+			contract.Fails(http.StatusConflict, "company-name-taken", "stale-version", "rename-too-large", "conflict")}},
+	{Route: RouteChildren, Summary: "An account's children, one level of the tree, a page at a time", Query: contract.Page,
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, ChildList{}, "A page of children.")},
+		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},
+	{Route: RouteSearch, Summary: "Search the accounts below an account", Query: searchQuery,
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, SearchList{}, "A page of matches.")},
+		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},
+	{Route: RouteEndpoints, Summary: "Report a customer's endpoint count", Body: EndpointsRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, EndpointCount{}, "The count now recorded.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
+			contract.Fails(http.StatusNotFound, "account-not-found"),
+			contract.Fails(http.StatusConflict, "not-a-customer", "stale-version", "conflict")}},
+	{Route: RouteAudit, Summary: "An account's audit trail, newest first", Query: contract.Page,
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, AuditList{}, "A page of audit events.")},
+		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},
+	{Route: RouteApps, Summary: "The catalog of apps a customer can have",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, AppList{}, "The catalog.")}},
+	{Route: RouteDisable, Summary: "Disable an account and end its users' access", Body: noBody{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, StatusChange{}, "The account is disabled.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
+			contract.Fails(http.StatusNotFound, "account-not-found"),
+			contract.Fails(http.StatusConflict, "already-disabled", "stale-version", "conflict")}},
+	{Route: RouteEnable, Summary: "Enable a disabled account again", Body: noBody{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, StatusChange{}, "The account is active again.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
+			contract.Fails(http.StatusNotFound, "account-not-found"),
+			contract.Fails(http.StatusConflict, "not-disabled", "parent-disabled", "stale-version", "conflict")}},
+}
