@@ -91,20 +91,12 @@ func (l *EventLog) Events(typ lifecycle.Type) []LoggedEvent {
 
 // Mount serves EventsPath in front of next, the local gateway.
 func (l *EventLog) Mount(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == EventsPath {
-			l.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+	return mountAt(next, l, EventsPath)
 }
 
 // ServeHTTP serves EventsPath: the JSON list of the events, oldest first.
 func (l *EventLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !readOnly(w, r) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -249,9 +249,7 @@ func problemEvent(status int, slug, title, detail, requestID string) events.APIG
 // serveStatic serves the web client: "/" is index.html and a clean URL such as /activate is activate.html when
 // that file exists. Files are read on every request, so edits show on reload.
 func (g *Gateway) serveStatic(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !readOnly(w, r) {
 		return
 	}
 	if g.cfg.Web == nil {

@@ -87,20 +87,12 @@ func (s *SMSSink) Texts(to string) []Text {
 // Mount serves the sink's pages in front of next, the local gateway: SMSPath and SMSJSONPath here, every
 // other path there.
 func (s *SMSSink) Mount(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == SMSPath || r.URL.Path == SMSJSONPath {
-			s.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+	return mountAt(next, s, SMSPath, SMSJSONPath)
 }
 
 // ServeHTTP serves SMSPath (a page, newest first) and SMSJSONPath ({"texts": [...]}, oldest first).
 func (s *SMSSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !readOnly(w, r) {
 		return
 	}
 	texts := s.Texts(r.URL.Query().Get("to"))
