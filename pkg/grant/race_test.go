@@ -44,7 +44,8 @@ func (w *world) race(reqs ...platformtest.Request) []outcome {
 	for i := range reqs {
 		wg.Go(func() {
 			<-start
-			resp, err := handlers[i](context.Background(), evs[i])
+			reply, err := platformtest.Invoke(handlers[i], evs[i])
+			resp := reply.APIGatewayV2HTTPResponse
 			out[i] = outcome{status: resp.StatusCode, err: err}
 			var doc struct {
 				Type string `json:"type"`
@@ -216,7 +217,7 @@ func TestRaceRevokeAgainstEndDate(t *testing.T) {
 			start := make(chan struct{})
 			wg.Go(func() {
 				<-start
-				out, err := h(context.Background(), revoke)
+				out, err := platformtest.Invoke(h, revoke)
 				status, callErr = out.StatusCode, err
 			})
 			wg.Go(func() {

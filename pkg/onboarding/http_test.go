@@ -20,7 +20,6 @@ import (
 func TestSampleEvents(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ctx := context.Background()
 
 	t.Run("case=signup.json", func(t *testing.T) {
 		ev := platformtest.SampleEvent(t, "signup.json")
@@ -35,7 +34,7 @@ func TestSampleEvents(t *testing.T) {
 		body["parentId"] = f.providerID
 		ev.Body = mustJSON(body)
 		ev.Cookies = []string{httpapi.SessionCookie + "=" + f.super}
-		out, err := f.signup(ctx, ev)
+		out, err := platformtest.Invoke(f.signup, ev)
 		if err != nil || out.StatusCode != 201 {
 			t.Fatalf("%d %s %v", out.StatusCode, out.Body, err)
 		}
@@ -46,7 +45,7 @@ func TestSampleEvents(t *testing.T) {
 			t.Fatalf("event %+v", ev)
 		}
 		// Its token was not made with this test's key.
-		out, err := f.activation(ctx, ev)
+		out, err := platformtest.Invoke(f.activation, ev)
 		if err != nil || out.StatusCode != 404 {
 			t.Fatalf("%d %s %v", out.StatusCode, out.Body, err)
 		}

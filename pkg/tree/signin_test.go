@@ -75,7 +75,7 @@ func TestDisabledSubtreeIsLockedOut(t *testing.T) {
 
 	// view is GET /v1/me with a real session cookie.
 	view := func(token, id string) events.APIGatewayV2HTTPResponse {
-		out, err := h(ctx, events.APIGatewayV2HTTPRequest{
+		out, err := platformtest.Invoke(h, events.APIGatewayV2HTTPRequest{
 			Version: "2.0", RouteKey: "GET /v1/me", RawPath: "/v1/me",
 			Cookies:        []string{httpapi.SessionCookie + "=" + token},
 			RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "req-" + id},
@@ -83,7 +83,7 @@ func TestDisabledSubtreeIsLockedOut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return out
+		return out.APIGatewayV2HTTPResponse
 	}
 	tokens := map[string]string{}
 	for _, who := range []member{m, p, c, sibling} {

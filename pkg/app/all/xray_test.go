@@ -80,9 +80,12 @@ func TestEveryDynamoDBCallOfASampledInvocationIsASubsegment(t *testing.T) {
 		ctx := lambdacontext.NewContext(t.Context(), &lambdacontext.LambdaContext{AwsRequestID: "lambda-req-9"})
 		ctx = context.WithValue(ctx, "x-amzn-trace-id", header) //nolint:staticcheck // aws-lambda-go's key
 		meter.Take()
-		resp, err := p.Handler(route.Signup)(ctx, ev)
+		resp, err := p.Handler(route.Signup)(ctx, ev) // ctx carries the invocation's trace
 		if err != nil || resp.StatusCode != 201 {
 			t.Fatalf("create: %d %v %s", resp.StatusCode, err, resp.Body)
+		}
+		if err := platformtest.Conforms(ev, resp); err != nil {
+			t.Fatal(err)
 		}
 	}
 
