@@ -13,11 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/all"
 	"github.com/partnerhub/partnerhub/pkg/emulator"
+	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/local"
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
+	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
@@ -107,7 +111,7 @@ func newStack(t *testing.T, opts ...app.Option) *stack {
 	wg.Go(func() { _ = indexing.Run(ctx) })
 	t.Cleanup(func() { cancel(); wg.Wait() })
 
-	gw := local.NewGateway(local.GatewayConfig{Build: a.HTTP, Web: os.DirFS(filepath.Join(env.Root, "web")), Log: a.Log})
+	gw := local.NewGateway(local.GatewayConfig{Build: conforming(t, a.HTTP), Web: os.DirFS(filepath.Join(env.Root, "web")), Log: a.Log})
 	// Only the functions these flows use must be built; routes of functions still being written answer 501.
 	for _, fn := range gw.Missing() {
 		if slices.Contains(needed, fn) {
@@ -117,6 +121,26 @@ func newStack(t *testing.T, opts ...app.Option) *stack {
 	srv.Config.Handler = gw
 	srv.Start()
 	return &stack{env: env, app: a, table: tableName, URL: origin}
+}
+
+// conforming builds the handlers the browser reaches with every answer held to the API description
+// (platformtest.Conforms): an answer outside it fails the test, as it does in the handler tests.
+func conforming(t *testing.T, build func(string) (httpapi.Handler, error)) func(string) (httpapi.Handler, error) {
+	return func(fn string) (httpapi.Handler, error) {
+		h, err := build(fn)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+			out, err := h(ctx, ev)
+			if err == nil {
+				if bad := platformtest.Conforms(ev, out); bad != nil {
+					t.Errorf("the portal got an answer outside the API description: %v", bad)
+				}
+			}
+			return out, err
+		}, nil
+	}
 }
 
 // bootstrap creates the provider account and its first super administrator, whose activation email goes out.
