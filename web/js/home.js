@@ -78,7 +78,7 @@ async function loadAttention(accountId) {
     return;
   }
   $("attention-loading").hidden = true;
-  renderCounts(data.counts);
+  renderCounts(data.counts, data.kind);
   renderActivations(data.activations);
   section("att-undeliverable", data.undeliverable, "No email to anyone invited has bounced.", (u) =>
     el("li", { dataset: { userId: u.id } }, el("a", { href: `/users?q=${encodeURIComponent(u.email)}` }, u.name || u.email),
@@ -107,10 +107,15 @@ function section(id, sec, empty, row) {
   $(id).hidden = false;
 }
 
-// renderCounts shows the subtree's counts, each a link to the partner tree.
-function renderCounts(counts) {
+// belowKinds are the kinds of account that can sit below an account of each kind.
+const belowKinds = { provider: ["msps", "partners", "customers"], msp: ["partners", "customers"], partner: ["customers"], customer: [] };
+
+// renderCounts shows the subtree's counts of the kinds that can sit below the account, each a link to the tree.
+function renderCounts(counts, kind) {
   if (!counts) return;
-  const rows = [["msps", "MSP"], ["partners", "partner"], ["customers", "customer"], ["endpoints", "endpoint"], ["disabled", "disabled account"]];
+  const kinds = belowKinds[kind] || belowKinds.provider;
+  const rows = [["msps", "MSP"], ["partners", "partner"], ["customers", "customer"], ["endpoints", "endpoint"], ["disabled", "disabled account"]]
+    .filter(([key]) => !["msps", "partners", "customers"].includes(key) || kinds.includes(key));
   $("att-counts-list").replaceChildren(...rows.map(([key, word]) => el("li", { dataset: { count: key } },
     el("a", { href: "/partners" }, `${formatCount(counts[key] || 0)} ${counts[key] === 1 ? word : `${word}s`}`))));
   $("att-counts").hidden = false;
