@@ -198,6 +198,7 @@ var Routes = []Route{
 	{"GET", "/v1/accounts/{id}/search", Accounts, Session},
 	{"PUT", "/v1/accounts/{id}/endpoints", Accounts, Session},
 	{"GET", "/v1/accounts/{id}/audit", Accounts, Session},
+	{"GET", "/v1/accounts/{id}/attention", Accounts, Session},
 	{"GET", "/v1/apps", Accounts, Session},
 
 	{"POST", "/v1/accounts/{id}/disable", Revoke, Session},

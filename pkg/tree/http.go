@@ -15,6 +15,7 @@ const (
 	RouteSearch      = "GET /v1/accounts/{id}/search"
 	RouteEndpoints   = "PUT /v1/accounts/{id}/endpoints"
 	RouteAudit       = "GET /v1/accounts/{id}/audit"
+	RouteAttention   = "GET /v1/accounts/{id}/attention"
 	RouteApps        = "GET /v1/apps"
 	RouteDisable     = "POST /v1/accounts/{id}/disable"
 	RouteEnable      = "POST /v1/accounts/{id}/enable"
@@ -28,6 +29,7 @@ const (
 //	GET   /v1/accounts/{id}/search?q=&kind=&status=&sort=&order=&cursor=&limit= → 200 SearchList | 400 | 403 | 404
 //	PUT   /v1/accounts/{id}/endpoints  EndpointsRequest → 200 EndpointCount | 400 | 403 | 404 | 409 not-a-customer
 //	GET   /v1/accounts/{id}/audit?cursor=&limit=    → 200 AuditList | 400 | 403 | 404
+//	GET   /v1/accounts/{id}/attention               → 200 Attention | 403 | 404
 //	GET   /v1/apps                                  → 200 AppList
 func (s *Service) AccountsMux() httpapi.Mux {
 	return httpapi.Mux{
@@ -37,6 +39,7 @@ func (s *Service) AccountsMux() httpapi.Mux {
 		RouteSearch:      s.search,
 		RouteEndpoints:   s.endpoints,
 		RouteAudit:       s.auditLog,
+		RouteAttention:   s.attention,
 		RouteApps:        listApps,
 	}
 }
@@ -109,6 +112,14 @@ func (s *Service) auditLog(ctx context.Context, r *httpapi.Request) (httpapi.Res
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, list), nil
+}
+
+func (s *Service) attention(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	v, err := s.Attention(ctx, r.Actor, r.Param("id"))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, v), nil
 }
 
 func listApps(context.Context, *httpapi.Request) (httpapi.Response, error) {

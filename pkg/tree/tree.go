@@ -23,6 +23,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -39,6 +40,12 @@ type store interface {
 	SearchAccountsPage(ctx context.Context, rootID string, q table.FindQuery, after string, desc bool, limit int, keep func(dynamo.FindEntry) bool) (dynamo.FindPage, error)
 	SearchAccounts(ctx context.Context, rootID string, q table.FindQuery, most int) ([]dynamo.FindEntry, error)
 	AccountsByID(ctx context.Context, ids []string) (map[string]account.Account, error)
+
+	// What the attention summary reads besides (attention.go): a page of the user list, its users, and a page of
+	// the account's grants.
+	MembersPage(ctx context.Context, p dynamo.ListPage) (rows []dynamo.MemberRow, more bool, err error)
+	UsersByID(ctx context.Context, ids []string) (map[string]user.User, error)
+	GrantsPage(ctx context.Context, customer bool, accountID string, limit int, start dynamo.Cursor) ([]partneraccess.Grant, dynamo.Cursor, error)
 }
 
 var _ store = dynamo.Store{}

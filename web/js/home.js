@@ -1,31 +1,11 @@
-// home.js runs the signed-in home page: who you are, the account you act in, your accounts and what you may
-// do there. session.js does what every signed-in page does first (sign-in check, first steps, branding,
+// home.js runs the signed-in home page: what needs the attention of the account you act in (GET
+// /v1/accounts/{id}/attention, each item a link to the page that acts on it), who you are, the account and your
+// accounts. session.js does what every signed-in page does first (sign-in check, first steps, branding,
 // navigation, sign-out).
 
-import { $, dateTime, el, kindTitles, roleTitle, showView, twoFactorText } from "./ui.js";
+import { $, announce, busy, dateTime, el, formatCount, kindTitles, plural, roleTitle, showView, twoFactorText } from "./ui.js";
+import { get, post } from "./api.js";
 import { signedIn } from "./session.js";
-
-// Permission names as people read them; they follow the catalog in pkg/role. A name the page does not know yet
-// is shown as the API spells it.
-const permissionTitles = {
-  "accounts:view": "View accounts",
-  "partners:create": "Create MSPs and partners",
-  "customers:create": "Create customers",
-  "prospects:create": "Create prospects",
-  "accounts:edit": "Edit accounts",
-  "accounts:disable": "Disable accounts",
-  "customers:provision": "Provision customers",
-  "hierarchy:act": "Act on the whole account tree",
-  "users:view": "View users",
-  "users:manage": "Manage users",
-  "two-factor:manage": "Switch two-step sign-in for others",
-  "branding:manage": "Manage branding",
-  "branding:enable": "Enable branding for partners",
-  "partner-access:manage": "Manage partner access",
-  "audit:view": "View the audit log",
-  "marketing:view": "Use the marketing tool",
-  "marketing:grant": "Grant access to the marketing tool",
-};
 
 $("retry").addEventListener("click", load);
 load();
@@ -82,16 +62,120 @@ function render(me) {
   }
   if (!memberships.length) list.append(item("You are not a member of any account."));
 
-  const perms = $("permissions");
-  perms.replaceChildren();
-  for (const p of Array.isArray(me.permissions) ? me.permissions : []) {
-    const li = item(permissionTitles[p] || p);
-    li.dataset.permission = p;
-    perms.append(li);
-  }
-  if (!perms.children.length) perms.append(item("Nothing yet: ask your administrator for a role."));
-
   showView("home", { focus: false });
+  if (account.id) loadAttention(account.id);
+}
+
+// loadAttention reads what needs the account's attention and shows each section the caller may see.
+async function loadAttention(accountId) {
+  let data;
+  try {
+    ({ data } = await get(`/v1/accounts/${encodeURIComponent(accountId)}/attention`));
+  } catch (err) {
+    $("attention-loading").hidden = true;
+    $("attention-alert").textContent = `We could not find what needs your attention: ${err.message}`;
+    $("attention-alert").hidden = false;
+    return;
+  }
+  $("attention-loading").hidden = true;
+  renderCounts(data.counts, data.kind);
+  renderActivations(data.activations);
+  section("att-undeliverable", data.undeliverable, "No email to anyone invited has bounced.", (u) =>
+    el("li", { dataset: { userId: u.id } }, el("a", { href: `/users?q=${encodeURIComponent(u.email)}` }, u.name || u.email),
+      ` (${u.email}): `, emailStatusTitles[u.emailStatus] || u.emailStatus));
+  section("att-answers", data.answers, "No partner access invitation waits for your answer.", (g) =>
+    el("li", { dataset: { grantId: g.id } }, el("a", { href: "/partner-access" }, `${g.other} invites you to support them`),
+      g.expiresAt ? ` (answer by ${dateTime(g.expiresAt)})` : ""));
+  section("att-ending", data.endingSoon, "No partner access ends within 7 days.", (g) =>
+    el("li", { dataset: { grantId: g.id } }, el("a", { href: "/partner-access" }, `Partner access with ${g.other}`),
+      ` ends ${dateTime(g.endsAt)}`));
+  section("att-audit", data.audit, "Nothing has happened here yet.", (e) =>
+    el("li", { dataset: { eventId: e.id } }, el("a", { href: auditLink(e) }, actionTitle(e.action)), ` · ${dateTime(e.at)}`));
+}
+
+// emailStatusTitles say what the email service reported about an address.
+const emailStatusTitles = { bounced: "the email bounced", complained: "the email was marked as spam" };
+
+// section fills a list of items, or says that there are none; a section the caller may not see (null) stays hidden.
+function section(id, sec, empty, row) {
+  if (!sec) return;
+  const items = Array.isArray(sec.items) ? sec.items : [];
+  const list = $(`${id}-list`);
+  list.replaceChildren(...items.map(row));
+  if (!items.length) list.append(el("li", { className: "muted" }, empty));
+  else if (sec.more || (sec.total || 0) > items.length) list.append(el("li", { className: "muted" }, "And more."));
+  $(id).hidden = false;
+}
+
+// belowKinds are the kinds of account that can sit below an account of each kind.
+const belowKinds = { provider: ["msps", "partners", "customers"], msp: ["partners", "customers"], partner: ["customers"], customer: [] };
+
+// renderCounts shows the subtree's counts of the kinds that can sit below the account, each a link to the tree.
+function renderCounts(counts, kind) {
+  if (!counts) return;
+  const kinds = belowKinds[kind] || belowKinds.provider;
+  const rows = [["msps", "MSP"], ["partners", "partner"], ["customers", "customer"], ["endpoints", "endpoint"], ["disabled", "disabled account"]]
+    .filter(([key]) => !["msps", "partners", "customers"].includes(key) || kinds.includes(key));
+  $("att-counts-list").replaceChildren(...rows.map(([key, word]) => el("li", { dataset: { count: key } },
+    el("a", { href: "/partners" }, `${formatCount(counts[key] || 0)} ${counts[key] === 1 ? word : `${word}s`}`))));
+  $("att-counts").hidden = false;
+}
+
+// renderActivations lists the users invited and not registered, with a button that resends their links.
+function renderActivations(sec) {
+  section("att-activations", sec, "No one is waiting to register.", (u) =>
+    el("li", { dataset: { userId: u.id } },
+      el("a", { href: `/users?status=unregistered&q=${encodeURIComponent(u.email)}` }, u.name || u.email),
+      ` (${u.email})`, u.linkExpired ? " · link expired" : ""));
+  if (!sec) return;
+  const items = Array.isArray(sec.items) ? sec.items : [];
+  $("att-activations-summary").textContent = items.length
+    ? `${plural(sec.total || items.length, "user")}${sec.more ? " or more" : ""} invited; ${plural(sec.expired || 0, "link")} expired.`
+    : "";
+  const button = $("att-resend");
+  button.hidden = items.length === 0;
+  button.textContent = `Resend activation links to the ${plural(items.length, "user")} listed`;
+  button.onclick = () => resend(button, items);
+}
+
+// resend sends new activation links to the listed users (POST /v1/activation-emails) and says how many went out.
+async function resend(button, items) {
+  const box = $("att-resend-result");
+  busy(button, true, "Sending…");
+  try {
+    const { data } = await post("/v1/activation-emails", { userIds: items.map((u) => u.id) });
+    const results = Array.isArray(data?.results) ? data.results : [];
+    const sent = results.filter((r) => r.status === "sent").length;
+    box.textContent = `Activation links: ${sent} of ${plural(results.length, "user")} sent.`;
+    box.dataset.tone = sent === results.length ? "success" : "info";
+  } catch (err) {
+    box.textContent = `The activation links were not sent: ${err.message}`;
+    box.dataset.tone = "error";
+  }
+  busy(button, false);
+  box.hidden = false;
+  box.focus();
+  announce(box.textContent);
+}
+
+// auditLink is the page where what an event is about is seen: the account in the tree, the users, partner access.
+function auditLink(e) {
+  switch (e.targetType) {
+    case "user":
+      return "/users";
+    case "grant":
+    case "share-link":
+      return "/partner-access";
+    case "account":
+      return `/partners?account=${encodeURIComponent(e.targetId)}`;
+  }
+  return `/partners?account=${encodeURIComponent(e.accountId)}`;
+}
+
+// actionTitle is an audit action as a sentence start: "user.invited" reads "User invited".
+function actionTitle(action) {
+  const s = String(action || "").replace(/[._-]+/g, " ").trim();
+  return s ? s[0].toUpperCase() + s.slice(1) : "Event";
 }
 
 function roleNames(roles) {
