@@ -66,7 +66,7 @@ func TestSignInCountsAMetricAndLogsItsTrace(t *testing.T) {
 		Body: map[string]string{"email": email, "password": platformtest.Password}})
 	ctx := lambdacontext.NewContext(t.Context(), &lambdacontext.LambdaContext{AwsRequestID: "lambda-req-7"})
 	ctx = context.WithValue(ctx, "x-amzn-trace-id", "Root=1-6766e7a0-0123456789abcdef01234567;Parent=1;Sampled=1") //nolint:staticcheck // aws-lambda-go's key
-	resp, err := p.Handler(route.OTP)(ctx, ev) // ctx carries the invocation's trace
+	resp, err := p.Handler(route.OTP)(ctx, ev)                                                                     // ctx carries the invocation's trace
 	if err != nil || resp.StatusCode != 201 {
 		t.Fatalf("sign in: %d %v %s", resp.StatusCode, err, resp.Body)
 	}
