@@ -206,3 +206,51 @@ func TestRevokeLeavesStaffTheirOwnAccount(t *testing.T) {
 	platformtest.WantProblem(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusNotFound, "not-member")
 	platformtest.WantStatus(t, w.viewAccount(pat.cookie, w.partner.ID), http.StatusOK)
 }
+
+// TestRequestsRacingAfterTheRevoke sends several requests of a staff member's session in the customer at once,
+// after the customer revoked: each that found the session still in the customer moves it home (only one move
+// holds, the others find it moved) and answers 403 access-ended; none signs the person out or reaches the
+// customer; the session then works in the partner.
+func TestRequestsRacingAfterTheRevoke(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sam := w.addStaff("Sam Staff")
+	id := w.activeGrant(sam.id)
+	platformtest.WantStatus(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK)
+	platformtest.WantStatus(t, w.act(w.customerAdmin, grant.RouteRevokeGrant, id), http.StatusOK)
+
+	accounts := w.Handler(route.Accounts)
+	const n = 6
+	var (
+		wg       sync.WaitGroup
+		statuses [n]int
+		slugs    [n]string
+		errs     [n]error
+	)
+	for i := range n {
+		ev := w.Event(platformtest.Request{Function: route.Accounts, Route: "GET /v1/accounts/{id}", Cookie: sam.cookie,
+			Params: map[string]string{"id": w.customer.ID}, Headers: map[string]string{}})
+		wg.Go(func() {
+			out, err := accounts(context.Background(), ev)
+			var doc struct{ Type string }
+			_ = json.Unmarshal([]byte(out.Body), &doc)
+			statuses[i], slugs[i], errs[i] = out.StatusCode, strings.TrimPrefix(doc.Type, problem.TypeBase), err
+		})
+	}
+	wg.Wait()
+	ended := 0
+	for i := range n {
+		switch {
+		case errs[i] != nil:
+			t.Fatalf("request %d: %v", i, errs[i])
+		case statuses[i] == http.StatusOK || statuses[i] == http.StatusUnauthorized:
+			t.Fatalf("request %d answered %d %s", i, statuses[i], slugs[i])
+		case slugs[i] == "access-ended":
+			ended++
+		}
+	}
+	if ended == 0 {
+		t.Fatalf("no request said the access ended: %v %v", statuses, slugs)
+	}
+	platformtest.WantStatus(t, w.viewAccount(sam.cookie, w.partner.ID), http.StatusOK)
+}
