@@ -56,9 +56,10 @@ func ErrSessionEnded() error {
 // and checks everything that can end access — the session's idle and absolute expiry, the user still active,
 // the membership in the session's account still there, the account not disabled — so a removal, a disable or a
 // revoke takes effect on the next request. Losing access to an account that is not one's home account (a revoked
-// grant) ends only that access: the session moves back home and the request is refused with ErrAccessEnded. At most once a minute it slides the idle expiry forward. It also
-// lists the first sign-in steps still pending (license, profile) from the user and account the checks read;
-// httpapi refuses every route but route.Steps ones while there are any.
+// grant) ends only that access: the session moves back home and the request is refused with ErrAccessEnded. At
+// most once a minute it slides the idle expiry forward. It also lists the first sign-in steps still pending
+// (license, profile) from the user and account the checks read; httpapi refuses every route but route.Steps ones
+// while there are any.
 func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, error) {
 	if token == "" || len(token) > maxToken {
 		return actor.Actor{}, ErrSessionEnded()
@@ -103,8 +104,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 // above that could block it, since disabling an account blocks its whole subtree (and, for staff, the grant and
 // the partner). Authenticate has read them all in one batch (Store.ReadAhead): the reads here are answered from
 // the request's read set, and only what a stale reach left out goes to the table. A session whose account is
-// blocked is deleted: it stays ended when the account comes back. It returns the membership, whose roles the
-// actor gets, the user and the account.
+// blocked is deleted: it stays ended when the account comes back. A session that lost its account while its
+// person and their home account are fine falls back home instead (fallBack). It returns the membership, whose
+// roles the actor gets, the user and the account.
 func (s *Service) access(ctx context.Context, ss session.Session) (m user.Membership, u user.User, a account.Account, err error) {
 	u, uErr := s.store.User(ctx, ss.UserID)
 	m, mErr := s.store.Membership(ctx, ss.UserID, ss.AccountID)
