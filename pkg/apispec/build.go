@@ -255,7 +255,8 @@ func shared(rt route.Route) map[int][]string {
 	}
 	if rt.NeedsSession() {
 		out[http.StatusUnauthorized] = []string{"unauthorized"}
-		out[http.StatusForbidden] = append(out[http.StatusForbidden], "forbidden")
+		// A session whose access to its account ended (a revoked grant) is moved back to the person's own one.
+		out[http.StatusForbidden] = append(out[http.StatusForbidden], "forbidden", "access-ended")
 	}
 	if rt.Auth == route.Session {
 		out[http.StatusForbidden] = append(out[http.StatusForbidden], "pending-step")

@@ -23,7 +23,8 @@ import (
 //   - the staff member switches to the customer with the account switcher and opens its account on the partners
 //     page; the support partners page is not theirs (no link, and it says so);
 //   - the customer's administrator revokes the partner after a dialog that names it and says access ends
-//     immediately, and the staff member's next action sends them to sign in.
+//     immediately; the staff member's next action takes them, still signed in, to the start page of their own
+//     account, which says the customer ended their access.
 //
 // TestCustomerInvitesThePartnerAgainThroughAShareLink goes on from there. The pages are checked at a phone's
 // width on the way.
@@ -158,10 +159,24 @@ func TestCustomerGivesASupportPartnerAccessAndRevokesIt(t *testing.T) {
 		t.Errorf("the ended grant reads:\n%s", got)
 	}
 
-	// The staff member's next action is refused: the page sends them to sign in.
+	// The staff member's next action in the customer is refused, but they stay signed in: the portal takes them
+	// to the start page in their own account (the partner), which says the customer ended their access.
 	sp.clickCSS(`a[data-nav="users"]`)
-	acrossReload(t, sp, "the staff member is sent to sign in", `location.pathname === "/signin"`)
-	sp.visible("credentials-form")
+	sp.untilAfterLoad("the staff member is back in the partner", fmt.Sprintf(
+		`location.pathname === "/" && document.body.dataset.showing === "home" && document.getElementById("account-name").textContent === %q`, w.partnerName))
+	sp.until("the start page says why", `(document.getElementById("left-notice")?.textContent || "") !== ""`)
+	if got := sp.text("left-notice"); !strings.Contains(got, w.customerName+" ended your access") || !strings.Contains(got, "back in your own account") {
+		t.Errorf("the start page says %q, want that %s ended the access", got, w.customerName)
+	}
+	if got := sp.attr("left-notice", "role"); got != "status" {
+		t.Errorf("the notice has role %q, want status", got)
+	}
+	// Still signed in and at home: the start page opens again, without the notice, which is said once.
+	sp.open("/", "home")
+	if eval[bool](sp, "check the notice is gone", `document.getElementById("left-notice") !== null`) {
+		t.Error("the notice is shown again on the next page")
+	}
+	sp.snap("staff-back-home")
 }
 
 // TestCustomerInvitesThePartnerAgainThroughAShareLink goes on where TestCustomerGivesASupportPartnerAccessAndRevokesIt

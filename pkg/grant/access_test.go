@@ -13,23 +13,30 @@ import (
 
 // TestStaffAccessIsCheckedOnEveryRequest checks what authentication asks of a session acting through a grant,
 // beyond its membership: the grant is before its end date even when the sweep has not ended it yet, the user is
-// still a member of the partner, and the partner account is open. Switching to the customer asks the same.
+// still a member of the partner, and the partner account is open. Switching to the customer asks the same. A
+// grant that ended leaves the person their own account (403 access-ended, and the session back home); losing the
+// partner leaves them nothing to fall back to (401).
 func TestStaffAccessIsCheckedOnEveryRequest(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name string
 		// cut ends the staff member's access some way other than a revoke; it may move the clock.
 		cut func(w *world, staff staffMember)
+		// status and slug are the answer in the customer; home whether the session then works in the partner.
+		status int
+		slug   string
+		home   bool
 	}{
-		{"case=end date passed, not yet swept", func(w *world, _ staffMember) { w.advance(2 * 24 * time.Hour) }},
+		{"case=end date passed, not yet swept", func(w *world, _ staffMember) { w.advance(2 * 24 * time.Hour) },
+			http.StatusForbidden, "access-ended", true},
 		{"case=removed from the partner", func(w *world, staff staffMember) {
 			platformtest.WantStatus(w.T, w.Call(platformtest.Request{Function: route.Revoke, Route: "DELETE /v1/accounts/{id}/users/{userId}", Cookie: w.partnerAdmin,
 				Params: map[string]string{"id": w.partner.ID, "userId": staff.id}}), http.StatusOK)
-		}},
+		}, http.StatusUnauthorized, "unauthorized", false},
 		{"case=partner disabled", func(w *world, _ staffMember) {
 			platformtest.WantStatus(w.T, w.Call(platformtest.Request{Function: route.Revoke, Route: "POST /v1/accounts/{id}/disable", Cookie: w.mspAdmin,
 				Params: map[string]string{"id": w.partner.ID}}), http.StatusOK)
-		}},
+		}, http.StatusUnauthorized, "unauthorized", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -49,7 +56,10 @@ func TestStaffAccessIsCheckedOnEveryRequest(t *testing.T) {
 				t.Fatal("the cut removed the membership itself: nothing left to check")
 			}
 			fresh := w.Session(staff.id, w.customer.ID)
-			platformtest.WantProblem(t, w.viewAccount(fresh, w.customer.ID), http.StatusUnauthorized, "unauthorized")
+			platformtest.WantProblem(t, w.viewAccount(fresh, w.customer.ID), c.status, c.slug)
+			if c.home {
+				platformtest.WantStatus(t, w.viewAccount(fresh, w.partner.ID), http.StatusOK)
+			}
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -75,7 +76,13 @@ func TestStaffActInTheCustomer(t *testing.T) {
 	if _, ok := w.membership(w.partner.ContactUserID, w.customer.ID); !ok {
 		t.Fatal("the remaining staff member lost their membership")
 	}
-	platformtest.WantStatus(t, w.viewAccount(sam.cookie, w.customer.ID), http.StatusUnauthorized)
+	// Sam's session is refused in the customer, not signed out: it is back in the partner.
+	gone := w.viewAccount(sam.cookie, w.customer.ID)
+	platformtest.WantProblem(t, gone, http.StatusForbidden, "access-ended")
+	if d := gone.Str("detail"); !strings.HasPrefix(d, "Your access to Fabrikam Inc has ended.") {
+		t.Errorf("detail %q: the partner took Sam off, not the customer", d)
+	}
+	platformtest.WantStatus(t, w.viewAccount(sam.cookie, w.partner.ID), http.StatusOK)
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
 		if n := count(w.Audit(acc), "partner-access.staff-changed"); n != 2 {
 			t.Errorf("account %s logged %d staff changes, want 2", acc, n)

@@ -56,8 +56,13 @@ func TestRemoveAccess(t *testing.T) {
 	if got := m.audits(m.msp.ID); !slices.Contains(got, "user.removed") {
 		t.Fatalf("audit %v", got)
 	}
-	t.Run("case=the session acting there ends at its next request", func(t *testing.T) {
-		platformtest.WantProblem(t, m.me(inMSP), 401, "unauthorized")
+	t.Run("case=the session acting there loses it at its next request, and goes home", func(t *testing.T) {
+		platformtest.WantProblem(t, m.me(inMSP), 403, "access-ended")
+		me := m.me(inMSP)
+		platformtest.WantStatus(t, me, 200)
+		if cur, _ := me.JSON["currentAccount"].(map[string]any); cur["id"] != customer.ID {
+			t.Fatalf("the session acts in %v, want the account kept %s", cur["id"], customer.ID)
+		}
 	})
 	t.Run("case=the session acting elsewhere goes on", func(t *testing.T) {
 		platformtest.WantStatus(t, m.me(inCustomer), 200)

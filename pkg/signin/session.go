@@ -1,6 +1,7 @@
 package signin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -54,9 +55,11 @@ func ErrSessionEnded() error {
 // Authenticate resolves a session cookie to the signed-in actor. It runs on every request of a session route
 // and checks everything that can end access — the session's idle and absolute expiry, the user still active,
 // the membership in the session's account still there, the account not disabled — so a removal, a disable or a
-// revoke takes effect on the next request. At most once a minute it slides the idle expiry forward. It also
-// lists the first sign-in steps still pending (license, profile) from the user and account the checks read;
-// httpapi refuses every route but route.Steps ones while there are any.
+// revoke takes effect on the next request. Losing access to an account that is not one's home account (a revoked
+// grant) ends only that access: the session moves back home and the request is refused with ErrAccessEnded. At
+// most once a minute it slides the idle expiry forward. It also lists the first sign-in steps still pending
+// (license, profile) from the user and account the checks read; httpapi refuses every route but route.Steps ones
+// while there are any.
 func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, error) {
 	if token == "" || len(token) > maxToken {
 		return actor.Actor{}, ErrSessionEnded()
@@ -101,24 +104,28 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 // above that could block it, since disabling an account blocks its whole subtree (and, for staff, the grant and
 // the partner). Authenticate has read them all in one batch (Store.ReadAhead): the reads here are answered from
 // the request's read set, and only what a stale reach left out goes to the table. A session whose account is
-// blocked is deleted: it stays ended when the account comes back. It returns the membership, whose roles the
-// actor gets, the user and the account.
+// blocked is deleted: it stays ended when the account comes back. A session that lost its account while its
+// person and their home account are fine falls back home instead (fallBack). It returns the membership, whose
+// roles the actor gets, the user and the account.
 func (s *Service) access(ctx context.Context, ss session.Session) (m user.Membership, u user.User, a account.Account, err error) {
 	u, uErr := s.store.User(ctx, ss.UserID)
 	m, mErr := s.store.Membership(ctx, ss.UserID, ss.AccountID)
 	a, aErr := s.store.Account(ctx, ss.AccountID)
 	for _, err := range []error{uErr, mErr, aErr} {
-		if errors.Is(err, fault.ErrNotFound) {
-			return m, u, a, ErrSessionEnded()
-		}
-		if err != nil {
+		if err != nil && !errors.Is(err, fault.ErrNotFound) {
 			return m, u, a, err
 		}
 	}
-	// A password reset ends every session; the reset also deletes them, and this check catches one that was
-	// being created while the reset ran.
-	if u.Status != user.Active || ss.CreatedAt.Before(u.PasswordChangedAt) {
+	// The person first: without them, or with their password changed since, the session itself is over. A
+	// password reset ends every session; the reset also deletes them, and this check catches one that was being
+	// created while the reset ran.
+	if uErr != nil || u.Status != user.Active || ss.CreatedAt.Before(u.PasswordChangedAt) {
 		return m, u, a, ErrSessionEnded()
+	}
+	// Then the account: losing one's place in an account that is not one's own (a revoked grant's staff
+	// membership is deleted with it) ends the access there, not the session.
+	if mErr != nil || aErr != nil {
+		return m, u, a, s.fallBack(ctx, ss, u, m, a)
 	}
 	usable, err := s.store.AccountUsable(ctx, a)
 	if err != nil {
@@ -138,10 +145,94 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 			return m, u, a, err
 		}
 		if !ok {
-			return m, u, a, ErrSessionEnded()
+			return m, u, a, s.fallBack(ctx, ss, u, m, a)
 		}
 	}
 	return m, u, a, nil
+}
+
+// errMovedMeanwhile is the failed condition of fallBack's move: the session ended or moved since it was read.
+var errMovedMeanwhile = errors.New("session moved or ended meanwhile")
+
+// ErrAccessEnded is the answer to a request of a session whose access to the account it acts in has ended —
+// a support partner's staff member whose grant the customer revoked or that expired, a person removed from an
+// account that is not their own — when the session itself is still good: the session is back in the person's
+// home account, and the portal shows them there why (see web/js/session.js). name is the account's, or "" when
+// unknown; g is the grant the session acted through, or nil, and says who ended the access.
+func ErrAccessEnded(name string, g *partneraccess.Grant, now time.Time) error {
+	name = cmp.Or(name, "that account")
+	detail := "Your access to " + name + " has ended."
+	switch {
+	case g == nil:
+	case g.Status == partneraccess.Revoked && g.EndReason == partneraccess.ReasonRevoked:
+		detail = name + " ended your access to their account."
+	case g.Status == partneraccess.Revoked && g.EndReason == partneraccess.ReasonEndedByPartner:
+		detail = "Your organisation ended its access to " + name + "."
+	case g.Status == partneraccess.Expired || !g.Usable(now):
+		detail = "Your access to " + name + " reached its end date."
+	}
+	return fault.New(fault.ErrForbidden, "access-ended", detail+" You are back in your own account.")
+}
+
+// fallBack answers a request of a session that may no longer act in its account: a person who has lost a
+// place that is not their home account keeps their session, moved back to their home account (so that a revoke
+// never signs a partner's staff out of their own account), and this request is refused with ErrAccessEnded.
+// Where there is nothing to fall back to — the home account itself — the session has ended.
+func (s *Service) fallBack(ctx context.Context, ss session.Session, u user.User, m user.Membership, a account.Account) error {
+	home := u.HomeAccountID
+	if home == "" || home == ss.AccountID {
+		return ErrSessionEnded()
+	}
+	// Home must let them in as it would at their next request: still a member, the account usable.
+	ok, err := s.usableHome(ctx, u.ID, home)
+	if err != nil || !ok {
+		return cmp.Or(err, ErrSessionEnded())
+	}
+	reach, err := s.store.SessionReach(ctx, u.ID, home) // from what usableHome read
+	if err != nil {
+		return err
+	}
+	// The move holds only while the session still acts where it was read: a concurrent request that moved it
+	// first (or a sign-out) has done what this one would, and the answer is the same.
+	tx := s.store.Tx().MoveSession(ss.Hash, u.ID, ss.AccountID, home, reach, errMovedMeanwhile)
+	if err := s.store.Commit(ctx, tx); err != nil && !errors.Is(err, errMovedMeanwhile) {
+		return err
+	}
+	return ErrAccessEnded(a.Company.Name, s.grantOf(ctx, ss, m), s.Clock.Now())
+}
+
+// grantOf is the grant a session acted through, for the words of ErrAccessEnded, or nil: the membership's, or
+// once a revoke deleted the membership the one the session's reach names (read with the rest of the check).
+func (s *Service) grantOf(ctx context.Context, ss session.Session, m user.Membership) *partneraccess.Grant {
+	id := cmp.Or(m.GrantID, ss.Reach.GrantID)
+	if id == "" {
+		return nil
+	}
+	g, err := s.store.GrantByID(ctx, id)
+	if err != nil || g.Customer.ID != ss.AccountID { // only words at stake: a failed read says less
+		return nil
+	}
+	return &g
+}
+
+// usableHome reports whether a user is still a member of their home account and it is usable (neither it nor
+// an account above it disabled): where a session that lost its account can fall back to.
+func (s *Service) usableHome(ctx context.Context, userID, home string) (bool, error) {
+	_, err := s.store.Membership(ctx, userID, home)
+	if errors.Is(err, fault.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	acct, err := s.store.Account(ctx, home)
+	if errors.Is(err, fault.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.store.AccountUsable(ctx, acct)
 }
 
 // SignOut ends the caller's session.

@@ -131,7 +131,27 @@ func TestSwitchAccount(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		// Not the person's own account: that access ends, the session goes back home and lives on.
+		wantProblem(t, h.me(token), http.StatusForbidden, "access-ended")
+		if id, _ := current(t, h.me(token)); id != home.ID {
+			t.Fatalf("after losing the account the session acts in %s, want home %s", id, home.ID)
+		}
+	})
+	t.Run("case=removed from the account it acts in and from home", func(t *testing.T) {
+		third := h.otherAccount(s.user, "Third Co", account.Active, nil, role.ReadOnly)
+		h.switchTo(token, third.ID)
+		for _, acct := range []string{third.ID, home.ID} {
+			if _, err := h.env.Dynamo.DeleteItem(context.Background(), &dynamodb.DeleteItemInput{
+				TableName: aws.String(h.table), Key: table.MembershipKey(s.user.ID, acct).AV(),
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Nothing to fall back to: the session has ended.
 		wantProblem(t, h.me(token), http.StatusUnauthorized, "unauthorized")
+		if item := h.sessionItem(token); item["accountId"] != third.ID {
+			t.Fatalf("the session moved to %q with no home to go to", item["accountId"])
+		}
 	})
 }
 

@@ -101,7 +101,7 @@ async function loadUsers() {
     showAlert($("users-alert"), "");
   } catch (err) {
     // A session that ended is the page's to handle; anything else only costs the checklists.
-    if (err instanceof ApiError && (err.status === 401 || err.slug === "pending-step")) throw err;
+    if (err instanceof ApiError && (err.status === 401 || err.slug === "pending-step" || err.slug === "access-ended")) throw err;
     state.users = null;
     showAlert($("users-alert"), `Your users could not be loaded, so staff cannot be chosen now: ${err.message}`);
   }

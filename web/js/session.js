@@ -26,15 +26,22 @@ export async function signedIn({ steps = false } = {}) {
   applyBranding(me.branding);
   showNav(me);
   wireSignOut();
+  showLeftNotice();
   return me;
 }
 
 // leaving handles the answers that end the page: a session that ended (401) goes to sign-in, steps that became
-// pending (403 pending-step) to the steps page. It reports whether the browser is leaving.
+// pending (403 pending-step) to the steps page, access to the current account that ended (403 access-ended: a
+// customer revoked its support partner) to the start page in the person's own account, which says why. It
+// reports whether the browser is leaving.
 export function leaving(err) {
   if (!(err instanceof ApiError)) return false;
   if (err.status === 401) {
     location.replace("/signin");
+    return true;
+  }
+  if (err.status === 403 && err.slug === "access-ended") {
+    backHome(err);
     return true;
   }
   if (err.status === 403 && err.slug === "pending-step") {
@@ -42,6 +49,61 @@ export function leaving(err) {
     return true;
   }
   return false;
+}
+
+// noticeKey is where a page that is leaving keeps, for the page it goes to, what to tell the person there.
+const noticeKey = "partnerhub.notice";
+
+// backHome takes a person whose access to the current account ended back to their own account and its start
+// page, with the server's words for why. The API has already moved the session home when it answered
+// access-ended; should the session still be acting in an account as a support partner's staff member, the switch
+// here takes it to their own.
+async function backHome(err) {
+  const text = err.detail || "Your access to that account has ended. You are back in your own account.";
+  try {
+    sessionStorage.setItem(noticeKey, text);
+  } catch {
+    // Without storage the person still lands in their own account, only without the words.
+  }
+  try {
+    const { data: me } = await get("/v1/me");
+    const home = isSupportStaff(me || {}) ? homeAccountOf(me) : "";
+    if (home) await post("/v1/sessions/current/account", { accountId: home });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      location.replace("/signin");
+      return;
+    }
+    // Anything else: the start page asks again and shows what it gets.
+  }
+  location.replace("/");
+}
+
+// homeAccountOf is the person's own account: the first of their memberships that is not a support partner's
+// staff membership, or "".
+function homeAccountOf(me) {
+  const list = Array.isArray(me?.memberships) ? me.memberships : [];
+  const own = list.find((m) => !(Array.isArray(m.roles) && m.roles.includes("support-staff")));
+  return own?.accountId || "";
+}
+
+// showLeftNotice shows, once, at the top of the page's main content, what the page the person came from left to
+// tell them (backHome): a polite live region, filled after it is in the page so that screen readers read it.
+function showLeftNotice() {
+  let text = "";
+  try {
+    text = sessionStorage.getItem(noticeKey) || "";
+    sessionStorage.removeItem(noticeKey);
+  } catch {
+    return;
+  }
+  const main = document.querySelector("main");
+  if (!text || !main || $("left-notice")) return;
+  const box = el("div", { id: "left-notice", className: "notice", role: "status", dataset: { tone: "info" } });
+  main.prepend(box);
+  requestAnimationFrame(() => {
+    box.textContent = text;
+  });
 }
 
 // pendingSteps lists the first sign-in steps still to take ("license", "profile").
