@@ -4,7 +4,7 @@
 // more than one account, and wire the sign-out button.
 
 import { ApiError, del, get, post } from "./api.js";
-import { $, applyBranding, el, kindTitles, roleTitle, showAlert } from "./ui.js";
+import { $, applyBranding, el, kindTitles, roleTitle, showAlert, signInAddress } from "./ui.js";
 
 // never is a promise that does not settle: what a page awaits while the browser leaves for another page.
 const never = () => new Promise(() => {});
@@ -29,12 +29,13 @@ export async function signedIn({ steps = false } = {}) {
   return me;
 }
 
-// leaving handles the answers that end the page: a session that ended (401) goes to sign-in, steps that became
+// leaving handles the answers that end the page: a session that ended (401) goes to sign-in, which brings the
+// person back to this very address (?next=) once signed in; steps that became
 // pending (403 pending-step) to the steps page. It reports whether the browser is leaving.
 export function leaving(err) {
   if (!(err instanceof ApiError)) return false;
   if (err.status === 401) {
-    location.replace("/signin");
+    location.replace(signInAddress());
     return true;
   }
   if (err.status === 403 && err.slug === "pending-step") {
