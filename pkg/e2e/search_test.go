@@ -15,17 +15,24 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 )
 
-// holdRequests makes the page's API calls whose address contains part wait until releaseRequests, so a test
-// can see what the page shows while an answer is on its way.
+// holdRequests makes the page's API calls whose address contains part wait until releaseRequests (which sends
+// them and puts the browser's own fetch back), so a test can see what the page shows while an answer is on its
+// way.
 const holdRequests = `(part => {
   window.__held = [];
-  const real = window.fetch;
+  const real = window.__realFetch = window.fetch;
   window.fetch = (input, init) => String(input).includes(part)
     ? new Promise((resolve) => window.__held.push(() => resolve(real(input, init))))
     : real(input, init);
 })(%q); undefined`
 
-const releaseRequests = `(() => { const held = window.__held || []; window.__held = []; held.forEach((go) => go()); return held.length; })()`
+const releaseRequests = `(() => {
+  window.fetch = window.__realFetch;
+  const held = window.__held || [];
+  window.__held = [];
+  held.forEach((go) => go());
+  return held.length;
+})()`
 
 // TestTreeSearchFindsAnAccountThreeLevelsDown searches the provider's whole tree from the partners page: a
 // customer three levels down is found by part of its name while the search is busy (aria-busy and the visible
