@@ -178,6 +178,9 @@ func TestWizardStepIsInTheAddress(t *testing.T) {
 	p.click("w-next")
 	p.visible("w-name")
 	p.typeInto("w-name", "Proseware Partners")
+	p.typeInto("w-address", "2 Dock Road")
+	p.typeInto("w-country", "Ireland")
+	p.typeInto("w-city", "Cork")
 	p.click("w-next")
 	p.visible("w-email")
 	if got := address(); !strings.HasSuffix(got, "&step=contact") {
