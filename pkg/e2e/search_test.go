@@ -266,3 +266,28 @@ func TestUnknownPageIsAStyledNotFound(t *testing.T) {
 	p.click("home-link")
 	p.untilAfterLoad("the home link is followed", `location.pathname !== "/no/such/page"`)
 }
+
+// TestUsersListIsBusyWhileItSorts holds the users list's answer after a sort: meanwhile the table says it is
+// busy (aria-busy) and a line on screen says the list is loading; the answer ends both.
+func TestUsersListIsBusyWhileItSorts(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	_, admin := s.adminSession(t, "Adatum Platform")
+	p := s.signedInPage(t, admin)
+	p.open("/users", "user-rows")
+	p.until("the list is loaded", `document.getElementById("user-table").getAttribute("aria-busy") === "false" && document.getElementById("users-busy").hidden`)
+
+	eval[chromedp.Void](p, "hold the list", fmt.Sprintf(holdRequests, "/users?"))
+	p.clickCSS(`#th-email button.sort`)
+	p.until("the list is busy", `document.getElementById("user-table").getAttribute("aria-busy") === "true" && !document.getElementById("users-busy").hidden`)
+	if got := p.text("users-busy"); !strings.Contains(got, "Loading") {
+		t.Errorf("the busy line reads %q, want it to say the list is loading", got)
+	}
+	if n := eval[int](p, "release the list", releaseRequests); n != 1 {
+		t.Errorf("%d list requests were held for one sort, want 1", n)
+	}
+	p.until("the sorted list is shown", `document.getElementById("user-table").getAttribute("aria-busy") === "false" && document.getElementById("users-busy").hidden`)
+	if got := p.attr("th-email", "aria-sort"); got != "ascending" {
+		t.Errorf("the email column's aria-sort is %q after the sort, want ascending", got)
+	}
+}
