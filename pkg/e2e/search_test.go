@@ -37,7 +37,7 @@ const releaseRequests = `(() => {
 // TestTreeSearchFindsAnAccountThreeLevelsDown searches the provider's whole tree from the partners page: a
 // customer three levels down is found by part of its name while the search is busy (aria-busy and the visible
 // line), its result shows its path Provider › MSP › Partner and opens it in the details panel, the kind filter
-// narrows the results, and the order by name Z to A reverses them.
+// narrows the results, the order by name Z to A reverses them, and a partner is found by its Partner ID.
 func TestTreeSearchFindsAnAccountThreeLevelsDown(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
@@ -109,6 +109,25 @@ func TestTreeSearchFindsAnAccountThreeLevelsDown(t *testing.T) {
 	focusIs(p, "details-title")
 	if got := p.text("details-title"); got != "Blue Lagoon Dairy" {
 		t.Errorf("the details panel shows %q, want Blue Lagoon Dairy", got)
+	}
+
+	// The partner by the beginning of its Partner ID, in lower case and without the dash.
+	var beacon struct {
+		PartnerID string `json:"partnerId"`
+	}
+	admin.call("GET", "/v1/accounts/"+partner, nil, http.StatusOK, &beacon)
+	if beacon.PartnerID == "" {
+		t.Fatal("the partner has no Partner ID")
+	}
+	p.chooseOption("tree-kind", "")
+	p.clear("tree-q")
+	p.typeInto("tree-q", strings.ToLower(strings.ReplaceAll(beacon.PartnerID, "-", ""))[:6])
+	p.until("the partner is found by its Partner ID", fmt.Sprintf(`!!document.querySelector('%s') && document.getElementById("search-results").getAttribute("aria-busy") === "false"`, result(partner)))
+	if got := p.textCSS(result(partner) + " .search-meta"); !strings.Contains(got, beacon.PartnerID) {
+		t.Errorf("the partner's result reads %q, want its Partner ID %s", got, beacon.PartnerID)
+	}
+	if got := p.textCSS(result(partner) + " .search-path"); !strings.Contains(got, providerName+" › Atlas Lagoon MSP") {
+		t.Errorf("the partner's path reads %q", got)
 	}
 
 	// Nothing found is said, not left blank.
