@@ -85,6 +85,7 @@ func TestTreeSearchFindsAnAccountThreeLevelsDown(t *testing.T) {
 	if got := p.textCSS(result(customer) + " .search-path"); !strings.Contains(got, providerName+" › Atlas Lagoon MSP › Beacon Partners") {
 		t.Errorf("the customer's path reads %q, want %s › Atlas Lagoon MSP › Beacon Partners", got, providerName)
 	}
+	p.snap("results")
 	if got := p.text("search-summary"); !strings.Contains(got, "2 accounts match") {
 		t.Errorf("the summary reads %q, want 2 accounts to match", got)
 	}
@@ -107,6 +108,7 @@ func TestTreeSearchFindsAnAccountThreeLevelsDown(t *testing.T) {
 	p.do("press Enter", chromedp.KeyEvent(kb.Enter))
 	p.until("the customer is opened", fmt.Sprintf(`document.getElementById("details").dataset.id === %q`, customer))
 	focusIs(p, "details-title")
+	p.snap("opened")
 	if got := p.text("details-title"); got != "Blue Lagoon Dairy" {
 		t.Errorf("the details panel shows %q, want Blue Lagoon Dairy", got)
 	}
@@ -263,6 +265,7 @@ func TestUnknownPageIsAStyledNotFound(t *testing.T) {
 
 	p := newPage(t, s.URL)
 	p.open("/no/such/page", "home-link")
+	p.snap("not-found")
 	if got := eval[string](p, "read the title", `document.title`); got != "Page not found · PartnerHub" {
 		t.Errorf("the title is %q", got)
 	}
@@ -299,6 +302,7 @@ func TestUsersListIsBusyWhileItSorts(t *testing.T) {
 	eval[chromedp.Void](p, "hold the list", fmt.Sprintf(holdRequests, "/users?"))
 	p.clickCSS(`#th-email button.sort`)
 	p.until("the list is busy", `document.getElementById("user-table").getAttribute("aria-busy") === "true" && !document.getElementById("users-busy").hidden`)
+	p.snap("busy")
 	if got := p.text("users-busy"); !strings.Contains(got, "Loading") {
 		t.Errorf("the busy line reads %q, want it to say the list is loading", got)
 	}

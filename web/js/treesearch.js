@@ -151,5 +151,5 @@ function resultFor(f) {
     el("span", { className: "pill", dataset: { status: f.status } }, statusTitles[f.status] || f.status),
     el("p", { className: "search-meta muted" }, meta),
     el("p", { className: "search-path", dataset: { path: "" } },
-      el("span", { className: "sr-only" }, "Path: "), where));
+      el("span", { className: "search-path-label" }, "Path: "), where));
 }
