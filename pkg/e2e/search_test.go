@@ -242,6 +242,15 @@ func TestWizardStepIsInTheAddress(t *testing.T) {
 	if got := address(); got != "/partners" {
 		t.Errorf("after Cancel the address is %q, want /partners", got)
 	}
+
+	// An address that adds below an account out of reach: the tree, saying so, without the wizard.
+	p.open("/partners?add=0000000000000000000000&step=company", "level-alert")
+	if got := address(); got != "/partners" {
+		t.Errorf("the wizard below an unknown account left the address %q, want /partners", got)
+	}
+	if eval[bool](p, "check the wizard is hidden", `!document.getElementById("wizard").hidden`) {
+		t.Error("the wizard opened below an unknown account")
+	}
 }
 
 // TestUnknownPageIsAStyledNotFound checks that an address that is no page of the portal answers 404 with the

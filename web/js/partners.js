@@ -13,7 +13,7 @@ import {
 } from "./ui.js";
 import { can, leaving, signedIn } from "./session.js";
 import { createTreeSearch } from "./treesearch.js";
-import { createWizard, wizardInURL } from "./wizard.js";
+import { addressWithout, createWizard, wizardInURL } from "./wizard.js";
 
 const state = {
   me: null,
@@ -92,7 +92,7 @@ async function resumeWizard({ parentId, step }) {
   } catch (err) {
     if (leaving(err)) return;
     // The account to add below is gone or out of reach: the tree stays, without the wizard in the address.
-    history.replaceState(null, "", location.pathname + (levelFromURL() === state.rootId ? "" : `?account=${encodeURIComponent(levelFromURL())}`));
+    history.replaceState(null, "", addressWithout());
     showAlert($("level-alert"), `Could not go back to adding an account: ${err.message}`);
   }
 }
