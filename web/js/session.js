@@ -29,12 +29,12 @@ export async function signedIn({ steps = false } = {}) {
   return me;
 }
 
-// leaving handles the answers that end the page: a session that ended (401) goes to sign-in, which brings the
-// person back to this very address (?next=) once signed in; steps that became
+// leaving handles the answers that end the page: a session that ended (401) goes to sign-in, steps that became
 // pending (403 pending-step) to the steps page. It reports whether the browser is leaving.
 export function leaving(err) {
   if (!(err instanceof ApiError)) return false;
   if (err.status === 401) {
+    // Sign-in brings the person back to this very address (?next=) once signed in.
     location.replace(signInAddress());
     return true;
   }
