@@ -312,6 +312,72 @@ console.log(JSON.stringify(out.headers));`
 	}
 }
 
+// TestNotFoundPage checks that the synthesized distribution answers an address that is no file of the web client
+// with the portal's 404 page from the web behavior's viewer-request function, and not with error responses,
+// which CloudFront would apply to the API's behavior too (its 403 and 404 problem documents).
+func TestNotFoundPage(t *testing.T) {
+	_, cfn := synth(t)
+	dist := cfn.Resources[cfn.only(t, "AWS::CloudFront::Distribution")].Properties
+	if got := prop(dist, "DistributionConfig", "CustomErrorResponses"); got != nil {
+		t.Errorf("the distribution has error responses %v: they would replace the API's own 403 and 404 answers", got)
+	}
+	var code string
+	for _, f := range cfn.ofType("AWS::CloudFront::Function") {
+		if c, _ := prop(f.Properties, "FunctionCode").(string); strings.Contains(c, "request.uri += '.html'") {
+			code = c
+		}
+	}
+	if code == "" {
+		t.Fatal("no viewer-request function serves clean URLs")
+	}
+	page, _ := json.Marshal(testNotFoundPage)
+	if !strings.Contains(code, string(page)) || !strings.Contains(code, "statusCode: 404") {
+		t.Errorf("the portal's viewer-request function does not answer 404 with the web client's 404 page:\n%s", code)
+	}
+}
+
+// TestViewerRequestAnswersUnknownAddressesWith404 runs the portal's viewer-request function, built from the real
+// web client, in Node.js: pages and files pass (clean URLs as ever), anything else is the 404 page with status
+// 404 and the security headers, and the function stays within CloudFront Functions' 10 KB.
+func TestViewerRequestAnswersUnknownAddressesWith404(t *testing.T) {
+	t.Parallel()
+	web, err := readSite("../web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if web.notFound == "" {
+		t.Fatal("the web client has no 404.html")
+	}
+	code := viewerRequest(web)
+	if len(code) > 10*1024 {
+		t.Errorf("the viewer-request function is %d bytes, more than CloudFront Functions' 10 KB", len(code))
+	}
+	script := code + `
+for (const uri of process.argv.slice(1)) {
+  const out = handler({request: {uri}});
+  console.log(out.statusCode ? out.statusCode + (out.body.data.includes("We could not find that page") ? "+page" : "") + (out.headers["content-security-policy"] ? "+csp" : "") : out.uri);
+}`
+	cases := map[string]string{
+		"/": "/", "/activate": "/activate.html", "/index.html": "/index.html", "/js/api.js": "/js/api.js",
+		"/docs/api": "/docs/api.html", "/nowhere": "404+page+csp", "/js/nope.js": "404+page+csp", "/js/": "404+page+csp",
+		"/users/extra": "404+page+csp",
+	}
+	in := slices.Sorted(maps.Keys(cases))
+	cmd := exec.Command("node", append([]string{"-e", script}, in...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v: %s", err, stderr.String())
+	}
+	got := strings.Fields(string(out))
+	for i, uri := range in {
+		if i >= len(got) || got[i] != cases[uri] {
+			t.Errorf("%s is answered with %v, want %s", uri, got, cases[uri])
+		}
+	}
+}
+
 // TestCleanURLs runs the portal's viewer-request function in Node.js (which jsii needs anyway): the links in
 // emails use clean URLs, as the local gateway serves them.
 func TestCleanURLs(t *testing.T) {

@@ -64,7 +64,10 @@ func synth(t *testing.T) (assertions.Template, *template) {
 	return shared, cfn
 }
 
-// build synthesizes the stack with a dummy bootstrap per function and a one-page web client, using the feature
+// testNotFoundPage is the 404 page of the web client the tests synthesize the stack with.
+const testNotFoundPage = "<!doctype html><title>Page not found · PartnerHub</title>"
+
+// build synthesizes the stack with a dummy bootstrap per function and a one-page web client (and its 404 page), using the feature
 // flags of cdk.json so the tests see what `cdk synth` produces. The same synthesis runs cdk-nag's AwsSolutions
 // pack and returns what the stack was annotated with: every error and warning, as "path: message".
 func build(dir string) (tmpl assertions.Template, doc *template, annotations []string, err error) {
@@ -87,6 +90,9 @@ func build(dir string) (tmpl assertions.Template, doc *template, annotations []s
 		return nil, nil, nil, err
 	}
 	if err := os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html><title>PartnerHub</title>"), 0o644); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := os.WriteFile(filepath.Join(web, notFoundPage), []byte(testNotFoundPage), 0o644); err != nil {
 		return nil, nil, nil, err
 	}
 	ctx, err := cdkContext("../cdk.json")

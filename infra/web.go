@@ -1,9 +1,13 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
@@ -17,21 +21,95 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/webpolicy"
 )
 
 // apiPath is the path pattern the distribution sends to the HTTP API; everything else is the web client.
 const apiPath = "/v1/*"
 
-// cleanURLs is the viewer-request function of the web client's behavior: like the local gateway, it serves a
-// clean URL such as /activate (the links in emails) from activate.html. "/" is left to the default root object.
-const cleanURLs = `function handler(event) {
+// cleanURLs is the viewer-request function of the web client's behavior for a site it knows nothing of: like
+// the local gateway, it serves a clean URL such as /activate from activate.html.
+var cleanURLs = viewerRequest(site{})
+
+// site is what the web client's viewer-request function knows of the files deployed to the bucket.
+type site struct {
+	// files are the URIs of the web client's files ("/activate.html", "/js/api.js").
+	files []string
+	// notFound is the portal's page for an address that is none of them (404.html); empty when there is none.
+	notFound string
+}
+
+// notFoundPage is the web client's page for an address that is no file of it, as the local gateway serves it.
+const notFoundPage = "404.html"
+
+// readSite lists the web client's files under dir and reads its 404 page. A missing dir is an empty site.
+func readSite(dir string) (site, error) {
+	var out site
+	if !hasFiles(dir) {
+		return out, nil
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		out.files = append(out.files, "/"+filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return site{}, err
+	}
+	page, err := os.ReadFile(filepath.Join(dir, notFoundPage))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return site{}, err
+	}
+	out.notFound = string(page)
+	return out, nil
+}
+
+// viewerRequest is the viewer-request function of the web client's behavior: like the local gateway, it serves
+// a clean URL such as /activate from activate.html, and answers an address that is no file of the site with the
+// portal's 404 page and status 404. The function answers itself, rather than the distribution's error
+// responses: those would apply to every behavior, and replace the API's own 403 and 404 problem documents.
+// (S3 answers a missing key with 403 to CloudFront, which may not list the bucket.) The security headers go
+// with it, as the response headers policy adds them to what S3 serves.
+func viewerRequest(s site) string {
+	known := make(map[string]bool, len(s.files))
+	for _, f := range s.files {
+		known[f] = true
+	}
+	headers := map[string]map[string]string{
+		"content-type":  {"value": "text/html; charset=utf-8"},
+		"cache-control": {"value": "no-cache"},
+	}
+	for _, h := range webpolicy.Headers(true) {
+		headers[strings.ToLower(h.Name)] = map[string]string{"value": h.Value}
+	}
+	js := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err) // maps of strings and a string always marshal
+		}
+		return string(b)
+	}
+	return fmt.Sprintf(`var files = %s;
+var notFound = %s;
+var notFoundHeaders = %s;
+function handler(event) {
   var request = event.request;
   var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
   if (last !== '' && last.indexOf('.') === -1) {
     request.uri += '.html';
   }
+  if (notFound !== '' && request.uri !== '/' && !files[request.uri]) {
+    return { statusCode: 404, statusDescription: 'Not Found', headers: notFoundHeaders, body: { encoding: 'text', data: notFound } };
+  }
   return request;
-}`
+}`, js(known), js(s.notFound), js(headers))
+}
 
 // viewerIP is the viewer-request function of the API's behavior. API Gateway sees CloudFront's edge server as
 // the caller, so the function passes the viewer's own address on, for per-address rate limits; it overwrites
@@ -101,9 +179,13 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret
 		ServerAccessLogsPrefix: jsii.String("web/"),
 	})
 
+	files, err := readSite(props.WebDir)
+	if err != nil {
+		panic(fmt.Sprintf("read the web client in %s: %v", props.WebDir, err))
+	}
 	rewrite := awscloudfront.NewFunction(stack, jsii.String("CleanUrls"), &awscloudfront.FunctionProps{
-		Comment: jsii.String("Serves /page from page.html"),
-		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(cleanURLs)),
+		Comment: jsii.String("Serves /page from page.html, and the portal's 404 page for what is no file of it"),
+		Code:    awscloudfront.FunctionCode_FromInline(jsii.String(viewerRequest(files))),
 		Runtime: awscloudfront.FunctionRuntime_JS_2_0(),
 	})
 	forwardViewer := awscloudfront.NewFunction(stack, jsii.String("ViewerAddress"), &awscloudfront.FunctionProps{

@@ -247,7 +247,8 @@ func problemEvent(status int, slug, title, detail, requestID string) events.APIG
 }
 
 // serveStatic serves the web client: "/" is index.html and a clean URL such as /activate is activate.html when
-// that file exists. Files are read on every request, so edits show on reload.
+// that file exists. Files are read on every request, so edits show on reload. Anything else is the portal's own
+// "page not found" (404.html) with status 404, as CloudFront answers in AWS.
 func (g *Gateway) serveStatic(w http.ResponseWriter, r *http.Request) {
 	if !readOnly(w, r) {
 		return
@@ -264,11 +265,31 @@ func (g *Gateway) serveStatic(w http.ResponseWriter, r *http.Request) {
 		name += ".html"
 	}
 	if !isFile(g.cfg.Web, name) {
-		http.NotFound(w, r)
+		g.notFound(w, r)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	http.ServeFileFS(w, r, g.cfg.Web, name)
+}
+
+// NotFoundPage is the web client's page for an address that is no page of the portal.
+const NotFoundPage = "404.html"
+
+// notFound answers 404 with the portal's styled page, or net/http's plain text when the web client has none.
+func (g *Gateway) notFound(w http.ResponseWriter, r *http.Request) {
+	page, err := fs.ReadFile(g.cfg.Web, NotFoundPage)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Length", strconv.Itoa(len(page)))
+	w.WriteHeader(http.StatusNotFound)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(page)
+	}
 }
 
 func isFile(fsys fs.FS, name string) bool {

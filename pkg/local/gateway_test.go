@@ -354,6 +354,35 @@ func TestGatewayServesTheWebClient(t *testing.T) {
 	}
 }
 
+// TestGatewayAnswersUnknownPagesWithThePortals404 checks that an address that is no file of the web client gets
+// the client's own 404.html, with status 404 and as HTML, and that the page itself is not found by name alone.
+func TestGatewayAnswersUnknownPagesWithThePortals404(t *testing.T) {
+	t.Parallel()
+	web := fstest.MapFS{
+		"index.html": {Data: []byte("<h1>home</h1>")},
+		"404.html":   {Data: []byte("<h1>not here</h1>")},
+	}
+	gw, _ := newTestGateway(t, &recorder{}, web)
+	for _, target := range []string{"/nowhere", "/js/missing.js", "/deep/er/page?x=1", "/../etc/passwd"} {
+		w := httptest.NewRecorder()
+		gw.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
+		if w.Code != http.StatusNotFound || w.Body.String() != "<h1>not here</h1>" {
+			t.Errorf("GET %s = %d %q, want 404 with the portal's page", target, w.Code, w.Body)
+		}
+		if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+			t.Errorf("GET %s: content type %q, want HTML", target, ct)
+		}
+		if csp := w.Header().Get("Content-Security-Policy"); csp == "" {
+			t.Errorf("GET %s: the 404 page lacks the security headers", target)
+		}
+	}
+	w := httptest.NewRecorder()
+	gw.ServeHTTP(w, httptest.NewRequest("HEAD", "/nowhere", nil))
+	if w.Code != http.StatusNotFound || w.Body.Len() != 0 {
+		t.Errorf("HEAD /nowhere = %d with %d bytes, want 404 without a body", w.Code, w.Body.Len())
+	}
+}
+
 func TestGatewayLimitsLikeAPIGateway(t *testing.T) {
 	t.Parallel()
 	t.Run("case=function times out", func(t *testing.T) {

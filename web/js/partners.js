@@ -1,7 +1,8 @@
 // partners.js runs the partners page: the partner tree one level at a time (GET /v1/accounts/{id}/children, with
 // "Load more" for the cursor), drilling down with the › button of a row and back up with the breadcrumb, the
 // selected account's details with what the caller may do to it (edit, disable or enable, a customer's apps, the
-// provider's branding switch), and the add-account wizard (wizard.js).
+// provider's branding switch), the add-account wizard (wizard.js), and the search over the whole subtree
+// (treesearch.js), whose results open in the same details panel.
 //
 // The level shown is in the address (/partners?account=<id>), so Back and Forward move through the tree. The
 // table works from the keyboard like a tree: ↑ ↓ move between accounts, → opens the focused one, ← goes up.
@@ -11,7 +12,8 @@ import {
   $, announce, busy, dateTime, el, fieldError, formatCount, kindTitles, plural, showAlert, showView, statusTitles,
 } from "./ui.js";
 import { can, leaving, signedIn } from "./session.js";
-import { createWizard } from "./wizard.js";
+import { createTreeSearch } from "./treesearch.js";
+import { addressWithout, createWizard, wizardInURL } from "./wizard.js";
 
 const state = {
   me: null,
@@ -24,6 +26,7 @@ const state = {
   branding: null, // the selected account's branding view, when the caller may see it
   apps: null, // the app catalog
   wizard: null,
+  search: null,
   ticket: 0, // the latest selection
 };
 
@@ -53,7 +56,7 @@ $("rows-body").addEventListener("click", rowClick);
 $("rows-body").addEventListener("keydown", rowKeys);
 $("crumbs").addEventListener("click", crumbClick);
 $("created-another").addEventListener("click", () => state.wizard.open(state.level));
-window.addEventListener("popstate", () => openLevel(levelFromURL(), { push: false }));
+window.addEventListener("popstate", moved);
 
 start();
 
@@ -63,11 +66,34 @@ async function start() {
     state.me = await signedIn();
     state.rootId = state.me.currentAccount?.id || "";
     state.wizard ||= createWizard({ me: state.me, onCreated: created, onCancel: () => backToTree() });
+    state.search ||= createTreeSearch({ rootId: state.rootId, onOpen: (id) => select(id, { focus: true }) });
     await openLevel(levelFromURL(), { push: false, focus: false });
+    if (wizardInURL()) await resumeWizard(wizardInURL());
   } catch (err) {
     if (leaving(err)) return;
     $("failed-alert").textContent = err.message;
     showView("failed");
+  }
+}
+
+// moved follows the browser's Back and Forward: a wizard step the address names, or a level of the tree.
+function moved() {
+  const w = wizardInURL();
+  if (w && document.body.dataset.showing === "wizard") return state.wizard.show(w.step);
+  if (w) return resumeWizard(w);
+  openLevel(levelFromURL(), { push: false });
+}
+
+// resumeWizard opens the add-account wizard where the address says (a reload, or Forward into it).
+async function resumeWizard({ parentId, step }) {
+  try {
+    const parent = parentId === state.level?.id ? state.level : await account(parentId);
+    state.wizard.open(parent, { step, resume: true });
+  } catch (err) {
+    if (leaving(err)) return;
+    // The account to add below is gone or out of reach: the tree stays, without the wizard in the address.
+    history.replaceState(null, "", addressWithout());
+    showAlert($("level-alert"), `Could not go back to adding an account: ${err.message}`);
   }
 }
 

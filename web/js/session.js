@@ -4,7 +4,7 @@
 // more than one account, and wire the sign-out button.
 
 import { ApiError, del, get, post } from "./api.js";
-import { $, applyBranding, el, kindTitles, roleTitle, showAlert } from "./ui.js";
+import { $, applyBranding, el, kindTitles, roleTitle, showAlert, signInAddress } from "./ui.js";
 
 // never is a promise that does not settle: what a page awaits while the browser leaves for another page.
 const never = () => new Promise(() => {});
@@ -37,7 +37,8 @@ export async function signedIn({ steps = false } = {}) {
 export function leaving(err) {
   if (!(err instanceof ApiError)) return false;
   if (err.status === 401) {
-    location.replace("/signin");
+    // Sign-in brings the person back to this very address (?next=) once signed in.
+    location.replace(signInAddress());
     return true;
   }
   if (err.status === 403 && err.slug === "access-ended") {

@@ -3,7 +3,8 @@
 // "Send a new code"), the same code by text message and by email, or the current code of an authenticator app
 // (nothing is sent; a recovery code stands in for a lost phone). The session cookie is HttpOnly: this page never
 // sees it, it only learns that the server signed the browser in and moves on to the portal, or back to the page
-// that sent the person here (the invitation page).
+// that sent the person here: the address in ?next= (a page opened while signed out) or the invitation page's
+// (ui.js takeNext, which accepts only paths of this portal).
 
 import { ApiError, get, post } from "./api.js";
 import {

@@ -245,15 +245,35 @@ export function remember(key, value) {
   }
 }
 
-// takeNext reads, once, the path the sign-in page should go to after signing in: only a path of this portal
-// ("/accept#…"), never another site ("//evil.example", "https://…").
+// takeNext reads, once, the path the sign-in page should go to after signing in: the sign-in address's own
+// ?next= (a deep link that met a signed-out session) or else what a page left in storage (the invitation page).
+// Only a path of this portal ("/users?q=elena", "/accept#…"), never another site ("//evil.example", "https://…").
 export function takeNext() {
-  let next = "";
+  let stored = "";
   try {
-    next = sessionStorage.getItem(nextKey) || "";
+    stored = sessionStorage.getItem(nextKey) || "";
     sessionStorage.removeItem(nextKey);
+  } catch {
+    // Without storage only the address can say where to go.
+  }
+  return samePath(new URLSearchParams(location.search).get("next") || "") || samePath(stored);
+}
+
+// samePath is next when it is a relative path of this origin, else "". The pattern refuses "//host" and "/\host"
+// (which browsers read as another host); parsing then refuses whatever else would leave the origin (tabs and
+// newlines that browsers drop, for one).
+export function samePath(next) {
+  if (typeof next !== "string" || !/^\/(?![/\\])/.test(next) || /[\u0000-\u001f]/.test(next)) return "";
+  try {
+    const url = new URL(next, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : "";
   } catch {
     return "";
   }
-  return /^\/(?![/\\])/.test(next) ? next : "";
+}
+
+// signInAddress is the sign-in page's address that brings the person back to where they are now.
+export function signInAddress() {
+  const here = location.pathname + location.search + location.hash;
+  return here === "/" || !samePath(here) ? "/signin" : `/signin?next=${encodeURIComponent(here)}`;
 }

@@ -218,6 +218,8 @@ async function load({ more = false, keepResult = false, focusSort = "" } = {}) {
   if (more && state.next) p.set("cursor", state.next);
   const table = $("user-table");
   table.setAttribute("aria-busy", "true");
+  // A search or a sort can take a moment: say so on screen, not only to assistive technology.
+  $("users-busy").hidden = more;
   if (!keepResult) showAlert($("users-result"), "", "success");
   showAlert($("page-alert"), "");
   busy($("load-more"), more, "Loading…");
@@ -227,6 +229,7 @@ async function load({ more = false, keepResult = false, focusSort = "" } = {}) {
   } catch (err) {
     if (ticket !== state.ticket || leaving(err)) return;
     table.setAttribute("aria-busy", "false");
+    $("users-busy").hidden = true;
     busy($("load-more"), false);
     showAlert($("page-alert"), `The list could not be loaded: ${err.message}`);
     return;
@@ -245,6 +248,7 @@ async function load({ more = false, keepResult = false, focusSort = "" } = {}) {
   }
   state.next = data?.next || null;
   table.setAttribute("aria-busy", "false");
+  $("users-busy").hidden = true;
   renderSort();
   renderSummary(more ? users.length : 0);
   renderSelection();

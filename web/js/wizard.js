@@ -5,12 +5,42 @@
 //
 // For MSPs and partners a short form takes only the company name and the contact's email address (profile
 // "later"): the contact completes the company details at first sign-in.
+//
+// The step is in the address (/partners?add=<parent id>&step=contact), one history entry per step: the
+// browser's Back goes to the previous step instead of leaving the wizard, and a reload comes back to the same
+// step with what was typed (kept in this tab's sessionStorage until the account is created or the wizard left).
 
 import { ApiError, post } from "./api.js";
-import { $, announce, busy, el, fieldError, kindTitles, showAlert, showView } from "./ui.js";
+import { $, announce, busy, el, fieldError, kindTitles, remember, showAlert, showView } from "./ui.js";
 import { can, leaving } from "./session.js";
 
 const steps = ["type", "company", "contact", "confirm"];
+
+// draftKey is where the wizard keeps what was typed, so that a reload does not lose it.
+const draftKey = "partnerhub.wizard.draft";
+
+// wizardInURL reads the wizard's place from the address: {parentId, step}, or null when the wizard is not open.
+export function wizardInURL() {
+  const p = new URLSearchParams(location.search);
+  const step = p.get("step");
+  const parentId = p.get("add");
+  return parentId && steps.includes(step) ? { parentId, step } : null;
+}
+
+// addressWithout is the current address without the wizard's parameters: the page the wizard was opened on.
+export function addressWithout() {
+  const p = new URLSearchParams(location.search);
+  p.delete("add");
+  p.delete("step");
+  return `${location.pathname}${p.size ? `?${p}` : ""}`;
+}
+
+function addressAt(parentId, step) {
+  const p = new URLSearchParams(location.search);
+  p.set("add", parentId);
+  p.set("step", step);
+  return `${location.pathname}?${p}`;
+}
 
 const kindChoices = {
   msp: ["Managed service provider (MSP)", "Can add its own partners and customers."],
@@ -67,14 +97,20 @@ export function createWizard({ me, onCreated, onCancel }) {
     if (state.step === "confirm") submit();
     else next();
   });
-  $("w-back").addEventListener("click", () => go(steps[Math.max(0, steps.indexOf(state.step) - 1)]));
-  $("w-cancel").addEventListener("click", () => onCancel());
+  // Back is the browser's Back when the previous entry is the previous step, so both stay one history.
+  $("w-back").addEventListener("click", () => {
+    if ((history.state?.wizardStep || 0) > 1) history.back();
+    else go(steps[Math.max(0, steps.indexOf(state.step) - 1)]);
+  });
+  $("w-cancel").addEventListener("click", cancel);
   $("w-2fa").addEventListener("change", syncTwoFactor);
   for (const r of form.querySelectorAll('input[name="profile"]')) r.addEventListener("change", syncForm);
   form.addEventListener("input", (e) => {
     // An edited field's error no longer applies.
     if (e.target.id) fieldError(e.target, "");
+    saveDraft();
   });
+  form.addEventListener("change", saveDraft);
   $("wizard-alert").addEventListener("click", (e) => {
     const link = e.target.closest("a[data-field]");
     if (!link) return;
@@ -92,7 +128,9 @@ export function createWizard({ me, onCreated, onCancel }) {
     ? "Recommended. As a super administrator you may switch it off for this contact."
     : "Always on for new contacts: only a super administrator can switch it off.";
 
-  function open(parent) {
+  // open starts the wizard below parent at its first step, or with resume at step with the kept draft (a reload
+  // or the browser's Forward).
+  function open(parent, { step = "type", resume = false } = {}) {
     state.parent = parent;
     form.reset();
     clearAll();
@@ -102,10 +140,63 @@ export function createWizard({ me, onCreated, onCancel }) {
     $("wizard-parent").replaceChildren("Below ", el("strong", {}, parent.company?.name || parent.name || "your account"),
       ` (${kindTitles[parent.kind] || parent.kind})`);
     document.title = `${$("wizard-title").textContent} · PartnerHub`;
+    if (resume) restoreDraft();
+    else forgetDraft();
     syncForm();
     syncTwoFactor();
     showView("wizard", { focus: false });
-    go("type");
+    go(step, { record: resume ? "replace" : "push" });
+  }
+
+  // show moves to a step the address names (the browser's Back and Forward), without a new history entry.
+  function show(step) {
+    if (steps.includes(step)) go(step, { record: "none" });
+  }
+
+  // cancel leaves the wizard: back through its own history entries when it has them, so Back afterwards does
+  // not come back into it.
+  function cancel() {
+    forgetDraft();
+    const depth = history.state?.wizardStep || 0;
+    if (depth > 0) {
+      history.go(-depth); // the page's popstate shows the tree again
+      return;
+    }
+    history.replaceState(null, "", addressWithout());
+    onCancel();
+  }
+
+  function saveDraft() {
+    if (!state.parent) return;
+    const fields = {};
+    for (const input of form.querySelectorAll("input[id], select[id], textarea[id]")) {
+      fields[input.id] = input.type === "checkbox" || input.type === "radio" ? input.checked : input.value;
+    }
+    remember(draftKey, JSON.stringify({ parentId: state.parent.id, fields }));
+  }
+
+  function restoreDraft() {
+    let draft = null;
+    try {
+      draft = JSON.parse(sessionStorage.getItem(draftKey) || "null");
+    } catch {
+      return;
+    }
+    if (!draft || draft.parentId !== state.parent.id || typeof draft.fields !== "object") return;
+    for (const [id, val] of Object.entries(draft.fields)) {
+      const input = $(id);
+      if (!input || !form.contains(input) || input.disabled) continue;
+      if (input.type === "checkbox" || input.type === "radio") input.checked = Boolean(val);
+      else if (typeof val === "string") input.value = val;
+    }
+  }
+
+  function forgetDraft() {
+    try {
+      sessionStorage.removeItem(draftKey);
+    } catch {
+      // Storage switched off: there is no draft to forget.
+    }
   }
 
   function renderKinds(kinds) {
@@ -148,7 +239,15 @@ export function createWizard({ me, onCreated, onCancel }) {
     $("w-method-sms").disabled = true;
   }
 
-  function go(step) {
+  // go shows a step; record says what happens to the address: "push" a new history entry, "replace" this one,
+  // or "none" (the address already names the step).
+  function go(step, { record = "push" } = {}) {
+    const depth = history.state?.wizardStep || 0;
+    if (record === "push" && !(step === state.step && depth > 0)) {
+      history.pushState({ wizardStep: depth + 1 }, "", addressAt(state.parent.id, step));
+    } else if (record === "replace") {
+      history.replaceState({ wizardStep: depth }, "", addressAt(state.parent.id, step));
+    }
     state.step = step;
     for (const section of form.querySelectorAll("section[data-step]")) section.hidden = section.dataset.step !== step;
     const at = steps.indexOf(step);
@@ -259,6 +358,9 @@ export function createWizard({ me, onCreated, onCancel }) {
     }
     busy($("w-next"), false);
     state.busy = false;
+    forgetDraft();
+    // The created account's page replaces the last step: there is nothing to go back to submit again.
+    history.replaceState(null, "", addressWithout());
     onCreated(data || {}, state.parent, body);
   }
 
@@ -316,7 +418,7 @@ export function createWizard({ me, onCreated, onCancel }) {
     showAlert($("wizard-alert"), "");
   }
 
-  return { open };
+  return { open, show };
 }
 
 // titleFor names the wizard by what it can add.
