@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // TestShortFormPartnerTakesTheFirstSignInSteps: the provider adds a partner with the wizard's short form (company
 // name and contact email only); the partner's contact activates and signs in, and the portal sends them to the
 // steps page: the license agreement, then the company profile (a missing field refused next to it), then the
-// start page. The API then lists no pending step.
+// page they had opened (a deep link survives the steps). The API then lists no pending step.
 func TestShortFormPartnerTakesTheFirstSignInSteps(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
@@ -47,14 +48,15 @@ func TestShortFormPartnerTakesTheFirstSignInSteps(t *testing.T) {
 	p.click("w-next")
 	p.visible("created")
 
-	// The contact signs in: the portal's start page sends them to the steps.
+	// The contact signs in and opens a link to their users list: the portal sends them to the steps first.
 	s.register(t, email)
 	partner := s.signIn(t, email)
 	q := s.signedInPage(t, partner)
 	q.viewport(phoneWidth, 844, true) // the steps are taken on a phone
-	q.open("/", "license")
-	if got := eval[string](q, "read the address", `location.pathname`); got != "/steps" {
-		t.Errorf("with steps pending the start page went to %q, want /steps", got)
+	const deepLink = "/users?q=quinn"
+	q.open(deepLink, "license")
+	if got, want := eval[string](q, "read the address", `location.pathname + location.search`), "/steps?next="+url.QueryEscape(deepLink); got != want {
+		t.Errorf("with steps pending %s went to %q, want %q", deepLink, got, want)
 	}
 	if got := q.text("license-step"); !strings.EqualFold(got, "Step 1 of 2") {
 		t.Errorf("the license step is labelled %q, want Step 1 of 2", got)
@@ -81,12 +83,16 @@ func TestShortFormPartnerTakesTheFirstSignInSteps(t *testing.T) {
 	q.snap("profile")
 	q.click("profile-save")
 
-	// Done: the start page, and nothing pending any more.
-	q.visible("home")
-	q.snap("home")
-	if got := eval[string](q, "read the address", `location.pathname`); got != "/" {
-		t.Errorf("after the steps the page is %q, want /", got)
+	// Done: the page they had opened, and nothing pending any more.
+	q.visible("users")
+	if got := eval[string](q, "read the address", `location.pathname + location.search`); got != deepLink {
+		t.Errorf("after the steps the page is %q, want %s", got, deepLink)
 	}
+	if got := q.value("search"); got != "quinn" {
+		t.Errorf("the users page after the steps searches %q, want quinn", got)
+	}
+	q.open("/", "home")
+	q.snap("home")
 	// As an MSP administrator: the partners page offers partners and customers; branding waits for the provider.
 	q.open("/partners", "tree")
 	q.visible("rows-empty")

@@ -4,7 +4,7 @@
 // more than one account, and wire the sign-out button.
 
 import { ApiError, del, get, post } from "./api.js";
-import { $, applyBranding, el, kindTitles, roleTitle, showAlert, signInAddress } from "./ui.js";
+import { $, applyBranding, el, kindTitles, roleTitle, showAlert, signInAddress, stepsAddress } from "./ui.js";
 
 // never is a promise that does not settle: what a page awaits while the browser leaves for another page.
 const never = () => new Promise(() => {});
@@ -20,7 +20,7 @@ export async function signedIn({ steps = false } = {}) {
   }
   me = me || {};
   if (!steps && pendingSteps(me).length) {
-    location.replace("/steps");
+    location.replace(stepsAddress());
     return never();
   }
   applyBranding(me.branding);
@@ -46,7 +46,7 @@ export function leaving(err) {
     return true;
   }
   if (err.status === 403 && err.slug === "pending-step") {
-    location.replace("/steps");
+    location.replace(stepsAddress());
     return true;
   }
   return false;

@@ -4,7 +4,7 @@
 // 403 pending-step, so every signed-in page sends people here; when none is left they go to the start page.
 
 import { ApiError, get, post, put } from "./api.js";
-import { $, announce, busy, el, fieldError, showAlert, showView } from "./ui.js";
+import { $, announce, busy, el, fieldError, showAlert, showView, takeNext } from "./ui.js";
 import { leaving, pendingSteps, signedIn } from "./session.js";
 
 const state = { me: null, steps: [], total: 0, license: null };
@@ -34,11 +34,12 @@ async function start() {
   }
 }
 
-// next shows the first pending step, or leaves for the start page when none is left.
+// next shows the first pending step, or, when none is left, leaves for the page that sent the person here (a
+// deep link opened before the steps were done, ?next=) or else the start page.
 async function next() {
   const step = state.steps[0];
   if (!step) {
-    location.replace("/");
+    location.replace(takeNext() || "/");
     return;
   }
   if (step === "license") return showLicense();

@@ -274,6 +274,17 @@ export function samePath(next) {
 
 // signInAddress is the sign-in page's address that brings the person back to where they are now.
 export function signInAddress() {
+  return withNext("/signin");
+}
+
+// stepsAddress is the steps page's address from here: like sign-in, it comes back to this page once the steps
+// are done, so a deep link survives sign-in and first sign-in steps both.
+export function stepsAddress() {
+  return withNext("/steps");
+}
+
+// withNext is page with ?next= naming this address, unless this is the start page (where everyone lands anyway).
+function withNext(page) {
   const here = location.pathname + location.search + location.hash;
-  return here === "/" || !samePath(here) ? "/signin" : `/signin?next=${encodeURIComponent(here)}`;
+  return here === "/" || !samePath(here) ? page : `${page}?next=${encodeURIComponent(here)}`;
 }
