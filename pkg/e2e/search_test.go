@@ -113,6 +113,16 @@ func TestTreeSearchFindsAnAccountThreeLevelsDown(t *testing.T) {
 		t.Errorf("the details panel shows %q, want Blue Lagoon Dairy", got)
 	}
 
+	// The search is in the address: a reload (or a link, or Back from an account opened below) brings it back.
+	address := eval[string](p, "read the address", `location.search`)
+	for _, want := range []string{"q=lagoon", "kind=customer", "sort=name-desc"} {
+		if !strings.Contains(address, want) {
+			t.Errorf("the address %q does not hold %s", address, want)
+		}
+	}
+	p.do("reload", chromedp.Reload())
+	p.until("the search comes back", fmt.Sprintf(`document.getElementById("tree-q").value === "lagoon" && document.getElementById("tree-kind").value === "customer" && document.getElementById("tree-sort").value === "name-desc" && [...document.querySelectorAll("#search-list li")].map(li => li.dataset.id).join(",") === %q`, customer))
+
 	// The partner by the beginning of its Partner ID, in lower case and without the dash.
 	var beacon struct {
 		PartnerID string `json:"partnerId"`

@@ -12,7 +12,7 @@ import {
   $, announce, busy, dateTime, el, fieldError, formatCount, kindTitles, plural, showAlert, showView, statusTitles,
 } from "./ui.js";
 import { can, leaving, signedIn } from "./session.js";
-import { createTreeSearch } from "./treesearch.js";
+import { createTreeSearch, withSearch } from "./treesearch.js";
 import { addressWithout, createWizard, wizardInURL } from "./wizard.js";
 
 const state = {
@@ -116,7 +116,7 @@ async function openLevel(id, { push = true, focus = true } = {}) {
     if (leaving(err)) return;
     if (err instanceof ApiError && err.status === 404 && id !== state.rootId) {
       // An account that is gone or outside the caller's tree: start again from the top.
-      history.replaceState(null, "", "/partners");
+      history.replaceState(null, "", withSearch("/partners"));
       return openLevel(state.rootId, { push: false, focus });
     }
     if (!state.level) throw err; // nothing shown yet: the page says it could not load
@@ -129,7 +129,7 @@ async function openLevel(id, { push = true, focus = true } = {}) {
   state.level = view;
   state.rows = page.data?.items || [];
   state.next = page.data?.next || null;
-  if (push) history.pushState(null, "", id === state.rootId ? "/partners" : `/partners?account=${encodeURIComponent(id)}`);
+  if (push) history.pushState(null, "", withSearch(id === state.rootId ? "/partners" : `/partners?account=${encodeURIComponent(id)}`));
 
   renderLevel();
   renderRows();

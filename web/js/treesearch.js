@@ -6,6 +6,9 @@
 //
 // Only the latest search is shown, however the answers arrive. ↓ in the box moves to the results; ↑ and ↓ move
 // between them and Escape goes back to the box.
+//
+// The search is kept in the address (/partners?q=north&kind=customer&status=active&sort=name), so a reload, a
+// link or Back brings it back; the page keeps these parameters when it opens an account (withSearch).
 
 import { ApiError, get } from "./api.js";
 import { $, el, fieldError, kindTitles, plural, showAlert, statusTitles } from "./ui.js";
@@ -21,6 +24,19 @@ const orders = {
   name: { sort: "name", order: "asc" },
   "name-desc": { sort: "name", order: "desc" },
 };
+
+// searchFields are the address's search parameters and the form controls they fill.
+const searchFields = { q: "tree-q", kind: "tree-kind", status: "tree-status", sort: "tree-sort" };
+
+// withSearch is path (a partners page address) with the search parameters of the current address.
+export function withSearch(path) {
+  const url = new URL(path, location.origin);
+  const here = new URLSearchParams(location.search);
+  for (const name of Object.keys(searchFields)) {
+    if (here.get(name)) url.searchParams.set(name, here.get(name));
+  }
+  return url.pathname + url.search;
+}
 
 // createTreeSearch wires the search form of the page to the subtree of rootId; onOpen(id) opens a result.
 export function createTreeSearch({ rootId, onOpen }) {
@@ -64,6 +80,16 @@ export function createTreeSearch({ rootId, onOpen }) {
     e.preventDefault();
   });
 
+  // A search named by the address runs as the page opens.
+  const asked = new URLSearchParams(location.search);
+  for (const [name, id] of Object.entries(searchFields)) {
+    if (name !== "q" && asked.get(name)) $(id).value = asked.get(name);
+  }
+  if (asked.get("q")) {
+    input.value = asked.get("q");
+    run();
+  }
+
   function later() {
     clearTimeout(state.timer);
     state.timer = setTimeout(run, debounceMs);
@@ -74,6 +100,7 @@ export function createTreeSearch({ rootId, onOpen }) {
     clearTimeout(state.timer);
     const q = input.value.trim();
     fieldError(input, "");
+    keepInAddress(q);
     if (!q) {
       ++state.ticket; // an answer still on its way is no longer wanted
       region.hidden = true;
@@ -120,6 +147,18 @@ export function createTreeSearch({ rootId, onOpen }) {
     $("search-more").hidden = !state.next;
     $("search-summary").textContent = summary(q, more ? items.length : -1);
     if (more) list.querySelectorAll("button[data-select]")[state.shown - items.length]?.focus();
+  }
+
+  // keepInAddress writes the search into the address, replacing the entry: typing is not a step to go Back to.
+  function keepInAddress(q) {
+    const p = new URLSearchParams(location.search);
+    for (const [name, id] of Object.entries(searchFields)) {
+      const value = name === "q" ? q : $(id).value;
+      if (q && value && !(name === "sort" && value === "match")) p.set(name, value);
+      else p.delete(name);
+    }
+    const address = `${location.pathname}${p.size ? `?${p}` : ""}${location.hash}`;
+    if (address !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", address);
   }
 
   function setBusy(on) {
