@@ -31,6 +31,7 @@ type Store interface {
 	UserByEmail(ctx context.Context, email string) (user.User, error)
 	// RecordEmailState applies decide to a user's email state and writes it, with what decide added to tx, if it
 	// changed (see dynamo.Store).
+	// decide may add the mark of a dead address (dynamo.Tx.MarkEmailState) to tx.
 	RecordEmailState(ctx context.Context, userID string, decide func(u user.User, tx *dynamo.Tx) (*user.EmailState, bool)) (bool, error)
 }
 
@@ -81,6 +82,11 @@ func (s *Service) one(ctx context.Context, r Report, f user.Feedback) error {
 		if action, ok := audited[f.Kind]; ok && changed && st != nil {
 			tx.Audit(audit.Event{ID: secret.NewID(), AccountID: u.HomeAccountID, At: f.At, Action: action,
 				TargetType: audit.TargetUser, TargetID: u.ID, Details: details(r, f)})
+		}
+		// The home account's mark of a dead address (its home page lists the user): set on a bounce or a
+		// complaint, taken away when a delivery clears one.
+		if changed && st != nil && (user.Undeliverable(*st) || u.Undeliverable()) {
+			tx.MarkEmailState(u, *st)
 		}
 		return st, changed
 	})

@@ -162,7 +162,7 @@ var Functions = []Function{
 	{Name: SearchIndex, Description: "Keeps the search index of users and accounts from the table's stream", Trigger: Stream, TableActions: []string{BatchWriteItem}},
 	{Name: Bootstrap, Description: "Creates the provider account and its first administrator, and resends activation links, on an operator's invoke", Trigger: Operator, TableActions: []string{GetItem, PutItem, UpdateItem}},
 	{Name: Events, Description: "Publishes lifecycle events to the event bus from the audit records in the table's stream", Trigger: Stream, PublishesEvents: true},
-	{Name: MailFeedback, Description: "Records SES bounces, complaints and deliveries on the users they concern", Trigger: MailEvents, TableActions: []string{GetItem, UpdateItem, PutItem}},
+	{Name: MailFeedback, Description: "Records SES bounces, complaints and deliveries on the users they concern", Trigger: MailEvents, TableActions: []string{GetItem, UpdateItem, PutItem, DeleteItem}},
 	{Name: KeyRotation, Description: "Rotates the HMAC keyring secret: a new current key, the old ones kept", Trigger: Rotation},
 }
 

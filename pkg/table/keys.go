@@ -16,6 +16,8 @@ package table
 //	  the same by name, or filtered only     every match (<= 1,000 accounts), sorted in memory  table
 //	                                         (filters are read with the page in match order)
 //	account's audit events, newest first   pk=ACCOUNT#<id>, sk begins_with AUDIT#  (desc)    table
+//	account's users whose address bounced  pk=ACCOUNT#<id>, sk begins_with UNDELIVERABLE#     table
+//	  or complained (home's attention)       (<= 25; marks written with the email state)
 //	company name taken?                    pk=COMPANY#<lower(name)>, sk=GUARD               table
 //	user by id                             pk=USER#<id>, sk=USER                           table
 //	user id by email (sign-in)             pk=EMAIL#<lower(email)>, sk=GUARD                table
@@ -186,16 +188,18 @@ import (
 
 // Record types, stored in the "type" attribute of every item. The sweep dispatches on them.
 const (
-	TypeAccount   = "account"
-	TypeAudit     = "audit"
-	TypeGuard     = "guard"
-	TypeUser      = "user"
-	TypeMember    = "membership"
-	TypeToken     = "token"
-	TypeChallenge = "challenge"
-	TypeSession   = "session"
-	TypeOutbox    = "outbox"
-	TypeRate      = "rate"
+	TypeAccount = "account"
+	TypeAudit   = "audit"
+	// TypeUndeliverable marks, in a user's home account, that their address bounced or complained.
+	TypeUndeliverable = "undeliverable"
+	TypeGuard         = "guard"
+	TypeUser          = "user"
+	TypeMember        = "membership"
+	TypeToken         = "token"
+	TypeChallenge     = "challenge"
+	TypeSession       = "session"
+	TypeOutbox        = "outbox"
+	TypeRate          = "rate"
 	// TypeInvitation is a pending invitation of an existing login into another account.
 	TypeInvitation = "invitation"
 	TypeFactors    = "factors"
@@ -238,6 +242,7 @@ const (
 	prefixRate      = "RATE#"
 	prefixMember    = "MEMBER#"
 	prefixAudit     = "AUDIT#"
+	prefixUndeliv   = "UNDELIVERABLE#"
 	prefixChildren  = "CHILDREN#"
 	prefixMembers   = "MEMBERS#"
 	prefixSessions  = "SESSIONS#"
@@ -393,6 +398,16 @@ func AuditKey(accountID string, at time.Time, id string) Key {
 
 // AuditPrefix is the sort-key prefix of an account's audit events.
 const AuditPrefix = prefixAudit
+
+// UndeliverableKey is the mark, in a user's home account, that the user's address bounced or complained: the
+// home page's attention summary finds registered users with a dead address by it (unregistered ones it finds
+// in their own list). The mark is written and removed with the user's email state; the user item decides.
+func UndeliverableKey(accountID, userID string) Key {
+	return Key{prefixAccount + accountID, prefixUndeliv + userID}
+}
+
+// UndeliverablePrefix is the sort-key prefix of an account's undeliverable marks.
+const UndeliverablePrefix = prefixUndeliv
 
 // ChildrenGSI1 places an account in its parent's list of children, ordered by name.
 func ChildrenGSI1(parentID, name, id string) Key {

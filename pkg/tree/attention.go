@@ -2,6 +2,7 @@ package tree
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -20,8 +21,9 @@ import (
 const (
 	// AttentionShown is how many items a section lists at most; its total counts what was read.
 	AttentionShown = 5
-	// attentionUsersRead is how many unregistered users the summary reads (one Query of their status partition,
-	// then one BatchGetItem of those users): pending activations and bounced addresses are found among them.
+	// attentionUsersRead is how many unregistered users the summary reads (one Query of their status partition),
+	// and how many marks of dead addresses (one Query of the account's marks, which name registered users too);
+	// then one BatchGetItem of those users.
 	attentionUsersRead = 25
 	// attentionGrantsRead is how many of the account's grants it reads (one Query of its list, where pending
 	// invitations come first, then the active grants).
@@ -41,7 +43,8 @@ type Attention struct {
 	Counts *account.Counts `json:"counts"`
 	// Activations are users invited and not registered yet, in name order (role.UsersView).
 	Activations *AttentionUsers `json:"activations"`
-	// Undeliverable are users, among the unregistered ones read, whose address bounced or complained.
+	// Undeliverable are users whose address bounced or complained: unregistered ones (among those read), and
+	// registered ones, whom the email service's reports mark in their home account.
 	Undeliverable *AttentionUsers `json:"undeliverable"`
 	// Answers are partner access invitations waiting for this account's answer (a partner's or MSP's side), and
 	// EndingSoon the active grants that end within EndingSoon (role.PartnerAccessManage or role.AccountsView);
@@ -138,8 +141,10 @@ func (s *Service) Attention(ctx context.Context, a actor.Actor, id string) (Atte
 	return out, nil
 }
 
-// pendingUsers reads the first attentionUsersRead unregistered users in name order and their user items: the
-// pending activations (with the expired links), and those whose address bounced or complained.
+// pendingUsers reads the first attentionUsersRead unregistered users in name order, the account's first
+// attentionUsersRead marks of dead addresses, and those users' items: the pending activations (with the expired
+// links), and the users whose address bounced or complained, registered or not. A mark whose user has moved on
+// (a new address, a delivery since, gone, disabled, or no longer at home here) is not shown.
 func (s *Service) pendingUsers(ctx context.Context, accountID string) (pending, undeliverable *AttentionUsers, err error) {
 	rows, more, err := s.store.MembersPage(ctx, dynamo.ListPage{
 		AccountID: accountID, Order: table.OrderName, Status: table.ListUnregistered, Limit: attentionUsersRead,
@@ -147,9 +152,18 @@ func (s *Service) pendingUsers(ctx context.Context, accountID string) (pending, 
 	if err != nil {
 		return nil, nil, err
 	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.UserID
+	marked, moreMarked, err := s.store.UndeliverableUsers(ctx, accountID, attentionUsersRead)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]string, 0, len(rows)+len(marked))
+	for _, r := range rows {
+		ids = append(ids, r.UserID)
+	}
+	for _, id := range marked {
+		if !slices.Contains(ids, id) { // a batch read refuses a key twice
+			ids = append(ids, id)
+		}
 	}
 	users := map[string]user.User{}
 	if len(ids) > 0 {
@@ -159,12 +173,20 @@ func (s *Service) pendingUsers(ctx context.Context, accountID string) (pending, 
 	}
 	now := s.clock.Now()
 	pending = &AttentionUsers{Items: []AttentionUser{}, Total: len(rows), More: more}
-	undeliverable = &AttentionUsers{Items: []AttentionUser{}, More: more}
+	undeliverable = &AttentionUsers{Items: []AttentionUser{}, More: more || moreMarked}
+	dead := func(item AttentionUser) {
+		undeliverable.Total++
+		if len(undeliverable.Items) < AttentionShown {
+			undeliverable.Items = append(undeliverable.Items, item)
+		}
+	}
+	listed := map[string]bool{}
 	for _, r := range rows {
 		u := users[r.UserID]
+		listed[r.UserID] = true
 		item := AttentionUser{ID: r.UserID, Name: r.Name, Email: r.Email,
 			LinkExpired: !u.ActivationSentAt.IsZero() && now.Sub(u.ActivationSentAt) >= invitation.ActivationTTL}
-		if u.Undeliverable() && u.EmailState != nil {
+		if u.Undeliverable() {
 			item.EmailStatus = u.EmailState.State
 		}
 		if item.LinkExpired {
@@ -174,11 +196,16 @@ func (s *Service) pendingUsers(ctx context.Context, accountID string) (pending, 
 			pending.Items = append(pending.Items, item)
 		}
 		if item.EmailStatus != "" {
-			undeliverable.Total++
-			if len(undeliverable.Items) < AttentionShown {
-				undeliverable.Items = append(undeliverable.Items, item)
-			}
+			dead(item)
 		}
+	}
+	for _, id := range marked {
+		u, ok := users[id]
+		if listed[id] || !ok || !u.Undeliverable() || u.HomeAccountID != accountID || u.Status == user.Disabled {
+			continue
+		}
+		listed[id] = true
+		dead(AttentionUser{ID: u.ID, Name: u.Name, Email: u.Email, EmailStatus: u.EmailState.State})
 	}
 	return pending, undeliverable, nil
 }

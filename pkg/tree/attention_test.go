@@ -6,22 +6,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/feedback"
 	"github.com/partnerhub/partnerhub/pkg/license"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
-	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/tree"
+	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
 // attentionWorld is a partner with three customers that each invited it as their support partner: one grant
 // ends in 5 days, one in 20, and one invitation still waits for the partner's answer. The partner has a pending
-// user, a user whose address bounced, and an implementation lead (accounts:view only).
+// user, a user whose address bounced, and an implementation lead (accounts:view only) who registered and whose
+// address then drew a complaint.
 type attentionWorld struct {
 	*platformtest.Platform
 	partner, soon, later, asking platformtest.Created
@@ -53,7 +51,8 @@ func newAttentionWorld(t *testing.T) *attentionWorld {
 	w.bouncedID = w.addUser("Bea Bounced", "read-only")
 	w.leadID = w.addUser("Ivo Lead", "implementation-lead")
 	p.Activate(w.leadID)
-	w.bounce(w.bouncedID)
+	w.report(w.bouncedID, user.FeedbackBounce)
+	w.report(w.leadID, user.FeedbackComplaint) // registered: found by the mark the report leaves
 	return w
 }
 
@@ -94,17 +93,17 @@ func (w *attentionWorld) addUser(name, roleName string) string {
 	return r.Str("userId")
 }
 
-// bounce records a hard bounce on the user's address, as package feedback would on the email service's report.
-func (w *attentionWorld) bounce(userID string) {
+// report records the email service's report on the user's address through package feedback, the code the
+// mail-feedback function runs: a hard bounce, a complaint or a delivery.
+func (w *attentionWorld) report(userID, kind string) {
 	w.T.Helper()
-	_, err := w.Env.Dynamo.UpdateItem(w.T.Context(), &dynamodb.UpdateItemInput{
-		TableName: aws.String(w.Table), Key: table.UserKey(userID).AV(),
-		UpdateExpression: aws.String("SET emailState = :s"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
-			"state": &types.AttributeValueMemberS{Value: "bounced"},
-			"at":    &types.AttributeValueMemberS{Value: w.Clock.Now().UTC().Format(time.RFC3339Nano)},
-		}}},
-	})
+	u, err := w.Store.User(w.T.Context(), userID)
+	if err != nil {
+		w.T.Fatal(err)
+	}
+	w.Clock.Advance(time.Second) // a report counts only when newer than the recorded state
+	err = feedback.New(w.Store, nil, nil).Record(w.T.Context(), feedback.Report{UserID: userID,
+		Feedback: []user.Feedback{{Kind: kind, Address: u.Email, At: w.Clock.Now()}}})
 	if err != nil {
 		w.T.Fatal(err)
 	}
@@ -154,8 +153,12 @@ func TestAttentionShowsEachItemWhereItBelongs(t *testing.T) {
 	if !slices.Equal(pending, wantPending) {
 		t.Errorf("pending activations = %v, want the two unregistered users %v (not the activated lead %s)", pending, wantPending, w.leadID)
 	}
-	if got := ids(r, "undeliverable"); !slices.Equal(got, []string{w.bouncedID}) {
-		t.Errorf("undeliverable = %v, want only the bounced user %s", got, w.bouncedID)
+	undeliverable := ids(r, "undeliverable")
+	slices.Sort(undeliverable)
+	wantDead := []string{w.bouncedID, w.leadID}
+	slices.Sort(wantDead)
+	if !slices.Equal(undeliverable, wantDead) {
+		t.Errorf("undeliverable = %v, want the bounced invitee and the registered lead whose address drew a complaint %v", undeliverable, wantDead)
 	}
 	if got := ids(r, "audit"); len(got) == 0 {
 		t.Errorf("no recent audit events for the partner's administrator: %s", r.Body)
@@ -204,5 +207,15 @@ func TestAttentionShowsEachItemWhereItBelongs(t *testing.T) {
 	sec, _ := expired.JSON["activations"].(map[string]any)
 	if n, _ := sec["expired"].(float64); int(n) != 2 {
 		t.Errorf("expired links = %v, want 2: %s", sec["expired"], expired.Body)
+	}
+
+	// An email that reaches the lead again clears their mark: only the bounced invitee is left.
+	w.report(w.leadID, user.FeedbackDelivery)
+	cleared := w.attention(w.session(w.partner.ContactUserID, w.partner.ID), w.partner.ID) // the sessions above have ended
+	if got := ids(cleared, "undeliverable"); !slices.Equal(got, []string{w.bouncedID}) {
+		t.Errorf("after a delivery to the lead, undeliverable = %v, want only %s", got, w.bouncedID)
+	}
+	if marked, _, err := w.Store.UndeliverableUsers(t.Context(), w.partner.ID, 10); err != nil || !slices.Equal(marked, []string{w.bouncedID}) {
+		t.Errorf("marks after the delivery = %v (%v), want only %s's", marked, err, w.bouncedID)
 	}
 }

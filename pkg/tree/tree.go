@@ -41,9 +41,10 @@ type store interface {
 	SearchAccounts(ctx context.Context, rootID string, q table.FindQuery, most int) ([]dynamo.FindEntry, error)
 	AccountsByID(ctx context.Context, ids []string) (map[string]account.Account, error)
 
-	// What the attention summary reads besides (attention.go): a page of the user list, its users, and a page of
-	// the account's grants.
+	// What the attention summary reads besides (attention.go): a page of the user list, the account's marks of
+	// dead addresses, their users, and a page of the account's grants.
 	MembersPage(ctx context.Context, p dynamo.ListPage) (rows []dynamo.MemberRow, more bool, err error)
+	UndeliverableUsers(ctx context.Context, accountID string, limit int) (ids []string, more bool, err error)
 	UsersByID(ctx context.Context, ids []string) (map[string]user.User, error)
 	GrantsPage(ctx context.Context, customer bool, accountID string, limit int, start dynamo.Cursor) ([]partneraccess.Grant, dynamo.Cursor, error)
 }

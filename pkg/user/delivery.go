@@ -70,8 +70,11 @@ func ApplyFeedback(email string, current *EmailState, f Feedback) (*EmailState, 
 // Undeliverable reports whether mail to the user's address is refused: it bounced permanently or its owner
 // complained, and the address has not changed nor received an email since.
 func (u User) Undeliverable() bool {
-	return u.EmailState != nil && (u.EmailState.State == EmailBounced || u.EmailState.State == EmailComplained)
+	return u.EmailState != nil && Undeliverable(*u.EmailState)
 }
+
+// Undeliverable says an email state refuses mail: the address bounced or its owner complained.
+func Undeliverable(st EmailState) bool { return st.State == EmailBounced || st.State == EmailComplained }
 
 // ChangeEmail gives the user a new address; what the email service said about the old one no longer applies.
 // The uniqueness guard of the address is the store's part.
