@@ -74,7 +74,9 @@ func (u User) Undeliverable() bool {
 }
 
 // Undeliverable says an email state refuses mail: the address bounced or its owner complained.
-func Undeliverable(st EmailState) bool { return st.State == EmailBounced || st.State == EmailComplained }
+func Undeliverable(st EmailState) bool {
+	return st.State == EmailBounced || st.State == EmailComplained
+}
 
 // ChangeEmail gives the user a new address; what the email service said about the old one no longer applies.
 // The uniqueness guard of the address is the store's part.
