@@ -112,6 +112,30 @@ func TestPartnerTreeOneLevelAtATime(t *testing.T) {
 	if got := p.text("details-facts"); !strings.Contains(got, "Ennis") {
 		t.Errorf("the details show %q after the edit, want the city Ennis", got)
 	}
+
+	// Its endpoint count: a wrong number is refused next to the field; a right one moves every count above it.
+	p.visible("endpoints-count")
+	p.clear("endpoints-count")
+	p.typeInto("endpoints-count", "-3")
+	p.click("endpoints-save")
+	p.visible("endpoints-count-error")
+	focusIs(p, "endpoints-count")
+	p.clear("endpoints-count")
+	p.typeInto("endpoints-count", "1200")
+	p.click("endpoints-save")
+	p.until("the count is saved", `document.getElementById("details-result").textContent.includes("1,200 endpoints")`)
+	if got := p.text("details-facts"); !strings.Contains(got, "1,200") {
+		t.Errorf("the details show %q after the count was saved, want 1,200 endpoints", got)
+	}
+	var above struct {
+		Counts struct {
+			Endpoints int `json:"endpoints"`
+		} `json:"counts"`
+	}
+	admin.call("GET", "/v1/accounts/"+msp, nil, http.StatusOK, &above)
+	if above.Counts.Endpoints != 1200 {
+		t.Errorf("the MSP counts %d endpoints after its customer's count was saved, want 1200", above.Counts.Endpoints)
+	}
 	p.snap("customer")
 
 	// ← goes up to the MSP's level; disable the partner there, after the dialog.

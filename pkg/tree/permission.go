@@ -128,8 +128,10 @@ type Permissions struct {
 	Edit bool `json:"edit"`
 	// Disable covers enabling too.
 	Disable bool `json:"disable"`
-	// Apps is switching a customer's apps; always false for other kinds.
+	// Apps is switching a customer's apps, and Endpoints recording its endpoint count; both always false for
+	// other kinds.
 	Apps        bool           `json:"apps"`
+	Endpoints   bool           `json:"endpoints"`
 	CreateChild []account.Kind `json:"createChild"`
 }
 
@@ -140,6 +142,7 @@ func PermissionsOn(a actor.Actor, target account.Account) Permissions {
 		Edit:        allowed(Edit),
 		Disable:     allowed(Disable),
 		Apps:        target.Kind == account.Customer && allowed(Apps),
+		Endpoints:   target.Kind == account.Customer && allowed(Endpoints),
 		CreateChild: CreatableKinds(a.AccountID, a.Roles, target),
 	}
 }

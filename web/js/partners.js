@@ -55,6 +55,7 @@ $("branding-enabled").addEventListener("change", switchBranding);
 $("rows-body").addEventListener("click", rowClick);
 $("rows-body").addEventListener("keydown", rowKeys);
 $("crumbs").addEventListener("click", crumbClick);
+$("endpoints-form").addEventListener("submit", saveEndpoints);
 $("created-another").addEventListener("click", () => state.wizard.open(state.level));
 window.addEventListener("popstate", moved);
 
@@ -397,6 +398,7 @@ function renderDetails(v) {
   toggle.classList.toggle("danger", v.status !== "disabled");
 
   renderApps(v);
+  renderEndpoints(v);
   renderBrandingAdmin(v);
   $("details").hidden = false;
   markSelected();
@@ -572,6 +574,51 @@ async function renderApps(v) {
       el("label", { htmlFor: id }, el("span", { className: "toggle-name" }, app.name), el("span", { className: "toggle-hint" }, app.description)));
   }));
   box.hidden = false;
+}
+
+// renderEndpoints offers a customer's endpoint count for editing to those who may record it (provisioning).
+function renderEndpoints(v) {
+  const editable = v.kind === "customer" && Boolean(v.permissions?.endpoints);
+  $("endpoints").hidden = !editable;
+  if (!editable) return;
+  $("endpoints-count").value = String(v.endpoints ?? 0);
+  fieldError($("endpoints-count"), "");
+}
+
+async function saveEndpoints(e) {
+  e.preventDefault();
+  const v = state.selected;
+  const input = $("endpoints-count");
+  const raw = input.value.trim();
+  fieldError(input, "");
+  if (!/^\d+$/.test(raw) || Number(raw) > 10_000_000) {
+    fieldError(input, "Use a whole number from 0 to 10,000,000.");
+    input.focus();
+    return;
+  }
+  const button = $("endpoints-save");
+  busy(button, true, "Saving…");
+  showAlert($("details-alert"), "");
+  try {
+    const { data } = await put(`/v1/accounts/${encodeURIComponent(v.id)}/endpoints`, { count: Number(raw) });
+    state.selected = { ...v, endpoints: data.endpoints, version: data.version };
+    $("details-facts").querySelectorAll("dt").forEach((dt) => {
+      if (dt.textContent === "Endpoints") dt.nextElementSibling.textContent = formatCount(data.endpoints);
+    });
+    const counted = `${formatCount(data.endpoints)} endpoint${data.endpoints === 1 ? "" : "s"}`;
+    showAlert($("details-result"), `Saved: ${counted}. The counts of the accounts above it have moved too.`, "success");
+  } catch (err) {
+    if (leaving(err)) return;
+    const field = err instanceof ApiError ? err.fields?.count : null;
+    if (field) {
+      fieldError(input, field.detail);
+      input.focus();
+    } else {
+      showAlert($("details-alert"), `The endpoint count could not be saved: ${staleAware(err)}`);
+    }
+  } finally {
+    busy(button, false);
+  }
 }
 
 async function switchApp(input, app) {
