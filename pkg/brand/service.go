@@ -67,9 +67,13 @@ type View struct {
 	SupportEmail *string            `json:"supportEmail"`
 	SupportURL   *string            `json:"supportUrl"`
 	LogoURL      *string            `json:"logoUrl"`
-	Version      int                `json:"version"`
-	UpdatedAt    *time.Time         `json:"updatedAt"`
-	Effective    branding.Effective `json:"effective"`
+	// LogoColor is the logo's main colour, when it could be told (PNG and JPEG).
+	LogoColor *string            `json:"logoColor"`
+	Version   int                `json:"version"`
+	UpdatedAt *time.Time         `json:"updatedAt"`
+	Effective branding.Effective `json:"effective"`
+	// Warnings are what reads badly in the header with these settings (branding.Warnings): saved anyway.
+	Warnings []branding.Warning `json:"warnings"`
 }
 
 // Problems of the branding use cases.
@@ -134,7 +138,7 @@ func (s *Service) view(ctx context.Context, acc account.Account) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	v := View{AccountID: acc.ID, Effective: branding.Resolve(path)}
+	v := View{AccountID: acc.ID, Effective: branding.Resolve(path), Warnings: []branding.Warning{}}
 	for _, r := range path {
 		if r.AccountID != acc.ID {
 			continue
@@ -143,6 +147,14 @@ func (s *Service) view(ctx context.Context, acc account.Account) (View, error) {
 		v.Name, v.Color = orNull(r.Settings.Name), orNull(r.Settings.Color)
 		v.SupportEmail, v.SupportURL = orNull(r.Settings.SupportEmail), orNull(r.Settings.SupportURL)
 		v.LogoURL = orNull(r.LogoPath())
+		logoColor := ""
+		if r.LogoHash != "" {
+			logoColor = r.LogoColor
+		}
+		v.LogoColor = orNull(logoColor)
+		if r.Settings.Color != "" {
+			v.Warnings = branding.Warnings(r.Settings.Color, logoColor)
+		}
 		if !r.UpdatedAt.IsZero() {
 			at := r.UpdatedAt.UTC()
 			v.UpdatedAt = &at
@@ -234,7 +246,7 @@ func (s *Service) SetLogo(ctx context.Context, a actor.Actor, accountID string, 
 	now := s.clock.Now()
 	change := dynamo.BrandChange{AccountID: acc.ID, AccountName: acc.Company.Name, By: a.UserID, At: now}
 	tx := s.store.Tx().
-		SetBrandLogo(change, img.Hash, img.ContentType, len(img.Data), errNotEnabled).
+		SetBrandLogo(change, dynamo.BrandLogo{Hash: img.Hash, ContentType: img.ContentType, Size: len(img.Data), Color: img.Color}, errNotEnabled).
 		PutLogo(dynamo.Logo{AccountID: acc.ID, ContentType: img.ContentType, Hash: img.Hash, Data: img.Data, UpdatedAt: now})
 	audited(tx, a, acc, audit.BrandingLogoUpdated, now,
 		map[string]string{"contentType": img.ContentType, "bytes": fmt.Sprint(len(img.Data)), "hash": img.Hash})
