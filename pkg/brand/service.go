@@ -60,13 +60,13 @@ func (s *Service) Resolver() branding.Resolver { return s.resolver }
 // View is an account's branding as the branding endpoints answer it: what is set on the account itself, and
 // the branding its users actually see.
 type View struct {
-	AccountID    string             `json:"accountId"`
-	Enabled      bool               `json:"enabled"`
-	Name         *string            `json:"name"`
-	Color        *string            `json:"color"`
-	SupportEmail *string            `json:"supportEmail"`
-	SupportURL   *string            `json:"supportUrl"`
-	LogoURL      *string            `json:"logoUrl"`
+	AccountID    string  `json:"accountId"`
+	Enabled      bool    `json:"enabled"`
+	Name         *string `json:"name"`
+	Color        *string `json:"color"`
+	SupportEmail *string `json:"supportEmail"`
+	SupportURL   *string `json:"supportUrl"`
+	LogoURL      *string `json:"logoUrl"`
 	// LogoColor is the logo's main colour, when it could be told (PNG and JPEG).
 	LogoColor *string            `json:"logoColor"`
 	Version   int                `json:"version"`
@@ -283,6 +283,30 @@ func (s *Service) PublicLogo(ctx context.Context, accountID string) (dynamo.Logo
 }
 
 var errNoLogo = fault.New(fault.ErrNotFound, "not-found", "There is no such logo.")
+
+// Public is GET /v1/brands/{id}: the branding the account with this id shows (its own or its nearest branded
+// ancestor's), for the pages people open from a link or an email before they sign in (sign-in, code, forgot,
+// reset), which carry the id as ?brand=. It answers what every email and link page of the account already
+// shows (name, colour, logo, support channel) and nothing else; an unknown account and one that shows
+// PartnerHub's own branding get the same 404, so the answer tells no more than that a branded id is one.
+// Account ids are random (128 bits): they cannot be listed by guessing, unlike Partner IDs.
+func (s *Service) Public(ctx context.Context, accountID string) (branding.Effective, error) {
+	if !secret.WellFormedID(accountID) {
+		return branding.Effective{}, errNoBrand
+	}
+	e, err := s.resolver.Effective(ctx, accountID)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return branding.Effective{}, errNoBrand
+	case err != nil:
+		return branding.Effective{}, err
+	case e.AccountID == "":
+		return branding.Effective{}, errNoBrand
+	}
+	return e, nil
+}
+
+var errNoBrand = fault.New(fault.ErrNotFound, "not-found", "There is no such brand.")
 
 // audited adds the audit event of a change of acc's branding to its transaction.
 func audited(tx *dynamo.Tx, a actor.Actor, acc account.Account, action audit.Action, now time.Time, details map[string]string) {

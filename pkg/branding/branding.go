@@ -26,9 +26,9 @@ type Record struct {
 	Enabled     bool
 	Settings    Settings
 	// LogoHash and LogoType describe the current logo; LogoHash is empty without one.
-	LogoHash  string
-	LogoType  string
-	LogoSize  int
+	LogoHash string
+	LogoType string
+	LogoSize int
 	// LogoColor is the logo's main colour (Image.Color), "" when unknown.
 	LogoColor string
 	Version   int
