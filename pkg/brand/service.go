@@ -287,9 +287,9 @@ var errNoLogo = fault.New(fault.ErrNotFound, "not-found", "There is no such logo
 // Public is GET /v1/brands/{id}: the branding the account with this id shows (its own or its nearest branded
 // ancestor's), for the pages people open from a link or an email before they sign in (sign-in, code, forgot,
 // reset), which carry the id as ?brand=. It answers what every email and link page of the account already
-// shows (name, colour, logo, support channel) and nothing else; an unknown account and one that shows
-// PartnerHub's own branding get the same 404, so the answer tells no more than that a branded id is one.
-// Account ids are random (128 bits): they cannot be listed by guessing, unlike Partner IDs.
+// shows (name, colour, logo, support channel) and nothing else. An unknown account and one that shows
+// PartnerHub's own look get the same 404, so the answer tells only whether an id names a branded account; and
+// account ids are random (128 bits), so, unlike Partner IDs, they cannot be found by guessing.
 func (s *Service) Public(ctx context.Context, accountID string) (branding.Effective, error) {
 	if !secret.WellFormedID(accountID) {
 		return branding.Effective{}, errNoBrand
