@@ -45,7 +45,13 @@ export async function loadBrand() {
 // sign-in and forgot at it; and shows the header once its logo can be drawn.
 export async function showBrand(branding) {
   const root = document.documentElement;
+  const logo = document.querySelector("[data-brand-logo]");
   const own = branding && typeof branding === "object" && idShape.test(branding.accountId || "") ? branding : null;
+  // What an earlier brand of this page (a remembered one, now changed) left is undone first.
+  if (logo && !(own && own.logoUrl)) {
+    logo.hidden = true;
+    logo.removeAttribute("src");
+  }
   if (own) {
     applyBranding(own);
     remember(own);
@@ -53,11 +59,11 @@ export async function showBrand(branding) {
   } else {
     for (const prop of ["--brand", "--brand-ink", "--brand-logo-bg"]) root.style.removeProperty(prop);
     shownName = "PartnerHub";
+    for (const el of document.querySelectorAll("[data-brand-name]")) el.textContent = shownName;
     forget();
   }
   document.title = document.title.replace(/· [^·]+$/, `· ${shownName}`);
   carry(own ? own.accountId : "");
-  const logo = document.querySelector("[data-brand-logo]");
   if (own && logo && !logo.hidden && logo.decode) {
     await Promise.race([logo.decode().catch(() => {}), new Promise((done) => setTimeout(done, logoWait))]);
   }
