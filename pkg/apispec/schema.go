@@ -38,7 +38,8 @@ func newReflector() *reflector {
 var custom = map[reflect.Type]Schema{
 	reflect.TypeFor[time.Time]():       {"type": "string", "format": "date-time"},
 	reflect.TypeFor[json.RawMessage](): {},
-	// branding.Effective.MarshalJSON: {accountId, name, logoUrl, color, supportEmail, supportUrl}, null for unset.
+	// branding.Effective.MarshalJSON: {accountId, name, logoUrl, color, supportEmail, supportUrl, logoBackdrop},
+	// null for unset.
 	reflect.TypeFor[branding.Effective](): object(map[string]Schema{
 		"accountId":    nullable(Schema{"type": "string"}),
 		"name":         {"type": "string"},
@@ -46,7 +47,8 @@ var custom = map[reflect.Type]Schema{
 		"color":        {"type": "string"},
 		"supportEmail": nullable(Schema{"type": "string"}),
 		"supportUrl":   nullable(Schema{"type": "string"}),
-	}, "accountId", "name", "logoUrl", "color", "supportEmail", "supportUrl"),
+		"logoBackdrop": nullable(Schema{"type": "string"}),
+	}, "accountId", "name", "logoUrl", "color", "supportEmail", "supportUrl", "logoBackdrop"),
 }
 
 var (

@@ -35,4 +35,7 @@ var Contract = []contract.Operation{
 			{Status: http.StatusOK, Description: "The image.", Media: []string{"image/png", "image/jpeg", "image/webp"}},
 			{Status: http.StatusNotModified, Description: "The image has not changed (If-None-Match)."}},
 		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "not-found")}},
+	{Route: RoutePublic, Summary: "The branding an account shows, for the pages opened before sign-in",
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, branding.Effective{}, "The account's effective branding.")},
+		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "not-found")}},
 }

@@ -19,6 +19,7 @@ const (
 	RouteLogo       = "PUT /v1/accounts/{id}/branding/logo"
 	RouteEnabled    = "PUT /v1/accounts/{id}/branding/enabled"
 	RoutePublicLogo = "GET /v1/logos/{id}"
+	RoutePublic     = "GET /v1/brands/{id}"
 )
 
 // Cache lifetimes of the public logo. A URL that names the current version (?v=<hash>) never changes content,
@@ -26,6 +27,8 @@ const (
 const (
 	cacheVersioned = "public, max-age=31536000, immutable"
 	cacheLatest    = "public, max-age=300, must-revalidate"
+	// cacheBrand lets a browser reuse a brand across the pages of one sign-in, and a change show within a minute.
+	cacheBrand = "public, max-age=60"
 )
 
 // Mux is the branding function's API:
@@ -35,6 +38,7 @@ const (
 //	PUT /v1/accounts/{id}/branding/logo     raw image/png|jpeg|webp → 200 View | 400 | 403 | 404 | 409 | 415
 //	PUT /v1/accounts/{id}/branding/enabled  {"enabled": bool} → 200 View | 400 branding-not-available | 403 | 404
 //	GET /v1/logos/{id}                      → 200 the image (base64 for API Gateway) | 304 | 404   (public)
+//	GET /v1/brands/{id}                     → 200 branding.Effective | 404                         (public)
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteGet:        s.get,
@@ -42,7 +46,18 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteLogo:       s.putLogo,
 		RouteEnabled:    s.setEnabled,
 		RoutePublicLogo: s.publicLogo,
+		RoutePublic:     s.public,
 	}
+}
+
+func (s *Service) public(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	b, err := s.Public(ctx, r.Param("id"))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp := httpapi.JSON(http.StatusOK, b)
+	resp.Headers = map[string]string{"Cache-Control": cacheBrand}
+	return resp, nil
 }
 
 func (s *Service) get(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {

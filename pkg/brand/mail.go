@@ -36,7 +36,7 @@ func (m Mail) Branding(ctx context.Context, accountID string) (outbox.Brand, err
 		return m.Fallback, nil
 	}
 	e = e.Absolute(m.PortalURL)
-	return outbox.Brand{Name: e.Name, LogoURL: e.LogoURL, Color: e.Color, SupportEmail: e.SupportEmail, SupportURL: e.SupportURL}, nil
+	return outbox.Brand{AccountID: e.AccountID, Name: e.Name, LogoURL: e.LogoURL, Color: e.Color, SupportEmail: e.SupportEmail, SupportURL: e.SupportURL}, nil
 }
 
 // MailFallback is the branding of emails no partner brands: PartnerHub's (outbox.DefaultBrand, which is

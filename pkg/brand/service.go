@@ -60,16 +60,20 @@ func (s *Service) Resolver() branding.Resolver { return s.resolver }
 // View is an account's branding as the branding endpoints answer it: what is set on the account itself, and
 // the branding its users actually see.
 type View struct {
-	AccountID    string             `json:"accountId"`
-	Enabled      bool               `json:"enabled"`
-	Name         *string            `json:"name"`
-	Color        *string            `json:"color"`
-	SupportEmail *string            `json:"supportEmail"`
-	SupportURL   *string            `json:"supportUrl"`
-	LogoURL      *string            `json:"logoUrl"`
-	Version      int                `json:"version"`
-	UpdatedAt    *time.Time         `json:"updatedAt"`
-	Effective    branding.Effective `json:"effective"`
+	AccountID    string  `json:"accountId"`
+	Enabled      bool    `json:"enabled"`
+	Name         *string `json:"name"`
+	Color        *string `json:"color"`
+	SupportEmail *string `json:"supportEmail"`
+	SupportURL   *string `json:"supportUrl"`
+	LogoURL      *string `json:"logoUrl"`
+	// LogoColor is the logo's main colour, when it could be told (PNG and JPEG).
+	LogoColor *string            `json:"logoColor"`
+	Version   int                `json:"version"`
+	UpdatedAt *time.Time         `json:"updatedAt"`
+	Effective branding.Effective `json:"effective"`
+	// Warnings are what reads badly in the header with these settings (branding.Warnings): saved anyway.
+	Warnings []branding.Warning `json:"warnings"`
 }
 
 // Problems of the branding use cases.
@@ -134,7 +138,7 @@ func (s *Service) view(ctx context.Context, acc account.Account) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	v := View{AccountID: acc.ID, Effective: branding.Resolve(path)}
+	v := View{AccountID: acc.ID, Effective: branding.Resolve(path), Warnings: []branding.Warning{}}
 	for _, r := range path {
 		if r.AccountID != acc.ID {
 			continue
@@ -143,6 +147,14 @@ func (s *Service) view(ctx context.Context, acc account.Account) (View, error) {
 		v.Name, v.Color = orNull(r.Settings.Name), orNull(r.Settings.Color)
 		v.SupportEmail, v.SupportURL = orNull(r.Settings.SupportEmail), orNull(r.Settings.SupportURL)
 		v.LogoURL = orNull(r.LogoPath())
+		logoColor := ""
+		if r.LogoHash != "" {
+			logoColor = r.LogoColor
+		}
+		v.LogoColor = orNull(logoColor)
+		if r.Settings.Color != "" {
+			v.Warnings = branding.Warnings(r.Settings.Color, logoColor)
+		}
 		if !r.UpdatedAt.IsZero() {
 			at := r.UpdatedAt.UTC()
 			v.UpdatedAt = &at
@@ -234,7 +246,7 @@ func (s *Service) SetLogo(ctx context.Context, a actor.Actor, accountID string, 
 	now := s.clock.Now()
 	change := dynamo.BrandChange{AccountID: acc.ID, AccountName: acc.Company.Name, By: a.UserID, At: now}
 	tx := s.store.Tx().
-		SetBrandLogo(change, img.Hash, img.ContentType, len(img.Data), errNotEnabled).
+		SetBrandLogo(change, dynamo.BrandLogo{Hash: img.Hash, ContentType: img.ContentType, Size: len(img.Data), Color: img.Color}, errNotEnabled).
 		PutLogo(dynamo.Logo{AccountID: acc.ID, ContentType: img.ContentType, Hash: img.Hash, Data: img.Data, UpdatedAt: now})
 	audited(tx, a, acc, audit.BrandingLogoUpdated, now,
 		map[string]string{"contentType": img.ContentType, "bytes": fmt.Sprint(len(img.Data)), "hash": img.Hash})
@@ -271,6 +283,30 @@ func (s *Service) PublicLogo(ctx context.Context, accountID string) (dynamo.Logo
 }
 
 var errNoLogo = fault.New(fault.ErrNotFound, "not-found", "There is no such logo.")
+
+// Public is GET /v1/brands/{id}: the branding the account with this id shows (its own or its nearest branded
+// ancestor's), for the pages people open from a link or an email before they sign in (sign-in, code, forgot,
+// reset), which carry the id as ?brand=. It answers what every email and link page of the account already
+// shows (name, colour, logo, support channel) and nothing else. An unknown account and one that shows
+// PartnerHub's own look get the same 404, so the answer tells only whether an id names a branded account; and
+// account ids are random (128 bits), so, unlike Partner IDs, they cannot be found by guessing.
+func (s *Service) Public(ctx context.Context, accountID string) (branding.Effective, error) {
+	if !secret.WellFormedID(accountID) {
+		return branding.Effective{}, errNoBrand
+	}
+	e, err := s.resolver.Effective(ctx, accountID)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return branding.Effective{}, errNoBrand
+	case err != nil:
+		return branding.Effective{}, err
+	case e.AccountID == "":
+		return branding.Effective{}, errNoBrand
+	}
+	return e, nil
+}
+
+var errNoBrand = fault.New(fault.ErrNotFound, "not-found", "There is no such brand.")
 
 // audited adds the audit event of a change of acc's branding to its transaction.
 func audited(tx *dynamo.Tx, a actor.Actor, acc account.Account, action audit.Action, now time.Time, details map[string]string) {

@@ -26,9 +26,11 @@ type Record struct {
 	Enabled     bool
 	Settings    Settings
 	// LogoHash and LogoType describe the current logo; LogoHash is empty without one.
-	LogoHash  string
-	LogoType  string
-	LogoSize  int
+	LogoHash string
+	LogoType string
+	LogoSize int
+	// LogoColor is the logo's main colour (Image.Color), "" when unknown.
+	LogoColor string
 	Version   int
 	UpdatedAt time.Time
 	UpdatedBy string
@@ -65,6 +67,9 @@ type Effective struct {
 	Color        string
 	SupportEmail string
 	SupportURL   string
+	// LogoBackdrop is the colour of the chip the header shows the logo on, when the logo's main colour is too
+	// close to Color to stand out by itself (Backdrop); "" when it needs none.
+	LogoBackdrop string
 }
 
 // Default is PartnerHub's own branding: the one definition of its name and colour, for the portal and for
@@ -86,7 +91,7 @@ func Resolve(path []Record) Effective {
 		if name == "" {
 			name = Default.Name
 		}
-		return Effective{
+		e := Effective{
 			AccountID:    r.AccountID,
 			Name:         name,
 			LogoURL:      r.LogoPath(),
@@ -94,6 +99,10 @@ func Resolve(path []Record) Effective {
 			SupportEmail: r.Settings.SupportEmail,
 			SupportURL:   r.Settings.SupportURL,
 		}
+		if e.LogoURL != "" {
+			e.LogoBackdrop = Backdrop(r.LogoColor, e.Color)
+		}
+		return e
 	}
 	return Default
 }
@@ -106,7 +115,8 @@ func (e Effective) Absolute(portalURL string) Effective {
 	return e
 }
 
-// MarshalJSON writes {accountId, name, logoUrl, color, supportEmail, supportUrl}, with null for what is unset.
+// MarshalJSON writes {accountId, name, logoUrl, color, supportEmail, supportUrl, logoBackdrop}, with null for
+// what is unset.
 func (e Effective) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		AccountID    *string `json:"accountId"`
@@ -115,7 +125,8 @@ func (e Effective) MarshalJSON() ([]byte, error) {
 		Color        string  `json:"color"`
 		SupportEmail *string `json:"supportEmail"`
 		SupportURL   *string `json:"supportUrl"`
-	}{orNull(e.AccountID), e.Name, orNull(e.LogoURL), e.Color, orNull(e.SupportEmail), orNull(e.SupportURL)})
+		LogoBackdrop *string `json:"logoBackdrop"`
+	}{orNull(e.AccountID), e.Name, orNull(e.LogoURL), e.Color, orNull(e.SupportEmail), orNull(e.SupportURL), orNull(e.LogoBackdrop)})
 }
 
 // orNull is s for JSON, with an empty string as null.

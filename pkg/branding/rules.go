@@ -150,7 +150,14 @@ type Image struct {
 	Data        []byte
 	// Hash identifies the content: it is the logo's version in URLs and its strong ETag.
 	Hash string
+	// Color is the logo's main colour (DominantColor), "" when it cannot be told: a WebP file (the standard
+	// library has no WebP decoder), an image too large to decode (maxDecodePixels) or one with no visible pixel.
+	Color string
 }
+
+// maxDecodePixels bounds the images whose pixels are decoded to find their main colour (16 MiB as RGBA): a
+// small file can claim a large canvas, and the header check alone accepts up to MaxLogoSide².
+const maxDecodePixels = 2048 * 2048
 
 // Logo checks an uploaded logo by its content, never by the type the client declared: it must be a PNG, JPEG or
 // WebP file (by its magic bytes; PNG and JPEG must also decode their header, within MaxLogoSide) of at most
@@ -185,7 +192,15 @@ func Logo(data []byte) (Image, error) {
 	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxLogoSide || cfg.Height > MaxLogoSide {
 		return Image{}, fault.Invalid("body", CodeDimensions, fmt.Sprintf("The logo must be at most %d×%d pixels.", MaxLogoSide, MaxLogoSide))
 	}
-	return Image{ContentType: ct, Data: data, Hash: Hash(data)}, nil
+	img := Image{ContentType: ct, Data: data, Hash: Hash(data)}
+	if ct != WebP && cfg.Width*cfg.Height <= maxDecodePixels {
+		decoded, _, err := image.Decode(bytes.NewReader(data))
+		if err != nil {
+			return Image{}, fault.Invalid("body", CodeBadImage, "The logo's image data is damaged.")
+		}
+		img.Color, _ = DominantColor(decoded)
+	}
+	return img, nil
 }
 
 var (

@@ -173,7 +173,7 @@ func TestResolve(t *testing.T) {
 	})
 	t.Run("case=json", func(t *testing.T) {
 		b, err := branding.Default.MarshalJSON()
-		if err != nil || string(b) != `{"accountId":null,"name":"PartnerHub","logoUrl":null,"color":"#1f5fbf","supportEmail":null,"supportUrl":null}` {
+		if err != nil || string(b) != `{"accountId":null,"name":"PartnerHub","logoUrl":null,"color":"#1f5fbf","supportEmail":null,"supportUrl":null,"logoBackdrop":null}` {
 			t.Fatalf("%s %v", b, err)
 		}
 		if abs := (branding.Effective{LogoURL: "/v1/logos/a?v=h"}).Absolute("https://portal.example/"); abs.LogoURL != "https://portal.example/v1/logos/a?v=h" {

@@ -33,6 +33,7 @@ type brandItem struct {
 	LogoHash     string    `dynamodbav:"logoHash,omitempty"`
 	LogoType     string    `dynamodbav:"logoType,omitempty"`
 	LogoSize     int       `dynamodbav:"logoSize,omitempty"`
+	LogoColor    string    `dynamodbav:"logoColor,omitempty"`
 	Version      int       `dynamodbav:"version"`
 	UpdatedAt    time.Time `dynamodbav:"updatedAt"`
 	UpdatedBy    string    `dynamodbav:"updatedBy,omitempty"`
@@ -57,6 +58,7 @@ func (b brandItem) record() branding.Record {
 		LogoHash:    b.LogoHash,
 		LogoType:    b.LogoType,
 		LogoSize:    b.LogoSize,
+		LogoColor:   b.LogoColor,
 		Version:     b.Version,
 		UpdatedAt:   b.UpdatedAt,
 		UpdatedBy:   b.UpdatedBy,
@@ -164,25 +166,42 @@ func (t *Tx) SetBrandSettings(c BrandChange, s branding.Settings, onNotEnabled e
 	}}, onNotEnabled)
 }
 
+// BrandLogo is what the branding item keeps of its current logo.
+type BrandLogo struct {
+	Hash        string
+	ContentType string
+	Size        int
+	// Color is the logo's main colour; "" when unknown, which removes the one of the previous logo.
+	Color string
+}
+
 // SetBrandLogo adds the pointer of the branding to a new logo. It fails its condition unless branding is
 // enabled (onNotEnabled).
-func (t *Tx) SetBrandLogo(c BrandChange, hash, contentType string, size int, onNotEnabled error) *Tx {
+func (t *Tx) SetBrandLogo(c BrandChange, l BrandLogo, onNotEnabled error) *Tx {
 	at, err := attributevalue.Marshal(c.At)
 	if err != nil {
 		t.Fail(err)
 		return t
 	}
+	values := map[string]types.AttributeValue{
+		":name": S(c.AccountName), ":hash": S(l.Hash), ":ct": S(l.ContentType), ":size": N(int64(l.Size)),
+		":at": at, ":by": S(c.By), ":one": N(1), ":true": &types.AttributeValueMemberBOOL{Value: true},
+	}
+	expr := "SET accountName = :name, logoHash = :hash, logoType = :ct, logoSize = :size, " +
+		"updatedAt = :at, updatedBy = :by, #version = #version + :one"
+	if l.Color != "" {
+		expr += ", logoColor = :color"
+		values[":color"] = S(l.Color)
+	} else {
+		expr += " REMOVE logoColor"
+	}
 	return t.Add(types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(t.table),
-		Key:       table.BrandKey(c.AccountID).AV(),
-		UpdateExpression: aws.String("SET accountName = :name, logoHash = :hash, logoType = :ct, logoSize = :size, " +
-			"updatedAt = :at, updatedBy = :by, #version = #version + :one"),
-		ConditionExpression:      aws.String("enabled = :true"),
-		ExpressionAttributeNames: map[string]string{"#version": table.AttrVersion},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":name": S(c.AccountName), ":hash": S(hash), ":ct": S(contentType), ":size": N(int64(size)),
-			":at": at, ":by": S(c.By), ":one": N(1), ":true": &types.AttributeValueMemberBOOL{Value: true},
-		},
+		TableName:                 aws.String(t.table),
+		Key:                       table.BrandKey(c.AccountID).AV(),
+		UpdateExpression:          aws.String(expr),
+		ConditionExpression:       aws.String("enabled = :true"),
+		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion},
+		ExpressionAttributeValues: values,
 	}}, onNotEnabled)
 }
 

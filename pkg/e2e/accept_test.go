@@ -206,7 +206,7 @@ func TestForgottenPasswordIsResetWithTheSecurityQuestion(t *testing.T) {
 // person's browser would open it from their inbox.
 func (s *stack) linkIn(t *testing.T, mail emulator.Email, page string) string {
 	t.Helper()
-	re := regexp.MustCompile(`https?://[^\s"'<>]+/` + regexp.QuoteMeta(page) + `#[A-Za-z0-9._~-]+`)
+	re := regexp.MustCompile(`https?://[^\s"'<>]+/` + regexp.QuoteMeta(page) + `(?:\?brand=[A-Za-z0-9_-]+)?#[A-Za-z0-9._~-]+`)
 	raw := re.FindString(mail.Text)
 	if raw == "" {
 		raw = re.FindString(mail.HTML)

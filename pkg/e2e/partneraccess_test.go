@@ -369,4 +369,4 @@ func TestShareLinkAsksWhichCustomerAccount(t *testing.T) {
 }
 
 // membershipToken finds the token of a membership invitation's link in an email's text.
-var membershipToken = regexp.MustCompile(`/accept#([A-Za-z0-9._~-]+)`)
+var membershipToken = regexp.MustCompile(`/accept(?:\?brand=[A-Za-z0-9_-]+)?#([A-Za-z0-9._~-]+)`)

@@ -179,7 +179,7 @@ func (s *stack) waitMail(t *testing.T, to string, seen int) emulator.Email {
 }
 
 var (
-	activationLink = regexp.MustCompile(`https?://[^\s"'<>]+/activate#[A-Za-z0-9._~-]+`)
+	activationLink = regexp.MustCompile(`https?://[^\s"'<>]+/activate(?:\?brand=[A-Za-z0-9_-]+)?#[A-Za-z0-9._~-]+`)
 	oneTimeCode    = regexp.MustCompile(`(?m)^\s*(\d{6})\s*$`)
 )
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // safe is the brand with anything that cannot go into an email as-is replaced or dropped: a colour that is
@@ -27,7 +28,21 @@ func safe(b outbox.Brand) outbox.Brand {
 	if a, err := mail.ParseAddress(b.SupportEmail); err != nil || a.Name != "" {
 		b.SupportEmail = ""
 	}
+	if !secret.WellFormedID(b.AccountID) {
+		b.AccountID = ""
+	}
 	return b
+}
+
+// sender is the From of an email in brand b: the configured sender (from, as configured, and its parsed
+// address) under the brand's name when a partner brands the email (b.AccountID set), else as configured.
+// mail.Address writes the name as RFC 5322 wants it: quoted when it holds specials such as a quote or a comma,
+// RFC 2047-encoded when it is not ASCII.
+func sender(from string, address *mail.Address, b outbox.Brand) string {
+	if b.AccountID == "" || b.Name == "" {
+		return from
+	}
+	return (&mail.Address{Name: b.Name, Address: address.Address}).String()
 }
 
 func webURL(s string) bool {

@@ -33,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"slices"
 	"strings"
 	"sync"
@@ -108,6 +109,8 @@ type Config struct {
 // Mailer sends outbox messages. It is safe for concurrent use.
 type Mailer struct {
 	c Config
+	// from is Config.From parsed: its address is the sender of every email, whatever name it goes under.
+	from *mail.Address
 }
 
 // NewMailer checks the configuration and fills in defaults.
@@ -124,6 +127,10 @@ func NewMailer(c Config) (*Mailer, error) {
 	if len(missing) > 0 {
 		slices.Sort(missing)
 		return nil, fmt.Errorf("mailer: missing %s", strings.Join(missing, ", "))
+	}
+	from, err := mail.ParseAddress(c.From)
+	if err != nil {
+		return nil, fmt.Errorf("mailer: From %q is not an email address: %w", c.From, err)
 	}
 	if c.Brands == nil {
 		c.Brands = outbox.Static(outbox.DefaultBrand)
@@ -150,7 +157,7 @@ func NewMailer(c Config) (*Mailer, error) {
 	if c.MinTimeLeft <= 0 {
 		c.MinTimeLeft = 15 * time.Second
 	}
-	return &Mailer{c: c}, nil
+	return &Mailer{c: c, from: from}, nil
 }
 
 // Outcome is what became of one delivery of a message.
@@ -386,9 +393,11 @@ func (m *Mailer) render(ctx context.Context, msg outbox.Message) (Content, error
 	if err != nil {
 		return Content{}, fmt.Errorf("branding of %s: %w", account, err)
 	}
-	c, err := m.c.Templates.Render(msg.Template, NewView(msg, brand, m.c.PortalURL, value))
+	view := NewView(msg, brand, m.c.PortalURL, value)
+	c, err := m.c.Templates.Render(msg.Template, view)
 	if err != nil {
 		return Content{}, &finalError{truncate(err.Error(), 300)}
 	}
+	c.From = sender(m.c.From, m.from, view.Brand)
 	return c, nil
 }

@@ -128,7 +128,7 @@ func handle(t *testing.T, m *mailer.Mailer, ev events.DynamoDBEvent) []string {
 	return ids
 }
 
-var href = regexp.MustCompile(`href="(http://localhost:3000/activate#[^"]+)"`)
+var href = regexp.MustCompile(`href="(http://localhost:3000/activate(?:\?brand=[A-Za-z0-9_-]+)?#[^"]+)"`)
 
 func TestOutboxMessageReachesSESThroughTheStream(t *testing.T) {
 	t.Parallel()

@@ -63,7 +63,7 @@ func sesSummary(err error) string {
 func (m *Mailer) send(ctx context.Context, msg outbox.Message, c Content) (string, error) {
 	utf8 := aws.String("UTF-8")
 	in := &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(m.c.From),
+		FromEmailAddress: aws.String(c.From),
 		Destination:      &sestypes.Destination{ToAddresses: []string{msg.To}},
 		Content: &sestypes.EmailContent{Simple: &sestypes.Message{
 			Subject: &sestypes.Content{Data: aws.String(c.Subject), Charset: utf8},

@@ -17,6 +17,7 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"math"
+	"net/url"
 	"slices"
 	"strings"
 	texttemplate "text/template"
@@ -42,6 +43,8 @@ var aliases = map[string]string{
 
 // Content is a rendered email.
 type Content struct {
+	// From is the sender, with the brand's name (set by the mailer, not by templates).
+	From    string
 	Subject string
 	HTML    string
 	Text    string
@@ -157,7 +160,20 @@ type View struct {
 	Brand outbox.Brand
 	link  string
 	code  string
+	// signIn is the portal's sign-in page, in the email's brand.
+	signIn string
 }
+
+// brandQuery is the query that makes a portal page show brand b (?brand=<account id>), "" for PartnerHub's.
+func brandQuery(b outbox.Brand) string {
+	if b.AccountID == "" {
+		return ""
+	}
+	return "?brand=" + url.QueryEscape(b.AccountID)
+}
+
+// SignIn is the address of the portal's sign-in page, showing the email's brand.
+func (v View) SignIn() string { return v.signIn }
 
 // linkPaths are the portal pages that take each kind of link token. The token travels in the URL fragment,
 // which browsers never send to a server, so no access log ever holds it.
@@ -174,12 +190,13 @@ func NewView(m outbox.Message, brand outbox.Brand, portalURL, secretValue string
 	if v.Data == nil {
 		v.Data = map[string]string{}
 	}
+	v.signIn = strings.TrimRight(portalURL, "/") + "/signin" + brandQuery(v.Brand)
 	if secretValue == "" {
 		return v
 	}
 	kind, _, _ := strings.Cut(m.SecretRef, ":")
 	if p, ok := linkPaths[kind]; ok {
-		v.link = strings.TrimRight(portalURL, "/") + p + "#" + secretValue
+		v.link = strings.TrimRight(portalURL, "/") + p + brandQuery(v.Brand) + "#" + secretValue
 	} else if kind == "otp" {
 		v.code = secretValue
 	}

@@ -9,6 +9,9 @@ import (
 // Brand is how an email looks: the sender's name and logo, the colour of its button and where to ask for help.
 // It is the effective branding of the message's account (the nearest ancestor with branding wins).
 type Brand struct {
+	// AccountID is the account whose branding this is, "" for PartnerHub's own: links in the email carry it
+	// (?brand=) so the pages they open show the same brand, and a branded email is sent in the brand's name.
+	AccountID    string
 	Name         string
 	LogoURL      string // https URL of the logo, or empty
 	Color        string // primary colour, #RRGGBB

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/partnerhub/partnerhub/pkg/audit"
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/field"
@@ -79,6 +80,8 @@ type LinkInfo struct {
 	SecurityQuestion string         `json:"securityQuestion"`
 	ExpiresAt        time.Time      `json:"expiresAt"`
 	PasswordRules    password.Rules `json:"passwordRules"`
+	// Branding is the effective branding of the user's home account, which the reset email carried too.
+	Branding branding.Effective `json:"branding"`
 }
 
 // Link describes a reset link for the page that opens it.
@@ -87,9 +90,16 @@ func (s *Service) Link(ctx context.Context, raw string) (LinkInfo, error) {
 	if err != nil {
 		return LinkInfo{}, err
 	}
+	b, err := branding.Resolver{Store: s.store}.Effective(ctx, l.user.HomeAccountID)
+	if errors.Is(err, fault.ErrNotFound) {
+		b = branding.Default // no account to brand the page: PartnerHub's, as the email had
+	} else if err != nil {
+		return LinkInfo{}, err
+	}
 	return LinkInfo{
 		Email: l.user.Email, Name: l.user.Name, SecurityQuestion: l.user.SecurityQuestion,
 		ExpiresAt: l.token.ExpiresAt.UTC(), PasswordRules: password.RulesFor(l.user.TwoFactor.Enabled),
+		Branding: b,
 	}, nil
 }
 

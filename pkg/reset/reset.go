@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
@@ -52,6 +53,7 @@ type Deps struct {
 
 // store is what the reset use cases read and write; dynamo.Store is one.
 type store interface {
+	branding.Store
 	User(ctx context.Context, id string) (user.User, error)
 	UserByEmail(ctx context.Context, email string) (user.User, error)
 	RecordLoginError(ctx context.Context, userID, reason string, at time.Time) error

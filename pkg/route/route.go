@@ -211,6 +211,7 @@ var Routes = []Route{
 	{"PUT", "/v1/accounts/{id}/branding/logo", Branding, Session},
 	{"PUT", "/v1/accounts/{id}/branding/enabled", Branding, Session},
 	{"GET", "/v1/logos/{id}", Branding, Public},
+	{"GET", "/v1/brands/{id}", Branding, Public},
 
 	{"GET", "/v1/license", Profile, Steps},
 	{"POST", "/v1/me/license-acceptance", Profile, Steps},

@@ -69,6 +69,7 @@ package table
 //	account's branding settings            pk=ACCOUNT#<id>, sk=BRAND                       table
 //	effective branding of an account       the account, then BatchGetItem pk=ACCOUNT#<id>,  table
 //	                                         sk=BRAND of each msp/partner on its path (<= 2)
+//	                                         (also public: GET /v1/brands/{id}, link pages)
 //	account's logo (public, by account id) pk=LOGO#<accountId>, sk=LOGO                    table
 //	account by Partner ID (invite a partner) pk=PARTNERID#<XXXXXXXX>, sk=GUARD, then the     table
 //	                                         account it names

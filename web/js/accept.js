@@ -7,7 +7,8 @@
 
 import { linkFailed as failed, showLinkProblem } from "./linkproblem.js";
 import { ApiError, del, get, post } from "./api.js";
-import { $, applyBranding, busy, dateTime, kindTitles, nextKey, prefillKey, remember, roleTitle, showAlert, showView } from "./ui.js";
+import { $, busy, dateTime, kindTitles, nextKey, prefillKey, remember, roleTitle, showAlert, showView } from "./ui.js";
+import { loadBrand, showBrand, titled } from "./brand.js";
 
 const linkProblems = {
   "link-used": "This invitation has already been accepted",
@@ -30,6 +31,7 @@ async function start() {
   const token = location.hash.replace(/^#/, "").trim();
   if (!token) {
     showLinkProblem("This link is incomplete", "Open the link from your invitation email again, making sure the whole link was copied.");
+    loadBrand();
     return;
   }
   state.path = `/v1/memberships/${encodeURIComponent(token)}`;
@@ -38,6 +40,7 @@ async function start() {
     ({ data: inv } = await get(state.path));
   } catch (err) {
     linkFailed(err);
+    loadBrand(); // the link's own answer has no brand: the one its address names, if any
     return;
   }
   state.invitation = inv || {};
@@ -58,7 +61,7 @@ function linkFailed(err) {
 }
 
 function show(inv, me) {
-  applyBranding(inv.branding);
+  showBrand(inv.branding);
   const account = inv.accountName || "an account";
   const kind = kindTitles[inv.accountKind] || inv.accountKind || "";
   const by = inv.invitedBy?.name ? `${inv.invitedBy.name}${inv.invitedBy.accountName ? ` (${inv.invitedBy.accountName})` : ""}` : "";
@@ -71,7 +74,7 @@ function show(inv, me) {
   $("inv-expires").textContent = dateTime(inv.expiresAt) || "—";
   for (const s of document.querySelectorAll("[data-invited-email]")) s.textContent = inv.email || "the invited address";
   $("accept").textContent = `Accept and join ${account}`;
-  document.title = `Join ${account} · PartnerHub`;
+  titled(`Join ${account}`);
 
   const email = String(inv.email || "").toLowerCase();
   const signedInAs = String(me?.user?.email || "");
@@ -117,7 +120,7 @@ async function accept() {
     $("joined-title").textContent = `You joined ${name}`;
     $("joined-text").textContent = `${name} is now one of your accounts${roles ? `, where you are ${roles}` : ""}. Switch between your accounts with the account menu in the header.`;
     $("go-joined").textContent = `Switch to ${name} now`;
-    document.title = `You joined ${name} · PartnerHub`;
+    titled(`You joined ${name}`);
     showView("joined");
   } catch (err) {
     busy(button, false);

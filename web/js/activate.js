@@ -4,7 +4,8 @@
 
 import { ApiError, get, post } from "./api.js";
 import { livePasswordRules, passwordCodes } from "./passwordform.js";
-import { $, applyBranding, busy, clearErrors, dateTime, fieldError, prefillKey, showAlert, showView } from "./ui.js";
+import { $, busy, clearErrors, dateTime, fieldError, prefillKey, showAlert, showView } from "./ui.js";
+import { loadBrand, showBrand, titled } from "./brand.js";
 
 const OWN = "__own__";
 
@@ -28,6 +29,7 @@ async function start() {
   state.token = location.hash.replace(/^#/, "").trim();
   if (!state.token) {
     showLinkProblem("This link is incomplete", "Open the link from your activation email again, making sure the whole link was copied.");
+    loadBrand();
     return;
   }
   state.path = `/v1/activations/${encodeURIComponent(state.token)}`;
@@ -36,6 +38,7 @@ async function start() {
     showForm(data || {});
   } catch (err) {
     linkFailed(err);
+    loadBrand(); // the link's own answer has no brand: the one its address names, if any
   }
 }
 
@@ -59,12 +62,12 @@ function showLinkProblem(title, detail, contact, slug = "") {
     a.href = `mailto:${contact.email}`;
     line.hidden = false;
   }
-  document.title = `${title} · PartnerHub`;
+  titled(title);
   showView("link-problem");
 }
 
 function showForm(link) {
-  applyBranding(link.branding);
+  showBrand(link.branding);
   state.email = link.email || "";
   $("link-email").textContent = link.email || "your account";
   $("username").value = link.email || "";
@@ -146,7 +149,7 @@ async function submit(event) {
     } catch {
       // Storage may be off (private mode); the sign-in page then simply starts empty.
     }
-    document.title = "Your account is ready · PartnerHub";
+    titled("Your account is ready");
     showView("ready");
   } catch (err) {
     busy(button, false);

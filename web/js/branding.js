@@ -106,6 +106,7 @@ async function enable() {
 let wired = false;
 
 function showEditor() {
+  showWarnings(state.view.warnings);
   $("editor-title").textContent = `Branding of ${name()}`;
   $("editor-intro").textContent = `The logo, colour and support channel are shown in the portal and in the emails of ${name()} and of every account below it.`;
   document.title = `Branding of ${name()} · PartnerHub`;
@@ -191,6 +192,12 @@ function preview() {
   const src = state.fileURL || state.view.logoUrl || "";
   if (src) logo.src = src;
   logo.hidden = !src;
+  // The saved logo's main colour decides its chip, as the header does (branding.Backdrop); a new file's is
+  // known once saved.
+  const logoColour = !state.fileURL && hex6.test(state.view.logoColor || "") ? state.view.logoColor : "";
+  const chip = logoColour && contrastRatio(logoColour, shown) < 3 ? inkFor(logoColour) : "";
+  if (chip) box.style.setProperty("--p-logo-bg", chip);
+  else box.style.removeProperty("--p-logo-bg");
 
   const email = $("support-email").value.trim();
   const url = $("support-url").value.trim();
@@ -250,6 +257,7 @@ async function save(e) {
     const { data } = await put(base, body);
     state.view = data || state.view;
     fill(state.view);
+    showWarnings(state.view.warnings);
     const message = `Branding saved at ${clockTime(new Date())}.`;
     $("save-status").textContent = message;
     $("save-status").dataset.state = "saved";
@@ -284,4 +292,18 @@ function failed(err, logoSaved) {
   showAlert($("editor-alert"), prefix + message);
   $("editor-alert").tabIndex = -1;
   $("editor-alert").focus();
+}
+
+// showWarnings lists what the server found reads badly with the saved settings (low contrast of the header's
+// text, a logo that blends into the header), or hides the list when there is nothing.
+function showWarnings(warnings) {
+  const list = $("brand-warnings-list");
+  const items = (Array.isArray(warnings) ? warnings : []).filter((w) => w && typeof w.message === "string");
+  list.replaceChildren(...items.map((w) => {
+    const li = document.createElement("li");
+    li.textContent = w.message;
+    li.dataset.code = w.code || "";
+    return li;
+  }));
+  $("brand-warnings").hidden = items.length === 0;
 }

@@ -3,6 +3,7 @@
 
 import { ApiError, post } from "./api.js";
 import { $, busy, clearErrors, duration, fieldError, prefillKey, showAlert, showView } from "./ui.js";
+import { loadBrand, titled } from "./brand.js";
 
 $("forgot-form").addEventListener("submit", submit);
 $("again").addEventListener("click", () => {
@@ -19,6 +20,7 @@ try {
   // Storage may be off; the field then starts empty.
 }
 $("email").focus();
+loadBrand();
 
 async function submit(e) {
   e.preventDefault();
@@ -42,7 +44,7 @@ async function submit(e) {
     await post("/v1/password-resets", { email });
     busy(button, false);
     $("sent-email").textContent = email;
-    document.title = "Check your email · PartnerHub";
+    titled("Check your email");
     showView("sent");
   } catch (err) {
     busy(button, false);

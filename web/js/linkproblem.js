@@ -3,13 +3,14 @@
 
 import { ApiError } from "./api.js";
 import { $, showView } from "./ui.js";
+import { titled } from "./brand.js";
 
 // showLinkProblem shows the view with a title and a detail; slug (the problem's) is left on it for styling.
 export function showLinkProblem(title, detail, slug = "") {
   $("link-problem-title").textContent = title;
   $("link-problem-detail").textContent = detail;
   $("link-problem").dataset.problem = slug;
-  document.title = `${title} · PartnerHub`;
+  titled(title);
   showView("link-problem");
 }
 

@@ -7,6 +7,7 @@ import { linkFailed as failed, showLinkProblem } from "./linkproblem.js";
 import { ApiError, get, post } from "./api.js";
 import { livePasswordRules, passwordCodes } from "./passwordform.js";
 import { $, busy, clearErrors, clockTime, dateTime, duration, fieldError, plural, prefillKey, remember, showAlert, showView } from "./ui.js";
+import { loadBrand, showBrand, titled } from "./brand.js";
 
 const linkProblems = {
   "link-used": "This link has already been used",
@@ -30,6 +31,7 @@ async function start() {
   const token = location.hash.replace(/^#/, "").trim();
   if (!token) {
     showLinkProblem("This link is incomplete", "Open the link from your email again, making sure the whole link was copied.");
+    loadBrand();
     return;
   }
   state.path = `/v1/password-resets/${encodeURIComponent(token)}`;
@@ -38,6 +40,7 @@ async function start() {
     showForm(data || {});
   } catch (err) {
     linkFailed(err);
+    loadBrand(); // the link's own answer has no brand: the one its address names, if any
   }
 }
 
@@ -46,6 +49,7 @@ function linkFailed(err) {
 }
 
 function showForm(link) {
+  showBrand(link.branding);
   state.email = link.email || "";
   $("link-email").textContent = state.email || "your account";
   $("username").value = state.email;
@@ -95,7 +99,7 @@ async function submit(e) {
     $("done-sessions").textContent = ended ? `${plural(ended, "signed-in browser")} ${ended === 1 ? "was" : "were"} signed out.` : "";
     $("done-sessions").hidden = !ended;
     remember(prefillKey, email);
-    document.title = "Your password is changed · PartnerHub";
+    titled("Your password is changed");
     showView("done");
   } catch (err) {
     busy(button, false);

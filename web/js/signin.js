@@ -10,6 +10,7 @@ import { ApiError, get, post } from "./api.js";
 import {
   $, announce, busy, clearErrors, clockTime, duration, el, fieldError, plural, prefillKey, remember, showAlert, showView, takeNext,
 } from "./ui.js";
+import { loadBrand, titled } from "./brand.js";
 
 // The server's limits for codes (package otp): a new code at most every 30 seconds, at most 3 new codes per
 // sign-in, none after 10 minutes. The server enforces them and always answers 202 to a resend; the page mirrors
@@ -55,6 +56,7 @@ function start() {
   } else {
     $("email").focus();
   }
+  loadBrand();
   // Someone who is already signed in has nothing to do here.
   get("/v1/me").then(() => location.replace(takeNext() || "/"), () => {});
 }
@@ -150,7 +152,7 @@ function describeCode(email) {
       $("code-title").textContent = "Check your email";
       intro.replaceChildren("We sent a 6-digit code to ", who, ". Enter it below to finish signing in.");
   }
-  document.title = `${$("code-title").textContent} · PartnerHub`;
+  titled($("code-title").textContent);
   $("use-recovery").hidden = challenge.method !== "totp";
   // Nothing is sent for an app: there is nothing to send again.
   $("resend").hidden = challenge.method === "totp";

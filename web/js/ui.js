@@ -101,6 +101,12 @@ export function applyBranding(branding) {
     logo.src = branding.logoUrl;
     logo.alt = "";
     logo.hidden = false;
+    // A logo whose main colour is close to the header's sits on a chip of a colour the server chose for it
+    // (branding.Backdrop): the chip's padding is always there, so it changes no size.
+    const chip = typeof branding.logoBackdrop === "string" && hexColour.test(branding.logoBackdrop) ? branding.logoBackdrop : "";
+    if (chip) root.style.setProperty("--brand-logo-bg", chip);
+    else root.style.removeProperty("--brand-logo-bg");
+    logo.toggleAttribute("data-backdrop", Boolean(chip));
   }
   if (typeof branding.supportEmail === "string" && branding.supportEmail.includes("@")) {
     for (const el of document.querySelectorAll("[data-brand-support]")) {
