@@ -1,8 +1,11 @@
 // users.js runs the users page, user maintenance for the account the session acts in: the list
 // (GET /v1/accounts/{id}/users) with search, the A–Z bar, status and role filters, sortable columns and
 // "Load more" for the cursor; selecting users who have not registered yet and resending their activation links
-// in one go (POST /v1/activation-emails, a result per user); and, from each row, the status check, edit and
-// remove (userstatus.js, userforms.js).
+// in one go (POST /v1/activation-emails, a result per user) — or, when every row shown is selected and more
+// match, every unregistered user who matches the search and filters ("Select all that match": the server works
+// through them a page at a time, POST /v1/accounts/{id}/activation-emails, and this page loops with a progress
+// line and a Cancel button); importing users from a CSV file (userimport.js); and, from each row, the status
+// check, edit and remove (userstatus.js, userforms.js).
 //
 // The search, filters and order are kept in the address (/users?q=…&status=…&sort=email&order=desc), so a
 // reload or a shared link shows the same list.
@@ -12,6 +15,7 @@ import { $, announce, busy, dateTime, el, plural, roleTitle, showAlert, showView
 import { can, leaving, signedIn } from "./session.js";
 import { createUserForms } from "./userforms.js";
 import { createStatusCheck, emailBadge, loginErrors } from "./userstatus.js";
+import { createImport } from "./userimport.js";
 
 const sorts = ["name", "email", "status", "lastLogin"];
 const statuses = ["registered", "unregistered", "disabled"];
@@ -45,6 +49,9 @@ const state = {
   rows: [],
   next: null,
   selected: new Set(),
+  allMatching: false, // "Select all that match": every unregistered user matching the query, not only those shown
+  cancel: false, // set by the progress line's Cancel button
+  importer: null,
   ticket: 0,
   forms: null,
   status: null,
@@ -114,6 +121,7 @@ function setUp() {
   $("filter-role").value = state.query.role;
   renderLetters();
   $("add-user").hidden = !(state.manage && state.roles.length);
+  $("import-users").hidden = !(state.manage && state.roles.length);
   $("select-all").closest("th").hidden = !state.manage;
   document.body.classList.toggle("can-select", state.manage);
 
@@ -145,11 +153,15 @@ function setUp() {
     const box = e.target.closest("input.row-select");
     if (!box) return;
     if (box.checked) state.selected.add(box.dataset.id);
-    else state.selected.delete(box.dataset.id);
+    else {
+      state.selected.delete(box.dataset.id);
+      state.allMatching = false;
+    }
     renderSelection();
   });
   $("select-all").addEventListener("change", () => {
     const on = $("select-all").checked;
+    state.allMatching = false;
     for (const box of selectable()) {
       box.checked = on;
       if (on) state.selected.add(box.dataset.id);
@@ -157,7 +169,18 @@ function setUp() {
     }
     renderSelection();
   });
+  $("bulk-all-select").addEventListener("click", () => {
+    state.allMatching = true;
+    renderSelection();
+    $("bulk-resend").focus();
+  });
+  $("bulk-cancel").addEventListener("click", () => {
+    state.cancel = true;
+    $("bulk-cancel").disabled = true;
+    $("bulk-progress-text").textContent = "Stopping after this page…";
+  });
   $("bulk-clear").addEventListener("click", () => {
+    state.allMatching = false;
     state.selected.clear();
     for (const box of selectable()) box.checked = false;
     renderSelection();
@@ -173,6 +196,8 @@ function setUp() {
     $("search").focus();
   });
   $("add-user").addEventListener("click", () => state.forms.openAdd());
+  state.importer = createImport({ account: state.account, onDone: () => load() });
+  $("import-users").addEventListener("click", () => state.importer.open($("import-users")));
 }
 
 // fillRoleFilter offers the roles the caller may grant here and the caller's own.
@@ -244,6 +269,7 @@ async function load({ more = false, keepResult = false, focusSort = "" } = {}) {
   } else {
     state.rows = users;
     state.selected.clear();
+    state.allMatching = false;
     body.replaceChildren(...users.map(rowFor));
   }
   state.next = data?.next || null;
@@ -260,7 +286,7 @@ function rowFor(u) {
   const mine = u.id === state.me.user?.id;
   const canSelect = state.manage && u.status === "unregistered";
   const box = el("input", {
-    type: "checkbox", className: "row-select", dataset: { id: u.id }, checked: state.selected.has(u.id), disabled: !canSelect,
+    type: "checkbox", className: "row-select", dataset: { id: u.id }, checked: state.selected.has(u.id) || (canSelect && state.allMatching), disabled: !canSelect,
     "aria-label": canSelect ? `Select ${u.name}` : `${u.name}: ${statusLabels[u.status]?.text || u.status}, no activation link to send`,
   });
   const label = statusLabels[u.status] || { icon: "?", text: u.status };
@@ -343,19 +369,36 @@ function selectable() {
 }
 
 function renderSelection() {
-  const n = state.selected.size;
-  $("bulk").hidden = n === 0;
-  $("bulk-count").textContent = `${plural(n, "user")} selected`;
   const boxes = selectable();
+  if (state.allMatching) {
+    for (const box of boxes) {
+      box.checked = true;
+      state.selected.add(box.dataset.id);
+    }
+  }
+  const n = state.selected.size;
   const all = $("select-all");
   const checked = boxes.filter((b) => b.checked).length;
   all.checked = boxes.length > 0 && checked === boxes.length;
   all.indeterminate = checked > 0 && checked < boxes.length;
   all.disabled = boxes.length === 0;
+  // Every row shown is selected and more rows match: offer the rest, which the server finds.
+  const more = Boolean(state.next) && all.checked;
+  if (!more) state.allMatching = false;
+  $("bulk").hidden = n === 0;
+  $("bulk-count").textContent = state.allMatching
+    ? "Every user who matches and has not registered yet is selected"
+    : `${plural(n, "user")} selected`;
+  $("bulk-all").hidden = !more || state.allMatching;
+  $("bulk-all-text").textContent = `All ${plural(checked, "user")} shown who have not registered yet ${checked === 1 ? "is" : "are"} selected. More users match.`;
 }
 
 // resendSelected sends new activation links to the selected users and shows what happened to each.
 async function resendSelected() {
+  if (state.allMatching) {
+    await resendMatching();
+    return;
+  }
   const ids = [...state.selected];
   if (!ids.length) return;
   const button = $("bulk-resend");
@@ -372,6 +415,7 @@ async function resendSelected() {
   }
   busy(button, false);
   const nameOf = (id) => state.rows.find((r) => r.id === id)?.name || "A user";
+  $("bulk-totals").hidden = true;
   $("bulk-list").replaceChildren(...results.map((r) => el("li", { dataset: { userId: r.userId, result: r.status } },
     el("strong", {}, nameOf(r.userId)), ": ", resendResults[r.status] || r.status)));
   const sent = results.filter((r) => r.status === "sent").length;
@@ -390,4 +434,76 @@ function changed(message) {
   showAlert($("users-result"), message, "success");
   announce(message);
   return load({ keepResult: true });
+}
+
+// How many users of each outcome, in words, for the summary of a bulk resend to every matching user.
+const resendTotals = {
+  sent: "sent",
+  rate_limited: "not sent: an email went out less than a minute ago",
+  not_invited: "not sent: already registered or removed",
+  not_found: "not sent: outside your part of the account tree",
+  email_bounced: "not sent: the address bounced",
+  email_complained: "not sent: marked our email as spam",
+};
+
+// resendMatching sends new activation links to every unregistered user who matches the list's search and
+// filters: the server takes a page of them per request and answers the next page's cursor, until none is left
+// or Cancel is pressed. The progress line says how far it got; the summary counts each outcome and names the
+// users whose link was not sent.
+async function resendMatching() {
+  const q = state.query;
+  const match = {};
+  if (q.q) match.q = q.q;
+  if (q.initial) match.initial = q.initial;
+  if (q.role) match.role = q.role;
+  const path = `/v1/accounts/${encodeURIComponent(state.account.id)}/activation-emails`;
+  const totals = {};
+  const unsent = [];
+  let handled = 0;
+  let cursor = "";
+  let failure = "";
+  state.cancel = false;
+  const button = $("bulk-resend");
+  busy(button, true, "Sending…");
+  $("bulk-results").hidden = true;
+  $("bulk-cancel").disabled = false;
+  $("bulk-progress-text").textContent = "Sending activation links…";
+  $("bulk-progress").hidden = false;
+  for (;;) {
+    let data;
+    try {
+      ({ data } = await post(path, cursor ? { match, cursor } : { match }));
+    } catch (err) {
+      if (leaving(err)) return;
+      failure = err.message;
+      break;
+    }
+    const results = Array.isArray(data?.results) ? data.results : [];
+    handled += results.length;
+    for (const r of results) {
+      totals[r.status] = (totals[r.status] || 0) + 1;
+      if (r.status !== "sent") unsent.push(r);
+    }
+    cursor = data?.next || "";
+    $("bulk-progress-text").textContent = `Sent ${totals.sent || 0} of ${plural(handled, "user")} so far${cursor ? "…" : "."}`;
+    if (!cursor || state.cancel) break;
+  }
+  busy(button, false);
+  $("bulk-progress").hidden = true;
+  const stopped = failure ? "Stopped by an error" : cursor ? "Cancelled" : "Done";
+  $("bulk-results-title").textContent = `Activation links: ${stopped}. ${totals.sent || 0} of ${plural(handled, "user")} sent`;
+  $("bulk-totals").replaceChildren(...Object.entries(totals).map(([status, n]) => el("li", { dataset: { result: status } },
+    el("strong", {}, String(n)), " ", resendTotals[status] || status)),
+  ...(failure ? [el("li", { dataset: { result: "error" } }, `The rest were not sent: ${failure}`)] : []));
+  $("bulk-totals").hidden = false;
+  $("bulk-list").replaceChildren(...unsent.map((r) => el("li", { dataset: { userId: r.userId, result: r.status } },
+    el("strong", {}, r.name || r.email || "A user"), ": ", resendResults[r.status] || r.status)));
+  $("bulk-results").dataset.tone = !failure && handled === (totals.sent || 0) ? "success" : "info";
+  $("bulk-results").hidden = false;
+  state.allMatching = false;
+  state.selected.clear();
+  for (const box of selectable()) box.checked = false;
+  renderSelection();
+  $("bulk-results").focus();
+  announce($("bulk-results-title").textContent);
 }
