@@ -30,9 +30,9 @@ const (
 	ImportSkipped = "skipped"
 )
 
-// importWorkers bounds how many rows one run invites at once: each is a few reads and one transaction, so eight
+// importWorkers bounds how many rows one run invites at once: each is a few reads and one transaction, so sixteen
 // keep a run of MaxImportRows within a few seconds without crowding the table.
-const importWorkers = 8
+const importWorkers = 16
 
 // importMargin is the time an import keeps in hand before the function's deadline: it starts no row once less is
 // left, and answers with the rest skipped.
