@@ -16,6 +16,7 @@ import { can, leaving, signedIn } from "./session.js";
 import { createUserForms } from "./userforms.js";
 import { createStatusCheck, emailBadge, loginErrors } from "./userstatus.js";
 import { createImport } from "./userimport.js";
+import { resendMatching, resendResults } from "./bulkresend.js";
 
 const sorts = ["name", "email", "status", "lastLogin"];
 const statuses = ["registered", "unregistered", "disabled"];
@@ -30,16 +31,6 @@ const statusLabels = {
   disabled: { icon: "⊘", text: "Disabled" },
 };
 
-// Activation link results (onboarding.Resend*) in words.
-const resendResults = {
-  sent: "New activation link sent. The previous link no longer works.",
-  rate_limited: "Not sent: an activation email went out less than a minute ago. Try again in a minute.",
-  not_invited: "Not sent: this person has already registered, or their access was removed.",
-  not_found: "Not sent: this person is not in your part of the account tree.",
-  email_bounced: "Not sent: the email address bounced. Correct it first (Edit).",
-  email_complained: "Not sent: this person marked our email as spam. Correct the address first (Edit).",
-};
-
 const state = {
   me: null,
   account: {}, // the account whose users are listed: the session's
@@ -50,7 +41,6 @@ const state = {
   next: null,
   selected: new Set(),
   allMatching: false, // "Select all that match": every unregistered user matching the query, not only those shown
-  cancel: false, // set by the progress line's Cancel button
   importer: null,
   ticket: 0,
   forms: null,
@@ -173,11 +163,6 @@ function setUp() {
     state.allMatching = true;
     renderSelection();
     $("bulk-resend").focus();
-  });
-  $("bulk-cancel").addEventListener("click", () => {
-    state.cancel = true;
-    $("bulk-cancel").disabled = true;
-    $("bulk-progress-text").textContent = "Stopping after this page…";
   });
   $("bulk-clear").addEventListener("click", () => {
     state.allMatching = false;
@@ -396,7 +381,7 @@ function renderSelection() {
 // resendSelected sends new activation links to the selected users and shows what happened to each.
 async function resendSelected() {
   if (state.allMatching) {
-    await resendMatching();
+    await resendAllMatching();
     return;
   }
   const ids = [...state.selected];
@@ -436,70 +421,11 @@ function changed(message) {
   return load({ keepResult: true });
 }
 
-// How many users of each outcome, in words, for the summary of a bulk resend to every matching user.
-const resendTotals = {
-  sent: "sent",
-  rate_limited: "not sent: an email went out less than a minute ago",
-  not_invited: "not sent: already registered or removed",
-  not_found: "not sent: outside your part of the account tree",
-  email_bounced: "not sent: the address bounced",
-  email_complained: "not sent: marked our email as spam",
-};
-
-// resendMatching sends new activation links to every unregistered user who matches the list's search and
-// filters: the server takes a page of them per request and answers the next page's cursor, until none is left
-// or Cancel is pressed. The progress line says how far it got; the summary counts each outcome and names the
-// users whose link was not sent.
-async function resendMatching() {
-  const q = state.query;
-  const match = {};
-  if (q.q) match.q = q.q;
-  if (q.initial) match.initial = q.initial;
-  if (q.role) match.role = q.role;
-  const path = `/v1/accounts/${encodeURIComponent(state.account.id)}/activation-emails`;
-  const totals = {};
-  const unsent = [];
-  let handled = 0;
-  let cursor = "";
-  let failure = "";
-  state.cancel = false;
-  const button = $("bulk-resend");
-  busy(button, true, "Sending…");
-  $("bulk-results").hidden = true;
-  $("bulk-cancel").disabled = false;
-  $("bulk-progress-text").textContent = "Sending activation links…";
-  $("bulk-progress").hidden = false;
-  for (;;) {
-    let data;
-    try {
-      ({ data } = await post(path, cursor ? { match, cursor } : { match }));
-    } catch (err) {
-      if (leaving(err)) return;
-      failure = err.message;
-      break;
-    }
-    const results = Array.isArray(data?.results) ? data.results : [];
-    handled += results.length;
-    for (const r of results) {
-      totals[r.status] = (totals[r.status] || 0) + 1;
-      if (r.status !== "sent") unsent.push(r);
-    }
-    cursor = data?.next || "";
-    $("bulk-progress-text").textContent = `Sent ${totals.sent || 0} of ${plural(handled, "user")} so far${cursor ? "…" : "."}`;
-    if (!cursor || state.cancel) break;
-  }
-  busy(button, false);
-  $("bulk-progress").hidden = true;
-  const stopped = failure ? "Stopped by an error" : cursor ? "Cancelled" : "Done";
-  $("bulk-results-title").textContent = `Activation links: ${stopped}. ${totals.sent || 0} of ${plural(handled, "user")} sent`;
-  $("bulk-totals").replaceChildren(...Object.entries(totals).map(([status, n]) => el("li", { dataset: { result: status } },
-    el("strong", {}, String(n)), " ", resendTotals[status] || status)),
-  ...(failure ? [el("li", { dataset: { result: "error" } }, `The rest were not sent: ${failure}`)] : []));
-  $("bulk-totals").hidden = false;
-  $("bulk-list").replaceChildren(...unsent.map((r) => el("li", { dataset: { userId: r.userId, result: r.status } },
-    el("strong", {}, r.name || r.email || "A user"), ": ", resendResults[r.status] || r.status)));
-  $("bulk-results").dataset.tone = !failure && handled === (totals.sent || 0) ? "success" : "info";
-  $("bulk-results").hidden = false;
+// resendAllMatching runs the bulk resend to every unregistered user matching the list's query, then clears the
+// selection and takes the focus to the summary.
+async function resendAllMatching() {
+  const done = await resendMatching({ accountId: state.account.id, query: state.query, button: $("bulk-resend") });
+  if (!done) return; // the session ended: the page is leaving
   state.allMatching = false;
   state.selected.clear();
   for (const box of selectable()) box.checked = false;
