@@ -75,6 +75,10 @@ const (
 	UserEmailBounced    Action = "user.email-bounced"
 	UserEmailComplained Action = "user.email-complained"
 
+	// UsersImported is an import of users from a file (one event, with counts, beside each row's own
+	// user.invited or membership.invited).
+	UsersImported Action = "users.imported"
+
 	MembershipInvited  Action = "membership.invited"
 	MembershipAccepted Action = "membership.accepted"
 
@@ -97,6 +101,7 @@ func Actions() []Action {
 		UserInvited, UserReinvited, UserActivationResent, UserActivated, UserUpdated, UserRemoved, UserPasswordReset,
 		UserTwoFactorEnabled, UserTwoFactorDisabled, UserTwoFactorMethodChanged, UserTOTPEnrolled, UserTOTPRemoved,
 		UserRecoveryCodesReplaced, UserMobileVerified, UserMobileRemoved, UserEmailBounced, UserEmailComplained,
+		UsersImported,
 		MembershipInvited, MembershipAccepted,
 		GrantInvited, GrantAccepted, GrantDeclined, GrantRevoked, GrantExpired, GrantStaffChanged, GrantShareLinkCreated,
 	}

@@ -32,6 +32,15 @@ var Contract = []contract.Operation{
 			contract.Fails(http.StatusNotFound, "account-not-found"),
 			contract.Fails(http.StatusConflict, "already-member", "user-disabled", "account-disabled", "conflict"),
 			contract.Fails(http.StatusTooManyRequests, "rate-limited")}},
+	{Route: RouteImport, Summary: "Invite the users of a CSV file, a result per row; a dry run first changes nothing",
+		Query: []contract.Param{{Name: "dryRun", Description: "true: check every row and answer what would happen, changing nothing.", Enum: []string{"true", "false"}}},
+		Answers: []contract.Answer{
+			contract.OK(http.StatusOK, ImportResult{}, "The dry run: a result per row, nothing changed."),
+			contract.OK(http.StatusCreated, ImportResult{}, "A result per row: created, invited, exists, error or skipped.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "not-direct-child"),
+			contract.Fails(http.StatusNotFound, "account-not-found"),
+			contract.Fails(http.StatusConflict, "account-disabled")}},
 	{Route: RouteEdit, Summary: "Edit a user's name, roles or status, or correct a pending user's address", Body: EditRequest{},
 		Answers: []contract.Answer{contract.OK(http.StatusOK, Row{}, "The edited user.")},
 		Problems: []contract.Problem{

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/field"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/role"
 )
@@ -20,6 +21,7 @@ const (
 	RouteInvitation = "GET /v1/memberships/{token}"
 	RouteAccept     = "POST /v1/memberships/{token}"
 	RouteRemove     = "DELETE /v1/accounts/{id}/users/{userId}"
+	RouteImport     = "POST /v1/accounts/{id}/user-imports"
 )
 
 // Required is the permission each route needs of the caller's roles in the account it acts in. The invitation
@@ -31,6 +33,7 @@ var Required = map[string]role.Permission{
 	RouteEdit:   role.UsersManage,
 	RouteStatus: role.UsersView,
 	RouteRemove: role.UsersManage,
+	RouteImport: role.UsersManage,
 }
 
 // Mux is the users function's API:
@@ -48,6 +51,10 @@ var Required = map[string]role.Permission{
 //	GET    /v1/memberships/{token}            → 200 InvitationInfo | 404 link-invalid | 410 link-used,
 //	                                            link-replaced, link-expired   (public)
 //	POST   /v1/memberships/{token}            → 201 Accepted | 403 wrong-user | 404 | 409 already-member | 410
+//	POST   /v1/accounts/{id}/user-imports?dryRun=true|false
+//	                                          text/csv file → 200 ImportResult (dry run) | 201 ImportResult |
+//	                                            400 (the file: too large, too many rows, columns, CSV) | 404 |
+//	                                            409 account-disabled
 //
 // Session routes answer 401 without a valid session. Each route first checks Required through actor.Can
 // (403 forbidden); the use cases check it again.
@@ -60,6 +67,7 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteStatus:     s.status,
 		RouteInvitation: s.invitation,
 		RouteAccept:     s.accept,
+		RouteImport:     s.importUsers,
 	})
 }
 
@@ -177,4 +185,27 @@ func (s *Service) remove(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, out), nil
+}
+
+func (s *Service) importUsers(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var dryRun bool
+	switch r.Query("dryRun") {
+	case "true":
+		dryRun = true
+	case "", "false":
+	default:
+		return httpapi.Response{}, fault.Invalid("dryRun", field.CodeInvalid, "Use true for a dry run that changes nothing, or false.")
+	}
+	file, err := r.Body()
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	out, err := s.Import(ctx, r.Actor, r.Param("id"), file, dryRun)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if dryRun {
+		return httpapi.JSON(http.StatusOK, out), nil
+	}
+	return httpapi.JSON(http.StatusCreated, out), nil
 }

@@ -127,7 +127,18 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, accountID string, r
 	if err != nil {
 		return Invited{}, err
 	}
-	p := person{Person: invitation.Person{Name: req.Name, Email: req.Email, Phone: req.Phone, Mobile: req.Mobile}, roles: roles}
+	return s.invitePerson(ctx, a, acc, req.person(roles), by)
+}
+
+// person is the request's person, checked, with their roles.
+func (r InviteRequest) person(roles []role.Name) person {
+	return person{Person: invitation.Person{Name: r.Name, Email: r.Email, Phone: r.Phone, Mobile: r.Mobile}, roles: roles}
+}
+
+// invitePerson invites a checked person into acc, which the caller manages and which is open: a new login, a
+// disabled one invited back, or an existing login's membership invitation. Invite and Import both come here, so
+// a row of an import is invited exactly as one person is.
+func (s *Service) invitePerson(ctx context.Context, a actor.Actor, acc account.Account, p person, by invitation.Inviter) (Invited, error) {
 	u, err := s.store.UserByEmail(ctx, p.Email)
 	if errors.Is(err, fault.ErrNotFound) {
 		out, err := s.inviteNew(ctx, a, acc, p, by)

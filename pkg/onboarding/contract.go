@@ -28,4 +28,8 @@ var Contract = []contract.Operation{
 		Answers: []contract.Answer{contract.OK(http.StatusAccepted, ResendAnswer{}, "A result per user.")},
 		// Naming one user whose address the email service reported as bouncing or complaining is refused whole.
 		Problems: []contract.Problem{contract.Fails(http.StatusConflict, "email-bounced", "email-complained")}},
+	{Route: RouteResendMatching, Summary: "Resend activation emails to the next page of an account's unregistered users matching the user list's filters",
+		Body:     MatchResendRequest{},
+		Answers:  []contract.Answer{contract.OK(http.StatusAccepted, MatchResendAnswer{}, "A result per user of the page, the counts and the next page's cursor.")},
+		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},
 }

@@ -15,6 +15,7 @@ const (
 	RouteGetActivation  = "GET /v1/activations/{token}"
 	RouteActivate       = "POST /v1/activations/{token}"
 	RouteResendActivate = "POST /v1/activation-emails"
+	RouteResendMatching = "POST /v1/accounts/{id}/activation-emails"
 )
 
 // SignupMux is the signup function's API:
@@ -30,6 +31,9 @@ func (s *Service) SignupMux() httpapi.Mux {
 //	POST /v1/activations/{token}   ActivateRequest → 200 Activated | 400 | 404 | 410
 //	POST /v1/activation-emails     ResendRequest → 202 {"results": [ResendResult]}
 //	                               | 409 email-bounced, email-complained (one user named, whose address cannot take mail)
+//	POST /v1/accounts/{id}/activation-emails
+//	                               MatchResendRequest → 202 MatchResendAnswer (the next page of the account's
+//	                               unregistered users matching the list's filters) | 400 | 403 | 404 account-not-found
 //
 // The resend answers 202 Accepted, as every resend endpoint does (DESIGN §5): the emails leave through the
 // outbox after the answer. Its body still lists the outcome for each user.
@@ -38,6 +42,7 @@ func (s *Service) ActivationMux() httpapi.Mux {
 		RouteGetActivation:  s.getActivation,
 		RouteActivate:       s.activate,
 		RouteResendActivate: s.resend,
+		RouteResendMatching: s.resendMatching,
 	}
 }
 
@@ -95,4 +100,16 @@ func (s *Service) resend(ctx context.Context, r *httpapi.Request) (httpapi.Respo
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusAccepted, ResendAnswer{Results: results}), nil
+}
+
+func (s *Service) resendMatching(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var req MatchResendRequest
+	if err := r.Decode(&req); err != nil {
+		return httpapi.Response{}, err
+	}
+	out, err := s.ResendMatching(ctx, r.Actor, r.Param("id"), req)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusAccepted, out), nil
 }

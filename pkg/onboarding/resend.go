@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/actor"
@@ -117,23 +116,13 @@ func (s *Service) Resend(ctx context.Context, a actor.Actor, req ResendRequest) 
 	}
 	results := make([]ResendResult, len(ids))
 	errs := make([]error, len(ids))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(resendWorkers, len(ids)) {
-		wg.Go(func() {
-			for i := range next {
-				results[i].UserID = ids[i]
-				results[i].Status, errs[i] = s.resendOne(ctx, ids[i], func(u user.User, home account.Account) bool {
-					return visibleTo(a, home) && (a.Can(role.UsersManage) || a.Can(role.AccountsEdit) && home.ContactUserID == u.ID)
-				}, by)
-			}
-		})
+	may := func(u user.User, home account.Account) bool {
+		return visibleTo(a, home) && (a.Can(role.UsersManage) || a.Can(role.AccountsEdit) && home.ContactUserID == u.ID)
 	}
-	for i := range ids {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	s.each(len(ids), func(i int) {
+		results[i].UserID = ids[i]
+		results[i].Status, errs[i] = s.resendOne(ctx, ids[i], may, by)
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -43,6 +43,7 @@ type store interface {
 	UserByEmail(ctx context.Context, email string) (user.User, error)
 	Membership(ctx context.Context, userID, accountID string) (user.Membership, error)
 	Token(ctx context.Context, id string) (token.Token, error)
+	UnregisteredPage(ctx context.Context, m dynamo.UnregisteredMatch) ([]dynamo.MemberRow, bool, error)
 
 	branding.Store
 }

@@ -30,6 +30,18 @@ import (
 // even in an account of 100.
 func (tb Table) SeedMembers(acc account.Account, n int, tag string, at time.Time) {
 	tb.T.Helper()
+	tb.seedMembers(acc, n, tag, at, false)
+}
+
+// SeedInvited writes n users of an account as SeedMembers does, every one of them invited (never registered,
+// no activation email sent yet): what a bulk resend works through.
+func (tb Table) SeedInvited(acc account.Account, n int, tag string, at time.Time) {
+	tb.T.Helper()
+	tb.seedMembers(acc, n, tag, at, true)
+}
+
+func (tb Table) seedMembers(acc account.Account, n int, tag string, at time.Time, invited bool) {
+	tb.T.Helper()
 	first := []string{"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Niklaus", "Radia", "Tim", "Émile", "Zoë", "3M"}
 	last := []string{"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Hamilton", "Wirth", "Perlman", "Berners-Lee"}
 	items := make([]map[string]types.AttributeValue, 0, 2*n)
@@ -41,7 +53,7 @@ func (tb Table) SeedMembers(acc account.Account, n int, tag string, at time.Time
 			PasswordHash: "argon2id$seeded", LastLoginAt: at.Add(-time.Duration(i) * time.Minute), CreatedAt: at, Version: 1,
 		}
 		switch {
-		case i%10 == 0:
+		case invited || i%10 == 0:
 			u.Status, u.PasswordHash, u.LastLoginAt = user.Invited, "", time.Time{}
 		case i%50 == 5:
 			u.Status = user.Disabled

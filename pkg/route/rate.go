@@ -30,6 +30,9 @@ var rateClasses = map[string]RateClass{
 	"POST /v1/password-resets/{token}": Reset,
 	"POST /v1/sessions/otp/resend":     Resend,
 	"POST /v1/activation-emails":       Resend,
+	// A bulk resend to every matching user: a request per page of 50 (onboarding.MatchPage), so the class's
+	// ceiling still lets a run through thousands of users.
+	"POST /v1/accounts/{id}/activation-emails": Resend,
 }
 
 // RateClass is the route's class at the edge, Unlimited for most routes.

@@ -14,7 +14,7 @@ func TestRateClasses(t *testing.T) {
 	want := map[route.RateClass][]string{
 		route.SignIn: {"POST /v1/sessions", "POST /v1/sessions/otp"},
 		route.Reset:  {"POST /v1/password-resets", "POST /v1/password-resets/{token}"},
-		route.Resend: {"POST /v1/activation-emails", "POST /v1/sessions/otp/resend"},
+		route.Resend: {"POST /v1/accounts/{id}/activation-emails", "POST /v1/activation-emails", "POST /v1/sessions/otp/resend"},
 	}
 	limited := 0
 	for _, c := range route.RateClasses {
@@ -42,14 +42,14 @@ func TestRateClasses(t *testing.T) {
 	}
 }
 
-// TestUploads lists the logo upload, the one route whose body is a file.
+// TestUploads lists the routes whose body is a file: the logo upload and the users import (a CSV file).
 func TestUploads(t *testing.T) {
 	t.Parallel()
 	var keys []string
 	for _, r := range route.Uploads() {
 		keys = append(keys, r.Key())
 	}
-	if !slices.Equal(keys, []string{"PUT /v1/accounts/{id}/branding/logo"}) {
+	if !slices.Equal(keys, []string{"PUT /v1/accounts/{id}/branding/logo", "POST /v1/accounts/{id}/user-imports"}) {
 		t.Errorf("Uploads() = %v", keys)
 	}
 }

@@ -124,7 +124,8 @@ const (
 var readWrite = []string{GetItem, PutItem, UpdateItem, DeleteItem, Query, ConditionItem}
 
 // usersActions adds the batch read that fetches a page of the user list's users (and a search's memberships), or a
-// page of tree search results' accounts above them, in one request.
+// page of tree search results' accounts above them, in one request; the activation function reads a searched
+// page of users the same way for a bulk resend.
 var usersActions = []string{GetItem, PutItem, UpdateItem, DeleteItem, Query, ConditionItem, BatchGetItem}
 
 // Function is one Lambda function.
@@ -148,7 +149,7 @@ type Function struct {
 var Functions = []Function{
 	{Name: Health, Description: "Liveness of the API and the table", Trigger: HTTP, TableActions: []string{GetItem}},
 	{Name: Signup, Description: "Creates accounts and their point of contact", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
-	{Name: Activation, Description: "Activation links, set password, resend activation, password reset", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Activation, Description: "Activation links, set password, resend activation, password reset", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
 	{Name: OTP, Description: "Sign-in, one-time codes, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Mailer, Description: "Sends outbox messages through SES v2 and texts through SNS", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, SendsSMS: true, NeedsKey: true},
 	{Name: Sweep, Description: "Expires what was not used in time", Trigger: Schedule, TableActions: readWrite},
@@ -184,6 +185,7 @@ var Routes = []Route{
 	{"GET", "/v1/activations/{token}", Activation, Public},
 	{"POST", "/v1/activations/{token}", Activation, Public},
 	{"POST", "/v1/activation-emails", Activation, Session},
+	{"POST", "/v1/accounts/{id}/activation-emails", Activation, Session},
 
 	{"POST", "/v1/sessions", OTP, Public},
 	{"POST", "/v1/sessions/otp", OTP, Public},
@@ -220,6 +222,7 @@ var Routes = []Route{
 	{"GET", "/v1/roles", Users, Session},
 	{"GET", "/v1/accounts/{id}/users", Users, Session},
 	{"POST", "/v1/accounts/{id}/users", Users, Session},
+	{"POST", "/v1/accounts/{id}/user-imports", Users, Session},
 	{"PATCH", "/v1/users/{id}", Users, Session},
 	{"GET", "/v1/users/{id}/status", Users, Session},
 	{"GET", "/v1/memberships/{token}", Users, Public},
@@ -255,6 +258,8 @@ var Routes = []Route{
 // still requires an allowed Origin on them, and none of these types can be sent by a cross-site form.
 var uploads = map[string][]string{
 	"PUT /v1/accounts/{id}/branding/logo": {"image/png", "image/jpeg", "image/webp"},
+	// A users import is a CSV file (pkg/member), up to 256 KiB.
+	"POST /v1/accounts/{id}/user-imports": {"text/csv"},
 }
 
 // MediaTypes lists the media types an upload route's body may have; nil means the body is JSON.

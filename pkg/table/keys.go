@@ -44,6 +44,9 @@ package table
 //	  searched and filtered or sorted      every match (<= 2,000 users) and their memberships, table
 //	                                         filtered and sorted in memory: O(matches)
 //	  the page's users (2FA, login error)  BatchGetItem pk=USER#<id>, sk=USER, <= 100 keys  table
+//	  unregistered users matching the      the list's page with status unregistered, by name  gsi5, gsi11
+//	    list's filters (bulk resend, 50      (role: the role's partition, filtered); searched:   table
+//	    at a time)                           every match, filtered in memory (dynamo.UnregisteredPage)
 //	account's administrators               gsi2pk=ADMINS#<accountId>, gsi2sk=<userId>       gsi2 (sparse)
 //	user's invitation into an account      pk=USER#<id>, sk=INVITE#<accountId>              table
 //	user's sessions (end them all)         gsi1pk=SESSIONS#<userId>                        gsi1

@@ -1,8 +1,11 @@
 // users.js runs the users page, user maintenance for the account the session acts in: the list
 // (GET /v1/accounts/{id}/users) with search, the A–Z bar, status and role filters, sortable columns and
 // "Load more" for the cursor; selecting users who have not registered yet and resending their activation links
-// in one go (POST /v1/activation-emails, a result per user); and, from each row, the status check, edit and
-// remove (userstatus.js, userforms.js).
+// in one go (POST /v1/activation-emails, a result per user) — or, when every row shown is selected and more
+// match, every unregistered user who matches the search and filters ("Select all that match": the server works
+// through them a page at a time, POST /v1/accounts/{id}/activation-emails, and this page loops with a progress
+// line and a Cancel button); importing users from a CSV file (userimport.js); and, from each row, the status
+// check, edit and remove (userstatus.js, userforms.js).
 //
 // The search, filters and order are kept in the address (/users?q=…&status=…&sort=email&order=desc), so a
 // reload or a shared link shows the same list.
@@ -12,6 +15,8 @@ import { $, announce, busy, dateTime, el, plural, roleTitle, showAlert, showView
 import { can, leaving, signedIn } from "./session.js";
 import { createUserForms } from "./userforms.js";
 import { createStatusCheck, emailBadge, loginErrors } from "./userstatus.js";
+import { createImport } from "./userimport.js";
+import { resendMatching, resendResults } from "./bulkresend.js";
 
 const sorts = ["name", "email", "status", "lastLogin"];
 const statuses = ["registered", "unregistered", "disabled"];
@@ -26,16 +31,6 @@ const statusLabels = {
   disabled: { icon: "⊘", text: "Disabled" },
 };
 
-// Activation link results (onboarding.Resend*) in words.
-const resendResults = {
-  sent: "New activation link sent. The previous link no longer works.",
-  rate_limited: "Not sent: an activation email went out less than a minute ago. Try again in a minute.",
-  not_invited: "Not sent: this person has already registered, or their access was removed.",
-  not_found: "Not sent: this person is not in your part of the account tree.",
-  email_bounced: "Not sent: the email address bounced. Correct it first (Edit).",
-  email_complained: "Not sent: this person marked our email as spam. Correct the address first (Edit).",
-};
-
 const state = {
   me: null,
   account: {}, // the account whose users are listed: the session's
@@ -45,6 +40,8 @@ const state = {
   rows: [],
   next: null,
   selected: new Set(),
+  allMatching: false, // "Select all that match": every unregistered user matching the query, not only those shown
+  importer: null,
   ticket: 0,
   forms: null,
   status: null,
@@ -114,6 +111,7 @@ function setUp() {
   $("filter-role").value = state.query.role;
   renderLetters();
   $("add-user").hidden = !(state.manage && state.roles.length);
+  $("import-users").hidden = !(state.manage && state.roles.length);
   $("select-all").closest("th").hidden = !state.manage;
   document.body.classList.toggle("can-select", state.manage);
 
@@ -145,11 +143,15 @@ function setUp() {
     const box = e.target.closest("input.row-select");
     if (!box) return;
     if (box.checked) state.selected.add(box.dataset.id);
-    else state.selected.delete(box.dataset.id);
+    else {
+      state.selected.delete(box.dataset.id);
+      state.allMatching = false;
+    }
     renderSelection();
   });
   $("select-all").addEventListener("change", () => {
     const on = $("select-all").checked;
+    state.allMatching = false;
     for (const box of selectable()) {
       box.checked = on;
       if (on) state.selected.add(box.dataset.id);
@@ -157,7 +159,13 @@ function setUp() {
     }
     renderSelection();
   });
+  $("bulk-all-select").addEventListener("click", () => {
+    state.allMatching = true;
+    renderSelection();
+    $("bulk-resend").focus();
+  });
   $("bulk-clear").addEventListener("click", () => {
+    state.allMatching = false;
     state.selected.clear();
     for (const box of selectable()) box.checked = false;
     renderSelection();
@@ -173,6 +181,8 @@ function setUp() {
     $("search").focus();
   });
   $("add-user").addEventListener("click", () => state.forms.openAdd());
+  state.importer = createImport({ account: state.account, onDone: () => load() });
+  $("import-users").addEventListener("click", () => state.importer.open($("import-users")));
 }
 
 // fillRoleFilter offers the roles the caller may grant here and the caller's own.
@@ -244,6 +254,7 @@ async function load({ more = false, keepResult = false, focusSort = "" } = {}) {
   } else {
     state.rows = users;
     state.selected.clear();
+    state.allMatching = false;
     body.replaceChildren(...users.map(rowFor));
   }
   state.next = data?.next || null;
@@ -260,7 +271,7 @@ function rowFor(u) {
   const mine = u.id === state.me.user?.id;
   const canSelect = state.manage && u.status === "unregistered";
   const box = el("input", {
-    type: "checkbox", className: "row-select", dataset: { id: u.id }, checked: state.selected.has(u.id), disabled: !canSelect,
+    type: "checkbox", className: "row-select", dataset: { id: u.id }, checked: state.selected.has(u.id) || (canSelect && state.allMatching), disabled: !canSelect,
     "aria-label": canSelect ? `Select ${u.name}` : `${u.name}: ${statusLabels[u.status]?.text || u.status}, no activation link to send`,
   });
   const label = statusLabels[u.status] || { icon: "?", text: u.status };
@@ -343,19 +354,36 @@ function selectable() {
 }
 
 function renderSelection() {
-  const n = state.selected.size;
-  $("bulk").hidden = n === 0;
-  $("bulk-count").textContent = `${plural(n, "user")} selected`;
   const boxes = selectable();
+  if (state.allMatching) {
+    for (const box of boxes) {
+      box.checked = true;
+      state.selected.add(box.dataset.id);
+    }
+  }
+  const n = state.selected.size;
   const all = $("select-all");
   const checked = boxes.filter((b) => b.checked).length;
   all.checked = boxes.length > 0 && checked === boxes.length;
   all.indeterminate = checked > 0 && checked < boxes.length;
   all.disabled = boxes.length === 0;
+  // Every row shown is selected and more rows match: offer the rest, which the server finds.
+  const more = Boolean(state.next) && all.checked;
+  if (!more) state.allMatching = false;
+  $("bulk").hidden = n === 0;
+  $("bulk-count").textContent = state.allMatching
+    ? "Every user who matches and has not registered yet is selected"
+    : `${plural(n, "user")} selected`;
+  $("bulk-all").hidden = !more || state.allMatching;
+  $("bulk-all-text").textContent = `All ${plural(checked, "user")} shown who have not registered yet ${checked === 1 ? "is" : "are"} selected. More users match.`;
 }
 
 // resendSelected sends new activation links to the selected users and shows what happened to each.
 async function resendSelected() {
+  if (state.allMatching) {
+    await resendAllMatching();
+    return;
+  }
   const ids = [...state.selected];
   if (!ids.length) return;
   const button = $("bulk-resend");
@@ -372,6 +400,7 @@ async function resendSelected() {
   }
   busy(button, false);
   const nameOf = (id) => state.rows.find((r) => r.id === id)?.name || "A user";
+  $("bulk-totals").hidden = true;
   $("bulk-list").replaceChildren(...results.map((r) => el("li", { dataset: { userId: r.userId, result: r.status } },
     el("strong", {}, nameOf(r.userId)), ": ", resendResults[r.status] || r.status)));
   const sent = results.filter((r) => r.status === "sent").length;
@@ -390,4 +419,17 @@ function changed(message) {
   showAlert($("users-result"), message, "success");
   announce(message);
   return load({ keepResult: true });
+}
+
+// resendAllMatching runs the bulk resend to every unregistered user matching the list's query, then clears the
+// selection and takes the focus to the summary.
+async function resendAllMatching() {
+  const done = await resendMatching({ accountId: state.account.id, query: state.query, button: $("bulk-resend") });
+  if (!done) return; // the session ended: the page is leaving
+  state.allMatching = false;
+  state.selected.clear();
+  for (const box of selectable()) box.checked = false;
+  renderSelection();
+  $("bulk-results").focus();
+  announce($("bulk-results-title").textContent);
 }
