@@ -69,7 +69,19 @@ func TestAdministratorFiltersPagesAndExportsTheAuditLog(t *testing.T) {
 
 	p := s.signedInPage(t, admin)
 	downloads := p.downloadsTo()
+	// Home's recent activity leads to the audit log narrowed to what an event was about.
 	p.open("/", "welcome")
+	p.visibleCSS(`#att-audit-list li a`)
+	p.clickCSS(`#att-audit-list li a`)
+	p.visible("audit-rows")
+	target := eval[string](p, "read the target", `new URLSearchParams(location.search).get("target") || ""`)
+	if target == "" || p.value("f-target") != target {
+		t.Fatalf("home's audit link opened %s with the target filter %q", eval[string](p, "read the address", `location.href`), p.value("f-target"))
+	}
+	if !p.poll(fmt.Sprintf(`document.querySelectorAll("#audit-rows tr").length > 0 &&
+		[...document.querySelectorAll("#audit-rows tr")].every((tr) => tr.dataset.target === %q)`, target)) {
+		t.Errorf("the events shown are not all about %s", target)
+	}
 	p.visibleCSS(`nav [data-nav="audit"]`)
 	p.clickCSS(`nav [data-nav="audit"]`)
 	p.visible("audit-rows")
@@ -133,6 +145,14 @@ func TestAdministratorFiltersPagesAndExportsTheAuditLog(t *testing.T) {
 	wantAuditRows(t, p, "the seeded invitations again", 25, "user.invited")
 	if got := p.value("f-from") + " " + p.value("f-to"); got != from+" "+to {
 		t.Errorf("after Back the form's dates are %q, want %s %s", got, from, to)
+	}
+
+	// Someone who did nothing here: the empty state.
+	p.typeInto("f-actor", "nobody@example.com")
+	p.click("apply")
+	p.visible("audit-empty")
+	if got := p.text("audit-empty-text"); got != "No events match these filters." {
+		t.Errorf("the empty state reads %q", got)
 	}
 
 	// The users export: the unregistered users, a name with a comma and quotes, and one that looks like a formula.

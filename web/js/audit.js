@@ -258,7 +258,7 @@ function only(filter, value, label) {
 function rowFor(e) {
   const name = who(e);
   const target = targetName(e);
-  return el("tr", { dataset: { id: e.id, action: e.action } },
+  return el("tr", { dataset: { id: e.id, action: e.action, target: e.targetId } },
     el("th", { scope: "row", className: "cell-when", tabIndex: -1 }, el("time", { dateTime: e.at }, dateTime(e.at))),
     el("td", { className: "cell-who" }, name,
       e.actorId && state.filters.actor !== e.actorId ? only("actor", e.actorId, el("span", {}, "Only this person", el("span", { className: "sr-only" }, `: ${name}`))) : null),
