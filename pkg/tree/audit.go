@@ -48,9 +48,11 @@ func (s *Service) AuditLog(ctx context.Context, a actor.Actor, id string, r Audi
 	v := &fault.ValidationError{}
 	q := dynamo.AuditQuery{Limit: pageLimit(v, r.Limit), Action: r.Action, TargetID: r.Target}
 	byEmail := strings.Contains(r.Actor, "@")
-	if r.Actor != "" && !byEmail {
-		q.ActorID = r.Actor
-		if !secret.WellFormedID(r.Actor) {
+	if r.Actor != "" {
+		if !byEmail {
+			q.ActorID = r.Actor
+		}
+		if byEmail && len(r.Actor) > maxEmail || !byEmail && !secret.WellFormedID(r.Actor) {
 			v.Add("actor", codeInvalid, "Use a user id or an email address.")
 		}
 	}
@@ -127,6 +129,9 @@ func (s *Service) actorNames(ctx context.Context, events []audit.Event) (map[str
 	}
 	return names, nil
 }
+
+// maxEmail is the longest email address there is (RFC 5321's path limit, as sign-up takes them).
+const maxEmail = 254
 
 // codeBeforeFrom says a range ends before it starts.
 const codeBeforeFrom = "before_from"

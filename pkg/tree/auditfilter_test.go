@@ -143,6 +143,7 @@ func TestAuditLogFilters(t *testing.T) {
 		}{
 			{map[string]string{"action": "account.exploded"}, []string{"action:unknown"}},
 			{map[string]string{"actor": "not an id"}, []string{"actor:invalid"}},
+			{map[string]string{"actor": strings.Repeat("a", 250) + "@example.com"}, []string{"actor:invalid"}},
 			{map[string]string{"target": "../x"}, []string{"target:invalid"}},
 			{map[string]string{"from": "yesterday", "to": "2026-13-01"}, []string{"from:invalid", "to:invalid"}},
 			{map[string]string{"from": "2026-03-04", "to": "2026-03-03"}, []string{"to:before_from"}},
