@@ -211,7 +211,7 @@ async function load({ more = false, push = false } = {}) {
 }
 
 // setBusy shows that events are loading: the table looks stale, the busy line (whose place is kept) shows, and
-// "Load more" says it is working.
+// "Load more" says it is working. The filters stay usable: new filters replace a load under way (state.ticket).
 function setBusy(on, more) {
   $("audit-table").setAttribute("aria-busy", String(on));
   if (on) delete $("audit-busy").dataset.idle;
@@ -219,7 +219,6 @@ function setBusy(on, more) {
   const button = $("load-more");
   button.disabled = on;
   button.textContent = on && more ? "Loading…" : "Load more";
-  $("apply").disabled = on;
 }
 
 // showFieldErrors puts a validation problem's field errors next to their filters.
