@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -256,26 +257,61 @@ func ParseChildrenCursor(raw, parentID string) (Cursor, bool) {
 // auditCursorAttrs are the attributes of the key a page of audit events ends at.
 var auditCursorAttrs = []string{table.AttrPK, table.AttrSK}
 
-// ParseAuditCursor reads a cursor of a page of accountID's audit events: ok is false for a text that is not one.
-func ParseAuditCursor(raw, accountID string) (Cursor, bool) {
+// ParseAuditCursor reads a cursor of a page of accountID's audit events between from and to (zero for an open
+// end): ok is false for a text that is not one, or one outside that range.
+func ParseAuditCursor(raw, accountID string, from, to time.Time) (Cursor, bool) {
+	pk, lo, hi := table.AuditRange(accountID, from, to)
 	return ParseCursor(raw, auditCursorAttrs, func(k map[string]string) bool {
-		return k[table.AttrPK] == table.AccountKey(accountID).PK && strings.HasPrefix(k[table.AttrSK], table.AuditPrefix)
+		sk := k[table.AttrSK]
+		return k[table.AttrPK] == pk && strings.HasPrefix(sk, table.AuditPrefix) && lo <= sk && sk <= hi
 	})
 }
 
-// AuditPage lists one page of an account's audit events, newest first, from start (the zero Cursor for the
-// first page); next is the zero Cursor on the last page.
-func (s Store) AuditPage(ctx context.Context, accountID string, limit int, start Cursor) (page []audit.Event, next Cursor, err error) {
-	items, last, err := s.QueryPage(ctx, &dynamodb.QueryInput{
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+// AuditQuery asks for one page of an account's audit events, newest first.
+type AuditQuery struct {
+	AccountID string
+	// From and To bound the events' times, both included; a zero time leaves that end open. They are the key
+	// condition: a range of an account's audit log costs what it holds, whatever the log's size.
+	From, To time.Time
+	// ActorID, Action and TargetID, when set, keep only the events that match each (a FilterExpression over
+	// the range).
+	ActorID, Action, TargetID string
+	Limit                     int
+	// Start is the zero Cursor for the first page.
+	Start Cursor
+}
+
+// Filtered reports whether the query keeps only some of the events of its range.
+func (q AuditQuery) Filtered() bool { return q.ActorID != "" || q.Action != "" || q.TargetID != "" }
+
+// AuditFilterBudget is how many events of the range a filtered page reads at most (in Queries of at least
+// auditFilterRead): past it the page ends short, with the cursor of the last event read, and the next page goes
+// on from there. So a page of a rare action costs a bounded read, never the whole log.
+const AuditFilterBudget = 1000
+
+// auditFilterRead is how many events a filtered page asks for at least in each Query.
+const auditFilterRead = 100
+
+// AuditPage lists one page of an account's audit events, newest first; next is the zero Cursor on the last
+// page. A filtered page may be short, even empty, while next is not the zero Cursor (see AuditFilterBudget).
+func (s Store) AuditPage(ctx context.Context, q AuditQuery) (page []audit.Event, next Cursor, err error) {
+	pk, lo, hi := table.AuditRange(q.AccountID, q.From, q.To)
+	in := &dynamodb.QueryInput{
+		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :lo AND :hi"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk":     S(table.AccountKey(accountID).PK),
-			":prefix": S(table.AuditPrefix),
+			":pk": S(pk), ":lo": S(lo), ":hi": S(hi),
 		},
 		ScanIndexForward:  aws.Bool(false),
 		ConsistentRead:    aws.Bool(true),
-		ExclusiveStartKey: start.key,
-	}, limit, auditCursorAttrs...)
+		ExclusiveStartKey: q.Start.key,
+	}
+	var items []map[string]types.AttributeValue
+	var last map[string]types.AttributeValue
+	if q.Filtered() {
+		items, last, err = s.filteredAuditPage(ctx, in, q)
+	} else {
+		items, last, err = s.QueryPage(ctx, in, q.Limit, auditCursorAttrs...)
+	}
 	if err != nil {
 		return nil, Cursor{}, err
 	}
@@ -283,4 +319,43 @@ func (s Store) AuditPage(ctx context.Context, accountID string, limit int, start
 		return nil, Cursor{}, fmt.Errorf("decode audit events: %w", err)
 	}
 	return page, cursorOf(last), nil
+}
+
+// filteredAuditPage reads the range with the query's filter until it has one event more than the page, reaches
+// the range's end, or has read AuditFilterBudget events; it answers the page and the key to go on from.
+func (s Store) filteredAuditPage(ctx context.Context, in *dynamodb.QueryInput, q AuditQuery) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
+	var conds []string
+	in.ExpressionAttributeNames = map[string]string{}
+	for _, f := range []struct{ attr, value string }{{"actorId", q.ActorID}, {"action", q.Action}, {"targetId", q.TargetID}} {
+		if f.value == "" {
+			continue
+		}
+		conds = append(conds, "#"+f.attr+" = :"+f.attr)
+		in.ExpressionAttributeNames["#"+f.attr] = f.attr
+		in.ExpressionAttributeValues[":"+f.attr] = S(f.value)
+	}
+	in.FilterExpression = aws.String(strings.Join(conds, " AND "))
+	in.TableName = aws.String(s.Table)
+	in.Limit = aws.Int32(int32(max(q.Limit+1, auditFilterRead)))
+	var items []map[string]types.AttributeValue
+	for read := 0; ; {
+		out, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return nil, nil, Unavailable("query audit page", err)
+		}
+		items = append(items, out.Items...)
+		read += int(out.ScannedCount)
+		switch {
+		case len(items) > q.Limit:
+			items = items[:q.Limit]
+			next := map[string]types.AttributeValue{}
+			for _, a := range auditCursorAttrs {
+				next[a] = items[q.Limit-1][a]
+			}
+			return items, next, nil
+		case out.LastEvaluatedKey == nil || read >= AuditFilterBudget:
+			return items, out.LastEvaluatedKey, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
 }

@@ -15,7 +15,12 @@ package table
 //	                                         BatchGetItem of the accounts on the page's paths
 //	  the same by name, or filtered only     every match (<= 1,000 accounts), sorted in memory  table
 //	                                         (filters are read with the page in match order)
-//	account's audit events, newest first   pk=ACCOUNT#<id>, sk begins_with AUDIT#  (desc)    table
+//	account's audit events, newest first   pk=ACCOUNT#<id>, sk BETWEEN AUDIT#<from> AND     table
+//	  (the audit log, the home page)         AUDIT#<to>#~ (AuditRange; open ends AUDIT#,
+//	                                         AUDIT#~), desc
+//	  filtered by actor, action or target  the same range with a FilterExpression on actorId, table
+//	                                         action, targetId: Queries of >= 100 until the page
+//	                                         is full or 1,000 read (then a short page, cursor)
 //	account's users whose address bounced  pk=ACCOUNT#<id>, sk begins_with UNDELIVERABLE#     table
 //	  or complained (home's attention)       (<= 25; marks written with the email state)
 //	company name taken?                    pk=COMPANY#<lower(name)>, sk=GUARD               table
@@ -412,6 +417,20 @@ func UndeliverableKey(accountID, userID string) Key {
 
 // UndeliverablePrefix is the sort-key prefix of an account's undeliverable marks.
 const UndeliverablePrefix = prefixUndeliv
+
+// AuditRange is the key condition of an account's audit events from from to to, both included (a zero time
+// leaves that end open): pk = pk AND sk BETWEEN lo AND hi. "~" sorts after every digit of a timestamp and every
+// character of an id.
+func AuditRange(accountID string, from, to time.Time) (pk, lo, hi string) {
+	pk, lo, hi = prefixAccount+accountID, prefixAudit, prefixAudit+"~"
+	if !from.IsZero() {
+		lo = prefixAudit + Timestamp(from)
+	}
+	if !to.IsZero() {
+		hi = prefixAudit + Timestamp(to) + "#~"
+	}
+	return pk, lo, hi
+}
 
 // ChildrenGSI1 places an account in its parent's list of children, ordered by name.
 func ChildrenGSI1(parentID, name, id string) Key {

@@ -129,7 +129,7 @@ func (s *Service) Attention(ctx context.Context, a actor.Actor, id string) (Atte
 		}
 	}
 	if Decide(a.AccountID, a.Roles, acc, Audit) == Allowed {
-		events, next, err := s.store.AuditPage(ctx, acc.ID, AttentionShown, dynamo.Cursor{})
+		events, next, err := s.store.AuditPage(ctx, dynamo.AuditQuery{AccountID: acc.ID, Limit: AttentionShown})
 		if err != nil {
 			return Attention{}, err
 		}

@@ -3,6 +3,7 @@ package tree
 import (
 	"net/http"
 
+	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/contract"
 )
 
@@ -14,6 +15,24 @@ var searchQuery = append([]contract.Param{
 	{Name: "sort", Description: "match (default) or name.", Enum: []string{"match", "name"}},
 	{Name: "order", Description: "asc (default) or desc.", Enum: []string{"asc", "desc"}},
 }, contract.Page...)
+
+// auditQuery is the query of the audit log, as AuditRequest documents it.
+var auditQuery = append([]contract.Param{
+	{Name: "actor", Description: "Only the events this user did: a user id, or an email address (any case; one that belongs to nobody lists nothing)."},
+	{Name: "action", Description: "Only events of this action of the audit catalog.", Enum: auditActions()},
+	{Name: "target", Description: "Only the events done to this account, user, partner access or share link (its id)."},
+	{Name: "from", Description: "Only events at or after this RFC 3339 date-time, or from the start of this date (UTC). Narrows the read itself."},
+	{Name: "to", Description: "Only events at or before this RFC 3339 date-time, or up to the end of this date (UTC); not before from."},
+}, contract.Page...)
+
+// auditActions are the catalog's actions as the action parameter's values.
+func auditActions() []string {
+	var out []string
+	for _, a := range audit.Actions() {
+		out = append(out, string(a))
+	}
+	return out
+}
 
 // Contract is what the partner tree's routes accept and answer (see AccountsMux and RevokeMux).
 var Contract = []contract.Operation{
@@ -38,8 +57,8 @@ var Contract = []contract.Operation{
 			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
 			contract.Fails(http.StatusNotFound, "account-not-found"),
 			contract.Fails(http.StatusConflict, "not-a-customer", "stale-version", "conflict")}},
-	{Route: RouteAudit, Summary: "An account's audit trail, newest first", Query: contract.Page,
-		Answers:  []contract.Answer{contract.OK(http.StatusOK, AuditList{}, "A page of audit events.")},
+	{Route: RouteAudit, Summary: "An account's audit trail, newest first, filtered by who, action, target and dates", Query: auditQuery,
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, AuditList{}, "A page of audit events. With a filter (actor, action, target) a page may hold fewer events than the limit, or none, and still have a next cursor: follow next until it is null.")},
 		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},
 	{Route: RouteAttention, Summary: "What needs the attention of the caller's current account, for its home page",
 		Answers:  []contract.Answer{contract.OK(http.StatusOK, Attention{}, "Each section the caller may see, a few items each.")},

@@ -28,7 +28,7 @@ const (
 //	GET   /v1/accounts/{id}/children?cursor=&limit= → 200 ChildList | 400 cursor, limit | 403 | 404
 //	GET   /v1/accounts/{id}/search?q=&kind=&status=&sort=&order=&cursor=&limit= → 200 SearchList | 400 | 403 | 404
 //	PUT   /v1/accounts/{id}/endpoints  EndpointsRequest → 200 EndpointCount | 400 | 403 | 404 | 409 not-a-customer
-//	GET   /v1/accounts/{id}/audit?cursor=&limit=    → 200 AuditList | 400 | 403 | 404
+//	GET   /v1/accounts/{id}/audit?actor=&action=&target=&from=&to=&cursor=&limit= → 200 AuditList | 400 | 403 | 404
 //	GET   /v1/accounts/{id}/attention               → 200 Attention | 403 | 404
 //	GET   /v1/apps                                  → 200 AppList
 func (s *Service) AccountsMux() httpapi.Mux {
@@ -107,7 +107,10 @@ func (s *Service) endpoints(ctx context.Context, r *httpapi.Request) (httpapi.Re
 }
 
 func (s *Service) auditLog(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	list, err := s.AuditLog(ctx, r.Actor, r.Param("id"), pageOf(r))
+	list, err := s.AuditLog(ctx, r.Actor, r.Param("id"), AuditRequest{
+		Actor: r.Query("actor"), Action: r.Query("action"), Target: r.Query("target"), From: r.Query("from"),
+		To: r.Query("to"), Cursor: r.Query("cursor"), Limit: r.Query("limit"),
+	})
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -34,7 +34,8 @@ type store interface {
 	AccountAncestors(ctx context.Context, a account.Account) ([]account.Account, error)
 	User(ctx context.Context, id string) (user.User, error)
 	ChildrenPage(ctx context.Context, parentID string, limit int, start dynamo.Cursor) ([]account.Account, dynamo.Cursor, error)
-	AuditPage(ctx context.Context, accountID string, limit int, start dynamo.Cursor) ([]audit.Event, dynamo.Cursor, error)
+	AuditPage(ctx context.Context, q dynamo.AuditQuery) ([]audit.Event, dynamo.Cursor, error)
+	UserByEmail(ctx context.Context, email string) (user.User, error)
 	UpdateAccount(ctx context.Context, id string, rule func(acc *account.Account, tx *dynamo.Tx) error) (account.Account, error)
 
 	SearchAccountsPage(ctx context.Context, rootID string, q table.FindQuery, after string, desc bool, limit int, keep func(dynamo.FindEntry) bool) (dynamo.FindPage, error)

@@ -6,6 +6,7 @@
 import { $, announce, busy, dateTime, el, formatCount, kindTitles, plural, roleTitle, showView, twoFactorText } from "./ui.js";
 import { get, post } from "./api.js";
 import { signedIn } from "./session.js";
+import { actionTitle } from "./auditactions.js";
 
 $("retry").addEventListener("click", load);
 load();
@@ -158,24 +159,9 @@ async function resend(button, items) {
   announce(box.textContent);
 }
 
-// auditLink is the page where what an event is about is seen: the account in the tree, the users, partner access.
+// auditLink is the audit log narrowed to what an event is about: every event of its target.
 function auditLink(e) {
-  switch (e.targetType) {
-    case "user":
-      return "/users";
-    case "grant":
-    case "share-link":
-      return "/partner-access";
-    case "account":
-      return `/partners?account=${encodeURIComponent(e.targetId)}`;
-  }
-  return `/partners?account=${encodeURIComponent(e.accountId)}`;
-}
-
-// actionTitle is an audit action as a sentence start: "user.invited" reads "User invited".
-function actionTitle(action) {
-  const s = String(action || "").replace(/[._-]+/g, " ").trim();
-  return s ? s[0].toUpperCase() + s.slice(1) : "Event";
+  return e.targetId ? `/audit?target=${encodeURIComponent(e.targetId)}` : "/audit";
 }
 
 function roleNames(roles) {

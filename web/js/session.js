@@ -125,6 +125,7 @@ const navItems = [
   { name: "users", href: "/users", title: "Users" },
   { name: "partner-access", href: "/partner-access", title: "Partner access" },
   { name: "branding", href: "/branding", title: "Branding" },
+  { name: "audit", href: "/audit", title: "Audit log" },
   { name: "security", href: "/security", title: "Security" },
 ];
 
@@ -141,6 +142,7 @@ export function showNav(me) {
     partners: kind !== "customer" && can(me, "accounts:view"),
     users: can(me, "users:view"),
     branding: (kind === "msp" || kind === "partner") && can(me, "branding:manage"),
+    audit: can(me, "audit:view"),
     security: true,
     "partner-access": partnerAccessTitle(me) !== "",
   };
