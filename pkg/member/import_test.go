@@ -2,6 +2,7 @@ package member_test
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -16,23 +17,14 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
+// csvHeaders are an import's headers: the portal's origin and the CSV media type.
+var csvHeaders = map[string]string{"origin": platformtest.Origin, "content-type": "text/csv"}
+
 // importCSV is POST /v1/accounts/{id}/user-imports with a CSV file.
 func (h *harness) importCSV(token, accountID, csv string, dryRun bool) platformtest.Reply {
 	h.t.Helper()
-	ev, err := platformtest.Event(platformtest.Request{
-		Route: member.RouteImport, Params: map[string]string{"id": accountID}, Cookie: token, Body: csv, IP: "203.0.113.9",
-		Query:   map[string]string{"dryRun": fmt.Sprint(dryRun)},
-		Headers: map[string]string{"origin": platformtest.Origin, "content-type": "text/csv"},
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	ev.RawQueryString = "dryRun=" + fmt.Sprint(dryRun)
-	r, err := platformtest.Invoke(h.users, ev)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return r
+	return h.do(h.users, call{route: member.RouteImport, params: map[string]string{"id": accountID}, token: token, body: csv,
+		query: url.Values{"dryRun": {fmt.Sprint(dryRun)}}, headers: csvHeaders})
 }
 
 // importRows maps each row's email (or "line N" when it has none) to "status" or "status field:code,...".

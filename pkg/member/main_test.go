@@ -191,6 +191,8 @@ type call struct {
 	query  url.Values
 	token  string // session token
 	body   any    // JSON-encoded unless a string
+	// headers replace the default ones (the portal's origin, JSON) when set: an upload's media type.
+	headers map[string]string
 }
 
 // do sends a call to a function's handler, as API Gateway would.
@@ -212,7 +214,7 @@ func (h *harness) try(fn httpapi.Handler, c call) (platformtest.Reply, error) {
 			query[k] = c.query.Get(k)
 		}
 	}
-	ev, err := platformtest.Event(platformtest.Request{Route: c.route, Params: c.params, Query: query, Cookie: c.token, Body: c.body, IP: "203.0.113.9"})
+	ev, err := platformtest.Event(platformtest.Request{Route: c.route, Params: c.params, Query: query, Cookie: c.token, Body: c.body, Headers: c.headers, IP: "203.0.113.9"})
 	if err != nil {
 		return platformtest.Reply{}, err
 	}
