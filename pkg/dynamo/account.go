@@ -50,6 +50,10 @@ const accountAttempts = 8
 // version, a membership removed, the old name's guard): UpdateAccount reads again and asks the rule again.
 var errReread = errors.New("read again")
 
+// ErrReadAgain is the meaning a rule of UpdateAccount gives the items it adds whose failure says that something
+// else it read has moved on (another aggregate's version): UpdateAccount reads again and asks the rule again.
+var ErrReadAgain = errReread
+
 // UpdateAccount is the account's update seam: it reads the account, lets rule change it and add to the
 // transaction (audit events, counters of the accounts above, ...), and commits, in this order, the versioned
 // write of what the rule changed, and for a new name the name's guards (ErrCompanyNameTaken if another account
@@ -59,7 +63,7 @@ var errReread = errors.New("read again")
 // an error of the rule is returned as it is. A rule that changes nothing and adds nothing writes nothing.
 //
 // The rule may change the company, apps, status (and the status before disabling), a customer's own endpoint
-// count and the profile mark; anything else is an error. It answers the account as written.
+// count, its stage and the profile mark; anything else is an error. It answers the account as written.
 func (s Store) UpdateAccount(ctx context.Context, id string, rule func(acc *account.Account, tx *Tx) error) (account.Account, error) {
 	for range accountAttempts {
 		acc, err := s.Account(ctx, id)
@@ -154,7 +158,7 @@ func accountChanges(old, next account.Account) (set map[string]types.AttributeVa
 	if next.ID != old.ID || next.Kind != old.Kind || next.ParentID != old.ParentID || !slices.Equal(next.Ancestors, old.Ancestors) ||
 		next.Counts != old.Counts || !next.CreatedAt.Equal(old.CreatedAt) || next.CreatedBy != old.CreatedBy ||
 		next.Version != old.Version || next.ContactUserID != old.ContactUserID || next.PartnerID != old.PartnerID {
-		return nil, nil, fmt.Errorf("update account %s: only the company, apps, status, endpoints and profile mark change here", old.ID)
+		return nil, nil, fmt.Errorf("update account %s: only the company, apps, status, endpoints, stage and profile mark change here", old.ID)
 	}
 	set = map[string]types.AttributeValue{}
 	marshal := func(attr string, v any) {
@@ -184,6 +188,9 @@ func accountChanges(old, next account.Account) (set map[string]types.AttributeVa
 	}
 	if next.StatusBeforeDisable != old.StatusBeforeDisable {
 		setOrRemove("statusBeforeDisable", string(next.StatusBeforeDisable))
+	}
+	if next.Stage != old.Stage {
+		setOrRemove("stage", string(next.Stage))
 	}
 	if next.Endpoints != old.Endpoints {
 		set[account.CounterEndpoints] = N(int64(next.Endpoints))

@@ -30,7 +30,7 @@ var Contract = []contract.Operation{
 		Problems: []contract.Problem{
 			contract.Fails(http.StatusForbidden, "role-not-assignable", "not-direct-child"),
 			contract.Fails(http.StatusNotFound, "account-not-found"),
-			contract.Fails(http.StatusConflict, "already-member", "user-disabled", "account-disabled", "conflict"),
+			contract.Fails(http.StatusConflict, "already-member", "user-disabled", "account-disabled", "account-is-prospect", "conflict"),
 			contract.Fails(http.StatusTooManyRequests, "rate-limited")}},
 	{Route: RouteEdit, Summary: "Edit a user's name, roles or status, or correct a pending user's address", Body: EditRequest{},
 		Answers: []contract.Answer{contract.OK(http.StatusOK, Row{}, "The edited user.")},
