@@ -219,6 +219,21 @@ func (t *Tx) MoveCounter(ancestorID, counter string, delta int, onFail error) *T
 	return t.Add(MoveCounter(t.table, ancestorID, counter, delta), onFail)
 }
 
+// ConvertCount adds the move, on an ancestor's subtree counts, of one account from one counter to another (a
+// prospect converted: from "prospects" to "customers"), in one update of the ancestor: a transaction takes one
+// operation per item. The ancestor must exist; onFail is what it means if it is not.
+func (t *Tx) ConvertCount(ancestorID, from, to string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(t.table),
+		Key:       table.AccountKey(ancestorID).AV(),
+		UpdateExpression: aws.String("SET #counts.#from = if_not_exists(#counts.#from, :zero) - :one, " +
+			"#counts.#to = if_not_exists(#counts.#to, :zero) + :one"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames:  map[string]string{"#counts": "counts", "#from": from, "#to": to},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":zero": N(0), ":one": N(1)},
+	}}, onFail)
+}
+
 // AccountExists adds the condition that an account is still there; onFail is what it means if it is not.
 func (t *Tx) AccountExists(accountID string, onFail error) *Tx {
 	return t.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{

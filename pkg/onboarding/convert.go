@@ -81,8 +81,7 @@ func (s *Service) Convert(ctx context.Context, a actor.Actor, id string) (Conver
 			return errNotProspect
 		}
 		for _, up := range acc.Ancestors {
-			tx.MoveCounter(up, account.CounterProspects, -1, errTreeMoved).
-				MoveCounter(up, account.CounterFor(account.Customer), 1, errTreeMoved)
+			tx.ConvertCount(up, account.CounterProspects, account.CounterFor(account.Customer), errTreeMoved)
 		}
 		*acc = converted
 		if invited, err = s.inviteContact(ctx, *acc, by, tx); err != nil {

@@ -174,7 +174,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 	kind, stage := account.Kind(req.Kind), req.stage()
 	switch {
 	case access.Creates(a, kind, stage):
-	case access.Creates(a, account.Customer, account.Prospect):
+	case !a.Can(role.CustomersCreate) && !a.Can(role.PartnersCreate) && a.Can(role.ProspectsCreate):
 		return Created{}, errProspectsOnly
 	default:
 		return Created{}, fault.New(fault.ErrForbidden, "forbidden", fmt.Sprintf("Your role does not allow creating %s accounts.", kind))
