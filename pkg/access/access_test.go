@@ -65,7 +65,9 @@ func TestReach(t *testing.T) {
 
 func TestCreatesAndConverts(t *testing.T) {
 	t.Parallel()
-	in := func(id string, roles ...role.Name) actor.Actor { return actor.Actor{UserID: "u", AccountID: id, Roles: roles} }
+	in := func(id string, roles ...role.Name) actor.Actor {
+		return actor.Actor{UserID: "u", AccountID: id, Roles: roles}
+	}
 	creates := []struct {
 		name  string
 		a     actor.Actor
