@@ -23,3 +23,25 @@ func Sees(a actor.Actor, acc account.Account) bool {
 func Acts(a actor.Actor, acc account.Account) bool {
 	return Sees(a, acc) && (acc.ID == a.AccountID || acc.ParentID == a.AccountID || a.Can(role.HierarchyActions))
 }
+
+// Creates reports whether the actor's roles let it create an account of kind k in stage st (a prospect is a
+// customer in stage account.Prospect): MSPs and partners need role.PartnersCreate, customers
+// role.CustomersCreate, and a prospect either that or role.ProspectsCreate — so a holder of the Prospects role
+// alone creates prospects and nothing else. Where it may create them (below which account) is Sees's rule.
+func Creates(a actor.Actor, k account.Kind, st account.Stage) bool {
+	switch {
+	case k == account.Customer && st == account.Prospect:
+		return a.Can(role.ProspectsCreate) || a.Can(role.CustomersCreate)
+	case k == account.Customer:
+		return a.Can(role.CustomersCreate)
+	}
+	return st == account.Signed && a.Can(role.PartnersCreate)
+}
+
+// Converts reports whether the actor may convert acc, a prospect, to a customer: an administrator who may both
+// create customers and edit accounts (role.CustomersCreate and role.AccountsEdit), acting on acc as an edit
+// does (Acts, never its own account). A holder of the Prospects role alone never converts: signing the deal is
+// an administrator's decision.
+func Converts(a actor.Actor, acc account.Account) bool {
+	return acc.ID != a.AccountID && Acts(a, acc) && a.Can(role.CustomersCreate) && a.Can(role.AccountsEdit)
+}

@@ -62,3 +62,50 @@ func TestReach(t *testing.T) {
 		})
 	}
 }
+
+func TestCreatesAndConverts(t *testing.T) {
+	t.Parallel()
+	in := func(id string, roles ...role.Name) actor.Actor {
+		return actor.Actor{UserID: "u", AccountID: id, Roles: roles}
+	}
+	creates := []struct {
+		name  string
+		a     actor.Actor
+		kind  account.Kind
+		stage account.Stage
+		want  bool
+	}{
+		{"case=prospects role creates a prospect", in("msp", role.MSPProspects), account.Customer, account.Prospect, true},
+		{"case=prospects role creates no customer", in("msp", role.MSPProspects), account.Customer, account.Signed, false},
+		{"case=prospects role creates no partner", in("msp", role.MSPProspects), account.Partner, account.Signed, false},
+		{"case=accounts role creates either stage", in("msp", role.MSPAccounts), account.Customer, account.Prospect, true},
+		{"case=accounts role creates customers", in("msp", role.MSPAccounts), account.Customer, account.Signed, true},
+		{"case=administrator creates partners", in("msp", role.AccountAdmin), account.Partner, account.Signed, true},
+		{"case=no partner is a prospect", in("msp", role.AccountAdmin), account.Partner, account.Prospect, false},
+		{"case=read-only creates nothing", in("msp", role.ReadOnly), account.Customer, account.Prospect, false},
+	}
+	for _, c := range creates {
+		if got := access.Creates(c.a, c.kind, c.stage); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	converts := []struct {
+		name string
+		a    actor.Actor
+		acc  account.Account
+		want bool
+	}{
+		{"case=administrator of the parent", in("partner", role.AccountAdmin), customer, true},
+		{"case=administrator two levels up", in("msp", role.AccountAdmin), customer, false},
+		{"case=with Account Actions Control", in("msp", role.AccountAdmin, role.AccountActionsControl), customer, true},
+		{"case=prospects role", in("partner", role.MSPProspects), customer, false},
+		{"case=accounts role, no edit", in("partner", role.MSPAccounts), customer, false},
+		{"case=outside the tree", in("other", role.AccountAdmin, role.AccountActionsControl), customer, false},
+		{"case=its own account", in("customer", role.AccountAdmin), customer, false},
+	}
+	for _, c := range converts {
+		if got := access.Converts(c.a, c.acc); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}

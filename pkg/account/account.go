@@ -3,6 +3,7 @@
 package account
 
 import (
+	"errors"
 	"slices"
 	"time"
 )
@@ -27,6 +28,45 @@ const (
 	Active   Status = "active"
 	Disabled Status = "disabled"
 )
+
+// Stage is where a customer account stands in the sale: a prospect, a company the partner above it is working
+// to sign, or (the default, stored as "") a customer.
+//
+// A prospect is a customer account with a stage rather than a kind of its own: the deal closing converts it in
+// place (Convert), so it keeps its id, name, place in the tree, users and audit history, and nothing that
+// names it — search entries, memberships, audit records — has to move. Only its counters move: every account
+// above it counts it under Counts.Prospects, not Customers, until it is converted.
+type Stage string
+
+// Stages.
+const (
+	// Signed is a customer's stage once it is one (the default): what the API shows as "customer".
+	Signed Stage = ""
+	// Prospect is a would-be customer, created by a partner's Prospects role or an administrator.
+	Prospect Stage = "prospect"
+)
+
+// StageCustomer is how the API names the Signed stage.
+const StageCustomer = "customer"
+
+// String is the stage as the API shows it: "prospect" or "customer".
+func (s Stage) String() string {
+	if s == Prospect {
+		return string(Prospect)
+	}
+	return StageCustomer
+}
+
+// ParseStage reads a stage as the API names it ("" is a customer); false for anything else.
+func ParseStage(s string) (Stage, bool) {
+	switch s {
+	case "", StageCustomer:
+		return Signed, true
+	case string(Prospect):
+		return Prospect, true
+	}
+	return Signed, false
+}
 
 // children lists which kinds each kind may create below itself.
 var children = map[Kind][]Kind{
@@ -59,6 +99,8 @@ type Counts struct {
 	MSPs      int `json:"msps" dynamodbav:"msps"`
 	Partners  int `json:"partners" dynamodbav:"partners"`
 	Customers int `json:"customers" dynamodbav:"customers"`
+	// Prospects are customer accounts still in the prospect stage: not counted in Customers until converted.
+	Prospects int `json:"prospects" dynamodbav:"prospects"`
 	Endpoints int `json:"endpoints" dynamodbav:"endpoints"`
 	Disabled  int `json:"disabled" dynamodbav:"disabled"`
 }
@@ -82,6 +124,17 @@ func CounterFor(k Kind) string {
 	return ""
 }
 
+// CounterProspects is the name of the Counts field that counts prospects.
+const CounterProspects = "prospects"
+
+// CounterOf is the name of the Counts field that counts a: its kind's, or prospects for a prospect.
+func CounterOf(a Account) string {
+	if a.Prospect() {
+		return CounterProspects
+	}
+	return CounterFor(a.Kind)
+}
+
 // Account is one node of the tree.
 type Account struct {
 	ID       string `dynamodbav:"id"`
@@ -91,6 +144,8 @@ type Account struct {
 	Ancestors []string `dynamodbav:"ancestors,omitempty"`
 	Company   Company  `dynamodbav:"company"`
 	Status    Status   `dynamodbav:"status"`
+	// Stage is a customer's stage in the sale (Prospect, or Signed by default); always Signed for other kinds.
+	Stage Stage `dynamodbav:"stage,omitempty"`
 	// StatusBeforeDisable is the status a disabled account returns to when it is enabled again.
 	StatusBeforeDisable Status `dynamodbav:"statusBeforeDisable,omitempty"`
 	Counts              Counts `dynamodbav:"counts"`
@@ -124,3 +179,19 @@ func (a Account) IsAncestorOf(other Account) bool { return slices.Contains(other
 
 // Contains reports whether other is a itself or below it: the accounts a's administrators may view.
 func (a Account) Contains(other Account) bool { return a.ID == other.ID || a.IsAncestorOf(other) }
+
+// Prospect reports whether a is a customer account still in the prospect stage.
+func (a Account) Prospect() bool { return a.Kind == Customer && a.Stage == Prospect }
+
+// ErrNotProspect is converting an account that is not a prospect (a customer already, or another kind).
+var ErrNotProspect = errors.New("not a prospect")
+
+// Convert is a prospect converted to a customer: the deal closed. Its id and everything attached to it stay;
+// only the stage changes (the counters of the accounts above move with it, package onboarding).
+func (a Account) Convert() (Account, error) {
+	if !a.Prospect() {
+		return a, ErrNotProspect
+	}
+	a.Stage = Signed
+	return a, nil
+}

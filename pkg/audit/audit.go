@@ -47,6 +47,8 @@ const (
 	AccountEnabled           Action = "account.enabled"
 	AccountEndpointsReported Action = "account.endpoints-reported"
 	AccountProfileCompleted  Action = "account.profile-completed"
+	// AccountConverted is a prospect converted to a customer (package onboarding).
+	AccountConverted Action = "account.converted"
 
 	BrandingUpdated     Action = "branding.updated"
 	BrandingLogoUpdated Action = "branding.logo-updated"
@@ -95,7 +97,7 @@ const (
 func Actions() []Action {
 	return []Action{
 		PlatformBootstrapped,
-		AccountCreated, AccountActivated, AccountUpdated, AccountDisabled, AccountEnabled, AccountEndpointsReported, AccountProfileCompleted,
+		AccountCreated, AccountActivated, AccountUpdated, AccountDisabled, AccountEnabled, AccountEndpointsReported, AccountProfileCompleted, AccountConverted,
 		BrandingUpdated, BrandingLogoUpdated, BrandingEnabled, BrandingDisabled,
 		LicenseAccepted,
 		UserInvited, UserReinvited, UserActivationResent, UserActivated, UserUpdated, UserRemoved, UserPasswordReset,

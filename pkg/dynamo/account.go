@@ -50,6 +50,10 @@ const accountAttempts = 8
 // version, a membership removed, the old name's guard): UpdateAccount reads again and asks the rule again.
 var errReread = errors.New("read again")
 
+// ErrReadAgain is the meaning a rule of UpdateAccount gives the items it adds whose failure says that something
+// else it read has moved on (another aggregate's version): UpdateAccount reads again and asks the rule again.
+var ErrReadAgain = errReread
+
 // UpdateAccount is the account's update seam: it reads the account, lets rule change it and add to the
 // transaction (audit events, counters of the accounts above, ...), and commits, in this order, the versioned
 // write of what the rule changed, and for a new name the name's guards (ErrCompanyNameTaken if another account
@@ -59,7 +63,7 @@ var errReread = errors.New("read again")
 // an error of the rule is returned as it is. A rule that changes nothing and adds nothing writes nothing.
 //
 // The rule may change the company, apps, status (and the status before disabling), a customer's own endpoint
-// count and the profile mark; anything else is an error. It answers the account as written.
+// count, its stage and the profile mark; anything else is an error. It answers the account as written.
 func (s Store) UpdateAccount(ctx context.Context, id string, rule func(acc *account.Account, tx *Tx) error) (account.Account, error) {
 	for range accountAttempts {
 		acc, err := s.Account(ctx, id)
@@ -154,7 +158,7 @@ func accountChanges(old, next account.Account) (set map[string]types.AttributeVa
 	if next.ID != old.ID || next.Kind != old.Kind || next.ParentID != old.ParentID || !slices.Equal(next.Ancestors, old.Ancestors) ||
 		next.Counts != old.Counts || !next.CreatedAt.Equal(old.CreatedAt) || next.CreatedBy != old.CreatedBy ||
 		next.Version != old.Version || next.ContactUserID != old.ContactUserID || next.PartnerID != old.PartnerID {
-		return nil, nil, fmt.Errorf("update account %s: only the company, apps, status, endpoints and profile mark change here", old.ID)
+		return nil, nil, fmt.Errorf("update account %s: only the company, apps, status, endpoints, stage and profile mark change here", old.ID)
 	}
 	set = map[string]types.AttributeValue{}
 	marshal := func(attr string, v any) {
@@ -185,6 +189,9 @@ func accountChanges(old, next account.Account) (set map[string]types.AttributeVa
 	if next.StatusBeforeDisable != old.StatusBeforeDisable {
 		setOrRemove("statusBeforeDisable", string(next.StatusBeforeDisable))
 	}
+	if next.Stage != old.Stage {
+		setOrRemove("stage", string(next.Stage))
+	}
 	if next.Endpoints != old.Endpoints {
 		set[account.CounterEndpoints] = N(int64(next.Endpoints))
 	}
@@ -210,6 +217,21 @@ func (t *Tx) append(o *Tx) {
 // onFail is what it means if it is not.
 func (t *Tx) MoveCounter(ancestorID, counter string, delta int, onFail error) *Tx {
 	return t.Add(MoveCounter(t.table, ancestorID, counter, delta), onFail)
+}
+
+// ConvertCount adds the move, on an ancestor's subtree counts, of one account from one counter to another (a
+// prospect converted: from "prospects" to "customers"), in one update of the ancestor: a transaction takes one
+// operation per item. The ancestor must exist; onFail is what it means if it is not.
+func (t *Tx) ConvertCount(ancestorID, from, to string, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(t.table),
+		Key:       table.AccountKey(ancestorID).AV(),
+		UpdateExpression: aws.String("SET #counts.#from = if_not_exists(#counts.#from, :zero) - :one, " +
+			"#counts.#to = if_not_exists(#counts.#to, :zero) + :one"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames:  map[string]string{"#counts": "counts", "#from": from, "#to": to},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":zero": N(0), ":one": N(1)},
+	}}, onFail)
 }
 
 // AccountExists adds the condition that an account is still there; onFail is what it means if it is not.

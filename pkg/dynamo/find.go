@@ -33,10 +33,12 @@ type FindEntry struct {
 	// Email is a member's email address.
 	Email string `dynamodbav:"email,omitempty"`
 	// Kind, Status, PartnerID (as shown, XXXX-XXXX) and Ancestors (root first) describe an account.
-	Kind      account.Kind   `dynamodbav:"kind,omitempty"`
-	Status    account.Status `dynamodbav:"status,omitempty"`
-	PartnerID string         `dynamodbav:"partnerId,omitempty"`
-	Ancestors []string       `dynamodbav:"ancestors,omitempty"`
+	Kind   account.Kind   `dynamodbav:"kind,omitempty"`
+	Status account.Status `dynamodbav:"status,omitempty"`
+	// Stage is a customer account's stage (account.Prospect; empty for a customer and other kinds).
+	Stage     account.Stage `dynamodbav:"stage,omitempty"`
+	PartnerID string        `dynamodbav:"partnerId,omitempty"`
+	Ancestors []string      `dynamodbav:"ancestors,omitempty"`
 }
 
 // findText is one text of a row, and whether entries start at each of its letters and digits or only at its
@@ -92,7 +94,7 @@ func (e FindEntry) First(q table.FindQuery) bool {
 // Same reports whether two entries hold the same: a change that leaves an entry as it is writes nothing.
 func (e FindEntry) Same(o FindEntry) bool {
 	return e.Key == o.Key && e.Of == o.Of && e.ID == o.ID && e.AccountID == o.AccountID && e.Name == o.Name &&
-		e.Email == o.Email && e.Kind == o.Kind && e.Status == o.Status && e.PartnerID == o.PartnerID &&
+		e.Email == o.Email && e.Kind == o.Kind && e.Status == o.Status && e.Stage == o.Stage && e.PartnerID == o.PartnerID &&
 		slices.Equal(e.Ancestors, o.Ancestors)
 }
 
@@ -130,7 +132,7 @@ func AccountFinds(a account.Account) []FindEntry {
 		partitions = append(partitions, table.FindAccountsPartition(id))
 	}
 	return FindEntry{Of: table.TypeAccount, ID: a.ID, Name: a.Company.Name, Kind: a.Kind, Status: a.Status,
-		PartnerID: a.PartnerID, Ancestors: a.Ancestors}.entries(partitions...)
+		Stage: a.Stage, PartnerID: a.PartnerID, Ancestors: a.Ancestors}.entries(partitions...)
 }
 
 // FindsOf are the entries of a table item: a membership's or an account's, none for any other item (nil item

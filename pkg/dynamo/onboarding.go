@@ -130,13 +130,14 @@ func MembershipItems(m user.Membership) ([]map[string]types.AttributeValue, erro
 	return out, nil
 }
 
-// CountChild adds the count of a new account of kind in an ancestor's subtree counters. The ancestor must exist,
+// CountChild adds the count of a new account in an ancestor's subtree counters, under counter
+// (account.CounterOf). The ancestor must exist,
 // so the transaction also proves the tree above the new account is still there; the direct parent must moreover
 // not be disabled. onFail is what it means if not. It is a SET rather than an ADD because ADD works on top-level
 // attributes only, and the counters live in the counts map, which every account is written with.
-func (t *Tx) CountChild(ancestorID string, kind account.Kind, direct bool, onFail error) *Tx {
+func (t *Tx) CountChild(ancestorID, counter string, direct bool, onFail error) *Tx {
 	cond := "attribute_exists(pk)"
-	names := map[string]string{"#counts": "counts", "#kind": account.CounterFor(kind)}
+	names := map[string]string{"#counts": "counts", "#kind": counter}
 	values := map[string]types.AttributeValue{":one": N(1), ":zero": N(0)}
 	if direct {
 		cond += " AND #status <> :disabled"

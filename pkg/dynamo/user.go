@@ -206,6 +206,19 @@ func (s Store) UpdateUser(ctx context.Context, id string, rule func(u *user.User
 	return user.User{}, ErrUserStale
 }
 
+// ChangeUser adds the versioned write that makes a user read as old into next, as UpdateUser writes it: for a
+// change of an account's update seam (UpdateAccount) that also changes a user, such as the contact of a prospect
+// getting their activation link when it is converted. onFail is what it means if the user moved on since old
+// was read (ErrReadAgain, for UpdateAccount to decide again).
+func (t *Tx) ChangeUser(old, next user.User, onFail error) *Tx {
+	w, _, err := Store{Table: t.table}.userWrite(old, next)
+	if err != nil {
+		t.Fail(err)
+		return t
+	}
+	return t.Add(w.items[0], onFail)
+}
+
 // userWrite is the versioned update of a user read as old that makes them next: the attributes that differ are
 // set or removed, and the version moves on. changed reports whether any attribute but the version differs.
 func (s Store) userWrite(old, next user.User) (tx *Tx, changed bool, err error) {

@@ -41,8 +41,8 @@ func TestProviderAddsAPartnerWhoseBrandingReachesItsCustomers(t *testing.T) {
 	p.click("add-account")
 	p.visible("w-kind-partner")
 	focusIs(p, "step-type-title")
-	if kinds := eval[string](p, "list the kinds", `[...document.querySelectorAll('input[name="kind"]')].map(i => i.value).join(",")`); kinds != "msp,partner,customer" {
-		t.Errorf("the wizard offers the kinds %q, want msp,partner,customer", kinds)
+	if kinds := eval[string](p, "list the kinds", `[...document.querySelectorAll('input[name="kind"]')].map(i => i.value).join(",")`); kinds != "msp,partner,customer,prospect" {
+		t.Errorf("the wizard offers the kinds %q, want msp,partner,customer,prospect", kinds)
 	}
 	p.click("w-next")
 	p.visible("w-kind-error") // nothing chosen yet

@@ -98,8 +98,8 @@ func TestShortFormPartnerTakesTheFirstSignInSteps(t *testing.T) {
 	q.visible("rows-empty")
 	q.click("add-account")
 	q.visible("w-kind-partner")
-	if kinds := eval[string](q, "list the kinds", `[...document.querySelectorAll('input[name="kind"]')].map(i => i.value).join(",")`); kinds != "partner,customer" {
-		t.Errorf("an MSP's wizard offers the kinds %q, want partner,customer", kinds)
+	if kinds := eval[string](q, "list the kinds", `[...document.querySelectorAll('input[name="kind"]')].map(i => i.value).join(",")`); kinds != "partner,customer,prospect" {
+		t.Errorf("an MSP's wizard offers the kinds %q, want partner,customer,prospect", kinds)
 	}
 	q.fitsWidth("the MSP's wizard")
 	q.open("/branding", "off")

@@ -22,7 +22,7 @@ var Contract = []contract.Operation{
 	{Route: RouteInvite, Summary: "Invite a support partner by Partner ID", Body: InviteRequest{},
 		Answers: []contract.Answer{contract.OK(http.StatusCreated, View{}, "The invitation.")},
 		Problems: []contract.Problem{
-			contract.Fails(http.StatusForbidden, "not-a-customer"),
+			contract.Fails(http.StatusForbidden, "not-a-customer", "account-is-prospect"),
 			contract.Fails(http.StatusNotFound, "account-not-found", "partner-not-found"),
 			contract.Fails(http.StatusConflict, "grant-exists", "account-disabled", "conflict")}},
 	{Route: RouteShareLink, Summary: "A share link a partner sends to a customer", Body: noBody{},
@@ -33,13 +33,13 @@ var Contract = []contract.Operation{
 	{Route: RouteOpenLink, Summary: "What a share link is for",
 		Answers: []contract.Answer{contract.OK(http.StatusOK, ShareLinkInfo{}, "The partner behind the link.")},
 		Problems: []contract.Problem{
-			contract.Fails(http.StatusForbidden, "not-a-customer"),
+			contract.Fails(http.StatusForbidden, "not-a-customer", "account-is-prospect"),
 			contract.Fails(http.StatusNotFound, "link-invalid", "partner-not-found"),
 			contract.Fails(http.StatusGone, "link-expired")}},
 	{Route: RouteInviteLink, Summary: "Invite the partner behind a share link", Body: ShareInviteRequest{},
 		Answers: []contract.Answer{contract.OK(http.StatusCreated, View{}, "The invitation.")},
 		Problems: []contract.Problem{
-			contract.Fails(http.StatusForbidden, "not-a-customer"),
+			contract.Fails(http.StatusForbidden, "not-a-customer", "account-is-prospect"),
 			contract.Fails(http.StatusNotFound, "account-not-found", "partner-not-found", "link-invalid"),
 			contract.Fails(http.StatusConflict, "grant-exists", "account-disabled", "conflict"),
 			contract.Fails(http.StatusGone, "link-expired")}},

@@ -27,7 +27,10 @@ type InviteRequest struct {
 // Problems of invitations.
 var (
 	errNotCustomer = fault.New(fault.ErrForbidden, "not-a-customer", "Only a customer account invites support partners.")
-	errNoPartner   = fault.New(fault.ErrNotFound, "partner-not-found",
+	// errProspect: a prospect has no support partners until it is converted to a customer (the partner working
+	// the deal is above it already).
+	errProspect  = fault.New(fault.ErrForbidden, "account-is-prospect", "A prospect cannot invite support partners until it is converted to a customer.")
+	errNoPartner = fault.New(fault.ErrNotFound, "partner-not-found",
 		"No MSP or partner has this Partner ID. Check it with your partner.")
 	errSelf = fault.Invalid("partnerId", "self", "An account cannot be its own support partner.")
 )
@@ -76,6 +79,9 @@ func (c *core) customerOf(ctx context.Context, a actor.Actor, id string) (accoun
 	}
 	if acc.Kind != account.Customer {
 		return acc, errNotCustomer
+	}
+	if acc.Prospect() {
+		return acc, errProspect
 	}
 	return acc, nil
 }

@@ -17,6 +17,8 @@ const (
 	AccountActivated Type = "Account Activated"
 	AccountDisabled  Type = "Account Disabled"
 	AccountEnabled   Type = "Account Enabled"
+	// AccountConverted is a prospect converted to a customer.
+	AccountConverted Type = "Account Converted"
 
 	UserInvited   Type = "User Invited"
 	UserActivated Type = "User Activated"
@@ -36,7 +38,7 @@ const (
 // Types lists every event type, for the schemas, the stack and the documentation.
 func Types() []Type {
 	return []Type{
-		AccountCreated, AccountActivated, AccountDisabled, AccountEnabled,
+		AccountCreated, AccountActivated, AccountDisabled, AccountEnabled, AccountConverted,
 		UserInvited, UserActivated, UserRemoved, TwoFactorChanged, EmailBounced,
 		PartnerAccessInvited, PartnerAccessAccepted, PartnerAccessDeclined, PartnerAccessRevoked, PartnerAccessExpired,
 	}
@@ -65,6 +67,7 @@ var catalog = map[audit.Action]mapping{
 	audit.AccountActivated: {AccountActivated, ""},
 	audit.AccountDisabled:  {AccountDisabled, ""},
 	audit.AccountEnabled:   {AccountEnabled, ""},
+	audit.AccountConverted: {AccountConverted, ""},
 
 	audit.UserInvited:   {UserInvited, ""},
 	audit.UserActivated: {UserActivated, ""},
@@ -94,6 +97,7 @@ var fields = map[Type][]string{
 	AccountCreated:        {"kind", "name", "parentId", "contactUserId"},
 	AccountDisabled:       {"name", "status"},
 	AccountEnabled:        {"name", "status"},
+	AccountConverted:      {"name", "parentId", "contactUserId"},
 	UserInvited:           {"roles"},
 	UserRemoved:           {"roles", "userDisabled"},
 	TwoFactorChanged:      {"from", "to"},

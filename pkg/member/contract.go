@@ -30,7 +30,7 @@ var Contract = []contract.Operation{
 		Problems: []contract.Problem{
 			contract.Fails(http.StatusForbidden, "role-not-assignable", "not-direct-child"),
 			contract.Fails(http.StatusNotFound, "account-not-found"),
-			contract.Fails(http.StatusConflict, "already-member", "user-disabled", "account-disabled", "conflict"),
+			contract.Fails(http.StatusConflict, "already-member", "user-disabled", "account-disabled", "account-is-prospect", "conflict"),
 			contract.Fails(http.StatusTooManyRequests, "rate-limited")}},
 	{Route: RouteImport, Summary: "Invite the users of a CSV file, a result per row; a dry run first changes nothing",
 		Query: []contract.Param{{Name: "dryRun", Description: "true: check every row and answer what would happen, changing nothing.", Enum: []string{"true", "false"}}},

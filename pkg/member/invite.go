@@ -101,6 +101,11 @@ type person struct {
 // use; inviting again replaces it, at most once per invitation.ResendInterval). A disabled user with no account
 // left is invited back as a new user. problems holds what decoding the body found wrong (nil if nothing); one
 // answer names every bad field.
+// errProspect refuses inviting people into a prospect: a would-be customer's people hear from the platform when it
+// is converted, starting with its point of contact.
+var errProspect = fault.New(fault.ErrConflict, "account-is-prospect",
+	"This account is a prospect: nobody is invited into it until it is converted to a customer.")
+
 func (s *Service) Invite(ctx context.Context, a actor.Actor, accountID string, req InviteRequest, problems *fault.ValidationError) (Invited, error) {
 	if err := need(a, role.UsersManage); err != nil {
 		return Invited{}, err
@@ -122,6 +127,10 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, accountID string, r
 	}
 	if acc.Status == account.Disabled {
 		return Invited{}, errAccountDisabled
+	}
+	if acc.Prospect() {
+		// Its point of contact is not invited until it is converted; nobody else is either.
+		return Invited{}, errProspect
 	}
 	by, err := s.inviter(ctx, a, acc)
 	if err != nil {

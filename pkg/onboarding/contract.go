@@ -17,9 +17,15 @@ var Contract = []contract.Operation{
 	{Route: RouteCreateAccount, Summary: "Create an account below one of yours, with its point of contact", Body: CreateAccountRequest{},
 		Answers: []contract.Answer{contract.OK(http.StatusCreated, Created{}, "The account, pending until its contact activates.")},
 		Problems: []contract.Problem{
-			contract.Fails(http.StatusForbidden, "two-factor-forbidden", "not-direct-child"),
+			contract.Fails(http.StatusForbidden, "two-factor-forbidden", "prospects-only", "not-direct-child"),
 			contract.Fails(http.StatusNotFound, "account-not-found"),
 			contract.Fails(http.StatusConflict, "company-name-taken", "email-taken", "parent-disabled", "conflict")}},
+	{Route: RouteConvert, Summary: "Convert a prospect to a customer, and send its point of contact their activation email", Body: noBody{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, Converted{}, "The account is a customer now.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "not-direct-child"),
+			contract.Fails(http.StatusNotFound, "account-not-found"),
+			contract.Fails(http.StatusConflict, "not-a-prospect", "account-disabled", "conflict")}},
 	{Route: RouteGetActivation, Summary: "What an activation link is for",
 		Answers: []contract.Answer{contract.OK(http.StatusOK, LinkInfo{}, "The link's user, account and expiry.")}, Problems: linkProblems},
 	{Route: RouteActivate, Summary: "Register: set the password and security question", Body: ActivateRequest{},

@@ -28,6 +28,10 @@ type CreateAccountRequest struct {
 	Company   field.Company   `json:"company"`
 	Contact   ContactInput    `json:"contact"`
 	TwoFactor *TwoFactorInput `json:"twoFactor"`
+	// Stage is a customer's stage: "customer" (the default) or "prospect", a would-be customer whose point of
+	// contact is recorded but not invited until an administrator converts it (POST /v1/accounts/{id}/convert).
+	// Only customers have a stage.
+	Stage string `json:"stage,omitempty"`
 	// Profile is "now" (the default: the form carries the company details) or "later" (the short form, for MSP
 	// and partner accounts: only company.name and contact.email are required, and the contact completes the
 	// company details at first sign-in).
@@ -74,6 +78,14 @@ func (r *CreateAccountRequest) Validate(v *fault.ValidationError) {
 		v.Add("parentId", field.CodeRequired, "This field is required.")
 	case !secret.WellFormedID(r.ParentID):
 		v.Add("parentId", field.CodeInvalid, "This is not an account id.")
+	}
+	r.Stage = strings.TrimSpace(r.Stage)
+	switch st, ok := account.ParseStage(r.Stage); {
+	case v.Has("stage"):
+	case !ok:
+		v.Add("stage", field.CodeInvalid, `Use "customer" or "prospect".`)
+	case st == account.Prospect && account.Kind(r.Kind) != account.Customer && !v.Has("kind"):
+		v.Add("stage", field.CodeNotAllowed, "Only a customer account can be a prospect.")
 	}
 	r.Profile = strings.TrimSpace(r.Profile)
 	switch r.Profile {
@@ -128,13 +140,15 @@ type Created struct {
 	ContactUserID string         `json:"contactUserId"`
 }
 
-// createPermission is what a role needs to create an account of a kind.
-func createPermission(k account.Kind) role.Permission {
-	if k == account.Customer {
-		return role.CustomersCreate
-	}
-	return role.PartnersCreate
+// stage is the new account's stage, once validated.
+func (r *CreateAccountRequest) stage() account.Stage {
+	st, _ := account.ParseStage(r.Stage)
+	return st
 }
+
+// errProspectsOnly answers a holder of the Prospects role alone who asks for anything but a prospect.
+var errProspectsOnly = fault.New(fault.ErrForbidden, "prospects-only",
+	"Your role creates prospects only: choose the Prospect account type. An administrator converts it to a customer when the deal is signed.")
 
 // visibleTo reports whether an actor acting in an account may see (and act below) acc: acc is that account or
 // lies below it.
@@ -157,8 +171,12 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 	if err := v.Err(); err != nil {
 		return Created{}, err
 	}
-	kind := account.Kind(req.Kind)
-	if !a.Can(createPermission(kind)) {
+	kind, stage := account.Kind(req.Kind), req.stage()
+	switch {
+	case access.Creates(a, kind, stage):
+	case !a.Can(role.CustomersCreate) && !a.Can(role.PartnersCreate) && a.Can(role.ProspectsCreate):
+		return Created{}, errProspectsOnly
+	default:
 		return Created{}, fault.New(fault.ErrForbidden, "forbidden", fmt.Sprintf("Your role does not allow creating %s accounts.", kind))
 	}
 	tf := req.twoFactor()
@@ -191,6 +209,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		Ancestors:     parent.Path(),
 		Company:       account.Company(req.Company),
 		Status:        account.Pending,
+		Stage:         stage,
 		CreatedAt:     now,
 		CreatedBy:     a.UserID,
 		Version:       1,
@@ -214,6 +233,9 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		if acc.ProfilePending {
 			e.Details["profile"] = ProfileLater
 		}
+		if acc.Prospect() {
+			e.Details["stage"] = string(account.Prospect)
+		}
 		events = append(events, e)
 	}
 	// MSPs and partners get their Partner ID with the account, reserved by a guard in the same transaction; a
@@ -227,12 +249,13 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 			acc.PartnerID = partnerID.String()
 		}
 		tx := s.newAccount(s.store.Tx(), acc, contact, by, now)
-		// Every ancestor counts the new account; the parent's count also proves it exists and is not disabled.
+		// Every ancestor counts the new account (a prospect as a prospect, not a customer); the parent's count also
+		// proves it exists and is not disabled.
 		for _, id := range acc.Ancestors {
 			if id == parent.ID {
-				tx.CountChild(id, kind, true, errParentMoved)
+				tx.CountChild(id, account.CounterOf(acc), true, errParentMoved)
 			} else {
-				tx.CountChild(id, kind, false, errTreeMoved)
+				tx.CountChild(id, account.CounterOf(acc), false, errTreeMoved)
 			}
 		}
 		for _, e := range events {
@@ -250,7 +273,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, req CreateAccountRe
 		}
 		break
 	}
-	s.log.InfoContext(ctx, "account created", "accountId", acc.ID, "kind", kind, "parentId", parent.ID, "contactUserId", contact.ID)
+	s.log.InfoContext(ctx, "account created", "accountId", acc.ID, "kind", kind, "stage", stage.String(), "parentId", parent.ID, "contactUserId", contact.ID)
 	s.count.Count(ctx, tally.AccountsCreated)
 	return Created{ID: acc.ID, Status: acc.Status, ContactUserID: contact.ID}, nil
 }

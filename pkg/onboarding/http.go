@@ -12,6 +12,7 @@ import (
 // Route keys served here, exactly as in route.Routes.
 const (
 	RouteCreateAccount  = "POST /v1/accounts"
+	RouteConvert        = "POST /v1/accounts/{id}/convert"
 	RouteGetActivation  = "GET /v1/activations/{token}"
 	RouteActivate       = "POST /v1/activations/{token}"
 	RouteResendActivate = "POST /v1/activation-emails"
@@ -20,9 +21,24 @@ const (
 
 // SignupMux is the signup function's API:
 //
-//	POST /v1/accounts  CreateAccountRequest → 201 Created
+//	POST /v1/accounts               CreateAccountRequest → 201 Created
+//	POST /v1/accounts/{id}/convert  {} → 200 Converted | 403 forbidden, not-direct-child | 404 | 409 not-a-prospect, account-disabled
 func (s *Service) SignupMux() httpapi.Mux {
-	return httpapi.Mux{RouteCreateAccount: s.createAccount}
+	return httpapi.Mux{RouteCreateAccount: s.createAccount, RouteConvert: s.convert}
+}
+
+// noBody is the body of actions that take none: empty or {}, anything else is reported.
+type noBody struct{}
+
+func (s *Service) convert(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	if err := r.Decode(&noBody{}); err != nil {
+		return httpapi.Response{}, err
+	}
+	c, err := s.Convert(ctx, r.Actor, r.Param("id"))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, c), nil
 }
 
 // ActivationMux is the activation function's API:

@@ -64,17 +64,24 @@ var (
 // newAccount adds to tx the part of a new account's transaction that Create and Bootstrap share: the account, its
 // name's guard (errNameTaken), the contact with their email's guard (errEmailTaken), their membership, their
 // activation token and its email.
+//
+// A prospect's contact is recorded (the address is reserved, the membership ready) but not invited: no link and
+// no email until the prospect is converted (Convert sends them). A would-be customer's contact has not agreed to
+// anything yet; an email inviting them into a portal where their company cannot do anything would be noise at
+// best, and the partner working the deal decides when they hear from the platform.
 func (s *Service) newAccount(tx *dynamo.Tx, acc account.Account, contact invitee, by invitation.Inviter, now time.Time) *dynamo.Tx {
-	tok := invitation.ActivationToken(secret.NewID(), contact.User, acc.ID, by, now)
-	msg := activationMail(contact.User, acc, []role.Name{contact.Role}, tok, by, now)
-	u := invitation.Activated(contact.User, tok, msg.ID)
+	u := contact.User
+	tx.PutAccount(acc, nil).
+		ReserveCompanyName(acc.Company.Name, acc.ID, errNameTaken)
+	if !acc.Prospect() {
+		tok := invitation.ActivationToken(secret.NewID(), u, acc.ID, by, now)
+		msg := activationMail(u, acc, []role.Name{contact.Role}, tok, by, now)
+		u = invitation.Activated(u, tok, msg.ID)
+		tx.PutToken(tok, nil).Send(msg)
+	}
 	return tx.
-		PutAccount(acc, nil).
-		ReserveCompanyName(acc.Company.Name, acc.ID, errNameTaken).
 		PutUser(u, errEmailTaken).
-		PutMembership(user.MembershipOf(u, acc, []role.Name{contact.Role}, now), nil).
-		PutToken(tok, nil).
-		Send(msg)
+		PutMembership(user.MembershipOf(u, acc, []role.Name{contact.Role}, now), nil)
 }
 
 // taken is the answer to a new account whose name (nameTaken) or contact's email address (err is errEmailTaken)

@@ -29,6 +29,8 @@ const (
 	ResendNotInvited  = "not_invited"  // the user has already activated (or was disabled): nothing to resend
 	ResendNotFound    = "not_found"    // no such user, or not one the actor administers
 	ResendRateLimited = "rate_limited" // an activation email went out less than ResendInterval ago
+	// ResendProspect: the user's account is a prospect, whose people get their first link when it is converted.
+	ResendProspect = "prospect"
 	// ResendBounced and ResendComplained: the user's address bounced permanently, or its owner reported an email
 	// as spam (user.Undeliverable); nothing is sent until the address changes or an email to it is delivered.
 	ResendBounced    = "email_bounced"
@@ -165,6 +167,9 @@ func (s *Service) resendOne(ctx context.Context, userID string, may func(user.Us
 			return nil
 		case u.Status != user.Invited:
 			status = ResendNotInvited
+			return nil
+		case home.Prospect():
+			status = ResendProspect
 			return nil
 		case undeliverable(*u) != "":
 			status = undeliverable(*u)

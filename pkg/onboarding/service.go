@@ -35,6 +35,7 @@ type store interface {
 	Tx() *dynamo.Tx
 	Commit(ctx context.Context, tx *dynamo.Tx) error
 	UpdateUser(ctx context.Context, id string, rule func(u *user.User, tx *dynamo.Tx) error) (user.User, error)
+	UpdateAccount(ctx context.Context, id string, rule func(acc *account.Account, tx *dynamo.Tx) error) (account.Account, error)
 
 	ProviderID(ctx context.Context) (string, error)
 	Account(ctx context.Context, id string) (account.Account, error)

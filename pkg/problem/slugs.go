@@ -20,7 +20,7 @@ var Slugs = []string{
 
 	// The partner tree and its accounts.
 	"account-not-found", "account-disabled", "already-disabled", "not-disabled", "parent-disabled", "own-account",
-	"not-direct-child", "not-a-customer", "not-a-partner", "company-name-taken", "email-taken", "rename-too-large",
+	"not-direct-child", "not-a-customer", "not-a-prospect", "prospects-only", "account-is-prospect", "not-a-partner", "company-name-taken", "email-taken", "rename-too-large",
 	"too-many-users", "two-factor-forbidden",
 
 	// Users and roles.

@@ -76,8 +76,10 @@ var Catalog = []Role{
 			CustomersProvision, UsersView, UsersManage, BrandingManage, PartnerAccessManage, AuditView}},
 	{MSPAccounts, "Accounts", "Creates customers and views existing customers.",
 		partnerKinds, []Permission{AccountsView, CustomersCreate}},
-	{MSPProspects, "Prospects", "Creates prospects only; cannot manage existing customers.",
-		partnerKinds, []Permission{ProspectsCreate}},
+	// Prospects see the tree (a prospect sits in it, and they follow theirs to conversion) but create nothing but
+	// prospects and change nothing that exists: converting one is an administrator's decision (access.Converts).
+	{MSPProspects, "Prospects", "Views the tree and creates prospects only; cannot manage existing customers or convert prospects.",
+		partnerKinds, []Permission{AccountsView, ProspectsCreate}},
 	{ImplementationLead, "Implementation lead", "Provisions customers: sets their apps and set-up details.",
 		partnerKinds, []Permission{AccountsView, CustomersCreate, CustomersProvision}},
 	{PartnerMarketing, "Partner marketing", "Uses the marketing tool.",

@@ -24,7 +24,7 @@ var matrix = map[role.Name]string{
 	role.SuperAdmin:            "x     x     x     x     x     x     x     x     x     x     x     x     x     x     x     x     x",
 	role.AccountAdmin:          "x     x     x     x     x     x     x     .     x     x     .     x     .     x     x     .     .",
 	role.MSPAccounts:           "x     .     x     .     .     .     .     .     .     .     .     .     .     .     .     .     .",
-	role.MSPProspects:          ".     .     .     x     .     .     .     .     .     .     .     .     .     .     .     .     .",
+	role.MSPProspects:          "x     .     .     x     .     .     .     .     .     .     .     .     .     .     .     .     .",
 	role.ImplementationLead:    "x     .     x     .     .     .     x     .     .     .     .     .     .     .     .     .     .",
 	role.PartnerMarketing:      ".     .     .     .     .     .     .     .     .     .     .     .     .     .     .     x     .",
 	role.PartnerMarketingAdmin: ".     .     .     .     .     .     .     .     .     .     .     .     .     .     .     x     x",

@@ -148,7 +148,7 @@ type Function struct {
 // Functions lists every function of the stack.
 var Functions = []Function{
 	{Name: Health, Description: "Liveness of the API and the table", Trigger: HTTP, TableActions: []string{GetItem}},
-	{Name: Signup, Description: "Creates accounts and their point of contact", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: Signup, Description: "Creates accounts and their point of contact; converts prospects to customers", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Activation, Description: "Activation links, set password, resend activation, password reset", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
 	{Name: OTP, Description: "Sign-in, one-time codes, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Mailer, Description: "Sends outbox messages through SES v2 and texts through SNS", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, SendsSMS: true, NeedsKey: true},
@@ -181,6 +181,7 @@ var Routes = []Route{
 	{"GET", "/v1/openapi.json", Health, Public},
 
 	{"POST", "/v1/accounts", Signup, Session},
+	{"POST", "/v1/accounts/{id}/convert", Signup, Session},
 
 	{"GET", "/v1/activations/{token}", Activation, Public},
 	{"POST", "/v1/activations/{token}", Activation, Public},

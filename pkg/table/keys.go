@@ -88,8 +88,9 @@ package table
 //	partner's share link by id             pk=SHARELINK#<id>, sk=SHARELINK                 table
 //	staff of a grant (act in the customer) pk=USER#<id>, sk=MEMBER#<customerId> with grantId table
 //
-// An account carries the counts of its whole subtree (msps, partners, customers, endpoints, disabled); every
-// change moves them on each ancestor in its own transaction, so an account and a page of its children cost the
+// An account carries the counts of its whole subtree (msps, partners, customers, prospects, endpoints, disabled);
+// every change moves them on each ancestor in its own transaction (converting a prospect moves one from prospects
+// to customers in one update of each ancestor), so an account and a page of its children cost the
 // same reads whatever the size of the tree. Pages (children, audit) ask for one item more than they show and
 // hand the last shown item's key back as an opaque cursor.
 //
@@ -153,8 +154,8 @@ package table
 // 100-item limit) but by the search-index function (package indexer), from the table's stream (NEW_AND_OLD_IMAGES,
 // filter FindSources): the difference between the entries of the old image and the new, with BatchWriteItem. A
 // sign-in, a role, a count or a version changes no entry; a rename replaces all of the row's entries (deletes and
-// puts); an account's status rewrites its entries in place; a new or removed row puts or deletes them all. The
-// index is eventually consistent, as a GSI is: it follows a change by the stream's delivery to the function,
+// puts); an account's status or stage rewrites its entries in place; a new or removed row puts or deletes them
+// all. The index is eventually consistent, as a GSI is: it follows a change by the stream's delivery to the function,
 // usually well under a second (locally, the poller's tick, 250 ms). The entries are table items rather than gsi1
 // entries: a GSI would cost a second write unit per entry for nothing a table partition does not give.
 //

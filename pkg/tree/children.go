@@ -24,6 +24,8 @@ type Child struct {
 	Kind   account.Kind   `json:"kind"`
 	Name   string         `json:"name"`
 	Status account.Status `json:"status"`
+	// Stage is a customer's stage, "prospect" or "customer"; absent for other kinds.
+	Stage string `json:"stage,omitempty"`
 	// Blocked is true while an account above the child is disabled.
 	Blocked     bool           `json:"blocked"`
 	Counts      account.Counts `json:"counts"`
@@ -82,6 +84,7 @@ func (s *Service) Children(ctx context.Context, a actor.Actor, id string, p Page
 		if k.Kind == account.Customer {
 			n := k.Endpoints
 			c.Endpoints = &n
+			c.Stage = k.Stage.String()
 		}
 		out.Items = append(out.Items, c)
 	}

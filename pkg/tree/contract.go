@@ -12,6 +12,7 @@ var searchQuery = append([]contract.Param{
 	{Name: "q", Description: "Text in an account's name where a word starts, or the beginning of its Partner ID. Required."},
 	{Name: "kind", Description: "Only accounts of this kind.", Enum: []string{"provider", "msp", "partner", "customer"}},
 	{Name: "status", Description: "Only accounts in this status.", Enum: []string{"pending", "active", "disabled"}},
+	{Name: "stage", Description: "Only customer accounts in this stage: prospects, or customers who signed.", Enum: []string{"prospect", "customer"}},
 	{Name: "sort", Description: "match (default) or name.", Enum: []string{"match", "name"}},
 	{Name: "order", Description: "asc (default) or desc.", Enum: []string{"asc", "desc"}},
 }, contract.Page...)
@@ -44,7 +45,7 @@ var Contract = []contract.Operation{
 		Problems: []contract.Problem{
 			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
 			contract.Fails(http.StatusNotFound, "account-not-found"),
-			contract.Fails(http.StatusConflict, "company-name-taken", "stale-version", "rename-too-large", "conflict")}},
+			contract.Fails(http.StatusConflict, "company-name-taken", "account-is-prospect", "stale-version", "rename-too-large", "conflict")}},
 	{Route: RouteChildren, Summary: "An account's children, one level of the tree, a page at a time", Query: contract.Page,
 		Answers:  []contract.Answer{contract.OK(http.StatusOK, ChildList{}, "A page of children.")},
 		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},
@@ -56,7 +57,7 @@ var Contract = []contract.Operation{
 		Problems: []contract.Problem{
 			contract.Fails(http.StatusForbidden, "own-account", "not-direct-child"),
 			contract.Fails(http.StatusNotFound, "account-not-found"),
-			contract.Fails(http.StatusConflict, "not-a-customer", "stale-version", "conflict")}},
+			contract.Fails(http.StatusConflict, "not-a-customer", "account-is-prospect", "stale-version", "conflict")}},
 	{Route: RouteAudit, Summary: "An account's audit trail, newest first, filtered by who, action, target and dates", Query: auditQuery,
 		Answers:  []contract.Answer{contract.OK(http.StatusOK, AuditList{}, "A page of audit events. With a filter (actor, action, target) a page may hold fewer events than the limit, or none, and still have a next cursor: follow next until it is null.")},
 		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "account-not-found")}},

@@ -126,6 +126,9 @@ func (s *Service) Edit(ctx context.Context, a actor.Actor, id string, req EditRe
 		if req.Apps != nil && acc.Kind != account.Customer {
 			return fault.Invalid("apps", codeNotAllowed, "Only customer accounts have apps.")
 		}
+		if req.Apps != nil && acc.Prospect() {
+			return errProspect
+		}
 		if req.Version != nil && *req.Version != acc.Version {
 			return errStale
 		}

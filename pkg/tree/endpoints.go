@@ -54,6 +54,9 @@ func (s *Service) ReportEndpoints(ctx context.Context, a actor.Actor, id string,
 		if acc.Kind != account.Customer {
 			return errNotCustomer
 		}
+		if acc.Prospect() {
+			return errProspect
+		}
 		if acc.Endpoints == count {
 			return nil
 		}

@@ -26,7 +26,7 @@ const (
 //	GET   /v1/accounts/{id}                      → 200 AccountView | 404 account-not-found | 403 forbidden
 //	PATCH /v1/accounts/{id}            EditRequest → 200 AccountView | 400 | 403 | 404 | 409 company-name-taken, stale-version
 //	GET   /v1/accounts/{id}/children?cursor=&limit= → 200 ChildList | 400 cursor, limit | 403 | 404
-//	GET   /v1/accounts/{id}/search?q=&kind=&status=&sort=&order=&cursor=&limit= → 200 SearchList | 400 | 403 | 404
+//	GET   /v1/accounts/{id}/search?q=&kind=&status=&stage=&sort=&order=&cursor=&limit= → 200 SearchList | 400 | 403 | 404
 //	PUT   /v1/accounts/{id}/endpoints  EndpointsRequest → 200 EndpointCount | 400 | 403 | 404 | 409 not-a-customer
 //	GET   /v1/accounts/{id}/audit?actor=&action=&target=&from=&to=&cursor=&limit= → 200 AuditList | 400 | 403 | 404
 //	GET   /v1/accounts/{id}/attention               → 200 Attention | 403 | 404
@@ -85,7 +85,7 @@ func (s *Service) children(ctx context.Context, r *httpapi.Request) (httpapi.Res
 
 func (s *Service) search(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 	list, err := s.Search(ctx, r.Actor, r.Param("id"), SearchRequest{
-		Q: r.Query("q"), Kind: r.Query("kind"), Status: r.Query("status"), Sort: r.Query("sort"),
+		Q: r.Query("q"), Kind: r.Query("kind"), Status: r.Query("status"), Stage: r.Query("stage"), Sort: r.Query("sort"),
 		Order: r.Query("order"), Cursor: r.Query("cursor"), Limit: r.Query("limit"),
 	})
 	if err != nil {

@@ -48,7 +48,7 @@ func (d Decision) String() string {
 //   - Only the caller's own account and what lies below it exist for the caller (access.Sees): anything else is
 //     NotFound.
 //   - Viewing needs role.AccountsView, the audit log role.AuditView, creating below an account a create
-//     permission (which kinds, see CreatableKinds).
+//     permission (which kinds, see CreatableKinds; prospects, CreatesProspects).
 //   - Editing, switching apps, recording endpoints, disabling and enabling act only on accounts strictly below
 //     the caller's, and only on direct children unless the caller holds role.HierarchyActions (the Account
 //     Actions Control right): access.Acts, less the caller's own account. Each needs its permission:
@@ -74,7 +74,7 @@ func decide(actorAccountID string, roles []role.Name, target account.Account, ac
 	case Audit:
 		needs = []role.Permission{role.AuditView}
 	case CreateChild:
-		needs = []role.Permission{role.PartnersCreate, role.CustomersCreate}
+		needs = []role.Permission{role.PartnersCreate, role.CustomersCreate, role.ProspectsCreate}
 	case Edit:
 		needs = []role.Permission{role.AccountsEdit}
 	case Apps, Endpoints:
@@ -100,27 +100,33 @@ func decide(actorAccountID string, roles []role.Name, target account.Account, ac
 	return Allowed, nil
 }
 
-// CreatableKinds lists the kinds of account the caller may create below target now: the kinds target may
-// parent, that the caller's roles may create, while target is not disabled.
+// CreatableKinds lists the kinds of account the caller may create below target now, as signed accounts: the
+// kinds target may parent, that the caller's roles may create (access.Creates, the rule onboarding applies),
+// while target is not disabled. Prospects are CreatesProspects's.
 func CreatableKinds(actorAccountID string, roles []role.Name, target account.Account) []account.Kind {
 	out := []account.Kind{}
-	if Decide(actorAccountID, roles, target, CreateChild) != Allowed || target.Status == account.Disabled {
+	if !creatable(actorAccountID, roles, target) {
 		return out
 	}
+	a := actor.Actor{AccountID: actorAccountID, Roles: roles}
 	for _, k := range account.Kinds {
-		if account.MayParent(target.Kind, k) && role.Allows(roles, createPermission(k)) {
+		if account.MayParent(target.Kind, k) && access.Creates(a, k, account.Signed) {
 			out = append(out, k)
 		}
 	}
 	return out
 }
 
-// createPermission is what a role needs to create an account of a kind (the rule onboarding applies).
-func createPermission(k account.Kind) role.Permission {
-	if k == account.Customer {
-		return role.CustomersCreate
-	}
-	return role.PartnersCreate
+// CreatesProspects reports whether the caller may create a prospect (a customer account in the prospect stage)
+// below target now.
+func CreatesProspects(actorAccountID string, roles []role.Name, target account.Account) bool {
+	return creatable(actorAccountID, roles, target) && account.MayParent(target.Kind, account.Customer) &&
+		access.Creates(actor.Actor{AccountID: actorAccountID, Roles: roles}, account.Customer, account.Prospect)
+}
+
+// creatable reports whether the caller may create anything below target now.
+func creatable(actorAccountID string, roles []role.Name, target account.Account) bool {
+	return Decide(actorAccountID, roles, target, CreateChild) == Allowed && target.Status != account.Disabled
 }
 
 // Permissions say what the caller may do to an account, for the portal to show or hide its actions.
@@ -129,26 +135,39 @@ type Permissions struct {
 	// Disable covers enabling too.
 	Disable bool `json:"disable"`
 	// Apps is switching a customer's apps, and Endpoints recording its endpoint count; both always false for
-	// other kinds.
-	Apps        bool           `json:"apps"`
-	Endpoints   bool           `json:"endpoints"`
+	// other kinds and for a prospect.
+	Apps      bool `json:"apps"`
+	Endpoints bool `json:"endpoints"`
+	// CreateChild lists the kinds of account the caller may create below it (a customer as a signed customer).
 	CreateChild []account.Kind `json:"createChild"`
+	// CreateProspect is whether the caller may create a prospect below it: a customer account in the prospect
+	// stage, the one type a holder of the Prospects role alone creates.
+	CreateProspect bool `json:"createProspect"`
+	// Convert is whether the caller may convert it to a customer: true only on a prospect, for an administrator
+	// who may create customers and edit it (access.Converts), while it is not disabled.
+	Convert bool `json:"convert"`
 }
 
 // PermissionsOn is what the caller may do to target.
 func PermissionsOn(a actor.Actor, target account.Account) Permissions {
 	allowed := func(act Action) bool { return Decide(a.AccountID, a.Roles, target, act) == Allowed }
 	return Permissions{
-		Edit:        allowed(Edit),
-		Disable:     allowed(Disable),
-		Apps:        target.Kind == account.Customer && allowed(Apps),
-		Endpoints:   target.Kind == account.Customer && allowed(Endpoints),
-		CreateChild: CreatableKinds(a.AccountID, a.Roles, target),
+		Edit:           allowed(Edit),
+		Disable:        allowed(Disable),
+		Apps:           target.Kind == account.Customer && !target.Prospect() && allowed(Apps),
+		Endpoints:      target.Kind == account.Customer && !target.Prospect() && allowed(Endpoints),
+		CreateChild:    CreatableKinds(a.AccountID, a.Roles, target),
+		CreateProspect: CreatesProspects(a.AccountID, a.Roles, target),
+		Convert:        target.Prospect() && target.Status != account.Disabled && access.Converts(a, target),
 	}
 }
 
 // Problems of Decide's refusals.
 var (
+	// errProspect refuses what a prospect cannot have until it is converted: apps and endpoints (provisioning is
+	// for customers who signed).
+	errProspect = fault.New(fault.ErrConflict, "account-is-prospect",
+		"This account is a prospect: convert it to a customer before provisioning it (apps, endpoints).")
 	errNoAccount      = fault.New(fault.ErrNotFound, "account-not-found", "There is no such account in your part of the tree.")
 	errOwnAccount     = fault.New(fault.ErrForbidden, "own-account", "An account cannot change or disable itself; an account above it can.")
 	errNotDirectChild = fault.New(fault.ErrForbidden, "not-direct-child",

@@ -40,7 +40,12 @@ func TestDecide(t *testing.T) {
 		{"sibling", admin, customer, tree.View, tree.NotFound},
 		{"other", admin, customer, tree.View, tree.NotFound},
 		{"", admin, customer, tree.View, tree.NotFound},
-		{"msp", []role.Name{role.MSPProspects}, partner, tree.View, tree.Forbidden},
+		{"msp", []role.Name{role.MSPProspects}, partner, tree.View, tree.Allowed},
+		{"msp", []role.Name{role.MSPProspects}, partner, tree.CreateChild, tree.Allowed},
+		{"msp", []role.Name{role.MSPProspects}, partner, tree.Edit, tree.Forbidden},
+		{"msp", []role.Name{role.MSPProspects}, partner, tree.Disable, tree.Forbidden},
+		{"msp", []role.Name{role.MSPProspects}, customer, tree.Apps, tree.Forbidden},
+		{"msp", []role.Name{role.PartnerMarketing}, partner, tree.View, tree.Forbidden},
 		{"msp", []role.Name{role.ReadOnly}, customer, tree.View, tree.Allowed},
 		// Editing and disabling: direct children only, unless Account Actions Control.
 		{"msp", admin, partner, tree.Edit, tree.Allowed},
@@ -97,6 +102,7 @@ func TestCreatableKinds(t *testing.T) {
 		{"case=disabled parent", "msp", []role.Name{role.AccountAdmin}, disabled, []account.Kind{}},
 		{"case=outside the tree", "sibling", []role.Name{role.AccountAdmin}, partner, []account.Kind{}},
 		{"case=read-only", "msp", []role.Name{role.ReadOnly}, partner, []account.Kind{}},
+		{"case=prospects role creates no signed account", "msp", []role.Name{role.MSPProspects}, partner, []account.Kind{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -106,6 +112,58 @@ func TestCreatableKinds(t *testing.T) {
 			}
 		})
 	}
+	t.Run("case=who creates prospects", func(t *testing.T) {
+		t.Parallel()
+		for _, c := range []struct {
+			name   string
+			actor  string
+			roles  []role.Name
+			target account.Account
+			want   bool
+		}{
+			{"prospects role", "msp", []role.Name{role.MSPProspects}, partner, true},
+			{"prospects role at its own account", "msp", []role.Name{role.MSPProspects}, msp, true},
+			{"accounts role", "msp", []role.Name{role.MSPAccounts}, partner, true},
+			{"administrator", "msp", []role.Name{role.AccountAdmin}, msp, true},
+			{"below a customer", "partner", []role.Name{role.AccountAdmin}, customer, false},
+			{"read-only", "msp", []role.Name{role.ReadOnly}, partner, false},
+			{"outside the tree", "sibling", []role.Name{role.MSPProspects}, partner, false},
+		} {
+			if got := tree.CreatesProspects(c.actor, c.roles, c.target); got != c.want {
+				t.Errorf("%s: %v, want %v", c.name, got, c.want)
+			}
+		}
+	})
+	t.Run("case=who converts a prospect", func(t *testing.T) {
+		t.Parallel()
+		prospect := customer
+		prospect.Stage = account.Prospect
+		disabledProspect := prospect
+		disabledProspect.Status = account.Disabled
+		for _, c := range []struct {
+			name   string
+			actor  string
+			roles  []role.Name
+			target account.Account
+			want   bool
+		}{
+			{"administrator above", "partner", []role.Name{role.AccountAdmin}, prospect, true},
+			{"administrator two levels up", "msp", []role.Name{role.AccountAdmin}, prospect, false},
+			{"with Account Actions Control", "msp", []role.Name{role.AccountAdmin, role.AccountActionsControl}, prospect, true},
+			{"prospects role", "partner", []role.Name{role.MSPProspects}, prospect, false},
+			{"accounts role", "partner", []role.Name{role.MSPAccounts}, prospect, false},
+			{"a signed customer", "partner", []role.Name{role.AccountAdmin}, customer, false},
+			{"a disabled prospect", "partner", []role.Name{role.AccountAdmin}, disabledProspect, false},
+		} {
+			p := tree.PermissionsOn(actor.Actor{UserID: "u", AccountID: c.actor, Roles: c.roles}, c.target)
+			if p.Convert != c.want {
+				t.Errorf("%s: convert %v, want %v", c.name, p.Convert, c.want)
+			}
+			if c.target.Prospect() && p.Apps {
+				t.Errorf("%s: a prospect's apps may be switched", c.name)
+			}
+		}
+	})
 	t.Run("case=permissions of a view agree", func(t *testing.T) {
 		t.Parallel()
 		p := tree.PermissionsOn(actor.Actor{UserID: "u", AccountID: "partner", Roles: []role.Name{role.AccountAdmin}}, customer)

@@ -46,12 +46,13 @@ const (
 //	         ("acme", "cme", "corp"); or the beginning of its Partner ID (7K3M-Q2X9, 7K3MQ2X9, 7k3m). Required.
 //	kind     provider, msp, partner or customer: only accounts of that kind
 //	status   pending, active or disabled: only accounts in that status
+//	stage    prospect or customer: only customer accounts in that stage (prospects, or customers who signed)
 //	sort     match (default: by the text from where it matches, then by name) or name
 //	order    asc (default) or desc
 //	cursor   the next page's cursor of the previous answer
 //	limit    results per page, 1 to 100 (default 25)
 type SearchRequest struct {
-	Q, Kind, Status, Sort, Order, Cursor, Limit string
+	Q, Kind, Status, Stage, Sort, Order, Cursor, Limit string
 }
 
 // SearchList is the answer of a search: one page of results and the cursor of the next page (null on the last).
@@ -64,11 +65,13 @@ type SearchList struct {
 
 // Found is one account a search found.
 type Found struct {
-	ID        string         `json:"id"`
-	Kind      account.Kind   `json:"kind"`
-	Name      string         `json:"name"`
-	Status    account.Status `json:"status"`
-	PartnerID string         `json:"partnerId,omitempty"`
+	ID     string         `json:"id"`
+	Kind   account.Kind   `json:"kind"`
+	Name   string         `json:"name"`
+	Status account.Status `json:"status"`
+	// Stage is a customer's stage, "prospect" or "customer"; absent for other kinds.
+	Stage     string `json:"stage,omitempty"`
+	PartnerID string `json:"partnerId,omitempty"`
 	// Path is the accounts above it that the caller sees, from the caller's own account down to its parent
 	// (Provider › MSP › Partner): empty for the caller's own account.
 	Path []PathStep `json:"path"`
@@ -86,10 +89,12 @@ type search struct {
 	find   table.FindQuery
 	kind   account.Kind
 	status account.Status
-	sort   string
-	desc   bool
-	limit  int
-	after  *searchCursor
+	// stage is the stage filter; set only with customer, the one kind that has a stage.
+	stage *account.Stage
+	sort  string
+	desc  bool
+	limit int
+	after *searchCursor
 }
 
 // searchCursor is where a page ended: the index's sort key (match order) or the last result's name key (name
@@ -151,6 +156,9 @@ func (s *Service) Search(ctx context.Context, a actor.Actor, id string, in Searc
 	}
 	for _, e := range found {
 		f := Found{ID: e.ID, Kind: e.Kind, Name: e.Name, Status: e.Status, PartnerID: e.PartnerID, Path: []PathStep{}}
+		if e.Kind == account.Customer {
+			f.Stage = e.Stage.String()
+		}
 		for _, id := range seenPath(a, e) {
 			if acc, ok := names[id]; ok {
 				f.Path = append(f.Path, PathStep{ID: acc.ID, Kind: acc.Kind, Name: acc.Company.Name})
@@ -163,7 +171,8 @@ func (s *Service) Search(ctx context.Context, a actor.Actor, id string, in Searc
 
 // keeps reports whether a result passes the search's filters.
 func (q search) keeps(e dynamo.FindEntry) bool {
-	return (q.kind == "" || e.Kind == q.kind) && (q.status == "" || e.Status == q.status)
+	return (q.kind == "" || e.Kind == q.kind) && (q.status == "" || e.Status == q.status) &&
+		(q.stage == nil || e.Kind == account.Customer && e.Stage == *q.stage)
 }
 
 // byName filters every match, sorts them by name and cuts the page after the cursor; next is the page's last
@@ -264,6 +273,14 @@ func (in SearchRequest) check() (search, error) {
 	default:
 		v.Add("status", codeInvalid, "Use pending, active or disabled.")
 	}
+	switch st := strings.TrimSpace(in.Stage); st {
+	case "":
+	case string(account.Prospect), account.StageCustomer:
+		stage, _ := account.ParseStage(st)
+		q.stage = &stage
+	default:
+		v.Add("stage", codeInvalid, "Use prospect or customer.")
+	}
 	switch so := strings.TrimSpace(in.Sort); so {
 	case "", SortMatch:
 	case SortName:
@@ -302,6 +319,10 @@ func (q search) holds(key string) bool {
 
 // fingerprint names the search and its filters, so a cursor is only ever used on the list it came from.
 func (q search) fingerprint() string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{q.find.Text, string(q.kind), string(q.status)}, "\x00")))
+	stage := ""
+	if q.stage != nil {
+		stage = q.stage.String()
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{q.find.Text, string(q.kind), string(q.status), stage}, "\x00")))
 	return hex.EncodeToString(sum[:6])
 }

@@ -14,6 +14,8 @@ type AccountView struct {
 	ID     string         `json:"id"`
 	Kind   account.Kind   `json:"kind"`
 	Status account.Status `json:"status"`
+	// Stage is a customer's stage, "prospect" or "customer"; absent for other kinds.
+	Stage string `json:"stage,omitempty"`
 	// BlockedBy names the account above that is disabled, if any: while it is, this account's people cannot
 	// sign in either, whatever its own status.
 	BlockedBy *AccountRef     `json:"blockedBy"`
@@ -73,6 +75,7 @@ func (s *Service) view(ctx context.Context, a actor.Actor, acc account.Account) 
 		n := acc.Endpoints
 		v.Endpoints = &n
 		v.Apps = appStates(acc.Apps)
+		v.Stage = acc.Stage.String()
 	}
 	if s.branding != nil {
 		if v.Branding, err = s.branding(ctx, acc); err != nil {

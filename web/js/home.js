@@ -109,14 +109,17 @@ function section(id, sec, empty, row) {
 }
 
 // belowKinds are the kinds of account that can sit below an account of each kind.
-const belowKinds = { provider: ["msps", "partners", "customers"], msp: ["partners", "customers"], partner: ["customers"], customer: [] };
+const belowKinds = {
+  provider: ["msps", "partners", "customers", "prospects"], msp: ["partners", "customers", "prospects"], partner: ["customers", "prospects"], customer: [],
+};
 
 // renderCounts shows the subtree's counts of the kinds that can sit below the account, each a link to the tree.
 function renderCounts(counts, kind) {
   if (!counts) return;
   const kinds = belowKinds[kind] || belowKinds.provider;
-  const rows = [["msps", "MSP"], ["partners", "partner"], ["customers", "customer"], ["endpoints", "endpoint"], ["disabled", "disabled account"]]
-    .filter(([key]) => !["msps", "partners", "customers"].includes(key) || kinds.includes(key));
+  const rows = [["msps", "MSP"], ["partners", "partner"], ["customers", "customer"], ["prospects", "prospect"], ["endpoints", "endpoint"],
+    ["disabled", "disabled account"]]
+    .filter(([key]) => !["msps", "partners", "customers", "prospects"].includes(key) || kinds.includes(key));
   $("att-counts-list").replaceChildren(...rows.map(([key, word]) => el("li", { dataset: { count: key } },
     el("a", { href: "/partners" }, `${formatCount(counts[key] || 0)} ${counts[key] === 1 ? word : `${word}s`}`))));
   $("att-counts").hidden = false;

@@ -1,19 +1,19 @@
 // partners.js runs the partners page: the partner tree one level at a time (GET /v1/accounts/{id}/children, with
 // "Load more" for the cursor), drilling down with the › button of a row and back up with the breadcrumb, the
 // selected account's details with what the caller may do to it (edit, disable or enable, a customer's apps, the
-// provider's branding switch), the add-account wizard (wizard.js), and the search over the whole subtree
-// (treesearch.js), whose results open in the same details panel.
+// provider's branding switch, converting a prospect to a customer), the add-account wizard (wizard.js), and the
+// search over the whole subtree (treesearch.js), whose results open in the same details panel.
 //
 // The level shown is in the address (/partners?account=<id>), so Back and Forward move through the tree. The
 // table works from the keyboard like a tree: ↑ ↓ move between accounts, → opens the focused one, ← goes up.
 
 import { ApiError, get, patch, post, put } from "./api.js";
 import {
-  $, announce, busy, dateTime, el, fieldError, formatCount, kindTitles, plural, showAlert, showView, statusTitles,
+  $, announce, busy, dateTime, el, fieldError, formatCount, kindTitles, plural, prospectBadge, showAlert, showView, statusTitles,
 } from "./ui.js";
 import { can, leaving, signedIn } from "./session.js";
 import { createTreeSearch, withSearch } from "./treesearch.js";
-import { addressWithout, createWizard, wizardInURL } from "./wizard.js";
+import { addressWithout, choicesFor, createWizard, wizardInURL } from "./wizard.js";
 
 const state = {
   me: null,
@@ -50,6 +50,7 @@ $("edit-account").addEventListener("click", startEdit);
 $("edit-cancel").addEventListener("click", endEdit);
 $("edit-form").addEventListener("submit", saveEdit);
 $("toggle-status").addEventListener("click", confirmStatus);
+$("convert-account").addEventListener("click", confirmConvert);
 wireConfirmDialog();
 $("branding-enabled").addEventListener("change", switchBranding);
 $("rows-body").addEventListener("click", rowClick);
@@ -191,14 +192,15 @@ function renderLevel() {
       : el("a", { href: r.id === state.rootId ? "/partners" : `/partners?account=${encodeURIComponent(r.id)}`, dataset: { id: r.id } }, r.name));
   }));
 
-  const kinds = v.permissions?.createChild || [];
+  const kinds = choicesFor(v);
   const add = $("add-account");
   add.hidden = kinds.length === 0;
   add.textContent = addLabel(kinds);
 }
 
 function addLabel(kinds) {
-  if (kinds.length === 1) return kinds[0] === "customer" ? "Add customer" : kinds[0] === "msp" ? "Add MSP" : "Add partner";
+  if (kinds.length === 1) return { customer: "Add customer", msp: "Add MSP", prospect: "Add prospect" }[kinds[0]] || "Add partner";
+  if (kinds.length === 2 && kinds.includes("customer") && kinds.includes("prospect")) return "Add customer or prospect";
   return kinds.includes("customer") ? "Add account" : "Add partner";
 }
 
@@ -206,6 +208,7 @@ function countsLine(c) {
   if (!c) return "";
   const parts = [
     plural(c.msps || 0, "MSP"), plural(c.partners || 0, "partner"), plural(c.customers || 0, "customer"),
+    plural(c.prospects || 0, "prospect"),
     `${formatCount(c.endpoints || 0)} endpoint${c.endpoints === 1 ? "" : "s"}`, `${formatCount(c.disabled || 0)} disabled`,
   ];
   return `In this part of the tree: ${parts.join(" · ")}.`;
@@ -244,11 +247,12 @@ function rowFor(c) {
   return el("tr", { role: "row", dataset: { id: c.id, status: c.status, blocked: c.blocked ? "true" : "false" } },
     el("th", { role: "rowheader", scope: "row", dataset: { label: "Name" } },
       el("button", { type: "button", className: "row-name", dataset: { select: c.id } }, c.name)),
-    el("td", { role: "cell", dataset: { label: "Kind" } }, kindTitles[c.kind] || c.kind),
+    el("td", { role: "cell", dataset: { label: "Kind" } }, kindTitles[c.kind] || c.kind, c.stage === "prospect" ? [" ", prospectBadge()] : []),
     status,
     num("MSPs", c.counts?.msps, isCustomer),
     num("Partners", c.counts?.partners, isCustomer),
     num("Customers", c.counts?.customers, isCustomer),
+    num("Prospects", c.counts?.prospects, isCustomer),
     num("Endpoints", endpoints, false),
     num("Disabled", c.counts?.disabled, isCustomer),
     open,
@@ -366,6 +370,7 @@ function renderDetails(v) {
 
   const meta = $("details-meta");
   meta.replaceChildren(pill(v.status, statusTitles[v.status] || v.status));
+  if (v.stage === "prospect") meta.append(" ", prospectBadge());
   if (v.blockedBy) meta.append(" ", pill("blocked", "Blocked"));
 
   const c = v.company || {};
@@ -373,6 +378,7 @@ function renderDetails(v) {
   const facts = [
     ["Partner ID", v.partnerId],
     ["Status", explainStatus(v)],
+    ["Stage", v.stage === "prospect" ? "Prospect: not signed yet. Its point of contact gets the activation email when an administrator converts it to a customer." : ""],
     ["Blocked by", v.blockedBy ? `${v.blockedBy.name} is disabled, so people here cannot sign in.` : ""],
     ["Parent", v.parent ? `${v.parent.name} (${kindTitles[v.parent.kind] || v.parent.kind})` : ""],
     ["Address", place || "Not given yet"],
@@ -386,11 +392,12 @@ function renderDetails(v) {
   $("details-counts").hidden = !showCounts;
   const n = v.counts || {};
   $("details-counts").replaceChildren(...[
-    ["MSPs", n.msps], ["Partners", n.partners], ["Customers", n.customers], ["Endpoints", n.endpoints], ["Disabled", n.disabled],
+    ["MSPs", n.msps], ["Partners", n.partners], ["Customers", n.customers], ["Prospects", n.prospects], ["Endpoints", n.endpoints], ["Disabled", n.disabled],
   ].map(([k, val]) => el("li", { dataset: { count: k.toLowerCase() } }, el("span", { className: "count-n" }, formatCount(val || 0)), el("span", { className: "count-k" }, k))));
 
   $("open-below").hidden = isLevel || !parentKinds.has(v.kind);
-  $("add-below").hidden = isLevel || !(perms.createChild || []).length;
+  $("add-below").hidden = isLevel || !choicesFor(v).length;
+  $("convert-account").hidden = !perms.convert;
   $("edit-account").hidden = !perms.edit;
   const toggle = $("toggle-status");
   toggle.hidden = !perms.disable;
@@ -471,7 +478,9 @@ function afterChange(view, message) {
   const rowIndex = state.rows.findIndex((r) => r.id === view.id);
   if (rowIndex >= 0) {
     const old = state.rows[rowIndex];
-    state.rows[rowIndex] = { ...old, name: view.company?.name || old.name, status: view.status, permissions: view.permissions || old.permissions };
+    state.rows[rowIndex] = {
+      ...old, name: view.company?.name || old.name, status: view.status, stage: view.stage, permissions: view.permissions || old.permissions,
+    };
     const tr = $("rows-body").rows[rowIndex];
     tr?.replaceWith(rowFor(state.rows[rowIndex]));
   }
@@ -498,7 +507,7 @@ function confirmStatus() {
   const ok = $("confirm-ok");
   ok.textContent = disabling ? `Disable ${name}` : `Enable ${name}`;
   ok.classList.toggle("danger", disabling);
-  confirming = { v, disabling };
+  confirming = { run: () => changeStatus(v, disabling), back: "toggle-status" };
   const dialog = $("confirm-dialog");
   dialog.returnValue = "";
   dialog.showModal();
@@ -506,7 +515,7 @@ function confirmStatus() {
 
 // The confirmation acts on its confirm button's click, not on the dialog's close event: that event comes a
 // moment after closing, and a Cancel quickly followed by another Disable would take it for the new one's.
-let confirming = null; // {v, disabling} of the open confirmation
+let confirming = null; // {run, back} of the open confirmation: what confirming does, and the button to return to
 
 function wireConfirmDialog() {
   const dialog = $("confirm-dialog");
@@ -515,12 +524,13 @@ function wireConfirmDialog() {
     const target = confirming;
     confirming = null;
     dialog.close("confirm");
-    if (target) changeStatus(target.v, target.disabling);
+    if (target) target.run();
   });
   dialog.addEventListener("close", () => {
     if (dialog.open || !confirming) return; // a late event of an earlier confirmation
+    const back = confirming.back;
     confirming = null;
-    $("toggle-status").focus();
+    $(back).focus();
   });
 }
 
@@ -543,6 +553,48 @@ async function changeStatus(v, disabling) {
   const name = fresh.company?.name || "The account";
   afterChange(fresh, disabling ? `${name} is disabled.` : `${name} is enabled again (${statusTitles[fresh.status] || fresh.status}).`);
   button.focus();
+}
+
+// ---- Converting a prospect ----
+
+function confirmConvert() {
+  const v = state.selected;
+  const name = v.company?.name || "this prospect";
+  $("confirm-title").textContent = `Convert ${name} to a customer?`;
+  $("confirm-text").textContent = `The deal is signed: ${name} becomes a customer and keeps everything it has. ` +
+    "It is counted as a customer from now on, and its point of contact gets the activation email. This cannot be undone.";
+  const ok = $("confirm-ok");
+  ok.textContent = `Convert ${name}`;
+  ok.classList.remove("danger");
+  confirming = { run: () => convert(v), back: "convert-account" };
+  const dialog = $("confirm-dialog");
+  dialog.returnValue = "";
+  dialog.showModal();
+}
+
+async function convert(v) {
+  const button = $("convert-account");
+  busy(button, true, "Converting…");
+  let fresh;
+  try {
+    await post(`/v1/accounts/${encodeURIComponent(v.id)}/convert`, {});
+    fresh = await account(v.id);
+    // The level's counts move with it: one prospect less, one customer more.
+    if (state.level && fresh.parent?.id === state.level.id) {
+      state.level = await account(state.level.id);
+      renderLevel();
+    }
+  } catch (err) {
+    busy(button, false);
+    if (leaving(err)) return;
+    showAlert($("details-alert"), err.message);
+    button.focus();
+    return;
+  }
+  busy(button, false);
+  afterChange(fresh, `${fresh.company?.name || "The account"} is a customer now; its point of contact was sent the activation email.`);
+  $("details-title").tabIndex = -1;
+  $("details-title").focus();
 }
 
 // ---- A customer's apps ----
@@ -708,11 +760,14 @@ async function switchBranding() {
 // ---- The wizard's end ----
 
 function created(result, parent, request) {
-  const kindName = kindTitles[request.kind] || request.kind;
+  const prospect = request.stage === "prospect";
+  const kindName = prospect ? "Prospect" : kindTitles[request.kind] || request.kind;
   const company = request.company.name;
   $("created-title").textContent = `${kindName} ${company} created`;
   $("created-text").textContent = `${company} is ${statusTitles[result.status]?.toLowerCase() || result.status} until its point of contact activates it.`;
-  $("created-mail").textContent = `We sent an activation email to ${request.contact.email}.`;
+  $("created-mail").textContent = prospect
+    ? `${request.contact.email} gets the activation email when an administrator converts ${company} to a customer.`
+    : `We sent an activation email to ${request.contact.email}.`;
   const facts = [
     ["Name", company], ["Kind", kindName], ["Below", parent.company?.name || parent.name], ["Status", statusTitles[result.status] || result.status],
     ["Point of contact", request.contact.email], ["Account ID", result.id],

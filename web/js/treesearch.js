@@ -1,5 +1,5 @@
 // treesearch.js is the partners page's search box: one query over the caller's whole subtree
-// (GET /v1/accounts/{id}/search) by name, part of a name or Partner ID, with kind and status filters and an
+// (GET /v1/accounts/{id}/search) by name, part of a name or Partner ID, with kind (a prospect is a customer in the prospect stage) and status filters and an
 // order. It searches as the person types, a moment after they stop (debounced), shows a busy state while a
 // search runs (aria-busy on the results and a visible line), lists each result with its path
 // (Provider › MSP › Partner) and hands a chosen result to the page, which opens it in its account view.
@@ -11,7 +11,7 @@
 // link or Back brings it back; the page keeps these parameters when it opens an account (withSearch).
 
 import { ApiError, get } from "./api.js";
-import { $, el, fieldError, kindTitles, plural, showAlert, statusTitles } from "./ui.js";
+import { $, el, fieldError, kindTitles, plural, prospectBadge, showAlert, statusTitles } from "./ui.js";
 import { leaving } from "./session.js";
 
 // debounceMs is how long typing must pause before a search runs: long enough not to search every keystroke.
@@ -110,7 +110,12 @@ export function createTreeSearch({ rootId, onOpen }) {
     }
     const ticket = ++state.ticket;
     const params = new URLSearchParams({ q, limit: String(pageSize), ...orders[$("tree-sort").value] || orders.match });
-    if ($("tree-kind").value) params.set("kind", $("tree-kind").value);
+    // Customers and prospects are both customer accounts, told apart by their stage.
+    const kind = $("tree-kind").value;
+    if (kind === "prospect" || kind === "customer") {
+      params.set("kind", "customer");
+      params.set("stage", kind);
+    } else if (kind) params.set("kind", kind);
     if ($("tree-status").value) params.set("status", $("tree-status").value);
     if (more && state.next) params.set("cursor", state.next);
     setBusy(true);
@@ -188,6 +193,7 @@ function resultFor(f) {
     el("button", { type: "button", className: "row-name", dataset: { select: f.id } }, f.name),
     " ",
     el("span", { className: "pill", dataset: { status: f.status } }, statusTitles[f.status] || f.status),
+    f.stage === "prospect" ? [" ", prospectBadge()] : [],
     el("p", { className: "search-meta muted" }, meta),
     el("p", { className: "search-path", dataset: { path: "" } },
       el("span", { className: "search-path-label" }, "Path: "), where));

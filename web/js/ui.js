@@ -202,6 +202,11 @@ export function el(tag, props, ...children) {
 export const kindTitles = { provider: "Platform provider", msp: "MSP", partner: "Partner", customer: "Customer" };
 export const statusTitles = { pending: "Pending", active: "Active", disabled: "Disabled" };
 
+// prospectBadge marks a customer account still in the prospect stage: a company not signed yet.
+export function prospectBadge() {
+  return el("span", { className: "pill", dataset: { status: "prospect" }, title: "A would-be customer: not signed yet, counted apart from customers." }, "Prospect");
+}
+
 // formatCount writes a whole number with the reader's digit grouping.
 export function formatCount(n) {
   return new Intl.NumberFormat().format(Number.isFinite(n) ? n : 0);

@@ -46,11 +46,21 @@ const kindChoices = {
   msp: ["Managed service provider (MSP)", "Can add its own partners and customers."],
   partner: ["Partner", "Can add customers."],
   customer: ["Customer", "A company that uses the apps; it has no accounts below it."],
+  prospect: ["Prospect", "A company you are working to sign: counted apart from customers. Its contact is invited when an administrator converts it to a customer."],
 };
+
+// choicesFor lists the wizard's account types below parent: the kinds it may create, then "prospect" (a customer
+// in the prospect stage) when it may create prospects — the only type for a holder of the Prospects role alone.
+export function choicesFor(parent) {
+  const kinds = (parent.permissions?.createChild || []).filter((k) => k in kindChoices);
+  if (parent.permissions?.createProspect) kinds.push("prospect");
+  return kinds;
+}
 
 // fieldInputs maps the API's field names to the wizard's inputs (or fieldsets, for choices).
 const fieldInputs = {
   kind: "w-kind",
+  stage: "w-kind",
   profile: "w-form",
   "company.name": "w-name",
   "company.address": "w-address",
@@ -69,6 +79,7 @@ const fieldInputs = {
 // Names of fields in the error summary.
 const fieldNames = {
   kind: "Type of account",
+  stage: "Type of account",
   profile: "Company details",
   "company.name": "Company name",
   "company.address": "Address",
@@ -134,7 +145,7 @@ export function createWizard({ me, onCreated, onCancel }) {
     state.parent = parent;
     form.reset();
     clearAll();
-    const kinds = (parent.permissions?.createChild || []).filter((k) => k in kindChoices);
+    const kinds = choicesFor(parent);
     renderKinds(kinds);
     $("wizard-title").textContent = titleFor(kinds);
     $("wizard-parent").replaceChildren("Below ", el("strong", {}, parent.company?.name || parent.name || "your account"),
@@ -303,8 +314,11 @@ export function createWizard({ me, onCreated, onCancel }) {
   function request() {
     const v = (id) => $(id).value.trim();
     const s = short();
+    const prospect = kind() === "prospect";
     const body = {
-      kind: kind(),
+      // A prospect is a customer account in the prospect stage.
+      kind: prospect ? "customer" : kind(),
+      ...(prospect ? { stage: "prospect" } : {}),
       parentId: state.parent.id,
       profile: s ? "later" : "now",
       company: s ? { name: v("w-name") } : {
@@ -326,7 +340,7 @@ export function createWizard({ me, onCreated, onCancel }) {
     const c = r.company;
     $("w-summary").replaceChildren(
       part("Type", "type", [
-        ["Kind", kindChoices[r.kind]?.[0] || r.kind],
+        ["Kind", kindChoices[r.stage === "prospect" ? "prospect" : r.kind]?.[0] || r.kind],
         ["Below", state.parent.company?.name || state.parent.name],
         ["Form", r.profile === "later" ? "Short form: the contact completes the company details" : ""],
       ]),
@@ -400,7 +414,7 @@ export function createWizard({ me, onCreated, onCancel }) {
   }
 
   function stepOf(field) {
-    if (field === "kind" || field === "profile") return 0;
+    if (field === "kind" || field === "stage" || field === "profile") return 0;
     if (field.startsWith("company.")) return 1;
     return 2;
   }
@@ -424,6 +438,7 @@ export function createWizard({ me, onCreated, onCancel }) {
 // titleFor names the wizard by what it can add.
 function titleFor(kinds) {
   if (kinds.length === 1) return `Add ${kinds[0] === "msp" ? "an MSP" : `a ${kinds[0]}`}`;
+  if (kinds.length === 2 && kinds.includes("customer") && kinds.includes("prospect")) return "Add a customer or prospect";
   if (!kinds.includes("customer")) return "Add a partner";
   return "Add an account";
 }
