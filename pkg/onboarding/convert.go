@@ -27,9 +27,12 @@ type Converted struct {
 	Version        int  `json:"version"`
 }
 
+// errNoAccount answers an account that does not exist and one outside the caller's tree alike (a conversion, a
+// resend to every match).
+var errNoAccount = fault.New(fault.ErrNotFound, "account-not-found", "There is no such account in your part of the tree.")
+
 // Problems of a conversion.
 var (
-	errNoAccount    = fault.New(fault.ErrNotFound, "account-not-found", "There is no such account in your part of the tree.")
 	errNotProspect  = fault.New(fault.ErrConflict, "not-a-prospect", "This account is not a prospect: it is a customer already, or not a customer account.")
 	errConvertRole  = fault.New(fault.ErrForbidden, "forbidden", "Only an administrator who may create customers and edit accounts converts a prospect.")
 	errConvertReach = fault.New(fault.ErrForbidden, "not-direct-child",

@@ -82,9 +82,6 @@ type matchCursor struct {
 	Filter string `json:"f"`
 }
 
-// errNoAccount answers an account that does not exist and one outside the caller's tree alike.
-var errNoAccount = fault.New(fault.ErrNotFound, "account-not-found", "There is no such account in your part of the tree.")
-
 // check checks the match and the cursor, naming every bad field in one answer.
 func (r MatchResendRequest) check() (dynamo.UnregisteredMatch, error) {
 	v := &fault.ValidationError{}
