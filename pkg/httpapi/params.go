@@ -49,6 +49,7 @@ var (
 		"There is no such account among yours: partner access is managed from inside the account, so switch to it first.")
 	errNoAccountBrand = fault.New(fault.ErrNotFound, "not-found", "There is no such account in your part of the tree.")
 	errNoLogo         = fault.New(fault.ErrNotFound, "not-found", "There is no such logo.")
+	errNoBrand        = fault.New(fault.ErrNotFound, "not-found", "There is no such brand.")
 	errNoUser         = fault.New(fault.ErrNotFound, "user-not-found", "There is no such user in your part of the tree.")
 	errNoUserAtAll    = fault.New(fault.ErrNotFound, "user-not-found", "There is no such user.")
 	errNotMember      = fault.New(fault.ErrNotFound, "not-member", "The user is not a member of that account.")
@@ -88,6 +89,8 @@ func NotFound(rt route.Route, name string) error {
 		switch {
 		case collection == "logos":
 			return errNoLogo
+		case collection == "brands":
+			return errNoBrand
 		case collection == "users" && rt.Function == route.TwoFactor:
 			return errNoUserAtAll
 		case collection == "users":
