@@ -42,8 +42,12 @@ type score struct {
 	page, formFactor                         string
 	performance, accessibility, bestPractice int
 	cls                                      float64
-	// failing names the audits that cost the page points, for a score under its minimum.
+	// runs is how many runs the score is the median of (1 when the first run met every minimum).
+	runs int
+	// failing names the weighted audits that scored under 0.9, which is where a page's points went.
 	failing []string
+	// version is the version of Lighthouse that ran.
+	version string
 }
 
 // TestLighthouseScoresEveryPage runs Lighthouse on the portal's pages as people see them (the portalWorld: the
@@ -60,37 +64,52 @@ func TestLighthouseScoresEveryPage(t *testing.T) {
 	var scores []score
 	for _, v := range pw.visits(t, pages) {
 		for _, formFactor := range []string{"mobile", "desktop"} {
-			began := time.Now()
-			sc := lighthouse(t, s.URL+v.path, formFactor, pw.cookieFor(t, v.as), v.page == "404")
-			sc.page = v.page
-			t.Logf("%s (%s): performance %d, accessibility %d, best practices %d, CLS %.3f, in %s",
-				sc.page, formFactor, sc.performance, sc.accessibility, sc.bestPractice, sc.cls, time.Since(began).Round(100*time.Millisecond))
+			run := func() score {
+				began := time.Now()
+				sc := lighthouse(t, s.URL+v.path, formFactor, pw.cookieFor(t, v.as), v.page == "404")
+				sc.page = v.page
+				t.Logf("%s (%s): performance %d, accessibility %d, best practices %d, CLS %.3f, in %s%s",
+					sc.page, formFactor, sc.performance, sc.accessibility, sc.bestPractice, sc.cls, time.Since(began).Round(100*time.Millisecond),
+					strings.Join(append([]string{""}, sc.failing...), "\n  "))
+				return sc
+			}
+			sc := run()
+			if len(sc.short()) > 0 {
+				// One run's performance varies with what else the machine does (Lighthouse's own advice is the
+				// median of several runs): a page under a minimum is scored twice more and keeps its median run.
+				runs := []score{sc, run(), run()}
+				slices.SortFunc(runs, func(a, b score) int { return a.performance - b.performance })
+				sc = runs[1]
+				sc.runs = len(runs)
+			}
 			scores = append(scores, sc)
 		}
 	}
-	t.Log("Lighthouse " + lighthouseVersion + "\n" + scoreTable(scores))
+	t.Log("Lighthouse " + scores[0].version + "\n" + scoreTable(scores))
 	for _, sc := range scores {
-		var low []string
-		if sc.performance < minPerformance {
-			low = append(low, fmt.Sprintf("performance %d < %d", sc.performance, minPerformance))
-		}
-		if sc.accessibility < minAccessibility {
-			low = append(low, fmt.Sprintf("accessibility %d < %d", sc.accessibility, minAccessibility))
-		}
-		if sc.bestPractice < minBestPractices {
-			low = append(low, fmt.Sprintf("best practices %d < %d", sc.bestPractice, minBestPractices))
-		}
-		if sc.cls >= maxCLS {
-			low = append(low, fmt.Sprintf("CLS %.3f >= %.1f", sc.cls, maxCLS))
-		}
-		if len(low) > 0 {
+		if low := sc.short(); len(low) > 0 {
 			t.Errorf("%s (%s): %s; audits that cost points:\n  %s", sc.page, sc.formFactor, strings.Join(low, ", "), strings.Join(sc.failing, "\n  "))
 		}
 	}
 }
 
-// lighthouseVersion is the pinned version (tools/package.json), printed with the table.
-const lighthouseVersion = "12.2.3"
+// short lists the minimums a score misses.
+func (sc score) short() []string {
+	var low []string
+	if sc.performance < minPerformance {
+		low = append(low, fmt.Sprintf("performance %d < %d", sc.performance, minPerformance))
+	}
+	if sc.accessibility < minAccessibility {
+		low = append(low, fmt.Sprintf("accessibility %d < %d", sc.accessibility, minAccessibility))
+	}
+	if sc.bestPractice < minBestPractices {
+		low = append(low, fmt.Sprintf("best practices %d < %d", sc.bestPractice, minBestPractices))
+	}
+	if sc.cls >= maxCLS {
+		low = append(low, fmt.Sprintf("CLS %.3f >= %.1f", sc.cls, maxCLS))
+	}
+	return low
+}
 
 // cookieFor is the Cookie header of a session, or "" for nobody.
 func (pw *portalWorld) cookieFor(t *testing.T, c *api) string {
@@ -117,6 +136,9 @@ func lighthouse(t *testing.T, url, formFactor, cookie string, notFound bool) sco
 		"--output=json", "--output-path=stdout", "--quiet",
 		"--only-categories=performance,accessibility,best-practices",
 		"--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+		// Neither weighs in a score, and each costs seconds: a second navigation to test the back/forward cache,
+		// and a screenshot of the whole page.
+		"--skip-audits=bf-cache", "--disable-full-page-screenshot",
 	}
 	if formFactor == "desktop" {
 		args = append(args, "--preset=desktop")
@@ -138,6 +160,7 @@ func lighthouse(t *testing.T, url, formFactor, cookie string, notFound bool) sco
 		t.Fatalf("lighthouse %s (%s): %v\n%s", url, formFactor, err, stderr.String())
 	}
 	var lhr struct {
+		Version      string                          `json:"lighthouseVersion"`
 		RuntimeError *struct{ Code, Message string } `json:"runtimeError"`
 		Categories   map[string]struct {
 			Score *float64 `json:"score"`
@@ -167,6 +190,8 @@ func lighthouse(t *testing.T, url, formFactor, cookie string, notFound bool) sco
 	}
 	sc := score{
 		formFactor:    formFactor,
+		runs:          1,
+		version:       lhr.Version,
 		performance:   points("performance"),
 		accessibility: points("accessibility"),
 		bestPractice:  points("best-practices"),
@@ -187,9 +212,9 @@ func lighthouse(t *testing.T, url, formFactor, cookie string, notFound bool) sco
 func scoreTable(scores []score) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "page\tform factor\tperformance\taccessibility\tbest practices\tCLS")
+	fmt.Fprintln(w, "page\tform factor\tperformance\taccessibility\tbest practices\tCLS\truns")
 	for _, sc := range scores {
-		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%.3f\n", sc.page, sc.formFactor, sc.performance, sc.accessibility, sc.bestPractice, sc.cls)
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%.3f\t%d\n", sc.page, sc.formFactor, sc.performance, sc.accessibility, sc.bestPractice, sc.cls, sc.runs)
 	}
 	_ = w.Flush()
 	return b.String()
