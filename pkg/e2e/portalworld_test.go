@@ -31,12 +31,12 @@ func newPortalWorld(t *testing.T, s *stack) *portalWorld {
 	w := newAccessWorld(t, s)
 	pw := &portalWorld{s: s, admin: w.partnerAdmin, customer: w.customerAdmin, links: map[string]string{}}
 
-	// The partner's brand: enabled by the provider, a colour, a logo and a support address.
+	// The partner's brand: enabled by the provider, a colour, a logo sharp on a phone and a support address.
 	w.provider.call("PUT", "/v1/accounts/"+w.partnerID+"/branding/enabled", map[string]bool{"enabled": true}, http.StatusOK, nil)
 	w.partnerAdmin.call("PUT", "/v1/accounts/"+w.partnerID+"/branding", map[string]string{
 		"name": w.partnerName, "color": "#7a1fa2", "supportEmail": "help@tailspin.example",
 	}, http.StatusOK, nil)
-	w.partnerAdmin.upload("PUT", "/v1/accounts/"+w.partnerID+"/branding/logo", "image/png", logoPNG(t), http.StatusOK, nil)
+	w.partnerAdmin.upload("PUT", "/v1/accounts/"+w.partnerID+"/branding/logo", "image/png", logoPNGAt(t, 3), http.StatusOK, nil)
 
 	// Below the partner: two customers, one of whose contacts is the newcomer.
 	accountByAPI(t, w.partnerAdmin, "customer", w.partnerID, "Harbour Dental", "Hana Harbour", testenv.UniqueEmail(t, "hana"))
