@@ -27,10 +27,19 @@ deps: $(NPM_DIR)/node_modules/.installed ## Install the emulators and CDK's Node
 dev: deps ## Run the whole stack locally: API and portal on :3000, mailbox on :8005
 	@go build -o .local/bin/dev ./cmd/dev && exec .local/bin/dev
 
+# The Lighthouse test runs on its own after the others, so that no other test competes for the CPU it measures,
+# and with -v, so that its table of scores is printed.
+LIGHTHOUSE := ^TestLighthouseScoresEveryPage$$
+
 .PHONY: test
-test: deps ## Run every test: vet, unit, integration (emulators), CDK, browser
+test: deps ## Run every test: vet, unit, integration (emulators), CDK, browser, axe, Lighthouse on the riskiest pages
 	go vet ./...
-	go test -count=1 -timeout 20m ./...
+	go test -count=1 -timeout 20m -skip '$(LIGHTHOUSE)' ./...
+	go test -count=1 -timeout 20m -run '$(LIGHTHOUSE)' -v ./pkg/e2e
+
+.PHONY: audit
+audit: deps ## Run Lighthouse on every page, mobile and desktop, and print the scores (fails under the minimums)
+	PH_LIGHTHOUSE_ALL=1 go test -count=1 -timeout 40m -run '$(LIGHTHOUSE)' -v ./pkg/e2e
 
 .PHONY: bench
 bench: deps ## Run the benchmarks and print their figures, then the hot paths' cost tables (cmd/bench)

@@ -262,9 +262,16 @@ func focusIs(p *page, id string) {
 // logoPNG is a small wide logo: a purple mark and two grey bars of "lettering" on white.
 func logoPNG(t *testing.T) []byte {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 160, 48))
-	for y := range 48 {
-		for x := range 160 {
+	return logoPNGAt(t, 1)
+}
+
+// logoPNGAt is logoPNG drawn scale times as large (160×48 pixels at 1), e.g. sharp on a phone's dense screen.
+func logoPNGAt(t *testing.T, scale int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 160*scale, 48*scale))
+	for py := range 48 * scale {
+		for px := range 160 * scale {
+			x, y := px/scale, py/scale
 			c := color.RGBA{0xff, 0xff, 0xff, 0xff}
 			switch {
 			case x >= 8 && x < 40 && y >= 8 && y < 40:
@@ -272,7 +279,7 @@ func logoPNG(t *testing.T) []byte {
 			case x >= 50 && x < 150 && (y >= 12 && y < 20 || y >= 28 && y < 36 && x < 120):
 				c = color.RGBA{0x44, 0x44, 0x44, 0xff}
 			}
-			img.Set(x, y, c)
+			img.Set(px, py, c)
 		}
 	}
 	var b bytes.Buffer

@@ -21,10 +21,12 @@ async function load() {
     showView("failed");
     return;
   }
-  render(me);
+  await render(me);
 }
 
-function render(me) {
+// render fills the page and shows it once what needs attention has arrived too, so that everything appears at
+// once: a section that arrived later would push the rest of the page down while the person reads it.
+async function render(me) {
   const user = me.user || {};
   const account = me.currentAccount || {};
   const name = user.name || user.email || "there";
@@ -63,8 +65,8 @@ function render(me) {
   }
   if (!memberships.length) list.append(item("You are not a member of any account."));
 
+  if (account.id) await loadAttention(account.id);
   showView("home", { focus: false });
-  if (account.id) loadAttention(account.id);
 }
 
 // loadAttention reads what needs the account's attention and shows each section the caller may see.

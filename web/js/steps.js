@@ -101,7 +101,8 @@ function markdown(text, title) {
     const heading = /^(#{1,4})\s+(.*)$/.exec(lines[0]);
     if (heading && lines.length === 1) {
       if (!out.length && heading[2] === title) continue;
-      out.push(el(`h${Math.min(heading[1].length + 1, 4)}`, {}, inline(heading[2])));
+      // The page's h1 is the title: the document's sections ("##") are h2, and deeper headings follow from there.
+      out.push(el(`h${Math.min(Math.max(heading[1].length, 2), 4)}`, {}, inline(heading[2])));
       continue;
     }
     const ordered = /^\d+[.)]\s+/.test(lines[0]);
