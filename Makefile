@@ -38,7 +38,7 @@ test: deps ## Run every test: vet, unit, integration (emulators), CDK, browser, 
 	go test -count=1 -timeout 20m -run '$(LIGHTHOUSE)' -v ./pkg/e2e
 
 .PHONY: audit
-audit: deps ## Run Lighthouse on every page, mobile and desktop, and print the scores (fails under the minimums)
+audit: deps ## Run Lighthouse on every page, mobile and desktop, and print the scores (fails under the minimums, performance too)
 	PH_LIGHTHOUSE_ALL=1 go test -count=1 -timeout 40m -run '$(LIGHTHOUSE)' -v ./pkg/e2e
 
 .PHONY: bench

@@ -19,7 +19,9 @@ import (
 
 // Lighthouse (tools/node_modules, pinned) scores the portal's pages in the system's Chromium, with a mobile
 // phone's and a desktop's settings (its default simulated throttling: a slow 4G network and a 4× slower CPU for
-// the phone). Every page must score at least these, and move less than maxCLS while it loads.
+// the phone). Every page must score at least these, and move less than maxCLS while it loads. The performance
+// score is a timing, which a shared machine moves by itself: make test prints it, and only make audit (on a
+// machine that does nothing else) fails under minPerformance; the other scores and CLS fail in every run.
 const (
 	minPerformance   = 90
 	minAccessibility = 95
@@ -98,7 +100,7 @@ func TestLighthouseScoresEveryPage(t *testing.T) {
 // short lists the minimums a score misses.
 func (sc score) short() []string {
 	var low []string
-	if sc.performance < minPerformance {
+	if sc.performance < minPerformance && os.Getenv(lighthouseAll) != "" {
 		low = append(low, fmt.Sprintf("performance %d < %d", sc.performance, minPerformance))
 	}
 	if sc.accessibility < minAccessibility {
