@@ -32,14 +32,14 @@ type undeliverableMark struct {
 func (t *Tx) MarkEmailState(u user.User, st user.EmailState) *Tx {
 	key := table.UndeliverableKey(u.HomeAccountID, u.ID)
 	if st.State != user.EmailBounced && st.State != user.EmailComplained {
-		return t.Add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(t.table), Key: key.AV()}}, nil)
+		return t.Delete(key)
 	}
 	item, err := Record(undeliverableMark{UserID: u.ID, State: st.State, At: st.At}, table.TypeUndeliverable, key)
 	if err != nil {
 		t.Fail(err)
 		return t
 	}
-	return t.PutItem(WithTTL(item, st.At.Add(undeliverableKept)), nil)
+	return t.Replace(WithTTL(item, st.At.Add(undeliverableKept))) // a later report replaces the mark
 }
 
 // UndeliverableUsers lists the ids of up to limit users marked undeliverable in an account, and whether more
