@@ -31,6 +31,8 @@ var Required = map[string]role.Permission{
 	RouteEdit:   role.UsersManage,
 	RouteStatus: role.UsersView,
 	RouteRemove: role.UsersManage,
+
+	RouteEndSessions: role.UsersManage,
 }
 
 // Mux is the users function's API:
@@ -45,6 +47,7 @@ var Required = map[string]role.Permission{
 //	                                            role-not-assignable, not-direct-child | 404 user-not-found,
 //	                                            not-member | 409 last-administrator, stale-version, partner-access
 //	GET    /v1/users/{id}/status              → 200 StatusCheck | 404 user-not-found
+//	DELETE /v1/users/{id}/sessions            → 200 SessionsEnded | 403 not-direct-child | 404 user-not-found
 //	GET    /v1/memberships/{token}            → 200 InvitationInfo | 404 link-invalid | 410 link-used,
 //	                                            link-replaced, link-expired   (public)
 //	POST   /v1/memberships/{token}            → 201 Accepted | 403 wrong-user | 404 | 409 already-member | 410
@@ -60,6 +63,8 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteStatus:     s.status,
 		RouteInvitation: s.invitation,
 		RouteAccept:     s.accept,
+
+		RouteEndSessions: s.endSessions,
 	})
 }
 
