@@ -27,6 +27,8 @@ func TestEveryRouteNeedsItsPermission(t *testing.T) {
 		member.RouteEdit:   {params: map[string]string{"id": rita.ID}, body: map[string]any{"name": "Rita R."}},
 		member.RouteStatus: {params: map[string]string{"id": rita.ID}},
 		member.RouteRemove: {params: map[string]string{"id": m.msp.ID, "userId": rita.ID}},
+
+		member.RouteEndSessions: {params: map[string]string{"id": rita.ID}},
 	}
 	// Every route of the users function, and the user route of the revoke function, is either in the table or
 	// one of the two that need no permission.
