@@ -68,10 +68,12 @@ func (s *Service) Sessions(ctx context.Context, a actor.Actor) (SessionList, err
 	}
 	if !slices.ContainsFunc(all, func(ss session.Session) bool { return ss.Hash == a.SessionHash }) {
 		current, err := s.store.Session(ctx, a.SessionHash)
-		if err != nil {
+		switch {
+		case err == nil:
+			all = append(all, current)
+		case !errors.Is(err, fault.ErrNotFound): // ended since this request was checked: not listed
 			return SessionList{}, err
 		}
-		all = append(all, current)
 	}
 	now := s.Clock.Now()
 	out := SessionList{Sessions: []SessionView{}}

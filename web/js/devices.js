@@ -104,6 +104,5 @@ async function done(text) {
   await loadSessions();
   showAlert($("sessions-result"), text, "success");
   announce(text);
-  $("sessions-title").setAttribute("tabindex", "-1");
   $("sessions-title").focus();
 }

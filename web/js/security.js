@@ -60,11 +60,12 @@ async function start() {
   showView("loading", { focus: false });
   try {
     state.me = await signedIn();
+    const sessions = loadSessions(); // read alongside, so the page shows whole, with nothing moving in later
     const { data } = await get("/v1/me/two-factor");
     state.settings = data || {};
     render();
+    await sessions;
     showView("security", { focus: false });
-    loadSessions(); // its card keeps its place while the list loads
   } catch (err) {
     if (leaving(err)) return;
     $("failed-alert").textContent = err.message;
