@@ -256,10 +256,11 @@ func TestPortal(t *testing.T) {
 					"FunctionAssociations": []any{obj{"EventType": "viewer-request", "FunctionARN": assertions.Match_AnyValue()}},
 				}),
 				"CacheBehaviors": arrayWith(like(obj{
-					"PathPattern":           apiPath,
-					"TargetOriginId":        apiOrigin,
-					"AllowedMethods":        []any{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"},
-					"CachePolicyId":         *awscloudfront.CachePolicy_CACHING_DISABLED().CachePolicyId(),
+					"PathPattern":    apiPath,
+					"TargetOriginId": apiOrigin,
+					"AllowedMethods": []any{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"},
+					"CachePolicyId":  *awscloudfront.CachePolicy_CACHING_DISABLED().CachePolicyId(),
+					// All viewer headers but Host, and CloudFront's: the viewer's place reaches a sign-in.
 					"OriginRequestPolicyId": *awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER().OriginRequestPolicyId(),
 					// Passes the viewer's address on (see TestViewerAddress).
 					"FunctionAssociations": []any{obj{"EventType": "viewer-request", "FunctionARN": assertions.Match_AnyValue()}},

@@ -227,9 +227,13 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret
 					Function:  forwardViewer,
 					EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST,
 				}},
-				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
-				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
-				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
+				ViewerProtocolPolicy: awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+				AllowedMethods:       awscloudfront.AllowedMethods_ALLOW_ALL(),
+				CachePolicy:          awscloudfront.CachePolicy_CACHING_DISABLED(),
+				// Every viewer header but Host (API Gateway answers to its own), and CloudFront's own headers, among
+				// them the viewer's place (CloudFront-Viewer-City, -Country-Region-Name, -Country-Name, -Country),
+				// which a new session records (httpapi.Request.Client). No custom policy can say this: one that adds
+				// CloudFront's headers forwards Host too.
 				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
 				ResponseHeadersPolicy: headers,
 			},

@@ -72,6 +72,11 @@ const (
 	UserRecoveryCodesReplaced  Action = "user.recovery-codes-replaced"
 	UserMobileVerified         Action = "user.mobile-verified"
 	UserMobileRemoved          Action = "user.mobile-removed"
+	// UserSessionsEnded is every session of a user ended at once: by the person themselves but the one they
+	// asked from ("sign out everywhere else", details scope=others) or by an administrator (scope=all).
+	UserSessionsEnded Action = "user.sessions-ended"
+	// SessionEnded is one of a person's other sessions ended by them from their list of sessions.
+	SessionEnded Action = "session.ended"
 	// UserEmailBounced and UserEmailComplained are the email service's reports on a user's address: a hard
 	// bounce, or the recipient marking an email as spam. The system records them (no actor).
 	UserEmailBounced    Action = "user.email-bounced"
@@ -104,6 +109,7 @@ func Actions() []Action {
 		UserTwoFactorEnabled, UserTwoFactorDisabled, UserTwoFactorMethodChanged, UserTOTPEnrolled, UserTOTPRemoved,
 		UserRecoveryCodesReplaced, UserMobileVerified, UserMobileRemoved, UserEmailBounced, UserEmailComplained,
 		UsersImported,
+		UserSessionsEnded, SessionEnded,
 		MembershipInvited, MembershipAccepted,
 		GrantInvited, GrantAccepted, GrantDeclined, GrantRevoked, GrantExpired, GrantStaffChanged, GrantShareLinkCreated,
 	}

@@ -25,6 +25,9 @@ type sessionRecord struct {
 	IdleExpiresAt     string      `dynamodbav:"idleExpiresAt"`
 	AbsoluteExpiresAt string      `dynamodbav:"absoluteExpiresAt"`
 	Reach             reachRecord `dynamodbav:"reach"`
+	Device            string      `dynamodbav:"device,omitempty"`
+	Address           string      `dynamodbav:"address,omitempty"` // masked (session.MaskAddress)
+	Place             string      `dynamodbav:"place,omitempty"`
 }
 
 // reachRecord is a session's Reach as stored.
@@ -52,7 +55,7 @@ func sessionFromItem(hash string, item map[string]types.AttributeValue) (session
 		Hash: hash, UserID: r.UserID, AccountID: r.AccountID,
 		CreatedAt: parseStamp(r.CreatedAt), LastSeenAt: parseStamp(r.LastSeenAt),
 		IdleExpiresAt: parseStamp(r.IdleExpiresAt), AbsoluteExpiresAt: parseStamp(r.AbsoluteExpiresAt),
-		Reach: r.Reach.reach(),
+		Reach: r.Reach.reach(), Device: r.Device, Address: r.Address, Place: r.Place,
 	}, nil
 }
 
@@ -236,7 +239,7 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 		UserID: ss.UserID, AccountID: ss.AccountID,
 		CreatedAt: table.Timestamp(ss.CreatedAt), LastSeenAt: table.Timestamp(ss.LastSeenAt),
 		IdleExpiresAt: table.Timestamp(ss.IdleExpiresAt), AbsoluteExpiresAt: table.Timestamp(ss.AbsoluteExpiresAt),
-		Reach: reachRecordOf(ss.Reach),
+		Reach: reachRecordOf(ss.Reach), Device: ss.Device, Address: ss.Address, Place: ss.Place,
 	}, table.TypeSession, table.SessionKey(ss.Hash), OnGSI1(table.SessionsGSI1(ss.UserID, ss.Hash)))
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
@@ -269,4 +272,13 @@ func (s Store) SignIn(ctx context.Context, in SignIn) error {
 		return tx
 	}
 	return s.commitLogin(ctx, ss.UserID, ss.AccountID, in.At, signIn)
+}
+
+// EndSession adds the end of one session, which must still exist: one ended meanwhile fails with onGone.
+func (t *Tx) EndSession(hash string, onGone error) *Tx {
+	return t.Add(types.TransactWriteItem{Delete: &types.Delete{
+		TableName:           aws.String(t.table),
+		Key:                 table.SessionKey(hash).AV(),
+		ConditionExpression: aws.String("attribute_exists(pk)"),
+	}}, onGone)
 }

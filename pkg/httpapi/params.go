@@ -7,6 +7,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/session"
 )
 
 // paramShapes says what each path parameter of route.Routes can look like: ids are what secret.NewID makes, link
@@ -17,6 +18,8 @@ var paramShapes = map[string]func(string) bool{
 	"userId":  secret.WellFormedID,
 	"grantId": secret.WellFormedID,
 	"token":   secret.WellFormedLinkToken,
+	// sessionId is a session's public id (session.PublicID), never the hash its item is keyed by.
+	"sessionId": session.WellFormedID,
 }
 
 // WellFormedParam reports whether value could name something as path parameter name. A parameter with no shape
@@ -55,6 +58,7 @@ var (
 	errNotMember      = fault.New(fault.ErrNotFound, "not-member", "The user is not a member of that account.")
 	errNoGrant        = fault.New(fault.ErrNotFound, "grant-not-found", "There is no such partner access for the account you act in.")
 	errNotFound       = fault.New(fault.ErrNotFound, "not-found", "There is nothing here.")
+	errNoSession      = fault.New(fault.ErrNotFound, "session-not-found", "There is no such session among yours; it may have ended already.")
 
 	errLinkActivation = fault.New(fault.ErrNotFound, "link-invalid",
 		"This link is not valid. Open it again from your email, or ask your administrator for a new one.")
@@ -85,6 +89,8 @@ func NotFound(rt route.Route, name string) error {
 		return errNoGrant
 	case "userId":
 		return errNotMember
+	case "sessionId":
+		return errNoSession
 	case "id":
 		switch {
 		case collection == "logos":

@@ -12,6 +12,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/session"
 )
 
 // malformed are path parameter values that can name nothing: too long for a table key, empty-ish, a path, a
@@ -36,6 +37,9 @@ var malformed = map[string]string{
 // wellFormed is a value of the right shape for each parameter name.
 func wellFormed(t *testing.T, name string) string {
 	t.Helper()
+	if name == "sessionId" {
+		return session.PublicID(secret.NewID())
+	}
 	if name == "token" {
 		k, err := secret.NewKeyring(bytes.Repeat([]byte{9}, 32))
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/session"
 )
 
 // MaxBody is the largest request body accepted.
@@ -81,6 +82,30 @@ func (r *Request) SourceIP() string {
 
 // UserAgent is the caller's user agent.
 func (r *Request) UserAgent() string { return r.Event.RequestContext.HTTP.UserAgent }
+
+// Headers in which CloudFront names the viewer's place; the distribution's API origin request policy forwards
+// them (infra).
+const (
+	ViewerCityHeader        = "cloudfront-viewer-city"
+	ViewerRegionHeader      = "cloudfront-viewer-country-region-name"
+	ViewerCountryNameHeader = "cloudfront-viewer-country-name"
+	ViewerCountryHeader     = "cloudfront-viewer-country"
+)
+
+// Client is where the request comes from, for a session it starts: the source address (SourceIP), the user
+// agent and, when the request proved it came through the distribution, the viewer's place as CloudFront names
+// it (a request straight to API Gateway could name any place, so it names none).
+func (r *Request) Client() session.Client {
+	c := session.Client{IP: r.SourceIP(), UserAgent: r.UserAgent()}
+	if r.viaProxy {
+		country := r.Header(ViewerCountryNameHeader)
+		if country == "" {
+			country = r.Header(ViewerCountryHeader)
+		}
+		c.Place = session.Place(r.Header(ViewerCityHeader), r.Header(ViewerRegionHeader), country)
+	}
+	return c
+}
 
 // Body returns the raw body, decoding base64 if API Gateway encoded it.
 func (r *Request) Body() ([]byte, error) {

@@ -50,6 +50,11 @@ var Contract = []contract.Operation{
 	{Route: RouteStatus, Summary: "A user's status and the delivery of their invitation",
 		Answers:  []contract.Answer{contract.OK(http.StatusOK, StatusCheck{}, "The status.")},
 		Problems: []contract.Problem{contract.Fails(http.StatusNotFound, "user-not-found")}},
+	{Route: RouteEndSessions, Summary: "End every session of a user (an administrator signs them out everywhere)",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, SessionsEnded{}, "Every session of the user has ended.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "not-direct-child"),
+			contract.Fails(http.StatusNotFound, "user-not-found")}},
 	{Route: RouteInvitation, Summary: "What a membership invitation link is for",
 		Answers: []contract.Answer{contract.OK(http.StatusOK, InvitationInfo{}, "The invitation.")},
 		Problems: []contract.Problem{

@@ -34,6 +34,8 @@ var Required = map[string]role.Permission{
 	RouteStatus: role.UsersView,
 	RouteRemove: role.UsersManage,
 	RouteImport: role.UsersManage,
+
+	RouteEndSessions: role.UsersManage,
 }
 
 // Mux is the users function's API:
@@ -48,6 +50,7 @@ var Required = map[string]role.Permission{
 //	                                            role-not-assignable, not-direct-child | 404 user-not-found,
 //	                                            not-member | 409 last-administrator, stale-version, partner-access
 //	GET    /v1/users/{id}/status              → 200 StatusCheck | 404 user-not-found
+//	DELETE /v1/users/{id}/sessions            → 200 SessionsEnded | 403 not-direct-child | 404 user-not-found
 //	GET    /v1/memberships/{token}            → 200 InvitationInfo | 404 link-invalid | 410 link-used,
 //	                                            link-replaced, link-expired   (public)
 //	POST   /v1/memberships/{token}            → 201 Accepted | 403 wrong-user | 404 | 409 already-member | 410
@@ -68,6 +71,8 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteInvitation: s.invitation,
 		RouteAccept:     s.accept,
 		RouteImport:     s.importUsers,
+
+		RouteEndSessions: s.endSessions,
 	})
 }
 

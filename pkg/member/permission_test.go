@@ -29,6 +29,8 @@ func TestEveryRouteNeedsItsPermission(t *testing.T) {
 		member.RouteRemove: {params: map[string]string{"id": m.msp.ID, "userId": rita.ID}},
 		member.RouteImport: {params: map[string]string{"id": m.msp.ID}, query: url.Values{"dryRun": {"true"}},
 			body: "email,first name,last name,roles\nnina@example.com,Nina,N,read-only\n", headers: csvHeaders},
+
+		member.RouteEndSessions: {params: map[string]string{"id": rita.ID}},
 	}
 	// Every route of the users function, and the user route of the revoke function, is either in the table or
 	// one of the two that need no permission.

@@ -90,7 +90,8 @@ func Event(r Request) (events.APIGatewayV2HTTPRequest, error) {
 		QueryStringParameters: r.Query,
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			RouteKey: r.Route, RequestID: secret.NewID(), Stage: "$default",
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: r.IP},
+			// API Gateway passes the User-Agent header in the request context too.
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: r.IP, UserAgent: headers["user-agent"]},
 		},
 	}
 	switch b := r.Body.(type) {

@@ -13,7 +13,7 @@ var Slugs = []string{
 
 	// Requests and sessions (pkg/httpapi, pkg/signin).
 	"origin-not-allowed", "not-through-portal", "invalid-credentials", "code-replayed", "code-used", "code-expired", "code-dead",
-	"sign-in-locked", "sign-in-slowed", "wrong-code", "wrong-answer", "access-ended",
+	"sign-in-locked", "sign-in-slowed", "wrong-code", "wrong-answer", "access-ended", "session-not-found", "current-session",
 
 	// Links and invitations.
 	"link-invalid", "link-used", "link-replaced", "link-expired", "link-used-up", "invitation-expired", "wrong-user",

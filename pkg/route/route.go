@@ -194,6 +194,9 @@ var Routes = []Route{
 	{"DELETE", "/v1/sessions/current", OTP, Steps},
 	{"POST", "/v1/sessions/current/account", OTP, Steps},
 	{"GET", "/v1/me", OTP, Steps},
+	{"GET", "/v1/me/sessions", OTP, Session},
+	{"DELETE", "/v1/me/sessions/{sessionId}", OTP, Session},
+	{"POST", "/v1/me/sessions/end-others", OTP, Session},
 
 	{"GET", "/v1/accounts/{id}", Accounts, Session},
 	{"PATCH", "/v1/accounts/{id}", Accounts, Session},
@@ -226,6 +229,7 @@ var Routes = []Route{
 	{"POST", "/v1/accounts/{id}/user-imports", Users, Session},
 	{"PATCH", "/v1/users/{id}", Users, Session},
 	{"GET", "/v1/users/{id}/status", Users, Session},
+	{"DELETE", "/v1/users/{id}/sessions", Users, Session},
 	{"GET", "/v1/memberships/{token}", Users, Public},
 	{"POST", "/v1/memberships/{token}", Users, Steps},
 

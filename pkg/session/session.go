@@ -29,7 +29,30 @@ type Session struct {
 	AbsoluteExpiresAt time.Time
 	// Reach names what the check of every request reads besides the user, the membership and the account.
 	Reach Reach
+	// Device, Address and Place say where the session was started, for the person's list of their sessions:
+	// see Client.
+	Device  string
+	Address string
+	Place   string
 }
+
+// Client is where a sign-in comes from, as the request says: its source address, its User-Agent header and,
+// behind the CDN, the viewer's place.
+type Client struct {
+	IP        string
+	UserAgent string
+	Place     string // see Place
+}
+
+// From is the session started from c: a short description of the device, the masked address and the place.
+// The full address and the user agent are not kept.
+func (s Session) From(c Client) Session {
+	s.Device, s.Address, s.Place = Device(c.UserAgent), MaskAddress(c.IP), truncate(c.Place, maxPlace)
+	return s
+}
+
+// PublicID is the session's id in the API (PublicID).
+func (s Session) PublicID() string { return PublicID(s.Hash) }
 
 // Reach names, for the check every request of a session makes, the records it reads besides the user, the
 // membership and the account the session acts in: the accounts above that account (disabling one blocks its

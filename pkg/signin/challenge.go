@@ -20,8 +20,8 @@ var errChallengeMoved = errors.New("challenge changed since it was read")
 // Verify is the code step: the right code, within its 60 seconds, before its guesses run out, signs the user in
 // exactly once. The guess is counted before the code is compared, and the challenge is consumed in the same
 // transaction that creates the session.
-func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string) (SignedIn, error) {
-	if err := s.limitIP(ctx, CodePerIP, sourceIP); err != nil {
+func (s *Service) Verify(ctx context.Context, challengeID, code string, from session.Client) (SignedIn, error) {
+	if err := s.limitIP(ctx, CodePerIP, from.IP); err != nil {
 		return SignedIn{}, err
 	}
 	now := s.Clock.Now()
@@ -61,24 +61,24 @@ func (s *Service) Verify(ctx context.Context, challengeID, code, sourceIP string
 		return SignedIn{}, err
 	}
 	if c.Method == user.MethodTOTP {
-		return s.verifyApp(ctx, c, u, code, now) // a TOTP code or a recovery code, in twofactor.go
+		return s.verifyApp(ctx, c, u, from, code, now) // a TOTP code or a recovery code, in twofactor.go
 	}
 	if !s.Keys.CheckCode(ctx, c.KeyVersion, c.ID, c.Seq, code) {
 		return SignedIn{}, s.wrongGuess(ctx, u, otp.ErrWrong(c.AttemptsLeft()), now)
 	}
-	return s.consume(ctx, c, u, now)
+	return s.consume(ctx, c, u, from, now)
 }
 
 // consume signs in with the right code c.Seq: the challenge is consumed, and with spend the second factor that
 // proved it (for an authenticator challenge), in the transaction that creates the session. When the challenge
 // moved meanwhile, a concurrent request that signed in first, a resend or expiry decide the answer; a factor
 // spent by a concurrent request answers code-used.
-func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, now time.Time, spend ...func(*dynamo.Tx)) (SignedIn, error) {
+func (s *Service) consume(ctx context.Context, c otp.Challenge, u user.User, from session.Client, now time.Time, spend ...func(*dynamo.Tx)) (SignedIn, error) {
 	with := s.store.Tx().ConsumeChallenge(c, now, errChallengeMoved)
 	for _, add := range spend {
 		add(with)
 	}
-	in, err := s.startSession(ctx, u, with, now)
+	in, err := s.startSession(ctx, u, from, with, now)
 	switch {
 	case errors.Is(err, errFactorSpent):
 		return SignedIn{}, ErrFactorSpent()

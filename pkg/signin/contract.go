@@ -37,4 +37,13 @@ var Contract = []contract.Operation{
 		Problems: []contract.Problem{
 			contract.Fails(http.StatusNotFound, "not-member", "account-not-found"),
 			contract.Fails(http.StatusConflict, "account-disabled")}},
+	{Route: RouteSessions, Summary: "The caller's sessions: device, place or masked address, when started and last seen",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, SessionList{}, "The sessions, the calling one first.")}},
+	{Route: RouteEndSession, Summary: "End one of the caller's other sessions",
+		Answers: []contract.Answer{contract.OK(http.StatusNoContent, nil, "The session has ended.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusNotFound, "session-not-found"),
+			contract.Fails(http.StatusConflict, "current-session")}},
+	{Route: RouteEndOthers, Summary: "End every session of the caller but the calling one",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, SessionsEnded{}, "The other sessions have ended; the calling one goes on.")}},
 }

@@ -19,6 +19,9 @@ func (s *Service) Mux() httpapi.Mux {
 		"DELETE /v1/sessions/current":  s.deleteSession,
 		"GET /v1/me":                   s.getMe,
 		RouteSwitchAccount:             s.postSwitch,
+		RouteSessions:                  s.getSessions,
+		RouteEndSession:                s.deleteOwnSession,
+		RouteEndOthers:                 s.postEndOthers,
 	}
 }
 
@@ -114,7 +117,7 @@ func (s *Service) postSession(ctx context.Context, r *httpapi.Request) (httpapi.
 	if err := r.Decode(&in); err != nil {
 		return httpapi.Response{}, err
 	}
-	out, err := s.SignIn(ctx, strings.TrimSpace(in.Email), in.Password, r.SourceIP())
+	out, err := s.SignIn(ctx, strings.TrimSpace(in.Email), in.Password, r.Client())
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -132,7 +135,7 @@ func (s *Service) postCode(ctx context.Context, r *httpapi.Request) (httpapi.Res
 	if err := r.Decode(&in); err != nil {
 		return httpapi.Response{}, err
 	}
-	out, err := s.Verify(ctx, in.ChallengeID, strings.TrimSpace(in.Code), r.SourceIP())
+	out, err := s.Verify(ctx, in.ChallengeID, strings.TrimSpace(in.Code), r.Client())
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -173,4 +176,34 @@ func (s *Service) getMe(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, me), nil
+}
+
+// Routes of the caller's list of sessions.
+const (
+	RouteSessions   = "GET /v1/me/sessions"
+	RouteEndSession = "DELETE /v1/me/sessions/{sessionId}"
+	RouteEndOthers  = "POST /v1/me/sessions/end-others"
+)
+
+func (s *Service) getSessions(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	list, err := s.Sessions(ctx, r.Actor)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, list), nil
+}
+
+func (s *Service) deleteOwnSession(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	if err := s.EndSession(ctx, r.Actor, r.Param("sessionId")); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.NoContent(), nil
+}
+
+func (s *Service) postEndOthers(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	out, err := s.EndOtherSessions(ctx, r.Actor)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/lockout"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
+	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/signin"
 )
 
@@ -132,31 +133,31 @@ func TestGuardSlowsASpray(t *testing.T) {
 	ip := func(i int) string { return fmt.Sprintf("203.0.113.%d", i%250+1) }
 
 	for i := range s.Guard.Threshold {
-		_, err := s.SignIn(ctx, fmt.Sprintf("victim%d@example.com", i), "Summer2026!", ip(i))
+		_, err := s.SignIn(ctx, fmt.Sprintf("victim%d@example.com", i), "Summer2026!", session.Client{IP: ip(i)})
 		if !errors.Is(err, fault.ErrUnauthorized) {
 			t.Fatalf("spray %d: %v, want invalid credentials", i, err)
 		}
 	}
 	// The guard is on: three more steps this minute, from anywhere, then everyone waits.
 	for i := range s.Guard.Rate {
-		if _, err := s.SignIn(ctx, fmt.Sprintf("late%d@example.com", i), "Summer2026!", ip(100+i)); !errors.Is(err, fault.ErrUnauthorized) {
+		if _, err := s.SignIn(ctx, fmt.Sprintf("late%d@example.com", i), "Summer2026!", session.Client{IP: ip(100 + i)}); !errors.Is(err, fault.ErrUnauthorized) {
 			t.Fatalf("guarded step %d: %v, want invalid credentials", i, err)
 		}
 	}
-	_, err := s.SignIn(ctx, owner.Email, password, ip(200))
+	_, err := s.SignIn(ctx, owner.Email, password, session.Client{IP: ip(200)})
 	var slowed *fault.Error
 	if !errors.As(err, &slowed) || slowed.Slug != "sign-in-slowed" || slowed.RetryAfter <= 0 || slowed.RetryAfter > time.Minute {
 		t.Fatalf("the owner during the spray: %v, want sign-in-slowed with a Retry-After within the minute", err)
 	}
 	// The next minute the last one's failures keep the guard on, but its rate is fresh.
 	fake.Advance(time.Minute)
-	if out, err := s.SignIn(ctx, owner.Email, password, ip(201)); err != nil || out.Challenge == nil {
+	if out, err := s.SignIn(ctx, owner.Email, password, session.Client{IP: ip(201)}); err != nil || out.Challenge == nil {
 		t.Fatalf("the owner in the next minute: %+v, %v", out, err)
 	}
 	// Once a whole minute passes below the threshold, the guard is off.
 	fake.Advance(2 * time.Minute)
 	for i := range s.Guard.Rate + 2 {
-		if out, err := s.SignIn(ctx, owner.Email, password, ip(210+i)); err != nil || out.Challenge == nil {
+		if out, err := s.SignIn(ctx, owner.Email, password, session.Client{IP: ip(210 + i)}); err != nil || out.Challenge == nil {
 			t.Fatalf("after the spray, sign-in %d: %+v, %v", i, out, err)
 		}
 	}

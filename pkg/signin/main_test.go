@@ -118,6 +118,7 @@ type request struct {
 	cookie string // session token
 	ip     string
 	header map[string]string // replaces the default headers when set
+	params map[string]string // path parameters
 }
 
 func (h *harness) do(r request) platformtest.Reply {
@@ -134,7 +135,7 @@ func (h *harness) try(r request) (platformtest.Reply, error) {
 	if r.ip == "" {
 		r.ip = h.ips.Next()
 	}
-	ev, err := platformtest.Event(platformtest.Request{Route: r.route, Body: r.body, Cookie: r.cookie, IP: r.ip, Headers: r.header})
+	ev, err := platformtest.Event(platformtest.Request{Route: r.route, Params: r.params, Body: r.body, Cookie: r.cookie, IP: r.ip, Headers: r.header})
 	if err != nil {
 		return platformtest.Reply{}, err
 	}

@@ -73,7 +73,7 @@ func TestChallengeAndEmailAreOneTransaction(t *testing.T) {
 	rec := &recordingDB{DB: h.env.Dynamo}
 	s := signin.New(rec, h.table, h.keys, clock.NewFake(start))
 
-	out, err := s.SignIn(context.Background(), u.Email, password, "203.0.113.9")
+	out, err := s.SignIn(context.Background(), u.Email, password, session.Client{IP: "203.0.113.9"})
 	if err != nil || out.Challenge == nil {
 		t.Fatalf("SignIn = %+v, %v", out, err)
 	}

@@ -27,9 +27,9 @@ const maxToken = 128
 // startSession creates a session for u in its home account, in one transaction with with's writes: the end of the
 // login's count after a password, or after a code, consuming the challenge and spending the second factor that
 // proved it.
-func (s *Service) startSession(ctx context.Context, u user.User, with *dynamo.Tx, now time.Time) (SignedIn, error) {
+func (s *Service) startSession(ctx context.Context, u user.User, from session.Client, with *dynamo.Tx, now time.Time) (SignedIn, error) {
 	token, hash := s.Keys.NewSession() // the cookie names the key version of its hash
-	ss := session.New(hash, u.ID, u.HomeAccountID, now)
+	ss := session.New(hash, u.ID, u.HomeAccountID, now).From(from)
 	// What the session's requests will read: the sign-in's checks read it, so this is answered from its read set.
 	reach, err := s.store.SessionReach(ctx, u.ID, u.HomeAccountID)
 	if err != nil {
@@ -116,10 +116,10 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 			return m, u, a, err
 		}
 	}
-	// The person first: without them, or with their password changed since, the session itself is over. A
-	// password reset ends every session; the reset also deletes them, and this check catches one that was being
-	// created while the reset ran.
-	if uErr != nil || u.Status != user.Active || ss.CreatedAt.Before(u.PasswordChangedAt) {
+	// The person first: without them, or with their password changed since, or their sessions ended all at once
+	// since this one started, the session itself is over. A password reset or an end of all sessions deletes
+	// them too (through an eventually consistent index); this check catches one the index had not caught up with.
+	if uErr != nil || u.Status != user.Active || u.SessionOver(ss.CreatedAt, ss.Hash) {
 		return m, u, a, ErrSessionEnded()
 	}
 	// Then the account: losing one's place in an account that is not one's own (a revoked grant's staff

@@ -48,6 +48,8 @@ type store interface {
 	TouchSession(ctx context.Context, ss session.Session) error
 	DeleteSession(ctx context.Context, hash string) error
 	EndAllSessions(ctx context.Context, userID string) (int, error)
+	SessionsOf(ctx context.Context, userID string) ([]session.Session, error)
+	UpdateUser(ctx context.Context, id string, rule func(u *user.User, tx *dynamo.Tx) error) (user.User, error)
 	SignIn(ctx context.Context, in dynamo.SignIn) error
 	Tx() *dynamo.Tx
 	Commit(ctx context.Context, tx *dynamo.Tx) error
@@ -119,7 +121,8 @@ type SignedIn struct {
 // platform-wide guard (see ratelimit.go). A login whose own failure budget is spent (wrong codes, which only
 // someone with the password can make) answers a right password exactly as a wrong one, so a lock is never an
 // oracle for the password.
-func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) (Outcome, error) {
+func (s *Service) SignIn(ctx context.Context, email, password string, from session.Client) (Outcome, error) {
+	sourceIP := from.IP
 	if err := s.limitIP(ctx, SignInPerIP, sourceIP); err != nil {
 		return Outcome{}, err
 	}
@@ -181,7 +184,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, sourceIP string) 
 		}
 		return Outcome{Challenge: &c}, nil
 	}
-	in, err := s.startSession(ctx, u, tx, now)
+	in, err := s.startSession(ctx, u, from, tx, now)
 	if err != nil {
 		return Outcome{}, err
 	}

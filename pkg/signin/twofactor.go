@@ -23,6 +23,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/otp"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/tally"
 	"github.com/partnerhub/partnerhub/pkg/totp"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -86,7 +87,7 @@ func (s *Service) resendMessages(ctx context.Context, u user.User, next otp.Chal
 
 // verifyApp checks the guess at an authenticator challenge (already counted) and signs in with it: a current
 // TOTP code of a step later than the last one used, or an unused recovery code.
-func (s *Service) verifyApp(ctx context.Context, c otp.Challenge, u user.User, code string, now time.Time) (SignedIn, error) {
+func (s *Service) verifyApp(ctx context.Context, c otp.Challenge, u user.User, from session.Client, code string, now time.Time) (SignedIn, error) {
 	f, err := s.store.Factors(ctx, u.ID)
 	if err != nil {
 		return SignedIn{}, err
@@ -102,7 +103,7 @@ func (s *Service) verifyApp(ctx context.Context, c otp.Challenge, u user.User, c
 		}
 		return SignedIn{}, s.wrongGuess(ctx, u, answer, now)
 	}
-	return s.consume(ctx, c, u, now, spend)
+	return s.consume(ctx, c, u, from, now, spend)
 }
 
 // appProof is what adds the write that spends what code proves for f — a TOTP step or a recovery code —, or nil

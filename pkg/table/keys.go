@@ -54,7 +54,9 @@ package table
 //	    at a time)                           every match, filtered in memory (dynamo.UnregisteredPage)
 //	account's administrators               gsi2pk=ADMINS#<accountId>, gsi2sk=<userId>       gsi2 (sparse)
 //	user's invitation into an account      pk=USER#<id>, sk=INVITE#<accountId>              table
-//	user's sessions (end them all)         gsi1pk=SESSIONS#<userId>                        gsi1
+//	user's sessions (list, end one by its  gsi1pk=SESSIONS#<userId>                        gsi1
+//	  public id, end all or all others;      (eventually consistent: the user's sessionsEndedAt
+//	  GET /v1/me/sessions and the ends)      ends what it has not caught up with)
 //	user's second factors (2FA settings)   pk=USER#<id>, sk=FACTORS                        table
 //	user's current password-reset token    pk=USER#<id>, sk=RESET                          table
 //	token by id (activation, reset, ...)   pk=TOKEN#<id>, sk=TOKEN                         table

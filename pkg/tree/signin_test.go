@@ -15,6 +15,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/onboarding"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/session"
 	"github.com/partnerhub/partnerhub/pkg/signin"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -45,7 +46,7 @@ func (f *fixture) createMember(kind account.Kind, parentID, name string) member 
 func (f *fixture) signIn(svc *signin.Service, m member) (string, error) {
 	f.t.Helper()
 	ip := fmt.Sprintf("198.51.100.%d", len(f.Snapshot())%250) // a fresh source for each attempt keeps rate limits out of the way
-	out, err := svc.SignIn(context.Background(), m.email, password, ip)
+	out, err := svc.SignIn(context.Background(), m.email, password, session.Client{IP: ip})
 	if err != nil {
 		return "", err
 	}

@@ -56,7 +56,13 @@ type User struct {
 
 	PasswordHash string `dynamodbav:"passwordHash,omitempty"`
 	// PasswordChangedAt is when the password was last reset; sessions started before it are over.
-	PasswordChangedAt  time.Time `dynamodbav:"passwordChangedAt,omitempty"`
+	PasswordChangedAt time.Time `dynamodbav:"passwordChangedAt,omitempty"`
+	// SessionsEndedAt is when the user's sessions were last ended all at once ("sign out everywhere else", an
+	// administrator's end of them all): every session started at or before it is over, except SessionKept, the
+	// hash of the session that asked to keep itself. The sessions are deleted too, but through an eventually
+	// consistent index; this is what ends one the index had not caught up with.
+	SessionsEndedAt    time.Time `dynamodbav:"sessionsEndedAt,omitempty"`
+	SessionKept        string    `dynamodbav:"sessionKept,omitempty"`
 	SecurityQuestion   string    `dynamodbav:"securityQuestion,omitempty"`
 	SecurityAnswerHash string    `dynamodbav:"securityAnswerHash,omitempty"`
 	TwoFactor          TwoFactor `dynamodbav:"twoFactor"`
@@ -93,6 +99,15 @@ type User struct {
 // Registered reports whether the user has set a password through the activation link.
 func (u User) Registered() bool {
 	return u.Status == Active || (u.Status == Disabled && u.PasswordHash != "")
+}
+
+// SessionOver reports whether a session of the user, started at createdAt and known by hash, is over by the
+// user's own record: started before the password last changed, or ended with all the others.
+func (u User) SessionOver(createdAt time.Time, hash string) bool {
+	if createdAt.Before(u.PasswordChangedAt) {
+		return true
+	}
+	return !u.SessionsEndedAt.IsZero() && !createdAt.After(u.SessionsEndedAt) && hash != u.SessionKept
 }
 
 // Locked reports whether sign-in is locked at now.

@@ -5,10 +5,12 @@
 // recovery codes, shown once, until the person says they saved them. After a dialog, they remove the mobile
 // number (DELETE /v1/me/mobile) or the app (DELETE /v1/me/totp), or replace the recovery codes
 // (POST /v1/me/recovery-codes); the app's changes need a code from it (or, to remove it, a recovery code).
+// Where the person is signed in is devices.js's.
 
 import { ApiError, get, post, put, request } from "./api.js";
 import { $, announce, busy, duration, el, fieldError, plural, showAlert, showView } from "./ui.js";
 import { leaving, signedIn } from "./session.js";
+import { loadSessions } from "./devices.js";
 
 // codesFor says why recovery codes are on screen: "enrolled" (a new app) or "replaced" (new codes).
 const state = { me: null, settings: null, codes: [], codesFor: "enrolled", ask: null };
@@ -58,9 +60,11 @@ async function start() {
   showView("loading", { focus: false });
   try {
     state.me = await signedIn();
+    const sessions = loadSessions(); // read alongside, so the page shows whole, with nothing moving in later
     const { data } = await get("/v1/me/two-factor");
     state.settings = data || {};
     render();
+    await sessions;
     showView("security", { focus: false });
   } catch (err) {
     if (leaving(err)) return;

@@ -1,9 +1,10 @@
 // userstatus.js is the users page's status check (GET /v1/users/{id}/status): whether the person registered,
 // their last sign-in and its last error, a lock, their two-step sign-in, the last activation email and what
 // became of it, and their accounts. From it an administrator sends a new activation link, and a super
-// administrator switches two-step sign-in on or off for the person (PUT /v1/users/{id}/two-factor).
+// administrator switches two-step sign-in on or off for the person (PUT /v1/users/{id}/two-factor) or, after a
+// confirm, ends every session of the person (DELETE /v1/users/{id}/sessions).
 
-import { get, post, put } from "./api.js";
+import { del, get, post, put } from "./api.js";
 import { $, announce, busy, dateTime, el, kindTitles, roleTitle, showAlert, twoFactorText } from "./ui.js";
 import { leaving } from "./session.js";
 
@@ -62,6 +63,15 @@ export function createStatusCheck({ manage, superAdmin, onEdit }) {
     onEdit(r, from);
   });
   $("status-resend").addEventListener("click", resend);
+  $("status-end-sessions").addEventListener("click", () => {
+    $("end-sessions-text").textContent = `${row.name} is signed out of every browser at once and has to sign in again.`;
+    showAlert($("end-sessions-alert"), "");
+    $("end-sessions-dialog").showModal();
+    $("end-sessions-cancel").focus();
+  });
+  $("end-sessions-cancel").addEventListener("click", () => $("end-sessions-dialog").close());
+  $("end-sessions-dialog").addEventListener("close", () => dialog.open && $("status-end-sessions").focus());
+  $("end-sessions-form").addEventListener("submit", endSessions);
   $("status-2fa-switch").addEventListener("change", switchTwoFactor);
 
   async function open(r, from) {
@@ -74,7 +84,7 @@ export function createStatusCheck({ manage, superAdmin, onEdit }) {
     showAlert($("status-result"), "", "success");
     $("status-facts").replaceChildren();
     $("status-memberships").replaceChildren();
-    for (const id of ["status-2fa", "status-resend", "status-edit"]) $(id).hidden = true;
+    for (const id of ["status-2fa", "status-resend", "status-edit", "status-end-sessions"]) $(id).hidden = true;
     dialog.showModal();
     $("status-close").focus();
     await refresh();
@@ -130,6 +140,29 @@ export function createStatusCheck({ manage, superAdmin, onEdit }) {
     $("status-2fa-switch").checked = Boolean(c.twoFactor?.enabled);
     $("status-resend").hidden = !(manage && c.status === "unregistered");
     $("status-edit").hidden = !manage;
+    $("status-end-sessions").hidden = !(manage && c.registered);
+  }
+
+  // endSessions signs the user out of every browser (DELETE /v1/users/{id}/sessions), once confirmed.
+  async function endSessions(e) {
+    e.preventDefault();
+    const button = $("end-sessions-ok");
+    busy(button, true, "Ending…");
+    try {
+      const { data } = await del(`/v1/users/${encodeURIComponent(row.id)}/sessions`);
+      busy(button, false);
+      $("end-sessions-dialog").close();
+      const n = data?.ended ?? 0;
+      const text = n
+        ? `${row.name} is signed out of ${n === 1 ? "1 session" : `${n} sessions`}.`
+        : `${row.name} had no open sessions; any that was starting is ended too.`;
+      showAlert($("status-result"), text, "success");
+      announce(text);
+    } catch (err) {
+      busy(button, false);
+      if (leaving(err)) return;
+      showAlert($("end-sessions-alert"), err.detail || err.message);
+    }
   }
 
   // emailFact is the status check's line about the address: what the email service last said, when, and why.

@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
+	"github.com/partnerhub/partnerhub/pkg/session"
 )
 
 // malformedParams are path parameter values that can name nothing: a 5 KB value (DynamoDB refuses keys over
@@ -43,6 +44,9 @@ var malformedParams = map[string]string{
 
 // sampleParam is a well-formed value for a path parameter: an id, or a link token that verifies under no key.
 func sampleParam(name string) string {
+	if name == "sessionId" {
+		return session.PublicID(secret.NewID())
+	}
 	if name == "token" {
 		return secret.NewID() + "." + strings.Repeat("A", 43)
 	}
