@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/invitation"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/partnerid"
 	"github.com/partnerhub/partnerhub/pkg/role"
@@ -43,8 +44,9 @@ type Attention struct {
 	Counts *account.Counts `json:"counts"`
 	// Activations are users invited and not registered yet, in name order (role.UsersView).
 	Activations *AttentionUsers `json:"activations"`
-	// Undeliverable are users whose address bounced or complained: unregistered ones (among those read), and
-	// registered ones, whom the email service's reports mark in their home account.
+	// Undeliverable are users whose email did not reach them: unregistered ones (among those read) whose address
+	// bounced or complained or whose last activation email could not be sent, and registered ones whose address
+	// bounced or complained, whom the email service's reports mark in their home account.
 	Undeliverable *AttentionUsers `json:"undeliverable"`
 	// Answers are partner access invitations waiting for this account's answer (a partner's or MSP's side), and
 	// EndingSoon the active grants that end within EndingSoon (role.PartnerAccessManage or role.AccountsView);
@@ -71,7 +73,8 @@ type AttentionUser struct {
 	Email string `json:"email"`
 	// LinkExpired says the latest activation link has expired: a resend sends a new one.
 	LinkExpired bool `json:"linkExpired"`
-	// EmailStatus is bounced or complained, when the email service said so; empty otherwise.
+	// EmailStatus is bounced or complained, when the email service said so, or failed, when the mailer could not
+	// send the last activation email; empty otherwise.
 	EmailStatus string `json:"emailStatus,omitempty"`
 }
 
@@ -171,6 +174,10 @@ func (s *Service) pendingUsers(ctx context.Context, accountID string) (pending, 
 			return nil, nil, err
 		}
 	}
+	failed, err := s.failedActivations(ctx, rows, users)
+	if err != nil {
+		return nil, nil, err
+	}
 	now := s.clock.Now()
 	pending = &AttentionUsers{Items: []AttentionUser{}, Total: len(rows), More: more}
 	undeliverable = &AttentionUsers{Items: []AttentionUser{}, More: more || moreMarked}
@@ -186,8 +193,11 @@ func (s *Service) pendingUsers(ctx context.Context, accountID string) (pending, 
 		listed[r.UserID] = true
 		item := AttentionUser{ID: r.UserID, Name: r.Name, Email: r.Email,
 			LinkExpired: !u.ActivationSentAt.IsZero() && now.Sub(u.ActivationSentAt) >= invitation.ActivationTTL}
-		if u.Undeliverable() {
+		switch {
+		case u.Undeliverable():
 			item.EmailStatus = u.EmailState.State
+		case failed[r.UserID]:
+			item.EmailStatus = emailFailed
 		}
 		if item.LinkExpired {
 			pending.Expired++
@@ -208,6 +218,34 @@ func (s *Service) pendingUsers(ctx context.Context, accountID string) (pending, 
 		dead(AttentionUser{ID: u.ID, Name: u.Name, Email: u.Email, EmailStatus: u.EmailState.State})
 	}
 	return pending, undeliverable, nil
+}
+
+// emailFailed is the EmailStatus of a user whose last activation email the mailer could not send.
+const emailFailed = "failed"
+
+// failedActivations reads the last activation emails of the unregistered users read (one BatchGetItem) and says
+// whose could not be sent.
+func (s *Service) failedActivations(ctx context.Context, rows []dynamo.MemberRow, users map[string]user.User) (map[string]bool, error) {
+	var ids []string
+	for _, r := range rows {
+		if id := users[r.UserID].ActivationMessageID; id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	messages, err := s.store.MessagesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	failed := map[string]bool{}
+	for _, m := range messages {
+		if m.Status == outbox.StatusFailed {
+			failed[m.UserID] = true
+		}
+	}
+	return failed, nil
 }
 
 // grantsNeedingAttention reads the first attentionGrantsRead grants of the account's list (pending invitations

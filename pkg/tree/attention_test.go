@@ -6,11 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/partnerhub/partnerhub/pkg/account"
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/feedback"
 	"github.com/partnerhub/partnerhub/pkg/license"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
 	"github.com/partnerhub/partnerhub/pkg/tree"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -132,6 +139,19 @@ func ids(r platformtest.Reply, section string) []string {
 	return out
 }
 
+// emailStatuses maps the ids of a section's items to their emailStatus.
+func emailStatuses(r platformtest.Reply, section string) map[string]string {
+	out := map[string]string{}
+	sec, _ := r.JSON[section].(map[string]any)
+	items, _ := sec["items"].([]any)
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		id, _ := m["id"].(string)
+		out[id], _ = m["emailStatus"].(string)
+	}
+	return out
+}
+
 func TestAttentionShowsEachItemWhereItBelongs(t *testing.T) {
 	w := newAttentionWorld(t)
 	if tree.RouteAttention != "GET /v1/accounts/{id}/attention" {
@@ -198,6 +218,22 @@ func TestAttentionShowsEachItemWhereItBelongs(t *testing.T) {
 		t.Errorf("lead's grants ending soon = %v, want %s", got, w.soonGrant)
 	}
 
+	// An activation email the mailer could not send (the mailer records it on the outbox message) needs attention too.
+	invitee := w.User(w.pendingID)
+	_, err := w.Env.Dynamo.UpdateItem(t.Context(), &dynamodb.UpdateItemInput{
+		TableName: aws.String(w.Table), Key: table.OutboxKey(invitee.ActivationMessageID).AV(),
+		UpdateExpression:          aws.String("SET #status = :failed"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":failed": dynamo.S(outbox.StatusFailed)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := w.attention(w.partnerAdmin, w.partner.ID)
+	if got := emailStatuses(failed, "undeliverable"); got[w.pendingID] != "failed" || got[w.bouncedID] != "bounced" || got[w.leadID] != "complained" {
+		t.Errorf("undeliverable after a failed send = %v, want %s failed, %s bounced, %s complained", got, w.pendingID, w.bouncedID, w.leadID)
+	}
+
 	// Another account than the one the caller acts in is not found, even one it could view.
 	platformtest.WantStatus(t, w.attention(w.Super, w.partner.ID), http.StatusNotFound)
 
@@ -212,8 +248,8 @@ func TestAttentionShowsEachItemWhereItBelongs(t *testing.T) {
 	// An email that reaches the lead again clears their mark: only the bounced invitee is left.
 	w.report(w.leadID, user.FeedbackDelivery)
 	cleared := w.attention(w.session(w.partner.ContactUserID, w.partner.ID), w.partner.ID) // the sessions above have ended
-	if got := ids(cleared, "undeliverable"); !slices.Equal(got, []string{w.bouncedID}) {
-		t.Errorf("after a delivery to the lead, undeliverable = %v, want only %s", got, w.bouncedID)
+	if got := emailStatuses(cleared, "undeliverable"); len(got) != 2 || got[w.bouncedID] != "bounced" || got[w.pendingID] != "failed" {
+		t.Errorf("after a delivery to the lead, undeliverable = %v, want only %s (bounced) and %s (failed)", got, w.bouncedID, w.pendingID)
 	}
 	if marked, _, err := w.Store.UndeliverableUsers(t.Context(), w.partner.ID, 10); err != nil || !slices.Equal(marked, []string{w.bouncedID}) {
 		t.Errorf("marks after the delivery = %v (%v), want only %s's", marked, err, w.bouncedID)

@@ -23,6 +23,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -43,10 +44,11 @@ type store interface {
 	AccountsByID(ctx context.Context, ids []string) (map[string]account.Account, error)
 
 	// What the attention summary reads besides (attention.go): a page of the user list, the account's marks of
-	// dead addresses, their users, and a page of the account's grants.
+	// dead addresses, their users, the pending users' last activation emails, and a page of the account's grants.
 	MembersPage(ctx context.Context, p dynamo.ListPage) (rows []dynamo.MemberRow, more bool, err error)
 	UndeliverableUsers(ctx context.Context, accountID string, limit int) (ids []string, more bool, err error)
 	UsersByID(ctx context.Context, ids []string) (map[string]user.User, error)
+	MessagesByID(ctx context.Context, ids []string) (map[string]outbox.Message, error)
 	GrantsPage(ctx context.Context, customer bool, accountID string, limit int, start dynamo.Cursor) ([]partneraccess.Grant, dynamo.Cursor, error)
 }
 

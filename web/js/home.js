@@ -83,7 +83,7 @@ async function loadAttention(accountId) {
   $("attention-loading").hidden = true;
   renderCounts(data.counts, data.kind);
   renderActivations(data.activations);
-  section("att-undeliverable", data.undeliverable, "No email to anyone invited has bounced.", (u) =>
+  section("att-undeliverable", data.undeliverable, "No email to your users has bounced or failed.", (u) =>
     el("li", { dataset: { userId: u.id } }, el("a", { href: `/users?q=${encodeURIComponent(u.email)}` }, u.name || u.email),
       ` (${u.email}): `, emailStatusTitles[u.emailStatus] || u.emailStatus));
   section("att-answers", data.answers, "No partner access invitation waits for your answer.", (g) =>
@@ -96,8 +96,11 @@ async function loadAttention(accountId) {
     el("li", { dataset: { eventId: e.id } }, el("a", { href: auditLink(e) }, actionTitle(e.action)), ` · ${dateTime(e.at)}`));
 }
 
-// emailStatusTitles say what the email service reported about an address.
-const emailStatusTitles = { bounced: "the email bounced", complained: "the email was marked as spam" };
+// emailStatusTitles say what the email service reported about an address, or that the activation email could not
+// be sent.
+const emailStatusTitles = {
+  bounced: "the email bounced", complained: "the email was marked as spam", failed: "the activation email could not be sent",
+};
 
 // section fills a list of items, or says that there are none; a section the caller may not see (null) stays hidden.
 function section(id, sec, empty, row) {
