@@ -50,8 +50,9 @@ async function start() {
     state.account = state.me.currentAccount || {};
     setUp();
     readAddress();
-    showView("audit", { focus: false });
+    // The first page is shown with the page, not after it: rows arriving into a shown table would move it.
     await load();
+    showView("audit", { focus: false });
   } catch (err) {
     if (leaving(err)) return;
     $("failed-alert").textContent = err.message;
