@@ -16,13 +16,13 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
-	"math"
 	"net/url"
 	"slices"
 	"strings"
 	texttemplate "text/template"
 	"time"
 
+	"github.com/partnerhub/partnerhub/pkg/branding"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 )
@@ -232,20 +232,8 @@ func button(url, label, color string) Button {
 // textOn picks black or white text for a #RRGGBB background by its relative luminance (WCAG 2), so a light
 // brand colour does not leave a white label unreadable.
 func textOn(color string) string {
-	var r, g, b uint8
-	if _, err := fmt.Sscanf(color, "#%02x%02x%02x", &r, &g, &b); err != nil {
-		return "#ffffff"
-	}
-	lin := func(c uint8) float64 {
-		v := float64(c) / 255
-		if v <= 0.04045 {
-			return v / 12.92
-		}
-		return math.Pow((v+0.055)/1.055, 2.4)
-	}
-	l := 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 	// Contrast with white is 1.05/(l+0.05), with black (l+0.05)/0.05; they are equal at l ≈ 0.179.
-	if l > 0.179 {
+	if l, ok := branding.Luminance(color); ok && l > 0.179 {
 		return "#1f2328"
 	}
 	return "#ffffff"
