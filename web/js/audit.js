@@ -15,7 +15,7 @@ import { get } from "./api.js";
 import { $, announce, dateTime, el, fieldError, plural, showAlert, showView } from "./ui.js";
 import { can, leaving, signedIn } from "./session.js";
 import { actionGroups, actionTitle, actionTitles, targetTitles } from "./auditactions.js";
-import { collectPages, downloadCSV } from "./csv.js";
+import { slug, wireExport } from "./exportbar.js";
 
 // pageSize is how many events a page shows; askMost how many requests one page may take to fill it.
 const pageSize = 25;
@@ -32,9 +32,11 @@ const state = {
   actors: {}, // names of the people who did the events shown, by user id
   next: null,
   ticket: 0,
-  exporting: null, // { cancelled } while an export runs
   wired: false,
 };
+
+// csvHeaders are the export's columns.
+const csvHeaders = ["When (UTC)", "Who", "Who (user id)", "Action", "Action (code)", "Target type", "Target", "Target id", "Details", "Event id"];
 
 $("retry").addEventListener("click", start);
 start();
@@ -88,9 +90,18 @@ function setUp() {
     readAddress();
     load({ push: false });
   });
-  $("export").addEventListener("click", exportCSV);
-  $("export-cancel").addEventListener("click", () => {
-    if (state.exporting) state.exporting.cancelled = true;
+  // The export walks every page of the events that match the filters, with the names of who acted.
+  const actors = {};
+  wireExport({
+    noun: "event",
+    fetchPage: async (cursor) => {
+      const page = await fetchPage(cursor, 100);
+      Object.assign(actors, page.actors);
+      return page;
+    },
+    header: csvHeaders,
+    rows: (events) => events.map((e) => csvRow(e, actors)),
+    file: () => `audit-log-${slug(state.account.name || state.account.id)}`,
   });
 }
 
@@ -302,61 +313,8 @@ function renderSummary(added) {
   if (added !== null) announce(`${plural(added, "more event")} loaded.`);
 }
 
-// csvHeaders are the export's columns.
-const csvHeaders = ["When (UTC)", "Who", "Who (user id)", "Action", "Action (code)", "Target type", "Target", "Target id", "Details", "Event id"];
-
 function csvRow(e, actors) {
   return [e.at, e.actorId ? actors[e.actorId] || "" : "System", e.actorId || "", actionTitle(e.action), e.action,
     targetTitles[e.targetType] || e.targetType, targetName(e), e.targetId, detailsText(e), e.id];
 }
 
-// exportCSV walks every page of the events that match the filters, saying how far it got, and downloads them as
-// CSV; "Cancel the export" stops it between pages.
-async function exportCSV() {
-  if (state.exporting) return;
-  const job = { cancelled: false };
-  state.exporting = job;
-  const button = $("export");
-  const cancel = $("export-cancel");
-  const progress = $("export-progress");
-  button.disabled = true;
-  cancel.hidden = false;
-  progress.textContent = "Exporting the events…";
-  const actors = {};
-  let events;
-  try {
-    events = await collectPages(async (cursor) => {
-      const page = await fetchPage(cursor, 100);
-      Object.assign(actors, page.actors);
-      return page;
-    }, {
-      onProgress: (n) => { progress.textContent = `Exporting: ${plural(n, "event")} so far…`; },
-      cancelled: () => job.cancelled,
-    });
-  } catch (err) {
-    state.exporting = null;
-    button.disabled = false;
-    cancel.hidden = true;
-    if (leaving(err)) return;
-    progress.textContent = `The export failed: ${err.message}`;
-    return;
-  }
-  state.exporting = null;
-  button.disabled = false;
-  cancel.hidden = true;
-  if (!events) {
-    progress.textContent = "Export cancelled. Nothing was downloaded.";
-    button.focus();
-    return;
-  }
-  const day = new Date().toISOString().slice(0, 10);
-  const filename = `audit-log-${slug(state.account.name || state.account.id)}-${day}.csv`;
-  downloadCSV(filename, [csvHeaders, ...events.map((e) => csvRow(e, actors))]);
-  progress.textContent = `Exported ${plural(events.length, "event")} to ${filename}.`;
-  button.focus();
-}
-
-// slug makes a name safe in a file name.
-function slug(s) {
-  return String(s || "account").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "account";
-}

@@ -20,7 +20,10 @@ import { createUserForms } from "./userforms.js";
 import { createStatusCheck, emailBadge, loginErrors } from "./userstatus.js";
 import { createImport } from "./userimport.js";
 import { resendMatching, resendResults } from "./bulkresend.js";
-import { collectPages, downloadCSV } from "./csv.js";
+import { slug, wireExport } from "./exportbar.js";
+
+// exportHeaders are the users export's columns.
+const exportHeaders = ["Name", "Email", "Status", "Email status", "Roles", "Last sign-in (UTC)", "User id"];
 
 const sorts = ["name", "email", "status", "lastLogin"];
 const statuses = ["registered", "unregistered", "disabled"];
@@ -49,7 +52,6 @@ const state = {
   ticket: 0,
   forms: null,
   status: null,
-  exporting: null, // { cancelled } while an export runs
   wired: false,
 };
 
@@ -188,9 +190,20 @@ function setUp() {
   $("add-user").addEventListener("click", () => state.forms.openAdd());
   state.importer = createImport({ account: state.account, onDone: () => load() });
   $("import-users").addEventListener("click", () => state.importer.open($("import-users")));
-  $("export").addEventListener("click", exportCSV);
-  $("export-cancel").addEventListener("click", () => {
-    if (state.exporting) state.exporting.cancelled = true;
+  // The export walks every page of the users that match the search and filters, in the list's order.
+  wireExport({
+    noun: "user",
+    fetchPage: async (cursor) => {
+      const p = params();
+      p.set("limit", "100");
+      if (cursor) p.set("cursor", cursor);
+      const { data } = await get(`/v1/accounts/${encodeURIComponent(state.account.id)}/users?${p}`);
+      return { items: Array.isArray(data?.users) ? data.users : [], next: data?.next || null };
+    },
+    header: exportHeaders,
+    rows: (users) => users.map((u) => [u.name, u.email, statusLabels[u.status]?.text || u.status, u.emailStatus?.status || "",
+      (u.roles || []).map(roleTitle).join(", "), u.lastLoginAt || "", u.id]),
+    file: () => `users-${slug(state.account.name || state.account.id)}`,
   });
 }
 
@@ -443,57 +456,3 @@ async function resendAllMatching() {
   announce($("bulk-results-title").textContent);
 }
 
-// exportHeaders are the users export's columns.
-const exportHeaders = ["Name", "Email", "Status", "Email status", "Roles", "Last sign-in (UTC)", "User id"];
-
-// exportCSV walks every page of the users that match the search and filters, in the list's order, saying how far
-// it got, and downloads them as CSV; "Cancel the export" stops it between pages.
-async function exportCSV() {
-  if (state.exporting) return;
-  const job = { cancelled: false };
-  state.exporting = job;
-  const button = $("export");
-  const cancel = $("export-cancel");
-  const progress = $("export-progress");
-  button.disabled = true;
-  cancel.hidden = false;
-  progress.textContent = "Exporting the users…";
-  let users;
-  try {
-    users = await collectPages(async (cursor) => {
-      const p = params();
-      p.set("limit", "100");
-      if (cursor) p.set("cursor", cursor);
-      const { data } = await get(`/v1/accounts/${encodeURIComponent(state.account.id)}/users?${p}`);
-      return { items: Array.isArray(data?.users) ? data.users : [], next: data?.next || null };
-    }, {
-      onProgress: (n) => { progress.textContent = `Exporting: ${plural(n, "user")} so far…`; },
-      cancelled: () => job.cancelled,
-    });
-  } catch (err) {
-    users = undefined;
-    if (leaving(err)) return;
-    progress.textContent = `The export failed: ${err.message}`;
-  }
-  state.exporting = null;
-  button.disabled = false;
-  cancel.hidden = true;
-  if (users === undefined) return;
-  if (!users) {
-    progress.textContent = "Export cancelled. Nothing was downloaded.";
-    button.focus();
-    return;
-  }
-  const rows = users.map((u) => [u.name, u.email, statusLabels[u.status]?.text || u.status, u.emailStatus?.status || "",
-    (u.roles || []).map(roleTitle).join(", "), u.lastLoginAt || "", u.id]);
-  const day = new Date().toISOString().slice(0, 10);
-  const filename = `users-${slug(state.account.name || state.account.id)}-${day}.csv`;
-  downloadCSV(filename, [exportHeaders, ...rows]);
-  progress.textContent = `Exported ${plural(users.length, "user")} to ${filename}.`;
-  button.focus();
-}
-
-// slug makes a name safe in a file name.
-function slug(s) {
-  return String(s || "account").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "account";
-}
