@@ -246,9 +246,11 @@ func (p *page) downloadsTo() *downloadDir {
 }
 
 // next waits for a new finished download whose name starts with prefix and ends in .csv, and reads it as CSV
-// (RFC 4180, after its byte order mark).
+// (RFC 4180, after its byte order mark). Chromium may create the file under its name before it has written it,
+// so a download counts as finished once it has a size that held for one tick.
 func (d *downloadDir) next(t *testing.T, prefix string) [][]string {
 	t.Helper()
+	sizes := map[string]int64{}
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.After(stepWait)
@@ -260,6 +262,14 @@ func (d *downloadDir) next(t *testing.T, prefix string) [][]string {
 		for _, e := range entries {
 			name := e.Name()
 			if d.seen[name] || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".csv") {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				continue // gone meanwhile: Chromium renames as it finishes
+			}
+			if was, ok := sizes[name]; !ok || info.Size() == 0 || info.Size() != was {
+				sizes[name] = info.Size()
 				continue
 			}
 			d.seen[name] = true
