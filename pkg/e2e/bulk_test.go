@@ -110,7 +110,13 @@ func TestAdministratorResendsToEveryMatchingUser(t *testing.T) {
 		t.Errorf("the sent line reads %q", got)
 	}
 	seen := eval[[]string](p, "read the progress", `window.progressSeen`)
-	if !slices.Contains(seen, "Sent 50 of 50 users so far…") || !slices.Contains(seen, "Sent 60 of 60 users so far.") {
+	// A page is at most 50 users (fewer when the server runs short of time: onboarding.pageReserve).
+	between := slices.ContainsFunc(seen, func(s string) bool {
+		var sent, of int
+		_, err := fmt.Sscanf(s, "Sent %d of %d users so far…", &sent, &of)
+		return err == nil && sent == of && sent < 60
+	})
+	if !between || !slices.Contains(seen, "Sent 60 of 60 users so far.") {
 		t.Errorf("the progress line showed %q", seen)
 	}
 	p.snap("resent-all")

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -26,8 +28,9 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
 
-// MatchPage is how many matching users one request of a bulk resend handles: a page's resends take well under a
-// second, far inside the function's timeout.
+// MatchPage is how many matching users one request of a bulk resend handles at most: a page's resends take well
+// under a second, far inside the function's timeout (and a page is cut short rather than run out of it:
+// pageReserve).
 const MatchPage = 50
 
 // Unregistered is the user list's status of a user who has not registered yet: the only ones a resend is for.
@@ -173,42 +176,81 @@ func (s *Service) ResendMatching(ctx context.Context, a actor.Actor, accountID s
 		return MatchResendAnswer{}, err
 	}
 	out := MatchResendAnswer{Results: make([]MatchResult, len(rows))}
-	errs := make([]error, len(rows))
 	may := func(_ user.User, home account.Account) bool { return visibleTo(a, home) }
-	s.each(len(rows), func(i int) {
+	done, err := eachInTime(ctx, len(rows), func(i int) error {
 		r := rows[i]
 		out.Results[i] = MatchResult{UserID: r.UserID, Name: r.Name, Email: r.Email}
-		out.Results[i].Status, errs[i] = s.resendOne(ctx, r.UserID, may, by)
+		var err error
+		out.Results[i].Status, err = s.resendOne(ctx, r.UserID, may, by)
+		return err
 	})
-	if err := errors.Join(errs...); err != nil {
+	if done == 0 {
+		if err == nil {
+			err = fmt.Errorf("resend matching: no time left for one user: %w", fault.ErrUnavailable)
+		}
 		return MatchResendAnswer{}, err
+	}
+	if err != nil || done < len(rows) {
+		// The page ends at the last user of an unbroken run of outcomes; the next page starts after it. A user
+		// handled beyond the break (workers run side by side) comes again on the next page, as rate limited.
+		s.log.WarnContext(ctx, "bulk resend page cut short", "handled", done, "of", len(rows), "error", fmt.Sprint(err))
+		out.Results, more = out.Results[:done], true
 	}
 	for _, r := range out.Results {
 		out.Counts.add(r.Status)
 	}
 	if more {
-		next := pagecursor.Encode(matchCursor{After: rows[len(rows)-1].NameKey, Filter: fingerprint(m)})
+		next := pagecursor.Encode(matchCursor{After: rows[done-1].NameKey, Filter: fingerprint(m)})
 		out.Next = &next
 	}
 	return out, nil
 }
 
-// each runs do for 0..n-1, resendWorkers at a time.
-func (s *Service) each(n int, do func(i int)) {
+// pageReserve is how much of a request's time a bulk resend keeps for the users already started and for its
+// answer: once less is left, it starts no other user and answers the page so far, whose cursor goes on from
+// there. A page of MatchPage users takes well under a second; on a loaded machine, or with a slow table, the
+// page is shorter rather than the request failing after having sent emails it cannot report.
+const pageReserve = 3 * time.Second
+
+// eachInTime runs do for 0, 1, … n-1 in that order, resendWorkers at a time, until one fails or ctx has less than
+// pageReserve left. It answers how many succeeded in an unbroken run from the first, and the error that broke
+// it (nil when time ran out, or when all n succeeded).
+func eachInTime(ctx context.Context, n int, do func(i int) error) (int, error) {
+	deadline, timed := ctx.Deadline()
+	errs := make([]error, n)
+	started := make([]bool, n)
+	var failed atomic.Bool
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(resendWorkers, n) {
 		wg.Go(func() {
 			for i := range next {
-				do(i)
+				if errs[i] = do(i); errs[i] != nil {
+					failed.Store(true)
+				}
 			}
 		})
 	}
 	for i := range n {
+		if failed.Load() || timed && time.Until(deadline) < pageReserve {
+			break
+		}
+		started[i] = true
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	for i := range n {
+		if !started[i] || errs[i] != nil {
+			return i, errs[i]
+		}
+	}
+	return n, nil
+}
+
+// each runs do for 0..n-1, resendWorkers at a time, to the end.
+func (s *Service) each(n int, do func(i int)) {
+	eachInTime(context.Background(), n, func(i int) error { do(i); return nil })
 }
 
 // add counts one outcome.
