@@ -25,7 +25,7 @@ func TestUpdateGrant(t *testing.T) {
 		t.Helper()
 		g := partneraccess.Invitation(secret.NewID(), partneraccess.Party{ID: secret.NewID(), Name: "Fabrikam Inc"},
 			partneraccess.Party{ID: secret.NewID(), Name: "Contoso Support"}, "7KQ4-M2XD", partneraccess.ViaPartnerID,
-			secret.NewID(), "Grace", now.Add(30*24*time.Hour), now)
+			secret.NewID(), "Grace", partneraccess.Terms{EndsAt: now.Add(30 * 24 * time.Hour)}, now)
 		if err := store.Commit(ctx, store.Tx().PutGrant(g, nil)); err != nil {
 			t.Fatal(err)
 		}

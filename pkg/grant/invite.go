@@ -20,8 +20,19 @@ import (
 type InviteRequest struct {
 	// PartnerID is the partner's Partner ID, as the partner gave it (any case, hyphen optional).
 	PartnerID string `json:"partnerId"`
+	TermsRequest
+}
+
+// TermsRequest is what a customer grants with an invitation, by Partner ID or by share link: the fields both
+// bodies share.
+type TermsRequest struct {
 	// EndsAt is an optional end date (RFC 3339), in the future and at most MaxTerm ahead.
 	EndsAt *string `json:"endsAt"`
+}
+
+// check reads the terms, naming every bad field in v.
+func (r TermsRequest) check(v *fault.ValidationError, now time.Time) partneraccess.Terms {
+	return partneraccess.Terms{EndsAt: checkEndsAt(v, "endsAt", r.EndsAt, now)}
 }
 
 // Problems of invitations.
@@ -105,7 +116,7 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, customerID string, 
 			v.Add("partnerId", codeInvalid, "A Partner ID has eight letters and digits, like 7KQ4-M2XD.")
 		}
 	}
-	endsAt := checkEndsAt(v, "endsAt", req.EndsAt, now)
+	terms := req.TermsRequest.check(v, now)
 	if err := v.Err(); err != nil {
 		return View{}, err
 	}
@@ -116,7 +127,7 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, customerID string, 
 	if !found {
 		return View{}, errNoPartner
 	}
-	g, err := s.invite(ctx, a, customer, partner, endsAt, partneraccess.ViaPartnerID)
+	g, err := s.invite(ctx, a, customer, partner, terms, partneraccess.ViaPartnerID)
 	if err != nil {
 		return View{}, err
 	}
@@ -133,7 +144,7 @@ var (
 // invite creates a pending grant of customer to partner, in one transaction: the grant (on both lists and the
 // expiry index), the pair guard that refuses a second live grant of the pair, checks that both accounts are
 // open, the audit events on both sides and the email to the partner's administrators.
-func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner account.Account, endsAt time.Time, via string) (partneraccess.Grant, error) {
+func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner account.Account, terms partneraccess.Terms, via string) (partneraccess.Grant, error) {
 	if !partnerid.Has(partner.Kind) || partner.Status == account.Disabled {
 		return partneraccess.Grant{}, errNoPartner
 	}
@@ -153,7 +164,7 @@ func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner a
 	now := s.clock.Now()
 	g := partneraccess.Invitation(secret.NewID(),
 		partneraccess.Party{ID: customer.ID, Name: customer.Company.Name}, partneraccess.Party{ID: partner.ID, Name: partner.Company.Name},
-		partner.PartnerID, via, a.UserID, inviter, endsAt, now)
+		partner.PartnerID, via, a.UserID, inviter, terms, now)
 	tx := s.store.Tx().
 		PutGrant(g, errChanged).
 		ClaimGrantPair(customer.ID, partner.ID, g.ID, errPairTaken).

@@ -125,8 +125,7 @@ func (s *Service) OpenShareLink(ctx context.Context, a actor.Actor, token string
 type ShareInviteRequest struct {
 	// CustomerID is the customer account that invites the partner: the one the caller acts in.
 	CustomerID string `json:"customerId"`
-	// EndsAt is an optional end date, as for InviteRequest.
-	EndsAt *string `json:"endsAt"`
+	TermsRequest
 }
 
 // InviteByLink invites the partner a share link names to support the customer account the caller acts in,
@@ -140,7 +139,7 @@ func (s *Service) InviteByLink(ctx context.Context, a actor.Actor, token string,
 	if req.CustomerID == "" {
 		v.Add("customerId", codeRequired, "Name the customer account that invites the partner.")
 	}
-	endsAt := checkEndsAt(v, "endsAt", req.EndsAt, now)
+	terms := req.TermsRequest.check(v, now)
 	if err := v.Err(); err != nil {
 		return View{}, err
 	}
@@ -152,7 +151,7 @@ func (s *Service) InviteByLink(ctx context.Context, a actor.Actor, token string,
 	if err != nil {
 		return View{}, err
 	}
-	g, err := s.invite(ctx, a, customer, partner, endsAt, partneraccess.ViaShareLink)
+	g, err := s.invite(ctx, a, customer, partner, terms, partneraccess.ViaShareLink)
 	if err != nil {
 		return View{}, err
 	}

@@ -167,12 +167,17 @@ const (
 	DueEnd            = "end"
 )
 
-// Invitation is a new pending grant of customer to partner, invited at now by a user (byName names them) with an
-// optional end date: it waits InvitationTTL for the partner's answer.
-func Invitation(id string, customer, partner Party, partnerID, via, by, byName string, endsAt, now time.Time) Grant {
+// Terms are what a customer grants with an invitation.
+type Terms struct {
+	EndsAt time.Time // the optional end date; zero means none
+}
+
+// Invitation is a new pending grant of customer to partner, invited at now by a user (byName names them) on the
+// terms given: it waits InvitationTTL for the partner's answer.
+func Invitation(id string, customer, partner Party, partnerID, via, by, byName string, terms Terms, now time.Time) Grant {
 	g := Grant{
 		ID: id, Customer: customer, Partner: partner, PartnerID: partnerID, Status: Invited, Via: via,
-		InvitedAt: now, InvitedBy: by, InvitedByName: byName, ExpiresAt: now.Add(InvitationTTL), EndsAt: endsAt,
+		InvitedAt: now, InvitedBy: by, InvitedByName: byName, ExpiresAt: now.Add(InvitationTTL), EndsAt: terms.EndsAt,
 		Version: 1,
 	}
 	return g.Rescheduled(now)

@@ -137,7 +137,7 @@ func TestLetsAct(t *testing.T) {
 func TestRetainUntil(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	g, err := partneraccess.Invitation("g", partneraccess.Party{ID: "c"}, partneraccess.Party{ID: "p"}, "", partneraccess.ViaPartnerID, "u", "Grace", time.Time{}, now).
+	g, err := partneraccess.Invitation("g", partneraccess.Party{ID: "c"}, partneraccess.Party{ID: "p"}, "", partneraccess.ViaPartnerID, "u", "Grace", partneraccess.Terms{}, now).
 		Ended(partneraccess.Revoke, "u", partneraccess.ReasonWithdrawn, now)
 	if err != nil {
 		t.Fatal(err)
