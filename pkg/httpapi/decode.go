@@ -129,15 +129,24 @@ func expect[T any](raw any, path, detail string, v *fault.ValidationError) any {
 	return raw
 }
 
-// jsonFields maps the JSON names of a struct's exported fields to their types.
+// jsonFields maps the JSON names of a struct's exported fields to their types; an embedded struct without a
+// name of its own lends its fields, as encoding/json decodes them.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	for i := range t.NumField() {
 		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, ft := range jsonFields(f.Type) {
+				if _, own := out[k]; !own {
+					out[k] = ft
+				}
+			}
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		switch name {
 		case "-":
 			continue

@@ -37,6 +37,12 @@ type createBody struct {
 		Email string `json:"email"`
 	} `json:"contact"`
 	Tags []string `json:"tags"`
+	createExtras
+}
+
+// createExtras is embedded in createBody: its fields are the body's own, as encoding/json decodes them.
+type createExtras struct {
+	Note string `json:"note"`
 }
 
 func (b *createBody) Validate(v *fault.ValidationError) {
@@ -136,6 +142,8 @@ func TestDecodeNamesEveryInvalidField(t *testing.T) {
 			map[string]string{"name": "wrong_type", "count": "wrong_type", "enabled": "wrong_type", "tags[0]": "wrong_type", "contact.fax": "unknown_field", "extra": "unknown_field"}},
 		{"case=bad array element keeps later indexes", `{"name":"a","tags":["ok",7,""],"contact":{"email":"a@b.c"}}`,
 			map[string]string{"tags[1]": "wrong_type", "tags[2]": "required"}},
+		{"case=an embedded struct's field is the body's", `{"name":"a","note":"x","contact":{"email":"a@b.c"}}`, nil},
+		{"case=an embedded struct's field is checked", `{"name":"a","note":3,"contact":{"email":"a@b.c"}}`, map[string]string{"note": "wrong_type"}},
 		{"case=fraction for an integer", `{"name":"a","count":1.5,"contact":{"email":"a@b.c"}}`, map[string]string{"count": "wrong_type"}},
 		{"case=nested object of the wrong type", `{"name":"a","contact":"a@b.c"}`, map[string]string{"contact": "wrong_type"}},
 		{"case=invalid json", `{"name":`, map[string]string{"body": "invalid_json"}},
