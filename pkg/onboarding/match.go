@@ -184,7 +184,7 @@ func (s *Service) ResendMatching(ctx context.Context, a actor.Actor, accountID s
 		out.Results[i].Status, err = s.resendOne(ctx, r.UserID, may, by)
 		return err
 	})
-	if done == 0 {
+	if done == 0 && len(rows) > 0 {
 		if err == nil {
 			err = fmt.Errorf("resend matching: no time left for one user: %w", fault.ErrUnavailable)
 		}

@@ -157,6 +157,15 @@ func TestResendMatchingFilters(t *testing.T) {
 		})
 	}
 
+	t.Run("case=nobody matches", func(t *testing.T) {
+		before := f.Snapshot()
+		r := f.resendMatching(admin, msp.ID, map[string]string{"q": "nobody-has-this-name"}, "")
+		if r.StatusCode != 202 || len(r.JSON["results"].([]any)) != 0 || r.JSON["next"] != nil {
+			t.Errorf("%d %s, want 202, no results, next null", r.StatusCode, r.Body)
+		}
+		f.Unchanged(before, "a bulk resend that matched nobody")
+	})
+
 	t.Run("case=a cursor of another match", func(t *testing.T) {
 		first := f.resendMatching(admin, msp.ID, nil, "")
 		next := first.Str("next")
