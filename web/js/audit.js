@@ -13,7 +13,7 @@
 
 import { get } from "./api.js";
 import { $, announce, dateTime, el, fieldError, plural, showAlert, showView } from "./ui.js";
-import { can, leaving, signedIn } from "./session.js";
+import { leaving, startPage } from "./session.js";
 import { actionGroups, actionTitle, actionTitles, targetTitles } from "./auditactions.js";
 import { slug, wireExport } from "./exportbar.js";
 
@@ -38,28 +38,16 @@ const state = {
 // csvHeaders are the export's columns.
 const csvHeaders = ["When (UTC)", "Who", "Who (user id)", "Action", "Action (code)", "Target type", "Target", "Target id", "Details", "Event id"];
 
-$("retry").addEventListener("click", start);
-start();
+startPage({ permission: "audit:view", open });
 
-async function start() {
-  showView("loading", { focus: false });
-  try {
-    state.me = await signedIn();
-    if (!can(state.me, "audit:view")) {
-      showView("denied", { focus: false });
-      return;
-    }
-    state.account = state.me.currentAccount || {};
-    setUp();
-    readAddress();
-    // The first page is shown with the page, not after it: rows arriving into a shown table would move it.
-    await load();
-    showView("audit", { focus: false });
-  } catch (err) {
-    if (leaving(err)) return;
-    $("failed-alert").textContent = err.message;
-    showView("failed");
-  }
+async function open(me) {
+  state.me = me;
+  state.account = me.currentAccount || {};
+  setUp();
+  readAddress();
+  // The first page is shown with the page, not after it: rows arriving into a shown table would move it.
+  await load();
+  showView("audit", { focus: false });
 }
 
 function setUp() {

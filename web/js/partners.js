@@ -11,7 +11,7 @@ import { ApiError, get, patch, post, put } from "./api.js";
 import {
   $, announce, busy, dateTime, el, fieldError, formatCount, kindTitles, plural, prospectBadge, showAlert, showView, statusTitles,
 } from "./ui.js";
-import { can, leaving, signedIn } from "./session.js";
+import { can, leaving, startPage } from "./session.js";
 import { createTreeSearch, withSearch } from "./treesearch.js";
 import { addressWithout, choicesFor, createWizard, wizardInURL } from "./wizard.js";
 
@@ -41,7 +41,6 @@ const editFields = {
 
 const parentKinds = new Set(["provider", "msp", "partner"]);
 
-$("retry").addEventListener("click", start);
 $("load-more").addEventListener("click", loadMore);
 $("add-account").addEventListener("click", () => state.wizard.open(state.level));
 $("add-below").addEventListener("click", () => state.wizard.open(state.selected));
@@ -60,22 +59,15 @@ $("endpoints-form").addEventListener("submit", saveEndpoints);
 $("created-another").addEventListener("click", () => state.wizard.open(state.level));
 window.addEventListener("popstate", moved);
 
-start();
+startPage({ open });
 
-async function start() {
-  showView("loading", { focus: false });
-  try {
-    state.me = await signedIn();
-    state.rootId = state.me.currentAccount?.id || "";
-    state.wizard ||= createWizard({ me: state.me, onCreated: created, onCancel: () => backToTree() });
-    state.search ||= createTreeSearch({ rootId: state.rootId, onOpen: (id) => select(id, { focus: true }) });
-    await openLevel(levelFromURL(), { push: false, focus: false });
-    if (wizardInURL()) await resumeWizard(wizardInURL());
-  } catch (err) {
-    if (leaving(err)) return;
-    $("failed-alert").textContent = err.message;
-    showView("failed");
-  }
+async function open(me) {
+  state.me = me;
+  state.rootId = me.currentAccount?.id || "";
+  state.wizard ||= createWizard({ me, onCreated: created, onCancel: () => backToTree() });
+  state.search ||= createTreeSearch({ rootId: state.rootId, onOpen: (id) => select(id, { focus: true }) });
+  await openLevel(levelFromURL(), { push: false, focus: false });
+  if (wizardInURL()) await resumeWizard(wizardInURL());
 }
 
 // moved follows the browser's Back and Forward: a wizard step the address names, or a level of the tree.

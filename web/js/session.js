@@ -4,7 +4,7 @@
 // more than one account, and wire the sign-out button.
 
 import { ApiError, del, get, post } from "./api.js";
-import { $, applyBranding, el, kindTitles, roleTitle, showAlert, signInAddress, stepsAddress } from "./ui.js";
+import { $, applyBranding, el, kindTitles, roleTitle, showAlert, showView, signInAddress, stepsAddress } from "./ui.js";
 
 // never is a promise that does not settle: what a page awaits while the browser leaves for another page.
 const never = () => new Promise(() => {});
@@ -28,6 +28,30 @@ export async function signedIn({ steps = false } = {}) {
   wireSignOut();
   showLeftNotice();
   return me;
+}
+
+// startPage opens a signed-in page: the loading view, then signedIn (with steps, as signedIn takes it), then —
+// when the person's roles allow permission (if one is given; else the denied view) — open(me), which fills the
+// page and shows it. A failure that does not end the page shows the failed view with its message; the failed
+// view's Retry (#retry) runs it all again. It answers the run's promise.
+export function startPage({ permission = "", steps = false, open }) {
+  const run = async () => {
+    showView("loading", { focus: false });
+    try {
+      const me = await signedIn({ steps });
+      if (permission && !can(me, permission)) {
+        showView("denied", { focus: false });
+        return;
+      }
+      await open(me);
+    } catch (err) {
+      if (leaving(err)) return;
+      $("failed-alert").textContent = err.message;
+      showView("failed");
+    }
+  };
+  $("retry").addEventListener("click", run);
+  return run();
 }
 
 // leaving handles the answers that end the page: a session that ended (401) goes to sign-in, steps that became

@@ -5,33 +5,25 @@
 
 import { ApiError, get, post, put } from "./api.js";
 import { $, announce, busy, el, fieldError, showAlert, showView, takeNext } from "./ui.js";
-import { leaving, pendingSteps, signedIn } from "./session.js";
+import { leaving, pendingSteps, startPage } from "./session.js";
 
 const state = { me: null, steps: [], total: 0, license: null };
 
 const profileFields = { name: "p-name", address: "p-address", country: "p-country", state: "p-state", city: "p-city", zipCode: "p-zip" };
 
-$("retry").addEventListener("click", start);
 $("agree").addEventListener("click", agree);
 $("decline").addEventListener("click", () => $("signout").click());
 $("profile-form").addEventListener("submit", saveProfile);
 $("profile-form").addEventListener("input", (e) => e.target.id && fieldError(e.target, ""));
 
-start();
+startPage({ steps: true, open });
 
-async function start() {
-  showView("loading", { focus: false });
-  try {
-    state.me = await signedIn({ steps: true });
-    state.steps = pendingSteps(state.me);
-    state.total = state.steps.length;
-    for (const n of document.querySelectorAll("[data-account-name]")) n.textContent = state.me.currentAccount?.name || "your organisation";
-    await next();
-  } catch (err) {
-    if (leaving(err)) return;
-    $("failed-alert").textContent = err.message;
-    showView("failed");
-  }
+async function open(me) {
+  state.me = me;
+  state.steps = pendingSteps(me);
+  state.total = state.steps.length;
+  for (const n of document.querySelectorAll("[data-account-name]")) n.textContent = me.currentAccount?.name || "your organisation";
+  await next();
 }
 
 // next shows the first pending step, or, when none is left, leaves for the page that sent the person here (a

@@ -15,7 +15,7 @@
 
 import { get, post } from "./api.js";
 import { $, announce, busy, dateTime, el, plural, roleTitle, showAlert, showView } from "./ui.js";
-import { can, leaving, signedIn } from "./session.js";
+import { can, leaving, startPage } from "./session.js";
 import { createUserForms } from "./userforms.js";
 import { createStatusCheck, emailBadge, loginErrors } from "./userstatus.js";
 import { createImport } from "./userimport.js";
@@ -55,30 +55,18 @@ const state = {
   wired: false,
 };
 
-$("retry").addEventListener("click", start);
-start();
+startPage({ permission: "users:view", open });
 
-async function start() {
-  showView("loading", { focus: false });
-  try {
-    state.me = await signedIn();
-    if (!can(state.me, "users:view")) {
-      showView("denied", { focus: false });
-      return;
-    }
-    state.account = state.me.currentAccount || {};
-    state.manage = can(state.me, "users:manage");
-    const { data } = await get("/v1/roles");
-    state.roles = Array.isArray(data?.roles) ? data.roles : [];
-    readAddress();
-    setUp();
-    await load();
-    showView("users", { focus: false });
-  } catch (err) {
-    if (leaving(err)) return;
-    $("failed-alert").textContent = err.message;
-    showView("failed");
-  }
+async function open(me) {
+  state.me = me;
+  state.account = me.currentAccount || {};
+  state.manage = can(me, "users:manage");
+  const { data } = await get("/v1/roles");
+  state.roles = Array.isArray(data?.roles) ? data.roles : [];
+  readAddress();
+  setUp();
+  await load();
+  showView("users", { focus: false });
 }
 
 // readAddress takes the list's query from the address, keeping only values the API accepts.
