@@ -47,9 +47,10 @@ type rateLimit struct {
 // write for, and the sign-in ceiling leaves room for an office of people behind one address (a sign-in is two
 // requests: password, then code).
 var rateLimits = map[route.RateClass]rateLimit{
-	route.SignIn: {requests: 300, window: 5 * time.Minute, detail: "Too many sign-in attempts from your network. Wait a few minutes, then try again."},
-	route.Reset:  {requests: 50, window: 5 * time.Minute, detail: "Too many password reset requests from your network. Wait a few minutes, then try again."},
-	route.Resend: {requests: 50, window: 5 * time.Minute, detail: "Too many requests to send a code or an email again from your network. Wait a few minutes, then try again."},
+	route.SignIn:     {requests: 300, window: 5 * time.Minute, detail: "Too many sign-in attempts from your network. Wait a few minutes, then try again."},
+	route.Reset:      {requests: 50, window: 5 * time.Minute, detail: "Too many password reset requests from your network. Wait a few minutes, then try again."},
+	route.Resend:     {requests: 50, window: 5 * time.Minute, detail: "Too many requests to send a code or an email again from your network. Wait a few minutes, then try again."},
+	route.PublicRead: {requests: 2000, window: 5 * time.Minute, detail: "Too many requests from your network. Wait a few minutes, then try again."},
 }
 
 // oversizeBody is the label CommonRuleSet's SizeRestrictions_BODY puts on a body over 8 KB.

@@ -16,10 +16,13 @@ const (
 	Reset RateClass = "reset"
 	// Resend is a one-time code or an activation email sent again.
 	Resend RateClass = "resend"
+	// PublicRead is a public read by id (a partner's brand, its logo): cheap, but anyone's, so a flood of guesses
+	// is stopped at the edge rather than paid for in reads.
+	PublicRead RateClass = "public-read"
 )
 
 // RateClasses lists the classes that have a rule, in the order the web ACL evaluates them.
-var RateClasses = []RateClass{SignIn, Reset, Resend}
+var RateClasses = []RateClass{SignIn, Reset, Resend, PublicRead}
 
 // rateClasses marks routes of Routes with their class, by route key, like uploads: one place that says which
 // routes the edge limits, which the web ACL's rules are generated from.
@@ -33,6 +36,9 @@ var rateClasses = map[string]RateClass{
 	// A bulk resend to every matching user: a request per page of 50 (onboarding.MatchPage), so the class's
 	// ceiling still lets a run through thousands of users.
 	"POST /v1/accounts/{id}/activation-emails": Resend,
+	// Every page a customer opens asks for its partner's brand and logo once; the ceiling is far above that.
+	"GET /v1/brands/{id}": PublicRead,
+	"GET /v1/logos/{id}":  PublicRead,
 }
 
 // RateClass is the route's class at the edge, Unlimited for most routes.

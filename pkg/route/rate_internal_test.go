@@ -11,6 +11,12 @@ func TestEveryRateMarkNamesARoute(t *testing.T) {
 			t.Errorf("rateClasses marks %q, which is not in Routes", key)
 			continue
 		}
+		if class == PublicRead {
+			if r.Method != "GET" || r.Auth != Public {
+				t.Errorf("%s is in class %q but is not a public GET", key, class)
+			}
+			continue
+		}
 		if r.Function != Activation && r.Function != OTP {
 			t.Errorf("%s (%s) is in class %q but is served by %s, not sign-in, OTP or activation", key, class, class, r.Function)
 		}

@@ -7,14 +7,15 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
-// TestRateClasses: sign-in, reset and resend are limited at the edge, each class by the routes the brief of the
-// edge names; no other route is.
+// TestRateClasses: sign-in, reset, resend and the public reads by id are limited at the edge, each class by the
+// routes the brief of the edge names; no other route is.
 func TestRateClasses(t *testing.T) {
 	t.Parallel()
 	want := map[route.RateClass][]string{
-		route.SignIn: {"POST /v1/sessions", "POST /v1/sessions/otp"},
-		route.Reset:  {"POST /v1/password-resets", "POST /v1/password-resets/{token}"},
-		route.Resend: {"POST /v1/accounts/{id}/activation-emails", "POST /v1/activation-emails", "POST /v1/sessions/otp/resend"},
+		route.SignIn:     {"POST /v1/sessions", "POST /v1/sessions/otp"},
+		route.Reset:      {"POST /v1/password-resets", "POST /v1/password-resets/{token}"},
+		route.Resend:     {"POST /v1/accounts/{id}/activation-emails", "POST /v1/activation-emails", "POST /v1/sessions/otp/resend"},
+		route.PublicRead: {"GET /v1/brands/{id}", "GET /v1/logos/{id}"},
 	}
 	limited := 0
 	for _, c := range route.RateClasses {
