@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/branding"
+	"github.com/partnerhub/partnerhub/pkg/branding/brandingtest"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/secret"
@@ -135,5 +136,13 @@ func TestSavingWarnsOfLowContrastAndABlendingLogo(t *testing.T) {
 	r = tr.upload(tr.partnerAdmin, tr.partner.ID, logoIn(t, color.NRGBA{0xff, 0xff, 0xff, 0xff}), "image/png")
 	if got := codes(r); len(got) != 0 || member(r, "effective")["logoBackdrop"] != nil {
 		t.Fatalf("white logo: warnings %v, backdrop %v", got, member(r, "effective")["logoBackdrop"])
+	}
+	// A WebP logo is judged too: a navy one on a navy header gets the chip and the warning.
+	if got := codes(tr.set(tr.partnerAdmin, tr.partner.ID, map[string]string{"color": "#1d2c50", "supportEmail": "help@contoso.example"})); len(got) != 0 {
+		t.Fatalf("navy header: warnings %v", got)
+	}
+	r = tr.upload(tr.partnerAdmin, tr.partner.ID, brandingtest.WebP(), "image/webp")
+	if got := codes(r); !slices.Equal(got, []string{branding.WarnLogoBlends}) || r.JSON["logoColor"] != brandingtest.WebPColor {
+		t.Fatalf("navy WebP logo: warnings %v, logo colour %v", got, r.JSON["logoColor"])
 	}
 }

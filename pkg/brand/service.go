@@ -67,7 +67,7 @@ type View struct {
 	SupportEmail *string `json:"supportEmail"`
 	SupportURL   *string `json:"supportUrl"`
 	LogoURL      *string `json:"logoUrl"`
-	// LogoColor is the logo's main colour, when it could be told (PNG and JPEG).
+	// LogoColor is the logo's main colour, when it could be told (PNG, JPEG and WebP; not an animation).
 	LogoColor *string            `json:"logoColor"`
 	Version   int                `json:"version"`
 	UpdatedAt *time.Time         `json:"updatedAt"`

@@ -16,6 +16,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/image/webp"
+
 	"github.com/partnerhub/partnerhub/pkg/display"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 )
@@ -150,8 +152,9 @@ type Image struct {
 	Data        []byte
 	// Hash identifies the content: it is the logo's version in URLs and its strong ETag.
 	Hash string
-	// Color is the logo's main colour (DominantColor), "" when it cannot be told: a WebP file (the standard
-	// library has no WebP decoder), an image too large to decode (maxDecodePixels) or one with no visible pixel.
+	// Color is the logo's main colour (DominantColor), "" when it cannot be told: an image too large to decode
+	// (maxDecodePixels), one with no visible pixel, or a WebP file of a kind the decoder does not read (an
+	// animation).
 	Color string
 }
 
@@ -160,8 +163,8 @@ type Image struct {
 const maxDecodePixels = 2048 * 2048
 
 // Logo checks an uploaded logo by its content, never by the type the client declared: it must be a PNG, JPEG or
-// WebP file (by its magic bytes; PNG and JPEG must also decode their header, within MaxLogoSide) of at most
-// MaxLogoBytes. The error is a validation error on "body".
+// WebP file (by its magic bytes, and a header that decodes, within MaxLogoSide) of at most MaxLogoBytes. The
+// error is a validation error on "body".
 func Logo(data []byte) (Image, error) {
 	switch {
 	case len(data) == 0:
@@ -183,8 +186,7 @@ func Logo(data []byte) (Image, error) {
 	case JPEG:
 		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
 	case WebP:
-		// The standard library has no WebP decoder; the RIFF header checked by Sniff is what is verified.
-		cfg = image.Config{Width: 1, Height: 1}
+		cfg, err = webp.DecodeConfig(bytes.NewReader(data))
 	}
 	if err != nil {
 		return Image{}, fault.Invalid("body", CodeBadImage, "The logo's image data is damaged.")
@@ -193,14 +195,29 @@ func Logo(data []byte) (Image, error) {
 		return Image{}, fault.Invalid("body", CodeDimensions, fmt.Sprintf("The logo must be at most %d×%d pixels.", MaxLogoSide, MaxLogoSide))
 	}
 	img := Image{ContentType: ct, Data: data, Hash: Hash(data)}
-	if ct != WebP && cfg.Width*cfg.Height <= maxDecodePixels {
-		decoded, _, err := image.Decode(bytes.NewReader(data))
-		if err != nil {
+	if cfg.Width*cfg.Height <= maxDecodePixels {
+		decoded, err := decode(ct, data)
+		switch {
+		case err == nil:
+			img.Color, _ = DominantColor(decoded)
+		case ct != WebP:
 			return Image{}, fault.Invalid("body", CodeBadImage, "The logo's image data is damaged.")
 		}
-		img.Color, _ = DominantColor(decoded)
+		// A WebP file whose header decodes but whose pixels the decoder does not read (an animation, which
+		// browsers show) is kept, without a colour.
 	}
 	return img, nil
+}
+
+// decode decodes the pixels of an image of type ct.
+func decode(ct string, data []byte) (image.Image, error) {
+	switch ct {
+	case PNG:
+		return png.Decode(bytes.NewReader(data))
+	case JPEG:
+		return jpeg.Decode(bytes.NewReader(data))
+	}
+	return webp.Decode(bytes.NewReader(data))
 }
 
 var (
@@ -215,15 +232,15 @@ func Sniff(data []byte) string {
 		return PNG
 	case bytes.HasPrefix(data, jpegMagic):
 		return JPEG
-	case webp(data):
+	case isWebP(data):
 		return WebP
 	}
 	return ""
 }
 
-// webp checks a RIFF/WEBP header: "RIFF", the RIFF size (the file's length less 8, at most one padding byte
+// isWebP checks a RIFF/WEBP header: "RIFF", the RIFF size (the file's length less 8, at most one padding byte
 // off), "WEBP", then a VP8, VP8L or VP8X chunk.
-func webp(data []byte) bool {
+func isWebP(data []byte) bool {
 	if len(data) < 20 || string(data[0:4]) != "RIFF" || string(data[8:12]) != "WEBP" {
 		return false
 	}

@@ -34,6 +34,7 @@ func TestLogoIsCheckedByContent(t *testing.T) {
 		{"case=png", brandingtest.PNG(t), branding.PNG},
 		{"case=jpeg", brandingtest.JPEG(t), branding.JPEG},
 		{"case=webp", brandingtest.WebP(), branding.WebP},
+		{"case=lossy webp with alpha", brandingtest.WebPLossy(), branding.WebP},
 		{"case=exactly the limit", brandingtest.Padded(t, branding.MaxLogoBytes), branding.PNG},
 	}
 	for _, c := range ok {
@@ -60,6 +61,7 @@ func TestLogoIsCheckedByContent(t *testing.T) {
 		{"case=png magic with garbage after it", append([]byte("\x89PNG\r\n\x1a\n"), strings.Repeat("x", 64)...), branding.CodeBadImage},
 		{"case=riff that is not webp", append([]byte("RIFF\x0c\x00\x00\x00WAVEfmt "), 0, 0, 0, 0), branding.CodeNotAnImage},
 		{"case=webp with a wrong size", append(brandingtest.WebP(), make([]byte, 10)...), branding.CodeNotAnImage},
+		{"case=webp header with damaged data", damagedWebP(), branding.CodeBadImage},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
@@ -78,6 +80,35 @@ func TestLogoIsCheckedByContent(t *testing.T) {
 			t.Fatalf("code %q", got)
 		}
 	})
+}
+
+// damagedWebP is a well-formed RIFF/WEBP container whose VP8L chunk does not start with its signature.
+func damagedWebP() []byte {
+	b := brandingtest.WebP()
+	b[20] = 0x00 // the VP8L signature byte, 0x2f
+	return b
+}
+
+// TestLogoColour: the main colour is told for every type, WebP too (lossless exactly, lossy nearly), so the
+// contrast checks judge every logo.
+func TestLogoColour(t *testing.T) {
+	t.Parallel()
+	img, err := branding.Logo(brandingtest.WebP())
+	if err != nil || img.Color != brandingtest.WebPColor {
+		t.Errorf("lossless WebP: %q, %v; want %s", img.Color, err, brandingtest.WebPColor)
+	}
+	img, err = branding.Logo(brandingtest.WebPLossy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ratio, ok := branding.Contrast(img.Color, brandingtest.WebPColor); !ok || ratio > 1.2 {
+		t.Errorf("lossy WebP: %q, %.2f:1 from %s", img.Color, ratio, brandingtest.WebPColor)
+	}
+	for name, data := range map[string][]byte{"png": brandingtest.PNG(t), "jpeg": brandingtest.JPEG(t)} {
+		if img, err := branding.Logo(data); err != nil || img.Color == "" {
+			t.Errorf("%s: %q, %v", name, img.Color, err)
+		}
+	}
 }
 
 func TestUploadRouteAcceptsTheLogoTypes(t *testing.T) {

@@ -3,7 +3,7 @@ package brandingtest
 
 import (
 	"bytes"
-	"encoding/binary"
+	_ "embed"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -42,14 +42,23 @@ func JPEG(t testing.TB) []byte {
 	return b.Bytes()
 }
 
-// WebP is a minimal valid WebP file: a RIFF container holding one lossless (VP8L) chunk of a 1×1 image.
-func WebP() []byte {
-	vp8l := []byte{0x2f, 0x00, 0x00, 0x00, 0x00, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0x00}
-	chunk := append([]byte("VP8L"), binary.LittleEndian.AppendUint32(nil, uint32(len(vp8l)))...)
-	chunk = append(chunk, vp8l...)
-	body := append([]byte("WEBP"), chunk...)
-	return append(append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(len(body)))...), body...)
-}
+// The WebP files are a 16×8 navy logo (WebPColor) with a transparent first column, made by cwebp from a PNG:
+// one lossless (a VP8L chunk), one lossy with alpha (VP8X, ALPH and VP8 chunks).
+var (
+	//go:embed testdata/navy-lossless.webp
+	webpLossless []byte
+	//go:embed testdata/navy-lossy.webp
+	webpLossy []byte
+)
+
+// WebPColor is the main colour of the WebP logos.
+const WebPColor = "#1b2a4e"
+
+// WebP is a real lossless WebP file.
+func WebP() []byte { return bytes.Clone(webpLossless) }
+
+// WebPLossy is a real lossy WebP file with an alpha channel.
+func WebPLossy() []byte { return bytes.Clone(webpLossy) }
 
 // Padded is a PNG grown to n bytes with trailing data after its end, as some editors leave.
 func Padded(t testing.TB, n int) []byte {
