@@ -138,10 +138,10 @@ export function factsOf(g, side) {
   if (group === "pending") {
     facts.push(["Invited", invited]);
     facts.push([side === "partner" ? "Answer by" : "Answer due by", dateText(g.expiresAt)]);
-    facts.push(["Access ends", endsText(g)]);
+    facts.push(["Term", endsText(g)]);
   } else if (group === "active") {
     facts.push(["Access since", dateText(g.since || g.acceptedAt)]);
-    facts.push(["Access ends", endsText(g)]);
+    facts.push(["Term", endsText(g)]);
     facts.push(["Staff with access", staffText(g)]);
   } else {
     facts.push(["Ended", endedText(g)]);
