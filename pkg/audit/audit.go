@@ -96,6 +96,10 @@ const (
 	GrantExpired          Action = "partner-access.expired"
 	GrantStaffChanged     Action = "partner-access.staff-changed"
 	GrantShareLinkCreated Action = "partner-access.share-link-created"
+	// GrantExtended is an auto-extending grant extended at its end date (by the sweep, or recorded as the
+	// customer changed its auto-extend); GrantAutoExtendChanged the customer turning auto-extend off or on.
+	GrantExtended          Action = "partner-access.extended"
+	GrantAutoExtendChanged Action = "partner-access.auto-extend-changed"
 )
 
 // Actions lists the catalog, for tests and documentation.
@@ -112,5 +116,6 @@ func Actions() []Action {
 		UserSessionsEnded, SessionEnded,
 		MembershipInvited, MembershipAccepted,
 		GrantInvited, GrantAccepted, GrantDeclined, GrantRevoked, GrantExpired, GrantStaffChanged, GrantShareLinkCreated,
+		GrantExtended, GrantAutoExtendChanged,
 	}
 }

@@ -54,6 +54,8 @@ type GrantRecord struct {
 	InvitedByName    string        `dynamodbav:"invitedByName"`
 	ExpiresAt        string        `dynamodbav:"expiresAt"` // the invitation's answer deadline
 	EndsAt           string        `dynamodbav:"endsAt,omitempty"`
+	TermDays         int           `dynamodbav:"termDays,omitempty"`   // the term from acceptance, in days
+	AutoExtend       bool          `dynamodbav:"autoExtend,omitempty"` // extends at its end date
 	AcceptedAt       string        `dynamodbav:"acceptedAt,omitempty"`
 	AcceptedBy       string        `dynamodbav:"acceptedBy,omitempty"`
 	EndedAt          string        `dynamodbav:"endedAt,omitempty"`
@@ -76,6 +78,7 @@ func grantRecordOf(g partneraccess.Grant) GrantRecord {
 		Status: string(g.Status), Via: g.Via,
 		InvitedAt: grantStamp(g.InvitedAt), InvitedBy: g.InvitedBy, InvitedByName: g.InvitedByName,
 		ExpiresAt: grantStamp(g.ExpiresAt), EndsAt: grantStamp(g.EndsAt),
+		TermDays: int(g.Term / partneraccess.Day), AutoExtend: g.AutoExtend,
 		AcceptedAt: grantStamp(g.AcceptedAt), AcceptedBy: g.AcceptedBy,
 		EndedAt: grantStamp(g.EndedAt), EndedBy: g.EndedBy, EndReason: g.EndReason,
 		Staff: make([]StaffRecord, 0, len(g.Staff)), StaffChangedAt: grantStamp(g.StaffChangedAt),
@@ -101,6 +104,7 @@ func (r GrantRecord) Grant() (partneraccess.Grant, error) {
 		PartnerID: r.PartnerID, Status: partneraccess.Status(r.Status), Via: r.Via,
 		InvitedAt: t(r.InvitedAt), InvitedBy: r.InvitedBy, InvitedByName: r.InvitedByName,
 		ExpiresAt: t(r.ExpiresAt), EndsAt: t(r.EndsAt),
+		Term: time.Duration(r.TermDays) * partneraccess.Day, AutoExtend: r.AutoExtend,
 		AcceptedAt: t(r.AcceptedAt), AcceptedBy: r.AcceptedBy,
 		EndedAt: t(r.EndedAt), EndedBy: r.EndedBy, EndReason: r.EndReason,
 		StaffChangedAt: t(r.StaffChangedAt),

@@ -16,8 +16,9 @@ import (
 // users, a customer with its administrator):
 //
 //   - the partner's administrator reads the Partner ID off the Customer access page and copies it;
-//   - the customer's administrator invites the partner by that ID with an end date (first mistyped, refused next
-//     to the field) and sees the pending invitation; the end date is the end of that day in the browser's zone;
+//   - the customer's administrator invites the partner by that ID until an end date it chooses (the Partner ID
+//     first mistyped, refused next to the field) and sees the pending invitation; the end date is the end of that
+//     day in the browser's zone;
 //   - the partner's administrator accepts it and ticks two users as staff, one of whom has just left the partner:
 //     nothing is saved and the refusal shows next to her; without her the save goes through;
 //   - the staff member switches to the customer with the account switcher and opens its account on the partners
@@ -64,6 +65,8 @@ func TestCustomerGivesASupportPartnerAccessAndRevokesIt(t *testing.T) {
 	cp.typeInto("invite-partner-id", strings.ToLower(strings.ReplaceAll(pid, "-", " ")))
 	// An end date half a year ahead: access ends at the end of that day, in the browser's time zone.
 	endDay := time.Now().AddDate(0, 6, 0).Format(time.DateOnly)
+	cp.chooseOption("invite-duration", "date")
+	cp.visible("invite-ends")
 	cp.chooseOption("invite-ends", endDay)
 	cp.click("invite-submit")
 	cp.visibleCSS("#c-pending li.grant")

@@ -2,6 +2,7 @@ package grant
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/actor"
@@ -46,7 +47,9 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, id string) (View, e
 		if err != nil {
 			return err
 		}
-		audits(tx, next, a.UserID, audit.GrantAccepted, map[string]string{"endsAt": stamp(next.EndsAt)}, now)
+		audits(tx, next, a.UserID, audit.GrantAccepted, map[string]string{
+			"endsAt": stamp(next.EndsAt), "autoExtend": strconv.FormatBool(next.AutoExtend),
+		}, now)
 		if err := s.mail(ctx, tx, next.Customer.ID, next, func(n outbox.GrantNotice) outbox.Mail {
 			n.EndsAt = next.EndsAt
 			return outbox.InvitationAccepted{GrantNotice: n, By: by}

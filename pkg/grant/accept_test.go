@@ -12,7 +12,7 @@ import (
 )
 
 // TestAccept checks that the partner's administrator accepts: the grant is active from then on, the customer's
-// administrators are told, both audit logs show it, and the grant leaves the expiry index (no end date).
+// administrators are told, both audit logs show it, and its term starts: the sweep extends it at its end date.
 func TestAccept(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
@@ -23,12 +23,14 @@ func TestAccept(t *testing.T) {
 	if r.Str("status") != "active" || r.Str("side") != "partner" || r.Str("since") != w.Clock.Now().Format(time.RFC3339) || r.JSON["expiresAt"] != nil {
 		t.Fatalf("answer: %s", r.Body)
 	}
-	g := w.grantRecord(id)
-	if g.Status != "active" || g.AcceptedBy != w.partner.ContactUserID || g.Due != "" {
-		t.Fatalf("stored: %+v", g)
+	// The default term, two years, starts now; the grant extends itself then.
+	ends := w.Clock.Now().Add(partneraccess.DefaultTerm)
+	if r.Str("endsAt") != ends.Format(time.RFC3339) || r.JSON["autoExtend"] != true || r.JSON["durationDays"] != float64(730) {
+		t.Fatalf("answer's term: %s", r.Body)
 	}
-	if it := w.Data().Item(table.GrantKey(id)); it[table.AttrXPK] != nil {
-		t.Fatal("an active grant without an end date is still on the expiry index")
+	g := w.grantRecord(id)
+	if g.Status != "active" || g.AcceptedBy != w.partner.ContactUserID || g.Due != partneraccess.DueExtend || g.DueAt != table.Timestamp(ends) {
+		t.Fatalf("stored: %+v", g)
 	}
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
 		if n := count(w.Audit(acc), "partner-access.accepted"); n != 1 {

@@ -63,4 +63,5 @@ var Contract = []contract.Operation{
 		Problems: []contract.Problem{
 			contract.Fails(http.StatusNotFound, "grant-not-found"),
 			contract.Fails(http.StatusConflict, "grant-ended", "grant-not-active", "grant-changed")}},
+	autoExtendContract,
 }

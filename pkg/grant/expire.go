@@ -12,7 +12,8 @@ import (
 )
 
 // Expirer handles grants the expiry sweep finds due (items of type table.TypeGrant): a pending invitation that
-// was not answered in time expires, an active grant with an end date gets its reminders and then ends. Each
+// was not answered in time expires, an active grant with an end date is extended at it (auto-extend), or gets
+// its reminders and then ends. Each
 // change is one transaction on the condition that the grant is unchanged since read (store.UpdateGrant), so a
 // sweep that races with an answer, a revoke or another sweep does nothing twice: the loser reads again and finds
 // nothing due.
@@ -58,6 +59,12 @@ func (e *Expirer) due(ctx context.Context, g *partneraccess.Grant, tx *dynamo.Tx
 		if err := e.end(ctx, tx, *g, next, now, func(n outbox.GrantNotice) outbox.Mail {
 			return outbox.InvitationExpired{GrantNotice: n}
 		}, next.Customer.ID); err != nil {
+			return err
+		}
+		*g = next
+	case g.ExtensionDue(now):
+		next := g.Extended(now)
+		if err := e.extension(ctx, tx, *g, next, now); err != nil {
 			return err
 		}
 		*g = next

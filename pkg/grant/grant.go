@@ -2,7 +2,9 @@
 // an MSP or partner by its Partner ID, or by opening a share link the partner sent; the partner's administrators
 // accept or decline; once the grant is active they choose which of their staff act in the customer, as its
 // administrators except for managing its support partners (role.SupportStaff); the customer revokes at any time,
-// the partner may end it too, and an optional end date ends it by itself, after reminders.
+// the partner may end it too. Every new grant is time-bound (1 day to 2 years from acceptance, or an exact end
+// date): at its end date it extends itself by 180 days, unless the customer turned auto-extend off, and then it
+// ends by itself, after reminders (term.go).
 //
 // The grant, its states and their rules are package partneraccess (pure); this package applies them to the
 // table through the small store it declares (dynamo.Store has it).
@@ -24,12 +26,16 @@
 //     for the next.
 package grant
 
-import "time"
+import (
+	"time"
+
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
+)
 
 // Limits of partner access.
 const (
 	// MaxTerm is the furthest end date a grant may have, from when it is set.
-	MaxTerm = 2 * 365 * 24 * time.Hour
+	MaxTerm = partneraccess.MaxTerm
 	// ShareLinkTTL is how long a partner's share link works.
 	ShareLinkTTL = 14 * 24 * time.Hour
 	// MaxStaff is the most staff a partner assigns to one grant.

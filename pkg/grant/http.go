@@ -24,7 +24,7 @@ const (
 // Mux is the partner-access function's API:
 //
 //	GET  /v1/accounts/{id}/partner-access?cursor=&limit= → 200 List | 400 cursor, limit | 403 forbidden | 404 account-not-found
-//	POST /v1/accounts/{id}/partner-access  InviteRequest → 201 View | 400 partnerId, endsAt | 403 forbidden, not-a-customer
+//	POST /v1/accounts/{id}/partner-access  InviteRequest → 201 View | 400 partnerId, durationDays, endsAt | 403 forbidden, not-a-customer
 //	                                                        | 404 account-not-found, partner-not-found | 409 grant-exists
 //	POST /v1/accounts/{id}/share-links                   → 201 ShareLink | 403 forbidden, not-a-partner | 404 account-not-found
 //	GET  /v1/share-links/{token}                         → 200 ShareLinkInfo | 404 link-invalid, partner-not-found | 410 link-expired
@@ -33,6 +33,7 @@ const (
 //	POST /v1/partner-access/{grantId}/accept             → 200 View | 403 partner-only, forbidden | 404 | 409 grant-not-pending, grant-ended, grant-changed | 410 invitation-expired
 //	POST /v1/partner-access/{grantId}/decline            → 200 View | as accept
 //	PUT  /v1/partner-access/{grantId}/staff StaffRequest → 200 View | 400 userIds | 403 | 404 | 409 grant-not-active, grant-ended, already-member, grant-changed
+//	PUT  /v1/partner-access/{grantId}/auto-extend AutoExtendRequest → 200 View | 400 enabled | 403 customer-only | 404 | 409 grant-ended, grant-not-time-bound, grant-changed
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteList:       s.list,
@@ -44,6 +45,7 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteAccept:     s.accept,
 		RouteDecline:    s.decline,
 		RouteStaff:      s.staff,
+		RouteAutoExtend: s.autoExtend,
 	}
 }
 

@@ -3,6 +3,7 @@ package grant
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -24,15 +25,16 @@ type InviteRequest struct {
 }
 
 // TermsRequest is what a customer grants with an invitation, by Partner ID or by share link: the fields both
-// bodies share.
+// bodies share (read by check, in term.go).
 type TermsRequest struct {
-	// EndsAt is an optional end date (RFC 3339), in the future and at most MaxTerm ahead.
+	// DurationDays is how long the access runs, in days from the partner's acceptance: 1 to 730 (the default).
+	DurationDays *int `json:"durationDays"`
+	// EndsAt is an exact end date instead (RFC 3339), in the future and at most MaxTerm ahead; not with
+	// durationDays.
 	EndsAt *string `json:"endsAt"`
-}
-
-// check reads the terms, naming every bad field in v.
-func (r TermsRequest) check(v *fault.ValidationError, now time.Time) partneraccess.Terms {
-	return partneraccess.Terms{EndsAt: checkEndsAt(v, "endsAt", r.EndsAt, now)}
+	// AutoExtend extends the access by 180 days at its end date instead of ending it; the customer can turn it
+	// off at any time. True by default with a duration, false with an exact end date.
+	AutoExtend *bool `json:"autoExtend"`
 }
 
 // Problems of invitations.
@@ -172,6 +174,7 @@ func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner a
 		AccountOpen(partner.ID, errNoPartner)
 	audits(tx, g, a.UserID, audit.GrantInvited, map[string]string{
 		"via": via, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt),
+		"durationDays": termDays(g), "autoExtend": strconv.FormatBool(g.AutoExtend),
 	}, now)
 	if err := s.mail(ctx, tx, partner.ID, g, func(n outbox.GrantNotice) outbox.Mail {
 		n.EndsAt = g.EndsAt

@@ -30,8 +30,13 @@ type View struct {
 	Since time.Time `json:"since"`
 	// ExpiresAt is the pending invitation's answer deadline; null once answered.
 	ExpiresAt *time.Time `json:"expiresAt"`
-	// EndsAt is the optional end date; null for none.
-	EndsAt     *time.Time `json:"endsAt"`
+	// EndsAt is the end date; null for none (a grant made before every grant was time-bound), or while a
+	// duration has not started (it starts at acceptance).
+	EndsAt *time.Time `json:"endsAt"`
+	// DurationDays is the term in days from acceptance; null when the customer chose an exact end date.
+	DurationDays *int `json:"durationDays"`
+	// AutoExtend says whether the grant extends itself by 180 days at its end date instead of ending.
+	AutoExtend bool       `json:"autoExtend"`
 	AcceptedAt *time.Time `json:"acceptedAt"`
 	EndedAt    *time.Time `json:"endedAt"`
 	EndReason  *string    `json:"endReason"`
@@ -39,7 +44,7 @@ type View struct {
 	Staff      []UserRef  `json:"staff"`
 	// Side is the side of the grant the caller acts for: customer or partner.
 	Side Side `json:"side"`
-	// Actions are what the caller's side may do now: accept, decline, staff, revoke.
+	// Actions are what the caller's side may do now: accept, decline, staff, revoke, auto-extend.
 	Actions []string `json:"actions"`
 	Version int      `json:"version"`
 }
@@ -68,6 +73,11 @@ func viewOf(g partneraccess.Grant, side Side) View {
 		InvitedAt: g.InvitedAt, InvitedBy: UserRef{ID: g.InvitedBy, Name: g.InvitedByName},
 		Since: g.InvitedAt, EndsAt: optional(g.EndsAt), AcceptedAt: optional(g.AcceptedAt), EndedAt: optional(g.EndedAt),
 		StaffCount: len(g.Staff), Staff: make([]UserRef, 0, len(g.Staff)), Actions: []string{},
+		AutoExtend: g.AutoExtend,
+	}
+	if g.Term > 0 {
+		days := int(g.Term / partneraccess.Day)
+		v.DurationDays = &days
 	}
 	switch {
 	case g.Status == partneraccess.Invited:
@@ -91,6 +101,9 @@ func viewOf(g partneraccess.Grant, side Side) View {
 		v.Actions = append(v.Actions, "staff", "revoke")
 	case g.Status == partneraccess.Active:
 		v.Actions = append(v.Actions, "revoke")
+	}
+	if side == CustomerSide && g.Status.Live() && g.TimeBound() {
+		v.Actions = append(v.Actions, "auto-extend")
 	}
 	return v
 }

@@ -33,6 +33,10 @@ const (
 	PartnerAccessDeclined Type = "Partner Access Declined"
 	PartnerAccessRevoked  Type = "Partner Access Revoked"
 	PartnerAccessExpired  Type = "Partner Access Expired"
+	// PartnerAccessExtended is an auto-extending grant extended by 180 days at its end date.
+	PartnerAccessExtended Type = "Partner Access Extended"
+	// PartnerAccessAutoExtendChanged is the customer turning a grant's auto-extend off or on.
+	PartnerAccessAutoExtendChanged Type = "Partner Access Auto-Extend Changed"
 )
 
 // Types lists every event type, for the schemas, the stack and the documentation.
@@ -41,6 +45,7 @@ func Types() []Type {
 		AccountCreated, AccountActivated, AccountDisabled, AccountEnabled, AccountConverted,
 		UserInvited, UserActivated, UserRemoved, TwoFactorChanged, EmailBounced,
 		PartnerAccessInvited, PartnerAccessAccepted, PartnerAccessDeclined, PartnerAccessRevoked, PartnerAccessExpired,
+		PartnerAccessExtended, PartnerAccessAutoExtendChanged,
 	}
 }
 
@@ -85,6 +90,9 @@ var catalog = map[audit.Action]mapping{
 	audit.GrantDeclined: {PartnerAccessDeclined, ""},
 	audit.GrantRevoked:  {PartnerAccessRevoked, ""},
 	audit.GrantExpired:  {PartnerAccessExpired, ""},
+
+	audit.GrantExtended:          {PartnerAccessExtended, ""},
+	audit.GrantAutoExtendChanged: {PartnerAccessAutoExtendChanged, ""},
 }
 
 // grantFields are the facts every partner access event carries: both sides of the grant.
@@ -102,11 +110,14 @@ var fields = map[Type][]string{
 	UserRemoved:           {"roles", "userDisabled"},
 	TwoFactorChanged:      {"from", "to"},
 	EmailBounced:          {"bounceType", "bounceSubType"},
-	PartnerAccessInvited:  grantFields,
-	PartnerAccessAccepted: append(slices.Clone(grantFields), "endsAt"),
+	PartnerAccessInvited:  append(slices.Clone(grantFields), "durationDays", "endsAt", "autoExtend"),
+	PartnerAccessAccepted: append(slices.Clone(grantFields), "endsAt", "autoExtend"),
 	PartnerAccessDeclined: grantFields,
 	PartnerAccessRevoked:  append(slices.Clone(grantFields), "by", "reason"),
 	PartnerAccessExpired:  append(slices.Clone(grantFields), "reason"),
+
+	PartnerAccessExtended:          append(slices.Clone(grantFields), "endsAt", "previousEndsAt"),
+	PartnerAccessAutoExtendChanged: append(slices.Clone(grantFields), "autoExtend", "endsAt"),
 }
 
 // Fields lists the detail fields a type may carry, for its schema and the documentation.

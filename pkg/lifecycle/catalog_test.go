@@ -35,6 +35,7 @@ func sample(action audit.Action) audit.Event {
 			"kind": "customer", "name": "Acme", "parentId": "acc-0", "contactUserId": "usr-2", "status": "disabled",
 			"roles": "admin", "userDisabled": "false", "from": "email", "to": "totp", "customerId": "acc-1",
 			"customerName": "Acme", "partnerAccountId": "acc-9", "partnerName": "Partner Co", "endsAt": "2027-01-01T00:00:00Z",
+			"previousEndsAt": "2026-07-05T00:00:00Z", "durationDays": "730", "autoExtend": "false",
 			"by": "customer", "reason": "no longer needed", "bounceType": "Permanent",
 			"tokenId": "tok-secret-id", "proof": "recovery-code", "mobile": "+44*****123", "code": "123456",
 		},

@@ -25,6 +25,8 @@ func mails() []outbox.Mail {
 		outbox.InvitationExpired{GrantNotice: notice}, outbox.AccessEnding{GrantNotice: notice},
 		outbox.AccessExpired{GrantNotice: notice},
 		outbox.AccessRevoked{GrantNotice: notice, By: "customer", Reason: "contract ended"},
+		outbox.AccessExtended{GrantNotice: notice, ExtendedByDays: 180},
+		outbox.AutoExtendChanged{GrantNotice: notice, Enabled: false, ExtendByDays: 180},
 	}
 }
 

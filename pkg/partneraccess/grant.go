@@ -86,7 +86,7 @@ const (
 	Recent = 30 * 24 * time.Hour
 )
 
-// Reminders of an end date, before it.
+// Reminders of an end date, before it (and MonthReminder, in term.go, before these).
 const (
 	FirstReminder  = 7 * 24 * time.Hour
 	SecondReminder = 24 * time.Hour
@@ -134,8 +134,13 @@ type Grant struct {
 	InvitedByName string
 	// ExpiresAt is the invitation's answer deadline.
 	ExpiresAt time.Time
-	// EndsAt is the optional end date; zero means none.
+	// EndsAt is the end date: set at invitation for an exact date, at acceptance for a Term; zero for a grant
+	// made before every grant was time-bound, or while a Term has not started.
 	EndsAt time.Time
+	// Term is how long the grant runs from its acceptance (see term.go); zero when an exact EndsAt was given.
+	Term time.Duration
+	// AutoExtend extends the grant by Extension at its end date instead of ending it.
+	AutoExtend bool
 
 	AcceptedAt time.Time
 	AcceptedBy string
@@ -155,7 +160,7 @@ type Grant struct {
 
 // Due is the next thing the expiry sweep does to a grant.
 type Due struct {
-	Event string // DueInvitation, DueFirstReminder, DueSecondReminder or DueEnd
+	Event string // DueInvitation, DueMonthReminder, DueFirstReminder, DueSecondReminder, DueEnd or DueExtend
 	At    time.Time
 }
 
@@ -167,9 +172,12 @@ const (
 	DueEnd            = "end"
 )
 
-// Terms are what a customer grants with an invitation.
+// Terms are what a customer grants with an invitation: a Term that starts at acceptance, or an exact EndsAt,
+// and whether it extends itself (see term.go).
 type Terms struct {
-	EndsAt time.Time // the optional end date; zero means none
+	EndsAt     time.Time     // an exact end date; zero when the grant runs for Term
+	Term       time.Duration // the duration from acceptance; zero when EndsAt is given
+	AutoExtend bool
 }
 
 // Invitation is a new pending grant of customer to partner, invited at now by a user (byName names them) on the
@@ -178,7 +186,7 @@ func Invitation(id string, customer, partner Party, partnerID, via, by, byName s
 	g := Grant{
 		ID: id, Customer: customer, Partner: partner, PartnerID: partnerID, Status: Invited, Via: via,
 		InvitedAt: now, InvitedBy: by, InvitedByName: byName, ExpiresAt: now.Add(InvitationTTL), EndsAt: terms.EndsAt,
-		Version: 1,
+		Term: terms.Term, AutoExtend: terms.AutoExtend, Version: 1,
 	}
 	return g.Rescheduled(now)
 }
@@ -190,8 +198,11 @@ func (g Grant) InvitationLapsed(now time.Time) bool {
 }
 
 // Usable reports whether the grant lets its staff act at now: active, and its end date (if any) not reached —
-// whether or not the sweep has ended it yet.
-func (g Grant) Usable(now time.Time) bool { return g.Status == Active && !g.PastEnd(now) }
+// whether or not the sweep has ended it yet. An auto-extending grant does not lapse at its end date: it is
+// extended then, whether or not the sweep has recorded it yet.
+func (g Grant) Usable(now time.Time) bool {
+	return g.Status == Active && (g.AutoExtend || !g.PastEnd(now))
+}
 
 // PastEnd reports whether g has an end date and it has come at now.
 func (g Grant) PastEnd(now time.Time) bool { return !g.EndsAt.IsZero() && !now.Before(g.EndsAt) }
@@ -211,7 +222,7 @@ func (g Grant) RetainUntil() time.Time {
 
 // NextDue is what the sweep does next to the grant, seen at now, or false if nothing is due: a pending
 // invitation expires at its deadline (or its end date, if that comes first); an active grant with an end date
-// gets the reminders whose time is still ahead, then ends.
+// is extended at it, or gets the reminders whose time is still ahead and then ends (endDue).
 func (g Grant) NextDue(now time.Time) (Due, bool) {
 	switch {
 	case g.Status == Invited:
@@ -222,12 +233,8 @@ func (g Grant) NextDue(now time.Time) (Due, bool) {
 		return Due{DueInvitation, at}, true
 	case g.Status != Active || g.EndsAt.IsZero():
 		return Due{}, false
-	case g.EndsAt.Add(-FirstReminder).After(now):
-		return Due{DueFirstReminder, g.EndsAt.Add(-FirstReminder)}, true
-	case g.EndsAt.Add(-SecondReminder).After(now):
-		return Due{DueSecondReminder, g.EndsAt.Add(-SecondReminder)}, true
 	}
-	return Due{DueEnd, g.EndsAt}, true
+	return g.endDue(now), true
 }
 
 // Rescheduled is g with its next due event as of now.
@@ -246,6 +253,7 @@ func (g Grant) Accepted(by string, now time.Time) (Grant, error) {
 		return g, errInvitationLapsed
 	}
 	g.Status, g.AcceptedAt, g.AcceptedBy = next, now, by
+	g = g.started(now)
 	g.Version++
 	return g.Rescheduled(now), nil
 }

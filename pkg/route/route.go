@@ -253,6 +253,7 @@ var Routes = []Route{
 	{"POST", "/v1/partner-access/{grantId}/accept", PartnerAccess, Session},
 	{"POST", "/v1/partner-access/{grantId}/decline", PartnerAccess, Session},
 	{"PUT", "/v1/partner-access/{grantId}/staff", PartnerAccess, Session},
+	{"PUT", "/v1/partner-access/{grantId}/auto-extend", PartnerAccess, Session},
 
 	{"POST", "/v1/password-resets", Activation, Public},
 	{"GET", "/v1/password-resets/{token}", Activation, Public},

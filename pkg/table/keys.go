@@ -181,7 +181,8 @@ package table
 // through ordinary membership items that carry the grant's id (and the support-staff role): every request already
 // reads the membership of its account, so deleting them in the revoking transaction ends their access at the
 // next request. A grant sits on the expiry index while something is due: its invitation's expiry, a reminder of
-// its end date, or the end itself. Partner IDs are unique through a guard item per ID.
+// its end date, the end itself, or its extension (an auto-extending grant stays on it for good, due at each end
+// date). Partner IDs are unique through a guard item per ID.
 //
 // What a signed-in request reads to know who is asking, and each hot path's requests beside its floor, are in
 // cost.go.

@@ -250,7 +250,7 @@ func (s *Service) failedActivations(ctx context.Context, rows []dynamo.MemberRow
 
 // grantsNeedingAttention reads the first attentionGrantsRead grants of the account's list (pending invitations
 // first, then the active grants by name): the invitations this account must answer (a partner's side), and the
-// active grants that end within EndingSoon.
+// active grants that end within EndingSoon (an auto-extending grant does not end).
 func (s *Service) grantsNeedingAttention(ctx context.Context, acc account.Account) (answers, ending *AttentionGrants, err error) {
 	customer := acc.Kind == account.Customer
 	page, next, err := s.store.GrantsPage(ctx, customer, acc.ID, attentionGrantsRead, dynamo.Cursor{})
@@ -277,7 +277,7 @@ func (s *Service) grantsNeedingAttention(ctx context.Context, acc account.Accoun
 		switch {
 		case g.Status == partneraccess.Invited && !customer:
 			add(answers, g)
-		case g.Status == partneraccess.Active && !g.EndsAt.IsZero() && g.EndsAt.Sub(now) <= EndingSoon:
+		case g.Status == partneraccess.Active && !g.AutoExtend && !g.EndsAt.IsZero() && g.EndsAt.Sub(now) <= EndingSoon:
 			add(ending, g)
 		}
 	}

@@ -55,6 +55,8 @@ export const actionGroups = [
     ["partner-access.expired", "Partner access expired"],
     ["partner-access.staff-changed", "Support staff changed"],
     ["partner-access.share-link-created", "Share link created"],
+    ["partner-access.extended", "Partner access extended"],
+    ["partner-access.auto-extend-changed", "Partner access auto-extend changed"],
   ]],
 ];
 

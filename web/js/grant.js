@@ -1,6 +1,6 @@
 // grant.js is what the partner access pages share about a grant (a customer's support partner, seen from either
-// side) and a Partner ID: words for statuses and end reasons, dates as people read them, the end-date field's
-// limits and value, the facts of a grant, and copying to the clipboard.
+// side) and a Partner ID: words for statuses, end reasons and terms, dates as people read them, the end-date
+// field's limits and value, the facts of a grant, and copying to the clipboard.
 
 import { el } from "./ui.js";
 
@@ -106,10 +106,31 @@ export function people(n) {
   return n === 1 ? "1 person" : `${n} people`;
 }
 
+// extendDays is how far an auto-extending grant extends at its end date.
+export const extendDays = 180;
+
+// durationText names a number of days as people say it: "1 day", "90 days", "1 year", "2 years".
+export function durationText(days) {
+  if (days === 365) return "1 year";
+  if (days === 730) return "2 years";
+  return days === 1 ? "1 day" : `${days} days`;
+}
+
+// endsText says when a grant's access ends, or that it does not: "Extends automatically by 180 days on 30 Jun
+// 2027", "Ends on 30 Jun 2027", "90 days after acceptance, then extends automatically by 180 days".
+export function endsText(g) {
+  const ends = dateText(g.endsAt);
+  const days = Number.isFinite(g.durationDays) ? durationText(g.durationDays) : "";
+  if (ends) return g.autoExtend ? `Extends automatically by ${extendDays} days on ${ends}` : `Ends on ${ends}`;
+  if (days) {
+    return g.autoExtend ? `${days} after acceptance, then extends automatically by ${extendDays} days` : `Ends ${days} after acceptance`;
+  }
+  return "No end date: until revoked";
+}
+
 // factsOf lists a grant's facts for one side as [term, description] pairs, leaving out what does not apply.
 export function factsOf(g, side) {
   const group = groupOf(g);
-  const ends = dateText(g.endsAt);
   const invited = [dateText(g.invitedAt), g.invitedBy?.name ? `by ${g.invitedBy.name}` : "", g.via === "share-link" ? "(through a share link)" : ""]
     .filter(Boolean).join(" ");
   const facts = [];
@@ -117,10 +138,10 @@ export function factsOf(g, side) {
   if (group === "pending") {
     facts.push(["Invited", invited]);
     facts.push([side === "partner" ? "Answer by" : "Answer due by", dateText(g.expiresAt)]);
-    facts.push(["Access ends", ends || "No end date"]);
+    facts.push(["Term", endsText(g)]);
   } else if (group === "active") {
     facts.push(["Access since", dateText(g.since || g.acceptedAt)]);
-    facts.push(["Access ends", ends || "No end date: until revoked"]);
+    facts.push(["Term", endsText(g)]);
     facts.push(["Staff with access", staffText(g)]);
   } else {
     facts.push(["Ended", endedText(g)]);

@@ -1,9 +1,10 @@
 // partner-access.js runs the partner access page, which shows one of two sides by the kind of the account the
 // session acts in (GET /v1/accounts/{id}/partner-access):
 //
-//   - a customer's "Support partners": invite a partner by its Partner ID (with an optional end date), the
-//     invitations waiting for an answer (withdraw), the partners with access, their staff count and since when
-//     (revoke, after a dialog that names the partner and says access ends at once), and what ended recently;
+//   - a customer's "Support partners": invite a partner by its Partner ID for a duration or until a date, with
+//     auto-extend (grantterm.js), the invitations waiting for an answer (withdraw), the partners with access,
+//     their staff count, since and until when (revoke, after a dialog that names the partner and says access
+//     ends at once; turn auto-extend off or on), and what ended recently;
 //   - a partner's (or MSP's) "Customer access": its Partner ID with Copy, "Copy share link" (sharelink.js), the
 //     invitations to accept or decline, the customers it supports with the staff checklist of each
 //     (grantstaff.js), and what ended recently.
@@ -15,8 +16,9 @@ import { ApiError, get, post } from "./api.js";
 import { $, announce, busy, clearErrors, el, fieldError, showAlert, showView } from "./ui.js";
 import { can, isSupportStaff, leaving, partnerAccessTitle, signedIn } from "./session.js";
 import {
-  dateText, endsAtOf, factList, factsOf, groupOf, partnerIdProblem, partnerIdText, setDateLimits, statusPill,
+  dateText, factList, factsOf, groupOf, partnerIdProblem, partnerIdText, statusPill,
 } from "./grant.js";
+import { autoExtendDone, autoExtendLabel, setAutoExtend, termForm } from "./grantterm.js";
 import { partnerUsers, staffSection } from "./grantstaff.js";
 import { copyPartnerId, shareLink } from "./sharelink.js";
 
@@ -42,7 +44,9 @@ $("invite-partner-id").addEventListener("blur", (e) => {
 $("copy-id").addEventListener("click", () => copyPartnerId(state.partnerId));
 $("share-link").addEventListener("click", () => shareLink(state.account.id));
 $("main").addEventListener("click", grantAction);
-setDateLimits($("invite-ends"));
+const term = termForm({
+  duration: $("invite-duration"), endsField: $("invite-ends-field"), ends: $("invite-ends"), autoExtend: $("invite-auto-extend"),
+});
 
 start();
 
@@ -182,6 +186,7 @@ function grantItem(g) {
   }, label);
   if (actions.includes("accept")) buttons.push(button("accept", "Accept", "primary auto"));
   if (actions.includes("decline")) buttons.push(button("decline", "Decline", "secondary danger"));
+  if (actions.includes("auto-extend")) buttons.push(button("auto-extend", autoExtendLabel(g), "secondary"));
   if (actions.includes("revoke")) {
     const label = side === "partner" ? "End access" : g.status === "invited" ? "Withdraw invitation" : "Revoke";
     buttons.push(button("revoke", label, "secondary danger"));
@@ -247,31 +252,30 @@ async function invite(e) {
   const form = $("invite-form");
   const alertBox = $("invite-alert");
   const idInput = $("invite-partner-id");
-  const endsInput = $("invite-ends");
   clearErrors(form, alertBox);
   const idProblem = partnerIdProblem(idInput.value);
-  const ends = endsAtOf(endsInput);
+  const terms = term.read();
   if (idProblem) fieldError(idInput, idProblem);
-  if (ends.problem) fieldError(endsInput, ends.problem);
-  if (idProblem || ends.problem) {
-    (idProblem ? idInput : endsInput).focus();
+  if (terms.problem) fieldError(terms.input, terms.problem);
+  if (idProblem || terms.problem) {
+    (idProblem ? idInput : terms.input).focus();
     return;
   }
-  const body = { partnerId: idInput.value.replace(/[\s-]/g, "").toUpperCase() };
-  if (ends.value) body.endsAt = ends.value;
+  const body = { partnerId: idInput.value.replace(/[\s-]/g, "").toUpperCase(), ...terms.body };
   const submit = $("invite-submit");
   busy(submit, true, "Inviting…");
   try {
     const { data } = await post(`/v1/accounts/${encodeURIComponent(state.account.id)}/partner-access`, body);
     busy(submit, false);
     form.reset();
+    term.reset();
     replaceGrant(data);
     renderGrants();
     result(invitedText(data));
   } catch (err) {
     busy(submit, false);
     if (leaving(err)) return;
-    const fields = { partnerId: idInput, endsAt: endsInput };
+    const fields = { partnerId: idInput, durationDays: $("invite-duration"), endsAt: $("invite-ends"), autoExtend: $("invite-auto-extend") };
     let first = null;
     if (err instanceof ApiError) {
       for (const x of err.errors) {
@@ -304,6 +308,10 @@ function grantAction(e) {
   const action = button.dataset.action;
   if (action === "accept") {
     act(g, button, "accept");
+    return;
+  }
+  if (action === "auto-extend") {
+    switchAutoExtend(g, button);
     return;
   }
   const ask = question(g, action);
@@ -381,6 +389,29 @@ async function act(g, button, action) {
     // A grant that changed meanwhile (answered, revoked, expired) is shown as it is now.
     if (err instanceof ApiError && (err.status === 409 || err.status === 410)) await refresh();
     const box = $(`grant-${g.id}-status`) || status;
+    if (box) {
+      box.textContent = err.message;
+      box.dataset.tone = "error";
+    }
+    (document.getElementById(`grant-${g.id}-name`) || button).focus();
+  }
+}
+
+// switchAutoExtend turns the grant's auto-extend the other way: nothing is lost (it can be turned back while the
+// grant lasts), so it asks no question.
+async function switchAutoExtend(g, button) {
+  busy(button, true, "Saving…");
+  try {
+    const data = await setAutoExtend(g, !g.autoExtend);
+    busy(button, false);
+    replaceGrant(data);
+    renderGrants();
+    result(autoExtendDone(data || g));
+  } catch (err) {
+    busy(button, false);
+    if (leaving(err)) return;
+    if (err instanceof ApiError && err.status === 409) await refresh();
+    const box = $(`grant-${g.id}-status`);
     if (box) {
       box.textContent = err.message;
       box.dataset.tone = "error";

@@ -2,19 +2,20 @@
 // first if they have not (the sign-in page brings them back here), the page asks the API whom the link invites
 // (GET /v1/share-links/{token}) and asks the person to confirm, naming the partner. A person who administers
 // several customer accounts picks one: the session moves there (POST /v1/sessions/current/account) before the
-// invitation goes out (POST /v1/share-links/{token} {customerId, endsAt?}), since a customer invites only from
+// invitation goes out (POST /v1/share-links/{token} {customerId, durationDays or endsAt, autoExtend}), since a customer invites only from
 // the account the session acts in. Then the customer's Support partners page shows the pending invitation.
 
 import { ApiError, get, post } from "./api.js";
 import { $, busy, clearErrors, dateTime, el, fieldError, nextKey, remember, showAlert, showView, takeNext } from "./ui.js";
 import { leaving, signedIn } from "./session.js";
-import { endsAtOf, partnerIdText, setDateLimits } from "./grant.js";
+import { partnerIdText } from "./grant.js";
+import { termForm } from "./grantterm.js";
 
 const state = { token: "", me: null, info: null, customers: [] };
 
 $("retry").addEventListener("click", start);
 $("confirm-form").addEventListener("submit", confirm);
-setDateLimits($("ends"));
+const term = termForm({ duration: $("duration"), endsField: $("ends-field"), ends: $("ends"), autoExtend: $("auto-extend") });
 
 start();
 
@@ -119,10 +120,10 @@ async function confirm(e) {
     form.querySelector("input[name=customer]")?.focus();
     return;
   }
-  const ends = endsAtOf($("ends"));
-  if (ends.problem) {
-    fieldError($("ends"), ends.problem);
-    $("ends").focus();
+  const terms = term.read();
+  if (terms.problem) {
+    fieldError(terms.input, terms.problem);
+    terms.input.focus();
     return;
   }
   const submit = $("confirm-submit");
@@ -132,16 +133,17 @@ async function confirm(e) {
       await post("/v1/sessions/current/account", { accountId: picked });
       state.me.currentAccount = { ...state.me.currentAccount, id: picked };
     }
-    const body = { customerId: picked };
-    if (ends.value) body.endsAt = ends.value;
+    const body = { customerId: picked, ...terms.body };
     const { data } = await post(linkPath(), body);
     location.assign(`/partner-access?invited=${encodeURIComponent(data?.id || "")}`);
   } catch (err) {
     busy(submit, false);
     if (leaving(err)) return;
-    if (err instanceof ApiError && err.fields.endsAt) {
-      fieldError($("ends"), err.fields.endsAt.detail);
-      $("ends").focus();
+    const field = err instanceof ApiError && ["durationDays", "endsAt"].find((f) => err.fields[f]);
+    if (field) {
+      const input = field === "endsAt" ? $("ends") : $("duration");
+      fieldError(input, err.fields[field].detail);
+      input.focus();
       return;
     }
     showAlert(alertBox, err.message);
