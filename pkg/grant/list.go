@@ -204,7 +204,7 @@ func (s *Service) List(ctx context.Context, a actor.Actor, accountID string, p P
 			next = dynamo.Cursor{}
 			break
 		}
-		out.Grants = append(out.Grants, viewOf(g, side))
+		out.Grants = append(out.Grants, viewAt(g, side, now))
 	}
 	out.Next = next.Next()
 	return out, nil
@@ -226,5 +226,13 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (View, erro
 	if !a.Can(role.PartnerAccessManage) && !a.Can(role.AccountsView) {
 		return View{}, errManage
 	}
-	return viewOf(g, side), nil
+	return viewAt(g, side, s.clock.Now()), nil
+}
+
+// viewAt is g as side sees it at now: an extension that is due shows as its new end date before the sweep
+// records it (the version stays the one stored, which a change must name).
+func viewAt(g partneraccess.Grant, side Side, now time.Time) View {
+	v := viewOf(g, side)
+	v.EndsAt = optional(g.EndAsOf(now))
+	return v
 }

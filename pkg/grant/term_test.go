@@ -210,9 +210,15 @@ func TestAutoExtendAtTheEnd(t *testing.T) {
 	if !w.staffActs() {
 		t.Fatal("staff lost access at the end date of an auto-extending grant")
 	}
-	w.sweep()
-	w.sweep()
 	next := ends.Add(partneraccess.Extension)
+	// Before the sweep records it, the grant reads with its new end date, and the version a change must name.
+	before := w.grantRecord(id)
+	if r := w.call(w.customerAdmin, grant.RouteGet, map[string]string{"grantId": id}, nil); r.Str("endsAt") != next.Format(time.RFC3339) ||
+		r.JSON["version"] != float64(before.Version) {
+		t.Fatalf("at the end date, before the sweep: %s (stored version %d)", r.Body, before.Version)
+	}
+	w.sweep()
+	w.sweep()
 	g := w.grantRecord(id)
 	if g.Status != "active" || g.EndsAt != table.Timestamp(next) || g.Due != partneraccess.DueExtend || g.DueAt != table.Timestamp(next) {
 		t.Fatalf("after the end date: %+v", g)

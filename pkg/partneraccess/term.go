@@ -85,11 +85,19 @@ func (g Grant) Extended(now time.Time) Grant {
 	if !g.ExtensionDue(now) {
 		return g
 	}
-	for !g.EndsAt.After(now) {
-		g.EndsAt = g.EndsAt.Add(Extension)
-	}
+	g.EndsAt = g.EndAsOf(now)
 	g.Version++
 	return g.Rescheduled(now)
+}
+
+// EndAsOf is g's end date as it stands at now: for an auto-extending grant whose end date has passed before the
+// sweep recorded the extension, the date Extended will record; otherwise EndsAt.
+func (g Grant) EndAsOf(now time.Time) time.Time {
+	end := g.EndsAt
+	for g.ExtensionDue(now) && !end.After(now) {
+		end = end.Add(Extension)
+	}
+	return end
 }
 
 // WithAutoExtend is g with auto-extend on or off, set by the customer at now, on a live time-bound grant. An
