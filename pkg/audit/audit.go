@@ -96,6 +96,10 @@ const (
 	GrantExpired          Action = "partner-access.expired"
 	GrantStaffChanged     Action = "partner-access.staff-changed"
 	GrantShareLinkCreated Action = "partner-access.share-link-created"
+	// Roles per grant: the partner asks for other roles; the customer approves (or takes roles away) or declines.
+	GrantRolesRequested      Action = "partner-access.roles-requested"
+	GrantRolesChanged        Action = "partner-access.roles-changed"
+	GrantRoleRequestDeclined Action = "partner-access.role-request-declined"
 )
 
 // Actions lists the catalog, for tests and documentation.
@@ -112,5 +116,6 @@ func Actions() []Action {
 		UserSessionsEnded, SessionEnded,
 		MembershipInvited, MembershipAccepted,
 		GrantInvited, GrantAccepted, GrantDeclined, GrantRevoked, GrantExpired, GrantStaffChanged, GrantShareLinkCreated,
+		GrantRolesRequested, GrantRolesChanged, GrantRoleRequestDeclined,
 	}
 }

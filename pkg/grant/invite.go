@@ -28,11 +28,13 @@ type InviteRequest struct {
 type TermsRequest struct {
 	// EndsAt is an optional end date (RFC 3339), in the future and at most MaxTerm ahead.
 	EndsAt *string `json:"endsAt"`
+	// Roles are the roles the customer grants (role.Delegable); absent, the administrator (support-staff).
+	Roles []role.Name `json:"roles"`
 }
 
 // check reads the terms, naming every bad field in v.
 func (r TermsRequest) check(v *fault.ValidationError, now time.Time) partneraccess.Terms {
-	return partneraccess.Terms{EndsAt: checkEndsAt(v, "endsAt", r.EndsAt, now)}
+	return partneraccess.Terms{EndsAt: checkEndsAt(v, "endsAt", r.EndsAt, now), Roles: partneraccess.CheckRoles(v, "roles", r.Roles)}
 }
 
 // Problems of invitations.
@@ -171,7 +173,7 @@ func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner a
 		AccountOpen(customer.ID, errCustomerDisabled).
 		AccountOpen(partner.ID, errNoPartner)
 	audits(tx, g, a.UserID, audit.GrantInvited, map[string]string{
-		"via": via, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt),
+		"via": via, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt), "roles": joinRoles(g.Approved()),
 	}, now)
 	if err := s.mail(ctx, tx, partner.ID, g, func(n outbox.GrantNotice) outbox.Mail {
 		n.EndsAt = g.EndsAt

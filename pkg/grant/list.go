@@ -37,9 +37,14 @@ type View struct {
 	EndReason  *string    `json:"endReason"`
 	StaffCount int        `json:"staffCount"`
 	Staff      []UserRef  `json:"staff"`
+	// Roles are what the customer granted: its partner's staff act with these (role.Delegable).
+	Roles []role.Name `json:"roles"`
+	// RoleRequest is the partner's request for other roles, waiting for the customer; null when none.
+	RoleRequest *RoleRequestView `json:"roleRequest"`
 	// Side is the side of the grant the caller acts for: customer or partner.
 	Side Side `json:"side"`
-	// Actions are what the caller's side may do now: accept, decline, staff, revoke.
+	// Actions are what the caller's side may do now: accept, decline, staff, revoke, and for roles: request-roles
+	// (partner), roles (customer: take some away) and answer-roles (customer: approve or decline a request).
 	Actions []string `json:"actions"`
 	Version int      `json:"version"`
 }
@@ -68,6 +73,7 @@ func viewOf(g partneraccess.Grant, side Side) View {
 		InvitedAt: g.InvitedAt, InvitedBy: UserRef{ID: g.InvitedBy, Name: g.InvitedByName},
 		Since: g.InvitedAt, EndsAt: optional(g.EndsAt), AcceptedAt: optional(g.AcceptedAt), EndedAt: optional(g.EndedAt),
 		StaffCount: len(g.Staff), Staff: make([]UserRef, 0, len(g.Staff)), Actions: []string{},
+		Roles: g.Approved(), RoleRequest: roleRequestView(g),
 	}
 	switch {
 	case g.Status == partneraccess.Invited:
@@ -92,6 +98,7 @@ func viewOf(g partneraccess.Grant, side Side) View {
 	case g.Status == partneraccess.Active:
 		v.Actions = append(v.Actions, "revoke")
 	}
+	v.Actions = append(v.Actions, roleActions(g, side)...)
 	return v
 }
 

@@ -33,6 +33,9 @@ const (
 	PartnerAccessDeclined Type = "Partner Access Declined"
 	PartnerAccessRevoked  Type = "Partner Access Revoked"
 	PartnerAccessExpired  Type = "Partner Access Expired"
+	// PartnerAccessRolesChanged is the customer changing the roles its partner has: approving a request (all or
+	// fewer of the roles asked for) or taking roles away. Details.change says which.
+	PartnerAccessRolesChanged Type = "Partner Access Roles Changed"
 )
 
 // Types lists every event type, for the schemas, the stack and the documentation.
@@ -41,6 +44,7 @@ func Types() []Type {
 		AccountCreated, AccountActivated, AccountDisabled, AccountEnabled, AccountConverted,
 		UserInvited, UserActivated, UserRemoved, TwoFactorChanged, EmailBounced,
 		PartnerAccessInvited, PartnerAccessAccepted, PartnerAccessDeclined, PartnerAccessRevoked, PartnerAccessExpired,
+		PartnerAccessRolesChanged,
 	}
 }
 
@@ -85,6 +89,8 @@ var catalog = map[audit.Action]mapping{
 	audit.GrantDeclined: {PartnerAccessDeclined, ""},
 	audit.GrantRevoked:  {PartnerAccessRevoked, ""},
 	audit.GrantExpired:  {PartnerAccessExpired, ""},
+
+	audit.GrantRolesChanged: {PartnerAccessRolesChanged, ""},
 }
 
 // grantFields are the facts every partner access event carries: both sides of the grant.
@@ -102,11 +108,13 @@ var fields = map[Type][]string{
 	UserRemoved:           {"roles", "userDisabled"},
 	TwoFactorChanged:      {"from", "to"},
 	EmailBounced:          {"bounceType", "bounceSubType"},
-	PartnerAccessInvited:  grantFields,
+	PartnerAccessInvited:  append(slices.Clone(grantFields), "roles"),
 	PartnerAccessAccepted: append(slices.Clone(grantFields), "endsAt"),
 	PartnerAccessDeclined: grantFields,
 	PartnerAccessRevoked:  append(slices.Clone(grantFields), "by", "reason"),
 	PartnerAccessExpired:  append(slices.Clone(grantFields), "reason"),
+
+	PartnerAccessRolesChanged: append(slices.Clone(grantFields), "roles", "previousRoles", "change"),
 }
 
 // Fields lists the detail fields a type may carry, for its schema and the documentation.

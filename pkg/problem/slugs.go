@@ -30,6 +30,8 @@ var Slugs = []string{
 	// Partner access.
 	"grant-not-found", "grant-exists", "grant-changed", "grant-ended", "grant-not-active", "grant-not-pending",
 	"partner-not-found", "partner-only",
+	// Roles per grant.
+	"customer-only", "role-request-pending", "no-role-request",
 
 	// The edge (the portal distribution's web ACL, infra/waf.go), before any function: a body too large, a body
 	// that looks like an attack.

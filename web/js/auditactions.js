@@ -55,6 +55,9 @@ export const actionGroups = [
     ["partner-access.expired", "Partner access expired"],
     ["partner-access.staff-changed", "Support staff changed"],
     ["partner-access.share-link-created", "Share link created"],
+    ["partner-access.roles-requested", "Partner roles requested"],
+    ["partner-access.roles-changed", "Partner roles changed"],
+    ["partner-access.role-request-declined", "Partner roles request declined"],
   ]],
 ];
 
