@@ -113,7 +113,10 @@ func TestRoleChanges(t *testing.T) {
 	for _, err := range []error{
 		func() error { _, err := ended.RolesReduced([]role.Name{role.ReadOnly}, now); return err }(),
 		func() error { _, err := ended.RoleRequestDeclined(); return err }(),
-		func() error { _, err := ended.RolesRequested([]role.Name{role.SupportStaff}, "u", "U", now); return err }(),
+		func() error {
+			_, err := ended.RolesRequested([]role.Name{role.SupportStaff}, "u", "U", now)
+			return err
+		}(),
 	} {
 		if slug(err) != "grant-ended" {
 			t.Fatalf("a change of an ended grant: %v", err)
