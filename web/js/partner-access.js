@@ -19,6 +19,7 @@ import {
 } from "./grant.js";
 import { partnerUsers, staffSection } from "./grantstaff.js";
 import { copyPartnerId, shareLink } from "./sharelink.js";
+import { checkedRoles, rolesSection } from "./grantroles.js";
 
 const state = {
   me: null,
@@ -40,7 +41,7 @@ $("invite-partner-id").addEventListener("blur", (e) => {
   if (!partnerIdProblem(e.target.value)) e.target.value = partnerIdText(e.target.value);
 });
 $("copy-id").addEventListener("click", () => copyPartnerId(state.partnerId));
-$("share-link").addEventListener("click", () => shareLink(state.account.id));
+$("share-link").addEventListener("click", () => shareLink(state.account.id, checkedRoles($("share-roles"))));
 $("main").addEventListener("click", grantAction);
 setDateLimits($("invite-ends"));
 
@@ -130,11 +131,11 @@ async function loadMore() {
 function render() {
   const { name } = state.account;
   if (state.side === "customer") {
-    $("customer-intro").textContent = `A support partner you invite can, once it accepts, let staff it chooses act in ${name} as its administrators. You can revoke that access at any time; it ends at once.`;
+    $("customer-intro").textContent = `A support partner you invite can, once it accepts, let staff it chooses act in ${name} with the roles you grant. You can revoke that access at any time; it ends at once.`;
     $("invite-card").hidden = !state.manage;
     document.title = `Support partners · ${name} · PartnerHub`;
   } else {
-    $("partner-intro").textContent = `Customers who invite ${name} let the staff you choose act in their accounts as their administrators, until they revoke it.`;
+    $("partner-intro").textContent = `Customers who invite ${name} let the staff you choose act in their accounts with the roles each customer grants, until they revoke it.`;
     $("partner-id").textContent = partnerIdText(state.partnerId) || "Not assigned yet";
     $("copy-id").hidden = !state.partnerId;
     $("share").hidden = !state.manage;
@@ -187,6 +188,8 @@ function grantItem(g) {
     buttons.push(button("revoke", label, "secondary danger"));
   }
   // The staff come before ending access, which is the last thing a partner wants to do by mistake.
+  const roles = rolesSection(g, side, { onSaved: rolesSaved, onError: leaving });
+  if (roles) item.append(roles);
   if (side === "partner" && actions.includes("staff") && state.users) {
     item.append(staffSection(g, state.users, {
       open: state.open.has(g.id) || !g.staffCount,
@@ -208,6 +211,12 @@ function staffSaved(view, message) {
     status.focus();
   }
   announce(message);
+}
+
+function rolesSaved(view, message) {
+  replaceGrant(view);
+  renderGrants();
+  result(message);
 }
 
 function replaceGrant(view) {
@@ -257,14 +266,22 @@ async function invite(e) {
     (idProblem ? idInput : endsInput).focus();
     return;
   }
-  const body = { partnerId: idInput.value.replace(/[\s-]/g, "").toUpperCase() };
+  const roles = checkedRoles($("invite-roles"));
+  if (!roles.length) {
+    $("invite-roles-error").textContent = "Tick at least one role.";
+    $("invite-roles-error").hidden = false;
+    $("invite-roles").querySelector("input").focus();
+    return;
+  }
+  $("invite-roles-error").hidden = true;
+  const body = { partnerId: idInput.value.replace(/[\s-]/g, "").toUpperCase(), roles };
   if (ends.value) body.endsAt = ends.value;
   const submit = $("invite-submit");
   busy(submit, true, "Inviting…");
   try {
     const { data } = await post(`/v1/accounts/${encodeURIComponent(state.account.id)}/partner-access`, body);
     busy(submit, false);
-    form.reset();
+    form.reset(); // the roles go back to the administrator alone, as the page starts
     replaceGrant(data);
     renderGrants();
     result(invitedText(data));
