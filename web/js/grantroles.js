@@ -71,7 +71,7 @@ export function rolesSection(g, side, { onSaved, onError }) {
   }
   if (!parts.length) return null;
   const open = side === "customer" && !!request;
-  return el("details", { className: "staff grant-roles", open, dataset: { grantId: g.id } },
+  return el("details", { className: "grant-roles", open, dataset: { grantId: g.id } },
     el("summary", {}, side === "customer" && request ? `Roles: ${other} asks for a change` : "Roles"), ...parts);
 }
 
@@ -93,10 +93,10 @@ const done = {
 // form is one roles form of grant g: a legend, checkboxes of names (ticked: checked) and its buttons.
 function form(g, kind, legend, hint, names, checked, buttons, { onSaved, onError }) {
   const prefix = `roles-${kind}-${g.id}`;
-  const list = el("ul", { className: "choices", "aria-describedby": `${prefix}-hint` });
+  const list = el("ul", { className: "choices role-list", "aria-describedby": `${prefix}-hint` });
   roleChoices(list, prefix, { names, checked });
   const alertBox = el("div", { className: "notice", role: "alert", hidden: true });
-  const f = el("form", { className: "staff-form", noValidate: true, dataset: { grantId: g.id, roles: kind } },
+  const f = el("form", { className: "roles-form", noValidate: true, dataset: { grantId: g.id, roles: kind } },
     el("fieldset", {},
       el("legend", {}, legend),
       el("p", { id: `${prefix}-hint`, className: "hint" }, hint),
