@@ -16,7 +16,9 @@ import (
 //   - once the partner accepts and assigns Sam, Sam acting in the customer sees its users but not its audit log
 //     (the page says it is not for them);
 //   - the partner asks for read-only too on its Customer access page; the customer sees the request on its
-//     grant and approves it; Sam's next page, the audit log, opens.
+//     grant and approves it; Sam's next page, the audit log, opens;
+//   - the partner then gives Sam only the user administrator's role on its staff checklist: the audit log closes
+//     to Sam again.
 func TestCustomerApprovesFewerRolesThroughAShareLink(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
@@ -81,4 +83,25 @@ func TestCustomerApprovesFewerRolesThroughAShareLink(t *testing.T) {
 		t.Errorf("after approving, the grant's facts read:\n%s", got)
 	}
 	sp.open("/audit", "audit")
+
+	// With two roles granted, the partner gives Sam only one of them, on the staff checklist (checked by axe).
+	pp.open("/partner-access", "partner")
+	pp.clickCSS(item + " details.staff > summary")
+	sel := fmt.Sprintf("staff-%s-%s-roles", grantID, w.staffID)
+	pp.visible(sel)
+	pp.chooseOption(sel, "support-user-admin")
+	pp.axe("the staff checklist with a choice of roles")
+	pp.clickCSS(item + ` .staff-form button[type="submit"]`)
+	pp.until("the staff are saved", fmt.Sprintf(`(document.querySelector('%s .staff-status') || {}).textContent?.startsWith("Saved:")`, item))
+	var view struct {
+		Staff []struct {
+			ID    string   `json:"id"`
+			Roles []string `json:"roles"`
+		} `json:"staff"`
+	}
+	w.partnerAdmin.call("GET", "/v1/partner-access/"+grantID, nil, http.StatusOK, &view)
+	if len(view.Staff) != 1 || strings.Join(view.Staff[0].Roles, ",") != "support-user-admin" {
+		t.Errorf("after choosing a role for Sam, the staff are %+v", view.Staff)
+	}
+	sp.open("/audit", "denied")
 }

@@ -36,7 +36,7 @@ type View struct {
 	EndedAt    *time.Time `json:"endedAt"`
 	EndReason  *string    `json:"endReason"`
 	StaffCount int        `json:"staffCount"`
-	Staff      []UserRef  `json:"staff"`
+	Staff      []StaffRef `json:"staff"`
 	// Roles are what the customer granted: its partner's staff act with these (role.Delegable).
 	Roles []role.Name `json:"roles"`
 	// RoleRequest is the partner's request for other roles, waiting for the customer; null when none.
@@ -72,7 +72,7 @@ func viewOf(g partneraccess.Grant, side Side) View {
 		Partner:   PartyView{ID: g.Partner.ID, Name: g.Partner.Name, PartnerID: g.PartnerID},
 		InvitedAt: g.InvitedAt, InvitedBy: UserRef{ID: g.InvitedBy, Name: g.InvitedByName},
 		Since: g.InvitedAt, EndsAt: optional(g.EndsAt), AcceptedAt: optional(g.AcceptedAt), EndedAt: optional(g.EndedAt),
-		StaffCount: len(g.Staff), Staff: make([]UserRef, 0, len(g.Staff)), Actions: []string{},
+		StaffCount: len(g.Staff), Staff: make([]StaffRef, 0, len(g.Staff)), Actions: []string{},
 		Roles: g.Approved(), RoleRequest: roleRequestView(g),
 	}
 	switch {
@@ -86,7 +86,7 @@ func viewOf(g partneraccess.Grant, side Side) View {
 		v.EndReason = &reason
 	}
 	for _, s := range g.Staff {
-		v.Staff = append(v.Staff, UserRef{ID: s.UserID, Name: s.Name, Email: s.Email})
+		v.Staff = append(v.Staff, StaffRef{UserRef: UserRef{ID: s.UserID, Name: s.Name, Email: s.Email}, Roles: append([]role.Name{}, g.StaffRoles(s.UserID)...)})
 	}
 	switch {
 	case g.Status == partneraccess.Invited && side == PartnerSide:

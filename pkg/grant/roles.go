@@ -30,6 +30,13 @@ type ApproveRequest struct {
 	Roles []role.Name `json:"roles"`
 }
 
+// StaffRef is a staff member of a grant with the roles they act with now: those of their entry that the grant
+// still has (empty when none is left: they cannot act).
+type StaffRef struct {
+	UserRef
+	Roles []role.Name `json:"roles"`
+}
+
 // RoleRequestView is a pending request for other roles, as both sides see it.
 type RoleRequestView struct {
 	Roles []role.Name `json:"roles"`

@@ -376,3 +376,70 @@ func TestRaceApproveAndDecline(t *testing.T) {
 		})
 	}
 }
+
+// TestStaffNarrowedToSomeRoles checks that the partner may give a staff member fewer of the grant's roles: the
+// roles name listed staff and granted roles only (400 otherwise, nothing written); each member acts with exactly
+// their roles; a change of roles alone is saved and logged; and when the customer takes away the only role a
+// member had, their next request is refused and their session goes home.
+func TestStaffNarrowedToSomeRoles(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	narrow, full := w.addStaff("Nell Narrow"), w.addStaff("Fran Full")
+	id := w.invite(map[string]any{"partnerId": w.partnerID(), "roles": []string{"support-user-admin", "read-only"}})
+	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
+	staff := func(roles map[string][]string) platformtest.Reply {
+		return w.call(w.partnerAdmin, grant.RouteStaff, map[string]string{"grantId": id},
+			map[string]any{"userIds": []string{narrow.id, full.id}, "roles": roles})
+	}
+	before := w.Snapshot()
+	for _, c := range []struct {
+		roles map[string][]string
+		field string
+	}{
+		{map[string][]string{w.partner.ContactUserID: {"read-only"}}, "roles." + w.partner.ContactUserID + ":not_listed"},
+		{map[string][]string{narrow.id: {"support-staff"}}, "roles." + narrow.id + ":not_granted"},
+		{map[string][]string{narrow.id: {}}, "roles." + narrow.id + ":required"},
+	} {
+		r := staff(c.roles)
+		platformtest.WantProblem(t, r, http.StatusBadRequest, "validation")
+		if !slices.Equal(r.Fields(), []string{c.field}) {
+			t.Fatalf("fields %v, want %s", r.Fields(), c.field)
+		}
+	}
+	w.Unchanged(before, "staff roles the grant does not allow")
+
+	r := staff(map[string][]string{narrow.id: {"read-only"}})
+	platformtest.WantStatus(t, r, http.StatusOK)
+	list, _ := r.JSON["staff"].([]any)
+	got := map[string]string{}
+	for _, s := range list {
+		m, _ := s.(map[string]any)
+		got[fmt.Sprint(m["id"])] = fmt.Sprint(m["roles"])
+	}
+	if got[narrow.id] != "[read-only]" || got[full.id] != "[support-user-admin read-only]" {
+		t.Fatalf("staff roles %v", got)
+	}
+	edit, audit := guardedActions[2], guardedActions[3]
+	for _, s := range []staffMember{narrow, full} {
+		platformtest.WantStatus(t, w.switchTo(s.cookie, w.customer.ID), http.StatusOK)
+		platformtest.WantStatus(t, w.Call(audit.req(w, s.cookie)), http.StatusOK)
+	}
+	platformtest.WantProblem(t, w.Call(edit.req(w, narrow.cookie)), http.StatusForbidden, "")
+	platformtest.WantStatus(t, w.Call(edit.req(w, full.cookie)), http.StatusOK)
+
+	// The same again writes nothing; a change of roles alone is saved and logged.
+	before = w.Snapshot()
+	platformtest.WantStatus(t, staff(map[string][]string{narrow.id: {"read-only"}}), http.StatusOK)
+	w.Unchanged(before, "saving the same staff and roles")
+	platformtest.WantStatus(t, staff(map[string][]string{narrow.id: {"read-only"}, full.id: {"support-user-admin"}}), http.StatusOK)
+	if n := count(w.Audit(w.customer.ID), "partner-access.staff-changed"); n != 2 {
+		t.Fatalf("%d staff changes logged, want 2", n)
+	}
+	platformtest.WantProblem(t, w.Call(audit.req(w, full.cookie)), http.StatusForbidden, "")
+
+	// The customer takes read-only away: Nell has nothing left, and her next request goes home.
+	platformtest.WantStatus(t, w.rolesCall(w.customerAdmin, grant.RouteSetRoles, id, map[string]any{"roles": []string{"support-user-admin"}}), http.StatusOK)
+	platformtest.WantProblem(t, w.Call(guardedActions[0].req(w, narrow.cookie)), http.StatusForbidden, "access-ended")
+	platformtest.WantStatus(t, w.viewAccount(narrow.cookie, w.partner.ID), http.StatusOK)
+	platformtest.WantStatus(t, w.Call(edit.req(w, full.cookie)), http.StatusOK)
+}

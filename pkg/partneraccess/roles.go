@@ -211,3 +211,53 @@ func (g Grant) RolesReduced(roles []role.Name, now time.Time) (Grant, error) {
 	g.Version++
 	return g, nil
 }
+
+// CheckStaffRoles reads the roles that narrow some of the staff of g (by user id; field names them
+// "<field>.<userId>"): each user among userIDs, each list some of the roles g grants, none twice, at least one.
+// It answers the staff list with each entry's roles set (empty: all of the grant's).
+func (g Grant) CheckStaffRoles(v *fault.ValidationError, field string, staff []Staff, roles map[string][]role.Name) []Staff {
+	approved := g.Approved()
+	for id, names := range roles {
+		f := field + "." + id
+		switch {
+		case !slices.ContainsFunc(staff, func(s Staff) bool { return s.UserID == id }):
+			v.Add(f, "not_listed", "Give roles only to users listed as staff.")
+			continue
+		case len(names) == 0:
+			v.Add(f, codeEmpty, "Choose at least one role, or take the user off the staff.")
+			continue
+		}
+		seen := map[role.Name]bool{}
+		for _, n := range names {
+			switch {
+			case !slices.Contains(approved, n):
+				v.Add(f, codeNotGranted, "The customer has not granted this role.")
+			case seen[n]:
+				v.Add(f, codeDuplicate, "A role is listed twice.")
+			}
+			seen[n] = true
+		}
+	}
+	out := slices.Clone(staff)
+	for i := range out {
+		if names, ok := roles[out[i].UserID]; ok && !v.Has(field+"."+out[i].UserID) {
+			out[i].Roles = Ordered(names)
+			if slices.Equal(out[i].Roles, Ordered(approved)) {
+				out[i].Roles = nil // all of the grant's: they follow a later change of the grant's roles
+			}
+		}
+	}
+	return out
+}
+
+// Regranted lists the users in both cur and next whose roles differ.
+func Regranted(cur, next []Staff) []Staff {
+	var out []Staff
+	for _, n := range next {
+		i := slices.IndexFunc(cur, func(c Staff) bool { return c.UserID == n.UserID })
+		if i >= 0 && !slices.Equal(cur[i].Roles, n.Roles) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -128,3 +128,28 @@ function form(g, kind, legend, hint, names, checked, buttons, { onSaved, onError
   });
   return f;
 }
+
+// staffRoleSelect is the choice, on a staff member's row of grant g's checklist, of the roles they act with: all
+// of the grant's, or one of them. null when the grant has one role (nothing to choose). id is the select's id.
+export function staffRoleSelect(g, userId, id) {
+  const granted = Array.isArray(g.roles) ? g.roles : ["support-staff"];
+  if (granted.length < 2) return null;
+  const entry = (Array.isArray(g.staff) ? g.staff : []).find((s) => s.id === userId);
+  const narrowed = entry && Array.isArray(entry.roles) && entry.roles.length === 1 ? entry.roles[0] : "";
+  const select = el("select", { id, className: "staff-roles", dataset: { userId } },
+    el("option", { value: "" }, `All granted: ${rolesText(granted)}`),
+    ...granted.map((n) => el("option", { value: n }, `Only ${roleTitle(n)}`)));
+  select.value = narrowed;
+  return el("span", { className: "staff-roles-field" },
+    el("label", { htmlFor: id, className: "sr-only" }, "Roles"), select);
+}
+
+// staffRolesOf reads the checklist's role choices for the ticked users ids: {userId: [role]} for each narrowed
+// to one role; the others act with all of the grant's roles.
+export function staffRolesOf(form, ids) {
+  const out = {};
+  for (const s of form.querySelectorAll("select.staff-roles")) {
+    if (s.value && ids.includes(s.dataset.userId)) out[s.dataset.userId] = [s.value];
+  }
+  return out;
+}
