@@ -9,6 +9,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/audit"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/role"
 )
@@ -93,6 +94,11 @@ func (s *Service) RequestRoles(ctx context.Context, a actor.Actor, id string, re
 		audits(tx, next, a.UserID, audit.GrantRolesRequested, map[string]string{
 			"roles": joinRoles(next.Approved()), "requestedRoles": joinRoles(next.RoleRequest.Roles),
 		}, now)
+		if err := s.mail(ctx, tx, next.Customer.ID, next, func(n outbox.GrantNotice) outbox.Mail {
+			return outbox.RolesRequested{GrantNotice: n, Roles: roleWords(next.RoleRequest.Roles)}
+		}, now); err != nil {
+			return err
+		}
 		*g = next
 		return nil
 	})
@@ -147,6 +153,9 @@ func (s *Service) changeRoles(ctx context.Context, a actor.Actor, id, how string
 		audits(tx, next, a.UserID, audit.GrantRolesChanged, map[string]string{
 			"roles": joinRoles(next.Approved()), "previousRoles": joinRoles(g.Approved()), "change": how,
 		}, now)
+		if err := s.tellPartner(ctx, tx, next, how, now); err != nil {
+			return err
+		}
 		*g = next
 		return nil
 	})
@@ -170,6 +179,9 @@ func (s *Service) DeclineRoles(ctx context.Context, a actor.Actor, id string) (V
 		audits(tx, next, a.UserID, audit.GrantRoleRequestDeclined, map[string]string{
 			"roles": joinRoles(next.Approved()), "requestedRoles": joinRoles(g.RoleRequest.Roles),
 		}, now)
+		if err := s.tellPartner(ctx, tx, next, "declined", now); err != nil {
+			return err
+		}
 		*g = next
 		return nil
 	})
@@ -178,6 +190,31 @@ func (s *Service) DeclineRoles(ctx context.Context, a actor.Actor, id string) (V
 	}
 	s.log.InfoContext(ctx, "partner access role request declined", "grantId", g.ID)
 	return viewOf(g, CustomerSide), nil
+}
+
+// tellPartner adds to tx the email to g's partner's administrators that the customer answered (approved,
+// declined) or took roles away (reduced), naming the roles the partner has now.
+func (s *Service) tellPartner(ctx context.Context, tx *dynamo.Tx, g partneraccess.Grant, answer string, now time.Time) error {
+	return s.mail(ctx, tx, g.Partner.ID, g, func(n outbox.GrantNotice) outbox.Mail {
+		return outbox.RolesAnswered{GrantNotice: n, Answer: answer, Roles: roleWords(g.Approved())}
+	}, now)
+}
+
+// roleTitles are the delegable roles as the portal and the emails name them.
+var roleTitles = map[role.Name]string{
+	role.SupportStaff: "Administrator", role.SupportUserAdmin: "User administrator", role.ReadOnly: "Read-only",
+}
+
+// roleWords lists roles in words for emails: "Administrator", "User administrator and Read-only".
+func roleWords(roles []role.Name) string {
+	words := make([]string, len(roles))
+	for i, n := range roles {
+		words[i] = roleTitles[n]
+	}
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // joinRoles lists roles for audit details.

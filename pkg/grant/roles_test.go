@@ -205,6 +205,22 @@ func TestRoleChangeIsTheCustomers(t *testing.T) {
 		t.Fatalf("reduced: %s", r.Body)
 	}
 
+	// The other side hears of each step: the customer of each request, the partner of each answer and reduction.
+	asked, answered := w.mails("partner-roles-requested"), w.mails("partner-roles-answered")
+	if len(asked) != 3 || asked[0].To != w.customer.ContactEmail || asked[0].Data["roles"] != "User administrator and Read-only" {
+		t.Fatalf("request emails: %+v", asked)
+	}
+	var answers []string
+	for _, m := range answered {
+		if m.To != w.partner.ContactEmail {
+			t.Fatalf("an answer went to %s", m.To)
+		}
+		answers = append(answers, m.Data["answer"]+":"+m.Data["roles"])
+	}
+	slices.Sort(answers)
+	if want := []string{"approved:User administrator", "approved:User administrator and Read-only", "declined:User administrator", "reduced:Read-only"}; !slices.Equal(answers, want) {
+		t.Fatalf("answer emails %v, want %v", answers, want)
+	}
 	for _, acc := range []string{w.customer.ID, w.partner.ID} {
 		a := w.Audit(acc)
 		if count(a, "partner-access.roles-requested") != 3 || count(a, "partner-access.roles-changed") != 3 ||

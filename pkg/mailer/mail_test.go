@@ -25,6 +25,8 @@ func mails() []outbox.Mail {
 		outbox.InvitationExpired{GrantNotice: notice}, outbox.AccessEnding{GrantNotice: notice},
 		outbox.AccessExpired{GrantNotice: notice},
 		outbox.AccessRevoked{GrantNotice: notice, By: "customer", Reason: "contract ended"},
+		outbox.RolesRequested{GrantNotice: notice, Roles: "Read-only"},
+		outbox.RolesAnswered{GrantNotice: notice, Answer: "approved", Roles: "Read-only"},
 	}
 }
 
