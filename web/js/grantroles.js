@@ -130,26 +130,28 @@ function form(g, kind, legend, hint, names, checked, buttons, { onSaved, onError
 }
 
 // staffRoleSelect is the choice, on a staff member's row of grant g's checklist, of the roles they act with: all
-// of the grant's, or one of them. null when the grant has one role (nothing to choose). id is the select's id.
+// of the grant's, or one of them (or the several they have now). null when the grant has one role (nothing to choose). id is the select's id.
 export function staffRoleSelect(g, userId, id) {
   const granted = Array.isArray(g.roles) ? g.roles : ["support-staff"];
   if (granted.length < 2) return null;
   const entry = (Array.isArray(g.staff) ? g.staff : []).find((s) => s.id === userId);
-  const narrowed = entry && Array.isArray(entry.roles) && entry.roles.length === 1 ? entry.roles[0] : "";
+  const own = entry && Array.isArray(entry.roles) && entry.roles.length < granted.length ? entry.roles : [];
+  const options = [["", `All granted: ${rolesText(granted)}`], ...granted.map((n) => [n, `Only ${roleTitle(n)}`])];
+  // Some but not one of the roles (set through the API) stays a choice, so that saving keeps it.
+  if (own.length > 1) options.push([own.join(","), `Only ${rolesText(own)}`]);
   const select = el("select", { id, className: "staff-roles", dataset: { userId } },
-    el("option", { value: "" }, `All granted: ${rolesText(granted)}`),
-    ...granted.map((n) => el("option", { value: n }, `Only ${roleTitle(n)}`)));
-  select.value = narrowed;
+    ...options.map(([value, label]) => el("option", { value }, label)));
+  select.value = own.join(",");
   return el("span", { className: "staff-roles-field" },
     el("label", { htmlFor: id, className: "sr-only" }, "Roles"), select);
 }
 
-// staffRolesOf reads the checklist's role choices for the ticked users ids: {userId: [role]} for each narrowed
-// to one role; the others act with all of the grant's roles.
+// staffRolesOf reads the checklist's role choices for the ticked users ids: {userId: [roles]} for each narrowed
+// to some of the grant's roles; the others act with all of them.
 export function staffRolesOf(form, ids) {
   const out = {};
   for (const s of form.querySelectorAll("select.staff-roles")) {
-    if (s.value && ids.includes(s.dataset.userId)) out[s.dataset.userId] = [s.value];
+    if (s.value && ids.includes(s.dataset.userId)) out[s.dataset.userId] = s.value.split(",");
   }
   return out;
 }
