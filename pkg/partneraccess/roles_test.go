@@ -143,3 +143,31 @@ func TestCheckRoles(t *testing.T) {
 		t.Fatal("an empty list passes")
 	}
 }
+
+// TestCheckStaffRoles checks the roles that narrow staff: only listed users, only granted roles, at least one,
+// none twice; a user given all of the grant's roles follows the grant (no roles of their own); Regranted names
+// the users whose roles changed.
+func TestCheckStaffRoles(t *testing.T) {
+	t.Parallel()
+	g := partneraccess.Grant{Roles: []role.Name{role.SupportUserAdmin, role.ReadOnly}}
+	staff := []partneraccess.Staff{{UserID: "a"}, {UserID: "b"}, {UserID: "c"}}
+	v := &fault.ValidationError{}
+	g.CheckStaffRoles(v, "roles", staff, map[string][]role.Name{
+		"x": {role.ReadOnly}, "a": {role.SupportStaff}, "b": {}, "c": {role.ReadOnly, role.ReadOnly},
+	})
+	for _, f := range []string{"roles.x", "roles.a", "roles.b", "roles.c"} {
+		if !v.Has(f) {
+			t.Errorf("%s passes", f)
+		}
+	}
+	v = &fault.ValidationError{}
+	out := g.CheckStaffRoles(v, "roles", staff, map[string][]role.Name{
+		"a": {role.ReadOnly}, "b": {role.ReadOnly, role.SupportUserAdmin},
+	})
+	if v.Err() != nil || !slices.Equal(out[0].Roles, []role.Name{role.ReadOnly}) || out[1].Roles != nil || out[2].Roles != nil {
+		t.Fatalf("staff %+v %v", out, v.Err())
+	}
+	if got := partneraccess.Regranted(staff, out); len(got) != 1 || got[0].UserID != "a" {
+		t.Fatalf("Regranted = %+v", got)
+	}
+}
