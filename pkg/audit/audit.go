@@ -100,6 +100,10 @@ const (
 	// customer changed its auto-extend); GrantAutoExtendChanged the customer turning auto-extend off or on.
 	GrantExtended          Action = "partner-access.extended"
 	GrantAutoExtendChanged Action = "partner-access.auto-extend-changed"
+	// Roles per grant: the partner asks for other roles; the customer approves (or takes roles away) or declines.
+	GrantRolesRequested      Action = "partner-access.roles-requested"
+	GrantRolesChanged        Action = "partner-access.roles-changed"
+	GrantRoleRequestDeclined Action = "partner-access.role-request-declined"
 )
 
 // Actions lists the catalog, for tests and documentation.
@@ -117,5 +121,6 @@ func Actions() []Action {
 		MembershipInvited, MembershipAccepted,
 		GrantInvited, GrantAccepted, GrantDeclined, GrantRevoked, GrantExpired, GrantStaffChanged, GrantShareLinkCreated,
 		GrantExtended, GrantAutoExtendChanged,
+		GrantRolesRequested, GrantRolesChanged, GrantRoleRequestDeclined,
 	}
 }

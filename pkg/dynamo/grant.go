@@ -20,6 +20,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
+	"github.com/partnerhub/partnerhub/pkg/role"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/user"
 )
@@ -36,6 +37,8 @@ type StaffRecord struct {
 	UserID string `dynamodbav:"userId"`
 	Name   string `dynamodbav:"name"`
 	Email  string `dynamodbav:"email"`
+	// Roles narrows the member to some of the grant's roles; absent means all of them.
+	Roles []string `dynamodbav:"roles,omitempty"`
 }
 
 // GrantRecord is a partner access grant as stored. Times are table.Timestamp strings, so that conditions can
@@ -68,6 +71,38 @@ type GrantRecord struct {
 	Due     string `dynamodbav:"due,omitempty"`
 	DueAt   string `dynamodbav:"dueAt,omitempty"`
 	Version int    `dynamodbav:"version"`
+	// Roles are what the customer granted; absent on a grant made before roles (the administrator).
+	Roles          []string `dynamodbav:"roles,omitempty"`
+	RolesChangedAt string   `dynamodbav:"rolesChangedAt,omitempty"`
+	// RequestedRoles is the partner's pending request for other roles, made at RequestedAt by RequestedBy.
+	RequestedRoles  []string `dynamodbav:"requestedRoles,omitempty"`
+	RequestedAt     string   `dynamodbav:"requestedAt,omitempty"`
+	RequestedBy     string   `dynamodbav:"requestedBy,omitempty"`
+	RequestedByName string   `dynamodbav:"requestedByName,omitempty"`
+}
+
+// roleStrings is roles as stored.
+func roleStrings(roles []role.Name) []string {
+	if len(roles) == 0 {
+		return nil
+	}
+	out := make([]string, len(roles))
+	for i, n := range roles {
+		out[i] = string(n)
+	}
+	return out
+}
+
+// roleNames is stored roles as names.
+func roleNames(roles []string) []role.Name {
+	if len(roles) == 0 {
+		return nil
+	}
+	out := make([]role.Name, len(roles))
+	for i, n := range roles {
+		out[i] = role.Name(n)
+	}
+	return out
 }
 
 // grantRecordOf is g as stored.
@@ -83,9 +118,12 @@ func grantRecordOf(g partneraccess.Grant) GrantRecord {
 		EndedAt: grantStamp(g.EndedAt), EndedBy: g.EndedBy, EndReason: g.EndReason,
 		Staff: make([]StaffRecord, 0, len(g.Staff)), StaffChangedAt: grantStamp(g.StaffChangedAt),
 		Due: g.Due.Event, DueAt: grantStamp(g.Due.At), Version: g.Version,
+		Roles: roleStrings(g.Roles), RolesChangedAt: grantStamp(g.RolesChangedAt),
+		RequestedRoles: roleStrings(g.RoleRequest.Roles), RequestedAt: grantStamp(g.RoleRequest.At),
+		RequestedBy: g.RoleRequest.By, RequestedByName: g.RoleRequest.ByName,
 	}
 	for _, s := range g.Staff {
-		r.Staff = append(r.Staff, StaffRecord{UserID: s.UserID, Name: s.Name, Email: s.Email})
+		r.Staff = append(r.Staff, StaffRecord{UserID: s.UserID, Name: s.Name, Email: s.Email, Roles: roleStrings(s.Roles)})
 	}
 	return r
 }
@@ -109,9 +147,12 @@ func (r GrantRecord) Grant() (partneraccess.Grant, error) {
 		EndedAt: t(r.EndedAt), EndedBy: r.EndedBy, EndReason: r.EndReason,
 		StaffChangedAt: t(r.StaffChangedAt),
 		Due:            partneraccess.Due{Event: r.Due, At: t(r.DueAt)}, Version: r.Version,
+		Roles: roleNames(r.Roles), RolesChangedAt: t(r.RolesChangedAt),
+		RoleRequest: partneraccess.RoleRequest{Roles: roleNames(r.RequestedRoles), At: t(r.RequestedAt),
+			By: r.RequestedBy, ByName: r.RequestedByName},
 	}
 	for _, s := range r.Staff {
-		g.Staff = append(g.Staff, partneraccess.Staff{UserID: s.UserID, Name: s.Name, Email: s.Email})
+		g.Staff = append(g.Staff, partneraccess.Staff{UserID: s.UserID, Name: s.Name, Email: s.Email, Roles: roleNames(s.Roles)})
 	}
 	for _, err := range errs {
 		if err != nil {

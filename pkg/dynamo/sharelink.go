@@ -18,6 +18,9 @@ type ShareLinkRecord struct {
 	CreatedBy        string    `dynamodbav:"createdBy"`
 	CreatedAt        time.Time `dynamodbav:"createdAt"`
 	ExpiresAt        time.Time `dynamodbav:"expiresAt"`
+	// Roles are what the partner asks the customer for (role names); absent on a link made before roles, which
+	// asks for the administrator.
+	Roles []string `dynamodbav:"roles,omitempty"`
 }
 
 // shareLinkRetention keeps an expired share link a while, so that a late click learns it expired.

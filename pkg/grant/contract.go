@@ -14,6 +14,13 @@ var answering = []contract.Problem{
 	contract.Fails(http.StatusGone, "invitation-expired"),
 }
 
+// answeringRoles is what answering a request for roles can fail with.
+var answeringRoles = []contract.Problem{
+	contract.Fails(http.StatusForbidden, "customer-only"),
+	contract.Fails(http.StatusNotFound, "grant-not-found"),
+	contract.Fails(http.StatusConflict, "no-role-request", "grant-ended", "grant-changed"),
+}
+
 // Contract is what partner access's routes accept and answer (see Mux and RevokeMux).
 var Contract = []contract.Operation{
 	{Route: RouteList, Summary: "A customer's partner access, a page at a time", Query: contract.Page,
@@ -25,7 +32,7 @@ var Contract = []contract.Operation{
 			contract.Fails(http.StatusForbidden, "not-a-customer", "account-is-prospect"),
 			contract.Fails(http.StatusNotFound, "account-not-found", "partner-not-found"),
 			contract.Fails(http.StatusConflict, "grant-exists", "account-disabled", "conflict")}},
-	{Route: RouteShareLink, Summary: "A share link a partner sends to a customer", Body: noBody{},
+	{Route: RouteShareLink, Summary: "A share link a partner sends to a customer", Body: ShareLinkRequest{},
 		Answers: []contract.Answer{contract.OK(http.StatusCreated, ShareLink{}, "The link.")},
 		Problems: []contract.Problem{
 			contract.Fails(http.StatusForbidden, "not-a-partner"),
@@ -58,6 +65,24 @@ var Contract = []contract.Operation{
 			contract.Fails(http.StatusForbidden, "partner-only"),
 			contract.Fails(http.StatusNotFound, "grant-not-found", "user-not-found", "not-member"),
 			contract.Fails(http.StatusConflict, "grant-not-active", "grant-ended", "already-member", "grant-changed")}},
+	{Route: RouteRequestRoles, Summary: "The partner asks the customer for other roles", Body: RolesRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant with the request waiting for the customer.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "partner-only"),
+			contract.Fails(http.StatusNotFound, "grant-not-found"),
+			contract.Fails(http.StatusConflict, "grant-not-active", "grant-ended", "role-request-pending", "grant-changed")}},
+	{Route: RouteApproveRoles, Summary: "The customer approves the partner's request for roles (all or fewer)", Body: ApproveRequest{},
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant with its new roles.")},
+		Problems: answeringRoles},
+	{Route: RouteDeclineRoles, Summary: "The customer declines the partner's request for roles", Body: noBody{},
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant, its roles unchanged.")},
+		Problems: answeringRoles},
+	{Route: RouteSetRoles, Summary: "The customer takes roles away from its partner", Body: RolesRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant with its new roles.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "customer-only"),
+			contract.Fails(http.StatusNotFound, "grant-not-found"),
+			contract.Fails(http.StatusConflict, "grant-ended", "grant-changed")}},
 	{Route: RouteRevokeGrant, Summary: "End a partner's access (the customer or the partner)", Body: noBody{},
 		Answers: []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant, now revoked.")},
 		Problems: []contract.Problem{

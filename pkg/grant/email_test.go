@@ -57,9 +57,17 @@ func TestTemplates(t *testing.T) {
 			"Support access of Contoso Support to Fabrikam Inc ends on Sunday 31 January 2027, 17:00 UTC", []string{"new invitation"}},
 		{"partner-access-expired", base, []string{"name", "customerName", "partnerName", "link"},
 			"Support access of Contoso Support to Fabrikam Inc has ended", []string{"reached its end date"}},
+		{"partner-roles-requested", with(map[string]string{"roles": "User administrator and Read-only"}), []string{"name", "customerName", "partnerName", "link", "roles"},
+			"Contoso Support asks for other roles in Fabrikam Inc", []string{"User administrator and Read-only", "approve all or fewer"}},
+		{"partner-roles-answered", with(map[string]string{"answer": "approved", "roles": "Read-only"}), []string{"name", "customerName", "partnerName", "link", "answer", "roles"},
+			"Fabrikam Inc approved your request for roles", []string{"From now on your staff act as", "Read-only"}},
+		{"partner-roles-answered", with(map[string]string{"answer": "declined", "roles": "Administrator"}), nil,
+			"Fabrikam Inc declined your request for other roles", []string{"keep acting as", "Administrator"}},
+		{"partner-roles-answered", with(map[string]string{"answer": "reduced", "roles": "Read-only"}), nil,
+			"Fabrikam Inc changed your roles", []string{"took roles away", "From their next action"}},
 	}
 	for _, c := range cases {
-		t.Run("template="+c.template+"/"+c.data["reason"], func(t *testing.T) {
+		t.Run("template="+c.template+"/"+c.data["reason"]+c.data["answer"], func(t *testing.T) {
 			t.Parallel()
 			got, err := r.Render(c.template, mailer.NewView(outbox.Message{Template: c.template, Data: c.data}, outbox.DefaultBrand, "https://portal.example.com", ""))
 			if err != nil {

@@ -1,10 +1,11 @@
 // Package grant is partner access: a customer's designated support partners. A customer administrator invites
 // an MSP or partner by its Partner ID, or by opening a share link the partner sent; the partner's administrators
-// accept or decline; once the grant is active they choose which of their staff act in the customer, as its
-// administrators except for managing its support partners (role.SupportStaff); the customer revokes at any time,
-// the partner may end it too. Every new grant is time-bound (1 day to 2 years from acceptance, or an exact end
-// date): at its end date it extends itself by 180 days, unless the customer turned auto-extend off, and then it
-// ends by itself, after reminders (term.go).
+// accept or decline; once the grant is active they choose which of their staff act in the customer, with the roles
+// the customer granted (role.Delegable: by default its administrator except for managing its support partners,
+// role.SupportStaff; see roles.go for a change of roles); the customer revokes at any time, the partner may end
+// it too. Every new grant is time-bound (1 day to 2 years from acceptance, or an exact end date): at its end
+// date it extends itself by 180 days, unless the customer turned auto-extend off, and then it ends by itself,
+// after reminders (term.go).
 //
 // The grant, its states and their rules are package partneraccess (pure); this package applies them to the
 // table through the small store it declares (dynamo.Store has it).

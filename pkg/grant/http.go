@@ -19,6 +19,11 @@ const (
 	RouteDecline     = "POST /v1/partner-access/{grantId}/decline"
 	RouteStaff       = "PUT /v1/partner-access/{grantId}/staff"
 	RouteRevokeGrant = "POST /v1/partner-access/{grantId}/revoke"
+
+	RouteRequestRoles = "POST /v1/partner-access/{grantId}/role-request"
+	RouteApproveRoles = "POST /v1/partner-access/{grantId}/role-request/approve"
+	RouteDeclineRoles = "POST /v1/partner-access/{grantId}/role-request/decline"
+	RouteSetRoles     = "PUT /v1/partner-access/{grantId}/roles"
 )
 
 // Mux is the partner-access function's API:
@@ -34,6 +39,10 @@ const (
 //	POST /v1/partner-access/{grantId}/decline            → 200 View | as accept
 //	PUT  /v1/partner-access/{grantId}/staff StaffRequest → 200 View | 400 userIds | 403 | 404 | 409 grant-not-active, grant-ended, already-member, grant-changed
 //	PUT  /v1/partner-access/{grantId}/auto-extend AutoExtendRequest → 200 View | 400 enabled | 403 customer-only | 404 | 409 grant-ended, grant-not-time-bound, grant-changed
+//	POST /v1/partner-access/{grantId}/role-request RolesRequest           → 200 View | 400 roles | 403 partner-only | 404 | 409 grant-not-active, grant-ended, role-request-pending, grant-changed
+//	POST /v1/partner-access/{grantId}/role-request/approve ApproveRequest → 200 View | 400 roles | 403 customer-only | 404 | 409 no-role-request, grant-ended, grant-changed
+//	POST /v1/partner-access/{grantId}/role-request/decline                → 200 View | 403 customer-only | 404 | 409 no-role-request, grant-ended, grant-changed
+//	PUT  /v1/partner-access/{grantId}/roles RolesRequest                  → 200 View | 400 roles | 403 customer-only | 404 | 409 grant-ended, grant-changed
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteList:       s.list,
@@ -46,6 +55,11 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteDecline:    s.decline,
 		RouteStaff:      s.staff,
 		RouteAutoExtend: s.autoExtend,
+
+		RouteRequestRoles: s.requestRoles,
+		RouteApproveRoles: s.approveRoles,
+		RouteDeclineRoles: s.declineRoles,
+		RouteSetRoles:     s.setRoles,
 	}
 }
 
@@ -74,10 +88,11 @@ func (s *Service) invitePartner(ctx context.Context, r *httpapi.Request) (httpap
 }
 
 func (s *Service) shareLink(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-	if err := r.Decode(&noBody{}); err != nil {
+	var req ShareLinkRequest
+	if err := r.Decode(&req); err != nil {
 		return httpapi.Response{}, err
 	}
-	l, err := s.CreateShareLink(ctx, r.Actor, r.Param("id"))
+	l, err := s.CreateShareLink(ctx, r.Actor, r.Param("id"), req)
 	return answer(http.StatusCreated, l, err)
 }
 
@@ -122,6 +137,41 @@ func (s *Service) staff(ctx context.Context, r *httpapi.Request) (httpapi.Respon
 		return httpapi.Response{}, err
 	}
 	v, err := s.SetStaff(ctx, r.Actor, r.Param("grantId"), req)
+	return answer(http.StatusOK, v, err)
+}
+
+func (s *Service) requestRoles(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var req RolesRequest
+	if err := r.Decode(&req); err != nil {
+		return httpapi.Response{}, err
+	}
+	v, err := s.RequestRoles(ctx, r.Actor, r.Param("grantId"), req)
+	return answer(http.StatusOK, v, err)
+}
+
+func (s *Service) approveRoles(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var req ApproveRequest
+	if err := r.Decode(&req); err != nil {
+		return httpapi.Response{}, err
+	}
+	v, err := s.ApproveRoles(ctx, r.Actor, r.Param("grantId"), req)
+	return answer(http.StatusOK, v, err)
+}
+
+func (s *Service) declineRoles(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	if err := r.Decode(&noBody{}); err != nil {
+		return httpapi.Response{}, err
+	}
+	v, err := s.DeclineRoles(ctx, r.Actor, r.Param("grantId"))
+	return answer(http.StatusOK, v, err)
+}
+
+func (s *Service) setRoles(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var req RolesRequest
+	if err := r.Decode(&req); err != nil {
+		return httpapi.Response{}, err
+	}
+	v, err := s.SetRoles(ctx, r.Actor, r.Param("grantId"), req)
 	return answer(http.StatusOK, v, err)
 }
 

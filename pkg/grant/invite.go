@@ -35,6 +35,8 @@ type TermsRequest struct {
 	// AutoExtend extends the access by 180 days at its end date instead of ending it; the customer can turn it
 	// off at any time. True by default with a duration, false with an exact end date.
 	AutoExtend *bool `json:"autoExtend"`
+	// Roles are the roles the customer grants (role.Delegable); absent, the administrator (support-staff).
+	Roles []role.Name `json:"roles"`
 }
 
 // Problems of invitations.
@@ -173,7 +175,7 @@ func (s *Service) invite(ctx context.Context, a actor.Actor, customer, partner a
 		AccountOpen(customer.ID, errCustomerDisabled).
 		AccountOpen(partner.ID, errNoPartner)
 	audits(tx, g, a.UserID, audit.GrantInvited, map[string]string{
-		"via": via, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt),
+		"via": via, "expiresAt": stamp(g.ExpiresAt), "endsAt": stamp(g.EndsAt), "roles": joinRoles(g.Approved()),
 		"durationDays": termDays(g), "autoExtend": strconv.FormatBool(g.AutoExtend),
 	}, now)
 	if err := s.mail(ctx, tx, partner.ID, g, func(n outbox.GrantNotice) outbox.Mail {

@@ -41,10 +41,16 @@ type View struct {
 	EndedAt    *time.Time `json:"endedAt"`
 	EndReason  *string    `json:"endReason"`
 	StaffCount int        `json:"staffCount"`
-	Staff      []UserRef  `json:"staff"`
+	Staff      []StaffRef `json:"staff"`
+	// Roles are what the customer granted: its partner's staff act with these (role.Delegable).
+	Roles []role.Name `json:"roles"`
+	// RoleRequest is the partner's request for other roles, waiting for the customer; null when none.
+	RoleRequest *RoleRequestView `json:"roleRequest"`
 	// Side is the side of the grant the caller acts for: customer or partner.
 	Side Side `json:"side"`
-	// Actions are what the caller's side may do now: accept, decline, staff, revoke, auto-extend.
+	// Actions are what the caller's side may do now: accept, decline, staff, revoke, auto-extend (customer), and
+	// for roles: request-roles (partner), roles (customer: take some away) and answer-roles (customer: approve or
+	// decline a request).
 	Actions []string `json:"actions"`
 	Version int      `json:"version"`
 }
@@ -72,8 +78,8 @@ func viewOf(g partneraccess.Grant, side Side) View {
 		Partner:   PartyView{ID: g.Partner.ID, Name: g.Partner.Name, PartnerID: g.PartnerID},
 		InvitedAt: g.InvitedAt, InvitedBy: UserRef{ID: g.InvitedBy, Name: g.InvitedByName},
 		Since: g.InvitedAt, EndsAt: optional(g.EndsAt), AcceptedAt: optional(g.AcceptedAt), EndedAt: optional(g.EndedAt),
-		StaffCount: len(g.Staff), Staff: make([]UserRef, 0, len(g.Staff)), Actions: []string{},
-		AutoExtend: g.AutoExtend,
+		StaffCount: len(g.Staff), Staff: make([]StaffRef, 0, len(g.Staff)), Actions: []string{},
+		AutoExtend: g.AutoExtend, Roles: g.Approved(), RoleRequest: roleRequestView(g),
 	}
 	if g.Term > 0 {
 		days := int(g.Term / partneraccess.Day)
@@ -90,7 +96,7 @@ func viewOf(g partneraccess.Grant, side Side) View {
 		v.EndReason = &reason
 	}
 	for _, s := range g.Staff {
-		v.Staff = append(v.Staff, UserRef{ID: s.UserID, Name: s.Name, Email: s.Email})
+		v.Staff = append(v.Staff, StaffRef{UserRef: UserRef{ID: s.UserID, Name: s.Name, Email: s.Email}, Roles: append([]role.Name{}, g.StaffRoles(s.UserID)...)})
 	}
 	switch {
 	case g.Status == partneraccess.Invited && side == PartnerSide:
@@ -105,6 +111,7 @@ func viewOf(g partneraccess.Grant, side Side) View {
 	if side == CustomerSide && g.Status.Live() && g.TimeBound() {
 		v.Actions = append(v.Actions, "auto-extend")
 	}
+	v.Actions = append(v.Actions, roleActions(g, side)...)
 	return v
 }
 

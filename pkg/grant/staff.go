@@ -21,6 +21,9 @@ import (
 // customer, all of them ([] removes everyone).
 type StaffRequest struct {
 	UserIDs []string `json:"userIds"`
+	// Roles narrows some of them to some of the grant's roles, by user id; a user not named acts with all of the
+	// grant's roles (and follows a change of them).
+	Roles map[string][]role.Name `json:"roles"`
 }
 
 // errAlreadyMember is the problem of a staff member who became a member of the customer meanwhile.
@@ -63,12 +66,18 @@ func (s *Service) SetStaff(ctx context.Context, a actor.Actor, id string, req St
 		if err := partnerSide(a, *g); err != nil {
 			return err
 		}
+		v := &fault.ValidationError{}
+		list := g.CheckStaffRoles(v, "roles", list, req.Roles)
+		if err := v.Err(); err != nil {
+			return err
+		}
 		next, err := g.WithStaff(list, now)
 		if err != nil {
 			return err
 		}
 		added, removed := partneraccess.DiffStaff(g.Staff, list)
-		if len(added) == 0 && len(removed) == 0 {
+		regranted := partneraccess.Regranted(g.Staff, list)
+		if len(added) == 0 && len(removed) == 0 && len(regranted) == 0 {
 			return nil // nothing to write: the grant stays as read
 		}
 		if 1+len(added)+len(removed)+2 > dynamo.MaxTxItems {
@@ -84,7 +93,7 @@ func (s *Service) SetStaff(ctx context.Context, a actor.Actor, id string, req St
 			return err
 		}
 		audits(tx, next, a.UserID, audit.GrantStaffChanged, map[string]string{
-			"added": joinIDs(added), "removed": joinIDs(removed), "staffCount": fmt.Sprint(len(list)),
+			"added": joinIDs(added), "removed": joinIDs(removed), "staffCount": fmt.Sprint(len(list)), "rolesChanged": joinIDs(regranted),
 		}, now)
 		*g = next
 		return nil

@@ -41,8 +41,8 @@ type AutoExtendRequest struct {
 	Enabled *bool `json:"enabled"`
 }
 
-// errCustomerOnly answers a partner who tries what only the customer does.
-var errCustomerOnly = fault.New(fault.ErrForbidden, "customer-only",
+// errExtendCustomerOnly answers a partner who tries to change auto-extend, which only the customer does.
+var errExtendCustomerOnly = fault.New(fault.ErrForbidden, "customer-only",
 	"Only the customer decides whether its partner's access extends itself.")
 
 // autoExtendContract is the route's contract (see Contract).
@@ -56,7 +56,7 @@ var autoExtendContract = contract.Operation{Route: RouteAutoExtend, Summary: "Th
 
 // check reads the terms of an invitation at now, naming every bad field in v.
 func (r TermsRequest) check(v *fault.ValidationError, now time.Time) partneraccess.Terms {
-	var t partneraccess.Terms
+	t := partneraccess.Terms{Roles: partneraccess.CheckRoles(v, "roles", r.Roles)}
 	switch {
 	case r.DurationDays != nil && r.EndsAt != nil:
 		v.Add("durationDays", "conflict", "Give a duration or an end date, not both.")
@@ -108,7 +108,7 @@ func (s *Service) SetAutoExtend(ctx context.Context, a actor.Actor, id string, r
 			return err
 		}
 		if side != CustomerSide {
-			return errCustomerOnly
+			return errExtendCustomerOnly
 		}
 		if err := need(a, role.PartnerAccessManage); err != nil {
 			return err

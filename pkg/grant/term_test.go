@@ -44,17 +44,6 @@ func (w *world) termGrant(terms map[string]any) (string, time.Time) {
 	return id, ends
 }
 
-// actions are the actions of a grant's answer.
-func actions(r platformtest.Reply) []string {
-	var out []string
-	list, _ := r.JSON["actions"].([]any)
-	for _, a := range list {
-		s, _ := a.(string)
-		out = append(out, s)
-	}
-	return out
-}
-
 // to moves the fake clock to at.
 func (w *world) to(at time.Time) { w.T.Helper(); w.advance(at.Sub(w.Clock.Now())) }
 

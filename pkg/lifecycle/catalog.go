@@ -37,6 +37,9 @@ const (
 	PartnerAccessExtended Type = "Partner Access Extended"
 	// PartnerAccessAutoExtendChanged is the customer turning a grant's auto-extend off or on.
 	PartnerAccessAutoExtendChanged Type = "Partner Access Auto-Extend Changed"
+	// PartnerAccessRolesChanged is the customer changing the roles its partner has: approving a request (all or
+	// fewer of the roles asked for) or taking roles away. Details.change says which.
+	PartnerAccessRolesChanged Type = "Partner Access Roles Changed"
 )
 
 // Types lists every event type, for the schemas, the stack and the documentation.
@@ -45,7 +48,7 @@ func Types() []Type {
 		AccountCreated, AccountActivated, AccountDisabled, AccountEnabled, AccountConverted,
 		UserInvited, UserActivated, UserRemoved, TwoFactorChanged, EmailBounced,
 		PartnerAccessInvited, PartnerAccessAccepted, PartnerAccessDeclined, PartnerAccessRevoked, PartnerAccessExpired,
-		PartnerAccessExtended, PartnerAccessAutoExtendChanged,
+		PartnerAccessExtended, PartnerAccessAutoExtendChanged, PartnerAccessRolesChanged,
 	}
 }
 
@@ -93,6 +96,7 @@ var catalog = map[audit.Action]mapping{
 
 	audit.GrantExtended:          {PartnerAccessExtended, ""},
 	audit.GrantAutoExtendChanged: {PartnerAccessAutoExtendChanged, ""},
+	audit.GrantRolesChanged:      {PartnerAccessRolesChanged, ""},
 }
 
 // grantFields are the facts every partner access event carries: both sides of the grant.
@@ -110,7 +114,7 @@ var fields = map[Type][]string{
 	UserRemoved:           {"roles", "userDisabled"},
 	TwoFactorChanged:      {"from", "to"},
 	EmailBounced:          {"bounceType", "bounceSubType"},
-	PartnerAccessInvited:  append(slices.Clone(grantFields), "durationDays", "endsAt", "autoExtend"),
+	PartnerAccessInvited:  append(slices.Clone(grantFields), "roles", "durationDays", "endsAt", "autoExtend"),
 	PartnerAccessAccepted: append(slices.Clone(grantFields), "endsAt", "autoExtend"),
 	PartnerAccessDeclined: grantFields,
 	PartnerAccessRevoked:  append(slices.Clone(grantFields), "by", "reason"),
@@ -118,6 +122,7 @@ var fields = map[Type][]string{
 
 	PartnerAccessExtended:          append(slices.Clone(grantFields), "endsAt", "previousEndsAt"),
 	PartnerAccessAutoExtendChanged: append(slices.Clone(grantFields), "autoExtend", "endsAt"),
+	PartnerAccessRolesChanged:      append(slices.Clone(grantFields), "roles", "previousRoles", "change"),
 }
 
 // Fields lists the detail fields a type may carry, for its schema and the documentation.

@@ -27,6 +27,8 @@ func mails() []outbox.Mail {
 		outbox.AccessRevoked{GrantNotice: notice, By: "customer", Reason: "contract ended"},
 		outbox.AccessExtended{GrantNotice: notice, ExtendedByDays: 180},
 		outbox.AutoExtendChanged{GrantNotice: notice, Enabled: false, ExtendByDays: 180},
+		outbox.RolesRequested{GrantNotice: notice, Roles: "Read-only"},
+		outbox.RolesAnswered{GrantNotice: notice, Answer: "approved", Roles: "Read-only"},
 	}
 }
 

@@ -21,6 +21,8 @@ const (
 	TemplatePartnerAccessEnding       = "partner-access-ending"
 	TemplatePartnerAccessExpired      = "partner-access-expired"
 	TemplatePartnerAccessRevoked      = "partner-access-revoked"
+	TemplatePartnerRolesRequested     = "partner-roles-requested"
+	TemplatePartnerRolesAnswered      = "partner-roles-answered"
 )
 
 // Mail is what one template says: each template has one Go type, so a field it needs cannot be forgotten
@@ -254,5 +256,38 @@ func (AccessRevoked) Template() string { return TemplatePartnerAccessRevoked }
 func (r AccessRevoked) data() map[string]string {
 	d := r.GrantNotice.data()
 	d["by"], d["reason"] = r.By, r.Reason
+	return d
+}
+
+// RolesRequested tells a customer's administrators their partner asks for other roles.
+type RolesRequested struct {
+	GrantNotice
+	// Roles are the roles asked for, in words ("User administrator and Read-only").
+	Roles string
+}
+
+// Template implements Mail.
+func (RolesRequested) Template() string { return TemplatePartnerRolesRequested }
+func (r RolesRequested) data() map[string]string {
+	d := r.GrantNotice.data()
+	d["roles"] = r.Roles
+	return d
+}
+
+// RolesAnswered tells a partner's administrators the customer answered its request for roles (approved or
+// declined) or took roles away (reduced).
+type RolesAnswered struct {
+	GrantNotice
+	// Answer is approved, declined or reduced.
+	Answer string
+	// Roles are the roles the partner has now, in words.
+	Roles string
+}
+
+// Template implements Mail.
+func (RolesAnswered) Template() string { return TemplatePartnerRolesAnswered }
+func (r RolesAnswered) data() map[string]string {
+	d := r.GrantNotice.data()
+	d["answer"], d["roles"] = r.Answer, r.Roles
 	return d
 }

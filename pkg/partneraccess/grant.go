@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/fault"
+	"github.com/partnerhub/partnerhub/pkg/role"
 )
 
 // Status of a grant.
@@ -117,6 +118,8 @@ type Party struct {
 // Staff is a partner's user assigned to act in the customer.
 type Staff struct {
 	UserID, Name, Email string
+	// Roles narrows what this member acts with to some of the grant's roles; empty means all of them.
+	Roles []role.Name
 }
 
 // Grant is one customer's access grant to one partner.
@@ -151,6 +154,13 @@ type Grant struct {
 	Staff          []Staff
 	StaffChangedAt time.Time
 
+	// Roles are what the customer granted (role.Delegable); empty for a grant made before roles, which is
+	// DefaultRoles (see Approved).
+	Roles          []role.Name
+	RolesChangedAt time.Time
+	// RoleRequest is the partner's pending request for other roles, if any.
+	RoleRequest RoleRequest
+
 	// Due is what the sweep does next, at Due.At; zero when nothing is due.
 	Due Due
 	// Version counts the grant's changes; every change below bumps it, and the store writes a change only on the
@@ -178,6 +188,7 @@ type Terms struct {
 	EndsAt     time.Time     // an exact end date; zero when the grant runs for Term
 	Term       time.Duration // the duration from acceptance; zero when EndsAt is given
 	AutoExtend bool
+	Roles      []role.Name // the roles the customer grants (role.Delegable)
 }
 
 // Invitation is a new pending grant of customer to partner, invited at now by a user (byName names them) on the
@@ -186,7 +197,7 @@ func Invitation(id string, customer, partner Party, partnerID, via, by, byName s
 	g := Grant{
 		ID: id, Customer: customer, Partner: partner, PartnerID: partnerID, Status: Invited, Via: via,
 		InvitedAt: now, InvitedBy: by, InvitedByName: byName, ExpiresAt: now.Add(InvitationTTL), EndsAt: terms.EndsAt,
-		Term: terms.Term, AutoExtend: terms.AutoExtend, Version: 1,
+		Term: terms.Term, AutoExtend: terms.AutoExtend, Roles: terms.Roles, Version: 1,
 	}
 	return g.Rescheduled(now)
 }
@@ -266,7 +277,7 @@ func (g Grant) Ended(e Event, by, reason string, now time.Time) (Grant, error) {
 		return g, err
 	}
 	g.Status, g.EndedAt, g.EndedBy, g.EndReason = next, now, by, reason
-	g.Staff, g.Due = nil, Due{}
+	g.Staff, g.Due, g.RoleRequest = nil, Due{}, RoleRequest{}
 	g.Version++
 	return g, nil
 }

@@ -29,7 +29,9 @@ var Slugs = []string{
 
 	// Partner access.
 	"grant-not-found", "grant-exists", "grant-changed", "grant-ended", "grant-not-active", "grant-not-pending",
-	"partner-not-found", "partner-only", "customer-only", "grant-not-time-bound",
+	"partner-not-found", "partner-only", "grant-not-time-bound",
+	// Roles per grant.
+	"customer-only", "role-request-pending", "no-role-request",
 
 	// The edge (the portal distribution's web ACL, infra/waf.go), before any function: a body too large, a body
 	// that looks like an attack.

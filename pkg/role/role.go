@@ -31,6 +31,9 @@ const (
 	// SupportStaff is held only through a partner access grant (package grant): a support partner's staff member
 	// acting in a customer. Nobody assigns it through the users API.
 	SupportStaff Name = "support-staff"
+	// SupportUserAdmin is held only through a partner access grant that names it (see Delegable): a support
+	// partner's staff member who administers the customer's users and nothing else.
+	SupportUserAdmin Name = "support-user-admin"
 )
 
 // Permissions.
@@ -95,6 +98,8 @@ var Catalog = []Role{
 	{SupportStaff, "Support partner staff", "A support partner's staff member acting on the customer's behalf as its administrator, except for managing its support partners. Given and taken only with the partner's access.",
 		[]string{KindCustomer}, []Permission{AccountsView, PartnersCreate, CustomersCreate, ProspectsCreate, AccountsEdit, AccountsDisable,
 			CustomersProvision, UsersView, UsersManage, BrandingManage, AuditView}},
+	{SupportUserAdmin, "Support user administrator", "A support partner's staff member who views the customer and administers its users, and nothing more. Given and taken only with the partner's access.",
+		[]string{KindCustomer}, []Permission{AccountsView, UsersView, UsersManage}},
 }
 
 // Find returns a role of the catalog.
@@ -148,8 +153,8 @@ func AdminFor(kind string) Name {
 // whole subtree, is granted only by someone who has it (or a super administrator).
 func MayAssign(holder []Name, r Role, kind string) bool {
 	switch {
-	case r.Name == SupportStaff:
-		// Only a partner access grant gives it, with the membership that the grant owns and removes.
+	case r.Name == SupportStaff, r.Name == SupportUserAdmin:
+		// Only a partner access grant gives them, with the membership that the grant owns and removes.
 		return false
 	case !slices.Contains(r.Kinds, kind):
 		return false

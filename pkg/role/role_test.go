@@ -31,6 +31,7 @@ var matrix = map[role.Name]string{
 	role.ReadOnly:              "x     .     .     .     .     .     .     .     x     .     .     .     .     .     x     .     .",
 	role.AccountActionsControl: ".     .     .     .     .     .     .     x     .     .     .     .     .     .     .     .     .",
 	role.SupportStaff:          "x     x     x     x     x     x     x     .     x     x     .     x     .     .     x     .     .",
+	role.SupportUserAdmin:      "x     .     .     .     .     .     .     .     x     x     .     .     .     .     .     .     .",
 }
 
 // kinds is which kinds of account may hold each role: provider, msp, partner, customer.
@@ -46,6 +47,7 @@ var kinds = map[role.Name]string{
 	role.ReadOnly:              "x     x     x     x",
 	role.AccountActionsControl: ".     x     x     .",
 	role.SupportStaff:          ".     .     .     x",
+	role.SupportUserAdmin:      ".     .     .     x",
 }
 
 var kindColumns = []string{role.KindProvider, role.KindMSP, role.KindPartner, role.KindCustomer}

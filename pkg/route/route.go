@@ -254,6 +254,10 @@ var Routes = []Route{
 	{"POST", "/v1/partner-access/{grantId}/decline", PartnerAccess, Session},
 	{"PUT", "/v1/partner-access/{grantId}/staff", PartnerAccess, Session},
 	{"PUT", "/v1/partner-access/{grantId}/auto-extend", PartnerAccess, Session},
+	{"POST", "/v1/partner-access/{grantId}/role-request", PartnerAccess, Session},
+	{"POST", "/v1/partner-access/{grantId}/role-request/approve", PartnerAccess, Session},
+	{"POST", "/v1/partner-access/{grantId}/role-request/decline", PartnerAccess, Session},
+	{"PUT", "/v1/partner-access/{grantId}/roles", PartnerAccess, Session},
 
 	{"POST", "/v1/password-resets", Activation, Public},
 	{"GET", "/v1/password-resets/{token}", Activation, Public},

@@ -106,7 +106,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (actor.Actor, 
 // the request's read set, and only what a stale reach left out goes to the table. A session whose account is
 // blocked is deleted: it stays ended when the account comes back. A session that lost its account while its
 // person and their home account are fine falls back home instead (fallBack). It returns the membership, whose
-// roles the actor gets, the user and the account.
+// roles the actor gets (for staff: those the grant gives them now), the user and the account.
 func (s *Service) access(ctx context.Context, ss session.Session) (m user.Membership, u user.User, a account.Account, err error) {
 	u, uErr := s.store.User(ctx, ss.UserID)
 	m, mErr := s.store.Membership(ctx, ss.UserID, ss.AccountID)
@@ -139,14 +139,16 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 	}
 	// A support partner's staff member acts in a customer only while the grant lets them (package grant): it is
 	// active and before its end date, and they still belong to the open partner account.
+	// They act with the roles the grant gives them now, not the membership's marker role.
 	if m.GrantID != "" {
-		ok, err := partneraccess.StaffAccess(ctx, s.store, m, s.Clock.Now())
+		roles, err := partneraccess.StaffAccess(ctx, s.store, m, s.Clock.Now())
 		if err != nil {
 			return m, u, a, err
 		}
-		if !ok {
+		if len(roles) == 0 {
 			return m, u, a, s.fallBack(ctx, ss, u, m, a)
 		}
+		m.Roles = roles
 	}
 	return m, u, a, nil
 }

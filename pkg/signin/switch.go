@@ -53,14 +53,15 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 	if err != nil {
 		return Me{}, err
 	}
-	if m.GrantID != "" { // a support partner's staff membership: only while the grant lets them act
-		ok, err := partneraccess.StaffAccess(ctx, s.store, m, s.Clock.Now())
+	if m.GrantID != "" { // a support partner's staff membership: only while the grant lets them act, as it lets them
+		roles, err := partneraccess.StaffAccess(ctx, s.store, m, s.Clock.Now())
 		if err != nil {
 			return Me{}, err
 		}
-		if !ok {
+		if len(roles) == 0 {
 			return Me{}, errNotMember
 		}
+		m.Roles = roles
 	}
 	acct, err := s.store.Account(ctx, accountID)
 	if errors.Is(err, fault.ErrNotFound) {

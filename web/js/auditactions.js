@@ -57,6 +57,9 @@ export const actionGroups = [
     ["partner-access.share-link-created", "Share link created"],
     ["partner-access.extended", "Partner access extended"],
     ["partner-access.auto-extend-changed", "Partner access auto-extend changed"],
+    ["partner-access.roles-requested", "Partner roles requested"],
+    ["partner-access.roles-changed", "Partner roles changed"],
+    ["partner-access.role-request-declined", "Partner roles request declined"],
   ]],
 ];
 

@@ -3,6 +3,7 @@
 // field's limits and value, the facts of a grant, and copying to the clipboard.
 
 import { el } from "./ui.js";
+import { rolesText } from "./grantroles.js";
 
 // partnerIdText shows a Partner ID as people type it, XXXX-XXXX, whatever the API or a person gave.
 export function partnerIdText(raw) {
@@ -135,6 +136,8 @@ export function factsOf(g, side) {
     .filter(Boolean).join(" ");
   const facts = [];
   if (side === "customer") facts.push(["Partner ID", partnerIdText(g.partner?.partnerId)]);
+  if (group !== "ended") facts.push(["Roles", rolesText(g.roles)]);
+  if (group !== "ended" && g.roleRequest) facts.push(["Asked for", `${rolesText(g.roleRequest.roles)}, waiting for the customer`]);
   if (group === "pending") {
     facts.push(["Invited", invited]);
     facts.push([side === "partner" ? "Answer by" : "Answer due by", dateText(g.expiresAt)]);

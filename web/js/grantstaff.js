@@ -1,11 +1,13 @@
 // grantstaff.js is the staff checklist of an active grant on the partner's side: the partner's users who have
 // activated their login, ticked when they act in the customer, saved all at once with
-// PUT /v1/partner-access/{grantId}/staff {userIds}. A refusal names each user it refuses ("userIds[2]", or the
+// PUT /v1/partner-access/{grantId}/staff {userIds, roles}; where the customer granted several roles, each row
+// also chooses all of them or one (grantroles.js). A refusal names each user it refuses ("userIds[2]", or the
 // userId of an already-member conflict): the note goes next to that user's box.
 
 import { ApiError, get, put } from "./api.js";
 import { busy, el, fieldError, showAlert } from "./ui.js";
 import { people } from "./grant.js";
+import { staffRoleSelect, staffRolesOf } from "./grantroles.js";
 
 // maxPages bounds how many pages of users the checklist reads (100 users a page).
 const maxPages = 10;
@@ -49,6 +51,7 @@ export function staffSection(g, users, { open, onSaved, onError }) {
         el("label", { htmlFor: id },
           el("span", {}, u.name),
           el("span", { className: "choice-hint" }, [u.email, u.inactive ? "no longer active: untick to take them off" : ""].filter(Boolean).join(" · "))),
+        staffRoleSelect(g, u.id, `${id}-roles`),
         el("p", { id: `${id}-error`, className: "field-error", hidden: true })));
   });
   const alertBox = el("div", { className: "notice", role: "alert", hidden: true });
@@ -79,7 +82,7 @@ export function staffSection(g, users, { open, onSaved, onError }) {
     const ids = boxes.filter((b) => b.checked).map((b) => b.value);
     busy(save, true, "Saving…");
     try {
-      const { data } = await put(`/v1/partner-access/${encodeURIComponent(g.id)}/staff`, { userIds: ids });
+      const { data } = await put(`/v1/partner-access/${encodeURIComponent(g.id)}/staff`, { userIds: ids, roles: staffRolesOf(form, ids) });
       busy(save, false);
       onSaved(data, `Saved: ${people(data?.staffCount ?? ids.length)} ${(data?.staffCount ?? ids.length) === 1 ? "acts" : "act"} for ${customer}.`);
     } catch (err) {

@@ -21,6 +21,7 @@ import {
 import { autoExtendDone, autoExtendLabel, setAutoExtend, termForm } from "./grantterm.js";
 import { partnerUsers, staffSection } from "./grantstaff.js";
 import { copyPartnerId, shareLink } from "./sharelink.js";
+import { checkedRoles, rolesSection } from "./grantroles.js";
 
 const state = {
   me: null,
@@ -42,7 +43,7 @@ $("invite-partner-id").addEventListener("blur", (e) => {
   if (!partnerIdProblem(e.target.value)) e.target.value = partnerIdText(e.target.value);
 });
 $("copy-id").addEventListener("click", () => copyPartnerId(state.partnerId));
-$("share-link").addEventListener("click", () => shareLink(state.account.id));
+$("share-link").addEventListener("click", () => shareLink(state.account.id, checkedRoles($("share-roles"))));
 $("main").addEventListener("click", grantAction);
 const term = termForm({
   duration: $("invite-duration"), endsField: $("invite-ends-field"), ends: $("invite-ends"), autoExtend: $("invite-auto-extend"),
@@ -134,11 +135,11 @@ async function loadMore() {
 function render() {
   const { name } = state.account;
   if (state.side === "customer") {
-    $("customer-intro").textContent = `A support partner you invite can, once it accepts, let staff it chooses act in ${name} as its administrators. You can revoke that access at any time; it ends at once.`;
+    $("customer-intro").textContent = `A support partner you invite can, once it accepts, let staff it chooses act in ${name} with the roles you grant. You can revoke that access at any time; it ends at once.`;
     $("invite-card").hidden = !state.manage;
     document.title = `Support partners · ${name} · PartnerHub`;
   } else {
-    $("partner-intro").textContent = `Customers who invite ${name} let the staff you choose act in their accounts as their administrators, until they revoke it.`;
+    $("partner-intro").textContent = `Customers who invite ${name} let the staff you choose act in their accounts with the roles each customer grants, until they revoke it.`;
     $("partner-id").textContent = partnerIdText(state.partnerId) || "Not assigned yet";
     $("copy-id").hidden = !state.partnerId;
     $("share").hidden = !state.manage;
@@ -192,6 +193,8 @@ function grantItem(g) {
     buttons.push(button("revoke", label, "secondary danger"));
   }
   // The staff come before ending access, which is the last thing a partner wants to do by mistake.
+  const roles = rolesSection(g, side, { onSaved: rolesSaved, onError: leaving });
+  if (roles) item.append(roles);
   if (side === "partner" && actions.includes("staff") && state.users) {
     item.append(staffSection(g, state.users, {
       open: state.open.has(g.id) || !g.staffCount,
@@ -213,6 +216,12 @@ function staffSaved(view, message) {
     status.focus();
   }
   announce(message);
+}
+
+function rolesSaved(view, message) {
+  replaceGrant(view);
+  renderGrants();
+  result(message);
 }
 
 function replaceGrant(view) {
@@ -261,13 +270,21 @@ async function invite(e) {
     (idProblem ? idInput : terms.input).focus();
     return;
   }
-  const body = { partnerId: idInput.value.replace(/[\s-]/g, "").toUpperCase(), ...terms.body };
+  const roles = checkedRoles($("invite-roles"));
+  if (!roles.length) {
+    $("invite-roles-error").textContent = "Tick at least one role.";
+    $("invite-roles-error").hidden = false;
+    $("invite-roles").querySelector("input").focus();
+    return;
+  }
+  $("invite-roles-error").hidden = true;
+  const body = { partnerId: idInput.value.replace(/[\s-]/g, "").toUpperCase(), roles, ...terms.body };
   const submit = $("invite-submit");
   busy(submit, true, "Inviting…");
   try {
     const { data } = await post(`/v1/accounts/${encodeURIComponent(state.account.id)}/partner-access`, body);
     busy(submit, false);
-    form.reset();
+    form.reset(); // the roles go back to the administrator alone, as the page starts
     term.reset();
     replaceGrant(data);
     renderGrants();

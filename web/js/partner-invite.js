@@ -2,7 +2,7 @@
 // first if they have not (the sign-in page brings them back here), the page asks the API whom the link invites
 // (GET /v1/share-links/{token}) and asks the person to confirm, naming the partner. A person who administers
 // several customer accounts picks one: the session moves there (POST /v1/sessions/current/account) before the
-// invitation goes out (POST /v1/share-links/{token} {customerId, durationDays or endsAt, autoExtend}), since a customer invites only from
+// invitation goes out (POST /v1/share-links/{token} {customerId, roles, durationDays or endsAt, autoExtend}), since a customer invites only from
 // the account the session acts in. Then the customer's Support partners page shows the pending invitation.
 
 import { ApiError, get, post } from "./api.js";
@@ -10,6 +10,7 @@ import { $, busy, clearErrors, dateTime, el, fieldError, nextKey, remember, show
 import { leaving, signedIn } from "./session.js";
 import { partnerIdText } from "./grant.js";
 import { termForm } from "./grantterm.js";
+import { checkedRoles, roleChoices, rolesText } from "./grantroles.js";
 
 const state = { token: "", me: null, info: null, customers: [] };
 
@@ -87,7 +88,9 @@ function render() {
   $("partner-name").textContent = name;
   $("partner-id").textContent = partnerIdText(partner.partnerId) || "—";
   $("link-expiry").textContent = dateTime(state.info.expiresAt) || "—";
-  $("confirm-intro").textContent = `${name} sent you this link. Once ${name} accepts, the staff it chooses can act in your account as its administrators. You decide how long: you can revoke that access at any time, and it ends at once.`;
+  const asked = Array.isArray(state.info.roles) && state.info.roles.length ? state.info.roles : ["support-staff"];
+  $("confirm-intro").textContent = `${name} sent you this link. Once ${name} accepts, the staff it chooses can act in your account with the roles you approve (it asks for ${rolesText(asked)}). You decide how long: you can revoke that access at any time, and it ends at once.`;
+  roleChoices($("roles"), "role", { names: asked, checked: asked });
 
   const several = state.customers.length > 1;
   $("customer-choice").hidden = !several;
@@ -120,6 +123,14 @@ async function confirm(e) {
     form.querySelector("input[name=customer]")?.focus();
     return;
   }
+  const roles = checkedRoles($("roles"));
+  if (!roles.length) {
+    $("roles-error").textContent = "Tick at least one role, or cancel.";
+    $("roles-error").hidden = false;
+    $("roles").querySelector("input")?.focus();
+    return;
+  }
+  $("roles-error").hidden = true;
   const terms = term.read();
   if (terms.problem) {
     fieldError(terms.input, terms.problem);
@@ -133,7 +144,7 @@ async function confirm(e) {
       await post("/v1/sessions/current/account", { accountId: picked });
       state.me.currentAccount = { ...state.me.currentAccount, id: picked };
     }
-    const body = { customerId: picked, ...terms.body };
+    const body = { customerId: picked, roles, ...terms.body };
     const { data } = await post(linkPath(), body);
     location.assign(`/partner-access?invited=${encodeURIComponent(data?.id || "")}`);
   } catch (err) {

@@ -7,7 +7,8 @@ import { $, announce, busy, dateTime, showAlert } from "./ui.js";
 import { leaving } from "./session.js";
 import { copyText, partnerIdText } from "./grant.js";
 
-// share is the link made on this page, {url, expiresAt}: copying again reuses it while it works.
+// share is the link made on this page, {url, expiresAt, roles}: copying again reuses it while it works and asks
+// for the same roles.
 let share = null;
 
 // copyPartnerId copies the Partner ID shown in #partner-id, or selects it when the browser does not let the page copy.
@@ -28,14 +29,18 @@ export async function copyPartnerId(partnerId) {
 }
 
 // shareLink makes a share link for the partner account (once per page, while it works), shows it and copies it.
-export async function shareLink(accountId) {
+export async function shareLink(accountId, roles) {
   const button = $("share-link");
   const alertBox = $("share-alert");
   showAlert(alertBox, "");
-  if (!share || new Date(share.expiresAt).getTime() <= Date.now() + 60_000) {
+  if (!roles.length) {
+    showAlert(alertBox, "Tick at least one role to ask for.");
+    return;
+  }
+  if (!share || new Date(share.expiresAt).getTime() <= Date.now() + 60_000 || String(share.roles) !== String(roles)) {
     busy(button, true, "Making a link…");
     try {
-      const { data } = await post(`/v1/accounts/${encodeURIComponent(accountId)}/share-links`, {});
+      const { data } = await post(`/v1/accounts/${encodeURIComponent(accountId)}/share-links`, { roles });
       share = data;
     } catch (err) {
       busy(button, false);

@@ -17,18 +17,20 @@ import (
 // validBodies are request bodies that pass each route's own checks, so that what the route answers for an
 // unknown path parameter is its not-found problem rather than a validation problem. Routes not listed get {}.
 var validBodies = map[string]any{
-	"PATCH /v1/accounts/{id}":                      map[string]any{"company": map[string]any{"city": "Lyon"}},
-	"PUT /v1/accounts/{id}/endpoints":              map[string]any{"count": 5},
-	"PUT /v1/accounts/{id}/branding":               map[string]any{"color": "#1f5fbf", "supportEmail": "help@example.com"},
-	"PUT /v1/accounts/{id}/branding/logo":          []byte("\x89PNG\r\n\x1a\n"),
-	"PUT /v1/accounts/{id}/branding/enabled":       map[string]any{"enabled": true},
-	"POST /v1/accounts/{id}/users":                 map[string]any{"name": "Ada Lovelace", "email": "ada@example.com", "roles": []string{"account-admin"}},
-	"PATCH /v1/users/{id}":                         map[string]any{"name": "Ada Lovelace"},
-	"PUT /v1/users/{id}/two-factor":                map[string]any{"enabled": true},
-	"POST /v1/accounts/{id}/partner-access":        map[string]any{"partnerId": "ABCD-2345"},
-	"POST /v1/share-links/{token}":                 map[string]any{"customerId": "customer-1"},
-	"PUT /v1/partner-access/{grantId}/staff":       map[string]any{"userIds": []string{}},
-	"PUT /v1/partner-access/{grantId}/auto-extend": map[string]any{"enabled": false},
+	"PATCH /v1/accounts/{id}":                        map[string]any{"company": map[string]any{"city": "Lyon"}},
+	"PUT /v1/accounts/{id}/endpoints":                map[string]any{"count": 5},
+	"PUT /v1/accounts/{id}/branding":                 map[string]any{"color": "#1f5fbf", "supportEmail": "help@example.com"},
+	"PUT /v1/accounts/{id}/branding/logo":            []byte("\x89PNG\r\n\x1a\n"),
+	"PUT /v1/accounts/{id}/branding/enabled":         map[string]any{"enabled": true},
+	"POST /v1/accounts/{id}/users":                   map[string]any{"name": "Ada Lovelace", "email": "ada@example.com", "roles": []string{"account-admin"}},
+	"PATCH /v1/users/{id}":                           map[string]any{"name": "Ada Lovelace"},
+	"PUT /v1/users/{id}/two-factor":                  map[string]any{"enabled": true},
+	"POST /v1/accounts/{id}/partner-access":          map[string]any{"partnerId": "ABCD-2345"},
+	"POST /v1/share-links/{token}":                   map[string]any{"customerId": "customer-1"},
+	"PUT /v1/partner-access/{grantId}/staff":         map[string]any{"userIds": []string{}},
+	"POST /v1/partner-access/{grantId}/role-request": map[string]any{"roles": []string{"read-only"}},
+	"PUT /v1/partner-access/{grantId}/roles":         map[string]any{"roles": []string{"read-only"}},
+	"PUT /v1/partner-access/{grantId}/auto-extend":   map[string]any{"enabled": false},
 }
 
 // validQueries are query strings that pass each route's own checks, for the same reason; routes not listed get
