@@ -27,6 +27,9 @@ const (
 	TwoFactorChanged Type = "Two-Factor Changed"
 	// EmailBounced is an email to a user that bounced (SES bounce feedback).
 	EmailBounced Type = "Email Bounced"
+	// SessionsEnded is every session of a user ended at once (Details.scope: "others" by the person, "all" by an
+	// administrator): for a security team's records of a suspected takeover.
+	SessionsEnded Type = "Sessions Ended"
 
 	PartnerAccessInvited  Type = "Partner Access Invited"
 	PartnerAccessAccepted Type = "Partner Access Accepted"
@@ -46,7 +49,7 @@ const (
 func Types() []Type {
 	return []Type{
 		AccountCreated, AccountActivated, AccountDisabled, AccountEnabled, AccountConverted,
-		UserInvited, UserActivated, UserRemoved, TwoFactorChanged, EmailBounced,
+		UserInvited, UserActivated, UserRemoved, TwoFactorChanged, EmailBounced, SessionsEnded,
 		PartnerAccessInvited, PartnerAccessAccepted, PartnerAccessDeclined, PartnerAccessRevoked, PartnerAccessExpired,
 		PartnerAccessExtended, PartnerAccessAutoExtendChanged, PartnerAccessRolesChanged,
 	}
@@ -81,6 +84,8 @@ var catalog = map[audit.Action]mapping{
 	audit.UserActivated: {UserActivated, ""},
 	audit.UserRemoved:   {UserRemoved, ""},
 
+	audit.UserSessionsEnded: {SessionsEnded, ""},
+
 	audit.UserTwoFactorEnabled:       {TwoFactorChanged, "enabled"},
 	audit.UserTwoFactorDisabled:      {TwoFactorChanged, "disabled"},
 	audit.UserTwoFactorMethodChanged: {TwoFactorChanged, "method-changed"},
@@ -114,6 +119,7 @@ var fields = map[Type][]string{
 	UserRemoved:           {"roles", "userDisabled"},
 	TwoFactorChanged:      {"from", "to"},
 	EmailBounced:          {"bounceType", "bounceSubType"},
+	SessionsEnded:         {"scope"},
 	PartnerAccessInvited:  append(slices.Clone(grantFields), "roles", "durationDays", "endsAt", "autoExtend"),
 	PartnerAccessAccepted: append(slices.Clone(grantFields), "endsAt", "autoExtend"),
 	PartnerAccessDeclined: grantFields,

@@ -36,7 +36,7 @@ func sample(action audit.Action) audit.Event {
 			"roles": "admin", "userDisabled": "false", "from": "email", "to": "totp", "customerId": "acc-1",
 			"customerName": "Acme", "partnerAccountId": "acc-9", "partnerName": "Partner Co", "endsAt": "2027-01-01T00:00:00Z",
 			"previousEndsAt": "2026-07-05T00:00:00Z", "durationDays": "730", "autoExtend": "false",
-			"by": "customer", "reason": "no longer needed", "bounceType": "Permanent",
+			"by": "customer", "reason": "no longer needed", "bounceType": "Permanent", "scope": "others",
 			"tokenId": "tok-secret-id", "proof": "recovery-code", "mobile": "+44*****123", "code": "123456",
 		},
 	}
