@@ -17,7 +17,9 @@ var paramShapes = map[string]func(string) bool{
 	"id":      secret.WellFormedID,
 	"userId":  secret.WellFormedID,
 	"grantId": secret.WellFormedID,
-	"token":   secret.WellFormedLinkToken,
+	// passkeyId is a passkey's id in PartnerHub (secret.NewID), never the authenticator's credential id.
+	"passkeyId": secret.WellFormedID,
+	"token":     secret.WellFormedLinkToken,
 	// sessionId is a session's public id (session.PublicID), never the hash its item is keyed by.
 	"sessionId": session.WellFormedID,
 }

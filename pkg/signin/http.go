@@ -22,6 +22,10 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteSessions:                  s.getSessions,
 		RouteEndSession:                s.deleteOwnSession,
 		RouteEndOthers:                 s.postEndOthers,
+		RoutePasskeyStepOptions:        s.postPasskeyStepOptions,
+		RoutePasskeyStep:               s.postPasskeyStep,
+		RoutePasswordlessOpts:          s.postPasswordlessOptions,
+		RoutePasswordless:              s.postPasswordless,
 	}
 }
 

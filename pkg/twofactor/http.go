@@ -23,6 +23,11 @@ const (
 	RouteRemoveApp    = "DELETE /v1/me/totp"
 	RouteNewCodes     = "POST /v1/me/recovery-codes"
 	RouteRemoveMobile = "DELETE /v1/me/mobile"
+	RoutePasskeys     = "GET /v1/me/passkeys"
+	RouteBeginPasskey = "POST /v1/me/passkeys/registrations"
+	RouteAddPasskey   = "POST /v1/me/passkeys"
+	RouteNamePasskey  = "PATCH /v1/me/passkeys/{passkeyId}"
+	RouteDropPasskey  = "DELETE /v1/me/passkeys/{passkeyId}"
 )
 
 // Mux is the two-factor function's API:
@@ -40,6 +45,12 @@ const (
 //	POST /v1/me/recovery-codes                {code: app code} → 200 Confirmed | 400 wrong-code |
 //	                                          409 totp-not-enrolled, stale-version | 410 code-used | 429
 //	DELETE /v1/me/mobile                      → 200 Settings | 409 mobile-not-verified, stale-version
+//	GET  /v1/me/passkeys                      → 200 PasskeyList
+//	POST /v1/me/passkeys/registrations        → 201 Registration | 409 passkey-limit | 429
+//	POST /v1/me/passkeys                      {name, credential} → 201 Passkey | 400 passkey-refused |
+//	                                          409 passkey-registered, passkey-limit | 410 ceremony-expired, ceremony-used
+//	PATCH /v1/me/passkeys/{passkeyId}         {name} → 200 Passkey | 404 passkey-not-found
+//	DELETE /v1/me/passkeys/{passkeyId}        → 200 Settings | 404 passkey-not-found
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteSwitch:       s.putSwitch,
@@ -52,6 +63,11 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteRemoveApp:    s.deleteApp,
 		RouteNewCodes:     s.postRecoveryCodes,
 		RouteRemoveMobile: s.deleteMobile,
+		RoutePasskeys:     s.getPasskeys,
+		RouteBeginPasskey: s.postPasskeyRegistration,
+		RouteAddPasskey:   s.postPasskey,
+		RouteNamePasskey:  s.patchPasskey,
+		RouteDropPasskey:  s.deletePasskey,
 	}
 }
 
@@ -72,10 +88,10 @@ type choiceRequest struct {
 func (r *choiceRequest) Validate(v *fault.ValidationError) {
 	switch r.Method {
 	case "":
-		v.Add("method", "required", "Choose email, sms or totp.")
-	case user.MethodEmail, user.MethodSMS, user.MethodTOTP:
+		v.Add("method", "required", "Choose email, sms, totp or passkey.")
+	case user.MethodEmail, user.MethodSMS, user.MethodTOTP, user.MethodPasskey:
 	default:
-		v.Add("method", "invalid_method", "Choose email, sms or totp.")
+		v.Add("method", "invalid_method", "Choose email, sms, totp or passkey.")
 	}
 }
 
