@@ -46,4 +46,5 @@ var Packages = map[string]Layer{
 	// Wiring and what tests share.
 	"app": Wiring, "arch": Wiring, "local": Wiring, "apispec": Wiring,
 	"testenv": TestKit, "platformtest": TestKit, "e2e": TestKit, "runtimeapi": TestKit,
+	"passkeytest": TestKit,
 }

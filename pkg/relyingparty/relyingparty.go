@@ -163,8 +163,15 @@ func (p *Party) BeginLogin(allow []passkey.Credential, userVerification bool) (p
 	if len(allow) == 0 {
 		assertion, sd, err = p.w.BeginDiscoverableLogin(webauthn.WithUserVerification(uv))
 	} else {
-		assertion, sd, err = p.w.BeginLogin(holder{h: passkey.Holder{ID: allow[0].UserID}},
-			webauthn.WithAllowedCredentials(descriptors(allow)), webauthn.WithUserVerification(uv))
+		u := holder{h: passkey.Holder{ID: allow[0].UserID}}
+		for _, c := range allow {
+			wc, err := credential(c)
+			if err != nil {
+				return passkey.Begun{}, err
+			}
+			u.creds = append(u.creds, wc)
+		}
+		assertion, sd, err = p.w.BeginLogin(u, webauthn.WithUserVerification(uv))
 	}
 	if err != nil {
 		return passkey.Begun{}, fmt.Errorf("begin login: %w", err)
