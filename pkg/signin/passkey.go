@@ -197,7 +197,7 @@ func (s *Service) VerifyPasskey(ctx context.Context, challengeID string, respons
 		return SignedIn{}, err
 	}
 	if use.Cloned {
-		return SignedIn{}, s.wrongGuess(ctx, u, ErrPasskeyCloned(), now)
+		return SignedIn{}, s.cloned(ctx, u, hash, now)
 	}
 	in, err := s.consume(ctx, c, u, from, now, s.spendPasskey(u, cred, use, hash, "second-factor", now))
 	if errors.Is(err, errPasskeySpent) {
@@ -323,7 +323,7 @@ func (s *Service) SignInWithPasskey(ctx context.Context, response []byte, from s
 		return SignedIn{}, err
 	}
 	if use.Cloned {
-		return SignedIn{}, s.wrongGuess(ctx, u, ErrPasskeyCloned(), now)
+		return SignedIn{}, s.cloned(ctx, u, hash, now)
 	}
 	with := s.store.Tx()
 	s.spendPasskey(u, cred, use, hash, "passwordless", now)(with)
@@ -335,6 +335,16 @@ func (s *Service) SignInWithPasskey(ctx context.Context, response []byte, from s
 		s.Count.Count(ctx, tally.PasskeySignIns)
 	}
 	return in, err
+}
+
+// cloned answers an assertion whose sign count did not move past the stored one. When its ceremony is gone, a
+// concurrent request with the same assertion signed in first and moved the count: a replay, not a clone.
+// Otherwise the passkey may have been copied, which costs the failure budget.
+func (s *Service) cloned(ctx context.Context, u user.User, hash string, now time.Time) error {
+	if _, err := s.store.Ceremony(ctx, hash); errors.Is(err, fault.ErrNotFound) {
+		return ErrCeremonyUsed()
+	}
+	return s.wrongGuess(ctx, u, ErrPasskeyCloned(), now)
 }
 
 // unknownPasskey answers a credential that names nobody as a wrong password is answered, and counts it with the
