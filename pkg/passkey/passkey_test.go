@@ -67,12 +67,12 @@ func TestCleanName(t *testing.T) {
 		name string
 		ok   bool
 	}{
-		"  Work laptop ":             {"Work laptop", true},
-		"":                           {"", false},
-		"   ":                        {"", false},
-		"Two\nlines":                 {"Two\nlines", false},
-		strings.Repeat("é", 64):      {strings.Repeat("é", 64), true},
-		strings.Repeat("é", 65):      {strings.Repeat("é", 65), false},
+		"  Work laptop ":            {"Work laptop", true},
+		"":                          {"", false},
+		"   ":                       {"", false},
+		"Two\nlines":                {"Two\nlines", false},
+		strings.Repeat("é", 64):     {strings.Repeat("é", 64), true},
+		strings.Repeat("é", 65):     {strings.Repeat("é", 65), false},
 		"YubiKey 5 — the blue one ": {"YubiKey 5 — the blue one", true},
 	} {
 		if got, ok := passkey.CleanName(in); got != want.name || ok != want.ok {
