@@ -92,6 +92,10 @@ const (
 	MailFeedback = "mail-feedback"
 	// KeyRotation rotates the HMAC keyring secret for Secrets Manager: a new current key, the old ones kept.
 	KeyRotation = "key-rotation"
+	// Passkeys runs every WebAuthn ceremony: registering, listing, renaming and removing passkeys, and signing in
+	// with one. Passkeys are rare next to sign-ins and page loads, so the WebAuthn library (and its cold start)
+	// lives in this function alone, not in otp or two-factor.
+	Passkeys = "passkeys"
 )
 
 // BootstrapOutput is the stack output that names the bootstrap function: phctl finds the function of a stage by it.
@@ -150,7 +154,7 @@ var Functions = []Function{
 	{Name: Health, Description: "Liveness of the API and the table", Trigger: HTTP, TableActions: []string{GetItem}},
 	{Name: Signup, Description: "Creates accounts and their point of contact; converts prospects to customers", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Activation, Description: "Activation links, set password, resend activation, password reset", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
-	{Name: OTP, Description: "Sign-in, one-time codes, passkeys, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: OTP, Description: "Sign-in, one-time codes, sessions, the signed-in user", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Mailer, Description: "Sends outbox messages through SES v2 and texts through SNS", Trigger: Stream, TableActions: []string{GetItem, UpdateItem}, SendsEmail: true, SendsSMS: true, NeedsKey: true},
 	{Name: Sweep, Description: "Expires what was not used in time", Trigger: Schedule, TableActions: readWrite},
 	{Name: Accounts, Description: "The partner tree: accounts, children with counts, search, edits, endpoints, apps, audit", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
@@ -158,13 +162,14 @@ var Functions = []Function{
 	{Name: Branding, Description: "Partner branding: logo, colour, support channel", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Profile, Description: "First sign-in steps: license agreement and company profile", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: Users, Description: "User maintenance: search, invite, edit, status check, roles", Trigger: HTTP, TableActions: usersActions, NeedsKey: true},
-	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app, passkeys", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
+	{Name: TwoFactor, Description: "Two-factor choices: email, SMS with a verified mobile, authenticator app", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: PartnerAccess, Description: "Partner access: Partner IDs, share links, invitations, answers, staff", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 	{Name: SearchIndex, Description: "Keeps the search index of users and accounts from the table's stream", Trigger: Stream, TableActions: []string{BatchWriteItem}},
 	{Name: Bootstrap, Description: "Creates the provider account and its first administrator, and resends activation links, on an operator's invoke", Trigger: Operator, TableActions: []string{GetItem, PutItem, UpdateItem}},
 	{Name: Events, Description: "Publishes lifecycle events to the event bus from the audit records in the table's stream", Trigger: Stream, PublishesEvents: true},
 	{Name: MailFeedback, Description: "Records SES bounces, complaints and deliveries on the users they concern", Trigger: MailEvents, TableActions: []string{GetItem, UpdateItem, PutItem, DeleteItem}},
 	{Name: KeyRotation, Description: "Rotates the HMAC keyring secret: a new current key, the old ones kept", Trigger: Rotation},
+	{Name: Passkeys, Description: "Passkeys (WebAuthn): register, list, rename, remove; sign in with one", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 }
 
 // Route is one HTTP route of the API.
@@ -191,10 +196,10 @@ var Routes = []Route{
 	{"POST", "/v1/sessions", OTP, Public},
 	{"POST", "/v1/sessions/otp", OTP, Public},
 	{"POST", "/v1/sessions/otp/resend", OTP, Public},
-	{"POST", "/v1/sessions/otp/passkey-options", OTP, Public},
-	{"POST", "/v1/sessions/otp/passkey", OTP, Public},
-	{"POST", "/v1/sessions/passkey-options", OTP, Public},
-	{"POST", "/v1/sessions/passkey", OTP, Public},
+	{"POST", "/v1/sessions/otp/passkey-options", Passkeys, Public},
+	{"POST", "/v1/sessions/otp/passkey", Passkeys, Public},
+	{"POST", "/v1/sessions/passkey-options", Passkeys, Public},
+	{"POST", "/v1/sessions/passkey", Passkeys, Public},
 	{"DELETE", "/v1/sessions/current", OTP, Steps},
 	{"POST", "/v1/sessions/current/account", OTP, Steps},
 	{"GET", "/v1/me", OTP, Steps},
@@ -247,11 +252,11 @@ var Routes = []Route{
 	{"DELETE", "/v1/me/totp", TwoFactor, Session},
 	{"POST", "/v1/me/recovery-codes", TwoFactor, Session},
 	{"DELETE", "/v1/me/mobile", TwoFactor, Session},
-	{"GET", "/v1/me/passkeys", TwoFactor, Session},
-	{"POST", "/v1/me/passkeys/registrations", TwoFactor, Session},
-	{"POST", "/v1/me/passkeys", TwoFactor, Session},
-	{"PATCH", "/v1/me/passkeys/{passkeyId}", TwoFactor, Session},
-	{"DELETE", "/v1/me/passkeys/{passkeyId}", TwoFactor, Session},
+	{"GET", "/v1/me/passkeys", Passkeys, Session},
+	{"POST", "/v1/me/passkeys/registrations", Passkeys, Session},
+	{"POST", "/v1/me/passkeys", Passkeys, Session},
+	{"PATCH", "/v1/me/passkeys/{passkeyId}", Passkeys, Session},
+	{"DELETE", "/v1/me/passkeys/{passkeyId}", Passkeys, Session},
 
 	{"GET", "/v1/accounts/{id}/partner-access", PartnerAccess, Session},
 	{"POST", "/v1/accounts/{id}/partner-access", PartnerAccess, Session},

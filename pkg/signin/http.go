@@ -22,10 +22,6 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteSessions:                  s.getSessions,
 		RouteEndSession:                s.deleteOwnSession,
 		RouteEndOthers:                 s.postEndOthers,
-		RoutePasskeyStepOptions:        s.postPasskeyStepOptions,
-		RoutePasskeyStep:               s.postPasskeyStep,
-		RoutePasswordlessOpts:          s.postPasswordlessOptions,
-		RoutePasswordless:              s.postPasswordless,
 	}
 }
 

@@ -337,12 +337,16 @@ func (s *Service) SignInWithPasskey(ctx context.Context, response []byte, from s
 	return in, err
 }
 
-// cloned answers an assertion whose sign count did not move past the stored one. When its ceremony is gone, a
-// concurrent request with the same assertion signed in first and moved the count: a replay, not a clone.
-// Otherwise the passkey may have been copied, which costs the failure budget.
+// cloned answers an assertion whose sign count did not move past the stored one. It consumes the ceremony:
+// when a concurrent request with the same assertion consumed it first (and so moved the count), this is a
+// replay, not a clone. Otherwise the passkey may have been copied, which costs the failure budget.
 func (s *Service) cloned(ctx context.Context, u user.User, hash string, now time.Time) error {
-	if _, err := s.store.Ceremony(ctx, hash); errors.Is(err, fault.ErrNotFound) {
+	err := s.store.Commit(ctx, s.store.Tx().ConsumeCeremony(hash, now, errPasskeySpent))
+	switch {
+	case errors.Is(err, errPasskeySpent):
 		return ErrCeremonyUsed()
+	case err != nil:
+		return err
 	}
 	return s.wrongGuess(ctx, u, ErrPasskeyCloned(), now)
 }

@@ -10,6 +10,16 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/passkey"
 )
 
+// PasskeyMux is the sign-in routes of the passkeys function: the passkey step and passwordless sign-in.
+func (s *Service) PasskeyMux() httpapi.Mux {
+	return httpapi.Mux{
+		RoutePasskeyStepOptions: s.postPasskeyStepOptions,
+		RoutePasskeyStep:        s.postPasskeyStep,
+		RoutePasswordlessOpts:   s.postPasswordlessOptions,
+		RoutePasswordless:       s.postPasswordless,
+	}
+}
+
 // Routes of passkey sign-in.
 const (
 	RoutePasskeyStepOptions = "POST /v1/sessions/otp/passkey-options"

@@ -72,8 +72,8 @@ type Service struct {
 	Guard  Guard
 	// Count counts sign-ins, wrong codes and the lockouts they cause (see package tally); nil counts nothing.
 	Count tally.Counter
-	// Passkeys is the WebAuthn relying party, wired only into the otp function (package relyingparty); nil
-	// answers the passkey routes unavailable and signs a passkey user in with email codes.
+	// Passkeys is the WebAuthn relying party (package relyingparty), wired only into the passkeys function,
+	// which serves PasskeyMux; without it those routes answer unavailable.
 	Passkeys passkey.Party
 }
 

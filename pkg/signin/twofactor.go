@@ -43,7 +43,7 @@ func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (o
 	if err != nil {
 		return c, nil, err
 	}
-	if u.TwoFactor.Method == user.MethodPasskey && s.Passkeys != nil {
+	if u.TwoFactor.Method == user.MethodPasskey {
 		creds, err := s.store.Passkeys(ctx, u.ID)
 		if err != nil {
 			return c, nil, err

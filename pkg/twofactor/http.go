@@ -45,12 +45,6 @@ const (
 //	POST /v1/me/recovery-codes                {code: app code} → 200 Confirmed | 400 wrong-code |
 //	                                          409 totp-not-enrolled, stale-version | 410 code-used | 429
 //	DELETE /v1/me/mobile                      → 200 Settings | 409 mobile-not-verified, stale-version
-//	GET  /v1/me/passkeys                      → 200 PasskeyList
-//	POST /v1/me/passkeys/registrations        → 201 Registration | 409 passkey-limit | 429
-//	POST /v1/me/passkeys                      {name, credential} → 201 Passkey | 400 passkey-refused |
-//	                                          409 passkey-registered, passkey-limit | 410 ceremony-expired, ceremony-used
-//	PATCH /v1/me/passkeys/{passkeyId}         {name} → 200 Passkey | 404 passkey-not-found
-//	DELETE /v1/me/passkeys/{passkeyId}        → 200 Settings | 404 passkey-not-found
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteSwitch:       s.putSwitch,
@@ -63,11 +57,6 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteRemoveApp:    s.deleteApp,
 		RouteNewCodes:     s.postRecoveryCodes,
 		RouteRemoveMobile: s.deleteMobile,
-		RoutePasskeys:     s.getPasskeys,
-		RouteBeginPasskey: s.postPasskeyRegistration,
-		RouteAddPasskey:   s.postPasskey,
-		RouteNamePasskey:  s.patchPasskey,
-		RouteDropPasskey:  s.deletePasskey,
 	}
 }
 

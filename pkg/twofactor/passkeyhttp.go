@@ -10,6 +10,24 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/passkey"
 )
 
+// PasskeyMux is the passkey routes the passkeys function serves (the WebAuthn library is linked there only):
+//
+//	GET  /v1/me/passkeys                      → 200 PasskeyList
+//	POST /v1/me/passkeys/registrations        → 201 Registration | 409 passkey-limit | 429
+//	POST /v1/me/passkeys                      {name, credential} → 201 Passkey | 400 passkey-refused |
+//	                                          409 passkey-registered, passkey-limit | 410 ceremony-expired, ceremony-used
+//	PATCH /v1/me/passkeys/{passkeyId}         {name} → 200 Passkey | 404 passkey-not-found
+//	DELETE /v1/me/passkeys/{passkeyId}        → 200 Settings | 404 passkey-not-found
+func (s *Service) PasskeyMux() httpapi.Mux {
+	return httpapi.Mux{
+		RoutePasskeys:     s.getPasskeys,
+		RouteBeginPasskey: s.postPasskeyRegistration,
+		RouteAddPasskey:   s.postPasskey,
+		RouteNamePasskey:  s.patchPasskey,
+		RouteDropPasskey:  s.deletePasskey,
+	}
+}
+
 // passkeyRequest finishes a registration: the passkey's name and the browser's PublicKeyCredential (from
 // navigator.credentials.create, binary members base64url-encoded, as PublicKeyCredential.toJSON makes them).
 type passkeyRequest struct {

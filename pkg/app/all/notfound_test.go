@@ -28,6 +28,7 @@ var validBodies = map[string]any{
 	"POST /v1/accounts/{id}/partner-access":  map[string]any{"partnerId": "ABCD-2345"},
 	"POST /v1/share-links/{token}":           map[string]any{"customerId": "customer-1"},
 	"PUT /v1/partner-access/{grantId}/staff": map[string]any{"userIds": []string{}},
+	"PATCH /v1/me/passkeys/{passkeyId}":      map[string]any{"name": "Laptop"},
 }
 
 // validQueries are query strings that pass each route's own checks, for the same reason; routes not listed get

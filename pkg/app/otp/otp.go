@@ -1,11 +1,10 @@
-// Package otp is the wiring of the otp function: sign-in, one-time codes, passkeys, sessions and /v1/me.
+// Package otp is the wiring of the otp function: sign-in, one-time codes, sessions and /v1/me.
 package otp
 
 import (
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/auth"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
-	"github.com/partnerhub/partnerhub/pkg/relyingparty"
 	"github.com/partnerhub/partnerhub/pkg/route"
 )
 
@@ -13,10 +12,6 @@ import (
 func Mux(a *app.App) (httpapi.Mux, error) {
 	s, err := auth.SignIn(a)
 	if err != nil {
-		return nil, err
-	}
-	// Only this function runs sign-in's passkey ceremonies, so only it links the relying party.
-	if s.Passkeys, err = relyingparty.New(a.Config.PortalURL); err != nil {
 		return nil, err
 	}
 	return s.Mux(), nil
