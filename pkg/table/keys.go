@@ -78,6 +78,7 @@ package table
 //	  mobile verification texts per user   pk=RATE#mobile-user#<userId>, sk=<start>         table
 //	  mobile verification texts per number pk=RATE#mobile-number#<hmac(mobile)>, sk=<start> table
 //	  authenticator confirmations per user pk=RATE#totp-user#<userId>, sk=<start>           table
+//	  passkey registrations begun per user pk=RATE#passkey-user#<userId>, sk=<start>        table
 //	  password-reset requests per IP       pk=RATE#reset-ip#<ip>, sk=<start>                table
 //	  password-reset requests per email    pk=RATE#reset-email#<hmac(email)>, sk=<start>    table
 //	items due to expire before t           xpk=EXPIRY, xsk <= <t>                          expiry (sparse)
