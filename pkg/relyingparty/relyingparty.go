@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -28,6 +30,10 @@ var _ passkey.Party = (*Party)(nil)
 // Name is the relying party's name, which authenticators show beside the account.
 const Name = "PartnerHub"
 
+// ErrNoDomain says the portal's origin names its host by an IP address, which WebAuthn does not accept as a
+// relying party id (a local stack reached at 127.0.0.1): there, passkeys are unavailable.
+var ErrNoDomain = errors.New("relyingparty: the portal's host is an IP address, not a domain")
+
 // New builds the relying party of the portal at origin (e.g. https://portal.example.com, or
 // http://localhost:3000 locally: WebAuthn takes no IP address as relying party id, and localhost is a secure
 // context).
@@ -35,6 +41,9 @@ func New(origin string) (*Party, error) {
 	u, err := url.Parse(origin)
 	if err != nil || u.Hostname() == "" {
 		return nil, fmt.Errorf("relyingparty: portal origin %q has no host", origin)
+	}
+	if net.ParseIP(u.Hostname()) != nil {
+		return nil, fmt.Errorf("%w: %s", ErrNoDomain, origin)
 	}
 	w, err := webauthn.New(&webauthn.Config{
 		RPID:          u.Hostname(),

@@ -37,6 +37,9 @@ func TestNewNeedsAHost(t *testing.T) {
 	if _, err := relyingparty.New("not a url"); err == nil {
 		t.Fatal("a portal origin without a host was accepted")
 	}
+	if _, err := relyingparty.New("http://127.0.0.1:3000"); !errors.Is(err, relyingparty.ErrNoDomain) {
+		t.Fatalf("an IP address as the relying party id: %v", err)
+	}
 }
 
 // TestCeremonies: a registration and a login round-trip; an answer for another relying party, or a login whose

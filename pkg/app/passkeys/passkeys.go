@@ -5,11 +5,13 @@
 package passkeys
 
 import (
+	"errors"
 	"maps"
 
 	"github.com/partnerhub/partnerhub/pkg/app"
 	"github.com/partnerhub/partnerhub/pkg/app/auth"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
+	"github.com/partnerhub/partnerhub/pkg/passkey"
 	"github.com/partnerhub/partnerhub/pkg/relyingparty"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/twofactor"
@@ -17,9 +19,16 @@ import (
 
 // Mux builds the function's endpoints.
 func Mux(a *app.App) (httpapi.Mux, error) {
-	party, err := relyingparty.New(a.Config.PortalURL)
-	if err != nil {
+	// A portal reached by an IP address (a local stack at 127.0.0.1) can have no passkeys: the list still
+	// answers, every ceremony answers unavailable.
+	var party passkey.Party
+	switch p, err := relyingparty.New(a.Config.PortalURL); {
+	case errors.Is(err, relyingparty.ErrNoDomain):
+		a.Log.Warn("passkeys unavailable", "reason", err.Error())
+	case err != nil:
 		return nil, err
+	default:
+		party = p
 	}
 	signIn, err := auth.SignIn(a)
 	if err != nil {
