@@ -89,8 +89,25 @@ func TestPasskeyInTheBrowser(t *testing.T) {
 	if err != nil || len(creds) != 1 || creds[0].LastUsedAt.IsZero() {
 		t.Fatalf("the passkey after two sign-ins = %+v, %v", creds, err)
 	}
+
+	// Rename it, then remove it: the last passkey of a passkey sign-in goes back to email codes.
+	p.open("/security", "passkey-form")
+	p.until("the passkeys load", `document.querySelector("[data-passkey] button") !== null`)
+	p.do("open the rename dialog", chromedp.Click(chromedp.CSS(`[data-passkey] button[aria-label^="Rename"]`)))
+	p.visible("passkey-dialog-name")
+	p.clear("passkey-dialog-name")
+	p.typeInto("passkey-dialog-name", "Old laptop")
+	p.axe("the passkey dialog")
+	p.click("passkey-dialog-ok")
+	p.until("the new name shows", `document.getElementById("passkeys-list").textContent.includes("Old laptop")`)
+	p.do("open the remove dialog", chromedp.Click(chromedp.CSS(`[data-passkey] button[aria-label^="Remove"]`)))
+	p.visible("passkey-dialog-ok")
+	p.click("passkey-dialog-ok")
+	p.until("the list is empty", `document.getElementById("passkeys-list").textContent.includes("No passkeys yet")`)
+	p.until("email is the method again", `document.getElementById("method-email").checked && document.getElementById("method-passkey").disabled`)
+
 	actions := platformtest.TableOf(t, s.env, s.table).AuditAbout(u.ID)
-	for _, want := range []string{"passkey.registered", "passkey.signed-in"} {
+	for _, want := range []string{"passkey.registered", "passkey.signed-in", "passkey.renamed", "passkey.removed"} {
 		if !slices.Contains(actions, want) {
 			t.Errorf("audit %v lacks %s", actions, want)
 		}
