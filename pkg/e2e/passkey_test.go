@@ -49,6 +49,7 @@ func TestPasskeyInTheBrowser(t *testing.T) {
 	p.typeInto("passkey-name", "Work laptop")
 	p.click("passkey-add")
 	p.visible("passkeys-result")
+	p.until("the list shows the passkey", `document.getElementById("passkeys-list").textContent.includes("Work laptop")`)
 	if got := p.text("passkeys-list"); !strings.Contains(got, "Work laptop") || !strings.Contains(got, "without a password") {
 		t.Fatalf("the passkeys list reads %q", got)
 	}

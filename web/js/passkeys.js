@@ -80,9 +80,9 @@ async function addPasskey(e) {
     const credential = await create(data.publicKey);
     const { data: added } = await post("/v1/me/passkeys", { name, credential });
     $("passkey-name").value = "";
+    await reload(); // the list shows the new passkey before the page says it was added
     showAlert($("passkeys-result"), `Passkey “${added.name}” added. It can sign you in from now on.`, "success");
     announce(`Passkey ${added.name} added.`);
-    await reload();
   } catch (err) {
     if (leaving(err)) return;
     if (cancelled(err)) {
