@@ -96,6 +96,9 @@ func stackEnv(f route.Function) []string {
 	if f.Trigger == route.HTTP {
 		env = append(env, "ORIGIN_SECRET_ARN="+originSecretARN)
 	}
+	if f.PublishesEvents { // the lifecycle-events function refuses to start without its bus
+		env = append(env, "EVENT_BUS_NAME=partnerhub-bench")
+	}
 	return env
 }
 

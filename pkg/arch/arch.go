@@ -30,7 +30,7 @@ var Packages = map[string]Layer{
 	"partnerid": Domain, "passhash": Domain, "password": Domain, "role": Domain, "route": Domain, "secret": Domain,
 	"session": Domain, "step": Domain, "token": Domain, "totp": Domain, "user": Domain, "logctx": Domain,
 	"tally": Domain, "webpolicy": Domain, "contract": Domain,
-	"lifecycle": Domain,
+	"lifecycle": Domain, "passkey": Domain,
 
 	// The use cases: one per area of the product.
 	"onboarding": UseCase, "signin": UseCase, "tree": UseCase, "member": UseCase, "brand": UseCase,
@@ -41,9 +41,10 @@ var Packages = map[string]Layer{
 	"table": Adapter, "dynamo": Adapter, "ratelimit": Adapter, "httpapi": Adapter, "problem": Adapter,
 	"mailer": Adapter, "sweep": Adapter, "health": Adapter, "emulator": Adapter, "indexer": Adapter,
 	"metrics": Adapter, "xray": Adapter,
-	"eventbus": Adapter,
+	"eventbus": Adapter, "relyingparty": Adapter,
 
 	// Wiring and what tests share.
 	"app": Wiring, "arch": Wiring, "local": Wiring, "apispec": Wiring,
 	"testenv": TestKit, "platformtest": TestKit, "e2e": TestKit, "runtimeapi": TestKit,
+	"passkeytest": TestKit,
 }

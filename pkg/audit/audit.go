@@ -72,6 +72,13 @@ const (
 	UserRecoveryCodesReplaced  Action = "user.recovery-codes-replaced"
 	UserMobileVerified         Action = "user.mobile-verified"
 	UserMobileRemoved          Action = "user.mobile-removed"
+	// PasskeyRegistered, PasskeyRenamed and PasskeyRemoved are changes of a user's passkeys (details: passkeyId,
+	// name); PasskeySignedIn is a sign-in a passkey proved (details: passkeyId, step: second-factor or
+	// passwordless).
+	PasskeyRegistered Action = "passkey.registered"
+	PasskeyRenamed    Action = "passkey.renamed"
+	PasskeyRemoved    Action = "passkey.removed"
+	PasskeySignedIn   Action = "passkey.signed-in"
 	// UserSessionsEnded is every session of a user ended at once: by the person themselves but the one they
 	// asked from ("sign out everywhere else", details scope=others) or by an administrator (scope=all).
 	UserSessionsEnded Action = "user.sessions-ended"
@@ -116,6 +123,7 @@ func Actions() []Action {
 		UserInvited, UserReinvited, UserActivationResent, UserActivated, UserUpdated, UserRemoved, UserPasswordReset,
 		UserTwoFactorEnabled, UserTwoFactorDisabled, UserTwoFactorMethodChanged, UserTOTPEnrolled, UserTOTPRemoved,
 		UserRecoveryCodesReplaced, UserMobileVerified, UserMobileRemoved, UserEmailBounced, UserEmailComplained,
+		PasskeyRegistered, PasskeyRenamed, PasskeyRemoved, PasskeySignedIn,
 		UsersImported,
 		UserSessionsEnded, SessionEnded,
 		MembershipInvited, MembershipAccepted,

@@ -2,7 +2,9 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -57,10 +59,25 @@ type stack struct {
 // the test's logger (e.g. app.WithClock).
 func newStack(t *testing.T, opts ...app.Option) *stack {
 	t.Helper()
+	return startStack(t, false, opts...)
+}
+
+// newLocalhostStack is newStack with the portal at http://localhost:PORT rather than 127.0.0.1: WebAuthn takes
+// no IP address as relying party id, and localhost is a secure context, so passkey pages run there.
+func newLocalhostStack(t *testing.T, opts ...app.Option) *stack {
+	t.Helper()
+	return startStack(t, true, opts...)
+}
+
+func startStack(t *testing.T, localhost bool, opts ...app.Option) *stack {
+	t.Helper()
 	env := testenv.Get(t)
 	srv := httptest.NewUnstartedServer(nil)
 	t.Cleanup(srv.Close)
 	origin := "http://" + srv.Listener.Addr().String()
+	if localhost {
+		origin = fmt.Sprintf("http://localhost:%d", srv.Listener.Addr().(*net.TCPAddr).Port)
+	}
 
 	tableName := env.NewTable(t)
 	cfg := env.Config(tableName)

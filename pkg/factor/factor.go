@@ -104,6 +104,8 @@ func MethodLabel(method string) string {
 		return "a code we text to your mobile and email to you"
 	case user.MethodTOTP:
 		return "a code from your authenticator app"
+	case user.MethodPasskey:
+		return "your passkey"
 	}
 	return "a code we email to you"
 }

@@ -47,6 +47,9 @@ func decodeStrict(body []byte, dst any, v *fault.ValidationError) {
 const nullBody = "The body must be a JSON object, not null."
 
 // isNull reports whether a body is the JSON literal null.
+// rawMessage is the type of a member kept as JSON for the use case to read.
+var rawMessage = reflect.TypeFor[json.RawMessage]()
+
 func isNull(body []byte) bool { return strings.TrimSpace(string(body)) == "null" }
 
 // prune returns raw without the parts that do not fit type t, reporting each one under its JSON path.
@@ -56,6 +59,9 @@ func prune(raw any, t reflect.Type, path string, v *fault.ValidationError) any {
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t == rawMessage { // any JSON value, which the use case reads itself (a WebAuthn credential)
+		return raw
 	}
 	switch t.Kind() {
 	case reflect.Struct:

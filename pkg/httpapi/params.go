@@ -17,7 +17,9 @@ var paramShapes = map[string]func(string) bool{
 	"id":      secret.WellFormedID,
 	"userId":  secret.WellFormedID,
 	"grantId": secret.WellFormedID,
-	"token":   secret.WellFormedLinkToken,
+	// passkeyId is a passkey's id in PartnerHub (secret.NewID), never the authenticator's credential id.
+	"passkeyId": secret.WellFormedID,
+	"token":     secret.WellFormedLinkToken,
 	// sessionId is a session's public id (session.PublicID), never the hash its item is keyed by.
 	"sessionId": session.WellFormedID,
 }
@@ -59,6 +61,7 @@ var (
 	errNoGrant        = fault.New(fault.ErrNotFound, "grant-not-found", "There is no such partner access for the account you act in.")
 	errNotFound       = fault.New(fault.ErrNotFound, "not-found", "There is nothing here.")
 	errNoSession      = fault.New(fault.ErrNotFound, "session-not-found", "There is no such session among yours; it may have ended already.")
+	errNoPasskey      = fault.New(fault.ErrNotFound, "passkey-not-found", "There is no such passkey.")
 
 	errLinkActivation = fault.New(fault.ErrNotFound, "link-invalid",
 		"This link is not valid. Open it again from your email, or ask your administrator for a new one.")
@@ -91,6 +94,8 @@ func NotFound(rt route.Route, name string) error {
 		return errNotMember
 	case "sessionId":
 		return errNoSession
+	case "passkeyId":
+		return errNoPasskey
 	case "id":
 		switch {
 		case collection == "logos":

@@ -92,6 +92,8 @@ var catalog = map[audit.Action]mapping{
 	audit.UserTOTPEnrolled:           {TwoFactorChanged, "authenticator-added"},
 	audit.UserTOTPRemoved:            {TwoFactorChanged, "authenticator-removed"},
 	audit.UserRecoveryCodesReplaced:  {TwoFactorChanged, "recovery-codes-replaced"},
+	audit.PasskeyRegistered:          {TwoFactorChanged, "passkey-added"},
+	audit.PasskeyRemoved:             {TwoFactorChanged, "passkey-removed"},
 
 	audit.GrantInvited:  {PartnerAccessInvited, ""},
 	audit.GrantAccepted: {PartnerAccessAccepted, ""},

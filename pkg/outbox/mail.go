@@ -162,6 +162,8 @@ type TwoFactorChanged struct {
 	Change, Method string
 	// By is the administrator who changed it; empty when the user did.
 	By string
+	// Passkey is the name of the passkey added or removed.
+	Passkey string
 }
 
 // Template implements Mail.
@@ -169,6 +171,7 @@ func (TwoFactorChanged) Template() string { return TemplateTwoFactorChanged }
 func (t TwoFactorChanged) data() map[string]string {
 	d := map[string]string{"name": t.Name, "change": t.Change, "method": t.Method}
 	put(d, "by", t.By)
+	put(d, "passkey", t.Passkey)
 	return d
 }
 

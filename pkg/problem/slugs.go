@@ -40,6 +40,10 @@ var Slugs = []string{
 	// Branding, first sign-in steps, two-factor.
 	"branding-not-available", "branding-not-enabled", "license-outdated", "profile-complete",
 	"mobile-not-verified", "no-verification", "no-enrolment", "totp-not-enrolled",
+
+	// Passkeys (pkg/twofactor, pkg/signin).
+	"ceremony-expired", "ceremony-used", "passkey-registered", "passkey-limit", "passkey-not-found", "passkey-refused",
+	"passkey-not-registered", "passkey-not-passwordless", "passkey-cloned",
 }
 
 // Known reports whether slug is in Slugs.

@@ -92,6 +92,10 @@ const (
 	MailFeedback = "mail-feedback"
 	// KeyRotation rotates the HMAC keyring secret for Secrets Manager: a new current key, the old ones kept.
 	KeyRotation = "key-rotation"
+	// Passkeys runs every WebAuthn ceremony: registering, listing, renaming and removing passkeys, and signing in
+	// with one. Passkeys are rare next to sign-ins and page loads, so the WebAuthn library (and its cold start)
+	// lives in this function alone, not in otp or two-factor.
+	Passkeys = "passkeys"
 )
 
 // BootstrapOutput is the stack output that names the bootstrap function: phctl finds the function of a stage by it.
@@ -165,6 +169,7 @@ var Functions = []Function{
 	{Name: Events, Description: "Publishes lifecycle events to the event bus from the audit records in the table's stream", Trigger: Stream, PublishesEvents: true},
 	{Name: MailFeedback, Description: "Records SES bounces, complaints and deliveries on the users they concern", Trigger: MailEvents, TableActions: []string{GetItem, UpdateItem, PutItem, DeleteItem}},
 	{Name: KeyRotation, Description: "Rotates the HMAC keyring secret: a new current key, the old ones kept", Trigger: Rotation},
+	{Name: Passkeys, Description: "Passkeys (WebAuthn): register, list, rename, remove; sign in with one", Trigger: HTTP, TableActions: readWrite, NeedsKey: true},
 }
 
 // Route is one HTTP route of the API.
@@ -191,6 +196,10 @@ var Routes = []Route{
 	{"POST", "/v1/sessions", OTP, Public},
 	{"POST", "/v1/sessions/otp", OTP, Public},
 	{"POST", "/v1/sessions/otp/resend", OTP, Public},
+	{"POST", "/v1/sessions/otp/passkey-options", Passkeys, Public},
+	{"POST", "/v1/sessions/otp/passkey", Passkeys, Public},
+	{"POST", "/v1/sessions/passkey-options", Passkeys, Public},
+	{"POST", "/v1/sessions/passkey", Passkeys, Public},
 	{"DELETE", "/v1/sessions/current", OTP, Steps},
 	{"POST", "/v1/sessions/current/account", OTP, Steps},
 	{"GET", "/v1/me", OTP, Steps},
@@ -243,6 +252,11 @@ var Routes = []Route{
 	{"DELETE", "/v1/me/totp", TwoFactor, Session},
 	{"POST", "/v1/me/recovery-codes", TwoFactor, Session},
 	{"DELETE", "/v1/me/mobile", TwoFactor, Session},
+	{"GET", "/v1/me/passkeys", Passkeys, Session},
+	{"POST", "/v1/me/passkeys/registrations", Passkeys, Session},
+	{"POST", "/v1/me/passkeys", Passkeys, Session},
+	{"PATCH", "/v1/me/passkeys/{passkeyId}", Passkeys, Session},
+	{"DELETE", "/v1/me/passkeys/{passkeyId}", Passkeys, Session},
 
 	{"GET", "/v1/accounts/{id}/partner-access", PartnerAccess, Session},
 	{"POST", "/v1/accounts/{id}/partner-access", PartnerAccess, Session},

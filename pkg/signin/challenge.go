@@ -63,6 +63,9 @@ func (s *Service) Verify(ctx context.Context, challengeID, code string, from ses
 	if c.Method == user.MethodTOTP {
 		return s.verifyApp(ctx, c, u, from, code, now) // a TOTP code or a recovery code, in twofactor.go
 	}
+	if c.Method == user.MethodPasskey { // no code was sent: only the passkey (VerifyPasskey) proves this step
+		return SignedIn{}, s.wrongGuess(ctx, u, otp.ErrWrong(c.AttemptsLeft()), now)
+	}
 	if !s.Keys.CheckCode(ctx, c.KeyVersion, c.ID, c.Seq, code) {
 		return SignedIn{}, s.wrongGuess(ctx, u, otp.ErrWrong(c.AttemptsLeft()), now)
 	}
@@ -116,7 +119,7 @@ func (s *Service) Resend(ctx context.Context, challengeID, sourceIP string) erro
 		return err
 	}
 	next, ok := c.Resend(now)
-	if !ok || c.Method == user.MethodTOTP { // an authenticator app makes its own codes: nothing to send
+	if !ok || c.Method == user.MethodTOTP || c.Method == user.MethodPasskey { // an app makes its own codes; a passkey needs none
 		return nil
 	}
 	u, err := s.store.User(ctx, c.UserID)

@@ -28,6 +28,28 @@ var Contract = []contract.Operation{
 	{Route: "POST /v1/sessions/otp/resend", Summary: "Send the one-time code again", Body: resendRequest{},
 		Answers:  []contract.Answer{contract.OK(http.StatusAccepted, Accepted{}, "Accepted, whatever happened.")},
 		Problems: signInProblems},
+	{Route: RoutePasskeyStepOptions, Summary: "The passkey step of a sign-in: options for navigator.credentials.get", Body: resendRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, PasskeyOptions{}, "The request options for the user's passkeys.")},
+		Problems: append([]contract.Problem{
+			contract.Fails(http.StatusConflict, "passkey-not-registered"),
+			contract.Fails(http.StatusServiceUnavailable, "unavailable")}, signInProblems...)},
+	{Route: RoutePasskeyStep, Summary: "Finish signing in with a passkey as the second factor", Body: stepAssertionRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusCreated, SignedInBody{}, "Signed in: the session cookie is set.")},
+		Problems: append([]contract.Problem{
+			contract.Fails(http.StatusUnauthorized, "passkey-refused", "passkey-cloned"),
+			contract.Fails(http.StatusGone, "ceremony-expired", "ceremony-used"),
+			contract.Fails(http.StatusServiceUnavailable, "unavailable")}, signInProblems...)},
+	{Route: RoutePasswordlessOpts, Summary: "Begin a passwordless sign-in: options for a discoverable passkey", Body: struct{}{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, PasskeyOptions{}, "The request options, user verification required.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusTooManyRequests, "rate-limited"),
+			contract.Fails(http.StatusServiceUnavailable, "unavailable")}},
+	{Route: RoutePasswordless, Summary: "Sign in with a passkey alone (one that verifies the user)", Body: assertionRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusCreated, SignedInBody{}, "Signed in: the session cookie is set.")},
+		Problems: append([]contract.Problem{
+			contract.Fails(http.StatusUnauthorized, "passkey-not-passwordless", "passkey-cloned"),
+			contract.Fails(http.StatusGone, "ceremony-expired", "ceremony-used"),
+			contract.Fails(http.StatusServiceUnavailable, "unavailable")}, signInProblems...)},
 	{Route: "DELETE /v1/sessions/current", Summary: "Sign out",
 		Answers: []contract.Answer{contract.OK(http.StatusNoContent, nil, "Signed out: the cookie is cleared.")}},
 	{Route: "GET /v1/me", Summary: "The signed-in user: memberships, current account, permissions, branding, pending steps",

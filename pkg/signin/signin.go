@@ -23,6 +23,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/outbox"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/passhash"
+	"github.com/partnerhub/partnerhub/pkg/passkey"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/session"
@@ -51,6 +52,10 @@ type store interface {
 	SessionsOf(ctx context.Context, userID string) ([]session.Session, error)
 	UpdateUser(ctx context.Context, id string, rule func(u *user.User, tx *dynamo.Tx) error) (user.User, error)
 	SignIn(ctx context.Context, in dynamo.SignIn) error
+	Passkeys(ctx context.Context, userID string) ([]passkey.Credential, error)
+	PasskeyOwner(ctx context.Context, credentialID string) (userID, passkeyID string, err error)
+	PutCeremony(ctx context.Context, hash string, c passkey.Ceremony) error
+	Ceremony(ctx context.Context, hash string) (passkey.Ceremony, error)
 	Tx() *dynamo.Tx
 	Commit(ctx context.Context, tx *dynamo.Tx) error
 }
@@ -67,6 +72,9 @@ type Service struct {
 	Guard  Guard
 	// Count counts sign-ins, wrong codes and the lockouts they cause (see package tally); nil counts nothing.
 	Count tally.Counter
+	// Passkeys is the WebAuthn relying party (package relyingparty), wired only into the passkeys function,
+	// which serves PasskeyMux; without it those routes answer unavailable.
+	Passkeys passkey.Party
 }
 
 // New builds the service on a table.

@@ -5,6 +5,7 @@ package signin
 //	email  the code goes by email (the default, and the fallback whenever the chosen factor is missing)
 //	sms    the same code goes by SMS to the verified mobile and by email, as the source portal does
 //	totp   nothing is sent; the step takes the authenticator app's current code or one recovery code
+//	passkey  nothing is sent; the step takes an assertion of one of the user's passkeys (passkey.go)
 //
 // Whatever the method, a guess is counted against the challenge before it is compared and a wrong one costs
 // the user's failure budget. An accepted TOTP step or recovery code is spent in the transaction that creates
@@ -41,6 +42,17 @@ func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (o
 	f, err := s.factorsFor(ctx, u, u.TwoFactor.Method)
 	if err != nil {
 		return c, nil, err
+	}
+	if u.TwoFactor.Method == user.MethodPasskey {
+		creds, err := s.store.Passkeys(ctx, u.ID)
+		if err != nil {
+			return c, nil, err
+		}
+		if len(creds) > 0 { // nothing is sent: the browser asks the passkey (PasskeyOptions, VerifyPasskey)
+			c.Method = user.MethodPasskey
+			c.ExpiresAt = now.Add(TOTPChallengeTTL)
+			return c, nil, nil
+		}
 	}
 	switch {
 	case u.TwoFactor.Method == user.MethodTOTP && f.TOTPEnrolled():

@@ -58,6 +58,11 @@ package table
 //	  public id, end all or all others;      (eventually consistent: the user's sessionsEndedAt
 //	  GET /v1/me/sessions and the ends)      ends what it has not caught up with)
 //	user's second factors (2FA settings)   pk=USER#<id>, sk=FACTORS                        table
+//	user's passkeys (list, sign-in with    pk=USER#<id>, begins_with(sk, PASSKEY#) (<= 10)  table
+//	  one as second factor)
+//	passkey's owner by credential id       pk=PASSKEYCRED#<sha256(credential id)>, sk=GUARD  table
+//	  (passwordless sign-in; one owner)      names the user and the passkey
+//	WebAuthn ceremony by its challenge     pk=CEREMONY#<hmac(challenge)>, sk=CEREMONY        table
 //	user's current password-reset token    pk=USER#<id>, sk=RESET                          table
 //	token by id (activation, reset, ...)   pk=TOKEN#<id>, sk=TOKEN                         table
 //	OTP challenge by id                    pk=CHALLENGE#<id>, sk=CHALLENGE                 table
@@ -73,6 +78,7 @@ package table
 //	  mobile verification texts per user   pk=RATE#mobile-user#<userId>, sk=<start>         table
 //	  mobile verification texts per number pk=RATE#mobile-number#<hmac(mobile)>, sk=<start> table
 //	  authenticator confirmations per user pk=RATE#totp-user#<userId>, sk=<start>           table
+//	  passkey registrations begun per user pk=RATE#passkey-user#<userId>, sk=<start>        table
 //	  password-reset requests per IP       pk=RATE#reset-ip#<ip>, sk=<start>                table
 //	  password-reset requests per email    pk=RATE#reset-email#<hmac(email)>, sk=<start>    table
 //	items due to expire before t           xpk=EXPIRY, xsk <= <t>                          expiry (sparse)
@@ -191,6 +197,8 @@ package table
 // of image), and nothing that reads an account's partition should drag it along.
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"math"
 	"strings"
@@ -226,6 +234,10 @@ const (
 	// TypeFind is an entry of the search index, derived from a membership or an account by the search-index
 	// function (package indexer).
 	TypeFind = "find"
+	// TypePasskey is one of a user's passkeys (a WebAuthn credential).
+	TypePasskey = "passkey"
+	// TypeCeremony is a begun WebAuthn ceremony, keyed by the HMAC of its challenge; TTL collects it.
+	TypeCeremony = "ceremony"
 )
 
 // Key is a primary key of the table.
@@ -270,6 +282,9 @@ const (
 	prefixShareLink = "SHARELINK#"
 	prefixFindUsers = "FINDUSERS#"
 	prefixFindAccts = "FINDACCOUNTS#"
+	prefixPasskey   = "PASSKEY#"
+	prefixCredID    = "PASSKEYCRED#"
+	prefixCeremony  = "CEREMONY#"
 	expiryPartition = "EXPIRY"
 )
 
@@ -385,6 +400,24 @@ func FactorsKey(userID string) Key { return Key{prefixUser + userID, "FACTORS"} 
 // ResetKey is the key of the item that names a user's current password-reset token: a new request replaces
 // it, so only the latest reset link works.
 func ResetKey(userID string) Key { return Key{prefixUser + userID, "RESET"} }
+
+// PasskeyKey is the key of one of a user's passkeys, by its id in PartnerHub.
+func PasskeyKey(userID, id string) Key { return Key{prefixUser + userID, prefixPasskey + id} }
+
+// PasskeyPrefix is the sort-key prefix of a user's passkeys.
+const PasskeyPrefix = prefixPasskey
+
+// PasskeyCredentialGuard names the owner of a WebAuthn credential id (hashed with SHA-256 to bound its length):
+// a passwordless sign-in finds the user by it, and writing it with attribute_not_exists keeps one credential
+// on one user.
+func PasskeyCredentialGuard(credentialID string) Key {
+	sum := sha256.Sum256([]byte(credentialID))
+	return Key{prefixCredID + base64.RawURLEncoding.EncodeToString(sum[:]), "GUARD"}
+}
+
+// CeremonyKey is the key of a begun WebAuthn ceremony, by the HMAC of its challenge: the table never holds a
+// challenge that could be answered.
+func CeremonyKey(hash string) Key { return Key{prefixCeremony + hash, "CEREMONY"} }
 
 // ChallengeKey is the key of a one-time-code challenge.
 func ChallengeKey(id string) Key { return Key{prefixChallenge + id, "CHALLENGE"} }

@@ -15,12 +15,14 @@ const (
 	AccountsCreated Name = "AccountsCreated" // an account and its point of contact were created
 	Activations     Name = "Activations"     // an invited user registered through an activation link
 	SignIns         Name = "SignIns"         // a session was started (after the password, and the code if asked)
-	OTPFailures     Name = "OTPFailures"     // a wrong one-time code was counted against a challenge
-	Lockouts        Name = "Lockouts"        // a login's failure budget ran out and sign-in locked
-	GrantsAccepted  Name = "GrantsAccepted"  // a partner accepted a customer's access grant
-	GrantsRevoked   Name = "GrantsRevoked"   // a grant was revoked by the customer or ended by the partner
-	EmailsSent      Name = "EmailsSent"      // the mailer handed a message to SES (or SMS) and recorded it sent
-	EmailsFailed    Name = "EmailsFailed"    // the mailer gave a message up and recorded it failed
+	// PasskeySignIns counts the sign-ins a passkey proved (as second factor or alone); each is a SignIn too.
+	PasskeySignIns Name = "PasskeySignIns"
+	OTPFailures    Name = "OTPFailures"    // a wrong one-time code was counted against a challenge
+	Lockouts       Name = "Lockouts"       // a login's failure budget ran out and sign-in locked
+	GrantsAccepted Name = "GrantsAccepted" // a partner accepted a customer's access grant
+	GrantsRevoked  Name = "GrantsRevoked"  // a grant was revoked by the customer or ended by the partner
+	EmailsSent     Name = "EmailsSent"     // the mailer handed a message to SES (or SMS) and recorded it sent
+	EmailsFailed   Name = "EmailsFailed"   // the mailer gave a message up and recorded it failed
 	// EmailsBounced and EmailsComplained count the email service's reports of a hard bounce and of a complaint,
 	// once each, when package feedback records them on the user (a repeated or stale report is not counted).
 	EmailsBounced    Name = "EmailsBounced"
@@ -28,7 +30,7 @@ const (
 )
 
 // Names lists every event, for a dashboard or a test that wants them all.
-var Names = []Name{AccountsCreated, Activations, SignIns, OTPFailures, Lockouts, GrantsAccepted, GrantsRevoked, EmailsSent, EmailsFailed, EmailsBounced, EmailsComplained}
+var Names = []Name{AccountsCreated, Activations, SignIns, PasskeySignIns, OTPFailures, Lockouts, GrantsAccepted, GrantsRevoked, EmailsSent, EmailsFailed, EmailsBounced, EmailsComplained}
 
 // Counter counts one occurrence of a business event. It must not fail the change it counts: a counter that cannot
 // write drops the count (metrics are best effort; the audit trail is the record).

@@ -23,6 +23,11 @@ const (
 	RouteRemoveApp    = "DELETE /v1/me/totp"
 	RouteNewCodes     = "POST /v1/me/recovery-codes"
 	RouteRemoveMobile = "DELETE /v1/me/mobile"
+	RoutePasskeys     = "GET /v1/me/passkeys"
+	RouteBeginPasskey = "POST /v1/me/passkeys/registrations"
+	RouteAddPasskey   = "POST /v1/me/passkeys"
+	RouteNamePasskey  = "PATCH /v1/me/passkeys/{passkeyId}"
+	RouteDropPasskey  = "DELETE /v1/me/passkeys/{passkeyId}"
 )
 
 // Mux is the two-factor function's API:
@@ -72,10 +77,10 @@ type choiceRequest struct {
 func (r *choiceRequest) Validate(v *fault.ValidationError) {
 	switch r.Method {
 	case "":
-		v.Add("method", "required", "Choose email, sms or totp.")
-	case user.MethodEmail, user.MethodSMS, user.MethodTOTP:
+		v.Add("method", "required", "Choose email, sms, totp or passkey.")
+	case user.MethodEmail, user.MethodSMS, user.MethodTOTP, user.MethodPasskey:
 	default:
-		v.Add("method", "invalid_method", "Choose email, sms or totp.")
+		v.Add("method", "invalid_method", "Choose email, sms, totp or passkey.")
 	}
 }
 

@@ -80,7 +80,7 @@ func newHarness(t testing.TB) *harness {
 	}
 	h := &harness{t: t, env: env, table: name, clock: fake, app: a, sms: sms, keys: keys, mailer: mailer,
 		store: dynamo.Store{DB: env.Dynamo, Table: name}, db: platformtest.TableOf(t, env, name), h: map[string]httpapi.Handler{}}
-	for _, fn := range []string{route.TwoFactor, route.OTP} {
+	for _, fn := range []string{route.TwoFactor, route.OTP, route.Passkeys} {
 		if h.h[fn], err = a.HTTP(fn); err != nil {
 			t.Fatal(err)
 		}

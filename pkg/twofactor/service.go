@@ -19,6 +19,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/factor"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/passkey"
 	"github.com/partnerhub/partnerhub/pkg/ratelimit"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -45,6 +46,8 @@ type Deps struct {
 	Keys  *secret.Keyring
 	Clock clock.Clock
 	Log   *slog.Logger
+	// Passkeys is the WebAuthn relying party; without it the passkey routes answer no-passkeys.
+	Passkeys passkey.Party
 }
 
 // store is what the two-factor use cases read and write; dynamo.Store is one.
@@ -53,6 +56,9 @@ type store interface {
 	Factors(ctx context.Context, userID string) (factor.Factors, error)
 	CountVerificationAttempt(ctx context.Context, f factor.Factors, rule func(*factor.Verification) error) (factor.Verification, factor.Factors, error)
 	SetPendingTOTP(ctx context.Context, userID, sealed string, until time.Time) error
+	Passkeys(ctx context.Context, userID string) ([]passkey.Credential, error)
+	PutCeremony(ctx context.Context, hash string, c passkey.Ceremony) error
+	Ceremony(ctx context.Context, hash string) (passkey.Ceremony, error)
 	Tx() *dynamo.Tx
 	Commit(ctx context.Context, tx *dynamo.Tx) error
 }
@@ -67,6 +73,7 @@ type Service struct {
 	clock  clock.Clock
 	limits ratelimit.Limiter
 	log    *slog.Logger
+	party  passkey.Party
 }
 
 // New builds the service.
@@ -88,6 +95,7 @@ func New(d Deps) (*Service, error) {
 		clock:  d.Clock,
 		limits: ratelimit.Limiter{DB: d.DB, Table: d.Table, Clock: d.Clock},
 		log:    d.Log,
+		party:  d.Passkeys,
 	}, nil
 }
 

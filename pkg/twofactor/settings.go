@@ -18,7 +18,7 @@ import (
 type Settings struct {
 	// Enabled is whether sign-in asks for a second factor; only a super administrator changes it.
 	Enabled bool `json:"enabled"`
-	// Method is how the code arrives: email, sms or totp.
+	// Method is how the second step is done: email, sms or totp (a code), or passkey.
 	Method string `json:"method"`
 	// Methods are the methods the user may choose now.
 	Methods        []string `json:"methods"`
@@ -27,6 +27,8 @@ type Settings struct {
 	Mobile            string `json:"mobile,omitempty"`
 	TOTPEnrolled      bool   `json:"totpEnrolled"`
 	RecoveryCodesLeft int    `json:"recoveryCodesLeft"`
+	// Passkeys is how many passkeys the user has registered (GET /v1/me/passkeys lists them).
+	Passkeys int `json:"passkeys"`
 	// PasswordRules are the rules a new password must meet: 15 characters at least while two-factor sign-in
 	// is off, 8 while it is on.
 	PasswordRules password.Rules `json:"passwordRules"`
@@ -66,8 +68,24 @@ func (s *Service) Mine(ctx context.Context, a actor.Actor) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
-	return settingsOf(u, f), nil
+	creds, err := s.store.Passkeys(ctx, u.ID)
+	if err != nil {
+		return Settings{}, err
+	}
+	return withPasskeys(settingsOf(u, f), len(creds)), nil
 }
+
+// withPasskeys adds the user's n passkeys to st: passkey is a method they may choose once they have one.
+func withPasskeys(st Settings, n int) Settings {
+	st.Passkeys = n
+	if n > 0 {
+		st.Methods = append(st.Methods, user.MethodPasskey)
+	}
+	return st
+}
+
+// errNoPasskey answers choosing passkey sign-in without a passkey.
+var errNoPasskey = fault.New(fault.ErrConflict, "passkey-not-registered", "Add a passkey first, then choose it for sign-in.")
 
 // Choose makes method the caller's way of signing in: email always, sms once a mobile is verified, totp once
 // an authenticator app is enrolled. The user gets an email saying so; a choice of the method already in use
@@ -81,11 +99,20 @@ func (s *Service) Choose(ctx context.Context, a actor.Actor, method string) (Set
 	if err != nil {
 		return Settings{}, err
 	}
-	if err := f.Choosable(method); err != nil {
+	creds, err := s.store.Passkeys(ctx, u.ID)
+	if err != nil {
 		return Settings{}, err
 	}
+	if method == user.MethodPasskey && len(creds) == 0 {
+		return Settings{}, errNoPasskey
+	}
+	if method != user.MethodPasskey {
+		if err := f.Choosable(method); err != nil {
+			return Settings{}, err
+		}
+	}
 	if method == methodOf(u) {
-		return settingsOf(u, f), nil
+		return withPasskeys(settingsOf(u, f), len(creds)), nil
 	}
 	now := s.clock.Now()
 	tx := s.store.Tx().ChooseMethod(u.ID, method, errChoiceRace)
@@ -110,7 +137,7 @@ func (s *Service) Choose(ctx context.Context, a actor.Actor, method string) (Set
 	}
 	u.TwoFactor.Method = method
 	s.log.InfoContext(ctx, "two-factor method chosen", "userId", u.ID, "method", method)
-	return settingsOf(u, f), nil
+	return withPasskeys(settingsOf(u, f), len(creds)), nil
 }
 
 // Switched is the answer to an administrator's switch: the user's settings after it.

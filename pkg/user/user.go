@@ -25,6 +25,8 @@ const (
 	MethodEmail = "email"
 	MethodSMS   = "sms"
 	MethodTOTP  = "totp"
+	// MethodPasskey signs in with a passkey after the password (WebAuthn): nothing is sent.
+	MethodPasskey = "passkey"
 )
 
 // TwoFactor is a user's second sign-in factor. Enabled is the default.

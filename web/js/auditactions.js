@@ -46,6 +46,10 @@ export const actionGroups = [
     ["user.recovery-codes-replaced", "Recovery codes replaced"],
     ["user.mobile-verified", "Mobile number verified"],
     ["user.mobile-removed", "Mobile number removed"],
+    ["passkey.registered", "Passkey added"],
+    ["passkey.renamed", "Passkey renamed"],
+    ["passkey.removed", "Passkey removed"],
+    ["passkey.signed-in", "Signed in with a passkey"],
   ]],
   ["Partner access", [
     ["partner-access.invited", "Partner access offered"],

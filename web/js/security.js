@@ -11,6 +11,7 @@ import { ApiError, get, post, put, request } from "./api.js";
 import { $, announce, busy, duration, el, fieldError, plural, showAlert, showView } from "./ui.js";
 import { leaving, signedIn } from "./session.js";
 import { loadSessions } from "./devices.js";
+import { loadPasskeys } from "./passkeys.js";
 
 // codesFor says why recovery codes are on screen: "enrolled" (a new app) or "replaced" (new codes).
 const state = { me: null, settings: null, codes: [], codesFor: "enrolled", ask: null };
@@ -19,6 +20,7 @@ const methodWords = {
   email: "a code sent to your email address",
   sms: "a code sent by text message (and by email)",
   totp: "a code from your authenticator app",
+  passkey: "your passkey",
 };
 
 $("retry").addEventListener("click", start);
@@ -61,10 +63,11 @@ async function start() {
   try {
     state.me = await signedIn();
     const sessions = loadSessions(); // read alongside, so the page shows whole, with nothing moving in later
+    const passkeys = loadPasskeys(refresh);
     const { data } = await get("/v1/me/two-factor");
     state.settings = data || {};
     render();
-    await sessions;
+    await Promise.all([sessions, passkeys]);
     showView("security", { focus: false });
   } catch (err) {
     if (leaving(err)) return;
@@ -92,7 +95,7 @@ function render() {
     ? `On: at every sign-in, after your password, we ask for ${methodWords[method] || methodWords.email}.`
     : "Off: a super administrator switched two-step sign-in off for you, so your password alone signs you in. The method you choose here applies when it is switched on again.";
   $("tf-state").dataset.enabled = String(Boolean(s.enabled));
-  for (const m of ["email", "sms", "totp"]) {
+  for (const m of ["email", "sms", "totp", "passkey"]) {
     const radio = $(`method-${m}`);
     radio.checked = m === method;
     radio.disabled = !methods.includes(m);
@@ -103,6 +106,9 @@ function render() {
   $("method-totp-hint").textContent = s.totpEnrolled
     ? `A code from your app, nothing sent. ${plural(s.recoveryCodesLeft || 0, "recovery code")} left.`
     : "Set up the app below first. The strongest choice: no code travels by email or text.";
+  $("method-passkey-hint").textContent = s.passkeys
+    ? "Your device's screen lock, fingerprint or face, or your security key: nothing to type."
+    : "Add a passkey below first.";
 
   $("mobile-state").textContent = s.mobileVerified
     ? `Verified: ${s.mobile}. Verify another number to replace it.`

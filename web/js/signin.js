@@ -11,6 +11,7 @@ import {
   $, announce, busy, clearErrors, clockTime, duration, el, fieldError, plural, prefillKey, remember, showAlert, showView, takeNext,
 } from "./ui.js";
 import { loadBrand, titled } from "./brand.js";
+import { cancelled, get as getPasskey, supported } from "./webauthn.js";
 
 // The server's limits for codes (package otp): a new code at most every 30 seconds, at most 3 new codes per
 // sign-in, none after 10 minutes. The server enforces them and always answers 202 to a resend; the page mirrors
@@ -35,6 +36,9 @@ function start() {
   $("resend").addEventListener("click", resend);
   $("restart").addEventListener("click", restart);
   $("use-recovery").addEventListener("click", () => recoveryMode(!challenge.recovery));
+  $("passkey-signin").addEventListener("click", passwordless);
+  $("passkey-use").addEventListener("click", passkeyStep);
+  $("passkey-restart").addEventListener("click", restart);
   // The reset page starts with the address typed here.
   $("forgot-link").addEventListener("click", () => {
     if ($("email").value.trim()) remember(prefillKey, $("email").value.trim());
@@ -122,6 +126,14 @@ async function submitCredentials(event) {
 
 function startCode(email, data) {
   challenge.id = data.challengeId || "";
+  if (data.method === "passkey") {
+    challenge.method = "passkey";
+    showAlert($("passkey-alert"), "");
+    showView("passkey-step", { focus: false });
+    titled($("passkey-title").textContent);
+    $("passkey-use").focus();
+    return;
+  }
   challenge.email = email;
   challenge.method = sources[data.method] ? data.method : "email";
   challenge.resends = 0;
@@ -362,6 +374,56 @@ function explain(err) {
     return wait ? `Too many attempts. Wait ${duration(wait)} and try again.` : "Too many attempts. Wait a moment and try again.";
   }
   return err.detail || err.message;
+}
+
+// passkeyStep is the second step with a passkey: options for this sign-in's challenge, the browser's
+// ceremony, then the assertion (POST /v1/sessions/otp/passkey-options, then /v1/sessions/otp/passkey).
+async function passkeyStep() {
+  const button = $("passkey-use");
+  const alertBox = $("passkey-alert");
+  showAlert(alertBox, "");
+  busy(button, true, "Waiting for your passkey…");
+  try {
+    const { data } = await post("/v1/sessions/otp/passkey-options", { challengeId: challenge.id });
+    const credential = await getPasskey(data.publicKey);
+    await post("/v1/sessions/otp/passkey", { challengeId: challenge.id, credential });
+    signedIn();
+  } catch (err) {
+    busy(button, false);
+    showAlert(alertBox, passkeyTrouble(err));
+    button.focus();
+  }
+}
+
+// passwordless signs in with a passkey alone (POST /v1/sessions/passkey-options, then /v1/sessions/passkey).
+async function passwordless() {
+  const button = $("passkey-signin");
+  const alertBox = $("credentials-alert");
+  clearErrors($("credentials-form"), alertBox);
+  if (!supported()) {
+    showAlert(alertBox, "This browser cannot use passkeys. Sign in with your email address and password.");
+    return;
+  }
+  busy(button, true, "Waiting for your passkey…");
+  try {
+    const { data } = await post("/v1/sessions/passkey-options");
+    const credential = await getPasskey(data.publicKey);
+    await post("/v1/sessions/passkey", { credential });
+    signedIn();
+  } catch (err) {
+    busy(button, false);
+    showAlert(alertBox, passkeyTrouble(err));
+  }
+}
+
+// passkeyTrouble says in plain words why a passkey did not sign in.
+function passkeyTrouble(err) {
+  if (cancelled(err)) return "No passkey was used: the request was cancelled or timed out. Try again when you are ready.";
+  if (err instanceof ApiError && err.slug === "invalid-credentials") {
+    return "This passkey does not sign in to an account here. Sign in with your email address and password.";
+  }
+  if (err instanceof ApiError && err.status === 410) return "This sign-in took too long. Try again.";
+  return explain(err);
 }
 
 function restart() {

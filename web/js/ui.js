@@ -233,7 +233,7 @@ export function roleTitle(name) {
 }
 
 // Two-factor methods as people read them.
-export const methodTitles = { email: "code by email", sms: "code by text message and email", totp: "authenticator app" };
+export const methodTitles = { email: "code by email", sms: "code by text message and email", totp: "authenticator app", passkey: "passkey" };
 
 // twoFactorText says in words how a user signs in: {enabled, method} from the API.
 export function twoFactorText(tf) {

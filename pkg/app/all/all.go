@@ -22,6 +22,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/app/mailfeedback"
 	"github.com/partnerhub/partnerhub/pkg/app/otp"
 	"github.com/partnerhub/partnerhub/pkg/app/partneraccess"
+	"github.com/partnerhub/partnerhub/pkg/app/passkeys"
 	"github.com/partnerhub/partnerhub/pkg/app/profile"
 	"github.com/partnerhub/partnerhub/pkg/app/revoke"
 	"github.com/partnerhub/partnerhub/pkg/app/searchindex"
@@ -56,6 +57,7 @@ var httpFunctions = map[string]httpWiring{
 	route.Profile:       {profile.Mux, profile.Handler},
 	route.Users:         {users.Mux, users.Handler},
 	route.TwoFactor:     {twofactor.Mux, twofactor.Handler},
+	route.Passkeys:      {passkeys.Mux, passkeys.Handler},
 	route.PartnerAccess: {partneraccess.Mux, partneraccess.Handler},
 }
 

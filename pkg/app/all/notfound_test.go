@@ -31,6 +31,7 @@ var validBodies = map[string]any{
 	"POST /v1/partner-access/{grantId}/role-request": map[string]any{"roles": []string{"read-only"}},
 	"PUT /v1/partner-access/{grantId}/roles":         map[string]any{"roles": []string{"read-only"}},
 	"PUT /v1/partner-access/{grantId}/auto-extend":   map[string]any{"enabled": false},
+	"PATCH /v1/me/passkeys/{passkeyId}":              map[string]any{"name": "Laptop"},
 }
 
 // validQueries are query strings that pass each route's own checks, for the same reason; routes not listed get
