@@ -27,12 +27,17 @@ var RateClasses = []RateClass{SignIn, Reset, Resend, PublicRead}
 // rateClasses marks routes of Routes with their class, by route key, like uploads: one place that says which
 // routes the edge limits, which the web ACL's rules are generated from.
 var rateClasses = map[string]RateClass{
-	"POST /v1/sessions":                SignIn,
-	"POST /v1/sessions/otp":            SignIn,
-	"POST /v1/password-resets":         Reset,
-	"POST /v1/password-resets/{token}": Reset,
-	"POST /v1/sessions/otp/resend":     Resend,
-	"POST /v1/activation-emails":       Resend,
+	"POST /v1/sessions":     SignIn,
+	"POST /v1/sessions/otp": SignIn,
+	// A passkey ceremony begun (a ceremony item written) or answered, as the second step or alone.
+	"POST /v1/sessions/otp/passkey-options": SignIn,
+	"POST /v1/sessions/otp/passkey":         SignIn,
+	"POST /v1/sessions/passkey-options":     SignIn,
+	"POST /v1/sessions/passkey":             SignIn,
+	"POST /v1/password-resets":              Reset,
+	"POST /v1/password-resets/{token}":      Reset,
+	"POST /v1/sessions/otp/resend":          Resend,
+	"POST /v1/activation-emails":            Resend,
 	// A bulk resend to every matching user: a request per page of 50 (onboarding.MatchPage), so the class's
 	// ceiling still lets a run through thousands of users.
 	"POST /v1/accounts/{id}/activation-emails": Resend,

@@ -12,7 +12,8 @@ import (
 func TestRateClasses(t *testing.T) {
 	t.Parallel()
 	want := map[route.RateClass][]string{
-		route.SignIn:     {"POST /v1/sessions", "POST /v1/sessions/otp"},
+		route.SignIn: {"POST /v1/sessions", "POST /v1/sessions/otp", "POST /v1/sessions/otp/passkey", "POST /v1/sessions/otp/passkey-options",
+			"POST /v1/sessions/passkey", "POST /v1/sessions/passkey-options"},
 		route.Reset:      {"POST /v1/password-resets", "POST /v1/password-resets/{token}"},
 		route.Resend:     {"POST /v1/accounts/{id}/activation-emails", "POST /v1/activation-emails", "POST /v1/sessions/otp/resend"},
 		route.PublicRead: {"GET /v1/brands/{id}", "GET /v1/logos/{id}"},
