@@ -20,12 +20,18 @@ var errPartnerOnly = fault.New(fault.ErrForbidden, "partner-only", "Only the inv
 
 // partnerSide checks that the caller acts for g's partner with role.PartnerAccessManage.
 func partnerSide(a actor.Actor, g partneraccess.Grant) error {
+	return onSide(a, g, PartnerSide, errPartnerOnly)
+}
+
+// onSide checks that the caller acts for g's side want with role.PartnerAccessManage: the other side is refused
+// with wrong, anyone else as sideOf refuses them.
+func onSide(a actor.Actor, g partneraccess.Grant, want Side, wrong error) error {
 	side, err := sideOf(a, g)
 	if err != nil {
 		return err
 	}
-	if side != PartnerSide {
-		return errPartnerOnly
+	if side != want {
+		return wrong
 	}
 	return need(a, role.PartnerAccessManage)
 }

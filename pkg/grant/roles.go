@@ -50,14 +50,7 @@ var errCustomerOnly = fault.New(fault.ErrForbidden, "customer-only", "Only the c
 
 // customerSide checks that the caller acts for g's customer with role.PartnerAccessManage.
 func customerSide(a actor.Actor, g partneraccess.Grant) error {
-	side, err := sideOf(a, g)
-	if err != nil {
-		return err
-	}
-	if side != CustomerSide {
-		return errCustomerOnly
-	}
-	return need(a, role.PartnerAccessManage)
+	return onSide(a, g, CustomerSide, errCustomerOnly)
 }
 
 // checkRoles reads a list of roles that must be given: present, each delegable, none twice.

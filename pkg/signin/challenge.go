@@ -33,22 +33,9 @@ func (s *Service) Verify(ctx context.Context, challengeID, code string, from ses
 	if err != nil {
 		return SignedIn{}, err
 	}
-	// The user, and the membership and account the session will act in, in one read.
-	if ctx, err = s.store.ReadAhead(ctx, session.Session{UserID: c.UserID, AccountID: c.AccountID}); err != nil {
-		return SignedIn{}, err
-	}
-	u, err := s.store.User(ctx, c.UserID)
-	if errors.Is(err, fault.ErrNotFound) {
-		return SignedIn{}, ErrInvalidCredentials()
-	}
+	ctx, u, err := s.challengeUser(ctx, c, now)
 	if err != nil {
 		return SignedIn{}, err
-	}
-	if u.Status != user.Active {
-		return SignedIn{}, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
-	}
-	if u.Locked(now) {
-		return SignedIn{}, s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
 	}
 
 	c, err = s.store.CountAttempt(ctx, c, now, func(c otp.Challenge) error { return c.Check(now) })
@@ -144,4 +131,26 @@ func (s *Service) Resend(ctx context.Context, challengeID, sourceIP string) erro
 		return err // a concurrent resend, a sign-in or expiry moved the challenge: the same answer
 	}
 	return nil
+}
+
+// challengeUser reads the user a sign-in challenge is for, with the membership and account the session will act
+// in (one read ahead, in the context it answers), and refuses one who may not sign in: gone, disabled or locked
+// out — as the password step does.
+func (s *Service) challengeUser(ctx context.Context, c otp.Challenge, now time.Time) (context.Context, user.User, error) {
+	ctx, err := s.store.ReadAhead(ctx, session.Session{UserID: c.UserID, AccountID: c.AccountID})
+	if err != nil {
+		return ctx, user.User{}, err
+	}
+	u, err := s.store.User(ctx, c.UserID)
+	switch {
+	case errors.Is(err, fault.ErrNotFound):
+		return ctx, u, ErrInvalidCredentials()
+	case err != nil:
+		return ctx, u, err
+	case u.Status != user.Active:
+		return ctx, u, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
+	case u.Locked(now):
+		return ctx, u, s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
+	}
+	return ctx, u, nil
 }

@@ -162,21 +162,9 @@ func (s *Service) VerifyPasskey(ctx context.Context, challengeID string, respons
 	if cer.ChallengeID != c.ID || cer.UserID != c.UserID {
 		return SignedIn{}, ErrCeremonyExpired()
 	}
-	if ctx, err = s.store.ReadAhead(ctx, session.Session{UserID: c.UserID, AccountID: c.AccountID}); err != nil {
-		return SignedIn{}, err
-	}
-	u, err := s.store.User(ctx, c.UserID)
-	if errors.Is(err, fault.ErrNotFound) {
-		return SignedIn{}, ErrInvalidCredentials()
-	}
+	ctx, u, err := s.challengeUser(ctx, c, now)
 	if err != nil {
 		return SignedIn{}, err
-	}
-	if u.Status != user.Active {
-		return SignedIn{}, s.refuse(ctx, u, user.ErrDisabled, ErrInvalidCredentials(), now)
-	}
-	if u.Locked(now) {
-		return SignedIn{}, s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
 	}
 	c, err = s.store.CountAttempt(ctx, c, now, func(c otp.Challenge) error { return c.Check(now) })
 	switch {
