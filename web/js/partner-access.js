@@ -14,7 +14,7 @@
 
 import { ApiError, get, post } from "./api.js";
 import { $, announce, busy, clearErrors, el, fieldError, showAlert, showView } from "./ui.js";
-import { can, isSupportStaff, leaving, partnerAccessTitle, signedIn } from "./session.js";
+import { can, isSupportStaff, leaving, partnerAccessTitle, startPage } from "./session.js";
 import {
   dateText, factList, factsOf, groupOf, partnerIdProblem, partnerIdText, statusPill,
 } from "./grant.js";
@@ -35,7 +35,6 @@ const state = {
   open: new Set(), // grant ids whose staff checklist is unfolded
 };
 
-$("retry").addEventListener("click", start);
 $("load-more").addEventListener("click", loadMore);
 $("invite-form").addEventListener("submit", invite);
 $("invite-partner-id").addEventListener("blur", (e) => {
@@ -49,36 +48,30 @@ const term = termForm({
   duration: $("invite-duration"), endsField: $("invite-ends-field"), ends: $("invite-ends"), autoExtend: $("invite-auto-extend"),
 });
 
-start();
+// A 403 (a customer account whose partner access the caller may not see, a partner without a Partner ID) says why.
+startPage({ open, failed: (err) => {
+  if (!(err instanceof ApiError && err.status === 403)) return false;
+  denied(err.detail);
+  return true;
+} });
 
-async function start() {
-  showView("loading", { focus: false });
-  try {
-    state.me = await signedIn();
-    const acc = state.me.currentAccount || {};
-    state.account = { id: acc.id || "", name: acc.name || "your account", kind: acc.kind || "" };
-    if (!partnerAccessTitle(state.me)) {
-      denied();
-      return;
-    }
-    state.side = acc.kind === "customer" ? "customer" : "partner";
-    state.manage = can(state.me, "partner-access:manage");
-    const { data } = await get(listPath());
-    state.grants = Array.isArray(data?.grants) ? data.grants : [];
-    state.next = data?.next || null;
-    state.partnerId = data?.partnerId || "";
-    if (state.side === "partner" && state.manage) await loadUsers();
-    render();
-    flashInvited();
-  } catch (err) {
-    if (leaving(err)) return;
-    if (err instanceof ApiError && err.status === 403) {
-      denied(err.detail);
-      return;
-    }
-    $("failed-alert").textContent = err.message;
-    showView("failed");
+async function open(me) {
+  state.me = me;
+  const acc = me.currentAccount || {};
+  state.account = { id: acc.id || "", name: acc.name || "your account", kind: acc.kind || "" };
+  if (!partnerAccessTitle(me)) {
+    denied();
+    return;
   }
+  state.side = acc.kind === "customer" ? "customer" : "partner";
+  state.manage = can(me, "partner-access:manage");
+  const { data } = await get(listPath());
+  state.grants = Array.isArray(data?.grants) ? data.grants : [];
+  state.next = data?.next || null;
+  state.partnerId = data?.partnerId || "";
+  if (state.side === "partner" && state.manage) await loadUsers();
+  render();
+  flashInvited();
 }
 
 function listPath(cursor) {

@@ -9,7 +9,7 @@
 
 import { ApiError, get, post, put, request } from "./api.js";
 import { $, announce, busy, duration, el, fieldError, plural, showAlert, showView } from "./ui.js";
-import { leaving, signedIn } from "./session.js";
+import { leaving, startPage } from "./session.js";
 import { loadSessions } from "./devices.js";
 import { loadPasskeys } from "./passkeys.js";
 
@@ -23,7 +23,6 @@ const methodWords = {
   passkey: "your passkey",
 };
 
-$("retry").addEventListener("click", start);
 $("method-form").addEventListener("submit", chooseMethod);
 $("mobile-form").addEventListener("submit", sendMobileCode);
 $("mobile-code-form").addEventListener("submit", verifyMobile);
@@ -56,24 +55,17 @@ window.addEventListener("beforeunload", (e) => {
   if (!$("app-codes").hidden) e.preventDefault();
 });
 
-start();
+startPage({ open });
 
-async function start() {
-  showView("loading", { focus: false });
-  try {
-    state.me = await signedIn();
-    const sessions = loadSessions(); // read alongside, so the page shows whole, with nothing moving in later
-    const passkeys = loadPasskeys(refresh);
-    const { data } = await get("/v1/me/two-factor");
-    state.settings = data || {};
-    render();
-    await Promise.all([sessions, passkeys]);
-    showView("security", { focus: false });
-  } catch (err) {
-    if (leaving(err)) return;
-    $("failed-alert").textContent = err.message;
-    showView("failed");
-  }
+async function open(me) {
+  state.me = me;
+  const sessions = loadSessions(); // read alongside, so the page shows whole, with nothing moving in later
+  const passkeys = loadPasskeys(refresh);
+  const { data } = await get("/v1/me/two-factor");
+  state.settings = data || {};
+  render();
+  await Promise.all([sessions, passkeys]);
+  showView("security", { focus: false });
 }
 
 // refresh reads the settings again and shows them, staying on the page.

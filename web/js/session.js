@@ -33,8 +33,9 @@ export async function signedIn({ steps = false } = {}) {
 // startPage opens a signed-in page: the loading view, then signedIn (with steps, as signedIn takes it), then —
 // when the person's roles allow permission (if one is given; else the denied view) — open(me), which fills the
 // page and shows it. A failure that does not end the page shows the failed view with its message; the failed
-// view's Retry (#retry) runs it all again. It answers the run's promise.
-export function startPage({ permission = "", steps = false, open }) {
+// view's Retry (#retry) runs it all again; failed(err), if given, may show a failure its own way first (it answers
+// true when it did). It answers the run's promise.
+export function startPage({ permission = "", steps = false, open, failed }) {
   const run = async () => {
     showView("loading", { focus: false });
     try {
@@ -45,7 +46,7 @@ export function startPage({ permission = "", steps = false, open }) {
       }
       await open(me);
     } catch (err) {
-      if (leaving(err)) return;
+      if (leaving(err) || failed?.(err)) return;
       $("failed-alert").textContent = err.message;
       showView("failed");
     }
