@@ -25,11 +25,7 @@ func (s *Service) Verify(ctx context.Context, challengeID, code string, from ses
 		return SignedIn{}, err
 	}
 	now := s.Clock.Now()
-	c, err := s.store.Challenge(ctx, challengeID)
-	if errors.Is(err, fault.ErrNotFound) {
-		// Unknown ids and challenges collected after their lifetime look the same.
-		return SignedIn{}, otp.ErrExpired()
-	}
+	c, err := s.challenge(ctx, challengeID)
 	if err != nil {
 		return SignedIn{}, err
 	}
@@ -153,4 +149,14 @@ func (s *Service) challengeUser(ctx context.Context, c otp.Challenge, now time.T
 		return ctx, u, s.refuse(ctx, u, user.ErrLocked, ErrLocked(u.LockedUntil, now), now)
 	}
 	return ctx, u, nil
+}
+
+// challenge reads a sign-in challenge by id. Unknown ids and challenges collected after their lifetime look the
+// same: otp.ErrExpired.
+func (s *Service) challenge(ctx context.Context, id string) (otp.Challenge, error) {
+	c, err := s.store.Challenge(ctx, id)
+	if errors.Is(err, fault.ErrNotFound) {
+		return c, otp.ErrExpired()
+	}
+	return c, err
 }

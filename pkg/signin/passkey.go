@@ -85,10 +85,7 @@ func (s *Service) PasskeyOptions(ctx context.Context, challengeID string, from s
 		return PasskeyOptions{}, err
 	}
 	now := s.Clock.Now()
-	c, err := s.store.Challenge(ctx, challengeID)
-	if errors.Is(err, fault.ErrNotFound) {
-		return PasskeyOptions{}, otp.ErrExpired()
-	}
+	c, err := s.challenge(ctx, challengeID)
 	if err != nil {
 		return PasskeyOptions{}, err
 	}
@@ -148,10 +145,7 @@ func (s *Service) VerifyPasskey(ctx context.Context, challengeID string, respons
 		return SignedIn{}, ErrPasskeyRefused(0)
 	}
 	now := s.Clock.Now()
-	c, err := s.store.Challenge(ctx, challengeID)
-	if errors.Is(err, fault.ErrNotFound) {
-		return SignedIn{}, otp.ErrExpired()
-	}
+	c, err := s.challenge(ctx, challengeID)
 	if err != nil {
 		return SignedIn{}, err
 	}

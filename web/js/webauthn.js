@@ -30,16 +30,7 @@ export async function create(options) {
   };
   const cred = await navigator.credentials.create({ publicKey });
   const r = cred.response;
-  return {
-    id: cred.id, rawId: toB64url(cred.rawId), type: cred.type,
-    authenticatorAttachment: cred.authenticatorAttachment || undefined,
-    clientExtensionResults: cred.getClientExtensionResults?.() || {},
-    response: {
-      clientDataJSON: toB64url(r.clientDataJSON),
-      attestationObject: toB64url(r.attestationObject),
-      transports: r.getTransports?.() || [],
-    },
-  };
+  return asJSON(cred, { attestationObject: toB64url(r.attestationObject), transports: r.getTransports?.() || [] });
 }
 
 // get runs navigator.credentials.get with the API's request options and returns the assertion as JSON.
@@ -51,16 +42,21 @@ export async function get(options) {
   };
   const cred = await navigator.credentials.get({ publicKey });
   const r = cred.response;
+  return asJSON(cred, {
+    authenticatorData: toB64url(r.authenticatorData),
+    signature: toB64url(r.signature),
+    userHandle: r.userHandle ? toB64url(r.userHandle) : undefined,
+  });
+}
+
+// asJSON is a credential as the API takes it (WebAuthn's JSON form): its ids, attachment and extension results,
+// and its response's client data with the ceremony's own fields.
+function asJSON(cred, response) {
   return {
     id: cred.id, rawId: toB64url(cred.rawId), type: cred.type,
     authenticatorAttachment: cred.authenticatorAttachment || undefined,
     clientExtensionResults: cred.getClientExtensionResults?.() || {},
-    response: {
-      clientDataJSON: toB64url(r.clientDataJSON),
-      authenticatorData: toB64url(r.authenticatorData),
-      signature: toB64url(r.signature),
-      userHandle: r.userHandle ? toB64url(r.userHandle) : undefined,
-    },
+    response: { clientDataJSON: toB64url(cred.response.clientDataJSON), ...response },
   };
 }
 
