@@ -30,6 +30,7 @@ const (
 	TargetUser      Target = "user"
 	TargetGrant     Target = "grant"
 	TargetShareLink Target = "share-link"
+	TargetGroup     Target = "staff-group"
 )
 
 // Action is a stable verb, "<thing>.<what happened>". The audit log's readers (the portal, integrators) rely on
@@ -111,6 +112,14 @@ const (
 	GrantRolesRequested      Action = "partner-access.roles-requested"
 	GrantRolesChanged        Action = "partner-access.roles-changed"
 	GrantRoleRequestDeclined Action = "partner-access.role-request-declined"
+	// Staff groups: a partner's groups of its staff, and their assignment to grants.
+	GrantGroupAssigned      Action = "partner-access.group-assigned" // assigned, or its roles changed
+	GrantGroupRemoved       Action = "partner-access.group-removed"
+	StaffGroupCreated       Action = "staff-group.created"
+	StaffGroupUpdated       Action = "staff-group.updated"
+	StaffGroupDeleted       Action = "staff-group.deleted"
+	StaffGroupMemberAdded   Action = "staff-group.member-added"
+	StaffGroupMemberRemoved Action = "staff-group.member-removed"
 )
 
 // Actions lists the catalog, for tests and documentation.
@@ -130,5 +139,7 @@ func Actions() []Action {
 		GrantInvited, GrantAccepted, GrantDeclined, GrantRevoked, GrantExpired, GrantStaffChanged, GrantShareLinkCreated,
 		GrantExtended, GrantAutoExtendChanged,
 		GrantRolesRequested, GrantRolesChanged, GrantRoleRequestDeclined,
+		GrantGroupAssigned, GrantGroupRemoved,
+		StaffGroupCreated, StaffGroupUpdated, StaffGroupDeleted, StaffGroupMemberAdded, StaffGroupMemberRemoved,
 	}
 }

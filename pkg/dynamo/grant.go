@@ -41,6 +41,12 @@ type StaffRecord struct {
 	Roles []string `dynamodbav:"roles,omitempty"`
 }
 
+// AssignedGroupRecord is a staff group assigned to a grant, as the grant keeps it.
+type AssignedGroupRecord struct {
+	ID    string   `dynamodbav:"id"`
+	Roles []string `dynamodbav:"roles"`
+}
+
 // GrantRecord is a partner access grant as stored. Times are table.Timestamp strings, so that conditions can
 // compare them; empty means unset.
 type GrantRecord struct {
@@ -65,7 +71,9 @@ type GrantRecord struct {
 	EndedBy          string        `dynamodbav:"endedBy,omitempty"`
 	EndReason        string        `dynamodbav:"endReason,omitempty"`
 	Staff            []StaffRecord `dynamodbav:"staff"`
-	StaffChangedAt   string        `dynamodbav:"staffChangedAt,omitempty"`
+	// Groups are the partner's staff groups assigned to the grant, with their roles.
+	Groups         []AssignedGroupRecord `dynamodbav:"groups,omitempty"`
+	StaffChangedAt string                `dynamodbav:"staffChangedAt,omitempty"`
 	// Due names what the expiry sweep does at DueAt (invitation expiry, a reminder, the end); empty when nothing
 	// is due, and then the grant is off the expiry index.
 	Due     string `dynamodbav:"due,omitempty"`
@@ -125,6 +133,9 @@ func grantRecordOf(g partneraccess.Grant) GrantRecord {
 	for _, s := range g.Staff {
 		r.Staff = append(r.Staff, StaffRecord{UserID: s.UserID, Name: s.Name, Email: s.Email, Roles: roleStrings(s.Roles)})
 	}
+	for _, a := range g.Groups {
+		r.Groups = append(r.Groups, AssignedGroupRecord{ID: a.ID, Roles: roleStrings(a.Roles)})
+	}
 	return r
 }
 
@@ -153,6 +164,9 @@ func (r GrantRecord) Grant() (partneraccess.Grant, error) {
 	}
 	for _, s := range r.Staff {
 		g.Staff = append(g.Staff, partneraccess.Staff{UserID: s.UserID, Name: s.Name, Email: s.Email, Roles: roleNames(s.Roles)})
+	}
+	for _, a := range r.Groups {
+		g.Groups = append(g.Groups, partneraccess.AssignedGroup{ID: a.ID, Roles: roleNames(a.Roles)})
 	}
 	for _, err := range errs {
 		if err != nil {

@@ -104,8 +104,15 @@ func (s *Service) Decline(ctx context.Context, a actor.Actor, id string) (View, 
 }
 
 // ending adds to tx what goes with a live grant g as it ends: the deletion of its pair guard and of every staff
-// membership it gave that is still the grant's. Either failing means g changed since read: decide again.
+// membership it gave that is still the grant's, and taking it off the list of each staff group assigned to it
+// (the ended grant lets no member act: partneraccess.StaffAccess). Any of them failing means g or a group
+// changed since read: decide again.
 func (c *core) ending(ctx context.Context, tx *dynamo.Tx, g partneraccess.Grant) error {
 	tx.ReleaseGrantPair(g.Customer.ID, g.Partner.ID, g.ID, dynamo.ErrGrantStale)
+	for _, a := range g.Groups {
+		if _, err := c.unlist(ctx, tx, g.Partner.ID, a.ID, g.ID); err != nil {
+			return err
+		}
+	}
 	return c.drops(ctx, tx, g.ID, g.Customer.ID, g.Staff)
 }

@@ -89,4 +89,50 @@ var Contract = []contract.Operation{
 			contract.Fails(http.StatusNotFound, "grant-not-found"),
 			contract.Fails(http.StatusConflict, "grant-ended", "grant-not-active", "grant-changed")}},
 	autoExtendContract,
+
+	{Route: RouteAssignGroup, Summary: "The partner assigns a staff group to the grant, with some of its roles", Body: GroupRolesRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant with its groups.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "partner-only"),
+			contract.Fails(http.StatusNotFound, "grant-not-found", "group-not-found"),
+			contract.Fails(http.StatusConflict, "grant-not-active", "grant-ended", "too-many-groups", "group-full", "grant-changed")}},
+	{Route: RouteUnassignGroup, Summary: "The partner takes a staff group off the grant",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, View{}, "The grant with its groups.")},
+		Problems: []contract.Problem{
+			contract.Fails(http.StatusForbidden, "partner-only"),
+			contract.Fails(http.StatusNotFound, "grant-not-found", "group-not-found"),
+			contract.Fails(http.StatusConflict, "grant-ended", "grant-changed")}},
+	{Route: RouteGroups, Summary: "A partner's staff groups",
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, GroupList{}, "Every group, by name.")},
+		Problems: groupProblems()},
+	{Route: RouteCreateGroup, Summary: "Make a staff group", Body: GroupRequest{},
+		Answers:  []contract.Answer{contract.OK(http.StatusCreated, GroupView{}, "The new, empty group.")},
+		Problems: groupProblems(contract.Fails(http.StatusConflict, "group-name-taken", "too-many-groups"))},
+	{Route: RouteGroup, Summary: "One staff group: its members and the customers it acts for",
+		Answers:  []contract.Answer{contract.OK(http.StatusOK, GroupView{}, "The group.")},
+		Problems: groupProblems(contract.Fails(http.StatusNotFound, "group-not-found"))},
+	{Route: RouteUpdateGroup, Summary: "Rename a staff group, or change its description", Body: GroupRequest{},
+		Answers: []contract.Answer{contract.OK(http.StatusOK, GroupView{}, "The group.")},
+		Problems: groupProblems(contract.Fails(http.StatusNotFound, "group-not-found"),
+			contract.Fails(http.StatusConflict, "group-name-taken", "group-changed"))},
+	{Route: RouteDeleteGroup, Summary: "Delete a staff group assigned to no customer",
+		Answers: []contract.Answer{contract.OK(http.StatusNoContent, nil, "The group is gone.")},
+		Problems: groupProblems(contract.Fails(http.StatusNotFound, "group-not-found"),
+			contract.Fails(http.StatusConflict, "group-assigned", "group-changed"))},
+	{Route: RouteAddMember, Summary: "Put one of the partner's users in a staff group: they act for its customers at once",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, GroupView{}, "The group with its members.")},
+		Problems: groupProblems(contract.Fails(http.StatusNotFound, "group-not-found", "user-not-found"),
+			contract.Fails(http.StatusConflict, "group-full", "group-changed"))},
+	{Route: RouteRemoveMember, Summary: "Take a user out of a staff group: their access through it ends at their next request",
+		Answers: []contract.Answer{contract.OK(http.StatusOK, GroupView{}, "The group with its members.")},
+		Problems: groupProblems(contract.Fails(http.StatusNotFound, "group-not-found"),
+			contract.Fails(http.StatusConflict, "group-changed"))},
+}
+
+// groupProblems is what every staff group route can fail with, and more.
+func groupProblems(more ...contract.Problem) []contract.Problem {
+	return append([]contract.Problem{
+		contract.Fails(http.StatusForbidden, "not-a-partner"),
+		contract.Fails(http.StatusNotFound, "account-not-found"),
+	}, more...)
 }

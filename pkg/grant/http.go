@@ -24,6 +24,16 @@ const (
 	RouteApproveRoles = "POST /v1/partner-access/{grantId}/role-request/approve"
 	RouteDeclineRoles = "POST /v1/partner-access/{grantId}/role-request/decline"
 	RouteSetRoles     = "PUT /v1/partner-access/{grantId}/roles"
+
+	RouteAssignGroup   = "PUT /v1/partner-access/{grantId}/groups/{groupId}"
+	RouteUnassignGroup = "DELETE /v1/partner-access/{grantId}/groups/{groupId}"
+	RouteGroups        = "GET /v1/accounts/{id}/staff-groups"
+	RouteCreateGroup   = "POST /v1/accounts/{id}/staff-groups"
+	RouteGroup         = "GET /v1/accounts/{id}/staff-groups/{groupId}"
+	RouteUpdateGroup   = "PATCH /v1/accounts/{id}/staff-groups/{groupId}"
+	RouteDeleteGroup   = "DELETE /v1/accounts/{id}/staff-groups/{groupId}"
+	RouteAddMember     = "PUT /v1/accounts/{id}/staff-groups/{groupId}/members/{userId}"
+	RouteRemoveMember  = "DELETE /v1/accounts/{id}/staff-groups/{groupId}/members/{userId}"
 )
 
 // Mux is the partner-access function's API:
@@ -43,6 +53,15 @@ const (
 //	POST /v1/partner-access/{grantId}/role-request/approve ApproveRequest → 200 View | 400 roles | 403 customer-only | 404 | 409 no-role-request, grant-ended, grant-changed
 //	POST /v1/partner-access/{grantId}/role-request/decline                → 200 View | 403 customer-only | 404 | 409 no-role-request, grant-ended, grant-changed
 //	PUT  /v1/partner-access/{grantId}/roles RolesRequest                  → 200 View | 400 roles | 403 customer-only | 404 | 409 grant-ended, grant-changed
+//	PUT    /v1/partner-access/{grantId}/groups/{groupId} GroupRolesRequest → 200 View | 400 roles | 403 partner-only | 404 grant-not-found, group-not-found | 409 grant-not-active, grant-ended, too-many-groups, group-full, grant-changed
+//	DELETE /v1/partner-access/{grantId}/groups/{groupId}                   → 200 View | 403 partner-only | 404 grant-not-found, group-not-found | 409 grant-ended, grant-changed
+//	GET    /v1/accounts/{id}/staff-groups                    → 200 GroupList | 403 forbidden, not-a-partner | 404 account-not-found
+//	POST   /v1/accounts/{id}/staff-groups GroupRequest       → 201 GroupView | 400 name, description | 403 | 404 | 409 group-name-taken, too-many-groups
+//	GET    /v1/accounts/{id}/staff-groups/{groupId}          → 200 GroupView | 403 | 404 account-not-found, group-not-found
+//	PATCH  /v1/accounts/{id}/staff-groups/{groupId} GroupRequest → 200 GroupView | 400 | 403 | 404 | 409 group-name-taken, group-changed
+//	DELETE /v1/accounts/{id}/staff-groups/{groupId}          → 204 | 403 | 404 | 409 group-assigned, group-changed
+//	PUT    /v1/accounts/{id}/staff-groups/{groupId}/members/{userId} → 200 GroupView | 403 | 404 group-not-found, user-not-found | 409 group-full, group-changed
+//	DELETE /v1/accounts/{id}/staff-groups/{groupId}/members/{userId} → 200 GroupView | 403 | 404 group-not-found | 409 group-changed
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteList:       s.list,
@@ -60,6 +79,16 @@ func (s *Service) Mux() httpapi.Mux {
 		RouteApproveRoles: s.approveRoles,
 		RouteDeclineRoles: s.declineRoles,
 		RouteSetRoles:     s.setRoles,
+
+		RouteAssignGroup:   s.assignGroup,
+		RouteUnassignGroup: s.unassignGroup,
+		RouteGroups:        s.groups,
+		RouteCreateGroup:   s.createGroup,
+		RouteGroup:         s.group,
+		RouteUpdateGroup:   s.updateGroup,
+		RouteDeleteGroup:   s.deleteGroup,
+		RouteAddMember:     s.addMember,
+		RouteRemoveMember:  s.removeMember,
 	}
 }
 
@@ -189,4 +218,63 @@ func answer(status int, body any, err error) (httpapi.Response, error) {
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(status, body), nil
+}
+
+func (s *Service) assignGroup(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var req GroupRolesRequest
+	if err := r.Decode(&req); err != nil {
+		return httpapi.Response{}, err
+	}
+	v, err := s.AssignGroup(ctx, r.Actor, r.Param("grantId"), r.Param("groupId"), req)
+	return answer(http.StatusOK, v, err)
+}
+
+func (s *Service) unassignGroup(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	v, err := s.UnassignGroup(ctx, r.Actor, r.Param("grantId"), r.Param("groupId"))
+	return answer(http.StatusOK, v, err)
+}
+
+func (s *Service) groups(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	l, err := s.Groups(ctx, r.Actor, r.Param("id"))
+	return answer(http.StatusOK, l, err)
+}
+
+func (s *Service) createGroup(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var req GroupRequest
+	if err := r.Decode(&req); err != nil {
+		return httpapi.Response{}, err
+	}
+	g, err := s.CreateGroup(ctx, r.Actor, r.Param("id"), req)
+	return answer(http.StatusCreated, g, err)
+}
+
+func (s *Service) group(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	g, err := s.Group(ctx, r.Actor, r.Param("id"), r.Param("groupId"))
+	return answer(http.StatusOK, g, err)
+}
+
+func (s *Service) updateGroup(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	var req GroupRequest
+	if err := r.Decode(&req); err != nil {
+		return httpapi.Response{}, err
+	}
+	g, err := s.UpdateGroup(ctx, r.Actor, r.Param("id"), r.Param("groupId"), req)
+	return answer(http.StatusOK, g, err)
+}
+
+func (s *Service) deleteGroup(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	if err := s.DeleteGroup(ctx, r.Actor, r.Param("id"), r.Param("groupId")); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.NoContent(), nil
+}
+
+func (s *Service) addMember(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	g, err := s.AddMember(ctx, r.Actor, r.Param("id"), r.Param("groupId"), r.Param("userId"))
+	return answer(http.StatusOK, g, err)
+}
+
+func (s *Service) removeMember(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+	g, err := s.RemoveMember(ctx, r.Actor, r.Param("id"), r.Param("groupId"), r.Param("userId"))
+	return answer(http.StatusOK, g, err)
 }

@@ -42,17 +42,26 @@ type View struct {
 	EndReason  *string    `json:"endReason"`
 	StaffCount int        `json:"staffCount"`
 	Staff      []StaffRef `json:"staff"`
+	// Groups are the partner's staff groups assigned to the grant, each with the roles its members act with (the
+	// partner names them: GET /v1/accounts/{id}/staff-groups).
+	Groups []GroupRef `json:"groups"`
 	// Roles are what the customer granted: its partner's staff act with these (role.Delegable).
 	Roles []role.Name `json:"roles"`
 	// RoleRequest is the partner's request for other roles, waiting for the customer; null when none.
 	RoleRequest *RoleRequestView `json:"roleRequest"`
 	// Side is the side of the grant the caller acts for: customer or partner.
 	Side Side `json:"side"`
-	// Actions are what the caller's side may do now: accept, decline, staff, revoke, auto-extend (customer), and
-	// for roles: request-roles (partner), roles (customer: take some away) and answer-roles (customer: approve or
-	// decline a request).
+	// Actions are what the caller's side may do now: accept, decline, staff (people and staff groups), revoke,
+	// auto-extend (customer), and for roles: request-roles (partner), roles (customer: take some away) and
+	// answer-roles (customer: approve or decline a request).
 	Actions []string `json:"actions"`
 	Version int      `json:"version"`
+}
+
+// GroupRef is a staff group assigned to a grant.
+type GroupRef struct {
+	ID    string      `json:"id"`
+	Roles []role.Name `json:"roles"`
 }
 
 // PartyView names one side of a grant.
@@ -78,7 +87,7 @@ func viewOf(g partneraccess.Grant, side Side) View {
 		Partner:   PartyView{ID: g.Partner.ID, Name: g.Partner.Name, PartnerID: g.PartnerID},
 		InvitedAt: g.InvitedAt, InvitedBy: UserRef{ID: g.InvitedBy, Name: g.InvitedByName},
 		Since: g.InvitedAt, EndsAt: optional(g.EndsAt), AcceptedAt: optional(g.AcceptedAt), EndedAt: optional(g.EndedAt),
-		StaffCount: len(g.Staff), Staff: make([]StaffRef, 0, len(g.Staff)), Actions: []string{},
+		StaffCount: len(g.Staff), Staff: make([]StaffRef, 0, len(g.Staff)), Groups: make([]GroupRef, len(g.Groups)), Actions: []string{},
 		AutoExtend: g.AutoExtend, Roles: g.Approved(), RoleRequest: roleRequestView(g),
 	}
 	if g.Term > 0 {
@@ -97,6 +106,9 @@ func viewOf(g partneraccess.Grant, side Side) View {
 	}
 	for _, s := range g.Staff {
 		v.Staff = append(v.Staff, StaffRef{UserRef: UserRef{ID: s.UserID, Name: s.Name, Email: s.Email}, Roles: append([]role.Name{}, g.StaffRoles(s.UserID)...)})
+	}
+	for i, a := range g.Groups {
+		v.Groups[i] = GroupRef{ID: a.ID, Roles: append([]role.Name{}, g.GroupRoles([]string{a.ID})...)}
 	}
 	switch {
 	case g.Status == partneraccess.Invited && side == PartnerSide:

@@ -36,6 +36,8 @@ type store interface {
 	GrantPair(ctx context.Context, customerID, partnerAccountID string) (grantID string, found bool, err error)
 	GrantsPage(ctx context.Context, customer bool, accountID string, limit int, start dynamo.Cursor) ([]partneraccess.Grant, dynamo.Cursor, error)
 	ShareLink(ctx context.Context, id string) (dynamo.ShareLinkRecord, bool, error)
+	StaffGroup(ctx context.Context, accountID, id string) (partneraccess.Group, error)
+	StaffGroups(ctx context.Context, accountID string) ([]partneraccess.Group, error)
 
 	Account(ctx context.Context, id string) (account.Account, error)
 	AccountUsable(ctx context.Context, a account.Account) (bool, error)

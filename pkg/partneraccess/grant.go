@@ -151,7 +151,9 @@ type Grant struct {
 	EndedBy    string // the user who ended it; empty for the sweep
 	EndReason  string
 
-	Staff          []Staff
+	Staff []Staff
+	// Groups are the partner's staff groups assigned to the grant (group.go).
+	Groups         []AssignedGroup
 	StaffChangedAt time.Time
 
 	// Roles are what the customer granted (role.Delegable); empty for a grant made before roles, which is
@@ -277,7 +279,7 @@ func (g Grant) Ended(e Event, by, reason string, now time.Time) (Grant, error) {
 		return g, err
 	}
 	g.Status, g.EndedAt, g.EndedBy, g.EndReason = next, now, by, reason
-	g.Staff, g.Due, g.RoleRequest = nil, Due{}, RoleRequest{}
+	g.Staff, g.Groups, g.Due, g.RoleRequest = nil, nil, Due{}, RoleRequest{}
 	g.Version++
 	return g, nil
 }
@@ -298,18 +300,25 @@ func (g Grant) Unscheduled() Grant {
 
 // WithStaff is g with a new staff list, at now: only an active grant before its end date has staff.
 func (g Grant) WithStaff(staff []Staff, now time.Time) (Grant, error) {
-	if !g.Status.Live() {
-		return g, errEnded
-	}
-	if !g.Usable(now) {
-		if g.Status == Invited {
-			return g, ErrNotActive
-		}
-		return g, errEnded // past its end date, not yet swept
+	if err := g.staffable(now); err != nil {
+		return g, err
 	}
 	g.Staff, g.StaffChangedAt = staff, now
 	g.Version++
 	return g, nil
+}
+
+// staffable checks that g's staff may change at now: it is active and before its end date.
+func (g Grant) staffable(now time.Time) error {
+	switch {
+	case !g.Status.Live():
+		return errEnded
+	case g.Usable(now):
+		return nil
+	case g.Status == Invited:
+		return ErrNotActive
+	}
+	return errEnded // past its end date, not yet swept
 }
 
 // DiffStaff lists the users of next that cur lacks (added) and of cur that next lacks (removed).

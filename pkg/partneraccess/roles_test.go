@@ -34,7 +34,7 @@ func TestStaffRoles(t *testing.T) {
 			t.Errorf("StaffRoles(%s) = %v, want %v", c.user, got, c.want)
 		}
 		m := user.Membership{UserID: c.user, AccountID: "c1", GrantID: "g1"}
-		if got := g.LetsAct(m, now); got != (len(c.want) > 0) {
+		if got := g.LetsAct(m, nil, now); got != (len(c.want) > 0) {
 			t.Errorf("LetsAct(%s) = %v", c.user, got)
 		}
 	}

@@ -126,7 +126,7 @@ func TestLetsAct(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			if got := c.g.LetsAct(c.m, c.at); got != c.want {
+			if got := c.g.LetsAct(c.m, nil, c.at); got != c.want {
 				t.Fatalf("LetsAct = %v, want %v", got, c.want)
 			}
 		})

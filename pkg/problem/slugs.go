@@ -32,6 +32,8 @@ var Slugs = []string{
 	"partner-not-found", "partner-only", "grant-not-time-bound",
 	// Roles per grant.
 	"customer-only", "role-request-pending", "no-role-request",
+	// Staff groups.
+	"group-not-found", "group-name-taken", "group-changed", "group-full", "group-assigned", "too-many-groups",
 
 	// The edge (the portal distribution's web ACL, infra/waf.go), before any function: a body too large, a body
 	// that looks like an attack.

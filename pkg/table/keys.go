@@ -95,6 +95,11 @@ package table
 //	partner's grants (its customers)       gsi2pk=PARTNERGRANTS#<partnerId>, gsi2sk=<rank>#  gsi2
 //	partner's share link by id             pk=SHARELINK#<id>, sk=SHARELINK                 table
 //	staff of a grant (act in the customer) pk=USER#<id>, sk=MEMBER#<customerId> with grantId table
+//	partner's staff groups (<= 50)         pk=ACCOUNT#<partnerId>, begins_with(sk, STAFFGROUP#) table
+//	staff group by id                      pk=ACCOUNT#<partnerId>, sk=STAFFGROUP#<id>        table
+//	staff group name taken?                pk=GROUPNAME#<partnerId>#<folded name>, sk=GUARD   table
+//	a staff member's groups (every request) the staffGroups set of their membership of the   table
+//	                                         partner account, pk=USER#<id>, sk=MEMBER#<partnerId>
 //
 // An account carries the counts of its whole subtree (msps, partners, customers, prospects, endpoints, disabled);
 // every change moves them on each ancestor in its own transaction (converting a prospect moves one from prospects
@@ -188,7 +193,11 @@ package table
 // reads the membership of its account, so deleting them in the revoking transaction ends their access at the
 // next request. A grant sits on the expiry index while something is due: its invitation's expiry, a reminder of
 // its end date, the end itself, or its extension (an auto-extending grant stays on it for good, due at each end
-// date). Partner IDs are unique through a guard item per ID.
+// date). Partner IDs are unique through a guard item per ID. A partner's staff groups live in its account's
+// partition (STAFFGROUP#<id>, with a name guard); a group's members are also named on their own membership of the
+// partner account (a string set, so that two groups change it without a race), which the request check of a staff
+// member reads anyway: a member of a group assigned to a grant acts in the customer with no membership item there,
+// and leaving the group holds at the next request.
 //
 // What a signed-in request reads to know who is asking, and each hot path's requests beside its floor, are in
 // cost.go.
@@ -231,6 +240,8 @@ const (
 	TypeGrant = "grant"
 	// TypeShareLink is a partner's share link, which a customer opens to invite the partner.
 	TypeShareLink = "share-link"
+	// TypeStaffGroup is a partner's staff group.
+	TypeStaffGroup = "staff-group"
 	// TypeFind is an entry of the search index, derived from a membership or an account by the search-index
 	// function (package indexer).
 	TypeFind = "find"
@@ -285,6 +296,8 @@ const (
 	prefixPasskey   = "PASSKEY#"
 	prefixCredID    = "PASSKEYCRED#"
 	prefixCeremony  = "CEREMONY#"
+	prefixGroup     = "STAFFGROUP#"
+	prefixGroupName = "GROUPNAME#"
 	expiryPartition = "EXPIRY"
 )
 
@@ -362,6 +375,17 @@ func GrantListKey(stage int, name string, endedAt time.Time, id string) string {
 		return fmt.Sprintf("%d#%019d#%s", stage, math.MaxInt64-endedAt.UnixNano(), id)
 	}
 	return fmt.Sprintf("%d#%s#%s", stage, Collate(name), id)
+}
+
+// StaffGroupKey is the key of a partner's staff group.
+func StaffGroupKey(accountID, id string) Key { return Key{prefixAccount + accountID, prefixGroup + id} }
+
+// StaffGroupPrefix begins the sort keys of a partner's staff groups in its account's partition.
+const StaffGroupPrefix = prefixGroup
+
+// GroupNameGuard keeps a staff group's name unique within its partner account.
+func GroupNameGuard(accountID, name string) Key {
+	return Key{prefixGroupName + accountID + "#" + Fold(name), "GUARD"}
 }
 
 // ShareLinkKey is the key of a partner's share link.

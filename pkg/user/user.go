@@ -136,6 +136,9 @@ type Membership struct {
 	// GrantID is set on a support partner's staff membership in a customer account: it exists while the partner
 	// access grant it names is active and the partner has assigned the user to it (package grant).
 	GrantID string `dynamodbav:"grantId,omitempty"`
+	// StaffGroups are the ids of the partner account's staff groups the user is in (package partneraccess): set
+	// on a membership of a partner account, where every request of a staff member acting in a customer reads it.
+	StaffGroups []string `dynamodbav:"staffGroups,stringset,omitempty"`
 }
 
 // Registration is how the user list names a status: registered users can sign in, unregistered ones have not
