@@ -64,15 +64,24 @@ func sessionFromItem(hash string, item map[string]types.AttributeValue) (session
 // above it. It reads the account, the membership and those; a use case that has just checked them (a sign-in, a
 // switch) finds them in its request's read set.
 func (s Store) SessionReach(ctx context.Context, userID, accountID string) (session.Reach, error) {
+	m, err := s.Membership(ctx, userID, accountID)
+	if err != nil {
+		return session.Reach{}, err
+	}
+	return s.ReachOf(ctx, m)
+}
+
+// ReachOf is the Reach of a session acting through membership m, as read or as partneraccess.GroupMembership
+// stands in for it (a member of a staff group has none of their own in the customer).
+func (s Store) ReachOf(ctx context.Context, m user.Membership) (session.Reach, error) {
 	var r session.Reach
-	acct, err := s.Account(ctx, accountID)
+	acct, err := s.Account(ctx, m.AccountID)
 	if err != nil {
 		return r, err
 	}
 	r.Above = acct.Blockers()
-	m, err := s.Membership(ctx, userID, accountID)
-	if err != nil || m.GrantID == "" {
-		return r, err
+	if m.GrantID == "" {
+		return r, nil
 	}
 	g, err := s.GrantByID(ctx, m.GrantID)
 	if err != nil {

@@ -43,6 +43,12 @@ const (
 	// PartnerAccessRolesChanged is the customer changing the roles its partner has: approving a request (all or
 	// fewer of the roles asked for) or taking roles away. Details.change says which.
 	PartnerAccessRolesChanged Type = "Partner Access Roles Changed"
+	// PartnerAccessGroupsChanged is the partner assigning one of its staff groups to a grant (or changing its
+	// roles there), or taking it off; Detail.Change says which.
+	PartnerAccessGroupsChanged Type = "Partner Access Groups Changed"
+	// StaffGroupMembersChanged is a partner putting a user in a staff group, or taking them out: their access to
+	// every customer the group is assigned to starts, or ends at their next request. Detail.Change says which.
+	StaffGroupMembersChanged Type = "Staff Group Members Changed"
 )
 
 // Types lists every event type, for the schemas, the stack and the documentation.
@@ -52,6 +58,7 @@ func Types() []Type {
 		UserInvited, UserActivated, UserRemoved, TwoFactorChanged, EmailBounced, SessionsEnded,
 		PartnerAccessInvited, PartnerAccessAccepted, PartnerAccessDeclined, PartnerAccessRevoked, PartnerAccessExpired,
 		PartnerAccessExtended, PartnerAccessAutoExtendChanged, PartnerAccessRolesChanged,
+		PartnerAccessGroupsChanged, StaffGroupMembersChanged,
 	}
 }
 
@@ -104,6 +111,11 @@ var catalog = map[audit.Action]mapping{
 	audit.GrantExtended:          {PartnerAccessExtended, ""},
 	audit.GrantAutoExtendChanged: {PartnerAccessAutoExtendChanged, ""},
 	audit.GrantRolesChanged:      {PartnerAccessRolesChanged, ""},
+
+	audit.GrantGroupAssigned:      {PartnerAccessGroupsChanged, "assigned"},
+	audit.GrantGroupRemoved:       {PartnerAccessGroupsChanged, "removed"},
+	audit.StaffGroupMemberAdded:   {StaffGroupMembersChanged, "added"},
+	audit.StaffGroupMemberRemoved: {StaffGroupMembersChanged, "removed"},
 }
 
 // grantFields are the facts every partner access event carries: both sides of the grant.
@@ -131,6 +143,8 @@ var fields = map[Type][]string{
 	PartnerAccessExtended:          append(slices.Clone(grantFields), "endsAt", "previousEndsAt"),
 	PartnerAccessAutoExtendChanged: append(slices.Clone(grantFields), "autoExtend", "endsAt"),
 	PartnerAccessRolesChanged:      append(slices.Clone(grantFields), "roles", "previousRoles", "change"),
+	PartnerAccessGroupsChanged:     append(slices.Clone(grantFields), "groupId", "groupName", "roles", "previousRoles"),
+	StaffGroupMembersChanged:       {"groupId", "groupName", "userId", "customers"},
 }
 
 // Fields lists the detail fields a type may carry, for its schema and the documentation.

@@ -27,6 +27,8 @@ func sample(action audit.Action) audit.Event {
 		target = audit.TargetAccount
 	case strings.HasPrefix(string(action), "partner-access."):
 		target = audit.TargetGrant
+	case strings.HasPrefix(string(action), "staff-group."):
+		target = audit.TargetGroup
 	}
 	return audit.Event{
 		ID: "aud-" + string(action), AccountID: "acc-1", At: time.Date(2026, 12, 2, 20, 0, 0, 123, time.FixedZone("x", 3600)),
@@ -37,6 +39,7 @@ func sample(action audit.Action) audit.Event {
 			"customerName": "Acme", "partnerAccountId": "acc-9", "partnerName": "Partner Co", "endsAt": "2027-01-01T00:00:00Z",
 			"previousEndsAt": "2026-07-05T00:00:00Z", "durationDays": "730", "autoExtend": "false",
 			"by": "customer", "reason": "no longer needed", "bounceType": "Permanent", "scope": "others",
+			"groupId": "grp-1", "groupName": "Helpdesk", "userId": "usr-3", "customers": "2",
 			"tokenId": "tok-secret-id", "proof": "recovery-code", "mobile": "+44*****123", "code": "123456",
 		},
 	}

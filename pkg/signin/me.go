@@ -98,7 +98,11 @@ func (s *Service) Me(ctx context.Context, a actor.Actor) (Me, error) {
 		at := u.LastLoginAt
 		me.User.LastLoginAt = &at
 	}
-	for _, m := range ms {
+	grouped, err := s.groupAccounts(ctx, ms)
+	if err != nil {
+		return Me{}, err
+	}
+	for _, m := range append(ms, grouped...) {
 		roles := m.Roles
 		if roles == nil {
 			roles = []role.Name{}

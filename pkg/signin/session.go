@@ -111,6 +111,9 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 	u, uErr := s.store.User(ctx, ss.UserID)
 	m, mErr := s.store.Membership(ctx, ss.UserID, ss.AccountID)
 	a, aErr := s.store.Account(ctx, ss.AccountID)
+	if errors.Is(mErr, fault.ErrNotFound) && ss.Reach.GrantID != "" {
+		m, mErr = s.standIn(ctx, ss)
+	}
 	for _, err := range []error{uErr, mErr, aErr} {
 		if err != nil && !errors.Is(err, fault.ErrNotFound) {
 			return m, u, a, err
@@ -151,6 +154,21 @@ func (s *Service) access(ctx context.Context, ss session.Session) (m user.Member
 		m.Roles = roles
 	}
 	return m, u, a, nil
+}
+
+// standIn is the membership of a session that acts through a grant with no membership of its own in the
+// customer — a member of a partner's staff group assigned to the grant — as partneraccess.GroupMembership stands
+// in for it (StaffAccess then decides whether their groups still let them act); fault.ErrNotFound when the grant
+// the session's Reach names is gone or is not the account's. Its read comes from the request's read set.
+func (s *Service) standIn(ctx context.Context, ss session.Session) (user.Membership, error) {
+	g, err := s.store.GrantByID(ctx, ss.Reach.GrantID)
+	if err != nil {
+		return user.Membership{}, err
+	}
+	if g.Customer.ID != ss.AccountID {
+		return user.Membership{}, fault.ErrNotFound
+	}
+	return partneraccess.GroupMembership(ss.UserID, g), nil
 }
 
 // errMovedMeanwhile is the failed condition of fallBack's move: the session ended or moved since it was read.

@@ -46,6 +46,9 @@ type store interface {
 	Session(ctx context.Context, hash string) (session.Session, error)
 	ReadAhead(ctx context.Context, ss session.Session) (context.Context, error)
 	SessionReach(ctx context.Context, userID, accountID string) (session.Reach, error)
+	ReachOf(ctx context.Context, m user.Membership) (session.Reach, error)
+	GrantPair(ctx context.Context, customerID, partnerAccountID string) (grantID string, found bool, err error)
+	StaffGroup(ctx context.Context, accountID, id string) (partneraccess.Group, error)
 	TouchSession(ctx context.Context, ss session.Session) error
 	DeleteSession(ctx context.Context, hash string) error
 	EndAllSessions(ctx context.Context, userID string) (int, error)

@@ -10,6 +10,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/httpapi"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // RouteSwitchAccount switches the account a session acts in.
@@ -47,6 +48,11 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 		return Me{}, ErrSessionEnded()
 	}
 	m, err := s.store.Membership(ctx, a.UserID, accountID)
+	viaGroup := false
+	if errors.Is(err, fault.ErrNotFound) && secret.WellFormedID(accountID) {
+		m, err = s.groupMembership(ctx, a.UserID, accountID) // a customer they act for through a staff group?
+		viaGroup = err == nil
+	}
 	if errors.Is(err, fault.ErrNotFound) {
 		return Me{}, errNotMember
 	}
@@ -77,15 +83,20 @@ func (s *Service) SwitchAccount(ctx context.Context, a actor.Actor, accountID st
 	if !usable {
 		return Me{}, errAccountOff
 	}
-	reach, err := s.store.SessionReach(ctx, a.UserID, accountID) // all read above: from the read set
+	reach, err := s.store.ReachOf(ctx, m) // all read above: from the read set
 	if err != nil {
 		return Me{}, err
 	}
-	// The session moves only while it is still the caller's and acts where it did, the membership is there and
-	// the account not disabled: each condition answers for itself.
+	// The session moves only while it is still the caller's and acts where it did, the membership is there (for
+	// a member of a staff group: their membership of the partner) and the account not disabled: each condition
+	// answers for itself.
+	member := accountID
+	if viaGroup {
+		member = reach.PartnerID
+	}
 	tx := s.store.Tx().
 		MoveSession(a.SessionHash, a.UserID, a.AccountID, accountID, reach, ErrSessionEnded()).
-		RequireMembership(a.UserID, accountID, errNotMember).
+		RequireMembership(a.UserID, member, errNotMember).
 		RequireOpenAccount(accountID, errAccountOff)
 	if err := s.store.Commit(ctx, tx); err != nil {
 		return Me{}, err
