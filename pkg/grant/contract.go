@@ -125,7 +125,7 @@ var Contract = []contract.Operation{
 			contract.Fails(http.StatusConflict, "group-full", "group-changed"))},
 	{Route: RouteRemoveMember, Summary: "Take a user out of a staff group: their access through it ends at their next request",
 		Answers: []contract.Answer{contract.OK(http.StatusOK, GroupView{}, "The group with its members.")},
-		Problems: groupProblems(contract.Fails(http.StatusNotFound, "group-not-found"),
+		Problems: groupProblems(contract.Fails(http.StatusNotFound, "group-not-found", "not-member"),
 			contract.Fails(http.StatusConflict, "group-changed"))},
 }
 

@@ -74,7 +74,8 @@ var (
 		"This staff group changed while you were changing it; reload and try again.")
 	errGroupCount = fault.New(fault.ErrConflict, "too-many-groups",
 		fmt.Sprintf("Your account has %d staff groups, as many as it can; delete one first.", partneraccess.MaxGroups))
-	errNotStaff = fault.New(fault.ErrNotFound, "user-not-found", "There is no such user in your account.")
+	errNotStaff   = fault.New(fault.ErrNotFound, "user-not-found", "There is no such user in your account.")
+	errNotInGroup = fault.New(fault.ErrNotFound, "not-member", "This user is not in this staff group.")
 	// errGroupStale is a group that changed between its reading and the commit: the change is decided again.
 	errGroupStale = errors.New("staff group changed meanwhile")
 )
@@ -98,14 +99,23 @@ func groupViewOf(g partneraccess.Group) GroupView {
 	return v
 }
 
-// groupsAccount checks that the caller manages partner access in accountID, a partner account they act in, and
-// returns it.
-func (s *Service) groupsAccount(ctx context.Context, a actor.Actor, accountID string) (account.Account, error) {
+// groupsOf checks that the caller manages partner access in accountID, the account they act in: a group of it,
+// if any, is theirs to see and change (only partner accounts have groups: partnerAccount).
+func groupsOf(a actor.Actor, accountID string) error {
 	if err := need(a, role.PartnerAccessManage); err != nil {
-		return account.Account{}, err
+		return err
 	}
 	if accountID != a.AccountID || !secret.WellFormedID(accountID) {
-		return account.Account{}, errNoAccount
+		return errNoAccount
+	}
+	return nil
+}
+
+// partnerAccount checks that the caller manages partner access in accountID, a partner account they act in (an
+// MSP or partner, which has staff groups), and returns it.
+func (s *Service) partnerAccount(ctx context.Context, a actor.Actor, accountID string) (account.Account, error) {
+	if err := groupsOf(a, accountID); err != nil {
+		return account.Account{}, err
 	}
 	acc, err := s.store.Account(ctx, accountID)
 	if errors.Is(err, fault.ErrNotFound) {
@@ -122,7 +132,7 @@ func (s *Service) groupsAccount(ctx context.Context, a actor.Actor, accountID st
 
 // Groups lists a partner's staff groups.
 func (s *Service) Groups(ctx context.Context, a actor.Actor, accountID string) (GroupList, error) {
-	if _, err := s.groupsAccount(ctx, a, accountID); err != nil {
+	if _, err := s.partnerAccount(ctx, a, accountID); err != nil {
 		return GroupList{}, err
 	}
 	groups, err := s.store.StaffGroups(ctx, accountID)
@@ -139,7 +149,7 @@ func (s *Service) Groups(ctx context.Context, a actor.Actor, accountID string) (
 
 // Group reads one of a partner's staff groups.
 func (s *Service) Group(ctx context.Context, a actor.Actor, accountID, groupID string) (GroupView, error) {
-	if _, err := s.groupsAccount(ctx, a, accountID); err != nil {
+	if err := groupsOf(a, accountID); err != nil {
 		return GroupView{}, err
 	}
 	g, err := s.loadGroup(ctx, accountID, groupID)
@@ -163,7 +173,7 @@ func (s *Service) CreateGroup(ctx context.Context, a actor.Actor, accountID stri
 	if err != nil {
 		return GroupView{}, err
 	}
-	if _, err := s.groupsAccount(ctx, a, accountID); err != nil {
+	if _, err := s.partnerAccount(ctx, a, accountID); err != nil {
 		return GroupView{}, err
 	}
 	existing, err := s.store.StaffGroups(ctx, accountID)
@@ -190,7 +200,7 @@ func (s *Service) UpdateGroup(ctx context.Context, a actor.Actor, accountID, gro
 	if err != nil {
 		return GroupView{}, err
 	}
-	if _, err := s.groupsAccount(ctx, a, accountID); err != nil {
+	if err := groupsOf(a, accountID); err != nil {
 		return GroupView{}, err
 	}
 	g, err := s.changeGroup(ctx, accountID, groupID, func(g partneraccess.Group, tx *dynamo.Tx, now time.Time) (partneraccess.Group, error) {
@@ -211,7 +221,7 @@ func (s *Service) UpdateGroup(ctx context.Context, a actor.Actor, accountID, gro
 // DeleteGroup deletes a staff group that is assigned to no live grant, and takes it off its members'
 // memberships, in one transaction.
 func (s *Service) DeleteGroup(ctx context.Context, a actor.Actor, accountID, groupID string) error {
-	if _, err := s.groupsAccount(ctx, a, accountID); err != nil {
+	if err := groupsOf(a, accountID); err != nil {
 		return err
 	}
 	_, err := s.changeGroup(ctx, accountID, groupID, func(g partneraccess.Group, tx *dynamo.Tx, now time.Time) (partneraccess.Group, error) {
@@ -254,7 +264,7 @@ func (s *Service) leaveAll(ctx context.Context, tx *dynamo.Tx, g partneraccess.G
 // AddMember puts one of the partner's users in a staff group: from then on they act through every grant the
 // group is assigned to, with the group's roles there.
 func (s *Service) AddMember(ctx context.Context, a actor.Actor, accountID, groupID, userID string) (GroupView, error) {
-	if _, err := s.groupsAccount(ctx, a, accountID); err != nil {
+	if err := groupsOf(a, accountID); err != nil {
 		return GroupView{}, err
 	}
 	if !secret.WellFormedID(userID) {
@@ -295,13 +305,13 @@ func (s *Service) AddMember(ctx context.Context, a actor.Actor, accountID, group
 
 // RemoveMember takes a user out of a staff group: their access through it ends at their next request.
 func (s *Service) RemoveMember(ctx context.Context, a actor.Actor, accountID, groupID, userID string) (GroupView, error) {
-	if _, err := s.groupsAccount(ctx, a, accountID); err != nil {
+	if err := groupsOf(a, accountID); err != nil {
 		return GroupView{}, err
 	}
 	g, err := s.changeGroup(ctx, accountID, groupID, func(g partneraccess.Group, tx *dynamo.Tx, now time.Time) (partneraccess.Group, error) {
 		next := g.WithoutMember(userID)
 		if next.Version == g.Version {
-			return g, nil
+			return g, errNotInGroup
 		}
 		tx.ReplaceGroup(g, next, errGroupStale)
 		switch _, err := s.store.Membership(dynamo.Fresh(ctx), userID, accountID); {

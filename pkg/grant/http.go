@@ -61,7 +61,7 @@ const (
 //	PATCH  /v1/accounts/{id}/staff-groups/{groupId} GroupRequest → 200 GroupView | 400 | 403 | 404 | 409 group-name-taken, group-changed
 //	DELETE /v1/accounts/{id}/staff-groups/{groupId}          → 204 | 403 | 404 | 409 group-assigned, group-changed
 //	PUT    /v1/accounts/{id}/staff-groups/{groupId}/members/{userId} → 200 GroupView | 403 | 404 group-not-found, user-not-found | 409 group-full, group-changed
-//	DELETE /v1/accounts/{id}/staff-groups/{groupId}/members/{userId} → 200 GroupView | 403 | 404 group-not-found | 409 group-changed
+//	DELETE /v1/accounts/{id}/staff-groups/{groupId}/members/{userId} → 200 GroupView | 403 | 404 group-not-found, not-member | 409 group-changed
 func (s *Service) Mux() httpapi.Mux {
 	return httpapi.Mux{
 		RouteList:       s.list,
