@@ -394,3 +394,29 @@ func TestRaceAssignAgainstDelete(t *testing.T) {
 		})
 	}
 }
+
+// TestLeavingThePartnerLeavesItsGroups removes a group's member from the partner account: the group no longer
+// lists them, and their session can act neither in the customer nor anywhere of the partner's.
+func TestLeavingThePartnerLeavesItsGroups(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sam, kim := w.addStaff("Sam Staff"), w.addStaff("Kim Staff")
+	id := w.activeGrant()
+	gid := w.newGroup("Helpdesk")
+	for _, p := range []staffMember{sam, kim} {
+		platformtest.WantStatus(t, w.groupCall(w.partnerAdmin, grant.RouteAddMember, gid, p.id, nil), http.StatusOK)
+	}
+	platformtest.WantStatus(t, w.assign(id, gid, nil), http.StatusOK)
+	platformtest.WantStatus(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK)
+
+	platformtest.WantStatus(t, w.Call(platformtest.Request{Function: route.Revoke, Route: "DELETE /v1/accounts/{id}/users/{userId}",
+		Cookie: w.partnerAdmin, Params: map[string]string{"id": w.partner.ID, "userId": sam.id}}), http.StatusOK)
+	if g := w.storedGroup(gid); g.HasMember(sam.id) || !g.HasMember(kim.id) {
+		t.Fatalf("members after Sam left: %+v", g.Members)
+	}
+	r := w.Call(guardedActions[0].req(w, sam.cookie))
+	if r.StatusCode != http.StatusUnauthorized && r.StatusCode != http.StatusForbidden {
+		t.Fatalf("Sam's session after leaving: %d %s", r.StatusCode, r.Body)
+	}
+	platformtest.WantStatus(t, w.switchTo(kim.cookie, w.customer.ID), http.StatusOK)
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/clock"
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/outbox"
+	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/secret"
 	"github.com/partnerhub/partnerhub/pkg/table"
 	"github.com/partnerhub/partnerhub/pkg/token"
@@ -49,6 +50,7 @@ type store interface {
 	UserByEmail(ctx context.Context, email string) (user.User, error)
 	UsersByID(ctx context.Context, ids []string) (map[string]user.User, error)
 	Membership(ctx context.Context, userID, accountID string) (user.Membership, error)
+	StaffGroup(ctx context.Context, accountID, id string) (partneraccess.Group, error)
 	Memberships(ctx context.Context, userID string) ([]user.Membership, error)
 	MemberAccounts(ctx context.Context, userID string) ([]string, error)
 	Admins(ctx context.Context, accountID string, limit int) ([]string, error)

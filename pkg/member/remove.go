@@ -99,6 +99,9 @@ func (s *Service) removal(ctx context.Context, a actor.Actor, acc account.Accoun
 	others := slices.DeleteFunc(accounts, func(id string) bool { return id == acc.ID })
 
 	tx.DeleteMember(m, dynamo.ErrUserStale)
+	if err := s.leaveGroups(ctx, tx, m); err != nil {
+		return err
+	}
 	if slices.Contains(m.Roles, role.AdminFor(string(acc.Kind))) {
 		if err := s.requireAnotherAdmin(ctx, tx, acc, u.ID); err != nil {
 			return err
@@ -114,5 +117,24 @@ func (s *Service) removal(ctx context.Context, a actor.Actor, acc account.Accoun
 	tx.Audit(audit.Event{ID: secret.NewID(), AccountID: acc.ID, At: s.clock.Now(), ActorID: a.UserID,
 		Action: audit.UserRemoved, TargetType: audit.TargetUser, TargetID: u.ID,
 		Details: map[string]string{"roles": invitation.RoleNames(m.Roles), "userDisabled": strconv.FormatBool(u.Status == user.Disabled)}})
+	return nil
+}
+
+// leaveGroups adds to tx taking a removed member out of the partner's staff groups their membership names, so
+// that no group lists someone who has left (their access through the groups ended with the membership: the
+// request check of staff reads it). A group changed meanwhile makes the removal decide again.
+func (s *Service) leaveGroups(ctx context.Context, tx *dynamo.Tx, m user.Membership) error {
+	for _, id := range m.StaffGroups {
+		g, err := s.store.StaffGroup(dynamo.Fresh(ctx), m.AccountID, id)
+		if errors.Is(err, fault.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if next := g.WithoutMember(m.UserID); next.Version != g.Version {
+			tx.ReplaceGroup(g, next, dynamo.ErrUserStale)
+		}
+	}
 	return nil
 }
