@@ -281,6 +281,9 @@ func AccountRef(id string) Ref { return Ref(table.AccountKey(id)) }
 // MembershipRef names a user's membership of an account.
 func MembershipRef(userID, accountID string) Ref { return Ref(table.MembershipKey(userID, accountID)) }
 
+// StaffGroupRef names a partner's staff group.
+func StaffGroupRef(accountID, id string) Ref { return Ref(table.StaffGroupKey(accountID, id)) }
+
 // Prefetch reads records a use case is about to read one after the other (a link names a user and an account)
 // in one strongly consistent batch, and returns a context whose reads of them are answered from it (see
 // WithReadSet). Records the request has already read are not read again.

@@ -109,6 +109,14 @@ func (s *Service) Decline(ctx context.Context, a actor.Actor, id string) (View, 
 // changed since read: decide again.
 func (c *core) ending(ctx context.Context, tx *dynamo.Tx, g partneraccess.Grant) error {
 	tx.ReleaseGrantPair(g.Customer.ID, g.Partner.ID, g.ID, dynamo.ErrGrantStale)
+	refs := make([]dynamo.Ref, len(g.Groups))
+	for i, a := range g.Groups {
+		refs[i] = dynamo.StaffGroupRef(g.Partner.ID, a.ID)
+	}
+	ctx, err := c.store.Prefetch(dynamo.Fresh(ctx), refs...) // every group in one read
+	if err != nil {
+		return err
+	}
 	for _, a := range g.Groups {
 		if _, err := c.unlist(ctx, tx, g.Partner.ID, a.ID, g.ID); err != nil {
 			return err

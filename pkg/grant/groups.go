@@ -441,7 +441,7 @@ func (s *Service) UnassignGroup(ctx context.Context, a actor.Actor, id, groupID 
 		if err != nil {
 			return err
 		}
-		name, err := s.unlist(ctx, tx, g.Partner.ID, groupID, g.ID)
+		name, err := s.unlist(dynamo.Fresh(ctx), tx, g.Partner.ID, groupID, g.ID)
 		if err != nil {
 			return err
 		}
@@ -460,9 +460,9 @@ func (s *Service) UnassignGroup(ctx context.Context, a actor.Actor, id, groupID 
 
 // unlist adds to tx taking grantID off the list of a group of partnerID, on the condition that the group is
 // unchanged since read (else the grant's change is decided again); a group that is gone needs nothing. It
-// returns the group's name ("" when gone).
+// returns the group's name ("" when gone). ctx must read the group afresh (dynamo.Fresh, or a Prefetch of it).
 func (c *core) unlist(ctx context.Context, tx *dynamo.Tx, partnerID, groupID, grantID string) (string, error) {
-	group, err := c.store.StaffGroup(dynamo.Fresh(ctx), partnerID, groupID)
+	group, err := c.store.StaffGroup(ctx, partnerID, groupID)
 	if errors.Is(err, fault.ErrNotFound) {
 		return "", nil
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/fault"
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/user"
@@ -52,8 +53,21 @@ func (s *Service) groupMembership(ctx context.Context, userID, accountID string)
 
 // groupAccounts are the customers a user acts in only through staff groups, for the account switcher: each
 // customer the groups of their memberships ms list, once, less the accounts ms already holds. It reads each group
-// (one item per group the user is in), not the grants: a group lists exactly the live grants it is assigned to.
+// (all in one batch), not the grants: a group lists exactly the live grants it is assigned to.
 func (s *Service) groupAccounts(ctx context.Context, ms []user.Membership) ([]user.Membership, error) {
+	var refs []dynamo.Ref
+	for _, pm := range ms {
+		for _, id := range pm.StaffGroups {
+			refs = append(refs, dynamo.StaffGroupRef(pm.AccountID, id))
+		}
+	}
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	ctx, err := s.store.Prefetch(ctx, refs...) // every group in one read
+	if err != nil {
+		return nil, err
+	}
 	var out []user.Membership
 	held := func(accountID string) bool {
 		return slices.ContainsFunc(ms, func(m user.Membership) bool { return m.AccountID == accountID }) ||

@@ -59,6 +59,7 @@ type store interface {
 	PasskeyOwner(ctx context.Context, credentialID string) (userID, passkeyID string, err error)
 	PutCeremony(ctx context.Context, hash string, c passkey.Ceremony) error
 	Ceremony(ctx context.Context, hash string) (passkey.Ceremony, error)
+	Prefetch(ctx context.Context, refs ...dynamo.Ref) (context.Context, error)
 	Tx() *dynamo.Tx
 	Commit(ctx context.Context, tx *dynamo.Tx) error
 }
