@@ -6,6 +6,7 @@ import (
 
 	"github.com/partnerhub/partnerhub/pkg/account"
 	"github.com/partnerhub/partnerhub/pkg/app"
+	"github.com/partnerhub/partnerhub/pkg/grant"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
 	"github.com/partnerhub/partnerhub/pkg/testenv"
@@ -16,7 +17,7 @@ import (
 // endpoint that needs nothing else (GET /v1/apps, a constant catalog; GET /v1/roles, the catalog for the account
 // the checks read) costs exactly that. GET /v1/me adds only
 // what it shows and the checks did not read: the user's memberships (one Query) and the branding records on the
-// path (one batch). Counted on the wire, by the real handlers' own client.
+// path (one batch), and for a member of staff groups the groups (one batch). Counted on the wire, by the real handlers' own client.
 func TestTheCallerCostsTwoReads(t *testing.T) {
 	t.Parallel()
 	m := testenv.NewMeter()
@@ -24,8 +25,13 @@ func TestTheCallerCostsTwoReads(t *testing.T) {
 	deep := w.CreateAccount(w.Super, account.Customer, w.partner.ID, "Deep Customer Ltd") // provider › msp › partner › it
 	deepAdmin := w.admin(deep)
 	staff := w.addStaff("Sam Staff")
-	w.activeGrant(staff.id)
+	id := w.activeGrant(staff.id)
 	platformtest.WantStatus(t, w.switchTo(staff.cookie, w.customer.ID), http.StatusOK)
+	member := w.addStaff("Kim Helpdesk") // acts in the customer through a staff group only
+	gid := w.newGroup("Helpdesk")
+	platformtest.WantStatus(t, w.groupCall(w.partnerAdmin, grant.RouteAddMember, gid, member.id, nil), http.StatusOK)
+	platformtest.WantStatus(t, w.assign(id, gid, nil), http.StatusOK)
+	platformtest.WantStatus(t, w.switchTo(member.cookie, w.customer.ID), http.StatusOK)
 
 	apps := platformtest.Request{Function: route.Accounts, Route: "GET /v1/apps", Headers: map[string]string{}}
 	roles := platformtest.Request{Function: route.Users, Route: "GET /v1/roles", Headers: map[string]string{}}
@@ -42,6 +48,8 @@ func TestTheCallerCostsTwoReads(t *testing.T) {
 		{"a customer's administrator, the roles they may grant", deepAdmin, roles, "BatchGetItem 1, GetItem 1"},
 		{"a customer's administrator's own view", deepAdmin, me, "BatchGetItem 2, GetItem 1, Query 1"},
 		{"a staff member's own view, in the customer", staff.cookie, me, "BatchGetItem 1, GetItem 1, Query 1"},
+		{"a staff group's member, in a customer through the group", member.cookie, apps, "BatchGetItem 1, GetItem 1"},
+		{"a staff group's member's own view (the groups: one batch)", member.cookie, me, "BatchGetItem 2, GetItem 1, Query 1"},
 	} {
 		c.req.Cookie = c.cookie
 		m.Take()
