@@ -200,22 +200,22 @@ func (t *Tx) DeleteGroup(g partneraccess.Group, onFail error) *Tx {
 // JoinGroup adds a group's id to a user's membership of the partner account (a string set: adding it twice, or
 // another group's at the same time, is no race); onFail is what it means if the membership is gone.
 func (t *Tx) JoinGroup(userID, accountID, groupID string, onFail error) *Tx {
-	return t.Add(types.TransactWriteItem{Update: &types.Update{
-		TableName:                 aws.String(t.table),
-		Key:                       table.MembershipKey(userID, accountID).AV(),
-		UpdateExpression:          aws.String("ADD staffGroups :g"),
-		ConditionExpression:       aws.String("attribute_exists(pk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":g": &types.AttributeValueMemberSS{Value: []string{groupID}}},
-	}}, onFail)
+	return t.staffGroups("ADD", userID, accountID, groupID, onFail)
 }
 
 // LeaveGroup adds the removal of a group's id from a user's membership of the partner account, which must exist
 // (a membership that is gone has no groups to leave: leave it out); onFail is what it means if it is gone.
 func (t *Tx) LeaveGroup(userID, accountID, groupID string, onFail error) *Tx {
+	return t.staffGroups("DELETE", userID, accountID, groupID, onFail)
+}
+
+// staffGroups adds the update that ADDs a group's id to, or DELETEs it from, the staffGroups set of an existing
+// membership. (An update of an item that is gone would make one: the condition keeps it gone.)
+func (t *Tx) staffGroups(op, userID, accountID, groupID string, onFail error) *Tx {
 	return t.Add(types.TransactWriteItem{Update: &types.Update{
 		TableName:                 aws.String(t.table),
 		Key:                       table.MembershipKey(userID, accountID).AV(),
-		UpdateExpression:          aws.String("DELETE staffGroups :g"),
+		UpdateExpression:          aws.String(op + " staffGroups :g"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":g": &types.AttributeValueMemberSS{Value: []string{groupID}}},
 	}}, onFail)
