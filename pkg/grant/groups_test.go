@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnerhub/partnerhub/pkg/dynamo"
 	"github.com/partnerhub/partnerhub/pkg/grant"
@@ -419,4 +420,33 @@ func TestLeavingThePartnerLeavesItsGroups(t *testing.T) {
 		t.Fatalf("Sam's session after leaving: %d %s", r.StatusCode, r.Body)
 	}
 	platformtest.WantStatus(t, w.switchTo(kim.cookie, w.customer.ID), http.StatusOK)
+}
+
+// TestEndDateClearsTheGroups lets a grant with a staff group reach its end date: its member can no longer switch
+// to the customer from that moment, before the sweep runs; the sweep then takes the ended grant off the group.
+func TestEndDateClearsTheGroups(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sam := w.addStaff("Sam Staff")
+	ends := w.Clock.Now().Add(30 * 24 * time.Hour).Truncate(time.Second)
+	id := w.invite(map[string]any{"partnerId": w.partnerID(), "endsAt": ends.Format(time.RFC3339)})
+	platformtest.WantStatus(t, w.act(w.partnerAdmin, grant.RouteAccept, id), http.StatusOK)
+	gid := w.newGroup("Helpdesk")
+	platformtest.WantStatus(t, w.groupCall(w.partnerAdmin, grant.RouteAddMember, gid, sam.id, nil), http.StatusOK)
+	platformtest.WantStatus(t, w.assign(id, gid, nil), http.StatusOK)
+	platformtest.WantStatus(t, w.switchTo(sam.cookie, w.customer.ID), http.StatusOK)
+
+	w.advance(30 * 24 * time.Hour)
+	fresh := w.Session(sam.id, w.partner.ID) // the old one has long been idle
+	platformtest.WantProblem(t, w.switchTo(fresh, w.customer.ID), http.StatusNotFound, "not-member")
+	if !w.storedGroup(gid).AssignedTo(id) {
+		t.Fatal("the group let go of the grant before the sweep ended it")
+	}
+	for range 4 { // the reminders, then the end
+		w.sweep()
+	}
+	w.ended(t, id, "expired")
+	if w.storedGroup(gid).AssignedTo(id) {
+		t.Fatal("the expired grant is still on the group")
+	}
 }
