@@ -230,10 +230,11 @@ func newPortal(stack awscdk.Stack, props *StackProps, api *httpAPI, originSecret
 				ViewerProtocolPolicy: awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
 				AllowedMethods:       awscloudfront.AllowedMethods_ALLOW_ALL(),
 				CachePolicy:          awscloudfront.CachePolicy_CACHING_DISABLED(),
-				// Every viewer header but Host (API Gateway answers to its own), and CloudFront's own headers, among
-				// them the viewer's place (CloudFront-Viewer-City, -Country-Region-Name, -Country-Name, -Country),
-				// which a new session records (httpapi.Request.Client). No custom policy can say this: one that adds
-				// CloudFront's headers forwards Host too.
+				// Every viewer header but Host (API Gateway answers to its own). The CloudFront guide lists only
+				// viewer headers for this managed policy, so the viewer's place (CloudFront-Viewer-City, -Country,
+				// which a new session records: httpapi.Request.Client) may not reach the API: a session then shows
+				// its device and masked address without a place. No custom policy adds CloudFront's headers
+				// without forwarding Host too (allViewerAndWhitelistCloudFront), which API Gateway would refuse.
 				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
 				ResponseHeadersPolicy: headers,
 			},
