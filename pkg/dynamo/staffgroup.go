@@ -132,14 +132,30 @@ type groupName struct {
 	GroupID string `dynamodbav:"groupId"`
 }
 
-// PutGroup adds the write of a new group with its name guard; onFail is what it means if the name is taken.
-func (t *Tx) PutGroup(g partneraccess.Group, onFail error) *Tx {
+// PutGroup adds the write of a new group with its name guard, and counts it among its account's groups: onFail
+// is what it means if the name is taken, full if the account has partneraccess.MaxGroups already.
+func (t *Tx) PutGroup(g partneraccess.Group, onFail, full error) *Tx {
 	item, err := groupItem(g)
 	if err != nil {
 		t.Fail(err)
 		return t
 	}
-	return t.PutItem(item, nil).ClaimGroupName(g.AccountID, g.Name, g.ID, onFail)
+	return t.PutItem(item, nil).ClaimGroupName(g.AccountID, g.Name, g.ID, onFail).countGroups(g.AccountID, 1, full)
+}
+
+// countGroups adds delta to the count of an account's staff groups; a count that would pass MaxGroups fails with
+// onFail.
+func (t *Tx) countGroups(accountID string, delta int, onFail error) *Tx {
+	return t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName:                aws.String(t.table),
+		Key:                      table.StaffGroupCountKey(accountID).AV(),
+		UpdateExpression:         aws.String("ADD groups :d SET #type = :type"),
+		ConditionExpression:      aws.String("attribute_not_exists(groups) OR groups < :max OR :d < :zero"),
+		ExpressionAttributeNames: map[string]string{"#type": table.AttrType},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":d": N(int64(delta)), ":max": N(partneraccess.MaxGroups), ":zero": N(0), ":type": S(table.TypeStaffGroupCount),
+		},
+	}}, onFail)
 }
 
 // ClaimGroupName adds the write of a group's name guard; onFail is what it means if another group has the name.
@@ -194,7 +210,7 @@ func (t *Tx) DeleteGroup(g partneraccess.Group, onFail error) *Tx {
 		ExpressionAttributeNames:  map[string]string{"#version": table.AttrVersion},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": N(int64(g.Version))},
 	}}, onFail)
-	return t.ReleaseGroupName(g.AccountID, g.Name, g.ID)
+	return t.ReleaseGroupName(g.AccountID, g.Name, g.ID).countGroups(g.AccountID, -1, nil)
 }
 
 // JoinGroup adds a group's id to a user's membership of the partner account (a string set: adding it twice, or

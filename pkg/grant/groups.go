@@ -167,7 +167,8 @@ func checkWords(req GroupRequest) (name, description string, err error) {
 }
 
 // CreateGroup makes a new, empty staff group in the partner account the caller acts in; its name is unique
-// there (a guard item, in the same transaction).
+// there (a guard item) and it counts among the account's at most partneraccess.MaxGroups (a counter), both in the
+// same transaction.
 func (s *Service) CreateGroup(ctx context.Context, a actor.Actor, accountID string, req GroupRequest) (GroupView, error) {
 	name, description, err := checkWords(req)
 	if err != nil {
@@ -176,16 +177,9 @@ func (s *Service) CreateGroup(ctx context.Context, a actor.Actor, accountID stri
 	if _, err := s.partnerAccount(ctx, a, accountID); err != nil {
 		return GroupView{}, err
 	}
-	existing, err := s.store.StaffGroups(ctx, accountID)
-	if err != nil {
-		return GroupView{}, err
-	}
-	if len(existing) >= partneraccess.MaxGroups {
-		return GroupView{}, errGroupCount
-	}
 	now := s.clock.Now()
 	g := partneraccess.NewGroup(secret.NewID(), accountID, name, description, a.UserID, now)
-	tx := s.store.Tx().PutGroup(g, errGroupName)
+	tx := s.store.Tx().PutGroup(g, errGroupName, errGroupCount)
 	groupAudit(tx, g, a.UserID, audit.StaffGroupCreated, nil, now)
 	if err := s.store.Commit(ctx, tx); err != nil {
 		return GroupView{}, err

@@ -14,6 +14,7 @@ import (
 	"github.com/partnerhub/partnerhub/pkg/partneraccess"
 	"github.com/partnerhub/partnerhub/pkg/platformtest"
 	"github.com/partnerhub/partnerhub/pkg/route"
+	"github.com/partnerhub/partnerhub/pkg/secret"
 )
 
 // groupCall sends a staff group route of the partner account as cookie.
@@ -449,4 +450,41 @@ func TestEndDateClearsTheGroups(t *testing.T) {
 	if w.storedGroup(gid).AssignedTo(id) {
 		t.Fatal("the expired grant is still on the group")
 	}
+}
+
+// TestRaceForTheLastGroup makes groups up to one short of the most a partner has, then two at once: exactly one
+// is made, the other is 409 too-many-groups, and the count stays right through a delete.
+func TestRaceForTheLastGroup(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	var last string
+	for i := range partneraccess.MaxGroups - 1 { // seeded through the store, as CreateGroup writes them
+		g := partneraccess.NewGroup(secret.NewID(), w.partner.ID, fmt.Sprintf("Group %02d", i), "", w.partner.ContactUserID, w.Clock.Now())
+		if err := w.Store.Commit(context.Background(), w.Store.Tx().PutGroup(g, nil, nil)); err != nil {
+			t.Fatal(err)
+		}
+		last = g.ID
+	}
+	create := func(name string) platformtest.Request {
+		return platformtest.Request{Function: route.PartnerAccess, Route: grant.RouteCreateGroup, Cookie: w.partnerAdmin,
+			Params: map[string]string{"id": w.partner.ID}, Body: map[string]any{"name": name}}
+	}
+	out := w.race(create("Helpdesk"), create("Escalation"))
+	made := 0
+	for _, o := range out {
+		switch {
+		case o.status == http.StatusCreated:
+			made++
+		case o.status != http.StatusConflict || o.slug != "too-many-groups":
+			t.Fatalf("answers %+v", out)
+		}
+	}
+	groups, err := w.Store.StaffGroups(context.Background(), w.partner.ID)
+	if made != 1 || err != nil || len(groups) != partneraccess.MaxGroups {
+		t.Fatalf("%d made, %d groups (%v)", made, len(groups), err)
+	}
+	platformtest.WantStatus(t, w.groupCall(w.partnerAdmin, grant.RouteDeleteGroup, last, "", nil), http.StatusNoContent)
+	platformtest.WantStatus(t, w.groupCall(w.partnerAdmin, grant.RouteCreateGroup, "", "", map[string]any{"name": "Night shift"}), http.StatusCreated)
+	platformtest.WantProblem(t, w.groupCall(w.partnerAdmin, grant.RouteCreateGroup, "", "", map[string]any{"name": "One more"}),
+		http.StatusConflict, "too-many-groups")
 }

@@ -97,6 +97,7 @@ package table
 //	staff of a grant (act in the customer) pk=USER#<id>, sk=MEMBER#<customerId> with grantId table
 //	partner's staff groups (<= 50)         pk=ACCOUNT#<partnerId>, begins_with(sk, STAFFGROUP#) table
 //	staff group by id                      pk=ACCOUNT#<partnerId>, sk=STAFFGROUP#<id>        table
+//	how many staff groups (<= 50)          pk=ACCOUNT#<partnerId>, sk=STAFFGROUPS (a counter) table
 //	staff group name taken?                pk=GROUPNAME#<partnerId>#<folded name>, sk=GUARD   table
 //	a staff member's groups (every request) the staffGroups set of their membership of the   table
 //	                                         partner account, pk=USER#<id>, sk=MEMBER#<partnerId>
@@ -240,8 +241,9 @@ const (
 	TypeGrant = "grant"
 	// TypeShareLink is a partner's share link, which a customer opens to invite the partner.
 	TypeShareLink = "share-link"
-	// TypeStaffGroup is a partner's staff group.
-	TypeStaffGroup = "staff-group"
+	// TypeStaffGroup is a partner's staff group; TypeStaffGroupCount the count of a partner's groups.
+	TypeStaffGroup      = "staff-group"
+	TypeStaffGroupCount = "staff-group-count"
 	// TypeFind is an entry of the search index, derived from a membership or an account by the search-index
 	// function (package indexer).
 	TypeFind = "find"
@@ -379,6 +381,9 @@ func GrantListKey(stage int, name string, endedAt time.Time, id string) string {
 
 // StaffGroupKey is the key of a partner's staff group.
 func StaffGroupKey(accountID, id string) Key { return Key{prefixAccount + accountID, prefixGroup + id} }
+
+// StaffGroupCountKey counts a partner's staff groups, which bounds them.
+func StaffGroupCountKey(accountID string) Key { return Key{prefixAccount + accountID, "STAFFGROUPS"} }
 
 // StaffGroupPrefix begins the sort keys of a partner's staff groups in its account's partition.
 const StaffGroupPrefix = prefixGroup
