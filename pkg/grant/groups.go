@@ -209,7 +209,10 @@ func (s *Service) UpdateGroup(ctx context.Context, a actor.Actor, accountID, gro
 		groupAudit(tx, next, a.UserID, audit.StaffGroupUpdated, map[string]string{"previousName": g.Name}, now)
 		return next, nil
 	})
-	return groupViewOf(g), err
+	if err != nil {
+		return GroupView{}, err
+	}
+	return groupViewOf(g), nil
 }
 
 // DeleteGroup deletes a staff group that is assigned to no live grant, and takes it off its members'
@@ -219,8 +222,8 @@ func (s *Service) DeleteGroup(ctx context.Context, a actor.Actor, accountID, gro
 		return err
 	}
 	_, err := s.changeGroup(ctx, accountID, groupID, func(g partneraccess.Group, tx *dynamo.Tx, now time.Time) (partneraccess.Group, error) {
-		if len(g.Grants) > 0 {
-			return g, partneraccess.ErrGroupInUse
+		if err := g.CheckUnused(); err != nil {
+			return g, err
 		}
 		tx.DeleteGroup(g, errGroupStale)
 		if err := s.leaveAll(ctx, tx, g); err != nil {

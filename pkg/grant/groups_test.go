@@ -252,6 +252,9 @@ func TestGroupRefusals(t *testing.T) {
 	before = w.Snapshot()
 	r = w.groupCall(w.partnerAdmin, grant.RouteDeleteGroup, gid, "", nil)
 	platformtest.WantProblem(t, r, http.StatusConflict, "group-assigned")
+	if d := r.Str("detail"); !strings.Contains(d, "Fabrikam Inc") || fmt.Sprint(r.JSON["customers"]) != "[Fabrikam Inc]" {
+		t.Errorf("the refusal does not name the customer: %s", r.Body)
+	}
 	w.Unchanged(before, "deleting a group in use")
 	platformtest.WantStatus(t, w.call(w.partnerAdmin, grant.RouteUnassignGroup, map[string]string{"grantId": id, "groupId": gid}, nil), http.StatusOK)
 	platformtest.WantStatus(t, w.groupCall(w.partnerAdmin, grant.RouteAddMember, gid, sam.id, nil), http.StatusOK)

@@ -78,10 +78,22 @@ var (
 		"This partner access has as many staff groups as it can hold; take one off first.")
 	errGroupSpread = fault.New(fault.ErrConflict, "group-full",
 		"This group is assigned to as many customers as it can be; make a second group.")
-	// ErrGroupInUse refuses deleting a group that is assigned to a live grant.
-	ErrGroupInUse = fault.New(fault.ErrConflict, "group-assigned",
-		"This group is assigned to customers: take it off their partner access first.")
 )
+
+// CheckUnused refuses deleting g while it is assigned to a live grant: the problem names the customers
+// ("customers" in the document) whose partner access to take it off first.
+func (g Group) CheckUnused() error {
+	if len(g.Grants) == 0 {
+		return nil
+	}
+	names := make([]string, len(g.Grants))
+	for i, a := range g.Grants {
+		names[i] = a.CustomerName
+	}
+	slices.Sort(names)
+	return fault.New(fault.ErrConflict, "group-assigned",
+		"This group acts for "+strings.Join(names, ", ")+": take it off their partner access first.").With("customers", names)
+}
 
 // CheckGroupWords trims and checks a group's name and description; each problem is named in v.
 func CheckGroupWords(v *fault.ValidationError, name, description string) (string, string) {
