@@ -17,6 +17,7 @@ var paramShapes = map[string]func(string) bool{
 	"id":      secret.WellFormedID,
 	"userId":  secret.WellFormedID,
 	"grantId": secret.WellFormedID,
+	"groupId": secret.WellFormedID,
 	// passkeyId is a passkey's id in PartnerHub (secret.NewID), never the authenticator's credential id.
 	"passkeyId": secret.WellFormedID,
 	"token":     secret.WellFormedLinkToken,
@@ -59,6 +60,8 @@ var (
 	errNoUserAtAll    = fault.New(fault.ErrNotFound, "user-not-found", "There is no such user.")
 	errNotMember      = fault.New(fault.ErrNotFound, "not-member", "The user is not a member of that account.")
 	errNoGrant        = fault.New(fault.ErrNotFound, "grant-not-found", "There is no such partner access for the account you act in.")
+	errNoGroup        = fault.New(fault.ErrNotFound, "group-not-found", "There is no such staff group in the account you act in.")
+	errNoStaffUser    = fault.New(fault.ErrNotFound, "user-not-found", "There is no such user in your account.")
 	errNotFound       = fault.New(fault.ErrNotFound, "not-found", "There is nothing here.")
 	errNoSession      = fault.New(fault.ErrNotFound, "session-not-found", "There is no such session among yours; it may have ended already.")
 	errNoPasskey      = fault.New(fault.ErrNotFound, "passkey-not-found", "There is no such passkey.")
@@ -90,7 +93,12 @@ func NotFound(rt route.Route, name string) error {
 		}
 	case "grantId":
 		return errNoGrant
+	case "groupId":
+		return errNoGroup
 	case "userId":
+		if collection == "accounts" && rt.Function == route.PartnerAccess {
+			return errNoStaffUser // a staff group's member
+		}
 		return errNotMember
 	case "sessionId":
 		return errNoSession
