@@ -62,6 +62,7 @@ var (
 	errNoGrant        = fault.New(fault.ErrNotFound, "grant-not-found", "There is no such partner access for the account you act in.")
 	errNoGroup        = fault.New(fault.ErrNotFound, "group-not-found", "There is no such staff group in the account you act in.")
 	errNoStaffUser    = fault.New(fault.ErrNotFound, "user-not-found", "There is no such user in your account.")
+	errNotInGroup     = fault.New(fault.ErrNotFound, "not-member", "This user is not in this staff group.")
 	errNotFound       = fault.New(fault.ErrNotFound, "not-found", "There is nothing here.")
 	errNoSession      = fault.New(fault.ErrNotFound, "session-not-found", "There is no such session among yours; it may have ended already.")
 	errNoPasskey      = fault.New(fault.ErrNotFound, "passkey-not-found", "There is no such passkey.")
@@ -96,8 +97,11 @@ func NotFound(rt route.Route, name string) error {
 	case "groupId":
 		return errNoGroup
 	case "userId":
-		if collection == "accounts" && rt.Function == route.PartnerAccess {
-			return errNoStaffUser // a staff group's member
+		switch {
+		case rt.Function == route.PartnerAccess && rt.Method == "DELETE": // out of a staff group
+			return errNotInGroup
+		case rt.Function == route.PartnerAccess: // into a staff group
+			return errNoStaffUser
 		}
 		return errNotMember
 	case "sessionId":
