@@ -12,14 +12,15 @@ import (
 // partner all three roles:
 //
 //   - the partner's administrator makes the group "Helpdesk" in a dialog (an empty name first, refused next to
-//     the field) and adds Sam to it from the partner's users;
+//     the field), describes it in the same dialog, and adds Sam to it from the partner's users;
 //   - on the customer's grant it gives Helpdesk access as Read-only only: the grant names the group, and the
 //     group names the customer it acts for;
 //   - the customer's page says one staff group of the partner acts for it as Read-only, without its name;
 //   - deleting Helpdesk is refused while it acts for the customer, and the card names the customer to take it off
 //     first; taken off, it is deleted;
 //   - on the staff checklist the administrator narrows Sam to two of the three roles (User administrator and
-//     Read-only) with checkboxes; a person ticked with no role left is refused before anything is sent.
+//     Read-only) with checkboxes; a person ticked with no role left is refused before anything is sent. The page
+//     fits a phone's width.
 func TestPartnerGivesAStaffGroupAccessToACustomer(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
@@ -50,11 +51,19 @@ func TestPartnerGivesAStaffGroupAccessToACustomer(t *testing.T) {
 	}
 	pp.axe("the staff group dialog")
 	pp.typeInto("group-name", "Helpdesk")
-	pp.typeInto("group-description", "First-line support")
 	pp.click("group-save")
 	pp.visibleCSS("#groups li.staff-group")
 	groupID := pp.attrCSS("#groups li.staff-group", "data-group-id")
 	group := fmt.Sprintf(`#groups li[data-group-id=%q]`, groupID)
+	// Described afterwards, in the same dialog, which opens with the group's name.
+	pp.clickCSS(group + ` button[data-group-action="edit"]`)
+	pp.visible("group-dialog")
+	if got := pp.value("group-name"); got != "Helpdesk" {
+		t.Errorf("the rename dialog opens with the name %q, want Helpdesk", got)
+	}
+	pp.typeInto("group-description", "First-line support")
+	pp.click("group-save")
+	pp.until("the group is described", fmt.Sprintf(`document.getElementById("group-%s-status")?.textContent === "Saved Helpdesk."`, groupID))
 	if got := pp.textCSS(group); !strings.Contains(got, "Helpdesk") || !strings.Contains(got, "First-line support") || !strings.Contains(got, "Nobody yet") {
 		t.Errorf("the new group reads:\n%s", got)
 	}
@@ -167,4 +176,12 @@ func TestPartnerGivesAStaffGroupAccessToACustomer(t *testing.T) {
 		}
 	}
 	pp.snap("staff-several-roles")
+
+	// On a phone, nothing of the checklist, the groups or the staff groups card needs sideways scrolling.
+	pp.viewport(phoneWidth, 844, true)
+	pp.open("/partner-access", "partner")
+	pp.clickCSS(item + " details.staff > summary")
+	pp.clickCSS(item + " details.grant-groups > summary")
+	pp.visible(sam + "-roles-read-only")
+	pp.fitsWidth("the customer access page with staff groups")
 }
