@@ -64,6 +64,15 @@ export const actionGroups = [
     ["partner-access.roles-requested", "Partner roles requested"],
     ["partner-access.roles-changed", "Partner roles changed"],
     ["partner-access.role-request-declined", "Partner roles request declined"],
+    ["partner-access.group-assigned", "Staff group assigned"],
+    ["partner-access.group-removed", "Staff group taken off"],
+  ]],
+  ["Staff groups", [
+    ["staff-group.created", "Staff group created"],
+    ["staff-group.updated", "Staff group renamed"],
+    ["staff-group.deleted", "Staff group deleted"],
+    ["staff-group.member-added", "Added to a staff group"],
+    ["staff-group.member-removed", "Taken out of a staff group"],
   ]],
 ];
 

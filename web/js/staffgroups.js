@@ -17,6 +17,7 @@ const state = {
   editing: null, // the group the dialog renames; null when it makes a new one
   onChange: () => {},
   onError: () => false,
+  wired: false,
 };
 
 // currentGroups are the partner's groups as last read.
@@ -28,6 +29,9 @@ export function currentGroups() {
 // grants name the groups); onError gets errors the page handles (a session that ended) and answers whether it did.
 export function initStaffGroups({ accountId, onChange, onError }) {
   Object.assign(state, { accountId, onChange, onError });
+  // The page's Retry opens it again: the elements are wired once.
+  if (state.wired) return;
+  state.wired = true;
   $("group-new").addEventListener("click", () => openDialog(null));
   $("group-cancel").addEventListener("click", () => $("group-dialog").close());
   $("group-form").addEventListener("submit", saveGroup);
