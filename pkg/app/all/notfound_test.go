@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"maps"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/partnerhub/partnerhub/pkg/account"
@@ -32,6 +33,8 @@ var validBodies = map[string]any{
 	"PUT /v1/partner-access/{grantId}/roles":         map[string]any{"roles": []string{"read-only"}},
 	"PUT /v1/partner-access/{grantId}/auto-extend":   map[string]any{"enabled": false},
 	"PATCH /v1/me/passkeys/{passkeyId}":              map[string]any{"name": "Laptop"},
+	"POST /v1/accounts/{id}/staff-groups":            map[string]any{"name": "Escalation"},
+	"PATCH /v1/accounts/{id}/staff-groups/{groupId}": map[string]any{"name": "Escalation"},
 }
 
 // validQueries are query strings that pass each route's own checks, for the same reason; routes not listed get
@@ -55,6 +58,8 @@ func TestMalformedPathParametersAnswerAsUnknownOnes(t *testing.T) {
 	p.AcceptLicense(customerSession, license.Current().Version)
 	bodies["POST /v1/share-links/{token}"] = map[string]any{"customerId": customer.ID}
 	sessions := map[string]string{"POST /v1/share-links/{token}": customerSession}
+	existing := map[string]map[string]string{}
+	groupsWorld(t, p, customerSession, customer.ID, sessions, existing)
 	for _, rt := range route.Routes {
 		for _, param := range rt.Params() {
 			t.Run("route="+rt.Key()+"/param="+param, func(t *testing.T) {
@@ -64,6 +69,9 @@ func TestMalformedPathParametersAnswerAsUnknownOnes(t *testing.T) {
 					params[name] = sampleParam(name)
 					if name == "id" && name != param {
 						params[name] = p.ProviderID
+					}
+					if v, ok := existing[rt.Key()][name]; ok && name != param {
+						params[name] = v
 					}
 				}
 				body, ok := bodies[rt.Key()]
@@ -95,6 +103,34 @@ func TestMalformedPathParametersAnswerAsUnknownOnes(t *testing.T) {
 			})
 		}
 	}
+}
+
+// groupsWorld makes what the staff group routes look up before their last parameter — a partner with an
+// administrator, one of its users, a staff group and an active grant of the customer — and has those routes
+// sent by the partner's administrator with those values for the parameters not under test.
+func groupsWorld(t *testing.T, p *platformtest.Platform, customerSession, customerID string, sessions map[string]string, existing map[string]map[string]string) {
+	t.Helper()
+	partner := p.CreateAccount(p.Super, account.Partner, p.ProviderID, "Unknown Params Partner")
+	p.Activate(partner.ContactUserID)
+	admin := p.Session(partner.ContactUserID, partner.ID)
+	p.AcceptLicense(admin, license.Current().Version)
+	group := p.Call(platformtest.Request{Function: route.PartnerAccess, Route: "POST /v1/accounts/{id}/staff-groups", Cookie: admin,
+		Params: map[string]string{"id": partner.ID}, Body: map[string]any{"name": "Helpdesk"}})
+	platformtest.WantStatus(t, group, http.StatusCreated)
+	invite := p.Call(platformtest.Request{Function: route.PartnerAccess, Route: "POST /v1/accounts/{id}/partner-access", Cookie: customerSession,
+		Params: map[string]string{"id": customerID}, Body: map[string]any{"partnerId": p.Account(partner.ID).PartnerID}})
+	platformtest.WantStatus(t, invite, http.StatusCreated)
+	platformtest.WantStatus(t, p.Call(platformtest.Request{Function: route.PartnerAccess, Route: "POST /v1/partner-access/{grantId}/accept",
+		Cookie: admin, Params: map[string]string{"grantId": invite.Str("id")}}), http.StatusOK)
+	values := map[string]string{"id": partner.ID, "groupId": group.Str("id"), "userId": partner.ContactUserID, "grantId": invite.Str("id")}
+	for _, rt := range route.Routes {
+		if rt.Function == route.PartnerAccess && (slices.Contains(rt.Params(), "groupId")) {
+			sessions[rt.Key()], existing[rt.Key()] = admin, values
+		}
+	}
+	// Out of a group: the user is in it.
+	platformtest.WantStatus(t, p.Call(platformtest.Request{Function: route.PartnerAccess, Route: "PUT /v1/accounts/{id}/staff-groups/{groupId}/members/{userId}",
+		Cookie: admin, Params: map[string]string{"id": partner.ID, "groupId": group.Str("id"), "userId": partner.ContactUserID}}), http.StatusOK)
 }
 
 // tinyPNG is a valid 1×1 PNG.
