@@ -93,13 +93,30 @@ export function endedText(g) {
   return when ? `${why} on ${when}.` : `${why}.`;
 }
 
-// staffText says how many staff members act through a grant, and who when there are few.
+// staffText says how many staff members act through a grant, and who when there are few, with the roles of
+// those narrowed to some of the grant's: "2 people: Sam Staff (Read-only), Dana Dev".
 export function staffText(g) {
   const staff = Array.isArray(g.staff) ? g.staff : [];
   const n = Number.isFinite(g.staffCount) ? g.staffCount : staff.length;
   if (!n) return "Nobody yet";
-  const names = staff.map((s) => s.name || s.email).filter(Boolean);
+  const granted = Array.isArray(g.roles) ? g.roles.length : 1;
+  const names = staff.filter((s) => s.name || s.email).map((s) => {
+    const narrowed = Array.isArray(s.roles) && s.roles.length && s.roles.length < granted;
+    return narrowed ? `${s.name || s.email} (${rolesText(s.roles)})` : s.name || s.email;
+  });
   return names.length && names.length <= 5 ? `${people(n)}: ${names.join(", ")}` : people(n);
+}
+
+// groupsText says, on the customer's side, how many of the partner's staff groups act through a grant and with
+// which roles (the customer does not see the groups' names): "2 staff groups of Tailspin also act for you, as
+// Read-only". "" when none.
+export function groupsText(g) {
+  const groups = Array.isArray(g.groups) ? g.groups : [];
+  if (!groups.length) return "";
+  const partner = g.partner?.name || "your partner";
+  const roles = [...new Set(groups.map((x) => rolesText(x.roles)))];
+  const many = groups.length === 1 ? `1 staff group of ${partner} also acts` : `${groups.length} staff groups of ${partner} also act`;
+  return `${many} for you, as ${roles.join("; ")}`;
 }
 
 // people counts people: "1 person", "3 people".
@@ -146,6 +163,7 @@ export function factsOf(g, side) {
     facts.push(["Access since", dateText(g.since || g.acceptedAt)]);
     facts.push(["Term", endsText(g)]);
     facts.push(["Staff with access", staffText(g)]);
+    if (side === "customer") facts.push(["Staff groups", groupsText(g)]);
   } else {
     facts.push(["Ended", endedText(g)]);
   }

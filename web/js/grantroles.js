@@ -129,29 +129,39 @@ function form(g, kind, legend, hint, names, checked, buttons, { onSaved, onError
   return f;
 }
 
-// staffRoleSelect is the choice, on a staff member's row of grant g's checklist, of the roles they act with: all
-// of the grant's, or one of them (or the several they have now). null when the grant has one role (nothing to choose). id is the select's id.
-export function staffRoleSelect(g, userId, id) {
+// staffRoleChoices are the roles a staff member acts with on their row of grant g's checklist: one checkbox per role
+// the customer granted, all ticked when they act with all of them; untick some to narrow them to the rest (any
+// subset, one or several). null when the grant has one role (nothing to choose). idPrefix keeps the ids unique.
+export function staffRoleChoices(g, userId, idPrefix, who) {
   const granted = Array.isArray(g.roles) ? g.roles : ["support-staff"];
   if (granted.length < 2) return null;
   const entry = (Array.isArray(g.staff) ? g.staff : []).find((s) => s.id === userId);
-  const own = entry && Array.isArray(entry.roles) && entry.roles.length < granted.length ? entry.roles : [];
-  const options = [["", `All granted: ${rolesText(granted)}`], ...granted.map((n) => [n, `Only ${roleTitle(n)}`])];
-  // Some but not one of the roles (set through the API) stays a choice, so that saving keeps it.
-  if (own.length > 1) options.push([own.join(","), `Only ${rolesText(own)}`]);
-  const select = el("select", { id, className: "staff-roles", dataset: { userId } },
-    ...options.map(([value, label]) => el("option", { value }, label)));
-  select.value = own.join(",");
-  return el("span", { className: "staff-roles-field" },
-    el("label", { htmlFor: id, className: "sr-only" }, "Roles"), select);
+  const own = entry && Array.isArray(entry.roles) && entry.roles.length ? entry.roles : granted;
+  const legendId = `${idPrefix}-legend`;
+  return el("fieldset", { className: "staff-roles-field", dataset: { userId } },
+    el("legend", { id: legendId, className: "sr-only" }, `Roles of ${who}`),
+    el("ul", { className: "staff-roles", "aria-labelledby": legendId }, granted.map((name) => {
+      const id = `${idPrefix}-${name}`;
+      return el("li", {},
+        el("input", { type: "checkbox", id, value: name, checked: own.includes(name), dataset: { role: name } }),
+        el("label", { htmlFor: id }, roleTitle(name)));
+    })),
+    el("p", { id: `${idPrefix}-error`, className: "field-error", hidden: true }));
 }
 
 // staffRolesOf reads the checklist's role choices for the ticked users ids: {userId: [roles]} for each narrowed
-// to some of the grant's roles; the others act with all of them.
+// to some of the grant's roles; the others act with all of them. missing lists the ticked users with no role
+// ticked, whom the page asks to tick one.
 export function staffRolesOf(form, ids) {
-  const out = {};
-  for (const s of form.querySelectorAll("select.staff-roles")) {
-    if (s.value && ids.includes(s.dataset.userId)) out[s.dataset.userId] = s.value.split(",");
+  const roles = {};
+  const missing = [];
+  for (const f of form.querySelectorAll("fieldset.staff-roles-field")) {
+    const userId = f.dataset.userId;
+    if (!ids.includes(userId)) continue;
+    const boxes = [...f.querySelectorAll("input[data-role]")];
+    const ticked = boxes.filter((b) => b.checked).map((b) => b.value);
+    if (!ticked.length) missing.push(userId);
+    else if (ticked.length < boxes.length) roles[userId] = ticked;
   }
-  return out;
+  return { roles, missing };
 }

@@ -1,13 +1,13 @@
 // grantstaff.js is the staff checklist of an active grant on the partner's side: the partner's users who have
 // activated their login, ticked when they act in the customer, saved all at once with
 // PUT /v1/partner-access/{grantId}/staff {userIds, roles}; where the customer granted several roles, each row
-// also chooses all of them or one (grantroles.js). A refusal names each user it refuses ("userIds[2]", or the
+// also ticks the ones that person acts with: all of them, or any one or several (grantroles.js). A refusal names each user it refuses ("userIds[2]", or the
 // userId of an already-member conflict): the note goes next to that user's box.
 
 import { ApiError, get, put } from "./api.js";
 import { busy, el, fieldError, showAlert } from "./ui.js";
 import { people } from "./grant.js";
-import { staffRoleSelect, staffRolesOf } from "./grantroles.js";
+import { staffRoleChoices, staffRolesOf } from "./grantroles.js";
 
 // maxPages bounds how many pages of users the checklist reads (100 users a page).
 const maxPages = 10;
@@ -46,12 +46,12 @@ export function staffSection(g, users, { open, onSaved, onError }) {
   const items = choices.map((u) => {
     const id = boxId(u);
     return el("li", { className: "choice staff-choice" },
-      el("input", { type: "checkbox", id, value: u.id, checked: assigned.has(u.id), dataset: { userId: u.id } }),
+      el("input", { type: "checkbox", id, className: "staff-box", value: u.id, checked: assigned.has(u.id), dataset: { userId: u.id } }),
       el("div", { className: "staff-who" },
         el("label", { htmlFor: id },
           el("span", {}, u.name),
           el("span", { className: "choice-hint" }, [u.email, u.inactive ? "no longer active: untick to take them off" : ""].filter(Boolean).join(" · "))),
-        staffRoleSelect(g, u.id, `${id}-roles`),
+        staffRoleChoices(g, u.id, `${id}-roles`, u.name),
         el("p", { id: `${id}-error`, className: "field-error", hidden: true })));
   });
   const alertBox = el("div", { className: "notice", role: "alert", hidden: true });
@@ -71,18 +71,28 @@ export function staffSection(g, users, { open, onSaved, onError }) {
   const section = el("details", { className: "staff", open: !!open, dataset: { grantId: g.id } }, summary, form);
 
   form.addEventListener("change", (e) => {
-    if (e.target.matches("input[type=checkbox]")) fieldError(e.target, "");
+    if (e.target.matches("input.staff-box")) fieldError(e.target, "");
+    if (e.target.matches("input[data-role]")) roleError(e.target.closest("fieldset"), "");
   });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const boxes = [...form.querySelectorAll("input[type=checkbox]")];
+    const boxes = [...form.querySelectorAll("input.staff-box")];
     for (const b of boxes) fieldError(b, "");
+    for (const f of form.querySelectorAll("fieldset.staff-roles-field")) roleError(f, "");
     showAlert(alertBox, "");
     status.textContent = "";
     const ids = boxes.filter((b) => b.checked).map((b) => b.value);
+    const { roles, missing } = staffRolesOf(form, ids);
+    if (missing.length) {
+      const fields = missing.map((id) => form.querySelector(`fieldset.staff-roles-field[data-user-id="${CSS.escape(id)}"]`));
+      for (const f of fields) roleError(f, "Tick at least one role, or untick the person.");
+      showAlert(alertBox, "Nothing was saved: tick at least one role for each person you chose.");
+      fields[0]?.querySelector("input")?.focus();
+      return;
+    }
     busy(save, true, "Saving…");
     try {
-      const { data } = await put(`/v1/partner-access/${encodeURIComponent(g.id)}/staff`, { userIds: ids, roles: staffRolesOf(form, ids) });
+      const { data } = await put(`/v1/partner-access/${encodeURIComponent(g.id)}/staff`, { userIds: ids, roles });
       busy(save, false);
       onSaved(data, `Saved: ${people(data?.staffCount ?? ids.length)} ${(data?.staffCount ?? ids.length) === 1 ? "acts" : "act"} for ${customer}.`);
     } catch (err) {
@@ -92,6 +102,16 @@ export function staffSection(g, users, { open, onSaved, onError }) {
     }
   });
   return section;
+}
+
+// roleError shows (or with "" clears) the note under a person's roles, wired to its checkboxes.
+function roleError(fieldset, message) {
+  const box = fieldset?.querySelector(".field-error");
+  if (!box) return;
+  box.textContent = message;
+  box.hidden = !message;
+  if (message) fieldset.setAttribute("aria-describedby", box.id);
+  else fieldset.removeAttribute("aria-describedby");
 }
 
 // refused shows why a save was refused: next to each user the API names, and in the form's alert.

@@ -7,7 +7,8 @@
 //     ends at once; turn auto-extend off or on), and what ended recently;
 //   - a partner's (or MSP's) "Customer access": its Partner ID with Copy, "Copy share link" (sharelink.js), the
 //     invitations to accept or decline, the customers it supports with the staff checklist of each
-//     (grantstaff.js), and what ended recently.
+//     (grantstaff.js) and the staff groups that act for each (grantgroups.js), its staff groups (staffgroups.js),
+//     and what ended recently.
 //
 // Buttons follow the grant's "actions" from the API and the session's permission: people who may only view
 // (read-only) see the lists without them; a support partner's staff acting in a customer do not get the page.
@@ -22,6 +23,8 @@ import { autoExtendDone, autoExtendLabel, setAutoExtend, termForm } from "./gran
 import { partnerUsers, staffSection } from "./grantstaff.js";
 import { copyPartnerId, shareLink } from "./sharelink.js";
 import { checkedRoles, rolesSection } from "./grantroles.js";
+import { groupsSection } from "./grantgroups.js";
+import { currentGroups, initStaffGroups, loadGroups, refreshGroups } from "./staffgroups.js";
 
 const state = {
   me: null,
@@ -69,7 +72,11 @@ async function open(me) {
   state.grants = Array.isArray(data?.grants) ? data.grants : [];
   state.next = data?.next || null;
   state.partnerId = data?.partnerId || "";
-  if (state.side === "partner" && state.manage) await loadUsers();
+  if (state.side === "partner" && state.manage) {
+    initStaffGroups({ accountId: state.account.id, onChange: renderGrants, onError: leaving });
+    await loadUsers();
+    await loadGroups(state.users);
+  }
   render();
   flashInvited();
 }
@@ -137,6 +144,7 @@ function render() {
     $("copy-id").hidden = !state.partnerId;
     $("share").hidden = !state.manage;
     $("staff-hint").hidden = !state.manage;
+    $("groups-card").hidden = !state.manage;
     document.title = `Customer access · ${name} · PartnerHub`;
   }
   renderGrants();
@@ -194,6 +202,7 @@ function grantItem(g) {
       onSaved: staffSaved,
       onError: leaving,
     }));
+    item.append(groupsSection(g, currentGroups(), { onSaved: groupsSaved, onError: leaving }));
   }
   if (buttons.length) item.append(el("div", { className: "buttons grant-actions" }, buttons));
   return item;
@@ -208,6 +217,18 @@ function staffSaved(view, message) {
     status.textContent = message;
     status.focus();
   }
+  announce(message);
+}
+
+// groupsSaved shows a grant whose staff groups changed, and the groups, whose customers changed with it.
+async function groupsSaved(view, message) {
+  replaceGrant(view);
+  try {
+    await refreshGroups();
+  } catch (err) {
+    if (leaving(err)) return;
+  }
+  renderGrants();
   announce(message);
 }
 
