@@ -75,7 +75,7 @@ const (
 	UserMobileRemoved          Action = "user.mobile-removed"
 	// PasskeyRegistered, PasskeyRenamed and PasskeyRemoved are changes of a user's passkeys (details: passkeyId,
 	// name); PasskeySignedIn is a sign-in a passkey proved (details: passkeyId, step: second-factor or
-	// passwordless).
+	// passwordless, and insteadOf: the method of the challenge whose code it stood in for, email, sms or totp).
 	PasskeyRegistered Action = "passkey.registered"
 	PasskeyRenamed    Action = "passkey.renamed"
 	PasskeyRemoved    Action = "passkey.removed"

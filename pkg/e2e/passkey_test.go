@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -113,4 +114,74 @@ func TestPasskeyInTheBrowser(t *testing.T) {
 			t.Errorf("audit %v lacks %s", actions, want)
 		}
 	}
+}
+
+// TestPasskeyInsteadOfCodeInTheBrowser: a user whose method is the emailed code adds a passkey; at the code step
+// the page offers "Use a passkey instead", which signs them in without the code. When the passkey cannot answer
+// (here removed meanwhile, from another tab), the page says so in plain words and the code still signs in.
+func TestPasskeyInsteadOfCodeInTheBrowser(t *testing.T) {
+	t.Parallel()
+	s := newLocalhostStack(t)
+	email, admin := s.adminSession(t, "Contoso Platform")
+	p := s.signedInPage(t, admin)
+	p.authenticator()
+
+	p.open("/security", "passkey-form")
+	p.until("the passkeys load", `document.getElementById("passkeys-list").getAttribute("aria-busy") === null`)
+	p.typeInto("passkey-name", "Work laptop")
+	p.click("passkey-add")
+	p.until("the list shows the passkey", `document.getElementById("passkeys-list").textContent.includes("Work laptop")`)
+	if !eval[bool](p, "check the method is still email", `document.getElementById("method-email").checked`) {
+		t.Fatal("adding a passkey changed the sign-in method")
+	}
+
+	// Password, then the passkey instead of the emailed code.
+	p.click("signout")
+	p.visible("credentials-form")
+	p.typeInto("email", email)
+	p.typeInto("password", goodPassword)
+	p.click("credentials-submit")
+	p.visible("code-passkey")
+	if got := p.text("code-title"); got != "Check your email" {
+		t.Fatalf("the code step reads %q", got)
+	}
+	p.axe("sign-in's code step with a passkey offered")
+	p.snap("code-step-passkey-offered")
+	p.click("code-passkey")
+	p.visible("home")
+
+	u, err := s.store().UserByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := s.store().Passkeys(t.Context(), u.ID)
+	if err != nil || len(creds) != 1 || creds[0].LastUsedAt.IsZero() {
+		t.Fatalf("the passkey after signing in with it = %+v, %v", creds, err)
+	}
+	if actions := platformtest.TableOf(t, s.env, s.table).AuditAbout(u.ID); !slices.Contains(actions, "passkey.signed-in") {
+		t.Errorf("audit %v lacks passkey.signed-in", actions)
+	}
+
+	// The passkey is removed while the code step is open: the page says why, and the code signs in.
+	p.click("signout")
+	p.visible("credentials-form")
+	seen := s.mailCount(t, email)
+	p.typeInto("email", email)
+	p.typeInto("password", goodPassword)
+	p.click("credentials-submit")
+	p.visible("code-passkey")
+	code := codeIn(t, s.waitMail(t, email, seen))
+	if err := s.store().Commit(t.Context(), s.store().Tx().RemovePasskey(creds[0], errors.New("passkey gone"))); err != nil {
+		t.Fatal(err)
+	}
+	p.click("code-passkey")
+	p.visible("code-alert")
+	if got := p.text("code-alert"); !strings.Contains(got, "no passkey") {
+		t.Fatalf("the code step's alert reads %q", got)
+	}
+	p.until("the code field has the focus", `document.activeElement === document.getElementById("otp")`)
+	p.axe("sign-in's code step after a passkey could not answer")
+	p.typeInto("otp", code)
+	p.click("code-submit")
+	p.visible("home")
 }

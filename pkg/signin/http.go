@@ -91,6 +91,9 @@ type OTPRequired struct {
 	ChallengeID      string `json:"challengeId"`
 	Method           string `json:"method"`
 	ExpiresInSeconds int    `json:"expiresInSeconds"`
+	// Alternatives are the other ways this challenge may be answered: ["passkey"] when the user has a passkey
+	// and the method is not passkey (POST /v1/sessions/otp/passkey-options, then /v1/sessions/otp/passkey).
+	Alternatives []string `json:"alternatives"`
 }
 
 // SignedInBody is the answer to a sign-in that created a session (the cookie carries the token).
@@ -125,6 +128,7 @@ func (s *Service) postSession(ctx context.Context, r *httpapi.Request) (httpapi.
 		return httpapi.JSON(http.StatusOK, OTPRequired{
 			Status: "otp_required", ChallengeID: c.ID, Method: c.Method,
 			ExpiresInSeconds: int(c.ExpiresAt.Sub(c.IssuedAt).Seconds()), // 60 s; an app's step stays open longer
+			Alternatives:     out.Alternatives,
 		}), nil
 	}
 	return s.signedIn(*out.SignedIn, r), nil

@@ -6,6 +6,10 @@ package signin
 //	               passkey (nothing is sent); PasskeyOptions makes the assertion options for that challenge
 //	               and VerifyPasskey signs in with the assertion. The challenge counts the attempt before the
 //	               assertion is checked, and a refused one costs the user's failure budget, as a wrong code does.
+//	               A user of another method who has a passkey may answer their challenge the same way, instead
+//	               of the code that was sent (the step's alternatives, see AltPasskey): within the code's time
+//	               and guesses, and whichever answer comes first consumes the challenge, so the other is
+//	               refused as used.
 //	passwordless   PasswordlessOptions makes options for any discoverable credential with user verification
 //	               required; SignInWithPasskey finds the user by the credential id, checks them as a password
 //	               would (active, member of a usable account, not locked) and signs in. A passkey that verifies
@@ -75,8 +79,8 @@ func ErrNotPasswordless() error {
 		"This passkey does not verify you with a PIN or biometrics, so it signs in only after your password.")
 }
 
-// PasskeyOptions begins the passkey step of the sign-in whose OTP challenge is challengeID: assertion options
-// for the user's passkeys, bound to that challenge.
+// PasskeyOptions begins the passkey step of the sign-in whose OTP challenge is challengeID, whatever its
+// method: assertion options for the user's passkeys, bound to that challenge, open no longer than its code.
 func (s *Service) PasskeyOptions(ctx context.Context, challengeID string, from session.Client) (PasskeyOptions, error) {
 	if s.Passkeys == nil {
 		return PasskeyOptions{}, errNoParty
@@ -96,8 +100,8 @@ func (s *Service) PasskeyOptions(ctx context.Context, challengeID string, from s
 	if err != nil {
 		return PasskeyOptions{}, err
 	}
-	if c.Method != user.MethodPasskey || len(creds) == 0 {
-		return PasskeyOptions{}, fault.New(fault.ErrConflict, "passkey-not-registered", "This sign-in does not use a passkey: enter the code instead.")
+	if len(creds) == 0 { // a passkey answers a challenge of any method, of a user who has one
+		return PasskeyOptions{}, fault.New(fault.ErrConflict, "passkey-not-registered", "You have no passkey: enter the code instead.")
 	}
 	b, err := s.Passkeys.BeginLogin(creds, false)
 	if err != nil {
@@ -181,7 +185,7 @@ func (s *Service) VerifyPasskey(ctx context.Context, challengeID string, respons
 	if use.Cloned {
 		return SignedIn{}, s.cloned(ctx, u, hash, now)
 	}
-	in, err := s.consume(ctx, c, u, from, now, s.spendPasskey(u, cred, use, hash, "second-factor", now))
+	in, err := s.consume(ctx, c, u, from, now, s.spendPasskey(u, cred, use, hash, "second-factor", c.Method, now))
 	if errors.Is(err, errPasskeySpent) {
 		return SignedIn{}, ErrCeremonyUsed()
 	}
@@ -207,14 +211,20 @@ func (s *Service) assert(u user.User, creds []passkey.Credential, answer passkey
 }
 
 // spendPasskey adds what a passkey sign-in writes with its session: the ceremony consumed, the passkey's new
-// sign count and last use, and the audit event.
-func (s *Service) spendPasskey(u user.User, cred passkey.Credential, use passkey.Use, hash, step string, now time.Time) func(*dynamo.Tx) {
+// sign count and last use, and the audit event. method is the method of the challenge the passkey answered
+// (empty for a passwordless sign-in); when it is not passkey, the passkey stood in for its code, and the
+// event says so (insteadOf).
+func (s *Service) spendPasskey(u user.User, cred passkey.Credential, use passkey.Use, hash, step, method string, now time.Time) func(*dynamo.Tx) {
+	details := map[string]string{"passkeyId": cred.ID, "name": cred.Name, "step": step}
+	if method != "" && method != user.MethodPasskey {
+		details["insteadOf"] = method
+	}
 	return func(tx *dynamo.Tx) {
 		tx.ConsumeCeremony(hash, now, errPasskeySpent).
 			UsePasskey(cred, use.SignCount, now, errPasskeySpent).
 			Audit(audit.Event{
 				ID: secret.NewID(), AccountID: u.HomeAccountID, At: now, ActorID: u.ID, Action: audit.PasskeySignedIn,
-				TargetType: audit.TargetUser, TargetID: u.ID, Details: map[string]string{"passkeyId": cred.ID, "name": cred.Name, "step": step},
+				TargetType: audit.TargetUser, TargetID: u.ID, Details: details,
 			})
 	}
 }
@@ -308,7 +318,7 @@ func (s *Service) SignInWithPasskey(ctx context.Context, response []byte, from s
 		return SignedIn{}, s.cloned(ctx, u, hash, now)
 	}
 	with := s.store.Tx()
-	s.spendPasskey(u, cred, use, hash, "passwordless", now)(with)
+	s.spendPasskey(u, cred, use, hash, "passwordless", "", now)(with)
 	in, err := s.startSession(ctx, u, from, with, now)
 	if errors.Is(err, errPasskeySpent) {
 		return SignedIn{}, ErrCeremonyUsed()

@@ -113,10 +113,12 @@ func ErrLocked(until, now time.Time) error {
 	}
 }
 
-// Outcome is the result of the password step: either a code was sent (Challenge) or the user is signed in.
+// Outcome is the result of the password step: either a code was sent (Challenge, with the other ways it may be
+// answered: Alternatives, see AltPasskey) or the user is signed in.
 type Outcome struct {
-	Challenge *otp.Challenge
-	SignedIn  *SignedIn
+	Challenge    *otp.Challenge
+	Alternatives []string
+	SignedIn     *SignedIn
 }
 
 // SignedIn is a new session. Token goes into the cookie and nowhere else.
@@ -181,20 +183,20 @@ func (s *Service) SignIn(ctx context.Context, email, password string, from sessi
 	// The right password ends the count of steps at this login from this source, with what it starts.
 	tx := s.clearLogin(s.store.Tx(), email, sourceIP)
 	if u.TwoFactor.Enabled {
-		c, msgs, err := s.secondStep(ctx, u, now) // by the user's method: email, SMS and email, or an app
+		step, err := s.secondStep(ctx, u, now) // by the user's method: email, SMS and email, an app or a passkey
 		if err != nil {
 			return Outcome{}, err
 		}
 		// The challenge and the messages with its code commit together: no code is sent for a challenge that
 		// does not exist, and no challenge exists whose code was not queued.
-		tx.PutChallenge(c)
-		for _, m := range msgs {
+		tx.PutChallenge(step.challenge)
+		for _, m := range step.messages {
 			tx.Send(m)
 		}
 		if err := s.store.Commit(ctx, tx); err != nil {
 			return Outcome{}, err
 		}
-		return Outcome{Challenge: &c}, nil
+		return Outcome{Challenge: &step.challenge, Alternatives: step.alternatives}, nil
 	}
 	in, err := s.startSession(ctx, u, from, tx, now)
 	if err != nil {

@@ -7,6 +7,9 @@ package signin
 //	totp   nothing is sent; the step takes the authenticator app's current code or one recovery code
 //	passkey  nothing is sent; the step takes an assertion of one of the user's passkeys (passkey.go)
 //
+// Whatever the method, a user who has a passkey may answer the step with it instead (the step's alternatives):
+// the code is still sent, and whichever answers first consumes the challenge.
+//
 // Whatever the method, a guess is counted against the challenge before it is compared and a wrong one costs
 // the user's failure budget. An accepted TOTP step or recovery code is spent in the transaction that creates
 // the session, so it signs in once.
@@ -34,35 +37,51 @@ import (
 // phone and open the app. The app's own 30-second codes bound each code.
 const TOTPChallengeTTL = 5 * time.Minute
 
-// secondStep starts the code step of u's sign-in at now: the challenge, by u's method, and the messages that
-// carry its code (none for an authenticator app).
-func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (otp.Challenge, []outbox.Message, error) {
+// codeStep is the second step a right password starts: the challenge, the messages that carry its code, and
+// the other ways it may be answered.
+type codeStep struct {
+	challenge otp.Challenge
+	messages  []outbox.Message
+	// alternatives are the ways besides the challenge's method that answer it: AltPasskey when the user has a
+	// passkey and the method is another one (a passkey is the stronger factor, so it may stand in for a code).
+	alternatives []string
+}
+
+// AltPasskey is the alternative of a code step that the user's passkey may answer (PasskeyOptions, VerifyPasskey).
+const AltPasskey = "passkey"
+
+// secondStep starts the code step of u's sign-in at now: the challenge, by u's method, the messages that carry
+// its code (none for an authenticator app or a passkey), and its alternatives.
+func (s *Service) secondStep(ctx context.Context, u user.User, now time.Time) (codeStep, error) {
 	c := otp.New(secret.NewID(), u.ID, u.HomeAccountID, now)
 	c.KeyVersion = s.Keys.Current() // its codes are made, and checked, with the key current now
+	creds, err := s.store.Passkeys(ctx, u.ID)
+	if err != nil {
+		return codeStep{}, err
+	}
+	if u.TwoFactor.Method == user.MethodPasskey && len(creds) > 0 {
+		// Nothing is sent: the browser asks the passkey (PasskeyOptions, VerifyPasskey).
+		c.Method = user.MethodPasskey
+		c.ExpiresAt = now.Add(TOTPChallengeTTL)
+		return codeStep{challenge: c, alternatives: []string{}}, nil
+	}
+	alternatives := []string{}
+	if len(creds) > 0 {
+		alternatives = append(alternatives, AltPasskey)
+	}
 	f, err := s.factorsFor(ctx, u, u.TwoFactor.Method)
 	if err != nil {
-		return c, nil, err
-	}
-	if u.TwoFactor.Method == user.MethodPasskey {
-		creds, err := s.store.Passkeys(ctx, u.ID)
-		if err != nil {
-			return c, nil, err
-		}
-		if len(creds) > 0 { // nothing is sent: the browser asks the passkey (PasskeyOptions, VerifyPasskey)
-			c.Method = user.MethodPasskey
-			c.ExpiresAt = now.Add(TOTPChallengeTTL)
-			return c, nil, nil
-		}
+		return codeStep{}, err
 	}
 	switch {
 	case u.TwoFactor.Method == user.MethodTOTP && f.TOTPEnrolled():
 		c.Method = user.MethodTOTP
 		c.ExpiresAt = now.Add(TOTPChallengeTTL)
-		return c, nil, nil
+		return codeStep{challenge: c, alternatives: alternatives}, nil
 	case u.TwoFactor.Method == user.MethodSMS && f.MobileVerified():
 		c.Method = user.MethodSMS
 	}
-	return c, codeMessages(u, f, c, now), nil
+	return codeStep{challenge: c, messages: codeMessages(u, f, c, now), alternatives: alternatives}, nil
 }
 
 // factorsFor reads u's factors when method needs them; an email sign-in reads nothing more.

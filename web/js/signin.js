@@ -1,7 +1,9 @@
 // signin.js runs the two sign-in steps: email and password, then the code step, which follows the user's
 // two-factor method (the "method" of the answer): a 6-digit code sent by email (with its 60-second countdown and
 // "Send a new code"), the same code by text message and by email, or the current code of an authenticator app
-// (nothing is sent; a recovery code stands in for a lost phone). The session cookie is HttpOnly: this page never
+// (nothing is sent; a recovery code stands in for a lost phone). Whatever the method, a user with a passkey may
+// answer the code step with it instead ("Use a passkey instead", when the answer's alternatives say "passkey"
+// and the browser can use one); the code stays usable if the passkey is cancelled or refused. The session cookie is HttpOnly: this page never
 // sees it, it only learns that the server signed the browser in and moves on to the portal, or back to the page
 // that sent the person here: the address in ?next= (a page opened while signed out) or the invitation page's
 // (ui.js takeNext, which accepts only paths of this portal).
@@ -23,6 +25,7 @@ const DEFAULT_TTL = 60;
 
 const challenge = {
   id: "", email: "", method: "email", recovery: false, startedAt: 0, expiresAt: 0, resendAt: 0, resends: 0, timer: 0, expiredSaid: false,
+  passkey: false, // the code step may be answered with a passkey instead
 };
 
 // Where the code comes from, by method: the words of the code step.
@@ -38,6 +41,7 @@ function start() {
   $("use-recovery").addEventListener("click", () => recoveryMode(!challenge.recovery));
   $("passkey-signin").addEventListener("click", passwordless);
   $("passkey-use").addEventListener("click", passkeyStep);
+  $("code-passkey").addEventListener("click", passkeyInstead);
   $("passkey-restart").addEventListener("click", restart);
   // The reset page starts with the address typed here.
   $("forgot-link").addEventListener("click", () => {
@@ -138,6 +142,7 @@ function startCode(email, data) {
   challenge.method = sources[data.method] ? data.method : "email";
   challenge.resends = 0;
   challenge.startedAt = Date.now();
+  challenge.passkey = Array.isArray(data.alternatives) && data.alternatives.includes("passkey") && supported();
   describeCode(email);
   recoveryMode(false);
   showView("code", { focus: false });
@@ -168,6 +173,8 @@ function describeCode(email) {
   $("use-recovery").hidden = challenge.method !== "totp";
   // Nothing is sent for an app: there is nothing to send again.
   $("resend").hidden = challenge.method === "totp";
+  // Set before the step is shown, so the button never moves what is below it.
+  $("code-passkey").hidden = !challenge.passkey;
 }
 
 // recoveryMode switches the code field between the app's 6 digits and a recovery code ("xxxxx-xxxxx").
@@ -376,23 +383,61 @@ function explain(err) {
   return err.detail || err.message;
 }
 
-// passkeyStep is the second step with a passkey: options for this sign-in's challenge, the browser's
+// answerWithPasskey answers this sign-in's challenge with a passkey: options for the challenge, the browser's
 // ceremony, then the assertion (POST /v1/sessions/otp/passkey-options, then /v1/sessions/otp/passkey).
+async function answerWithPasskey() {
+  const { data } = await post("/v1/sessions/otp/passkey-options", { challengeId: challenge.id });
+  const credential = await getPasskey(data.publicKey);
+  await post("/v1/sessions/otp/passkey", { challengeId: challenge.id, credential });
+}
+
+// passkeyStep is the second step of a user whose method is the passkey.
 async function passkeyStep() {
   const button = $("passkey-use");
   const alertBox = $("passkey-alert");
   showAlert(alertBox, "");
   busy(button, true, "Waiting for your passkey…");
   try {
-    const { data } = await post("/v1/sessions/otp/passkey-options", { challengeId: challenge.id });
-    const credential = await getPasskey(data.publicKey);
-    await post("/v1/sessions/otp/passkey", { challengeId: challenge.id, credential });
+    await answerWithPasskey();
     signedIn();
   } catch (err) {
     busy(button, false);
     showAlert(alertBox, passkeyTrouble(err));
     button.focus();
   }
+}
+
+// passkeyInstead answers the code step with a passkey. Cancelled or refused, it says why and leaves the code
+// field as it was, for the code.
+async function passkeyInstead() {
+  const button = $("code-passkey");
+  if (button.getAttribute("aria-busy") === "true") return;
+  const alertBox = $("code-alert");
+  showAlert(alertBox, "");
+  busy(button, true, "Waiting for your passkey…");
+  try {
+    await answerWithPasskey();
+    signedIn();
+  } catch (err) {
+    busy(button, false);
+    showAlert(alertBox, codeStepTrouble(err));
+    $("otp").focus();
+  }
+}
+
+// codeStepTrouble is passkeyTrouble on the code step, where the passkey shares the code's time and guesses.
+function codeStepTrouble(err) {
+  if (err instanceof ApiError) {
+    switch (err.slug) {
+      case "code-expired":
+        return `This sign-in step has expired.${nextStep()}`;
+      case "code-dead":
+        return `Too many failed attempts at this step.${nextStep()}`;
+      case "code-used":
+        return "This sign-in was already finished. Sign in again if you are not signed in.";
+    }
+  }
+  return passkeyTrouble(err);
 }
 
 // passwordless signs in with a passkey alone (POST /v1/sessions/passkey-options, then /v1/sessions/passkey).
