@@ -14,7 +14,7 @@
 // (read-only) see the lists without them; a support partner's staff acting in a customer do not get the page.
 
 import { ApiError, get, post } from "./api.js";
-import { $, announce, busy, clearErrors, el, fieldError, showAlert, showView } from "./ui.js";
+import { $, announce, busy, clearErrors, el, fieldError, showAlert, showFieldErrors, showView } from "./ui.js";
 import { can, isSupportStaff, leaving, partnerAccessTitle, startPage } from "./session.js";
 import {
   dateText, factList, factsOf, groupOf, partnerIdProblem, partnerIdText, statusPill,
@@ -307,18 +307,7 @@ async function invite(e) {
     busy(submit, false);
     if (leaving(err)) return;
     const fields = { partnerId: idInput, durationDays: $("invite-duration"), endsAt: $("invite-ends"), autoExtend: $("invite-auto-extend") };
-    let first = null;
-    if (err instanceof ApiError) {
-      for (const x of err.errors) {
-        if (!fields[x.field]) continue;
-        fieldError(fields[x.field], x.detail);
-        first ||= fields[x.field];
-      }
-      if (!first && err.slug === "partner-not-found") {
-        fieldError(idInput, err.detail);
-        first = idInput;
-      }
-    }
+    const first = err instanceof ApiError ? showFieldErrors(err, fields, { "partner-not-found": idInput }) : null;
     if (first) {
       first.focus();
       return;

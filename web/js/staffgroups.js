@@ -7,7 +7,7 @@
 // their roles, is chosen on each customer's grant (grantgroups.js).
 
 import { ApiError, del, get, patch, post, put } from "./api.js";
-import { $, announce, busy, clearErrors, el, fieldError, showAlert } from "./ui.js";
+import { $, announce, busy, clearErrors, el, showAlert, showFieldErrors } from "./ui.js";
 import { people } from "./grant.js";
 
 const state = {
@@ -173,18 +173,7 @@ async function saveGroup(e) {
     busy(save, false);
     if (state.onError(err)) return;
     const fields = { name: $("group-name"), description: $("group-description") };
-    let first = null;
-    if (err instanceof ApiError) {
-      for (const x of err.errors) {
-        if (!fields[x.field]) continue;
-        fieldError(fields[x.field], x.detail);
-        first ||= fields[x.field];
-      }
-      if (!first && err.slug === "group-name-taken") {
-        fieldError(fields.name, err.detail);
-        first = fields.name;
-      }
-    }
+    const first = err instanceof ApiError ? showFieldErrors(err, fields, { "group-name-taken": fields.name }) : null;
     if (first) {
       first.focus();
       return;

@@ -41,6 +41,23 @@ export function fieldError(input, message) {
   else input.removeAttribute("aria-describedby");
 }
 
+// showFieldErrors puts a refused request's field problems (a 400's errors) under the inputs fields names by
+// field, or, when none of them applies, a problem whose slug bySlug names under that input (a 409 such as a name
+// taken). It returns the first input it marked, for the focus, or null.
+export function showFieldErrors(err, fields, bySlug = {}) {
+  let first = null;
+  for (const x of (err && err.errors) || []) {
+    if (!fields[x.field]) continue;
+    fieldError(fields[x.field], x.detail);
+    first ||= fields[x.field];
+  }
+  if (!first && err && bySlug[err.slug]) {
+    first = bySlug[err.slug];
+    fieldError(first, err.detail);
+  }
+  return first;
+}
+
 // clearErrors clears every field error of a form and its summary alert.
 export function clearErrors(form, alertBox) {
   for (const input of form.querySelectorAll("input, select, textarea")) {
