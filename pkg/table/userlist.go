@@ -1,6 +1,6 @@
 package table
 
-// The keys of an account's user list (see the access patterns in keys.go).
+// The keys of an account's user list (see the access patterns in layout.go).
 //
 // A row of the list is a membership, which copies what the row shows. Every order and every single-valued
 // filter is a partition of a GSI that the membership item itself sits in, so a page in any order, filtered by
