@@ -74,6 +74,8 @@ var (
 		"This staff group changed while you were changing it; reload and try again.")
 	errGroupCount = fault.New(fault.ErrConflict, "too-many-groups",
 		fmt.Sprintf("Your account has %d staff groups, as many as it can; delete one first.", partneraccess.MaxGroups))
+	errNoGroups = fault.New(fault.ErrForbidden, "not-a-partner",
+		"Only MSP and partner accounts have staff groups: they group the people who act for their customers.")
 	errNotStaff   = fault.New(fault.ErrNotFound, "user-not-found", "There is no such user in your account.")
 	errNotInGroup = fault.New(fault.ErrNotFound, "not-member", "This user is not in this staff group.")
 	// errGroupStale is a group that changed between its reading and the commit: the change is decided again.
@@ -125,7 +127,7 @@ func (s *Service) partnerAccount(ctx context.Context, a actor.Actor, accountID s
 		return acc, err
 	}
 	if !partnerid.Has(acc.Kind) {
-		return acc, errNotPartner
+		return acc, errNoGroups
 	}
 	return acc, nil
 }
