@@ -134,15 +134,16 @@ async function dialogSubmit(e) {
       showAlert($("passkeys-result"), `Passkey “${p.name}” removed.`, "success");
     }
     state.current.from = $("passkeys-title");
-    $("passkey-dialog").close();
-    await reload();
   } catch (err) {
     if (leaving(err)) return;
     if (err instanceof ApiError && err.fields.name) fieldError($("passkey-dialog-name"), err.fields.name.detail);
     else showAlert($("passkey-dialog-alert"), err.message);
+    return;
   } finally {
-    busy(button, false);
+    busy(button, false); // before the list reloads: the dialog may open again at once (Remove after Rename)
   }
+  $("passkey-dialog").close();
+  await reload();
 }
 
 async function reload() {
