@@ -140,6 +140,25 @@ func (c *core) load(ctx context.Context, id string) (partneraccess.Grant, error)
 	return g, err
 }
 
+// ownPartnerAccount reads accountID, which must be the account the caller acts in and an MSP or partner account
+// (one with a Partner ID, share links and staff groups); notPartner is the answer for any other kind.
+func (c *core) ownPartnerAccount(ctx context.Context, a actor.Actor, accountID string, notPartner error) (account.Account, error) {
+	if accountID != a.AccountID || !secret.WellFormedID(accountID) {
+		return account.Account{}, errNoAccount
+	}
+	acc, err := c.store.Account(ctx, accountID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return acc, errNoAccount
+	}
+	if err != nil {
+		return acc, err
+	}
+	if !partnerid.Has(acc.Kind) {
+		return acc, notPartner
+	}
+	return acc, nil
+}
+
 // sideOf is the side of g the caller acts for: the account it acts in is g's customer or g's partner. Any other
 // caller does not see g.
 func sideOf(a actor.Actor, g partneraccess.Grant) (Side, error) {

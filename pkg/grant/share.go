@@ -58,18 +58,9 @@ func (s *Service) CreateShareLink(ctx context.Context, a actor.Actor, partnerID 
 	if err := v.Err(); err != nil {
 		return ShareLink{}, err
 	}
-	if partnerID != a.AccountID || !secret.WellFormedID(partnerID) {
-		return ShareLink{}, errNoAccount
-	}
-	acc, err := s.store.Account(ctx, partnerID)
-	if errors.Is(err, fault.ErrNotFound) {
-		return ShareLink{}, errNoAccount
-	}
+	acc, err := s.ownPartnerAccount(ctx, a, partnerID, errNotPartner)
 	if err != nil {
 		return ShareLink{}, err
-	}
-	if !partnerid.Has(acc.Kind) {
-		return ShareLink{}, errNotPartner
 	}
 	now := s.clock.Now()
 	l := dynamo.ShareLinkRecord{ID: secret.NewID(), PartnerAccountID: acc.ID, CreatedBy: a.UserID, CreatedAt: now, ExpiresAt: now.Add(ShareLinkTTL),
